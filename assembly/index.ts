@@ -1,0 +1,63 @@
+// The module's exports: the ABI documented in docs/abi.md, and nothing else.
+
+import { catalogueEntry, warningName } from "./catalogue";
+import { decision } from "./decision";
+import { ensureIo, ioBase, OUT } from "./io";
+import { evaluatePolicy } from "./pipeline";
+import { decodePolicy, lastCompileError, Policy } from "./policy";
+import { input, readInput, ReqFlag } from "./request";
+
+const enum Status { BadHandle = -10, BadRequest = -11 }
+
+const policies: Array<Policy | null> = [];
+const freeHandles: Array<i32> = [];
+
+/** An input area of at least `len` bytes; its address may change between calls. */
+export function io_ptr(len: i32): usize { return ensureIo(len); }
+
+/** The output area, where decisions and names are written. Fixed for the life of the instance. */
+export function out_ptr(): usize { return OUT; }
+
+/** Compiles the passport bytes in the input area; returns a handle ≥ 0 or a negative error code. */
+export function compile(len: i32): i32 {
+  const p = decodePolicy(ioBase(), len);
+  if (p == null) return lastCompileError;
+  if (freeHandles.length > 0) {
+    const h = freeHandles.pop();
+    policies[h] = p;
+    return h;
+  }
+  policies.push(p);
+  return policies.length - 1;
+}
+
+export function release(handle: i32): void {
+  if (handle < 0 || handle >= policies.length || policies[handle] == null) return;
+  policies[handle] = null;
+  freeHandles.push(handle);
+}
+
+/** Evaluates the request in the input area against a compiled passport; returns the decision's length. */
+export function evaluate(handle: i32, len: i32): i32 {
+  if (handle < 0 || handle >= policies.length) return Status.BadHandle;
+  const p = policies[handle];
+  if (p == null) return Status.BadHandle;
+  if (!readInput(ioBase(), len)) return Status.BadRequest;
+  decision.reset(input.hasFlag(ReqFlag.Explain));
+  evaluatePolicy(p);
+  return decision.serialize();
+}
+
+/** Writes a catalogue name (table 0 rules, 1 reasons, 2 keys, 3 key kinds, 4 warnings) as UTF-8 into the output area. */
+export function catalogue_name(table: i32, id: i32): i32 {
+  const s = table == 4 ? warningName(id) : catalogueEntry(table, id);
+  return String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, OUT) as i32;
+}
+
+/** Traps on purpose, so tests can prove the bindings recover from a trap. */
+export function selftest_trap(): void { unreachable(); }
+
+/** An empty call: the floor the benchmarks measure against. */
+export function noop(): void {}
+
+export * from "./detect/exports";

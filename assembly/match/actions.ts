@@ -1,0 +1,28 @@
+// Action patterns (SPEC §3): case-insensitive comparison where `*` matches any run of characters.
+
+import { ByteList, lower } from "./bytelist";
+
+/** Glob match of pattern bytes against action bytes; iterative, with one backtrack point per star. */
+export function globMatch(p: usize, pn: i32, s: usize, sn: i32): bool {
+  let pi = 0, si = 0, starP = -1, starS = 0;
+  while (si < sn) {
+    if (pi < pn) {
+      const pc = <u32>load<u8>(p + <usize>pi);
+      if (pc == 0x2a) { starP = pi++; starS = si; continue; }
+      if (lower(pc) == lower(<u32>load<u8>(s + <usize>si))) { pi++; si++; continue; }
+    }
+    if (starP < 0) return false;
+    pi = starP + 1;
+    si = ++starS;
+  }
+  while (pi < pn && load<u8>(p + <usize>pi) == 0x2a) pi++;
+  return pi == pn;
+}
+
+/** Index of the first pattern in `list` that matches the action, or -1. */
+export function firstMatch(list: ByteList, s: usize, sn: i32): i32 {
+  for (let i = 0, n = list.length; i < n; i++) {
+    if (globMatch(list.ptr(i), list.len(i), s, sn)) return i;
+  }
+  return -1;
+}

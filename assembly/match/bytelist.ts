@@ -1,0 +1,59 @@
+// An owned, append-only list of byte strings (patterns, hosts, reasons) copied out of the input area.
+
+export class ByteList {
+  pool: StaticArray<u8>;
+  used: i32 = 0;
+  starts: Array<i32> = [];
+  lens: Array<i32> = [];
+
+  constructor(capacity: i32 = 64) { this.pool = new StaticArray<u8>(capacity > 0 ? capacity : 1); }
+
+  get length(): i32 { return this.starts.length; }
+
+  push(ptr: usize, len: i32): i32 {
+    this.reserve(len);
+    memory.copy(changetype<usize>(this.pool) + <usize>this.used, ptr, <usize>len);
+    this.starts.push(this.used);
+    this.lens.push(len);
+    this.used += len;
+    return this.starts.length - 1;
+  }
+
+  /** Appends an ASCII string literal, lower-cased (sentinel expansions). */
+  pushAscii(s: string): i32 {
+    const n = s.length;
+    this.reserve(n);
+    const base = changetype<usize>(this.pool) + <usize>this.used;
+    for (let i = 0; i < n; i++) store<u8>(base + <usize>i, <u8>s.charCodeAt(i));
+    this.starts.push(this.used);
+    this.lens.push(n);
+    this.used += n;
+    return this.starts.length - 1;
+  }
+
+  ptr(i: i32): usize { return changetype<usize>(this.pool) + <usize>unchecked(this.starts[i]); }
+  len(i: i32): i32 { return unchecked(this.lens[i]); }
+
+  private reserve(n: i32): void {
+    const cap = this.pool.length;
+    if (this.used + n <= cap) return;
+    let next = cap << 1;
+    while (next < this.used + n) next <<= 1;
+    const grown = new StaticArray<u8>(next);
+    memory.copy(changetype<usize>(grown), changetype<usize>(this.pool), <usize>this.used);
+    this.pool = grown;
+  }
+}
+
+/** ASCII lower-case of one byte; other bytes unchanged. */
+// @ts-ignore: decorator
+@inline export function lower(b: u32): u32 { return b - 0x41 < 26 ? b | 0x20 : b; }
+
+/** Case-insensitive (ASCII) equality of a byte range and a lower-case ASCII literal. */
+export function equalsAscii(ptr: usize, len: i32, s: string): bool {
+  if (len != s.length) return false;
+  for (let i = 0; i < len; i++) {
+    if (lower(<u32>load<u8>(ptr + <usize>i)) != <u32>s.charCodeAt(i)) return false;
+  }
+  return true;
+}

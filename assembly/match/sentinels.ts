@@ -1,0 +1,39 @@
+// Sentinels of core:approval:for_actions (SPEC §4), expanded into plain patterns at compile time.
+
+import { ByteList, equalsAscii } from "./bytelist";
+
+const HIGH_RISK: string[] = [
+  "db:write*", "db:delete*", "db:drop*", "db:update*", "db:insert*", "db:truncate*", "db:migrate*",
+  "code:deploy*", "deploy:*", "payments:*", "payment:*", "money:*", "transfer:*", "billing:charge*",
+  "secrets:read*", "secret:read*", "vault:read*", "email:send*", "mail:send*",
+];
+const SIDE_EFFECTS_LOWER_STAKES: string[] = [
+  "files:write*", "files:delete*", "file:write*", "file:delete*", "calendar:write*",
+  "calendar:create*", "calendar:update*", "calendar:delete*", "code:execute*", "code:run*",
+  "shell:exec*",
+];
+const SENSITIVE_DATA: string[] = [
+  "pii:*", "secrets:read*", "secret:read*", "vault:read*", "customers:read*", "users:read*",
+  "credentials:*",
+];
+// Legacy sentinels: frozen, never extended.
+const DESTRUCTIVE: string[] = ["*:delete*", "*:drop*", "*:truncate*", "*:destroy*", "db:write*"];
+
+function addAll(list: ByteList, patterns: string[]): void {
+  for (let i = 0; i < patterns.length; i++) list.pushAscii(unchecked(patterns[i]));
+}
+
+/** Adds the expansion of the sentinel named by the bytes and returns true, or returns false. */
+export function expandSentinel(list: ByteList, p: usize, n: i32): bool {
+  if (equalsAscii(p, n, "high_risk")) { addAll(list, HIGH_RISK); return true; }
+  if (equalsAscii(p, n, "side_effects_lower_stakes")) { addAll(list, SIDE_EFFECTS_LOWER_STAKES); return true; }
+  if (equalsAscii(p, n, "high_risk_and_side_effects_lower_stakes")) {
+    addAll(list, HIGH_RISK); addAll(list, SIDE_EFFECTS_LOWER_STAKES); return true;
+  }
+  if (equalsAscii(p, n, "sensitive_data")) { addAll(list, SENSITIVE_DATA); return true; }
+  if (equalsAscii(p, n, "destructive")) { addAll(list, DESTRUCTIVE); return true; }
+  if (equalsAscii(p, n, "destructive_and_sensitive")) {
+    addAll(list, DESTRUCTIVE); addAll(list, SENSITIVE_DATA); return true;
+  }
+  return false;
+}

@@ -1,0 +1,76 @@
+// One request as the host wrote it into the input area (docs/abi.md "Request"), read in place.
+
+export const REQ_HEADER: i32 = 144;
+
+export const enum ReqFlag { HasTarget = 1, TargetInvalid = 2, HasContext = 4, Explain = 8 }
+export const enum CounterFlag {
+  HasLastAction = 1, HasLastHeartbeat = 2, PendingApproval = 4, EmergencyStopped = 8, EnforcementPaused = 16,
+}
+
+// Byte offsets in the request header.
+export const R_NOW = 0;
+export const R_COST = 8;
+export const R_FLAGS = 16;
+export const R_ACTION_LEN = 20;
+export const R_HOST_LEN = 24;
+export const R_TARGET_LEN = 28;
+export const R_CONTEXT_LEN = 32;
+export const R_TZ_COUNT = 36;
+export const R_SPENT_TODAY = 40;
+export const R_SPENT_WEEK = 48;
+export const R_SPENT_MONTH = 56;
+export const R_SPENT_TOTAL = 64;
+export const R_HELD = 72;
+export const R_ACTIONS_MINUTE = 80;
+export const R_ACTIONS_5MIN = 88;
+export const R_ACTIONS_30MIN = 96;
+export const R_ACTIONS_HOUR = 104;
+export const R_ACTIONS_TODAY = 112;
+export const R_LAST_ACTION = 120;
+export const R_LAST_HEARTBEAT = 128;
+export const R_COUNTER_FLAGS = 136;
+
+/** The request being evaluated; fields point into the input area. Reused, never reallocated. */
+export class Input {
+  base: usize = 0;
+  now: i64 = 0;
+  cost: i64 = 0;
+  flags: u32 = 0;
+  counterFlags: u32 = 0;
+  action: usize = 0; actionLen: i32 = 0;
+  host: usize = 0; hostLen: i32 = 0;
+  target: usize = 0; targetLen: i32 = 0;
+  context: usize = 0; contextLen: i32 = 0;
+  tzOffsets: usize = 0; tzCount: i32 = 0;
+
+  i64at(off: i32): i64 { return load<i64>(this.base + <usize>off); }
+  hasFlag(f: u32): bool { return (this.flags & f) != 0; }
+  counter(f: u32): bool { return (this.counterFlags & f) != 0; }
+  tzOffsetMinutes(i: i32): i32 { return i < this.tzCount ? load<i32>(this.tzOffsets + (<usize>i << 2)) : 0; }
+}
+
+export const input = new Input();
+
+/** Points `input` at the request in [base, base+len). Returns false when the lengths do not add up. */
+export function readInput(base: usize, len: i32): bool {
+  if (len < REQ_HEADER) return false;
+  const inp = input;
+  inp.base = base;
+  inp.now = load<i64>(base + R_NOW);
+  inp.cost = load<i64>(base + R_COST);
+  inp.flags = load<u32>(base + R_FLAGS);
+  inp.counterFlags = load<u32>(base + R_COUNTER_FLAGS);
+  inp.actionLen = load<i32>(base + R_ACTION_LEN);
+  inp.hostLen = load<i32>(base + R_HOST_LEN);
+  inp.targetLen = load<i32>(base + R_TARGET_LEN);
+  inp.contextLen = load<i32>(base + R_CONTEXT_LEN);
+  inp.tzCount = load<i32>(base + R_TZ_COUNT);
+  if ((inp.actionLen | inp.hostLen | inp.targetLen | inp.contextLen | inp.tzCount) < 0) return false;
+  inp.tzOffsets = base + <usize>REQ_HEADER;
+  let p = inp.tzOffsets + (<usize>inp.tzCount << 2);
+  inp.action = p; p += <usize>inp.actionLen;
+  inp.host = p; p += <usize>inp.hostLen;
+  inp.target = p; p += <usize>inp.targetLen;
+  inp.context = p; p += <usize>inp.contextLen;
+  return p <= base + <usize>len;
+}

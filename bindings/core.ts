@@ -1,0 +1,131 @@
+// One instance of the WebAssembly module: its memory views, the catalogue tables it exports,
+// and recovery from a trap (a fresh instance; the engine then recompiles its live policies).
+
+/** The module's exports, as documented in docs/abi.md. */
+export interface WardenExports {
+  memory: WebAssembly.Memory;
+  io_ptr(len: number): number;
+  out_ptr(): number;
+  compile(len: number): number;
+  release(handle: number): void;
+  evaluate(handle: number, len: number): number;
+  catalogue_name(table: number, id: number): number;
+  selftest_trap(): void;
+  noop(): void;
+  state_op(op: number, len: number): number;
+}
+
+/** Names the module defines once (assembly/catalogue.ts), read back at load time. */
+export interface Catalogue {
+  rules: string[];
+  reasons: string[];
+  keys: string[];
+  keyKinds: number[];
+  warnings: string[];
+  keyIds: Map<string, number>;
+}
+
+const TABLE_RULES = 0, TABLE_REASONS = 1, TABLE_KEYS = 2, TABLE_KEY_KINDS = 3, TABLE_WARNINGS = 4;
+
+export class Core {
+  exports!: WardenExports;
+  bytes!: Uint8Array;
+  view!: DataView;
+  outPtr = 0;
+  catalogue!: Catalogue;
+  private buffer: ArrayBuffer | null = null;
+  private ioPtr = 0;
+  private ioCap = 0;
+  /** Bumped on every re-instantiation, so stale handles are recognised. */
+  generation = 0;
+
+  constructor(readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
+    this.attach(instance);
+    this.catalogue = readCatalogue(this);
+  }
+
+  static instantiateSync(module: WebAssembly.Module): Core {
+    return new Core(module, new WebAssembly.Instance(module, {}));
+  }
+
+  static async instantiate(module: WebAssembly.Module): Promise<Core> {
+    return new Core(module, await WebAssembly.instantiate(module, {}));
+  }
+
+  private attach(instance: WebAssembly.Instance): void {
+    this.exports = instance.exports as unknown as WardenExports;
+    this.outPtr = this.exports.out_ptr();
+    this.buffer = null;
+    this.ioPtr = 0;
+    this.ioCap = 0;
+    this.refresh();
+  }
+
+  /** Replaces a trapped instance with a fresh one from the same module. */
+  reinstantiate(): void {
+    this.attach(new WebAssembly.Instance(this.module, {}));
+    this.generation++;
+  }
+
+  /** Memory growth detaches views: re-create them whenever the buffer changed. */
+  refresh(): void {
+    const buf = this.exports.memory.buffer;
+    if (buf !== this.buffer) {
+      this.buffer = buf;
+      this.bytes = new Uint8Array(buf);
+      this.view = new DataView(buf);
+    }
+  }
+
+  /** The address of an input area of at least `len` bytes, with views that are current. */
+  io(len: number): number {
+    if (len > this.ioCap) {
+      this.ioPtr = this.exports.io_ptr(len);
+      this.ioCap = len;
+    }
+    this.refresh();
+    return this.ioPtr;
+  }
+
+  readUtf8(ptr: number, len: number): string {
+    return readText(this.bytes, ptr, len);
+  }
+}
+
+const decoder = new TextDecoder("utf-8");
+
+/** Short ASCII strings are decoded without TextDecoder: it dominates the cost of small decisions. */
+export function readText(bytes: Uint8Array, ptr: number, len: number): string {
+  if (len <= 64) {
+    let s = "";
+    for (let i = 0; i < len; i++) {
+      const c = bytes[ptr + i];
+      if (c >= 0x80) return decoder.decode(bytes.subarray(ptr, ptr + len));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decoder.decode(bytes.subarray(ptr, ptr + len));
+}
+
+function readTable(core: Core, table: number): string[] {
+  const out: string[] = [];
+  for (let id = 0; ; id++) {
+    const n = core.exports.catalogue_name(table, id);
+    if (n === 0) return out;
+    core.refresh();
+    out.push(core.readUtf8(core.outPtr, n));
+  }
+}
+
+function readCatalogue(core: Core): Catalogue {
+  const keys = readTable(core, TABLE_KEYS);
+  return {
+    rules: readTable(core, TABLE_RULES),
+    reasons: readTable(core, TABLE_REASONS),
+    keys,
+    keyKinds: readTable(core, TABLE_KEY_KINDS).map(Number),
+    warnings: readTable(core, TABLE_WARNINGS),
+    keyIds: new Map(keys.map((k, i) => [k, i])),
+  };
+}

@@ -1,0 +1,105 @@
+// Writes one request, its counter snapshot, `now` and the time-zone offsets straight into the
+// module's input area (docs/abi.md "Request"). No JSON, no allocation beyond the context bytes.
+
+import { ByteSink, writeI64 } from "./bytes";
+import type { Core } from "./core";
+import { encodeContext } from "./encode-context";
+import { canonicalHost } from "./host";
+import { tzOffsetMinutes } from "./timezone";
+
+export const REQ_HEADER = 144;
+const FLAG_HAS_TARGET = 1, FLAG_TARGET_INVALID = 2, FLAG_HAS_CONTEXT = 4, FLAG_EXPLAIN = 8;
+const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16;
+
+/** Request fields after validation (SPEC §10 "Request"). */
+export interface RequestInput {
+  action: string;
+  cost_cents?: number;
+  target?: string;
+  context?: object;
+  action_id?: string;
+}
+
+/** A counter snapshot after validation: times are epoch ms (SPEC §6). */
+export interface CounterInput {
+  spent_today_cents?: number; spent_week_cents?: number; spent_month_cents?: number; spent_total_cents?: number;
+  held_cents?: number;
+  actions_last_minute?: number; actions_last_5_minutes?: number; actions_last_30_minutes?: number;
+  actions_last_hour?: number; actions_today?: number;
+  last_action_at?: number | null; last_heartbeat_at?: number | null;
+  pending_approval_id?: string | null; emergency_stopped?: boolean; enforcement_paused?: boolean;
+}
+
+// Counter fields in header order, from byte 40 (eight bytes each).
+const COUNTER_FIELDS = [
+  "spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents",
+  "actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today",
+] as const;
+
+const encoder = new TextEncoder();
+const contextSink = new ByteSink(4096);
+
+/** A small cache of target → canonical host: URL parsing costs more than a whole evaluation. */
+const hostCache = new Map<string, string | null>();
+const HOST_CACHE_MAX = 1024;
+
+function hostOf(target: string): string | null {
+  let host = hostCache.get(target);
+  if (host === undefined) {
+    host = canonicalHost(target);
+    if (hostCache.size >= HOST_CACHE_MAX) hostCache.clear();
+    hostCache.set(target, host);
+  }
+  return host;
+}
+
+function counterFlags(c: CounterInput): number {
+  return (c.last_action_at != null ? C_LAST_ACTION : 0)
+    | (c.last_heartbeat_at != null ? C_LAST_HEARTBEAT : 0)
+    | (c.pending_approval_id != null ? C_PENDING : 0)
+    | (c.emergency_stopped ? C_STOPPED : 0)
+    | (c.enforcement_paused ? C_PAUSED : 0);
+}
+
+function writeText(core: Core, at: number, s: string): number {
+  if (s.length === 0) return 0;
+  return encoder.encodeInto(s, core.bytes.subarray(at)).written;
+}
+
+/** Writes the request into the input area; returns its length in bytes. */
+export function writeRequest(
+  core: Core, timezones: readonly string[], req: RequestInput, counters: CounterInput, now: number, explain: boolean,
+): number {
+  const target = req.target;
+  const host = target !== undefined ? hostOf(target) : null;
+  const hasContext = req.context !== undefined && Object.keys(req.context).length > 0;
+  if (hasContext) { contextSink.reset(); encodeContext(contextSink, req.context as object); }
+  const textBound = (req.action.length + (host?.length ?? 0) + (target?.length ?? 0)) * 3;
+  const ctxLen = hasContext ? contextSink.len : 0;
+  const base = core.io(REQ_HEADER + timezones.length * 4 + textBound + ctxLen);
+  const { view, bytes } = core;
+
+  writeI64(view, base, now);
+  writeI64(view, base + 8, req.cost_cents ?? 0);
+  view.setUint32(base + 16,
+    (target !== undefined ? FLAG_HAS_TARGET : 0) | (target !== undefined && host === null ? FLAG_TARGET_INVALID : 0)
+    | (hasContext ? FLAG_HAS_CONTEXT : 0) | (explain ? FLAG_EXPLAIN : 0), true);
+  view.setUint32(base + 36, timezones.length, true);
+  for (let i = 0; i < COUNTER_FIELDS.length; i++) writeI64(view, base + 40 + i * 8, counters[COUNTER_FIELDS[i]] ?? 0);
+  writeI64(view, base + 120, counters.last_action_at ?? 0);
+  writeI64(view, base + 128, counters.last_heartbeat_at ?? 0);
+  view.setUint32(base + 136, counterFlags(counters), true);
+  view.setUint32(base + 140, 0, true);
+
+  let p = base + REQ_HEADER;
+  for (const tz of timezones) { view.setInt32(p, tzOffsetMinutes(tz, now), true); p += 4; }
+  const actionLen = writeText(core, p, req.action); p += actionLen;
+  const hostLen = host ? writeText(core, p, host) : 0; p += hostLen;
+  const targetLen = target !== undefined ? writeText(core, p, target) : 0; p += targetLen;
+  if (ctxLen > 0) { bytes.set(contextSink.bytes(), p); p += ctxLen; }
+  view.setUint32(base + 20, actionLen, true);
+  view.setUint32(base + 24, hostLen, true);
+  view.setUint32(base + 28, targetLen, true);
+  view.setUint32(base + 32, ctxLen, true);
+  return p - base;
+}

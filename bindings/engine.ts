@@ -1,0 +1,128 @@
+// The engine: compiles passports into the module's memory and evaluates requests against them.
+// Everything here validates, encodes and decodes; every decision is made in WebAssembly.
+
+import { Core } from "./core";
+import { type Decision, readDecision } from "./decision";
+import { encodePassport } from "./encode-passport";
+import { type CounterInput, type RequestInput, writeRequest } from "./encode-request";
+import { EngineError, WardenError } from "./errors";
+import type { Passport } from "./gen/types";
+import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
+
+export interface EvaluateOptions {
+  /** The instant to decide at: a Date, epoch ms or an RFC 3339 string. Default: the current time. */
+  now?: Date | number | string;
+  /** Adds `evaluated`, the trace of every rule in pipeline order. */
+  explain?: boolean;
+}
+
+const EMPTY_COUNTERS: CounterInput = Object.freeze({});
+
+export class Engine {
+  /** Policies alive in this instance, so a trap can be followed by recompiling them. */
+  private readonly live = new Set<WeakRef<Policy>>();
+  private readonly finalizer = new FinalizationRegistry<{ handle: number; generation: number; ref: WeakRef<Policy> }>(
+    (held) => {
+      this.live.delete(held.ref);
+      if (held.generation === this.core.generation) this.core.exports.release(held.handle);
+    },
+  );
+
+  constructor(readonly core: Core) {}
+
+  /** Validates and compiles a passport (object or JSON string); throws PassportError listing every problem. */
+  compile(passport: unknown): Policy {
+    const { passport: valid, warnings } = validatePassport(passport);
+    const encoded = encodePassport(valid, this.core.catalogue);
+    const policy = new Policy(this, valid, encoded.bytes, encoded.timezones, warnings);
+    policy.handle = this.load(encoded.bytes);
+    const ref = new WeakRef(policy);
+    this.live.add(ref);
+    this.finalizer.register(policy, { handle: policy.handle, generation: this.core.generation, ref }, policy);
+    return policy;
+  }
+
+  /** Runs a call into the module; a trap becomes an EngineError and leaves a fresh, working instance. */
+  call<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof WardenError) throw err;
+      this.recover();
+      throw new EngineError("wasm_trap", `the evaluator trapped and was restarted: ${(err as Error)?.message ?? err}`);
+    }
+  }
+
+  /** Forces a trap inside the module (tests use it to prove recovery). */
+  trapForTest(): void { this.call(() => this.core.exports.selftest_trap()); }
+
+  dispose(policy: Policy): void {
+    if (policy.handle < 0) return;
+    this.core.exports.release(policy.handle);
+    policy.handle = -1;
+    this.finalizer.unregister(policy);
+    for (const ref of this.live) if (ref.deref() === policy) this.live.delete(ref);
+  }
+
+  private load(bytes: Uint8Array): number {
+    return this.call(() => {
+      const ptr = this.core.io(bytes.length);
+      this.core.bytes.set(bytes, ptr);
+      const handle = this.core.exports.compile(bytes.length);
+      if (handle < 0) throw new EngineError("compile_failed", `the module rejected the compiled passport (code ${handle})`);
+      return handle;
+    });
+  }
+
+  private recover(): void {
+    this.core.reinstantiate();
+    for (const ref of this.live) {
+      const policy = ref.deref();
+      if (!policy || policy.handle < 0) { this.live.delete(ref); continue; }
+      policy.handle = this.load(policy.compiled);
+      this.finalizer.unregister(policy);
+      this.finalizer.register(policy, { handle: policy.handle, generation: this.core.generation, ref }, policy);
+    }
+  }
+}
+
+function toEpochMs(now: EvaluateOptions["now"]): number {
+  if (now === undefined) return Date.now();
+  return parseTime(now, "options.now");
+}
+
+export class Policy {
+  handle = -1;
+
+  constructor(
+    private readonly engine: Engine,
+    /** The validated passport. */
+    readonly passport: Readonly<Passport>,
+    /** The compiled bytes, kept so the policy can be recompiled after a trap. */
+    readonly compiled: Uint8Array,
+    readonly timezones: readonly string[],
+    /** Compile-time warnings (ignored foreign keys); every decision repeats them. */
+    readonly warnings: readonly string[],
+  ) {}
+
+  get id(): string | undefined { return this.passport.id; }
+
+  /** Decides one request against this passport, a counter snapshot and `now` (SPEC §8). */
+  evaluate(request: unknown, counters?: unknown, options?: EvaluateOptions): Decision {
+    if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
+    const req = validateRequest(request) as RequestInput;
+    const snap = counters === undefined ? EMPTY_COUNTERS : (validateCounters(counters) as CounterInput);
+    const now = toEpochMs(options?.now);
+    const explain = options?.explain === true;
+    const core = this.engine.core;
+    return this.engine.call(() => {
+      const len = writeRequest(core, this.timezones, req, snap, now, explain);
+      const n = core.exports.evaluate(this.handle, len);
+      if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
+      return readDecision(core, explain, this.warnings);
+    });
+  }
+
+  /** Frees the compiled passport inside the module. */
+  dispose(): void { this.engine.dispose(this); }
+}
