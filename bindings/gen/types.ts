@@ -1,0 +1,795 @@
+// generated — do not edit. TypeScript types from schemas/*.schema.json by scripts/gen-types.mjs; run `npm run gen`.
+
+/**
+ * An amount of money in integer cents, 0 to 2^53-1.
+ */
+export type Cents = number;
+/**
+ * The window core:cost:max_cumulative applies to; daily when absent.
+ */
+export type CostWindow = "daily" | "weekly" | "monthly" | "total";
+/**
+ * A count of actions, an integer 0 to 2^53-1.
+ */
+export type Count = number;
+/**
+ * Hosts. An entry example.com matches example.com and every subdomain; *.example.com matches subdomains only; an IP address matches itself only. Each entry must parse as a host.
+ *
+ * Items: A host name, IP address or *.suffix.
+ */
+export type DomainList = string[];
+/**
+ * Action patterns compared case-insensitively; * matches any run of characters (web:*, *:delete*, *).
+ *
+ * Items: An action pattern.
+ */
+export type PatternList = string[];
+/**
+ * Operating hours: one range or a non-empty list of ranges; block outside them (outside_operating_hours).
+ */
+export type Schedule = ScheduleRange | [ScheduleRange, ...ScheduleRange[]];
+/**
+ * A day of the week.
+ */
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+/**
+ * An RFC 3339 date-time with seconds and a Z or +hh:mm offset, like 2026-02-24T15:00:00Z.
+ */
+export type Timestamp = string;
+/**
+ * Periods with no actions (blackout_window).
+ */
+export type BlackoutWindows = BlackoutWindow[];
+/**
+ * A number of minutes, an integer small enough that it stays below 2^53-1 once turned into milliseconds.
+ */
+export type Minutes = number;
+/**
+ * On (true) or off (false).
+ */
+export type Flag = boolean;
+/**
+ * A moment: an RFC 3339 date-time, epoch milliseconds, or null for never.
+ */
+export type Instant = Timestamp | EpochMs | null;
+/**
+ * Milliseconds since 1970-01-01T00:00:00Z, an integer.
+ */
+export type EpochMs = number;
+/**
+ * allow, request_hold (wait for a human) or block (do not retry).
+ */
+export type Verdict = "allow" | "request_hold" | "block";
+/**
+ * A reason code (SPEC §2, §10).
+ */
+export type ReasonCode =
+  | "allowed"
+  | "emergency_stopped"
+  | "enforcement_paused"
+  | "passport_revoked"
+  | "passport_not_yet_valid"
+  | "passport_expired"
+  | "permission_denied"
+  | "action_blocked"
+  | "action_not_allowed"
+  | "domain_blocked"
+  | "domain_not_allowed"
+  | "invalid_target"
+  | "read_only"
+  | "blackout_window"
+  | "outside_operating_hours"
+  | "secret_detected"
+  | "pii_detected"
+  | "cost_per_action_exceeded"
+  | "cost_limit_exceeded"
+  | "rate_limit_exceeded"
+  | "approval_required"
+  | "action_requires_approval"
+  | "cost_requires_approval"
+  | "idle_timeout"
+  | "anomaly_detected"
+  | "approval_already_pending";
+/**
+ * A rule, in pipeline order (SPEC §2, §10).
+ */
+export type RuleName =
+  | "core:safety:emergency_stop"
+  | "core:safety:fail_closed"
+  | "passport:status"
+  | "passport:not_before"
+  | "passport:expires_at"
+  | "passport:permissions"
+  | "core:scope:action_blocklist"
+  | "core:scope:action_allowlist"
+  | "core:scope:domain_blocklist"
+  | "core:scope:domain_allowlist"
+  | "core:data:read_only"
+  | "core:time:blackout_windows"
+  | "core:time:operating_hours"
+  | "core:data:no_secrets_export"
+  | "core:data:no_pii_export"
+  | "core:cost:max_per_action"
+  | "core:cost:max_per_day"
+  | "core:cost:max_per_week"
+  | "core:cost:max_per_month"
+  | "core:cost:max_total"
+  | "core:cost:max_cumulative"
+  | "core:rate:max_per_minute"
+  | "core:rate:max_per_hour"
+  | "core:rate:max_per_day"
+  | "core:approval:required"
+  | "core:approval:for_actions"
+  | "core:cost:approval_threshold"
+  | "core:time:idle_timeout_minutes"
+  | "core:safety:anomaly_suspend"
+  | "core:approval:pending";
+/**
+ * Cents or a count, an integer 0 to 2^53-1.
+ */
+export type Quantity = number;
+/**
+ * An offline policy test (SPEC §9), in YAML or JSON: one case, or cases that share a top-level passport. Paths are relative to the file. Keys starting with x- are free, to hold YAML anchors.
+ */
+export type Fixture = SnapshotCase | StepsCase | FixtureSuite;
+/**
+ * A passport: a path to a JSON or YAML file relative to the fixture, or an inline object.
+ */
+export type PassportRef = string | Passport;
+/**
+ * An RFC 3339 date-time (2026-02-24T15:00:00Z) or null.
+ */
+export type OptionalTimestamp = Timestamp | null;
+/**
+ * One step: a time, one verb, and what to expect from it.
+ */
+export type Step =
+  | EnforceStep
+  | ApproveStep
+  | DenyStep
+  | ReportStep
+  | HeartbeatStep
+  | EmergencyStopStep
+  | ResumeStep
+  | StateStep;
+/**
+ * last (the newest approval request) or an approval_request_id.
+ */
+export type ApprovalRef = string;
+/**
+ * A verb without arguments: {}, true or nothing.
+ */
+export type NoArgs = {} | true | null;
+/**
+ * A case: a snapshot evaluation, or steps through the stateful enforcer.
+ */
+export type FixtureCase = SnapshotCase | StepsCase;
+
+/**
+ * The constraints of a passport (SPEC §2). Every core: key is listed with its value type; an unknown core: key is an error. Keys in any other namespace (acme:region) are kept, ignored by the engine and reported as a warning. The shared value types (cents, counts, times) are defined here and used by the other schemas.
+ */
+export interface Constraints {
+  /**
+   * Block if the action's cost is above this many cents (cost_per_action_exceeded).
+   */
+  "core:cost:max_per_action"?: Cents;
+  /**
+   * Block if spent_today + held + cost is above this many cents (cost_limit_exceeded).
+   */
+  "core:cost:max_per_day"?: Cents;
+  /**
+   * Block if spent_week + held + cost is above this many cents; the week starts Monday 00:00 UTC.
+   */
+  "core:cost:max_per_week"?: Cents;
+  /**
+   * Block if spent_month + held + cost is above this many cents; calendar month, UTC.
+   */
+  "core:cost:max_per_month"?: Cents;
+  /**
+   * Block if spent_total + held + cost is above this many cents; never resets.
+   */
+  "core:cost:max_total"?: Cents;
+  /**
+   * A cap over the window named by core:cost:cumulative_window (default daily); applies alongside the max_per_* caps.
+   */
+  "core:cost:max_cumulative"?: Cents;
+  "core:cost:cumulative_window"?: CostWindow;
+  /**
+   * Hold if the action's cost is above this many cents (cost_requires_approval).
+   */
+  "core:cost:approval_threshold"?: Cents;
+  /**
+   * Block if actions_last_minute + 1 is above this (rate_limit_exceeded).
+   */
+  "core:rate:max_per_minute"?: Count;
+  /**
+   * Block if actions_last_hour + 1 is above this (rate_limit_exceeded).
+   */
+  "core:rate:max_per_hour"?: Count;
+  /**
+   * Block if actions_today + 1 is above this (rate_limit_exceeded).
+   */
+  "core:rate:max_per_day"?: Count;
+  /**
+   * Block a request with a target whose host matches no entry (domain_not_allowed).
+   */
+  "core:scope:domain_allowlist"?: DomainList;
+  /**
+   * Block a request whose target host matches an entry (domain_blocked).
+   */
+  "core:scope:domain_blocklist"?: DomainList;
+  /**
+   * Block an action that matches no pattern (action_not_allowed).
+   */
+  "core:scope:action_allowlist"?: PatternList;
+  /**
+   * Block an action that matches a pattern (action_blocked).
+   */
+  "core:scope:action_blocklist"?: PatternList;
+  "core:time:operating_hours"?: Schedule;
+  "core:time:blackout_windows"?: BlackoutWindows;
+  /**
+   * Hold if last_action_at is set and more than this many minutes have passed since (idle_timeout).
+   */
+  "core:time:idle_timeout_minutes"?: Minutes;
+  /**
+   * Hold every action (approval_required).
+   */
+  "core:approval:required"?: Flag;
+  /**
+   * Hold an action that matches a pattern or a sentinel (high_risk, side_effects_lower_stakes, high_risk_and_side_effects_lower_stakes, sensitive_data, destructive, destructive_and_sensitive) (action_requires_approval).
+   */
+  "core:approval:for_actions"?: PatternList;
+  /**
+   * Hold when the last 5 minutes run above 3x the 30-minute average and at least 10 actions (anomaly_detected).
+   */
+  "core:safety:anomaly_suspend"?: Flag;
+  /**
+   * Block when enforcement is paused, no heartbeat was recorded, or the last heartbeat is more than 120 s old (enforcement_paused).
+   */
+  "core:safety:fail_closed"?: Flag;
+  /**
+   * Block an action whose verb is a write verb (read_only).
+   */
+  "core:data:read_only"?: Flag;
+  /**
+   * Block if PII is found in the target or anywhere in context (pii_detected).
+   */
+  "core:data:no_pii_export"?: Flag;
+  /**
+   * Block if a secret is found in the target or anywhere in context (secret_detected).
+   */
+  "core:data:no_secrets_export"?: Flag;
+  /**
+   * No decision effect; audit records replace PII with [REDACTED:kind].
+   */
+  "core:data:redact_pii_in_logs"?: Flag;
+  /**
+   * This interface was referenced by `Constraints`'s JSON-Schema definition
+   * via the `patternProperty` "^(?![Cc][Oo][Rr][Ee]:)[^:]+:".
+   */
+  [k: string]: unknown | undefined;
+}
+/**
+ * A daily time range. start is inside, end is outside; if end <= start the range runs overnight and belongs to the day it starts. start == end is an error.
+ */
+export interface ScheduleRange {
+  /**
+   * An IANA time zone name; UTC when absent.
+   */
+  timezone?: string;
+  /**
+   * The days a range may start on; every day when absent.
+   *
+   * @minItems 1
+   */
+  days?: [Weekday, ...Weekday[]];
+  /**
+   * HH:MM, inside the range.
+   */
+  start: string;
+  /**
+   * HH:MM or 24:00, outside the range.
+   */
+  end: string;
+}
+/**
+ * A period with no actions: block when start <= now < end. start must be before end.
+ */
+export interface BlackoutWindow {
+  start: Timestamp;
+  end: Timestamp;
+  /**
+   * Why, for people reading the passport.
+   */
+  reason?: string;
+}
+/**
+ * A counter snapshot: what the agent already spent and did (SPEC §6). Every field is optional (0, null or false). Unknown fields are an error.
+ */
+export interface Counters {
+  /**
+   * Committed spend in the current UTC calendar day.
+   */
+  spent_today_cents?: Cents;
+  /**
+   * Committed spend in the current ISO week (from Monday 00:00 UTC).
+   */
+  spent_week_cents?: Cents;
+  /**
+   * Committed spend in the current UTC calendar month.
+   */
+  spent_month_cents?: Cents;
+  /**
+   * Committed spend ever.
+   */
+  spent_total_cents?: Cents;
+  /**
+   * The sum of pending reservations; weighs on every spending window.
+   */
+  held_cents?: Cents;
+  /**
+   * Actions in the last 60 seconds.
+   */
+  actions_last_minute?: Count;
+  /**
+   * Actions in the last 5 minutes.
+   */
+  actions_last_5_minutes?: Count;
+  /**
+   * Actions in the last 30 minutes.
+   */
+  actions_last_30_minutes?: Count;
+  /**
+   * Actions in the last 60 minutes.
+   */
+  actions_last_hour?: Count;
+  /**
+   * Actions in the current UTC calendar day.
+   */
+  actions_today?: Count;
+  /**
+   * When the last counted action happened.
+   */
+  last_action_at?: Instant;
+  /**
+   * When the last heartbeat arrived.
+   */
+  last_heartbeat_at?: Instant;
+  /**
+   * The approval request waiting for a human, if any.
+   */
+  pending_approval_id?: string | null;
+  /**
+   * An emergency stop is in force: every action is blocked.
+   */
+  emergency_stopped?: boolean;
+  /**
+   * Enforcement is paused: every action is blocked.
+   */
+  enforcement_paused?: boolean;
+}
+/**
+ * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.
+ */
+export interface Decision {
+  decision: Verdict;
+  /**
+   * Why: the reason of the blocking rule, of the first hold in pipeline order, or allowed.
+   */
+  reason: ReasonCode;
+  /**
+   * The rule that decided: the blocking rule or the first hold in pipeline order; null or absent for allow.
+   */
+  rule?: RuleName | null;
+  /**
+   * A sentence for people, with the numbers that decided.
+   */
+  detail?: string;
+  /**
+   * Cost rules: the cap; rate rules: the cap; absent otherwise.
+   */
+  limit?: Quantity;
+  /**
+   * Cost rules: the projected amount (per action: the cost); rate rules: count + 1; clamped to 2^53-1; absent otherwise.
+   */
+  observed?: Quantity;
+  /**
+   * True when the same request may pass later without a passport change.
+   */
+  retryable: boolean;
+  /**
+   * Every hold that applies, in pipeline order.
+   */
+  holds: Hold[];
+  /**
+   * heartbeat_stale, and ignored_key:<key> per ignored non-core key.
+   */
+  warnings: string[];
+  /**
+   * What the agent could do instead.
+   */
+  suggestions?: string[];
+  /**
+   * The trace, on request: every rule in pipeline order with its outcome.
+   */
+  evaluated?: RuleTrace[];
+  /**
+   * Secrets and PII found, by kind and place, never the matched text.
+   */
+  findings?: Finding[];
+  /**
+   * Enforcer: this decision's id.
+   */
+  decision_id?: string;
+  /**
+   * Enforcer: the passport the request ran against.
+   */
+  passport_id?: string;
+  /**
+   * Enforcer: the request's idempotency key.
+   */
+  action_id?: string;
+  /**
+   * Enforcer: when the decision was made.
+   */
+  at?: Timestamp;
+  /**
+   * Enforcer, on request_hold: the approval request a human answers.
+   */
+  approval_request_id?: string;
+  /**
+   * Enforcer, on allow: a single-use permit valid for 30 s.
+   */
+  permit_token?: string;
+  /**
+   * Enforcer: the Ed25519 signature of the decision.
+   */
+  signature?: string;
+}
+/**
+ * A hold that applies.
+ */
+export interface Hold {
+  rule: RuleName;
+  reason: ReasonCode;
+}
+/**
+ * One rule's outcome in the trace.
+ */
+export interface RuleTrace {
+  rule: RuleName;
+  /**
+   * What the rule did; skipped after the first block.
+   */
+  outcome: "pass" | "hold" | "block" | "skipped";
+}
+/**
+ * A secret or PII found: its kind (email, phone, card, ssn, iban, or a secret kind) and where (target, context.customer.email).
+ */
+export interface Finding {
+  /**
+   * What was found: email, phone, card, ssn, iban, or a secret kind.
+   */
+  kind: string;
+  /**
+   * Where: target, or a path like context.to[0].addr.
+   */
+  path: string;
+}
+/**
+ * One evaluation from a passport, a counter snapshot, a request and the time now.
+ */
+export interface SnapshotCase {
+  /**
+   * Shown when the case fails.
+   */
+  name: string;
+  /**
+   * Notes for people.
+   */
+  description?: string;
+  passport?: PassportRef;
+  /**
+   * The time of the evaluation.
+   */
+  now: Timestamp;
+  counters?: Counters;
+  request: EvalRequest;
+  expect: DecisionExpectation;
+  /**
+   * This interface was referenced by `SnapshotCase`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]: unknown | undefined;
+}
+/**
+ * A passport names an agent and carries its constraints (SPEC §1). Unknown top-level fields are errors; put free-form data in metadata.
+ */
+export interface Passport {
+  /**
+   * The passport's id (pass_...); required by the stateful enforcer, optional in fixtures.
+   */
+  id?: string;
+  /**
+   * The agent this passport is for.
+   */
+  agent_id?: string;
+  /**
+   * A human-readable name for the agent.
+   */
+  agent_name?: string;
+  /**
+   * Who issued the passport.
+   */
+  issuer_id?: string;
+  /**
+   * Action patterns the agent may use; when non-empty, an action matching none is blocked (permission_denied).
+   *
+   * Items: An action pattern (web:*, documents:read).
+   */
+  permissions?: string[];
+  /**
+   * Informational to the engine; the server uses L3 for proof of possession.
+   */
+  trust_tier?: "L0" | "L1" | "L2" | "L3";
+  /**
+   * When the passport was issued.
+   */
+  issued_at?: OptionalTimestamp;
+  /**
+   * Before this time every action is blocked (passport_not_yet_valid); null means no start.
+   */
+  not_before?: OptionalTimestamp;
+  /**
+   * From this time on every action is blocked (passport_expired); null means no end.
+   */
+  expires_at?: OptionalTimestamp;
+  /**
+   * A revoked passport blocks every action (passport_revoked).
+   */
+  status?: "active" | "revoked";
+  /**
+   * A label for people (USD); all money is integer cents.
+   */
+  currency?: string;
+  constraints?: Constraints;
+  /**
+   * Free-form data for the issuer; ignored by the engine.
+   */
+  metadata?: {
+    [k: string]: unknown | undefined;
+  };
+}
+/**
+ * What an agent asks to do (SPEC §10 "Request"). Unknown fields are an error. x-maxUtf8Bytes bounds a string's UTF-8 length; x-wellFormed rejects lone surrogates.
+ */
+export interface EvalRequest {
+  /**
+   * The action, like web:search: 1 to 1024 bytes of UTF-8.
+   */
+  action: string;
+  /**
+   * What the action costs, in integer cents; 0 when absent.
+   */
+  cost_cents?: Cents;
+  /**
+   * A URL or bare host the action reaches (https://api.openai.com/v1/x, serpapi.com).
+   */
+  target?: string;
+  /**
+   * Free-form data the action carries; scanned for secrets and PII.
+   */
+  context?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * An idempotency key: a repeat returns the first decision.
+   */
+  action_id?: string;
+}
+/**
+ * The fields of a decision to compare; only the fields given are compared, and holds compares the set of rules.
+ */
+export interface DecisionExpectation {
+  decision?: Verdict;
+  reason?: ReasonCode;
+  /**
+   * The rule that decided: the blocking rule or the first hold in pipeline order; null or absent for allow.
+   */
+  rule?: RuleName | null;
+  /**
+   * The decision's detail, compared exactly.
+   */
+  detail?: string;
+  limit?: Quantity;
+  observed?: Quantity;
+  /**
+   * Whether the same request may pass later.
+   */
+  retryable?: boolean;
+  /**
+   * The rules that hold, as names or {rule, reason}; compared as a set of rules.
+   */
+  holds?: (RuleName | Hold)[];
+  /**
+   * The decision's warnings.
+   */
+  warnings?: string[];
+  /**
+   * The decision's suggestions.
+   */
+  suggestions?: string[];
+}
+/**
+ * Steps run in order through the in-memory stateful enforcer; the passport needs an id.
+ */
+export interface StepsCase {
+  /**
+   * Shown when the case fails.
+   */
+  name: string;
+  /**
+   * Notes for people.
+   */
+  description?: string;
+  passport?: PassportRef;
+  /**
+   * The steps.
+   *
+   * @minItems 1
+   */
+  steps: [Step, ...Step[]];
+  /**
+   * This interface was referenced by `StepsCase`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]: unknown | undefined;
+}
+/**
+ * Send a request to the enforcer; expect is compared with the decision.
+ */
+export interface EnforceStep {
+  at: Timestamp;
+  enforce: EvalRequest;
+  expect?: DecisionExpectation;
+}
+/**
+ * Approve an approval request; expect is compared with {status, permit}.
+ */
+export interface ApproveStep {
+  at: Timestamp;
+  approve: ApprovalRef;
+  expect?: ApprovalExpectation;
+}
+/**
+ * The outcome of an approve or deny step; only the fields given are compared.
+ */
+export interface ApprovalExpectation {
+  /**
+   * What became of the approval request; one a stop denied answers denied.
+   */
+  status?: "approved" | "denied" | "expired" | "not_found";
+  /**
+   * Whether a permit was issued.
+   */
+  permit?: boolean;
+}
+/**
+ * Deny an approval request; expect is compared with {status, permit}.
+ */
+export interface DenyStep {
+  at: Timestamp;
+  deny: ApprovalRef;
+  expect?: ApprovalExpectation;
+}
+/**
+ * Report an action's result with a permit; expect is compared with {accepted}.
+ */
+export interface ReportStep {
+  at: Timestamp;
+  report: ReportArgs;
+  /**
+   * Compared with the report's outcome.
+   */
+  expect?: {
+    /**
+     * Whether the report was accepted.
+     */
+    accepted?: boolean;
+  };
+}
+/**
+ * report_action_result(permit, success, result?, actual_cost_cents?).
+ */
+export interface ReportArgs {
+  /**
+   * last (the newest permit) or a permit token.
+   */
+  permit: string;
+  /**
+   * Whether the action succeeded; false refunds nothing by itself.
+   */
+  success: boolean;
+  result?: unknown;
+  /**
+   * What the action really cost; replaces the committed cost.
+   */
+  actual_cost_cents?: Cents;
+}
+/**
+ * Record a heartbeat; expect is compared with {ok}.
+ */
+export interface HeartbeatStep {
+  at: Timestamp;
+  heartbeat: NoArgs;
+  expect?: OkExpectation;
+}
+/**
+ * The outcome of a heartbeat, emergency_stop or resume step.
+ */
+export interface OkExpectation {
+  /**
+   * Whether the operation succeeded.
+   */
+  ok?: boolean;
+}
+/**
+ * Stop everything; expect is compared with {ok}.
+ */
+export interface EmergencyStopStep {
+  at: Timestamp;
+  /**
+   * Nothing, or {reason}.
+   */
+  emergency_stop:
+    | NoArgs
+    | {
+        /**
+         * Why, for the audit record.
+         */
+        reason?: string;
+      };
+  expect?: OkExpectation;
+}
+/**
+ * Resume after an emergency stop; expect is compared with {ok}.
+ */
+export interface ResumeStep {
+  at: Timestamp;
+  resume: NoArgs;
+  expect?: OkExpectation;
+}
+/**
+ * Read the counter snapshot; expect is compared with it.
+ */
+export interface StateStep {
+  at: Timestamp;
+  state: NoArgs;
+  expect?: Counters;
+}
+/**
+ * Several cases sharing the top-level passport; a case's own passport wins.
+ */
+export interface FixtureSuite {
+  /**
+   * What the cases are about.
+   */
+  name?: string;
+  /**
+   * Notes for people.
+   */
+  description?: string;
+  passport?: PassportRef;
+  /**
+   * The cases.
+   *
+   * @minItems 1
+   */
+  cases: [FixtureCase, ...FixtureCase[]];
+  /**
+   * This interface was referenced by `FixtureSuite`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]: unknown | undefined;
+}
