@@ -1,0 +1,130 @@
+// The transitions of the counter state (SPEC §7, §10 "Approve", "Report", "Reset"). Each one first
+// normalises the state at `now`: windows roll forward and an approval past its 300 s expires.
+
+import { APPROVAL_TTL_MS } from "../constants";
+import { addClamped, APPROVAL_ID_MAX, CounterState, dayIndex, monthIndex, StateFlag, weekIndex } from "./state";
+
+export const enum StateStatus { Ok = 0, BadInput = -1, AlreadyPending = -2, NoSuchApproval = -3 }
+
+/** What happened to a pending approval during the op (at most one: there is only one pending). */
+export const enum StateEvent { None = 0, Expired = 1, Released = 2 }
+
+export const enum ResetKind { Daily = 0, Weekly = 1, Monthly = 2, Total = 3, All = 4 }
+
+/** The approval that expired or was released by the last op: flags, id bytes and reserved cost. */
+export class EventRecord {
+  flags: u32 = 0;
+  idLen: i32 = 0;
+  cost: i64 = 0;
+  id: StaticArray<u8> = new StaticArray<u8>(APPROVAL_ID_MAX);
+
+  idPtr(): usize { return changetype<usize>(this.id); }
+  clear(): void { this.flags = 0; this.idLen = 0; this.cost = 0; }
+}
+
+export const event = new EventRecord();
+
+/** Frees the pending reservation and records it as `kind`. */
+function dropPending(s: CounterState, kind: StateEvent): void {
+  memory.copy(event.idPtr(), s.pendingPtr(), <usize>s.pendingLen);
+  event.idLen = s.pendingLen;
+  event.cost = s.pendingCost;
+  event.flags |= <u32>kind;
+  s.held = addClamped(s.held, -s.pendingCost);
+  s.clearPending();
+}
+
+/** Rolls the windows to `now` and expires a pending approval at created + 300 s exactly. */
+export function normalise(s: CounterState, now: i64): void {
+  s.roll(now);
+  if (s.has(StateFlag.Pending) && now >= s.pendingAt + APPROVAL_TTL_MS) dropPending(s, StateEvent.Expired);
+}
+
+/** An allowed action: its cost in every spending window, one action in every rate window. */
+export function commit(s: CounterState, now: i64, cost: i64): StateStatus {
+  normalise(s, now);
+  s.count(cost, now);
+  return StateStatus.Ok;
+}
+
+/** A held action: reserves its cost until approved, denied or expired. One pending at a time. */
+export function reserve(s: CounterState, now: i64, cost: i64, idPtr: usize, idLen: i32): StateStatus {
+  normalise(s, now);
+  if (s.has(StateFlag.Pending)) return StateStatus.AlreadyPending;
+  s.held = addClamped(s.held, cost);
+  s.setPending(idPtr, idLen, cost, now);
+  return StateStatus.Ok;
+}
+
+/** Approval: the reservation is committed in the windows current at approval time. */
+export function approve(s: CounterState, now: i64, idPtr: usize, idLen: i32): StateStatus {
+  normalise(s, now);
+  if (!s.pendingIs(idPtr, idLen)) return StateStatus.NoSuchApproval;
+  const cost = s.pendingCost;
+  s.held = addClamped(s.held, -cost);
+  s.clearPending();
+  s.count(cost, now);
+  return StateStatus.Ok;
+}
+
+/** Denial: the reservation is released and nothing is counted. */
+export function release(s: CounterState, now: i64, idPtr: usize, idLen: i32): StateStatus {
+  normalise(s, now);
+  if (!s.pendingIs(idPtr, idLen)) return StateStatus.NoSuchApproval;
+  s.held = addClamped(s.held, -s.pendingCost);
+  s.clearPending();
+  return StateStatus.Ok;
+}
+
+/** An operator's reset of one window; `All` also clears actions and rate windows. Reservations stay. */
+export function reset(s: CounterState, now: i64, kind: i32): StateStatus {
+  if (kind < ResetKind.Daily || kind > ResetKind.All) return StateStatus.BadInput;
+  normalise(s, now);
+  const all = kind == ResetKind.All;
+  if (all || kind == ResetKind.Daily) { s.spentDay = 0; s.actionsToday = 0; }
+  if (all || kind == ResetKind.Weekly) s.spentWeek = 0;
+  if (all || kind == ResetKind.Monthly) s.spentMonth = 0;
+  if (all || kind == ResetKind.Total) s.spentTotal = 0;
+  if (all) s.clearRates();
+  return StateStatus.Ok;
+}
+
+/** A reported actual cost replaces the committed one in each still-current window and in the total. */
+export function trueUp(s: CounterState, now: i64, committedAt: i64, oldCost: i64, newCost: i64): StateStatus {
+  normalise(s, now);
+  const delta = newCost - oldCost;
+  if (dayIndex(committedAt) == s.day) s.spentDay = addClamped(s.spentDay, delta);
+  if (weekIndex(committedAt) == s.week) s.spentWeek = addClamped(s.spentWeek, delta);
+  if (monthIndex(committedAt) == s.month) s.spentMonth = addClamped(s.spentMonth, delta);
+  s.spentTotal = addClamped(s.spentTotal, delta);
+  return StateStatus.Ok;
+}
+
+/** A heartbeat is recorded and clears a pause (SPEC §7). */
+export function heartbeat(s: CounterState, now: i64): StateStatus {
+  normalise(s, now);
+  s.lastHeartbeatAt = now;
+  s.setFlag(StateFlag.HasLastHeartbeat, true);
+  s.setFlag(StateFlag.EnforcementPaused, false);
+  return StateStatus.Ok;
+}
+
+export function pause(s: CounterState, now: i64): StateStatus {
+  normalise(s, now);
+  s.setFlag(StateFlag.EnforcementPaused, true);
+  return StateStatus.Ok;
+}
+
+/** Stops the passport and denies the pending approval, releasing its reservation (SPEC §7). */
+export function emergencyStop(s: CounterState, now: i64): StateStatus {
+  normalise(s, now);
+  s.setFlag(StateFlag.EmergencyStopped, true);
+  if (s.has(StateFlag.Pending)) dropPending(s, StateEvent.Released);
+  return StateStatus.Ok;
+}
+
+export function resume(s: CounterState, now: i64): StateStatus {
+  normalise(s, now);
+  s.setFlag(StateFlag.EmergencyStopped, false);
+  return StateStatus.Ok;
+}

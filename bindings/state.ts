@@ -1,0 +1,218 @@
+// Counter states of the stateful enforcer: opaque bytes the store keeps per passport, and the
+// transitions on them. Every number is computed in WebAssembly (assembly/state/); this file only
+// moves bytes across (docs/abi.md "Counter state").
+
+import { readI64, utf8Length, writeI64 } from "./bytes";
+import type { Core } from "./core";
+import type { Engine } from "./engine";
+import { EngineError, RequestError } from "./errors";
+
+/** The SPEC §6 counter snapshot, plus what the pending approval reserved and when. Times are epoch ms. */
+export interface Snapshot {
+  spent_today_cents: number;
+  spent_week_cents: number;
+  spent_month_cents: number;
+  spent_total_cents: number;
+  held_cents: number;
+  actions_last_minute: number;
+  actions_last_5_minutes: number;
+  actions_last_30_minutes: number;
+  actions_last_hour: number;
+  actions_today: number;
+  last_action_at: number | null;
+  last_heartbeat_at: number | null;
+  pending_approval_id: string | null;
+  emergency_stopped: boolean;
+  enforcement_paused: boolean;
+  pending_cost_cents: number;
+  pending_created_at: number | null;
+}
+
+/** A pending approval that expired, or that an emergency stop released. */
+export interface ApprovalEvent { id: string; cost_cents: number }
+
+export type StateStatus = "ok" | "already_pending" | "no_such_approval" | "bad_state";
+export type ResetKind = "daily" | "weekly" | "monthly" | "total" | "all";
+
+export interface StateResult {
+  status: StateStatus;
+  /** The new state to store (for `bad_state`: the bytes given, unchanged). */
+  state: Uint8Array;
+  snapshot: Snapshot;
+  expired?: ApprovalEvent;
+  released?: ApprovalEvent;
+  /** The snapshot's 104 raw bytes, in the layout of a request's counter block. */
+  counterBlock: Uint8Array;
+}
+
+const enum Op {
+  Snapshot = 0, Commit = 1, Reserve = 2, Approve = 3, Release = 4, Reset = 5, TrueUp = 6,
+  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11,
+}
+
+const STATUS: Record<number, StateStatus> = { 0: "ok", [-1]: "bad_state", [-2]: "already_pending", [-3]: "no_such_approval" };
+const RESET_KINDS: readonly ResetKind[] = ["daily", "weekly", "monthly", "total", "all"];
+const EVENT_EXPIRED = 1, EVENT_RELEASED = 2;
+const ARGS = 36;
+const APPROVAL_ID_MAX = 128;
+const COUNTER_BLOCK = 104;
+const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16;
+const COUNTER_FIELDS = [
+  "spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents",
+  "actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today",
+] as const;
+
+const encoder = new TextEncoder();
+const EMPTY_ID = new Uint8Array(0);
+const EMPTY_STATE = new Uint8Array(0);
+
+function bad(path: string, expected: string, value: unknown): never {
+  throw new RequestError({ code: "out_of_range", path, message: "invalid argument", expected, found: String(value) });
+}
+
+function instant(v: number, path: string): number {
+  if (!Number.isSafeInteger(v)) bad(path, "epoch milliseconds (a safe integer)", v);
+  return v;
+}
+
+function cents(v: number, path: string): number {
+  if (!Number.isSafeInteger(v) || v < 0) bad(path, "integer cents, 0 ≤ n ≤ 2^53−1", v);
+  return v;
+}
+
+function approvalId(id: string): Uint8Array {
+  if (typeof id !== "string" || id.length === 0 || utf8Length(id) > APPROVAL_ID_MAX) {
+    bad("approval_id", `a non-empty string of at most ${APPROVAL_ID_MAX} UTF-8 bytes`, id);
+  }
+  return encoder.encode(id);
+}
+
+/** Transitions on counter states. Each takes the stored state and `now` and returns the state to store. */
+export class CounterStates {
+  constructor(private readonly engine: Engine) {}
+
+  /** A state with nothing counted. */
+  fresh(): Uint8Array { return this.run(Op.Fresh, EMPTY_STATE, 0).state; }
+
+  /** The snapshot at `now` (the state returned is normalised: windows rolled, an expired approval released). */
+  snapshot(state: Uint8Array, now: number): StateResult { return this.run(Op.Snapshot, state, now); }
+
+  /** An allowed action: `cost` in every spending window, one action in every rate window. */
+  commit(state: Uint8Array, now: number, cost: number): StateResult {
+    return this.run(Op.Commit, state, now, cents(cost, "cost_cents"));
+  }
+
+  /** A held action reserves its cost; `already_pending` if an approval is pending. */
+  reserve(state: Uint8Array, now: number, cost: number, id: string): StateResult {
+    return this.run(Op.Reserve, state, now, cents(cost, "cost_cents"), 0, 0, approvalId(id));
+  }
+
+  /** Commits the reservation in the windows current at `now`. */
+  approve(state: Uint8Array, now: number, id: string): StateResult {
+    return this.run(Op.Approve, state, now, 0, 0, 0, approvalId(id));
+  }
+
+  /** Releases the reservation (a denial). */
+  release(state: Uint8Array, now: number, id: string): StateResult {
+    return this.run(Op.Release, state, now, 0, 0, 0, approvalId(id));
+  }
+
+  /** Zeroes a spending window; `all` also actions today and the rate windows. Reservations stay. */
+  reset(state: Uint8Array, now: number, kind: ResetKind): StateResult {
+    const k = RESET_KINDS.indexOf(kind);
+    if (k < 0) bad("kind", RESET_KINDS.join(" | "), kind);
+    return this.run(Op.Reset, state, now, k);
+  }
+
+  /** Replaces `oldCost` by `newCost` in each window still current since `committedAt`, and in the total. */
+  trueUp(state: Uint8Array, now: number, committedAt: number, oldCost: number, newCost: number): StateResult {
+    return this.run(Op.TrueUp, state, now,
+      instant(committedAt, "committed_at"), cents(oldCost, "old_cost_cents"), cents(newCost, "actual_cost_cents"));
+  }
+
+  heartbeat(state: Uint8Array, now: number): StateResult { return this.run(Op.Heartbeat, state, now); }
+  pause(state: Uint8Array, now: number): StateResult { return this.run(Op.Pause, state, now); }
+  /** Stops the passport; a pending approval is released and reported in `released`. */
+  emergencyStop(state: Uint8Array, now: number): StateResult { return this.run(Op.EmergencyStop, state, now); }
+  resume(state: Uint8Array, now: number): StateResult { return this.run(Op.Resume, state, now); }
+
+  /** When the day, ISO week and month windows containing `now` reset (epoch ms). */
+  windowResets(now: number): { daily: number; weekly: number; monthly: number } {
+    instant(now, "now");
+    const core = this.engine.core;
+    return this.engine.call(() => {
+      writeI64(core.view, core.io(8), now);
+      core.exports.window_resets();
+      core.refresh();
+      const o = core.outPtr;
+      return { daily: readI64(core.view, o), weekly: readI64(core.view, o + 8), monthly: readI64(core.view, o + 16) };
+    });
+  }
+
+  private run(op: Op, state: Uint8Array, now: number, a = 0, b = 0, c = 0, id: Uint8Array = EMPTY_ID): StateResult {
+    instant(now, "now");
+    if (!(state instanceof Uint8Array)) bad("state", "a Uint8Array", state);
+    const core = this.engine.core;
+    return this.engine.call(() => {
+      const len = ARGS + id.length + state.length;
+      const base = core.io(len);
+      writeI64(core.view, base, now);
+      writeI64(core.view, base + 8, a);
+      writeI64(core.view, base + 16, b);
+      writeI64(core.view, base + 24, c);
+      core.view.setUint32(base + 32, id.length, true);
+      core.bytes.set(id, base + ARGS);
+      core.bytes.set(state, base + ARGS + id.length);
+      const n = core.exports.state_op(op, len);
+      core.refresh();
+      return readResult(core, n, state);
+    });
+  }
+}
+
+function readResult(core: Core, n: number, input: Uint8Array): StateResult {
+  const { view, bytes } = core;
+  let p = core.outPtr;
+  const end = p + n;
+  const status = STATUS[view.getInt32(p, true)];
+  if (status === undefined || n < 24 + COUNTER_BLOCK) {
+    throw new EngineError("state_op_failed", `the module returned an unknown state result (code ${view.getInt32(p, true)})`);
+  }
+  const flags = view.getUint32(p + 4, true);
+  const idLen = view.getUint32(p + 8, true);
+  const event: ApprovalEvent = { id: core.readUtf8(p + 12, idLen), cost_cents: readI64(view, p + 12 + idLen) };
+  p += 20 + idLen;
+  const stateLen = view.getUint32(p, true);
+  const state = status === "bad_state" ? input : bytes.slice(p + 4, p + 4 + stateLen);
+  p += 4 + stateLen;
+  if (p + COUNTER_BLOCK + 4 + view.getUint32(p + COUNTER_BLOCK, true) + 16 !== end) {
+    throw new EngineError("state_op_failed", "the module returned a malformed state result");
+  }
+  const counterBlock = bytes.slice(p, p + COUNTER_BLOCK);
+  const snapshot = readSnapshot(core, p);
+  const result: StateResult = { status, state, snapshot, counterBlock };
+  if (flags & EVENT_EXPIRED) result.expired = event;
+  if (flags & EVENT_RELEASED) result.released = event;
+  return result;
+}
+
+function readSnapshot(core: Core, at: number): Snapshot {
+  const { view } = core;
+  const i64 = (k: number): number => readI64(view, at + k * 8);
+  const flags = view.getUint32(at + 96, true);
+  const idLen = view.getUint32(at + COUNTER_BLOCK, true);
+  const tail = at + COUNTER_BLOCK + 4 + idLen;
+  const pending = (flags & C_PENDING) !== 0;
+  const snap = {} as Record<string, unknown>;
+  COUNTER_FIELDS.forEach((name, k) => { snap[name] = i64(k); });
+  return {
+    ...(snap as Pick<Snapshot, (typeof COUNTER_FIELDS)[number]>),
+    last_action_at: flags & C_LAST_ACTION ? i64(10) : null,
+    last_heartbeat_at: flags & C_LAST_HEARTBEAT ? i64(11) : null,
+    pending_approval_id: pending ? core.readUtf8(at + COUNTER_BLOCK + 4, idLen) : null,
+    emergency_stopped: (flags & C_STOPPED) !== 0,
+    enforcement_paused: (flags & C_PAUSED) !== 0,
+    pending_cost_cents: readI64(view, tail),
+    pending_created_at: pending ? readI64(view, tail + 8) : null,
+  };
+}
