@@ -1,6 +1,8 @@
 // The module's exports: the ABI documented in docs/abi.md, and nothing else.
 
+import { nextDayStart, nextMonthStart, nextWeekStart } from "./calendar";
 import { catalogueEntry, warningName } from "./catalogue";
+import { APPROVAL_TTL_MS, PERMIT_TTL_MS } from "./constants";
 import { decision } from "./decision";
 import { ensureIo, ioBase, OUT } from "./io";
 import { evaluatePolicy } from "./pipeline";
@@ -54,6 +56,22 @@ export function catalogue_name(table: i32, id: i32): i32 {
   return String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, OUT) as i32;
 }
 
+/**
+ * When an approval request (kind 0) or a permit (kind 1) issued at the i64 epoch ms in the input
+ * area expires; the i64 is written to the output area. At that instant it is already expired.
+ */
+export function deadline(kind: i32): void {
+  store<i64>(OUT, load<i64>(ioBase()) + (kind == 0 ? APPROVAL_TTL_MS : PERMIT_TTL_MS));
+}
+
+/** Reads an i64 `now` from the input area; writes when the day, ISO week and month windows reset (3 × i64). */
+export function window_resets(): void {
+  const now = load<i64>(ioBase());
+  store<i64>(OUT, nextDayStart(now));
+  store<i64>(OUT, nextWeekStart(now), 8);
+  store<i64>(OUT, nextMonthStart(now), 16);
+}
+
 /** Traps on purpose, so tests can prove the bindings recover from a trap. */
 export function selftest_trap(): void { unreachable(); }
 
@@ -61,3 +79,4 @@ export function selftest_trap(): void { unreachable(); }
 export function noop(): void {}
 
 export * from "./detect/exports";
+export * from "./state/exports";

@@ -67,8 +67,13 @@ export class TextWriter {
   byte(b: u32): void {
     if (this.len < this.cap) { store<u8>(this.base + <usize>this.len, <u8>b); this.len++; }
   }
+  /** Appends an ASCII literal: every message the module writes is ASCII, so each UTF-16 unit is one byte. */
   str(s: string): void {
-    for (let i = 0, n = s.length; i < n; i++) this.byte(<u32>s.charCodeAt(i));
+    const room = this.cap - this.len;
+    const n = s.length < room ? s.length : room;
+    const src = changetype<usize>(s), dst = this.base + <usize>this.len;
+    for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+    this.len += n;
   }
   raw(ptr: usize, n: i32): void {
     const room = this.cap - this.len;

@@ -4,7 +4,7 @@
 import { Outcome, Reason, Rule, Verdict } from "./catalogue";
 import { decision, detail } from "./decision";
 import { Policy } from "./policy";
-import { CounterFlag, input } from "./request";
+import { CounterFlag, input, ReqFlag } from "./request";
 import * as approval from "./rules/approval";
 import * as cost from "./rules/cost";
 import * as data from "./rules/data";
@@ -64,7 +64,13 @@ function pendingApproval(): void {
   decision.endSuggestion();
 }
 
+/** Approving a held action re-checks only these (SPEC §10 "Approve"): the human's answer overrides holds. */
+function recheckedOnApproval(rule: i32): bool {
+  return rule == Rule.EmergencyStop || rule == Rule.PassportStatus || rule == Rule.PassportExpiresAt;
+}
+
 export function evaluatePolicy(p: Policy): void {
+  if (input.hasFlag(ReqFlag.ApprovalRecheck)) { recheckApproval(p); return; }
   const rules = p.rules;
   const n = rules.length;
   let i = 0;
@@ -81,4 +87,16 @@ export function evaluatePolicy(p: Policy): void {
     detail.str(" rules passed");
   }
   pendingApproval();
+}
+
+function recheckApproval(p: Policy): void {
+  const rules = p.rules;
+  for (let i = 0, n = rules.length; i < n; i++) {
+    const rule = <i32>unchecked(rules[i]);
+    if (!recheckedOnApproval(rule)) continue;
+    const outcome = check(rule, p);
+    decision.traceRule(rule, outcome);
+    if (outcome == Outcome.Block) return;
+  }
+  detail.str("approval re-check passed");
 }

@@ -10,9 +10,17 @@ export interface WardenExports {
   release(handle: number): void;
   evaluate(handle: number, len: number): number;
   catalogue_name(table: number, id: number): number;
+  deadline(kind: number): void;
+  window_resets(): void;
   selftest_trap(): void;
   noop(): void;
   state_op(op: number, len: number): number;
+  detect_buf(len: number): number;
+  detect_secret(len: number, from: number): number;
+  detect_pii(len: number, from: number): number;
+  detect_start(): number;
+  detect_end(): number;
+  detect_kind_name(family: number, id: number): number;
 }
 
 /** Names the module defines once (assembly/catalogue.ts), read back at load time. */
@@ -33,7 +41,6 @@ export class Core {
   view!: DataView;
   outPtr = 0;
   catalogue!: Catalogue;
-  private buffer: ArrayBuffer | null = null;
   private ioPtr = 0;
   private ioCap = 0;
   /** Bumped on every re-instantiation, so stale handles are recognised. */
@@ -55,10 +62,9 @@ export class Core {
   private attach(instance: WebAssembly.Instance): void {
     this.exports = instance.exports as unknown as WardenExports;
     this.outPtr = this.exports.out_ptr();
-    this.buffer = null;
     this.ioPtr = 0;
     this.ioCap = 0;
-    this.refresh();
+    this.rebuildViews();
   }
 
   /** Replaces a trapped instance with a fresh one from the same module. */
@@ -69,12 +75,14 @@ export class Core {
 
   /** Memory growth detaches views: re-create them whenever the buffer changed. */
   refresh(): void {
+    // Growth detaches the old buffer, and views of a detached buffer have length 0.
+    if (this.bytes.byteLength === 0) this.rebuildViews();
+  }
+
+  private rebuildViews(): void {
     const buf = this.exports.memory.buffer;
-    if (buf !== this.buffer) {
-      this.buffer = buf;
-      this.bytes = new Uint8Array(buf);
-      this.view = new DataView(buf);
-    }
+    this.bytes = new Uint8Array(buf);
+    this.view = new DataView(buf);
   }
 
   /** The address of an input area of at least `len` bytes, with views that are current. */

@@ -1,10 +1,11 @@
 // The engine: compiles passports into the module's memory and evaluates requests against them.
 // Everything here validates, encodes and decodes; every decision is made in WebAssembly.
 
+import { readI64, writeI64 } from "./bytes";
 import { Core } from "./core";
 import { type Decision, readDecision } from "./decision";
 import { encodePassport } from "./encode-passport";
-import { type CounterInput, type RequestInput, writeRequest } from "./encode-request";
+import { type CounterInput, type EvalMode, type RequestInput, writeRequest } from "./encode-request";
 import { EngineError, WardenError } from "./errors";
 import type { Passport } from "./gen/types";
 import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
@@ -51,6 +52,18 @@ export class Engine {
       this.recover();
       throw new EngineError("wasm_trap", `the evaluator trapped and was restarted: ${(err as Error)?.message ?? err}`);
     }
+  }
+
+  /** When an approval request or a permit issued at `issuedAt` (epoch ms) expires (SPEC §7, §10). */
+  deadline(kind: "approval" | "permit", issuedAt: number): number {
+    return this.call(() => {
+      const core = this.core;
+      const ptr = core.io(8);
+      writeI64(core.view, ptr, issuedAt);
+      core.exports.deadline(kind === "approval" ? 0 : 1);
+      core.refresh();
+      return readI64(core.view, core.outPtr);
+    });
   }
 
   /** Forces a trap inside the module (tests use it to prove recovery). */
@@ -112,11 +125,18 @@ export class Policy {
     if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
     const req = validateRequest(request) as RequestInput;
     const snap = counters === undefined ? EMPTY_COUNTERS : (validateCounters(counters) as CounterInput);
-    const now = toEpochMs(options?.now);
-    const explain = options?.explain === true;
+    return this.evaluateValidated(req, snap, toEpochMs(options?.now), options?.explain === true);
+  }
+
+  /**
+   * For the enforcer: a request already validated, counters from the counter-state module.
+   * `mode: "approval_recheck"` runs only the checks an approval repeats (SPEC §10 "Approve").
+   */
+  evaluateValidated(req: RequestInput, counters: CounterInput, now: number, explain: boolean, mode: EvalMode = "full"): Decision {
+    if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
     const core = this.engine.core;
     return this.engine.call(() => {
-      const len = writeRequest(core, this.timezones, req, snap, now, explain);
+      const len = writeRequest(core, this.timezones, req, counters, now, explain, mode);
       const n = core.exports.evaluate(this.handle, len);
       if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
       return readDecision(core, explain, this.warnings);

@@ -8,7 +8,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit" });
 
 run("npx", ["asc", "assembly/index.ts", "--target", "release"]);
 
-const entries = ["bindings/index.ts", "cli/warden.ts"].filter((f) => existsSync(f));
+const entries = ["bindings/index.ts", "enforcer/index.ts", "cli/warden.ts"].filter((f) => existsSync(f));
 // No code splitting: each entry finds build/warden.wasm relative to its own file.
 await build({
   entryPoints: entries,

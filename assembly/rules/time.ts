@@ -1,6 +1,7 @@
 // core:time:* — blackout windows, operating hours in the passport's time zones, idle timeout
 // (SPEC §2 steps 6 and 10, §10 "Schedule").
 
+import { floorDiv } from "../calendar";
 import { Key, Outcome, Reason, Rule } from "../catalogue";
 import { MS_PER_DAY, MS_PER_MINUTE } from "../constants";
 import { decision, detail } from "../decision";
@@ -19,8 +20,6 @@ export function blackoutWindows(p: Policy): Outcome {
   }
   return Outcome.Pass;
 }
-
-function floorDiv(a: i64, b: i64): i64 { const q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q; }
 
 /** Weekday (0 = Monday) and minute of day of `now` on the wall clock `offsetMin` minutes from UTC. */
 let localDay: i32 = 0;

@@ -1,0 +1,79 @@
+// Redaction for audit records: the module's detectors find the spans (SPEC §5), this file only
+// splices `[REDACTED:kind]` into the strings. Secrets are always redacted; PII when asked.
+
+import type { Engine } from "./engine";
+
+const FAMILY_SECRET = 0, FAMILY_PII = 1;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Span { start: number; end: number; kind: string }
+
+export class Redactor {
+  private readonly names = new Map<number, string>();
+
+  constructor(private readonly engine: Engine) {}
+
+  /** Returns `text` with every secret (and, with `pii`, every PII token) replaced. */
+  redactText(text: string, pii: boolean): string {
+    if (text.length < 6) return text; // no recognizer matches fewer bytes
+    const bytes = encoder.encode(text);
+    const spans = this.engine.call(() => this.findSpans(bytes, pii));
+    if (spans.length === 0) return text;
+    let out = "", at = 0;
+    for (const s of spans) {
+      if (s.start < at) continue; // overlaps a span already replaced
+      out += decoder.decode(bytes.subarray(at, s.start)) + `[REDACTED:${s.kind}]`;
+      at = s.end;
+    }
+    return out + decoder.decode(bytes.subarray(at));
+  }
+
+  /** Deep copy of a JSON-like value with every string (keys too) redacted. */
+  redactValue<T>(value: T, pii: boolean): T {
+    if (typeof value === "string") return this.redactText(value, pii) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, pii)) as T;
+    if (value !== null && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[this.redactText(k, pii)] = this.redactValue(v, pii);
+      return out as T;
+    }
+    return value;
+  }
+
+  private findSpans(bytes: Uint8Array, pii: boolean): Span[] {
+    const core = this.engine.core;
+    const ex = core.exports;
+    const ptr = ex.detect_buf(bytes.length);
+    core.refresh();
+    core.bytes.set(bytes, ptr);
+    const spans: Span[] = [];
+    const families = pii ? [FAMILY_SECRET, FAMILY_PII] : [FAMILY_SECRET];
+    for (const family of families) {
+      for (let from = 0; from < bytes.length;) {
+        const kind = family === FAMILY_SECRET ? ex.detect_secret(bytes.length, from) : ex.detect_pii(bytes.length, from);
+        if (kind === 0) break;
+        const start = ex.detect_start(), end = ex.detect_end();
+        spans.push({ start, end, kind: String(family * 256 + kind) });
+        from = end > from ? end : from + 1;
+      }
+    }
+    // Names are read last: detect_kind_name writes into the same scratch area as the text.
+    for (const s of spans) { const key = Number(s.kind); s.kind = this.kindName(key >> 8, key & 255); }
+    return spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+
+  private kindName(family: number, id: number): string {
+    const key = family * 256 + id;
+    let name = this.names.get(key);
+    if (name === undefined) {
+      const core = this.engine.core;
+      const n = core.exports.detect_kind_name(family, id);
+      const ptr = core.exports.detect_buf(n);
+      core.refresh();
+      name = core.readUtf8(ptr, n);
+      this.names.set(key, name);
+    }
+    return name;
+  }
+}

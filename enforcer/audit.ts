@@ -1,0 +1,171 @@
+// The audit log: per-passport records, hash-chained and signed on append, and the verifier that detects tampering.
+
+import type { CryptoKey, JWK } from "jose";
+import { type SigningKey, canonicalJson, importPublicJwk, signCompact, verifyCompact } from "./signing";
+import type { AuditHead, Store } from "./store";
+
+/** The `prev_hash` of a passport's first record. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** How many times an append re-reads the head after losing a race to another process. */
+const MAX_APPEND_ATTEMPTS = 100;
+
+/** What happened, in SPEC §7's terms. */
+export type AuditType =
+  | "decision" | "approval" | "permit_report" | "panic" | "resume" | "pause" | "heartbeat" | "reset" | "register";
+
+/** What a caller appends: a type, an RFC 3339 instant and any JSON fields. */
+export interface AuditInput {
+  type: AuditType;
+  at: string;
+  [field: string]: unknown;
+}
+
+/** A stored record: the input plus its place in the chain, its hash and its signature. */
+export interface AuditRecord extends AuditInput {
+  passport_id: string;
+  seq: number;
+  prev_hash: string;
+  /** SHA-256 (hex) of the canonical JSON of the record without `hash` and `signature`. */
+  hash: string;
+  /** Compact JWS (EdDSA) over `{ hash, seq }`. */
+  signature: string;
+}
+
+export type AuditProblem = "edited" | "dropped" | "inserted" | "reordered" | "bad_signature" | "broken_chain";
+
+export type AuditVerdict = { ok: true } | { ok: false; seq: number; problem: AuditProblem };
+
+export interface AuditLogOptions {
+  store: Store;
+  signingKey: SigningKey;
+  /** Applied to every input before it is hashed and stored (secret and PII redaction). */
+  redact?: (record: AuditInput) => AuditInput;
+}
+
+const CHAIN_FIELDS = ["passport_id", "seq", "prev_hash", "hash", "signature"] as const;
+
+export class AuditLog {
+  // Appends of one passport queue here, so this process never races itself; the store's CAS
+  // settles races with other processes.
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly opts: AuditLogOptions) {}
+
+  /** Appends a record to the passport's chain and returns it as stored. */
+  async append(passportId: string, input: AuditInput): Promise<AuditRecord> {
+    for (const f of CHAIN_FIELDS) if (f in input) throw new TypeError(`audit input must not set ${f}`);
+    const body = this.opts.redact ? this.opts.redact(input) : input;
+    const run = (this.tails.get(passportId) ?? Promise.resolve()).then(() => this.appendNow(passportId, body));
+    const tail = run.catch(() => undefined);
+    this.tails.set(passportId, tail);
+    void tail.then(() => { if (this.tails.get(passportId) === tail) this.tails.delete(passportId); });
+    return run;
+  }
+
+  /** The passport's records from `fromSeq` (default 1), in order. */
+  async *records(passportId: string, fromSeq?: number): AsyncIterable<AuditRecord> {
+    for await (const e of this.opts.store.readAudit(passportId, fromSeq)) yield JSON.parse(e.json) as AuditRecord;
+  }
+
+  /** The last record's seq and hash, to pass to `verifyAuditLog` as the expected head. */
+  head(passportId: string): Promise<AuditHead | null> {
+    return this.opts.store.auditHead(passportId);
+  }
+
+  private async appendNow(passportId: string, body: AuditInput): Promise<AuditRecord> {
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      const head = await this.opts.store.auditHead(passportId);
+      const record = await this.seal(passportId, body, head);
+      if (await this.opts.store.appendAudit(passportId, record.seq, canonicalJson(record), record.hash)) return record;
+    }
+    throw new Error(`audit append for ${passportId} lost ${MAX_APPEND_ATTEMPTS} races in a row`);
+  }
+
+  private async seal(passportId: string, body: AuditInput, head: AuditHead | null): Promise<AuditRecord> {
+    const unsigned = { ...body, passport_id: passportId, seq: (head?.seq ?? 0) + 1, prev_hash: head?.hash ?? GENESIS_HASH };
+    const hash = await recordHash(unsigned);
+    const { privateKey, kid } = this.opts.signingKey;
+    const signature = await signCompact({ hash, seq: unsigned.seq }, privateKey, kid);
+    return { ...unsigned, hash, signature };
+  }
+}
+
+/** SHA-256 (hex) of the canonical JSON of a record without `hash` and `signature`. */
+export async function recordHash(record: object): Promise<string> {
+  const { hash: _h, signature: _s, ...content } = record as Record<string, unknown>;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalJson(content)));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export interface VerifyOptions {
+  /** The head the log must reach (from `AuditLog.head` or a copy kept elsewhere): detects truncation. */
+  expectedHead?: AuditHead;
+}
+
+/**
+ * Checks a passport's records in the order given: each hash matches its content, each signature
+ * is valid for `publicJwk`, seqs run 1, 2, 3… and each `prev_hash` is the previous record's hash.
+ * Reports the first problem with the seq where it starts.
+ * @example const v = await verifyAuditLog(log.records(id), enforcer.publicJwk, { expectedHead });
+ */
+export async function verifyAuditLog(
+  records: Iterable<AuditRecord> | AsyncIterable<AuditRecord>,
+  publicJwk: JWK,
+  opts: VerifyOptions = {},
+): Promise<AuditVerdict> {
+  const list: AuditRecord[] = [];
+  for await (const r of records) list.push(r);
+  const key = await importPublicJwk(publicJwk);
+  const seqCount = new Map<unknown, number>();
+  for (const r of list) seqCount.set(r.seq, (seqCount.get(r.seq) ?? 0) + 1);
+  let prev: AuditRecord | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
+    const problem = await checkRecord(r, prev, list, i, seqCount, key);
+    if (problem) return { ok: false, ...problem };
+    prev = r;
+  }
+  return opts.expectedHead ? checkHead(list, opts.expectedHead) : { ok: true };
+}
+
+type Found = { seq: number; problem: AuditProblem } | null;
+
+async function checkRecord(
+  r: AuditRecord, prev: AuditRecord | null, list: AuditRecord[], i: number,
+  seqCount: Map<unknown, number>, key: CryptoKey,
+): Promise<Found> {
+  const expectedSeq = (prev?.seq ?? 0) + 1;
+  if (!isChained(r) || (await recordHash(r)) !== r.hash) return { seq: expectedSeq, problem: "edited" };
+  const linked = r.prev_hash === (prev?.hash ?? GENESIS_HASH) && r.passport_id === (prev ?? r).passport_id;
+  const signed = await signatureHolds(r, key);
+  if (r.seq < expectedSeq || (seqCount.get(r.seq)! > 1 && !(linked && signed))) return { seq: r.seq, problem: "inserted" };
+  if (r.seq > expectedSeq) {
+    const later = list.slice(i + 1).some((x) => x.seq === expectedSeq);
+    return { seq: expectedSeq, problem: later ? "reordered" : "dropped" };
+  }
+  if (!linked) return { seq: r.seq, problem: "broken_chain" };
+  return signed ? null : { seq: r.seq, problem: "bad_signature" };
+}
+
+// Records past the expected head are later appends; the head itself must be there, unchanged.
+function checkHead(list: AuditRecord[], head: AuditHead): AuditVerdict {
+  if (head.seq === 0) return { ok: true };
+  const atHead = list.find((r) => r.seq === head.seq);
+  if (!atHead) return { ok: false, seq: list.length + 1, problem: "dropped" };
+  return atHead.hash === head.hash ? { ok: true } : { ok: false, seq: head.seq, problem: "broken_chain" };
+}
+
+function isChained(r: AuditRecord): boolean {
+  return Number.isSafeInteger(r.seq) && typeof r.hash === "string" && typeof r.prev_hash === "string"
+    && typeof r.signature === "string" && typeof r.passport_id === "string";
+}
+
+async function signatureHolds(r: AuditRecord, key: CryptoKey): Promise<boolean> {
+  try {
+    const payload = await verifyCompact(r.signature, key);
+    return payload.hash === r.hash && payload.seq === r.seq;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,448 @@
+// The stateful enforcer (SPEC §7): counters, reservations, approvals, permits, emergency stop and a
+// signed audit log around the single-shot engine. Every number and every decision comes from the
+// WebAssembly module (evaluation and counter-state transitions); this class orchestrates,
+// persists, signs and audits.
+
+import type { JWK } from "jose";
+import { canonicalJson, generateSigningKey, importSigningKey, signCompact, type SigningKey, type SigningKeyInput } from "./signing";
+import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
+import { MemoryStore } from "./memory-store";
+import type { Store } from "./store";
+import { randomId, iso } from "./ids";
+import type {
+  Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
+} from "./types";
+import type { Decision } from "../bindings/decision";
+import type { Engine, Policy } from "../bindings/engine";
+import type { RequestInput } from "../bindings/encode-request";
+import { RequestError, WardenError } from "../bindings/errors";
+import { loadEngine } from "../bindings/index";
+import { Redactor } from "../bindings/redact";
+import { CounterStates, type StateResult } from "../bindings/state";
+import { parseTime, validateRequest } from "../bindings/validate";
+
+export interface EnforcerOptions {
+  store?: Store;
+  /** Epoch ms; injected in tests. Default Date.now. */
+  clock?: () => number;
+  /** Ed25519 private JWK, CryptoKey or key pair; one is generated when absent. */
+  signingKey?: SigningKeyInput;
+  engine?: Engine;
+  /** Expire pending approvals by timer as well as lazily at the next touch. Default true. */
+  timers?: boolean;
+}
+
+const NS_PASSPORTS = "passports", NS_APPROVALS = "approvals", NS_PERMITS = "permits", NS_IDEM = "idempotency";
+/** action_ids are remembered at least this long (SPEC §10 "Idempotency"). */
+const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+const MAX_CAS_ATTEMPTS = 1000;
+
+/** An error of the enforcer's own: unknown passport, conflicting action_id, lost CAS races. */
+export class EnforcerError extends WardenError {}
+
+interface IdempotencyRecord { fingerprint: string; decision: EnforcedDecision }
+
+export class Enforcer {
+  private readonly policies = new Map<string, Policy>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly states: CounterStates;
+  private readonly redactor: Redactor;
+  private readonly audit: AuditLog;
+
+  private constructor(
+    readonly engine: Engine,
+    readonly store: Store,
+    private readonly clock: () => number,
+    private readonly key: SigningKey,
+    private readonly useTimers: boolean,
+  ) {
+    this.states = new CounterStates(engine);
+    this.redactor = new Redactor(engine);
+    this.audit = new AuditLog({ store, signingKey: key });
+  }
+
+  static async create(opts: EnforcerOptions = {}): Promise<Enforcer> {
+    const engine = opts.engine ?? await loadEngine();
+    const key = opts.signingKey ? await importSigningKey(opts.signingKey) : await generateSigningKey();
+    return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true);
+  }
+
+  /** The public key that verifies decision signatures and audit records. */
+  get publicJwk(): JWK { return this.key.publicJwk; }
+
+  // ---- passports -------------------------------------------------------------------------------
+
+  /** Validates, compiles and stores a passport (it must have an `id`). */
+  async register(passport: unknown): Promise<Policy> {
+    const policy = this.engine.compile(passport);
+    const id = policy.id;
+    if (!id) throw new EnforcerError("missing_passport_id", "a passport needs an `id` to be enforced");
+    await this.store.putDoc(NS_PASSPORTS, id, JSON.stringify(policy.passport));
+    this.policies.get(id)?.dispose();
+    this.policies.set(id, policy);
+    return policy;
+  }
+
+  /** The compiled passport, loaded from the store when another node registered it. */
+  async policy(passportId: string): Promise<Policy> {
+    const cached = this.policies.get(passportId);
+    if (cached) return cached;
+    const doc = await this.store.getDoc(NS_PASSPORTS, passportId);
+    if (!doc) throw new EnforcerError("passport_not_found", `no passport ${passportId}`);
+    const policy = this.engine.compile(doc.json);
+    this.policies.set(passportId, policy);
+    return policy;
+  }
+
+  // ---- enforce ---------------------------------------------------------------------------------
+
+  /** Decides one action, commits or reserves its cost, and returns the signed decision. */
+  async enforce(input: EnforceRequest): Promise<EnforcedDecision> {
+    if (typeof input !== "object" || input === null || typeof input.passport_id !== "string") {
+      throw new RequestError({ code: "invalid_type", path: "passport_id", message: "passport_id is required", expected: "string", found: typeof input?.passport_id });
+    }
+    const { passport_id: pid, ...rest } = input;
+    const req = validateRequest(rest) as RequestInput;
+    const policy = await this.policy(pid);
+    return this.serial(pid, async () => {
+      const now = this.clock();
+      const fingerprint = canonicalJson(rest);
+      if (req.action_id !== undefined) {
+        const seen = await this.recall(pid, req.action_id, fingerprint, now);
+        if (seen) return seen;
+      }
+      const { decision, result, approvalId } = await this.decide(pid, policy, req, now);
+      const signed = await this.finish(pid, policy, req, decision, result, approvalId, now);
+      if (req.action_id !== undefined) {
+        const rec: IdempotencyRecord = { fingerprint, decision: signed };
+        await this.store.putDoc(NS_IDEM, `${pid}/${req.action_id}`, JSON.stringify(rec), { ifAbsent: true, ttlMs: IDEMPOTENCY_TTL_MS, now });
+      }
+      return signed;
+    });
+  }
+
+  /** A repeated action_id returns the first decision; the same id with another request is an error. */
+  private async recall(pid: string, actionId: string, fingerprint: string, now: number): Promise<EnforcedDecision | null> {
+    const doc = await this.store.getDoc(NS_IDEM, `${pid}/${actionId}`, { now });
+    if (!doc) return null;
+    const rec = JSON.parse(doc.json) as IdempotencyRecord;
+    if (rec.fingerprint !== fingerprint) {
+      throw new EnforcerError("action_id_conflict", `action_id ${actionId} was already used for a different request`);
+    }
+    return rec.decision;
+  }
+
+  /** Snapshot → evaluate → commit (allow) or reserve (hold), retried until the store's CAS holds. */
+  private async decide(pid: string, policy: Policy, req: RequestInput, now: number) {
+    const approvalId = randomId("apr");
+    let decision!: Decision;
+    const result = await this.mutate(pid, (bytes) => {
+      const snap = this.states.snapshot(bytes, now);
+      decision = policy.evaluateValidated(req, snap.snapshot, now, false);
+      const cost = req.cost_cents ?? 0;
+      if (decision.decision === "allow") return merge(snap, this.states.commit(snap.state, now, cost));
+      if (decision.decision === "request_hold") return merge(snap, this.states.reserve(snap.state, now, cost, approvalId));
+      return snap;
+    });
+    return { decision, result, approvalId };
+  }
+
+  private async finish(
+    pid: string, policy: Policy, req: RequestInput, decision: Decision, result: StateResult, approvalId: string, now: number,
+  ): Promise<EnforcedDecision> {
+    await this.settleEvents(pid, result, now);
+    const out: Omit<EnforcedDecision, "signature"> = {
+      ...decision, decision_id: randomId("dec"), passport_id: pid, action_id: req.action_id ?? null, at: iso(now),
+    };
+    if (decision.decision === "request_hold") {
+      out.approval_request_id = approvalId;
+      await this.openApproval(pid, policy, req, out.decision_id, decision, approvalId, now);
+    } else if (decision.decision === "allow") {
+      const permit = await this.issuePermit(pid, req.action, req.cost_cents ?? 0, out.decision_id, now, now);
+      out.permit_token = permit.token;
+      out.permit_expires_at = iso(permit.expires_at);
+    }
+    const signed: EnforcedDecision = { ...out, signature: await signCompact(out, this.key.privateKey, this.key.kid) };
+    await this.record(pid, policy, {
+      type: "decision", at: iso(now), decision_id: out.decision_id, action_id: out.action_id,
+      request: { action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, context: req.context ?? null },
+      decision: decision.decision, reason: decision.reason, rule: decision.rule, holds: decision.holds.map((h) => h.rule),
+      approval_request_id: out.approval_request_id ?? null, permit_issued: out.permit_token !== undefined,
+    });
+    return signed;
+  }
+
+  // ---- approvals -------------------------------------------------------------------------------
+
+  private async openApproval(
+    pid: string, policy: Policy, req: RequestInput, decisionId: string, decision: Decision, id: string, now: number,
+  ): Promise<void> {
+    const approval: Approval = {
+      id, passport_id: pid, agent_name: (policy.passport.agent_name as string | undefined) ?? null, decision_id: decisionId,
+      action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, holds: decision.holds.map((h) => h.rule),
+      status: "pending", created_at: iso(now), expires_at: iso(this.engine.deadline("approval", now)), decided_at: null, outcome_reason: null,
+    };
+    await this.store.putDoc(NS_APPROVALS, id, JSON.stringify(approval));
+    if (this.useTimers) this.scheduleExpiry(pid, this.engine.deadline("approval", now) - now);
+  }
+
+  private scheduleExpiry(pid: string, delayMs: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.sweep(pid).catch(() => undefined);
+    }, Math.max(0, delayMs) + 10);
+    (t as { unref?: () => void }).unref?.();
+    this.timers.add(t);
+  }
+
+  /** Lazily expires what is due for a passport (the state module releases the reservation). */
+  async sweep(pid: string): Promise<void> {
+    await this.serial(pid, async () => {
+      const now = this.clock();
+      const result = await this.mutate(pid, (bytes) => this.states.snapshot(bytes, now), true);
+      await this.settleEvents(pid, result, now);
+    });
+  }
+
+  async getApproval(id: string): Promise<Approval | null> {
+    const doc = await this.store.getDoc(NS_APPROVALS, id);
+    if (!doc) return null;
+    const approval = JSON.parse(doc.json) as Approval;
+    if (approval.status === "pending") {
+      await this.sweep(approval.passport_id);
+      const fresh = await this.store.getDoc(NS_APPROVALS, id);
+      return fresh ? JSON.parse(fresh.json) as Approval : null;
+    }
+    return approval;
+  }
+
+  /** Pending approvals of one passport, or of every registered passport. */
+  async listPendingApprovals(passportId?: string): Promise<Approval[]> {
+    const ids = passportId ? [passportId] : (await this.store.listDocs(NS_PASSPORTS)).map((d) => d.key);
+    const out: Approval[] = [];
+    for (const pid of ids) {
+      const snap = await this.snapshotOf(pid);
+      if (snap.snapshot.pending_approval_id) {
+        const a = await this.getApproval(snap.snapshot.pending_approval_id);
+        if (a?.status === "pending") out.push(a);
+      }
+    }
+    return out;
+  }
+
+  /** A human says yes: re-checks stop, revocation and expiry, commits the reservation, issues a permit. */
+  async approve(id: string): Promise<ApprovalAnswer> {
+    return this.answer(id, true);
+  }
+
+  /** A human says no: the reservation is released. */
+  async deny(id: string): Promise<ApprovalAnswer> {
+    return this.answer(id, false);
+  }
+
+  private async answer(id: string, yes: boolean): Promise<ApprovalAnswer> {
+    const doc = await this.store.getDoc(NS_APPROVALS, id);
+    if (!doc) return { status: "not_found", permit: false };
+    const pid = (JSON.parse(doc.json) as Approval).passport_id;
+    const policy = await this.policy(pid);
+    return this.serial(pid, async () => {
+      const now = this.clock();
+      const approval = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+      let refusal: string | null = null;
+      const result = await this.mutate(pid, (bytes) => {
+        const snap = this.states.snapshot(bytes, now);
+        refusal = null;
+        if (snap.snapshot.pending_approval_id !== id) return snap;
+        if (yes) {
+          const check = policy.evaluateValidated({ action: approval.action, cost_cents: approval.cost_cents }, snap.snapshot, now, false, "approval_recheck");
+          if (check.decision === "block") refusal = check.reason;
+        }
+        return merge(snap, yes && refusal === null ? this.states.approve(snap.state, now, id) : this.states.release(snap.state, now, id));
+      }, true);
+      await this.settleEvents(pid, result, now);
+      const current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+      if (current.status !== "pending") return { status: current.status, permit: false, reason: current.outcome_reason ?? undefined };
+      if (result.status !== "ok") return { status: current.status, permit: false };
+      const approved = yes && refusal === null;
+      const answer: ApprovalAnswer = { status: approved ? "approved" : "denied", permit: approved };
+      if (refusal !== null) answer.reason = refusal;
+      if (approved) {
+        const permit = await this.issuePermit(pid, approval.action, approval.cost_cents, approval.decision_id, now, now);
+        answer.permit_token = permit.token;
+        answer.permit_expires_at = iso(permit.expires_at);
+      }
+      await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now);
+      return answer;
+    });
+  }
+
+  private async closeApproval(pid: string, policy: Policy | null, a: Approval, status: Approval["status"], reason: string, now: number): Promise<void> {
+    const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason };
+    await this.store.putDoc(NS_APPROVALS, a.id, JSON.stringify(closed));
+    await this.record(pid, policy, { type: "approval", at: iso(now), approval_id: a.id, status, reason, action: a.action, cost_cents: a.cost_cents });
+  }
+
+  /** Approvals that the state module expired or released during a transition get their records closed. */
+  private async settleEvents(pid: string, result: StateResult, now: number): Promise<void> {
+    const ev = result.expired ?? result.released;
+    if (!ev) return;
+    const doc = await this.store.getDoc(NS_APPROVALS, ev.id);
+    if (!doc) return;
+    const a = JSON.parse(doc.json) as Approval;
+    if (a.status !== "pending") return;
+    const policy = this.policies.get(pid) ?? null;
+    if (result.expired) await this.closeApproval(pid, policy, a, "expired", "no answer within 5 minutes", now);
+    else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now);
+  }
+
+  // ---- permits ---------------------------------------------------------------------------------
+
+  private async issuePermit(pid: string, action: string, cost: number, decisionId: string, committedAt: number, now: number): Promise<Permit> {
+    const permit: Permit = {
+      token: randomId("pmt"), passport_id: pid, action, cost_cents: cost, decision_id: decisionId,
+      committed_at: committedAt, issued_at: now, expires_at: this.engine.deadline("permit", now),
+    };
+    await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: 3600_000, now });
+    return permit;
+  }
+
+  /** Closes the audit loop for a permit; an actual cost trues up the committed spend. */
+  async report(input: ReportInput): Promise<ReportAnswer> {
+    if (typeof input?.permit_token !== "string") {
+      throw new RequestError({ code: "invalid_type", path: "permit_token", message: "permit_token is required", expected: "string", found: typeof input?.permit_token });
+    }
+    const actual = input.actual_cost_cents;
+    if (actual !== undefined && !(Number.isSafeInteger(actual) && actual >= 0)) {
+      throw new RequestError({ code: "out_of_range", path: "actual_cost_cents", message: "actual_cost_cents must be integer cents", expected: "integer cents, 0 ≤ n ≤ 2^53−1", found: String(actual) });
+    }
+    const now = this.clock();
+    const doc = await this.store.takeDoc(NS_PERMITS, input.permit_token, { now });
+    if (!doc) return { accepted: false, reason: "unknown_or_used_permit" };
+    const permit = JSON.parse(doc.json) as Permit;
+    if (now >= permit.expires_at) return { accepted: false, reason: "permit_expired" };
+    const policy = await this.policy(permit.passport_id);
+    return this.serial(permit.passport_id, async () => {
+      if (actual !== undefined && actual !== permit.cost_cents) {
+        await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.cost_cents, actual));
+      }
+      await this.record(permit.passport_id, policy, {
+        type: "permit_report", at: iso(now), decision_id: permit.decision_id, action: permit.action, success: input.success === true,
+        result: input.result ?? null, committed_cost_cents: permit.cost_cents, actual_cost_cents: actual ?? null,
+      });
+      return { accepted: true };
+    });
+  }
+
+  // ---- operator acts ---------------------------------------------------------------------------
+
+  async heartbeat(passportId: string): Promise<{ ok: boolean }> {
+    return this.operate(passportId, (bytes, now) => this.states.heartbeat(bytes, now), null);
+  }
+
+  /** Pauses enforcement: every request is blocked until a heartbeat (SPEC §7). */
+  async pause(passportId: string): Promise<{ ok: boolean }> {
+    return this.operate(passportId, (bytes, now) => this.states.pause(bytes, now), "pause");
+  }
+
+  /** Denies the pending approval, releases its reservation, blocks every later request, writes PANIC. */
+  async emergencyStop(passportId: string): Promise<{ ok: boolean }> {
+    return this.operate(passportId, (bytes, now) => this.states.emergencyStop(bytes, now), "panic");
+  }
+
+  async resume(passportId: string): Promise<{ ok: boolean }> {
+    return this.operate(passportId, (bytes, now) => this.states.resume(bytes, now), "resume");
+  }
+
+  async resetWindow(passportId: string, windowType: WindowType): Promise<{ ok: boolean }> {
+    return this.operate(passportId, (bytes, now) => this.states.reset(bytes, now, windowType), "reset", { window_type: windowType });
+  }
+
+  private async operate(
+    pid: string, op: (bytes: Uint8Array, now: number) => StateResult, audit: AuditInput["type"] | null, extra: Record<string, unknown> = {},
+  ): Promise<{ ok: boolean }> {
+    const policy = await this.policy(pid);
+    return this.serial(pid, async () => {
+      const now = this.clock();
+      const result = await this.mutate(pid, (bytes) => op(bytes, now));
+      await this.settleEvents(pid, result, now);
+      if (audit) await this.record(pid, policy, { type: audit, at: iso(now), ...extra });
+      return { ok: result.status === "ok" };
+    });
+  }
+
+  /** The SPEC §6 snapshot at now, the passport's limits and when each window resets. */
+  async state(passportId: string): Promise<PassportState> {
+    const policy = await this.policy(passportId);
+    const now = this.clock();
+    const snap = (await this.snapshotOf(passportId)).snapshot;
+    const { pending_created_at: _p, last_action_at, last_heartbeat_at, ...rest } = snap;
+    const constraints = (policy.passport.constraints ?? {}) as Record<string, unknown>;
+    const limits: Record<string, number> = {};
+    for (const [k, v] of Object.entries(constraints)) if (typeof v === "number") limits[k] = v;
+    const resets = this.states.windowResets(now);
+    return {
+      passport_id: passportId, ...rest,
+      last_action_at: last_action_at === null ? null : iso(last_action_at),
+      last_heartbeat_at: last_heartbeat_at === null ? null : iso(last_heartbeat_at),
+      limits,
+      window_resets_at: { daily: iso(resets.daily), weekly: iso(resets.weekly), monthly: iso(resets.monthly) },
+    };
+  }
+
+  private async snapshotOf(pid: string): Promise<StateResult> {
+    await this.sweep(pid);
+    const entry = await this.store.getState(pid);
+    return this.states.snapshot(entry?.bytes ?? new Uint8Array(0), this.clock());
+  }
+
+  // ---- audit -----------------------------------------------------------------------------------
+
+  auditLog(passportId: string): AsyncIterable<AuditRecord> { return this.audit.records(passportId); }
+
+  /** Secrets are always redacted from what is stored; PII too with core:data:redact_pii_in_logs. */
+  private async record(pid: string, policy: Policy | null, input: AuditInput): Promise<void> {
+    const constraints = (policy?.passport.constraints ?? {}) as Record<string, unknown>;
+    const pii = constraints["core:data:redact_pii_in_logs"] === true;
+    await this.audit.append(pid, this.redactor.redactValue(input, pii));
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------
+
+  /** Runs the passport's operations one at a time in this process; other processes are settled by CAS. */
+  private serial<T>(pid: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(pid) ?? Promise.resolve()).then(fn);
+    const tail = run.catch(() => undefined);
+    this.queues.set(pid, tail);
+    tail.then(() => { if (this.queues.get(pid) === tail) this.queues.delete(pid); });
+    return run;
+  }
+
+  /**
+   * Read–transform–compare-and-swap on the passport's counter state, retried on conflict.
+   * With `always`, a state that only changed by normalisation (an expiry) is written too.
+   */
+  private async mutate(pid: string, fn: (bytes: Uint8Array) => StateResult, always = true): Promise<StateResult> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const entry = await this.store.getState(pid);
+      const result = fn(entry?.bytes ?? new Uint8Array(0));
+      if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
+      if (!always && result.status !== "ok") return result;
+      if (await this.store.casState(pid, entry?.version ?? null, result.state)) return result;
+    }
+    throw new EnforcerError("state_conflict", `could not update ${pid}: too many concurrent writers`);
+  }
+
+  /** Stops timers; the store stays open (the caller owns it). */
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
+/** A transition applied after a snapshot keeps the snapshot's expiry/release events. */
+function merge(snap: StateResult, next: StateResult): StateResult {
+  return { ...next, expired: next.expired ?? snap.expired, released: next.released ?? snap.released };
+}
+
+export function parseAt(value: string | number | Date, path: string): number { return parseTime(value, path); }

@@ -1,0 +1,9 @@
+// The package's main entry: the engine (bindings) plus the stateful enforcer.
+
+export * from "../bindings/index";
+export { Enforcer, EnforcerError, type EnforcerOptions } from "./enforcer";
+export { MemoryStore } from "./memory-store";
+export type { Store, StateEntry, DocEntry, ListedDoc, AuditEntry, AuditHead } from "./store";
+export { verifyAuditLog, type AuditRecord, type AuditVerdict, type AuditProblem } from "./audit";
+export { generateSigningKey, importSigningKey, verifyCompact, canonicalJson, type SigningKey } from "./signing";
+export type * from "./types";

@@ -1,0 +1,172 @@
+// Ed25519 keys, compact JWS and canonical JSON, via jose and WebCrypto so it runs in every JavaScript runtime.
+
+import {
+  CompactSign, type CryptoKey, type JWK, calculateJwkThumbprint, compactVerify,
+  decodeProtectedHeader, exportJWK, generateKeyPair, importJWK,
+} from "jose";
+
+/** The JWS algorithm of every signature we make (Ed25519). */
+export const SIGNING_ALG = "EdDSA";
+
+/** A private key ready to sign, with its public JWK (carrying `kid`, `alg`, `use`) and key id. */
+export interface SigningKey {
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  /** The RFC 7638 SHA-256 thumbprint of the public key. */
+  kid: string;
+}
+
+/** What `importSigningKey` accepts: a private JWK, an extractable private CryptoKey, or a key pair. */
+export type SigningKeyInput = JWK | CryptoKey | { privateKey: CryptoKey; publicKey: CryptoKey } | SigningKey;
+
+/** A key that cannot sign: wrong type or curve, missing private part, or non-extractable alone. */
+export class SigningKeyError extends Error {
+  readonly code = "invalid_signing_key";
+  constructor(message: string) {
+    super(message);
+    this.name = "SigningKeyError";
+  }
+}
+
+/**
+ * Makes a new Ed25519 key. The private key is non-extractable unless asked.
+ * @example const key = await generateSigningKey(); serveJwks([key.publicJwk]);
+ */
+export async function generateSigningKey(opts: { extractable?: boolean } = {}): Promise<SigningKey> {
+  const pair = await generateKeyPair(SIGNING_ALG, { crv: "Ed25519", extractable: opts.extractable ?? false });
+  return withPublicJwk(pair.privateKey, await exportJWK(pair.publicKey));
+}
+
+/**
+ * Turns a configured key into a SigningKey.
+ * @example const key = await importSigningKey(JSON.parse(process.env.WARDEN_JWK!));
+ */
+export async function importSigningKey(input: SigningKeyInput): Promise<SigningKey> {
+  if ("publicJwk" in input && "kid" in input) return input as SigningKey;
+  if ("privateKey" in input && "publicKey" in input) {
+    return withPublicJwk(checkPrivate(input.privateKey), await exportJWK(input.publicKey));
+  }
+  if (isCryptoKey(input)) return fromCryptoKey(input);
+  return fromJwk(input as JWK);
+}
+
+/**
+ * Signs `payload` (serialized as canonical JSON) as a compact JWS with `alg: "EdDSA"` and `kid`.
+ * @example const jws = await signCompact({ hash, seq }, key.privateKey, key.kid);
+ */
+export async function signCompact(payload: object, privateKey: CryptoKey, kid: string): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(canonicalJson(payload)))
+    .setProtectedHeader({ alg: SIGNING_ALG, kid })
+    .sign(privateKey);
+}
+
+/**
+ * Verifies a compact JWS and returns its JSON payload; throws if the signature, algorithm or key id
+ * does not match. Pass an imported public CryptoKey to skip re-importing when verifying many.
+ */
+export async function verifyCompact(jws: string, publicKey: JWK | CryptoKey): Promise<Record<string, unknown>> {
+  const key = isCryptoKey(publicKey) ? publicKey : await importPublicJwk(publicKey);
+  if (!isCryptoKey(publicKey) && publicKey.kid !== undefined) {
+    const { kid } = decodeProtectedHeader(jws);
+    if (kid !== undefined && kid !== publicKey.kid) throw new SigningKeyError(`kid ${kid} is not the key's ${publicKey.kid}`);
+  }
+  const { payload } = await compactVerify(jws, key, { algorithms: [SIGNING_ALG] });
+  const value: unknown = JSON.parse(new TextDecoder().decode(payload));
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError("JWS payload is not a JSON object");
+  return value as Record<string, unknown>;
+}
+
+/** Imports a public Ed25519 JWK for `verifyCompact`. */
+export async function importPublicJwk(jwk: JWK): Promise<CryptoKey> {
+  return (await importJWK(publicPart(jwk), SIGNING_ALG)) as CryptoKey;
+}
+
+/**
+ * Deterministic JSON for hashing and signing: keys sorted by UTF-16 code units (as RFC 8785), no
+ * whitespace, `undefined` members dropped and `toJSON` honoured as JSON.stringify does. Non-finite
+ * numbers, bigints and cycles throw rather than hash to something ambiguous.
+ * @example canonicalJson({ b: 1, a: [true, null] }) === '{"a":[true,null],"b":1}'
+ */
+export function canonicalJson(value: unknown): string {
+  const out = write(value, new Set());
+  if (out === undefined) throw new TypeError("canonicalJson: value has no JSON form");
+  return out;
+}
+
+function write(value: unknown, seen: Set<object>): string | undefined {
+  const v = hasToJson(value) ? value.toJSON() : value;
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "string": return JSON.stringify(v);
+    case "boolean": return v ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(v)) throw new TypeError(`canonicalJson: ${v} is not a JSON number`);
+      return JSON.stringify(v);
+    case "bigint": throw new TypeError("canonicalJson: bigint has no JSON form");
+    case "object": return writeContainer(v, seen);
+    default: return undefined; // undefined, functions and symbols, as JSON.stringify
+  }
+}
+
+function writeContainer(v: object, seen: Set<object>): string {
+  if (seen.has(v)) throw new TypeError("canonicalJson: cyclic value");
+  seen.add(v);
+  const out = Array.isArray(v)
+    ? `[${v.map((item: unknown) => write(item, seen) ?? "null").join(",")}]`
+    : `{${members(v as Record<string, unknown>, seen).join(",")}}`;
+  seen.delete(v);
+  return out;
+}
+
+function members(obj: Record<string, unknown>, seen: Set<object>): string[] {
+  const out: string[] = [];
+  for (const key of Object.keys(obj).sort()) {
+    const text = write(obj[key], seen);
+    if (text !== undefined) out.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return out;
+}
+
+function hasToJson(v: unknown): v is { toJSON(): unknown } {
+  return typeof v === "object" && v !== null && typeof (v as { toJSON?: unknown }).toJSON === "function";
+}
+
+function isCryptoKey(v: unknown): v is CryptoKey {
+  return typeof v === "object" && v !== null && "algorithm" in v && "type" in v && "usages" in v;
+}
+
+/** The public members of an Ed25519 JWK (the ones RFC 7638 hashes), or an error. */
+function publicPart(jwk: JWK): { kty: "OKP"; crv: "Ed25519"; x: string } {
+  if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") {
+    throw new SigningKeyError("expected an Ed25519 JWK (kty OKP, crv Ed25519)");
+  }
+  return { kty: "OKP", crv: "Ed25519", x: jwk.x };
+}
+
+function checkPrivate(key: CryptoKey): CryptoKey {
+  if (key.type !== "private" || key.algorithm.name !== "Ed25519") {
+    throw new SigningKeyError("expected a private Ed25519 CryptoKey");
+  }
+  return key;
+}
+
+async function fromJwk(jwk: JWK): Promise<SigningKey> {
+  const pub = publicPart(jwk);
+  if (typeof jwk.d !== "string") throw new SigningKeyError("the JWK has no private part (d)");
+  const privateKey = (await importJWK({ ...pub, d: jwk.d }, SIGNING_ALG)) as CryptoKey;
+  return withPublicJwk(privateKey, jwk);
+}
+
+async function fromCryptoKey(key: CryptoKey): Promise<SigningKey> {
+  checkPrivate(key);
+  if (!key.extractable) {
+    throw new SigningKeyError("a non-extractable private key alone has no public part: pass the key pair or a JWK");
+  }
+  return withPublicJwk(key, await exportJWK(key));
+}
+
+async function withPublicJwk(privateKey: CryptoKey, jwk: JWK): Promise<SigningKey> {
+  const pub = publicPart(jwk);
+  const kid = await calculateJwkThumbprint(pub, "sha256");
+  return { privateKey, publicJwk: { ...pub, kid, alg: SIGNING_ALG, use: "sig" }, kid };
+}

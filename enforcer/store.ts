@@ -1,0 +1,142 @@
+// The storage contract under the enforcer: opaque bytes, JSON strings and an append-only log, each with an atomic condition.
+
+/**
+ * Counter state of one passport: opaque bytes computed by the engine, with a version for
+ * compare-and-swap. The first write creates version 1; each successful `casState` adds 1.
+ */
+export interface StateEntry {
+  bytes: Uint8Array;
+  version: number;
+}
+
+/**
+ * A stored document. `version` changes on every write of the key and is never reused for it while
+ * the store lives, even after a delete (no ABA): a stale `ifVersion` always fails.
+ */
+export interface DocEntry {
+  json: string;
+  version: number;
+}
+
+/** A document as listed, with its key. */
+export interface ListedDoc extends DocEntry {
+  key: string;
+}
+
+/**
+ * Times are epoch milliseconds from the caller's clock; a store never reads a clock of its own, so
+ * an injected test clock governs expiry. A document written at `now` with `ttlMs` is gone for every
+ * operation whose `now` is ≥ `now + ttlMs` (at that instant it is already expired). An operation
+ * without `now` does not check expiry, so pass the clock wherever a namespace uses time-to-live.
+ */
+export interface ClockOptions {
+  now?: number;
+}
+
+/** Conditions and lifetime of a write. `ifAbsent` and `ifVersion` are exclusive; `ttlMs` needs `now`. */
+export interface PutDocOptions extends ClockOptions {
+  /** Write only if no live document has the key (idempotency records, "one pending per passport"). */
+  ifAbsent?: boolean;
+  /** Write only if the live document has this version. */
+  ifVersion?: number;
+  /** Expire `ttlMs` after `now`. Without it the document never expires (an overwrite clears a TTL). */
+  ttlMs?: number;
+}
+
+export interface DeleteDocOptions extends ClockOptions {
+  /** Delete only if the live document has this version. */
+  ifVersion?: number;
+}
+
+export interface ListDocsFilter extends ClockOptions {
+  /** Only keys that start with this string. */
+  prefix?: string;
+}
+
+/** One audit record as stored: its sequence number (from 1) and its JSON text. */
+export interface AuditEntry {
+  seq: number;
+  json: string;
+}
+
+/** The last record of a passport's audit log. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * What the enforcer needs from storage. Every method is one atomic step: MemoryStore runs it
+ * without yielding, SQLite in one transaction, Redis in one Lua script. Each call touches the keys
+ * of a single passport or a single document, so Redis Cluster can route it by hash tag: state and
+ * audit keys use `{passportId}`; documents of one passport should use keys that begin with
+ * `passportId + "/"` so a Redis store can tag them by that prefix and list them in one slot.
+ */
+export interface Store {
+  /** The counter state of a passport, or null if none was ever written. */
+  getState(passportId: string): Promise<StateEntry | null>;
+  /**
+   * Writes `bytes` if the current version is `expectedVersion` (null: only if no state exists).
+   * Returns false on conflict; the caller re-reads and retries. On success the new version is
+   * `(expectedVersion ?? 0) + 1`.
+   */
+  casState(passportId: string, expectedVersion: number | null, bytes: Uint8Array): Promise<boolean>;
+
+  /** The live document at `ns`/`key`, or null if absent or expired at `opts.now`. */
+  getDoc(ns: string, key: string, opts?: ClockOptions): Promise<DocEntry | null>;
+  /** Writes a document if its conditions hold; returns whether it was written. */
+  putDoc(ns: string, key: string, json: string, opts?: PutDocOptions): Promise<boolean>;
+  /** Removes and returns the live document in one step (single-use permits): one caller wins. */
+  takeDoc(ns: string, key: string, opts?: ClockOptions): Promise<DocEntry | null>;
+  /** Deletes a document if present (and at `ifVersion`); returns whether a live one was deleted. */
+  deleteDoc(ns: string, key: string, opts?: DeleteDocOptions): Promise<boolean>;
+  /** The live documents of a namespace, sorted by key. Meant for small sets (pending approvals). */
+  listDocs(ns: string, filter?: ListDocsFilter): Promise<ListedDoc[]>;
+
+  /**
+   * Appends a record if `seq` is exactly the head's seq + 1 (1 for an empty log); returns false
+   * otherwise, so concurrent writers never fork the chain. `hash` becomes the new head's hash.
+   */
+  appendAudit(passportId: string, seq: number, recordJson: string, hash: string): Promise<boolean>;
+  /** The records with seq ≥ `fromSeq` (default 1), in order. */
+  readAudit(passportId: string, fromSeq?: number): AsyncIterable<AuditEntry>;
+  /** The last record's seq and hash, or null for an empty log. */
+  auditHead(passportId: string): Promise<AuditHead | null>;
+
+  /** Releases connections. Idempotent; every other call afterwards rejects with StoreClosedError. */
+  close(): Promise<void>;
+}
+
+/** Thrown by any store operation after `close()`. */
+export class StoreClosedError extends Error {
+  readonly code = "store_closed";
+  constructor() {
+    super("the store is closed");
+    this.name = "StoreClosedError";
+  }
+}
+
+/** Thrown for contradictory or incomplete options (a caller bug, never a conflict). */
+export class StoreUsageError extends Error {
+  readonly code = "store_usage";
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreUsageError";
+  }
+}
+
+/** Checks the options every store must reject the same way; returns the expiry instant or null. */
+export function expiryOf(opts: PutDocOptions): number | null {
+  if (opts.ifAbsent && opts.ifVersion !== undefined) {
+    throw new StoreUsageError("putDoc: ifAbsent and ifVersion are exclusive");
+  }
+  if (opts.ttlMs === undefined) return null;
+  if (opts.now === undefined) throw new StoreUsageError("putDoc: ttlMs needs now (the caller's clock)");
+  if (!(opts.ttlMs > 0)) throw new StoreUsageError("putDoc: ttlMs must be positive");
+  return opts.now + opts.ttlMs;
+}
+
+/** Whether a document expiring at `expiresAt` is still live at `now` (unknown `now`: live). */
+export function isLive(expiresAt: number | null, now: number | undefined): boolean {
+  return expiresAt === null || now === undefined || now < expiresAt;
+}

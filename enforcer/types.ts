@@ -1,0 +1,87 @@
+// The enforcer's public shapes: what enforce takes and returns, approvals, permits, reports, state.
+
+import type { Decision } from "../bindings/decision";
+import type { Snapshot } from "../bindings/state";
+
+export interface EnforceRequest {
+  passport_id: string;
+  action: string;
+  cost_cents?: number;
+  target?: string;
+  context?: Record<string, unknown>;
+  action_id?: string;
+}
+
+/** A decision as the enforcer returns it: SPEC §8 plus the stateful fields, signed. */
+export interface EnforcedDecision extends Decision {
+  decision_id: string;
+  passport_id: string;
+  action_id: string | null;
+  at: string;
+  approval_request_id?: string;
+  permit_token?: string;
+  permit_expires_at?: string;
+  /** Compact JWS (EdDSA) over the canonical JSON of the decision without this field. */
+  signature: string;
+}
+
+export type ApprovalStatus = "pending" | "approved" | "denied" | "expired";
+
+export interface Approval {
+  id: string;
+  passport_id: string;
+  agent_name: string | null;
+  decision_id: string;
+  action: string;
+  cost_cents: number;
+  target: string | null;
+  holds: string[];
+  status: ApprovalStatus;
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+  /** Why an approval ended as it did (e.g. "emergency_stopped", "passport_revoked"). */
+  outcome_reason: string | null;
+}
+
+export interface ApprovalAnswer {
+  status: ApprovalStatus | "not_found";
+  permit: boolean;
+  permit_token?: string;
+  permit_expires_at?: string;
+  reason?: string;
+}
+
+export interface Permit {
+  token: string;
+  passport_id: string;
+  action: string;
+  cost_cents: number;
+  decision_id: string;
+  committed_at: number;
+  issued_at: number;
+  expires_at: number;
+}
+
+export interface ReportInput {
+  permit_token: string;
+  success: boolean;
+  result?: unknown;
+  actual_cost_cents?: number;
+}
+
+export interface ReportAnswer {
+  accepted: boolean;
+  reason?: "unknown_or_used_permit" | "permit_expired";
+}
+
+export type WindowType = "daily" | "weekly" | "monthly" | "total" | "all";
+
+/** `enforcer.state()`: the SPEC §6 snapshot (times in RFC 3339), the passport's limits and when windows reset. */
+export interface PassportState extends Omit<Snapshot, "last_action_at" | "last_heartbeat_at" | "pending_created_at"> {
+  passport_id: string;
+  last_action_at: string | null;
+  last_heartbeat_at: string | null;
+  limits: Record<string, number>;
+  window_resets_at: { daily: string; weekly: string; monthly: string };
+}

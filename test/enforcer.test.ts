@@ -1,0 +1,173 @@
+// The stateful enforcer (SPEC §7) with an injected clock: commits, holds, approvals, permits,
+// idempotency, emergency stop, heartbeats, resets, signatures and the audit log.
+import { describe, expect, it } from "vitest";
+import { Enforcer, MemoryStore, verifyAuditLog, verifyCompact, canonicalJson, type AuditRecord } from "../enforcer/index";
+
+const T0 = Date.parse("2026-02-24T10:00:00Z");
+
+async function setup(constraints: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  let now = T0;
+  const clock = { set: (iso: string) => { now = Date.parse(iso); }, advance: (ms: number) => { now += ms; } };
+  const enforcer = await Enforcer.create({ store: new MemoryStore(), clock: () => now, timers: false });
+  await enforcer.register({ id: "pass_1", agent_name: "Travel bot", constraints, ...extra });
+  return { enforcer, clock };
+}
+
+const collect = async (it: AsyncIterable<AuditRecord>) => { const out: AuditRecord[] = []; for await (const r of it) out.push(r); return out; };
+
+describe("Enforcer", () => {
+  it("commits allowed spend and blocks the action that would cross the daily cap", async () => {
+    const { enforcer } = await setup({ "core:cost:max_per_day": 100 });
+    const a = await enforcer.enforce({ passport_id: "pass_1", action: "web:search", cost_cents: 60 });
+    expect(a.decision).toBe("allow");
+    expect(a.permit_token).toMatch(/^pmt_[0-9a-f]{32}$/);
+    const b = await enforcer.enforce({ passport_id: "pass_1", action: "web:search", cost_cents: 41 });
+    expect(b).toMatchObject({ decision: "block", observed: 101 });
+    const s = await enforcer.state("pass_1");
+    expect(s).toMatchObject({ spent_today_cents: 60, actions_today: 1, actions_last_minute: 1, held_cents: 0 });
+    expect(s.window_resets_at).toEqual({ daily: "2026-02-25T00:00:00.000Z", weekly: "2026-03-02T00:00:00.000Z", monthly: "2026-03-01T00:00:00.000Z" });
+  });
+
+  it("every decision is signed over its canonical JSON", async () => {
+    const { enforcer } = await setup({});
+    const d = await enforcer.enforce({ passport_id: "pass_1", action: "a" });
+    const { signature, ...body } = d;
+    const payload = await verifyCompact(signature, enforcer.publicJwk);
+    expect(canonicalJson(payload)).toBe(canonicalJson(body));
+  });
+
+  it("a hold reserves, approval commits at approval time and issues a permit", async () => {
+    const { enforcer, clock } = await setup({ "core:cost:approval_threshold": 2000, "core:cost:max_per_day": 50000 });
+    clock.set("2026-02-24T23:57:00Z");
+    const d = await enforcer.enforce({ passport_id: "pass_1", action: "travel:book", cost_cents: 35000 });
+    expect(d).toMatchObject({ decision: "request_hold", holds: [{ rule: "core:cost:approval_threshold" }] });
+    expect((await enforcer.state("pass_1")).held_cents).toBe(35000);
+    // A second hold while one is pending is a retryable block.
+    const again = await enforcer.enforce({ passport_id: "pass_1", action: "travel:book", cost_cents: 3000 });
+    expect(again).toMatchObject({ decision: "block", reason: "approval_already_pending", retryable: true });
+    // The reservation weighs on the cap meanwhile.
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "x", cost_cents: 15001 })).reason).toBe("cost_limit_exceeded");
+    expect(await enforcer.listPendingApprovals("pass_1")).toHaveLength(1);
+    clock.set("2026-02-25T00:01:00Z"); // approved after midnight: counts toward the new day
+    const ans = await enforcer.approve(d.approval_request_id!);
+    expect(ans).toMatchObject({ status: "approved", permit: true });
+    expect(await enforcer.approve(d.approval_request_id!)).toMatchObject({ status: "approved", permit: false });
+    const s = await enforcer.state("pass_1");
+    expect(s).toMatchObject({ spent_today_cents: 35000, held_cents: 0, pending_approval_id: null, actions_today: 1 });
+    expect(await enforcer.report({ permit_token: ans.permit_token!, success: true, actual_cost_cents: 30000 })).toEqual({ accepted: true });
+    expect((await enforcer.state("pass_1")).spent_today_cents).toBe(30000);
+    expect(await enforcer.report({ permit_token: ans.permit_token!, success: true })).toEqual({ accepted: false, reason: "unknown_or_used_permit" });
+  });
+
+  it("deny releases; no answer within 5 minutes expires (exactly at created + 300 s)", async () => {
+    const { enforcer, clock } = await setup({ "core:approval:required": true });
+    const d1 = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 10 });
+    expect(await enforcer.deny(d1.approval_request_id!)).toMatchObject({ status: "denied", permit: false });
+    expect((await enforcer.state("pass_1")).held_cents).toBe(0);
+    const d2 = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 10 });
+    clock.advance(299_999);
+    expect((await enforcer.getApproval(d2.approval_request_id!))?.status).toBe("pending");
+    clock.advance(1);
+    expect((await enforcer.getApproval(d2.approval_request_id!))?.status).toBe("expired");
+    expect(await enforcer.approve(d2.approval_request_id!)).toMatchObject({ status: "expired", permit: false });
+    expect((await enforcer.state("pass_1")).held_cents).toBe(0);
+    expect(await enforcer.approve("apr_nope")).toEqual({ status: "not_found", permit: false });
+  });
+
+  it("approval re-checks revocation-free stop: an emergency stop denies the pending approval", async () => {
+    const { enforcer } = await setup({ "core:approval:required": true });
+    const d = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 10 });
+    await enforcer.emergencyStop("pass_1");
+    expect((await enforcer.getApproval(d.approval_request_id!))?.status).toBe("denied");
+    expect(await enforcer.approve(d.approval_request_id!)).toMatchObject({ status: "denied", permit: false });
+    expect(await enforcer.enforce({ passport_id: "pass_1", action: "a" })).toMatchObject({ decision: "block", reason: "emergency_stopped" });
+    await enforcer.resume("pass_1");
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).decision).toBe("request_hold");
+    const log = await collect(enforcer.auditLog("pass_1"));
+    expect(log.map((r) => r.type)).toContain("panic");
+    expect(log.map((r) => r.type)).toContain("resume");
+  });
+
+  it("permits expire 30 s after issue, exactly", async () => {
+    const { enforcer, clock } = await setup({});
+    const d = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 5 });
+    clock.advance(30_000);
+    expect(await enforcer.report({ permit_token: d.permit_token!, success: true })).toEqual({ accepted: false, reason: "permit_expired" });
+    const d2 = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 5 });
+    clock.advance(29_999);
+    expect(await enforcer.report({ permit_token: d2.permit_token!, success: false })).toEqual({ accepted: true });
+  });
+
+  it("a repeated action_id returns the first decision and counts once; a different request is a conflict", async () => {
+    const { enforcer } = await setup({ "core:rate:max_per_minute": 5 });
+    const a = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 3, action_id: "x1" });
+    const b = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 3, action_id: "x1" });
+    expect(b).toEqual(a);
+    expect((await enforcer.state("pass_1")).actions_last_minute).toBe(1);
+    await expect(enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 4, action_id: "x1" })).rejects.toMatchObject({ code: "action_id_conflict" });
+  });
+
+  it("fail_closed: no heartbeat blocks, a heartbeat opens, a pause blocks until the next heartbeat", async () => {
+    const { enforcer, clock } = await setup({ "core:safety:fail_closed": true });
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).reason).toBe("enforcement_paused");
+    await enforcer.heartbeat("pass_1");
+    clock.advance(120_000);
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).decision).toBe("allow");
+    clock.advance(1);
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).reason).toBe("enforcement_paused");
+    await enforcer.heartbeat("pass_1");
+    await enforcer.pause("pass_1");
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).reason).toBe("enforcement_paused");
+    await enforcer.heartbeat("pass_1");
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).decision).toBe("allow");
+  });
+
+  it("resetWindow zeroes the chosen window", async () => {
+    const { enforcer } = await setup({});
+    await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 70 });
+    await enforcer.resetWindow("pass_1", "daily");
+    expect(await enforcer.state("pass_1")).toMatchObject({ spent_today_cents: 0, spent_week_cents: 70, spent_total_cents: 70 });
+    await enforcer.resetWindow("pass_1", "all");
+    expect(await enforcer.state("pass_1")).toMatchObject({ spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0 });
+  });
+
+  it("1,000 concurrent enforce calls never pass the cap and lose no update", async () => {
+    const { enforcer } = await setup({ "core:cost:max_per_day": 5000, "core:cost:approval_threshold": 40 });
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) =>
+      enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: i % 50 === 0 ? 45 : 7 })));
+    const allowed = results.filter((d) => d.decision === "allow");
+    const committed = allowed.reduce((sum, d) => sum + (d.observed ?? 0), 0);
+    const s = await enforcer.state("pass_1");
+    const expectedSpend = results.reduce((sum, d, i) => sum + (d.decision === "allow" ? (i % 50 === 0 ? 45 : 7) : 0), 0);
+    expect(s.spent_today_cents).toBe(expectedSpend);
+    expect(s.spent_today_cents + s.held_cents).toBeLessThanOrEqual(5000);
+    expect(s.actions_today).toBe(allowed.length);
+    expect(allowed.length).toBeGreaterThan(600);
+    expect(committed).toBe(0); // allows carry no limit/observed
+  });
+
+  it("the audit log verifies, redacts secrets always and PII only when asked", async () => {
+    const { enforcer } = await setup({ "core:data:redact_pii_in_logs": true });
+    const secret = "ghp_" + "a".repeat(36);
+    await enforcer.enforce({ passport_id: "pass_1", action: "mail:send", context: { to: "jane@example.com", token: secret } });
+    const log = await collect(enforcer.auditLog("pass_1"));
+    expect(await verifyAuditLog(log, enforcer.publicJwk)).toEqual({ ok: true });
+    const text = JSON.stringify(log);
+    expect(text).not.toContain(secret);
+    expect(text).toContain("[REDACTED:github_token]");
+    expect(text).toContain("[REDACTED:email]");
+    const tampered = log.map((r, i) => (i === 0 ? { ...r, request: { action: "other" } } : r));
+    expect((await verifyAuditLog(tampered, enforcer.publicJwk)).ok).toBe(false);
+
+    const plain = await setup({});
+    await plain.enforcer.enforce({ passport_id: "pass_1", action: "a", context: { to: "jane@example.com", token: secret } });
+    const text2 = JSON.stringify(await collect(plain.enforcer.auditLog("pass_1")));
+    expect(text2).toContain("jane@example.com");
+    expect(text2).not.toContain(secret);
+  });
+
+  it("unknown passports are typed errors", async () => {
+    const { enforcer } = await setup({});
+    await expect(enforcer.enforce({ passport_id: "nope", action: "a" })).rejects.toMatchObject({ code: "passport_not_found" });
+  });
+});
