@@ -10,11 +10,16 @@ const MAX_WARNINGS: i32 = 8;
 const MAX_SUGGESTIONS: i32 = 4;
 const SUGGESTION_MAX: i32 = 256;
 
-const HOLD_AREA: usize = memory.data(MAX_HOLDS * 4, 4);
-const TRACE_AREA: usize = memory.data(<i32>Rule.COUNT * 2, 4);
-const DETAIL_AREA: usize = memory.data(DETAIL_MAX, 4);
-const SUGGEST_AREA: usize = memory.data(MAX_SUGGESTIONS * SUGGESTION_MAX, 4);
-const WARN_AREA: usize = memory.data(MAX_WARNINGS, 4);
+// Every section has a fixed place in the output area, so nothing is copied at the end
+// (memory.copy of a few bytes costs more than the rules it would report on).
+const MAX_TRACE: i32 = 32;
+const HOLD_AREA: usize = OUT + 32;
+const WARN_AREA: usize = HOLD_AREA + <usize>(MAX_HOLDS * 4);
+const TRACE_AREA: usize = WARN_AREA + <usize>MAX_WARNINGS;
+const SUGGEST_LENS: usize = TRACE_AREA + <usize>(MAX_TRACE * 2);
+const DETAIL_AREA: usize = SUGGEST_LENS + <usize>(MAX_SUGGESTIONS * 2);
+const SUGGEST_AREA: usize = DETAIL_AREA + <usize>DETAIL_MAX;
+const OUT_END: usize = SUGGEST_AREA + <usize>(MAX_SUGGESTIONS * SUGGESTION_MAX);
 
 export const detail = new TextWriter(DETAIL_AREA, DETAIL_MAX);
 export const suggestion = new TextWriter(SUGGEST_AREA, SUGGESTION_MAX);
@@ -30,7 +35,6 @@ export class Decision {
   holds: i32 = 0;
   warnings: i32 = 0;
   suggestions: i32 = 0;
-  suggestionLens: StaticArray<i32> = new StaticArray<i32>(MAX_SUGGESTIONS);
   trace: i32 = 0;
   explain: bool = false;
 
@@ -72,55 +76,44 @@ export class Decision {
   /** Starts a suggestion; write its text with `suggestion`, then call endSuggestion. */
   beginSuggestion(): TextWriter {
     suggestion.base = SUGGEST_AREA + <usize>(min(this.suggestions, MAX_SUGGESTIONS - 1) * SUGGESTION_MAX);
+    suggestion.cap = SUGGESTION_MAX;
     suggestion.reset();
     return suggestion;
   }
   endSuggestion(): void {
     if (this.suggestions < MAX_SUGGESTIONS) {
-      unchecked(this.suggestionLens[this.suggestions] = suggestion.len);
+      store<u16>(SUGGEST_LENS + (<usize>this.suggestions << 1), <u16>suggestion.len);
       this.suggestions++;
     }
   }
 
   traceRule(rule: i32, outcome: Outcome): void {
-    if (!this.explain || this.trace >= <i32>Rule.COUNT) return;
+    if (!this.explain || this.trace >= MAX_TRACE) return;
     store<u8>(TRACE_AREA + (<usize>this.trace << 1), <u8>rule);
     store<u8>(TRACE_AREA + (<usize>this.trace << 1) + 1, <u8>outcome);
     this.trace++;
   }
 
-  /** Writes the decision into the output area; returns its length in bytes. */
+  /** Completes the header of the output area (docs/abi.md "Decision"); returns the area's length. */
   serialize(): i32 {
     const o = OUT;
-    const holds = min(this.holds, MAX_HOLDS), warnings = min(this.warnings, MAX_WARNINGS);
     store<u8>(o, <u8>this.verdict);
     store<u8>(o, this.retryable ? 1 : 0, 1);
     store<u8>(o, this.hasLimit ? 1 : 0, 2);
-    store<u8>(o, <u8>holds, 3);
+    store<u8>(o, <u8>min(this.holds, MAX_HOLDS), 3);
     store<u16>(o, this.rule, 4);
     store<u16>(o, this.reason, 6);
     store<i64>(o, this.limit, 8);
     store<i64>(o, this.observed, 16);
-    store<u8>(o, <u8>warnings, 24);
+    store<u8>(o, <u8>min(this.warnings, MAX_WARNINGS), 24);
     store<u8>(o, <u8>this.suggestions, 25);
     store<u16>(o, <u16>this.trace, 26);
     store<u32>(o, <u32>detail.len, 28);
-    let p = o + 32;
-    memory.copy(p, HOLD_AREA, <usize>(holds << 2)); p += <usize>(holds << 2);
-    memory.copy(p, WARN_AREA, <usize>warnings); p += <usize>warnings;
-    memory.copy(p, TRACE_AREA, <usize>(this.trace << 1)); p += <usize>(this.trace << 1);
-    memory.copy(p, DETAIL_AREA, <usize>detail.len); p += <usize>detail.len;
-    for (let i = 0; i < this.suggestions; i++) {
-      const n = unchecked(this.suggestionLens[i]);
-      store<u16>(p, <u16>n); p += 2;
-      memory.copy(p, SUGGEST_AREA + <usize>(i * SUGGESTION_MAX), <usize>n); p += <usize>n;
-    }
-    return <i32>(p - o);
+    return <i32>(OUT_END - o);
   }
 }
 
 // The output area must hold the largest decision.
-assert(32 + MAX_HOLDS * 4 + MAX_WARNINGS + <i32>Rule.COUNT * 2 + DETAIL_MAX
-  + MAX_SUGGESTIONS * (2 + SUGGESTION_MAX) <= OUT_SIZE);
+assert(<i32>(OUT_END - OUT) <= OUT_SIZE && <i32>Rule.COUNT <= MAX_TRACE);
 
 export const decision = new Decision();

@@ -75,6 +75,13 @@ export function window_resets(): void {
 /** Traps on purpose, so tests can prove the bindings recover from a trap. */
 export function selftest_trap(): void { unreachable(); }
 
+/**
+ * Frees unreachable objects (released passports, compile-time temporaries). The module uses the
+ * `minimal` runtime: no automatic collection, so no shadow stack on the hot path (it halved the
+ * cost of an evaluation); the host calls this after compiling and releasing.
+ */
+export function collect(): void { __collect(); }
+
 /** An empty call: the floor the benchmarks measure against. */
 export function noop(): void {}
 

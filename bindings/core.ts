@@ -8,6 +8,7 @@ export interface WardenExports {
   out_ptr(): number;
   compile(len: number): number;
   release(handle: number): void;
+  collect(): void;
   evaluate(handle: number, len: number): number;
   catalogue_name(table: number, id: number): number;
   deadline(kind: number): void;

@@ -23,6 +23,10 @@ export interface Decision {
   evaluated?: TraceEntry[];
 }
 
+// Fixed places of the sections in the output area (assembly/decision.ts).
+const HOLDS_AT = 32, WARNINGS_AT = 64, TRACE_AT = 72, SUGGESTION_LENS_AT = 136, DETAIL_AT = 144, SUGGESTIONS_AT = 1168;
+const SUGGESTION_MAX = 256;
+
 const VERDICTS: Verdict[] = ["allow", "request_hold", "block"];
 const OUTCOMES: Outcome[] = ["pass", "hold", "block", "skipped"];
 const RULE_NONE = 0xffff;
@@ -39,25 +43,19 @@ export function readDecision(core: Core, explain: boolean, staticWarnings: reado
   const rule = ruleId === RULE_NONE ? null : catalogue.rules[ruleId];
   const retryable = bytes[o + 1] === 1;
   const holds: Hold[] = [], warnings: string[] = [], suggestions: string[] = [];
-  let p = o + 32;
-  for (let i = 0; i < nHolds; i++, p += 4) {
+  for (let i = 0, p = o + HOLDS_AT; i < nHolds; i++, p += 4) {
     holds.push({ rule: catalogue.rules[view.getUint16(p, true)], reason: catalogue.reasons[view.getUint16(p + 2, true)] });
   }
-  for (let i = 0; i < nWarnings; i++) warnings.push(catalogue.warnings[bytes[p++]]);
+  for (let i = 0; i < nWarnings; i++) warnings.push(catalogue.warnings[bytes[o + WARNINGS_AT + i]]);
   for (const w of staticWarnings) warnings.push(w);
   let evaluated: TraceEntry[] | undefined;
   if (explain) {
     evaluated = [];
-    for (let i = 0; i < nTrace; i++, p += 2) evaluated.push({ rule: catalogue.rules[bytes[p]], outcome: OUTCOMES[bytes[p + 1]] });
-  } else {
-    p += nTrace * 2;
+    for (let i = 0, p = o + TRACE_AT; i < nTrace; i++, p += 2) evaluated.push({ rule: catalogue.rules[bytes[p]], outcome: OUTCOMES[bytes[p + 1]] });
   }
-  const detail = readText(bytes, p, detailLen);
-  p += detailLen;
+  const detail = readText(bytes, o + DETAIL_AT, detailLen);
   for (let i = 0; i < nSuggestions; i++) {
-    const n = view.getUint16(p, true);
-    suggestions.push(readText(bytes, p + 2, n));
-    p += 2 + n;
+    suggestions.push(readText(bytes, o + SUGGESTIONS_AT + i * SUGGESTION_MAX, view.getUint16(o + SUGGESTION_LENS_AT + i * 2, true)));
   }
   // Two literal shapes, so key order (and so the JSON) is the same everywhere.
   const d: Decision = bytes[o + 2] === 1

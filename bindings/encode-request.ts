@@ -33,18 +33,27 @@ export interface CounterInput {
   pending_approval_id?: string | null; emergency_stopped?: boolean; enforcement_paused?: boolean;
 }
 
-/** The ten counters in header order, eight bytes each (written out: a keyed loop is slower). */
-function writeCounters(view: DataView, at: number, c: CounterInput): void {
-  writeI64(view, at, c.spent_today_cents ?? 0);
-  writeI64(view, at + 8, c.spent_week_cents ?? 0);
-  writeI64(view, at + 16, c.spent_month_cents ?? 0);
-  writeI64(view, at + 24, c.spent_total_cents ?? 0);
-  writeI64(view, at + 32, c.held_cents ?? 0);
-  writeI64(view, at + 40, c.actions_last_minute ?? 0);
-  writeI64(view, at + 48, c.actions_last_5_minutes ?? 0);
-  writeI64(view, at + 56, c.actions_last_30_minutes ?? 0);
-  writeI64(view, at + 64, c.actions_last_hour ?? 0);
-  writeI64(view, at + 72, c.actions_today ?? 0);
+/** Writes a counter only when it is non-zero: the block was zeroed first. */
+function put(view: DataView, at: number, v: number | null | undefined): void {
+  if (v) writeI64(view, at, v);
+}
+
+/** The counter block (bytes 40–143), fields written out: a keyed loop is slower. */
+function writeCounters(bytes: Uint8Array, view: DataView, base: number, c: CounterInput): void {
+  bytes.fill(0, base + 40, base + REQ_HEADER);
+  put(view, base + 40, c.spent_today_cents);
+  put(view, base + 48, c.spent_week_cents);
+  put(view, base + 56, c.spent_month_cents);
+  put(view, base + 64, c.spent_total_cents);
+  put(view, base + 72, c.held_cents);
+  put(view, base + 80, c.actions_last_minute);
+  put(view, base + 88, c.actions_last_5_minutes);
+  put(view, base + 96, c.actions_last_30_minutes);
+  put(view, base + 104, c.actions_last_hour);
+  put(view, base + 112, c.actions_today);
+  put(view, base + 120, c.last_action_at);
+  put(view, base + 128, c.last_heartbeat_at);
+  view.setUint32(base + 136, counterFlags(c), true);
 }
 
 const encoder = new TextEncoder();
@@ -108,11 +117,7 @@ export function writeRequest(
     | (hasContext ? FLAG_HAS_CONTEXT : 0) | (explain ? FLAG_EXPLAIN : 0)
     | (mode === "approval_recheck" ? FLAG_APPROVAL_RECHECK : 0), true);
   view.setUint32(base + 36, timezones.length, true);
-  writeCounters(view, base + 40, counters);
-  writeI64(view, base + 120, counters.last_action_at ?? 0);
-  writeI64(view, base + 128, counters.last_heartbeat_at ?? 0);
-  view.setUint32(base + 136, counterFlags(counters), true);
-  view.setUint32(base + 140, 0, true);
+  writeCounters(bytes, view, base, counters);
 
   let p = base + REQ_HEADER;
   for (const tz of timezones) { view.setInt32(p, tzOffsetMinutes(tz, now), true); p += 4; }

@@ -25,7 +25,7 @@ export class Engine {
   private readonly finalizer = new FinalizationRegistry<{ handle: number; generation: number; ref: WeakRef<Policy> }>(
     (held) => {
       this.live.delete(held.ref);
-      if (held.generation === this.core.generation) this.core.exports.release(held.handle);
+      if (held.generation === this.core.generation) this.release(held.handle);
     },
   );
 
@@ -48,10 +48,15 @@ export class Engine {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof WardenError) throw err;
-      this.recover();
-      throw new EngineError("wasm_trap", `the evaluator trapped and was restarted: ${(err as Error)?.message ?? err}`);
+      throw this.failure(err);
     }
+  }
+
+  /** Our own typed errors pass through; anything else is a trap: restart the instance, report EngineError. */
+  failure(err: unknown): Error {
+    if (err instanceof WardenError) return err;
+    this.recover();
+    return new EngineError("wasm_trap", `the evaluator trapped and was restarted: ${(err as Error)?.message ?? err}`);
   }
 
   /** When an approval request or a permit issued at `issuedAt` (epoch ms) expires (SPEC §7, §10). */
@@ -71,10 +76,14 @@ export class Engine {
 
   dispose(policy: Policy): void {
     if (policy.handle < 0) return;
-    this.core.exports.release(policy.handle);
+    this.release(policy.handle);
     policy.handle = -1;
     this.finalizer.unregister(policy);
     for (const ref of this.live) if (ref.deref() === policy) this.live.delete(ref);
+  }
+
+  private release(handle: number): void {
+    this.call(() => { this.core.exports.release(handle); this.core.exports.collect(); });
   }
 
   private load(bytes: Uint8Array): number {
@@ -82,6 +91,7 @@ export class Engine {
       const ptr = this.core.io(bytes.length);
       this.core.bytes.set(bytes, ptr);
       const handle = this.core.exports.compile(bytes.length);
+      this.core.exports.collect(); // the decoder's temporaries
       if (handle < 0) throw new EngineError("compile_failed", `the module rejected the compiled passport (code ${handle})`);
       return handle;
     });
@@ -135,12 +145,15 @@ export class Policy {
   evaluateValidated(req: RequestInput, counters: CounterInput, now: number, explain: boolean, mode: EvalMode = "full"): Decision {
     if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
     const core = this.engine.core;
-    return this.engine.call(() => {
+    // Not through engine.call: a closure per evaluation shows in profiles. Same recovery.
+    try {
       const len = writeRequest(core, this.timezones, req, counters, now, explain, mode);
       const n = core.exports.evaluate(this.handle, len);
       if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
       return readDecision(core, explain, this.warnings);
-    });
+    } catch (err) {
+      throw this.engine.failure(err);
+    }
   }
 
   /** Frees the compiled passport inside the module. */
