@@ -30,6 +30,8 @@ export interface EnforcerOptions {
   engine?: Engine;
   /** Expire pending approvals by timer as well as lazily at the next touch. Default true. */
   timers?: boolean;
+  /** Sign decisions (default true). Turning it off is for measuring the cost of signing only. */
+  signDecisions?: boolean;
 }
 
 const NS_PASSPORTS = "passports", NS_APPROVALS = "approvals", NS_PERMITS = "permits", NS_IDEM = "idempotency";
@@ -56,6 +58,7 @@ export class Enforcer {
     private readonly clock: () => number,
     private readonly key: SigningKey,
     private readonly useTimers: boolean,
+    private readonly signDecisions: boolean,
   ) {
     this.states = new CounterStates(engine);
     this.redactor = new Redactor(engine);
@@ -65,7 +68,7 @@ export class Enforcer {
   static async create(opts: EnforcerOptions = {}): Promise<Enforcer> {
     const engine = opts.engine ?? await loadEngine();
     const key = opts.signingKey ? await importSigningKey(opts.signingKey) : await generateSigningKey();
-    return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true);
+    return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true, opts.signDecisions ?? true);
   }
 
   /** The public key that verifies decision signatures and audit records. */
@@ -163,7 +166,8 @@ export class Enforcer {
       out.permit_token = permit.token;
       out.permit_expires_at = iso(permit.expires_at);
     }
-    const signed: EnforcedDecision = { ...out, signature: await signCompact(out, this.key.privateKey, this.key.kid) };
+    const signature = this.signDecisions ? await signCompact(out, this.key.privateKey, this.key.kid) : "";
+    const signed: EnforcedDecision = { ...out, signature };
     await this.record(pid, policy, {
       type: "decision", at: iso(now), decision_id: out.decision_id, action_id: out.action_id,
       request: { action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, context: req.context ?? null },
@@ -321,6 +325,11 @@ export class Enforcer {
     if (!doc) return { accepted: false, reason: "unknown_or_used_permit" };
     const permit = JSON.parse(doc.json) as Permit;
     if (now >= permit.expires_at) return { accepted: false, reason: "permit_expired" };
+    // A permit is bound to its passport and action: a report that names others is refused.
+    if ((input.passport_id !== undefined && input.passport_id !== permit.passport_id)
+      || (input.action !== undefined && input.action.toLowerCase() !== permit.action.toLowerCase())) {
+      return { accepted: false, reason: "permit_mismatch" };
+    }
     const policy = await this.policy(permit.passport_id);
     return this.serial(permit.passport_id, async () => {
       if (actual !== undefined && actual !== permit.cost_cents) {

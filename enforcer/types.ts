@@ -65,6 +65,9 @@ export interface Permit {
 
 export interface ReportInput {
   permit_token: string;
+  /** When given, must be the permit's passport and action (permits are bound to both). */
+  passport_id?: string;
+  action?: string;
   success: boolean;
   result?: unknown;
   actual_cost_cents?: number;
@@ -72,7 +75,7 @@ export interface ReportInput {
 
 export interface ReportAnswer {
   accepted: boolean;
-  reason?: "unknown_or_used_permit" | "permit_expired";
+  reason?: "unknown_or_used_permit" | "permit_expired" | "permit_mismatch";
 }
 
 export type WindowType = "daily" | "weekly" | "monthly" | "total" | "all";

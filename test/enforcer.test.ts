@@ -98,6 +98,15 @@ describe("Enforcer", () => {
     expect(await enforcer.report({ permit_token: d2.permit_token!, success: false })).toEqual({ accepted: true });
   });
 
+  it("a permit is bound to its passport and action, and single-use", async () => {
+    const { enforcer } = await setup({});
+    const d = await enforcer.enforce({ passport_id: "pass_1", action: "files:read", cost_cents: 5 });
+    expect(await enforcer.report({ permit_token: d.permit_token!, success: true, action: "files:delete" })).toEqual({ accepted: false, reason: "permit_mismatch" });
+    const d2 = await enforcer.enforce({ passport_id: "pass_1", action: "files:read", cost_cents: 5 });
+    expect(await enforcer.report({ permit_token: d2.permit_token!, success: true, passport_id: "pass_1", action: "files:read" })).toEqual({ accepted: true });
+    expect(await enforcer.report({ permit_token: d2.permit_token!, success: true })).toEqual({ accepted: false, reason: "unknown_or_used_permit" });
+  });
+
   it("a repeated action_id returns the first decision and counts once; a different request is a conflict", async () => {
     const { enforcer } = await setup({ "core:rate:max_per_minute": 5 });
     const a = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 3, action_id: "x1" });
