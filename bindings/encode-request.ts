@@ -96,6 +96,11 @@ function writeText(bytes: Uint8Array, at: number, s: string): number {
   return encoder.encodeInto(s, bytes.subarray(at)).written;
 }
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Writes the request into the input area; returns its length in bytes. */
 export function writeRequest(
   core: Core, timezones: readonly string[], req: RequestInput, counters: CounterInput, now: number, explain: boolean,
@@ -103,7 +108,7 @@ export function writeRequest(
 ): number {
   const target = req.target;
   const host = target !== undefined ? hostOf(target) : null;
-  const hasContext = req.context !== undefined && Object.keys(req.context).length > 0;
+  const hasContext = req.context !== undefined && hasKeys(req.context);
   if (hasContext) { contextSink.reset(); encodeContext(contextSink, req.context as object); }
   const textBound = (req.action.length + (host?.length ?? 0) + (target?.length ?? 0)) * 3;
   const ctxLen = hasContext ? contextSink.len : 0;

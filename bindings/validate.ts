@@ -305,7 +305,18 @@ function digits(s: string, at: number, n: number): number {
  * Epoch ms of a strict RFC 3339 date-time, or NaN: `YYYY-MM-DDTHH:MM:SS`, optional fraction
  * (milliseconds kept), then `Z` or `±HH:MM`. Hand-parsed: it runs on the hot path for counters.
  */
+// Counter snapshots often repeat the same timestamps call after call: remember the last one.
+let lastText = "";
+let lastMs = Number.NaN;
+
 export function rfc3339ToMs(s: string): number {
+  if (s === lastText) return lastMs;
+  lastMs = parseRfc3339(s);
+  lastText = s;
+  return lastMs;
+}
+
+function parseRfc3339(s: string): number {
   if (s.length < 20 || s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":") return Number.NaN;
   const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
   const h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
