@@ -1,6 +1,6 @@
 // Typed errors of the bindings: every failure says what went wrong, where, and what to do.
 
-import { utf8ByteLength } from "./gen/zod";
+import { utf8Length } from "./bytes";
 
 /** One thing wrong with an input, at a JSON path into the user's document. */
 export interface Problem {
@@ -110,7 +110,7 @@ export function renderValue(value: unknown): string {
 
 function renderString(s: string): string {
   if (s.length <= MAX_SHOWN) return JSON.stringify(s);
-  return `${JSON.stringify(s.slice(0, MAX_SHOWN - 3))}… (string of ${utf8ByteLength(s)} bytes)`;
+  return `${JSON.stringify(s.slice(0, MAX_SHOWN - 3))}… (string of ${utf8Length(s)} bytes)`;
 }
 
 function renderObject(o: object): string {

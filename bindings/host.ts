@@ -37,10 +37,15 @@ function parsedHost(target: string): string | null {
     return null;
   }
   let host = url.hostname.toLowerCase();
-  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  if (host.startsWith("[") && host.endsWith("]")) return host.slice(1, -1);
+  // Parsers differ on forbidden domain code points (Chromium keeps `exa%20mple.com`): refuse them
+  // here, so every runtime gets the same answer (URL Standard "forbidden domain code point").
+  if (FORBIDDEN_IN_DOMAIN.test(host)) return null;
   host = dropTrailingDot(host);
   return host === "" ? null : host;
 }
+
+const FORBIDDEN_IN_DOMAIN = /[\u0000-\u0020\u007f#%/:<>?@[\\\]^|]/;
 
 function dropTrailingDot(host: string): string {
   return host.endsWith(".") ? host.slice(0, -1) : host;

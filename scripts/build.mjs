@@ -1,17 +1,15 @@
 // Builds the package: the release WebAssembly module, then the JavaScript entry points (esbuild)
 // and their type declarations (tsc). `npm ci` runs it through the `prepare` script.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { build } from "esbuild";
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit" });
 
 run("npx", ["asc", "assembly/index.ts", "--target", "release"]);
 
-const entries = ["bindings/index.ts", "enforcer/index.ts", "cli/warden.ts"].filter((f) => existsSync(f));
-// No code splitting: each entry finds build/warden.wasm relative to its own file.
-await build({
-  entryPoints: entries,
+// No code splitting: each entry finds build/warden.wasm relative to its own file (../../build/).
+const common = {
   outdir: "dist",
   outbase: ".",
   bundle: true,
@@ -21,6 +19,19 @@ await build({
   packages: "external",
   sourcemap: true,
   logLevel: "warning",
-});
+};
+
+const libraries = ["bindings/index.ts", "enforcer/index.ts"].filter((f) => existsSync(f));
+await build({ ...common, entryPoints: libraries });
+
+// The other runtimes' entries (browser, workerd, deno, CommonJS): see scripts/runtimes/build-entries.mjs.
+await (await import("./runtimes/build-entries.mjs")).buildRuntimeEntries();
+
+// The CLI is the package's "bin": it needs a shebang and the executable bit.
+const CLI = "cli/warden.ts";
+if (existsSync(CLI)) {
+  await build({ ...common, entryPoints: [CLI], banner: { js: "#!/usr/bin/env node" } });
+  chmodSync("dist/cli/warden.js", 0o755);
+}
 
 if (process.argv.includes("--types")) run("npx", ["tsc", "-p", "tsconfig.build.json"]);

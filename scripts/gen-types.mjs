@@ -207,7 +207,7 @@ async function generateZod(docs, byFile) {
   const roots = docs.map(({ file, schema }) => (checkPatterns(schema, file), inline.file(file)));
   inline.shared().forEach((s) => shared.add(s));
   roots.forEach(declare);
-  const parts = [BANNER("zod validators"), `import { z } from "zod";\n`, ZOD_HELPERS, ...decls];
+  const parts = [BANNER("zod validators"), `import * as z from "zod";\n`, ZOD_HELPERS, ...decls];
   parts.push(kindTables(docs, byFile));
   return format(parts.join(""), { parser: "typescript", printWidth: 110 });
 }

@@ -1,5 +1,5 @@
 // generated — do not edit. zod validators from schemas/*.schema.json by scripts/gen-types.mjs; run `npm run gen`.
-import { z } from "zod";
+import * as z from "zod";
 
 /** Whether a string has no lone surrogates (String.prototype.isWellFormed, typed without lib es2024). */
 export function isWellFormedString(s: string): boolean {
