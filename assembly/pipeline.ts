@@ -1,7 +1,7 @@
 // The pipeline of SPEC §2, in its fixed order: the first block ends evaluation, holds are
 // collected, and a hold while an approval is pending becomes a block.
 
-import { Outcome, Reason, Rule, Verdict } from "./catalogue";
+import { Key, Outcome, Reason, Rule, Verdict } from "./catalogue";
 import { decision, detail } from "./decision";
 import { Policy } from "./policy";
 import { CounterFlag, input, ReqFlag } from "./request";
@@ -27,11 +27,11 @@ function check(rule: i32, p: Policy): Outcome {
     case Rule.ActionAllowlist: return scope.actionAllowlist(p);
     case Rule.DomainBlocklist: return scope.domainBlocklist(p);
     case Rule.DomainAllowlist: return scope.domainAllowlist(p);
-    case Rule.ReadOnly: return data.readOnly();
+    case Rule.ReadOnly: return p.flag(Key.DataReadOnly) ? data.readOnly() : Outcome.Pass;
     case Rule.BlackoutWindows: return time.blackoutWindows(p);
     case Rule.OperatingHours: return time.operatingHours(p);
-    case Rule.NoSecretsExport: return data.noSecretsExport();
-    case Rule.NoPiiExport: return data.noPiiExport();
+    case Rule.NoSecretsExport: return p.flag(Key.DataNoSecretsExport) ? data.noSecretsExport() : Outcome.Pass;
+    case Rule.NoPiiExport: return p.flag(Key.DataNoPiiExport) ? data.noPiiExport() : Outcome.Pass;
     case Rule.CostPerAction: return cost.perAction(p);
     case Rule.CostPerDay: return cost.perDay(p);
     case Rule.CostPerWeek: return cost.perWeek(p);
@@ -41,18 +41,20 @@ function check(rule: i32, p: Policy): Outcome {
     case Rule.RatePerMinute: return rate.perMinute(p);
     case Rule.RatePerHour: return rate.perHour(p);
     case Rule.RatePerDay: return rate.perDay(p);
-    case Rule.ApprovalRequired: return approval.required();
+    case Rule.ApprovalRequired: return p.flag(Key.ApprovalRequired) ? approval.required() : Outcome.Pass;
     case Rule.ApprovalForActions: return approval.forActions(p);
     case Rule.ApprovalThreshold: return cost.approvalThreshold(p);
     case Rule.IdleTimeout: return time.idleTimeout(p);
-    case Rule.AnomalySuspend: return safety.anomalySuspend();
+    case Rule.AnomalySuspend: return p.flag(Key.SafetyAnomalySuspend) ? safety.anomalySuspend() : Outcome.Pass;
     default: return Outcome.Pass;
   }
 }
 
 /** One hold per passport at a time: a hold while another approval is pending is a retryable block. */
 function pendingApproval(): void {
-  if (decision.verdict != Verdict.Hold || !input.counter(CounterFlag.PendingApproval)) return;
+  if (decision.verdict != Verdict.Hold) return; // the check only runs when the decision would be a hold
+  if (!input.counter(CounterFlag.PendingApproval)) { decision.traceRule(Rule.ApprovalPending, Outcome.Pass); return; }
+  decision.traceRule(Rule.ApprovalPending, Outcome.Block);
   decision.verdict = Verdict.Block;
   decision.rule = <u16>Rule.ApprovalPending;
   decision.reason = <u16>Reason.ApprovalAlreadyPending;

@@ -66,7 +66,7 @@ function readSchedule(r: Reader, policy: Policy): void {
   const n = <i32>r.u32();
   for (let i = 0; i < n && !r.bad; i++) {
     const tz = r.i32(), days = r.i32(), start = r.i32(), end = r.i32();
-    if (tz < 0 || tz >= policy.timezones || start < 0 || start >= MINUTES_PER_DAY || end <= 0 || end > MINUTES_PER_DAY || start == end) {
+    if (tz < 0 || tz >= policy.timezones || start < 0 || start >= MINUTES_PER_DAY || end < 0 || end > MINUTES_PER_DAY || start == end) {
       r.bad = true; return;
     }
     policy.ranges.push(tz); policy.ranges.push(days); policy.ranges.push(start); policy.ranges.push(end);
@@ -103,7 +103,10 @@ function readConstraint(r: Reader, policy: Policy, key: i32): void {
   }
 }
 
-/** Which rules of the pipeline this passport evaluates, in pipeline order (catalogue order). */
+/**
+ * Which rules of the pipeline this passport evaluates, in pipeline order (catalogue order). A flag
+ * set to false is listed too (it is evaluated, and passes), so the trace shows every configured rule.
+ */
 function activeRules(p: Policy): Array<u8> {
   const on = new StaticArray<bool>(Rule.COUNT);
   on[Rule.EmergencyStop] = true;
@@ -116,11 +119,11 @@ function activeRules(p: Policy): Array<u8> {
   on[Rule.ActionAllowlist] = p.has(Key.ScopeActionAllowlist);
   on[Rule.DomainBlocklist] = p.has(Key.ScopeDomainBlocklist);
   on[Rule.DomainAllowlist] = p.has(Key.ScopeDomainAllowlist);
-  on[Rule.ReadOnly] = p.flag(Key.DataReadOnly);
+  on[Rule.ReadOnly] = p.has(Key.DataReadOnly);
   on[Rule.BlackoutWindows] = p.has(Key.TimeBlackoutWindows);
   on[Rule.OperatingHours] = p.has(Key.TimeOperatingHours);
-  on[Rule.NoSecretsExport] = p.flag(Key.DataNoSecretsExport);
-  on[Rule.NoPiiExport] = p.flag(Key.DataNoPiiExport);
+  on[Rule.NoSecretsExport] = p.has(Key.DataNoSecretsExport);
+  on[Rule.NoPiiExport] = p.has(Key.DataNoPiiExport);
   on[Rule.CostPerAction] = p.has(Key.CostMaxPerAction);
   on[Rule.CostPerDay] = p.has(Key.CostMaxPerDay);
   on[Rule.CostPerWeek] = p.has(Key.CostMaxPerWeek);
@@ -130,11 +133,11 @@ function activeRules(p: Policy): Array<u8> {
   on[Rule.RatePerMinute] = p.has(Key.RateMaxPerMinute);
   on[Rule.RatePerHour] = p.has(Key.RateMaxPerHour);
   on[Rule.RatePerDay] = p.has(Key.RateMaxPerDay);
-  on[Rule.ApprovalRequired] = p.flag(Key.ApprovalRequired);
+  on[Rule.ApprovalRequired] = p.has(Key.ApprovalRequired);
   on[Rule.ApprovalForActions] = p.has(Key.ApprovalForActions);
   on[Rule.ApprovalThreshold] = p.has(Key.CostApprovalThreshold);
   on[Rule.IdleTimeout] = p.has(Key.TimeIdleTimeoutMinutes);
-  on[Rule.AnomalySuspend] = p.flag(Key.SafetyAnomalySuspend);
+  on[Rule.AnomalySuspend] = p.has(Key.SafetyAnomalySuspend);
   const rules: Array<u8> = [];
   for (let i = 0; i < Rule.ApprovalPending; i++) if (on[i]) rules.push(<u8>i);
   return rules;

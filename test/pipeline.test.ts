@@ -62,3 +62,16 @@ describe("pipeline", () => {
     expect(run()).toBe(run());
   });
 });
+
+describe("trace", () => {
+  it("lists flags set to false as passing, and core:approval:pending when a hold is checked", async () => {
+    const off = await policy({ "core:approval:required": false, "core:data:read_only": false });
+    const d = off.evaluate({ action: "files:write" }, {}, { now: NOW, explain: true });
+    expect(d.decision).toBe("allow");
+    expect(d.evaluated).toContainEqual({ rule: "core:approval:required", outcome: "pass" });
+    expect(d.evaluated).toContainEqual({ rule: "core:data:read_only", outcome: "pass" });
+    const on = await policy({ "core:approval:required": true });
+    expect(on.evaluate({ action: "a" }, {}, { now: NOW, explain: true }).evaluated?.at(-1)).toEqual({ rule: "core:approval:pending", outcome: "pass" });
+    expect(on.evaluate({ action: "a" }, { pending_approval_id: "apr_1" }, { now: NOW, explain: true }).evaluated?.at(-1)).toEqual({ rule: "core:approval:pending", outcome: "block" });
+  });
+});

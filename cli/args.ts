@@ -1,0 +1,55 @@
+// Command-line parsing on node:util parseArgs, with its errors turned into plain-word usage errors.
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors";
+
+/** Where a command reads and writes; tests pass their own. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  /** Colour the pretty output (a terminal without NO_COLOR). */
+  color: boolean;
+  /** Stack traces for internal errors. */
+  debug: boolean;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Options every command accepts; main handles them before the command runs. */
+export const COMMON_OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  debug: { type: "boolean" },
+} as const;
+
+export function parse<T extends Options>(command: string, args: string[], options: T, positionals: boolean) {
+  try {
+    return parseArgs({ args, options: { ...options, ...COMMON_OPTIONS }, allowPositionals: positionals, strict: true });
+  } catch (err) {
+    throw new UsageError(plainParseError(err, command), command);
+  }
+}
+
+/** node:util's messages are written for programmers; say the same thing for people. */
+function plainParseError(err: unknown, command: string): string {
+  const e = err as { code?: string; message?: string };
+  const message = e.message ?? String(err);
+  const option = /'(-[^' ]+)/.exec(message)?.[1];
+  switch (e.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown option ${option ?? message}`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return message.includes("does not take an argument")
+        ? `${option ?? "an option"} takes no value`
+        : `${option ?? "an option"} needs a value`;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `warden ${command} takes no arguments besides its options (found ${/'([^']*)'/.exec(message)?.[1] ?? "one"})`;
+    default:
+      return message;
+  }
+}
+
+/** A string option, or undefined when absent. parseArgs gives the last value when one is repeated. */
+export function option(value: string | boolean | (string | boolean)[] | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
