@@ -44,13 +44,18 @@ export class EnforcerError extends WardenError {}
 
 interface IdempotencyRecord { fingerprint: string; decision: EnforcedDecision }
 
+/** What `onEvent` listeners receive: each audit record as appended (redacted, chained, signed). */
+export type EnforcerEvent = AuditRecord;
+
 export class Enforcer {
-  private readonly policies = new Map<string, Policy>();
+  // Compiled passports by id, with the version of the stored document each was compiled from.
+  private readonly policies = new Map<string, { policy: Policy; version: number }>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly states: CounterStates;
   private readonly redactor: Redactor;
   private readonly audit: AuditLog;
+  private readonly listeners = new Set<(event: EnforcerEvent) => void>();
 
   private constructor(
     readonly engine: Engine,
@@ -82,19 +87,20 @@ export class Enforcer {
     const id = policy.id;
     if (!id) throw new EnforcerError("missing_passport_id", "a passport needs an `id` to be enforced");
     await this.store.putDoc(NS_PASSPORTS, id, JSON.stringify(policy.passport));
-    this.policies.get(id)?.dispose();
-    this.policies.set(id, policy);
     return policy;
   }
 
-  /** The compiled passport, loaded from the store when another node registered it. */
+  /**
+   * The compiled passport as stored now: one changed by another node (a revocation) is recompiled
+   * when its document's version moves. A replaced policy is not disposed: a request in flight may hold it.
+   */
   async policy(passportId: string): Promise<Policy> {
-    const cached = this.policies.get(passportId);
-    if (cached) return cached;
     const doc = await this.store.getDoc(NS_PASSPORTS, passportId);
     if (!doc) throw new EnforcerError("passport_not_found", `no passport ${passportId}`);
+    const cached = this.policies.get(passportId);
+    if (cached?.version === doc.version) return cached.policy;
     const policy = this.engine.compile(doc.json);
-    this.policies.set(passportId, policy);
+    this.policies.set(passportId, { policy, version: doc.version });
     return policy;
   }
 
@@ -295,7 +301,7 @@ export class Enforcer {
     if (!doc) return;
     const a = JSON.parse(doc.json) as Approval;
     if (a.status !== "pending") return;
-    const policy = this.policies.get(pid) ?? null;
+    const policy = this.policies.get(pid)?.policy ?? null;
     if (result.expired) await this.closeApproval(pid, policy, a, "expired", "no answer within 5 minutes", now);
     else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now);
   }
@@ -409,11 +415,19 @@ export class Enforcer {
 
   auditLog(passportId: string): AsyncIterable<AuditRecord> { return this.audit.records(passportId); }
 
+  /** Calls `listener` after each audit record this process appends (dashboards, notifiers); returns an unsubscribe. */
+  onEvent(listener: (event: EnforcerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
   /** Secrets are always redacted from what is stored; PII too with core:data:redact_pii_in_logs. */
   private async record(pid: string, policy: Policy | null, input: AuditInput): Promise<void> {
     const constraints = (policy?.passport.constraints ?? {}) as Record<string, unknown>;
     const pii = constraints["core:data:redact_pii_in_logs"] === true;
-    await this.audit.append(pid, this.redactor.redactValue(input, pii));
+    const stored = await this.audit.append(pid, this.redactor.redactValue(input, pii));
+    // A listener's failure must never fail the decision it observes.
+    for (const listener of this.listeners) { try { listener(stored); } catch { /* ignored */ } }
   }
 
   // ---- plumbing --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The package's main entry: the engine (bindings) plus the stateful enforcer.
 
 export * from "../bindings/index";
-export { Enforcer, EnforcerError, type EnforcerOptions } from "./enforcer";
+export { Enforcer, EnforcerError, type EnforcerOptions, type EnforcerEvent } from "./enforcer";
 export { MemoryStore } from "./memory-store";
 export type { Store, StateEntry, DocEntry, ListedDoc, AuditEntry, AuditHead } from "./store";
 export { verifyAuditLog, type AuditRecord, type AuditVerdict, type AuditProblem } from "./audit";

@@ -1,0 +1,180 @@
+// The approval desk: what people see and answer. Approval links (capability codes), answers that hand
+// the permit back to the waiting agent, approvers' phone numbers and their opt-outs, passport summaries.
+
+import { randomBytes } from "node:crypto";
+import type { Enforcer } from "../enforcer/enforcer";
+import type { Approval, ApprovalAnswer } from "../enforcer/types";
+import { Redactor } from "../bindings/redact";
+import { normalizePhone } from "./format";
+
+/** Store namespaces of this module (documents in the enforcer's store, so every node and process sees them). */
+const NS_LINKS = "hitl_links", NS_PERMITS = "hitl_permits", NS_OPTOUT = "hitl_optout";
+/** The enforcer's passport namespace (read-only here: listing passports is not part of its API yet). */
+const NS_PASSPORTS = "passports";
+/** An approval link keeps answering "expired" / "answered" this long, then says "not valid". */
+const LINK_TTL_MS = 24 * 3600_000;
+/** Capability codes carry this many random bytes (128 bits), base64url-encoded (22 characters). */
+const CODE_BYTES = 16;
+const CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Where a passport's approver is reached: `metadata.approver_phone` (one number or a list). */
+export const APPROVER_PHONE_FIELD = "approver_phone";
+
+/** A passport as the desk shows it. */
+export interface PassportInfo {
+  id: string;
+  agent_id: string | null;
+  agent_name: string;
+  issuer_id: string | null;
+  status: "active" | "revoked";
+  currency: string;
+  expires_at: string | null;
+  constraints: Record<string, unknown>;
+  phones: string[];
+}
+
+/** Everything an approval page or notification says about one approval. */
+export interface ApprovalView {
+  approval: Approval;
+  passport: PassportInfo;
+  /** Action and target with secrets (and PII if the passport asks) redacted. */
+  action: string;
+  target: string | null;
+  spent_today_cents: number;
+  daily_limit_cents: number | null;
+}
+
+export type AnswerChannel = "sms" | "link" | "dashboard";
+
+export interface DeskAnswer extends ApprovalAnswer {
+  approval: Approval | null;
+}
+
+export class ApprovalDesk {
+  private readonly redactor: Redactor;
+
+  constructor(readonly enforcer: Enforcer, private readonly clock: () => number = Date.now) {
+    this.redactor = new Redactor(enforcer.engine);
+  }
+
+  // ---- passports --------------------------------------------------------------------------------
+
+  async passport(id: string): Promise<PassportInfo> {
+    return toInfo((await this.enforcer.policy(id)).passport as Record<string, unknown>);
+  }
+
+  /** Every registered passport, sorted by id. */
+  async passports(): Promise<PassportInfo[]> {
+    const docs = await this.enforcer.store.listDocs(NS_PASSPORTS);
+    return docs.map((d) => toInfo(JSON.parse(d.json) as Record<string, unknown>));
+  }
+
+  /** The passports whose approver has this phone number. */
+  async passportsForPhone(phone: string): Promise<PassportInfo[]> {
+    const wanted = normalizePhone(phone);
+    if (wanted.replace("+", "").length === 0) return [];
+    return (await this.passports()).filter((p) => p.phones.includes(wanted));
+  }
+
+  // ---- approval links ---------------------------------------------------------------------------
+
+  /** A new capability code for one approval (128 random bits); the page it opens answers only that approval. */
+  async createLink(approval: Approval): Promise<string> {
+    const code = randomBytes(CODE_BYTES).toString("base64url");
+    const now = this.clock();
+    await this.enforcer.store.putDoc(NS_LINKS, code, JSON.stringify({ approval_id: approval.id, passport_id: approval.passport_id }),
+      { ifAbsent: true, ttlMs: LINK_TTL_MS, now });
+    return code;
+  }
+
+  /** The approval a code opens, or null for a malformed, unknown or forgotten code. */
+  async resolveLink(code: string): Promise<Approval | null> {
+    if (!CODE_PATTERN.test(code)) return null;
+    const doc = await this.enforcer.store.getDoc(NS_LINKS, code, { now: this.clock() });
+    if (!doc) return null;
+    const { approval_id } = JSON.parse(doc.json) as { approval_id: string };
+    return this.enforcer.getApproval(approval_id);
+  }
+
+  // ---- answers ----------------------------------------------------------------------------------
+
+  /** Approves or denies; an approval's permit is kept for the agent, which collects it with get_approval_status. */
+  async answer(approvalId: string, yes: boolean): Promise<DeskAnswer> {
+    const answer = yes ? await this.enforcer.approve(approvalId) : await this.enforcer.deny(approvalId);
+    const approval = await this.enforcer.getApproval(approvalId);
+    if (answer.permit_token && approval) {
+      const now = this.clock();
+      const expires = answer.permit_expires_at ? Date.parse(answer.permit_expires_at) : now;
+      await this.enforcer.store.putDoc(NS_PERMITS, `${approval.passport_id}/${approvalId}`,
+        JSON.stringify({ permit_token: answer.permit_token, permit_expires_at: answer.permit_expires_at }),
+        { ttlMs: Math.max(1, expires - now), now });
+    }
+    return { ...answer, approval };
+  }
+
+  /** The permit an approval issued, while it is still valid; only the approval's own passport may collect it. */
+  async permitFor(passportId: string, approvalId: string): Promise<{ permit_token: string; permit_expires_at: string } | null> {
+    const doc = await this.enforcer.store.getDoc(NS_PERMITS, `${passportId}/${approvalId}`, { now: this.clock() });
+    return doc ? JSON.parse(doc.json) as { permit_token: string; permit_expires_at: string } : null;
+  }
+
+  // ---- views ------------------------------------------------------------------------------------
+
+  async view(approval: Approval): Promise<ApprovalView> {
+    const passport = await this.passport(approval.passport_id);
+    const state = await this.enforcer.state(approval.passport_id);
+    return {
+      approval, passport, ...this.shown(approval, passport),
+      spent_today_cents: state.spent_today_cents,
+      daily_limit_cents: dailyLimit(passport.constraints),
+    };
+  }
+
+  /** Action and target as people may see them: secrets always redacted, PII too when the passport asks. */
+  shown(approval: Approval, passport: PassportInfo): { action: string; target: string | null } {
+    const pii = passport.constraints["core:data:redact_pii_in_logs"] === true;
+    return {
+      action: this.redactor.redactText(approval.action, pii),
+      target: approval.target === null ? null : this.redactor.redactText(approval.target, pii),
+    };
+  }
+
+  // ---- notification opt-out (SMS STOP / START) --------------------------------------------------
+
+  async optOut(phone: string): Promise<void> {
+    await this.enforcer.store.putDoc(NS_OPTOUT, normalizePhone(phone), JSON.stringify({ at: new Date(this.clock()).toISOString() }));
+  }
+
+  async optIn(phone: string): Promise<void> {
+    await this.enforcer.store.deleteDoc(NS_OPTOUT, normalizePhone(phone));
+  }
+
+  async isOptedOut(phone: string): Promise<boolean> {
+    return (await this.enforcer.store.getDoc(NS_OPTOUT, normalizePhone(phone))) !== null;
+  }
+}
+
+/** The tightest daily cap: core:cost:max_per_day, and core:cost:max_cumulative when its window is daily (the default). */
+export function dailyLimit(constraints: Record<string, unknown>): number | null {
+  const window = constraints["core:cost:cumulative_window"] ?? "daily";
+  const caps = [constraints["core:cost:max_per_day"], window === "daily" ? constraints["core:cost:max_cumulative"] : undefined];
+  const numbers = caps.filter((v): v is number => typeof v === "number");
+  return numbers.length > 0 ? Math.min(...numbers) : null;
+}
+
+function toInfo(p: Record<string, unknown>): PassportInfo {
+  const metadata = (p.metadata ?? {}) as Record<string, unknown>;
+  const raw = metadata[APPROVER_PHONE_FIELD];
+  const phones = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string").map(normalizePhone);
+  return {
+    id: String(p.id),
+    agent_id: typeof p.agent_id === "string" ? p.agent_id : null,
+    agent_name: typeof p.agent_name === "string" ? p.agent_name : typeof p.agent_id === "string" ? p.agent_id : String(p.id),
+    issuer_id: typeof p.issuer_id === "string" ? p.issuer_id : null,
+    status: p.status === "revoked" ? "revoked" : "active",
+    currency: typeof p.currency === "string" ? p.currency : "USD",
+    expires_at: typeof p.expires_at === "string" ? p.expires_at : null,
+    constraints: (p.constraints ?? {}) as Record<string, unknown>,
+    phones,
+  };
+}

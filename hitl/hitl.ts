@@ -1,0 +1,394 @@
+// Human in the loop, mounted on any node:http server: /mcp, SMS replies, approval links, the dashboard and its live feed.
+// Works against an Enforcer directly; `warden serve` mounts it next to the /v1 API.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Enforcer } from "../enforcer/enforcer";
+import type { AuditRecord } from "../enforcer/audit";
+import { ApprovalDesk, type PassportInfo } from "./desk";
+import { EventHub, toActivity, type ActivityEvent } from "./events";
+import { formatCents } from "./format";
+import { HeartbeatThrottle } from "./mcp";
+import { handleMcpHttp } from "./mcp-http";
+import { ApprovalAlerts } from "./alerts";
+import { ConsoleNotifier, type Notifier } from "./notify";
+import { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
+import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "./pages/dashboard";
+import { page } from "./pages/layout";
+import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "./session";
+import { SignatureVerifier } from "./signature";
+import { handleSmsInbound } from "./sms";
+import { SseStreams } from "./sse";
+import { classify } from "./status";
+import {
+  HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson,
+} from "./web";
+
+export interface HitlOptions {
+  enforcer: Enforcer;
+  /** Where people reach this server; approval links start with it. Default http://127.0.0.1:8787. */
+  publicUrl?: string | (() => string);
+  /** How held actions reach a human. Default: a line on stderr. `null`: no notifications. */
+  notifier?: Notifier | null;
+  /** Shared secret(s) of the SMS webhook; without one, POST /v1/sms/inbound answers 503. */
+  smsSecret?: string | string[];
+  /** Checks dashboard and /v1/events API keys; without it the dashboard answers 503. */
+  auth?: DashboardAuth;
+  /** Signs dashboard session cookies; set the same one on every node. Default: random per process. */
+  sessionSecret?: string;
+  /** Accept short, guessable passport ids on /mcp (demos and tests only). */
+  allowWeakPassportIds?: boolean;
+  /** Send heartbeats for the passport at MCP tool calls. Default true. */
+  mcpHeartbeats?: boolean;
+  /** Open event streams at most. Default 100. */
+  maxStreams?: number;
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+/** How many audit records a dashboard card shows on load. */
+const FEED_TAIL = 20;
+const MAX_FORM_BODY = 16 * 1024;
+/** Sign-in attempts per client address per minute. */
+const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+
+/**
+ * One route, in the host server's terms: a method, a pattern whose `:name` segments capture, and who
+ * may call it (`api_key`: the host verifies `Authorization: Bearer` and passes the key's principal).
+ */
+export interface HitlRoute {
+  method: "GET" | "POST";
+  pattern: string;
+  auth: "none" | "api_key";
+  run(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, principal: Principal | null): Promise<void>;
+}
+
+export class Hitl {
+  readonly desk: ApprovalDesk;
+  readonly hub = new EventHub();
+  private readonly enforcer: Enforcer;
+  private readonly clock: () => number;
+  private readonly log: (line: string) => void;
+  readonly alerts: ApprovalAlerts;
+  private readonly sms: SignatureVerifier | null;
+  private readonly sessions: SessionCookies;
+  private readonly streams: SseStreams;
+  private readonly heartbeats: HeartbeatThrottle | false;
+  private readonly detach: Array<() => void> = [];
+  private readonly logins = new Map<string, { count: number; since: number }>();
+  /** The routes, for a host server's router (`warden serve` mounts them; see hitl/mount.ts). */
+  readonly routes: readonly HitlRoute[];
+
+  constructor(private readonly opts: HitlOptions) {
+    this.enforcer = opts.enforcer;
+    this.clock = opts.clock ?? Date.now;
+    this.log = opts.log ?? ((line) => { process.stderr.write(`${line}\n`); });
+    this.desk = new ApprovalDesk(this.enforcer, this.clock);
+    this.alerts = new ApprovalAlerts({
+      desk: this.desk, notifier: opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier, publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787", log: this.log,
+    });
+    this.sms = opts.smsSecret ? new SignatureVerifier(opts.smsSecret, this.clock) : null;
+    this.sessions = new SessionCookies(opts.sessionSecret, this.clock, () => this.alerts.publicUrl.startsWith("https:"));
+    this.streams = new SseStreams(this.hub, opts.maxStreams ?? 100);
+    this.heartbeats = opts.mcpHeartbeats === false ? false : new HeartbeatThrottle(this.enforcer, this.clock);
+    this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub));
+    const route = (method: HitlRoute["method"], pattern: string, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
+      method, pattern, auth, run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
+    });
+    this.routes = [
+      route("POST", "/mcp", (req, res) => this.mcp(req, res)),
+      route("POST", "/v1/sms/inbound", (req, res) => this.smsInbound(req, res)),
+      route("GET", "/v1/events", (req, res, _p, principal) => this.apiEvents(req, res, principal!), "api_key"),
+      route("GET", "/a/:code", (_req, res, p) => this.approvalPage(res, p.code!)),
+      route("POST", "/a/:code/approve", (req, res, p) => this.approvalAnswer(req, res, p.code!, true)),
+      route("POST", "/a/:code/deny", (req, res, p) => this.approvalAnswer(req, res, p.code!, false)),
+      route("GET", "/dashboard", (req, res) => this.dashboard(req, res)),
+      route("POST", "/dashboard/login", (req, res) => this.login(req, res)),
+      route("POST", "/dashboard/logout", (req, res) => this.logout(req, res)),
+      route("GET", "/dashboard/events", (req, res) => this.dashboardEvents(req, res)),
+      route("GET", "/dashboard/passports/:id/summary", (req, res, p) => this.summary(req, res, p.id!)),
+      route("POST", "/dashboard/passports/:id/emergency-stop", (req, res, p) => this.dashOperate(req, res, p.id!, "emergency-stop")),
+      route("POST", "/dashboard/passports/:id/resume", (req, res, p) => this.dashOperate(req, res, p.id!, "resume")),
+      route("POST", "/dashboard/approvals/:id/approve", (req, res, p) => this.dashAnswer(req, res, p.id!, true)),
+      route("POST", "/dashboard/approvals/:id/deny", (req, res, p) => this.dashAnswer(req, res, p.id!, false)),
+    ];
+  }
+
+  /** Serves the request if its path is one of ours (standalone use); returns false, writing nothing, otherwise. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const matches = this.routes.map((r) => ({ r, params: matchPattern(r.pattern, path) })).filter((m) => m.params !== null);
+    if (matches.length === 0) return false;
+    const method = req.method === "HEAD" ? "GET" : req.method;
+    const hit = matches.find((m) => m.r.method === method);
+    if (!hit) {
+      res.setHeader("allow", matches.map((m) => m.r.method).join(", "));
+      sendError(res, 405, "method_not_allowed", `${req.method} is not allowed on ${path}`);
+      return true;
+    }
+    let principal: Principal | null = null;
+    if (hit.r.auth === "api_key") {
+      const key = bearer(req);
+      principal = key && this.opts.auth ? await this.opts.auth.verifyKey(key) : null;
+      if (!principal) {
+        sendError(res, 401, "unauthorized", "send Authorization: Bearer <api key>");
+        return true;
+      }
+    }
+    await hit.r.run(req, res, hit.params!, principal);
+    return true;
+  }
+
+  /** Resolves when every notification started so far has been sent (or has failed). */
+  settled(): Promise<void> { return this.alerts.settled(); }
+
+  /** Detaches from the enforcer and ends open event streams (call before closing the HTTP server). */
+  close(): void {
+    for (const d of this.detach.splice(0)) d();
+    this.streams.closeAll();
+  }
+
+  // ---- MCP --------------------------------------------------------------------------------------
+
+  private mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return handleMcpHttp(req, res, {
+      enforcer: this.enforcer, desk: this.desk, heartbeats: this.heartbeats, allowWeakPassportIds: this.opts.allowWeakPassportIds, clock: this.clock,
+    });
+  }
+
+  // ---- SMS replies ------------------------------------------------------------------------------
+
+  private async smsInbound(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.sms) return sendError(res, 503, "sms_not_configured", "set an SMS webhook secret to accept replies");
+    const raw = await readBody(req, MAX_FORM_BODY);
+    const verdict = this.sms.verify(req.headers, raw);
+    if (!verdict.ok) return sendError(res, 401, "bad_signature", `webhook signature ${verdict.reason}`);
+    const fields = fieldsOf(req, raw);
+    const from = fields.from ?? fields.From;
+    const body = fields.body ?? fields.Body;
+    if (!from) throw new HttpError(400, "missing_field", "from is required");
+    if (body === undefined) throw new HttpError(400, "missing_field", "body is required");
+    const outcome = await handleSmsInbound(this.desk, { from, body }, (id) => this.alerts.linkFor(id));
+    if (/\b(application|text)\/xml\b/.test(String(req.headers.accept ?? ""))) {
+      const xml = `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(outcome.reply)}</Message></Response>`;
+      res.writeHead(200, { "content-type": "application/xml; charset=utf-8", "content-length": Buffer.byteLength(xml) });
+      res.end(xml);
+      return;
+    }
+    sendJson(res, 200, outcome);
+  }
+
+  // ---- approval links ---------------------------------------------------------------------------
+
+  private async approvalPage(res: ServerResponse, code: string): Promise<void> {
+    const approval = await this.desk.resolveLink(code);
+    if (!approval) return sendPage(res, renderLinkNotFound());
+    sendPage(res, renderApprovalPage(await this.desk.view(approval), code, this.clock()));
+  }
+
+  private async approvalAnswer(req: IncomingMessage, res: ServerResponse, code: string, yes: boolean): Promise<void> {
+    await readBody(req, MAX_FORM_BODY);
+    const approval = await this.desk.resolveLink(code);
+    if (!approval) return sendPage(res, renderLinkNotFound());
+    // Only a pending approval is answered; the page then shows the final state (answered, expired) either way.
+    if (approval.status === "pending") await this.desk.answer(approval.id, yes);
+    redirect(res, `/a/${encodeURIComponent(code)}`);
+  }
+
+  // ---- dashboard --------------------------------------------------------------------------------
+
+  private async dashboard(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.opts.auth) return sendPage(res, notConfigured());
+    const session = this.session(req);
+    if (!session) return sendPage(res, renderLogin());
+    // Taken before the cards are read: an event in between shows twice at most, and the page drops repeats.
+    const lastEventId = this.hub.lastId;
+    const cards = await Promise.all((await this.visible(session)).map((p) => this.card(p)));
+    sendPage(res, renderDashboard(cards, session.csrf, lastEventId));
+  }
+
+  private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.opts.auth) return sendPage(res, notConfigured());
+    const fields = fieldsOf(req, await readBody(req, MAX_FORM_BODY));
+    if (!this.allowLogin(req)) return sendPage(res, renderLogin({ error: "Too many attempts. Wait a minute and try again.", status: 429 }));
+    const principal: Principal | null = fields.api_key ? await this.opts.auth.verifyKey(fields.api_key.trim()) : null;
+    if (!principal) return sendPage(res, renderLogin({ error: "That API key was not accepted.", status: 401 }));
+    redirect(res, "/dashboard", { "set-cookie": this.sessions.issue(principal).cookie });
+  }
+
+  private async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!(await this.guard(req, res))) return;
+    redirect(res, "/dashboard", { "set-cookie": this.sessions.clear() });
+  }
+
+  private async dashboardEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const session = this.session(req);
+    if (!session) return sendError(res, 401, "unauthorized", "sign in to the dashboard first");
+    // The page names the last event it already shows; a reconnect sends Last-Event-ID instead.
+    const after = new URL(req.url ?? "/", "http://localhost").searchParams.get("after");
+    if (!req.headers["last-event-id"] && after !== null && /^\d{1,15}$/.test(after)) req.headers["last-event-id"] = after;
+    this.streams.serve(req, res, this.visibility(session, null));
+  }
+
+  /** `GET /v1/events[?passport_id=]`: the same feed for programs (the route's API key gives the principal). */
+  private async apiEvents(req: IncomingMessage, res: ServerResponse, principal: Principal): Promise<void> {
+    const only = new URL(req.url ?? "/", "http://localhost").searchParams.get("passport_id");
+    if (only && !(await this.visiblePassport(principal, only))) return sendError(res, 404, "not_found", `no passport ${only}`);
+    this.streams.serve(req, res, this.visibility(principal, only));
+  }
+
+  private async summary(req: IncomingMessage, res: ServerResponse, pid: string): Promise<void> {
+    const session = this.session(req);
+    if (!session) return sendError(res, 401, "unauthorized", "sign in to the dashboard first");
+    const info = await this.visiblePassport(session, pid);
+    if (!info) return sendError(res, 404, "not_found", `no passport ${pid}`);
+    sendHtmlFragment(res, renderSummary(await this.card(info), session.csrf));
+  }
+
+  private async dashAnswer(req: IncomingMessage, res: ServerResponse, approvalId: string, yes: boolean): Promise<void> {
+    const { session } = (await this.guard(req, res)) ?? {};
+    if (!session) return;
+    const approval = await this.enforcer.getApproval(approvalId);
+    const info = approval ? await this.visiblePassport(session, approval.passport_id) : null;
+    if (!approval || !info) return sendError(res, 404, "not_found", `no approval ${approvalId}`);
+    const answer = await this.desk.answer(approval.id, yes);
+    const what = `${this.desk.shown(approval, info).action} for ${formatCents(approval.cost_cents, info.currency)}`;
+    const message = answer.status === "approved" ? `Approved ${what}.` : answer.status === "denied" ? `Denied ${what}.` : `Too late: the request is ${answer.status}.`;
+    this.done(req, res, { ok: answer.status === (yes ? "approved" : "denied"), status: answer.status, message });
+  }
+
+  private async dashOperate(req: IncomingMessage, res: ServerResponse, pid: string, op: string): Promise<void> {
+    const { session, fields } = (await this.guard(req, res)) ?? {};
+    if (!session || !fields) return;
+    const info = await this.visiblePassport(session, pid);
+    if (!info) return sendError(res, 404, "not_found", `no passport ${pid}`);
+    if (op === "emergency-stop") {
+      if (fields.confirm !== "yes") {
+        if (wantsJson(req)) return sendError(res, 400, "confirmation_required", "send confirm=yes to stop the agent");
+        return sendPage(res, renderStopConfirm(info, session.csrf));
+      }
+      const { ok } = await this.enforcer.emergencyStop(pid);
+      return this.done(req, res, { ok, message: ok ? `${info.agent_name} is stopped: every action is blocked until you resume.` : "The stop failed." });
+    }
+    const { ok } = await this.enforcer.resume(pid);
+    this.done(req, res, { ok, message: ok ? `${info.agent_name} is resumed.` : "The resume failed." });
+  }
+
+  // ---- dashboard plumbing -----------------------------------------------------------------------
+
+  /** A signed-in session with a valid CSRF token (header or form field), and the form; or null, an answer already sent. */
+  private async guard(req: IncomingMessage, res: ServerResponse): Promise<{ session: Session; fields: Record<string, string> } | null> {
+    const fields = fieldsOf(req, await readBody(req, MAX_FORM_BODY));
+    const session = this.session(req);
+    if (!session) {
+      if (wantsJson(req)) sendError(res, 401, "unauthorized", "sign in to the dashboard first");
+      else redirect(res, "/dashboard");
+      return null;
+    }
+    if (!this.sessions.checkCsrf(session, header(req, "x-csrf-token") ?? fields.csrf)) {
+      sendError(res, 403, "bad_csrf_token", "reload the dashboard and try again");
+      return null;
+    }
+    return { session, fields };
+  }
+
+  private session(req: IncomingMessage): Session | null {
+    return this.sessions.read(cookies(req)[SESSION_COOKIE]);
+  }
+
+  private done(req: IncomingMessage, res: ServerResponse, body: { ok: boolean; message: string; status?: string }): void {
+    if (wantsJson(req)) sendJson(res, body.ok ? 200 : 409, body);
+    else redirect(res, "/dashboard");
+  }
+
+  private async visible(principal: Principal): Promise<PassportInfo[]> {
+    return (await this.desk.passports()).filter((p) => canSee(principal, p));
+  }
+
+  /** The passport if this principal may see it; another issuer's passport is "not found", never "forbidden". */
+  private async visiblePassport(principal: Principal, pid: string): Promise<PassportInfo | null> {
+    try {
+      const info = await this.desk.passport(pid);
+      return canSee(principal, info) ? info : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** An event filter for one principal (and optionally one passport), caching who owns which passport. */
+  private visibility(principal: Principal, only: string | null): (e: ActivityEvent) => Promise<boolean> {
+    const known = new Map<string, boolean>();
+    return async (e) => {
+      if (only && e.passport_id !== only) return false;
+      if (!known.has(e.passport_id)) known.set(e.passport_id, (await this.visiblePassport(principal, e.passport_id)) !== null);
+      return known.get(e.passport_id)!;
+    };
+  }
+
+  private async card(info: PassportInfo): Promise<DashboardCard> {
+    const state = await this.enforcer.state(info.id);
+    const approval = state.pending_approval_id ? await this.enforcer.getApproval(state.pending_approval_id) : null;
+    const pending = approval?.status === "pending" ? { approval, ...this.desk.shown(approval, info) } : null;
+    return { info, state, status: classify(info, state, this.clock()), pending, recent: await this.tail(info.id) };
+  }
+
+  /** The passport's last audit records (from the store, so actions by other processes show too). */
+  private async tail(pid: string): Promise<ActivityEvent[]> {
+    const head = await this.enforcer.store.auditHead(pid);
+    if (!head) return [];
+    const out: ActivityEvent[] = [];
+    for await (const entry of this.enforcer.store.readAudit(pid, Math.max(1, head.seq - FEED_TAIL + 1))) {
+      out.push(toActivity(0, JSON.parse(entry.json) as AuditRecord));
+    }
+    return out;
+  }
+
+  private allowLogin(req: IncomingMessage): boolean {
+    const who = req.socket.remoteAddress ?? "?";
+    const now = this.clock();
+    if (this.logins.size > 10_000) this.logins.clear();
+    const entry = this.logins.get(who);
+    if (!entry || now - entry.since > 60_000) {
+      this.logins.set(who, { count: 1, since: now });
+      return true;
+    }
+    entry.count++;
+    return entry.count <= LOGIN_ATTEMPTS_PER_MINUTE;
+  }
+
+  private fail(res: ServerResponse, err: unknown): void {
+    if (res.headersSent) { res.end(); return; }
+    if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
+    const code = (err as { code?: unknown })?.code;
+    if (code === "passport_not_found") return sendError(res, 404, "not_found", "not found");
+    this.log(`warden: human-in-the-loop route failed: ${(err as Error)?.stack ?? err}`);
+    sendError(res, 500, "internal_error", "the request failed");
+  }
+}
+
+export function createHitl(opts: HitlOptions): Hitl {
+  return new Hitl(opts);
+}
+
+function notConfigured() {
+  return page({
+    status: 503, title: "Dashboard not configured",
+    body: "<main><h1>The dashboard is not configured</h1><p>Start the server with API keys to sign in.</p></main>",
+  });
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+}
+
+/** `:name` segments capture (URI-decoded); empty segments are ignored, as the server's router does. */
+function matchPattern(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split("/").filter(Boolean), got = path.split("/").filter(Boolean);
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    if (want[i]!.startsWith(":")) {
+      try { params[want[i]!.slice(1)] = decodeURIComponent(got[i]!); } catch { return null; }
+    } else if (want[i] !== got[i]) return null;
+  }
+  return params;
+}

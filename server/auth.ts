@@ -1,0 +1,82 @@
+// API keys: `wk_<id>_<secret>`, shown once; the store keeps only the SHA-256 of the whole key, with
+// the issuer it belongs to. A key sees only its issuer's passports, approvals and records.
+
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Store } from "../enforcer/store";
+import { errors } from "./errors";
+
+export const NS_API_KEYS = "api_keys";
+/** How long a verified key is trusted from memory before the store is asked again (revocation delay). */
+const CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
+const KEY_FORMAT = /^wk_([0-9a-f]{16})_([0-9a-f]{64})$/;
+/** Issuer ids: what SPEC §1 shows (`iss_...`), letters, digits and `_.:-`. */
+export const ISSUER_FORMAT = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** What the store keeps for a key (never the key itself). */
+export interface ApiKeyRecord {
+  id: string;
+  issuer_id: string;
+  /** Hex SHA-256 of the whole key: the secret is 256 random bits, so a fast hash is enough. */
+  sha256: string;
+  name: string | null;
+  created_at: string;
+}
+
+/** The caller of a request, once its key is verified. */
+export interface ApiKeyInfo { key_id: string; issuer_id: string }
+
+const sha256 = (s: string): Buffer => createHash("sha256").update(s).digest();
+
+/**
+ * Creates a key for `issuer`; the returned `key` is the only copy.
+ * @example const { key } = await createApiKey(store, "iss_acme"); console.log(key);
+ */
+export async function createApiKey(store: Store, issuer: string, name: string | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
+  if (!ISSUER_FORMAT.test(issuer)) throw new Error(`issuer must be 1–128 of letters, digits and _.:- (found ${JSON.stringify(issuer)})`);
+  const id = randomBytes(8).toString("hex");
+  const key = `wk_${id}_${randomBytes(32).toString("hex")}`;
+  const record: ApiKeyRecord = { id, issuer_id: issuer, sha256: sha256(key).toString("hex"), name, created_at: new Date().toISOString() };
+  if (!(await store.putDoc(NS_API_KEYS, id, JSON.stringify(record), { ifAbsent: true }))) throw new Error("key id collision; try again");
+  return { key, record };
+}
+
+export async function listApiKeys(store: Store, issuer?: string): Promise<ApiKeyRecord[]> {
+  const docs = await store.listDocs(NS_API_KEYS);
+  return docs.map((d) => JSON.parse(d.json) as ApiKeyRecord).filter((r) => issuer === undefined || r.issuer_id === issuer);
+}
+
+export async function revokeApiKey(store: Store, id: string): Promise<boolean> {
+  return store.deleteDoc(NS_API_KEYS, id);
+}
+
+/** Verifies `Authorization: Bearer <key>` headers, remembering good keys for a few seconds. */
+export class ApiKeys {
+  private readonly cache = new Map<string, { info: ApiKeyInfo; digest: Buffer; until: number }>();
+
+  constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
+
+  /** The key's issuer, or a 401 that says what is wrong (never which part of a key was right). */
+  async verify(header: string | undefined): Promise<ApiKeyInfo> {
+    if (!header) throw errors.unauthorized("missing_api_key", "send `Authorization: Bearer <api key>` (create one with `warden keys create --issuer ...`)");
+    const m = /^Bearer +(\S+)$/i.exec(header.trim());
+    const key = m?.[1];
+    const parsed = key === undefined ? null : KEY_FORMAT.exec(key);
+    if (!key || !parsed) throw errors.unauthorized("invalid_api_key", "the Authorization header does not carry a valid API key");
+    const digest = sha256(key);
+    const now = this.clock();
+    const hit = this.cache.get(parsed[1]!);
+    if (hit && hit.until > now && timingSafeEqual(hit.digest, digest)) return hit.info;
+    const doc = await this.store.getDoc(NS_API_KEYS, parsed[1]!);
+    const record = doc ? (JSON.parse(doc.json) as ApiKeyRecord) : null;
+    const stored = record ? Buffer.from(record.sha256, "hex") : null;
+    if (!record || !stored || stored.length !== digest.length || !timingSafeEqual(stored, digest)) {
+      this.cache.delete(parsed[1]!);
+      throw errors.unauthorized("invalid_api_key", "unknown or revoked API key");
+    }
+    const info: ApiKeyInfo = { key_id: record.id, issuer_id: record.issuer_id };
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(record.id, { info, digest, until: now + CACHE_MS });
+    return info;
+  }
+}

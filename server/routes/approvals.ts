@@ -1,0 +1,44 @@
+// /v1/approvals: pending approvals of the caller's passports, one approval, approve and deny.
+
+import { errors } from "../errors";
+import type { Router } from "../router";
+import { type ServerDeps, issuerOf } from "../context";
+import type { Approval } from "../../enforcer/types";
+
+export function approvalRoutes(router: Router, { enforcer, passports }: ServerDeps): void {
+  /** The approval if its passport belongs to `issuer`; 404 otherwise. */
+  async function approvalFor(issuer: string, id: string): Promise<Approval> {
+    const approval = await enforcer.getApproval(id);
+    if (!approval) throw errors.notFound("approval", id);
+    try {
+      await passports.policyFor(issuer, approval.passport_id);
+    } catch {
+      throw errors.notFound("approval", id);
+    }
+    return approval;
+  }
+
+  router.get("/v1/approvals", async (ctx) => {
+    const issuer = issuerOf(ctx);
+    const pid = ctx.url.searchParams.get("passport_id");
+    if (pid !== null) {
+      await passports.policyFor(issuer, pid);
+      return { approvals: await enforcer.listPendingApprovals(pid) };
+    }
+    const approvals: Approval[] = [];
+    for (const p of await passports.list(issuer)) approvals.push(...await enforcer.listPendingApprovals(p.id as string));
+    return { approvals };
+  });
+
+  router.get("/v1/approvals/:id", async (ctx) => approvalFor(issuerOf(ctx), ctx.params.id!));
+
+  for (const verb of ["approve", "deny"] as const) {
+    router.post(`/v1/approvals/:id/${verb}`, async (ctx) => {
+      const approval = await approvalFor(issuerOf(ctx), ctx.params.id!);
+      if (approval.status !== "pending") {
+        throw errors.conflict("approval_not_pending", `approval ${approval.id} is already ${approval.status}`);
+      }
+      return verb === "approve" ? enforcer.approve(approval.id) : enforcer.deny(approval.id);
+    });
+  }
+}

@@ -1,0 +1,62 @@
+// /v1/passports: issue, read, list and revoke passports; state, resets and operator acts; attestations.
+
+import { Reply, expectObject } from "../http";
+import type { Router } from "../router";
+import { errors } from "../errors";
+import { type ServerDeps, issuerOf } from "../context";
+import type { WindowType } from "../../enforcer/types";
+
+const WINDOW_TYPES: readonly WindowType[] = ["daily", "weekly", "monthly", "total", "all"];
+
+export function passportRoutes(router: Router, { enforcer, store, passports }: ServerDeps): void {
+  router.post("/v1/passports", async (ctx) => {
+    const created = await passports.create(issuerOf(ctx), expectObject(await ctx.json()));
+    return new Reply(201, created, { location: `/v1/passports/${encodeURIComponent(created.passport.id as string)}` });
+  });
+
+  router.get("/v1/passports", async (ctx) => ({ passports: await passports.list(issuerOf(ctx)) }));
+
+  router.get("/v1/passports/:id", async (ctx) => passports.get(issuerOf(ctx), ctx.params.id!));
+
+  router.post("/v1/passports/:id/revoke", async (ctx) => passports.revoke(issuerOf(ctx), ctx.params.id!));
+
+  router.get("/v1/passports/:id/state", async (ctx) => {
+    await passports.policyFor(issuerOf(ctx), ctx.params.id!);
+    return enforcer.state(ctx.params.id!);
+  });
+
+  router.post("/v1/passports/:id/state/reset", async (ctx) => {
+    await passports.policyFor(issuerOf(ctx), ctx.params.id!);
+    const body = expectObject(await ctx.json());
+    const wt = body.window_type;
+    if (typeof wt !== "string" || !(WINDOW_TYPES as readonly string[]).includes(wt)) {
+      throw errors.badRequest("invalid_value", `window_type must be one of ${WINDOW_TYPES.join(", ")}`, "window_type");
+    }
+    const extra = Object.keys(body).find((k) => k !== "window_type");
+    if (extra !== undefined) throw errors.badRequest("unknown_field", `unknown field ${JSON.stringify(extra)}`, extra);
+    return enforcer.resetWindow(ctx.params.id!, wt as WindowType);
+  });
+
+  const act = (path: string, op: (id: string) => Promise<{ ok: boolean }>) =>
+    router.post(`/v1/passports/:id/${path}`, async (ctx) => {
+      await passports.policyFor(issuerOf(ctx), ctx.params.id!);
+      return op(ctx.params.id!);
+    });
+  act("heartbeat", (id) => enforcer.heartbeat(id));
+  act("pause", (id) => enforcer.pause(id));
+  act("emergency-stop", (id) => enforcer.emergencyStop(id));
+  act("resume", (id) => enforcer.resume(id));
+
+  router.get("/v1/passports/:id/attestations", async (ctx) => {
+    const id = ctx.params.id!;
+    await passports.policyFor(issuerOf(ctx), id);
+    const fromParam = ctx.url.searchParams.get("from_seq");
+    const from = fromParam === null ? 1 : Number(fromParam);
+    if (!Number.isSafeInteger(from) || from < 1) throw errors.badRequest("invalid_value", "from_seq must be a whole number ≥ 1", "from_seq");
+    const head = await store.auditHead(id);
+    async function* lines(): AsyncIterable<string> {
+      for await (const e of store.readAudit(id, from)) yield `${e.json}\n`;
+    }
+    return Reply.raw(200, "application/jsonl; charset=utf-8", lines(), head ? { "x-warden-audit-head": `${head.seq}:${head.hash}` } : {});
+  });
+}

@@ -1,0 +1,99 @@
+// Shared setup for the human-in-the-loop tests: an enforcer with a passport, the Hitl routes on a loopback server, signed SMS posts.
+
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Enforcer } from "../enforcer/enforcer";
+import { MemoryStore } from "../enforcer/memory-store";
+import { randomId } from "../enforcer/ids";
+import { createHitl, type Hitl, type HitlOptions } from "../hitl/hitl";
+import type { ApprovalNotice, Notifier } from "../hitl/notify";
+import { staticKeys } from "../hitl/session";
+import { signatureHeaders } from "../hitl/signature";
+
+export const SMS_SECRET = "test-sms-secret";
+export const API_KEY = "wk_test_dashboard_key_0123456789abcdef";
+export const OTHER_KEY = "wk_test_other_issuer_key_0123456789ab";
+export const PHONE = "+15550100001";
+
+/** Captures notices instead of sending them. */
+export class RecordingNotifier implements Notifier {
+  readonly notices: ApprovalNotice[] = [];
+  async notify(notice: ApprovalNotice): Promise<void> { this.notices.push(notice); }
+}
+
+export function travelPassport(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: randomId("pass"), agent_id: "travel-bot", agent_name: "Travel bot", issuer_id: "iss_acme", currency: "USD",
+    constraints: {
+      "core:cost:approval_threshold": 2000, "core:cost:max_per_day": 50000, "core:scope:action_blocklist": ["files:delete*"],
+    },
+    metadata: { approver_phone: "+1 (555) 010-0001" },
+    ...extra,
+  };
+}
+
+export interface Rig {
+  enforcer: Enforcer;
+  hitl: Hitl;
+  notifier: RecordingNotifier;
+  server: Server;
+  base: string;
+  pid: string;
+  close(): Promise<void>;
+}
+
+/** An enforcer with one passport and the Hitl routes on 127.0.0.1 (port chosen by the OS). */
+export async function startRig(opts: Partial<HitlOptions> = {}, passport = travelPassport()): Promise<Rig> {
+  const enforcer = await Enforcer.create({ store: new MemoryStore(), ...(opts.clock ? { clock: opts.clock, timers: false } : {}) });
+  await enforcer.register(passport);
+  const notifier = new RecordingNotifier();
+  let hitl: Hitl | null = null;
+  const server = createServer((req, res) => {
+    hitl!.handle(req, res).then((handled) => {
+      if (!handled) { res.statusCode = 404; res.end(); }
+    }, () => res.destroy());
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hitl = createHitl({
+    enforcer, notifier, smsSecret: SMS_SECRET, auth: staticKeys({ [API_KEY]: "iss_acme", [OTHER_KEY]: "iss_other" }),
+    log: () => undefined, publicUrl: base, ...opts,
+  });
+  return {
+    enforcer, hitl, notifier, server, base, pid: passport.id as string,
+    async close() {
+      hitl!.close();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      enforcer.close();
+    },
+  };
+}
+
+/** POSTs a text-message reply to /v1/sms/inbound, signed with the shared secret (form-encoded, like most SMS providers). */
+export async function sms(base: string, from: string, body: string, secret = SMS_SECRET, nowMs = Date.now()): Promise<Response> {
+  const form = new URLSearchParams({ From: from, Body: body }).toString();
+  return fetch(`${base}/v1/sms/inbound`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...signatureHeaders(secret, form, nowMs) },
+    body: form,
+  });
+}
+
+/** A clock tests move by hand. */
+export function manualClock(start = Date.parse("2026-02-24T10:00:00Z")) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => { now += ms; } };
+}
+
+/** Signs in to the dashboard with an API key; returns the session cookie and the page's CSRF token. */
+export async function signIn(base: string, key = API_KEY): Promise<{ cookie: string; csrf: string; html: string }> {
+  const login = await fetch(`${base}/dashboard/login`, {
+    method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ api_key: key }).toString(),
+  });
+  if (login.status !== 303) throw new Error(`sign-in answered ${login.status}`);
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  const html = await (await fetch(`${base}/dashboard`, { headers: { cookie } })).text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+  return { cookie, csrf, html };
+}

@@ -1,0 +1,50 @@
+// Runs the Store contract on RedisStore against a private redis-server on loopback, and checks that
+// every key of one passport shares its hash tag (one Redis Cluster slot).
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { RedisStore } from "../enforcer/redis-store";
+import { runStoreSuite } from "./store-suite";
+import { REDIS_MISSING, type RedisProcess, redisServerPath, startRedis } from "./server-harness";
+
+const installed = redisServerPath() !== null;
+if (!installed) console.warn(REDIS_MISSING);
+
+describe.skipIf(!installed)("RedisStore", () => {
+  let redis: RedisProcess;
+  let n = 0;
+  beforeAll(async () => { redis = await startRedis(); });
+  afterAll(async () => { await redis?.stop(); });
+
+  runStoreSuite("RedisStore", async () => RedisStore.connect(redis.url, { prefix: `t${n++}:` }));
+
+  it("keeps every key of one passport in one hash-tag slot", async () => {
+    const store = await RedisStore.connect(redis.url, { prefix: "slots:" });
+    await store.casState("pass_a", null, new Uint8Array([1]));
+    await store.appendAudit("pass_a", 1, "{}", "h");
+    await store.putDoc("idempotency", "pass_a/act_1", "{}", { ttlMs: 60_000, now: Date.now() });
+    await store.putDoc("pop_nonces", "pass_a/n1", "{}");
+    const client = new Redis(redis.url);
+    const keys = (await client.keys("slots:*")).filter((k) => !k.includes("{ns%3A"));
+    const tags = new Set(keys.map((k) => /\{([^}]*)\}/.exec(k)![1]));
+    expect(keys.length).toBeGreaterThanOrEqual(5);
+    expect([...tags]).toEqual(["pass_a"]);
+    client.disconnect();
+    await store.close();
+  });
+
+  it("a passport id with braces cannot move a key to another slot", async () => {
+    const store = await RedisStore.connect(redis.url, { prefix: "braces:" });
+    await store.casState("we}ird{id", null, new Uint8Array([1]));
+    await store.appendAudit("we}ird{id", 1, "{}", "h");
+    const client = new Redis(redis.url);
+    const keys = await client.keys("braces:*");
+    expect(new Set(keys.map((k) => /\{([^}]*)\}/.exec(k)![1]))).toEqual(new Set(["we%7Dird%7Bid"]));
+    client.disconnect();
+    await store.close();
+  });
+
+  it("reports an unreachable server clearly", async () => {
+    await expect(RedisStore.connect("redis://127.0.0.1:1", { redis: { retryStrategy: () => null } })).rejects.toThrow(/cannot reach Redis/);
+  });
+});

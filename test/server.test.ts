@@ -1,0 +1,371 @@
+// The HTTP API in process (MemoryStore, injected clock): routes, API keys and issuer isolation,
+// proof of possession for L3, errors and their statuses, OpenAPI, JWKS, metrics and events.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportJWK, generateKeyPair } from "jose";
+import { MemoryStore } from "../enforcer/memory-store";
+import { verifyAuditLog, type AuditRecord } from "../enforcer/audit";
+import { canonicalJson, verifyCompact } from "../enforcer/signing";
+import { createApiKey } from "../server/auth";
+import { createWardenServer, type WardenServer } from "../server/server";
+import { signPop } from "../server/pop";
+import { OPERATIONS } from "../server/openapi";
+import type { DecisionEvent } from "../server/context";
+import { api } from "./server-harness";
+
+let now = Date.parse("2026-02-24T10:00:00Z");
+let server: WardenServer;
+let base: string;
+let keyA: string;
+let keyB: string;
+const decisions: DecisionEvent[] = [];
+
+beforeAll(async () => {
+  const store = new MemoryStore();
+  keyA = (await createApiKey(store, "iss_a")).key;
+  keyB = (await createApiKey(store, "iss_b")).key;
+  server = await createWardenServer({ store, storeKind: "memory", clock: () => now, maxBodyBytes: 64 * 1024, rateLimit: 0, log: () => undefined });
+  server.events.on("decision", (e) => decisions.push(e));
+  const addr = await server.listen(0);
+  base = `http://127.0.0.1:${addr.port}`;
+});
+afterAll(async () => { await server.close(); });
+
+async function issue(key: string, passport: Record<string, unknown>) {
+  const r = await api(base, "POST", "/v1/passports", { key, body: passport });
+  expect(r.status).toBe(201);
+  return r.body as { passport: { id: string }; private_key_jwk: Record<string, string>; public_key_jwk: Record<string, string>; warnings: string[] };
+}
+
+describe("passports", () => {
+  it("issues a passport with a server id, the caller's issuer and a key pair returned once", async () => {
+    const r = await api(base, "POST", "/v1/passports", { key: keyA, body: { id: "pass_mine", agent_name: "Bot", constraints: { "core:cost:max_per_day": 100 } } });
+    expect(r.status).toBe(201);
+    expect(r.body.passport.id).toMatch(/^pass_[0-9a-f]{32}$/);
+    expect(r.body.passport.issuer_id).toBe("iss_a");
+    expect(r.body.warnings[0]).toMatch(/replaced/);
+    expect(r.body.private_key_jwk).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
+    expect(typeof r.body.private_key_jwk.d).toBe("string");
+    expect(r.headers.get("location")).toBe(`/v1/passports/${r.body.passport.id}`);
+    const got = await api(base, "GET", `/v1/passports/${r.body.passport.id}`, { key: keyA });
+    expect(got.status).toBe(200);
+    expect(got.body.public_key_jwk.x).toBe(r.body.private_key_jwk.x);
+    expect(JSON.stringify(got.body)).not.toContain(r.body.private_key_jwk.d); // never shown again
+  });
+
+  it("rejects an invalid passport with 400 and the path of each problem", async () => {
+    const r = await api(base, "POST", "/v1/passports", { key: keyA, body: { constraints: { "core:cost:max_per_dya": 5, "core:rate:max_per_minute": "ten" } } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBeTypeOf("string");
+    expect(r.body.error.path).toContain("core:");
+    expect(r.body.error.problems.length).toBe(2);
+  });
+
+  it("refuses another issuer_id in the body", async () => {
+    const r = await api(base, "POST", "/v1/passports", { key: keyA, body: { issuer_id: "iss_b", constraints: {} } });
+    expect(r).toMatchObject({ status: 400, body: { error: { code: "issuer_mismatch", path: "issuer_id" } } });
+  });
+
+  it("revocation blocks every later request", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, action: "a" } })).body.decision).toBe("allow");
+    const r = await api(base, "POST", `/v1/passports/${passport.id}/revoke`, { key: keyA });
+    expect(r.body.passport.status).toBe("revoked");
+    expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, action: "a" } })).body.reason).toBe("passport_revoked");
+  });
+});
+
+describe("API keys and issuer isolation", () => {
+  let pid: string;
+  let approvalId: string;
+  let permit: string;
+  beforeAll(async () => {
+    pid = (await issue(keyA, { constraints: { "core:cost:approval_threshold": 1000 } })).passport.id;
+    approvalId = (await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 5000 } })).body.approval_request_id;
+    permit = (await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "web:search", cost_cents: 1 } })).body.permit_token;
+  });
+
+  it("requires a valid key on every /v1 route but health, JWKS and the API description", async () => {
+    expect((await api(base, "GET", "/v1/passports")).body.error.code).toBe("missing_api_key");
+    const bad = await api(base, "GET", "/v1/passports", { key: "wk_0000000000000000_" + "0".repeat(64) });
+    expect(bad).toMatchObject({ status: 401, body: { error: { code: "invalid_api_key" } } });
+    expect(bad.headers.get("www-authenticate")).toContain("Bearer");
+    expect((await api(base, "GET", "/v1/passports", { headers: { authorization: "Basic abc" } })).status).toBe(401);
+    for (const r of server.router.list()) {
+      if (r.auth === "none") continue;
+      const res = await api(base, r.method, r.pattern.replace(/:id/g, "x"));
+      expect(res.status, `${r.method} ${r.pattern}`).toBe(401);
+    }
+    for (const path of ["/healthz", "/v1/healthz", "/.well-known/jwks.json", "/v1/openapi.json", "/metrics"]) {
+      expect((await api(base, "GET", path)).status, path).toBe(200);
+    }
+  });
+
+  it("another issuer's passport, approval and permit are 404 (or unknown), never 403", async () => {
+    const routes: [string, string, unknown?][] = [
+      ["GET", `/v1/passports/${pid}`], ["POST", `/v1/passports/${pid}/revoke`], ["GET", `/v1/passports/${pid}/state`],
+      ["POST", `/v1/passports/${pid}/state/reset`, { window_type: "all" }], ["POST", `/v1/passports/${pid}/heartbeat`],
+      ["POST", `/v1/passports/${pid}/emergency-stop`], ["POST", `/v1/passports/${pid}/resume`], ["GET", `/v1/passports/${pid}/attestations`],
+      ["POST", "/v1/enforce", { passport_id: pid, action: "a" }], ["GET", `/v1/approvals?passport_id=${pid}`],
+      ["GET", `/v1/approvals/${approvalId}`], ["POST", `/v1/approvals/${approvalId}/approve`], ["POST", `/v1/approvals/${approvalId}/deny`],
+    ];
+    for (const [method, path, body] of routes) {
+      const r = await api(base, method, path, { key: keyB, body });
+      expect(r.status, `${method} ${path}`).toBe(404);
+      const unknown = await api(base, method, path.replace(pid, "pass_nope").replace(approvalId, "apr_nope"), { key: keyB, body: body && JSON.parse(JSON.stringify(body).replace(pid, "pass_nope")) });
+      const anonymous = (e: { message: string }) => ({ ...e, message: e.message.replace(/(pass|apr)_[0-9a-z]+/g, "<id>") });
+      expect(anonymous(r.body.error), `${method} ${path} reads exactly like a missing one`).toEqual(anonymous(unknown.body.error));
+    }
+    expect((await api(base, "GET", "/v1/passports", { key: keyB })).body.passports.map((p: { id: string }) => p.id)).not.toContain(pid);
+    expect((await api(base, "GET", "/v1/approvals", { key: keyB })).body.approvals).toEqual([]);
+    const report = await api(base, "POST", "/v1/actions/report", { key: keyB, body: { permit_token: permit, success: true } });
+    expect(report.body).toEqual({ accepted: false, reason: "unknown_or_used_permit" });
+    // Nothing was touched: A still sees the approval pending and can use the permit.
+    expect((await api(base, "GET", `/v1/approvals/${approvalId}`, { key: keyA })).body.status).toBe("pending");
+    expect((await api(base, "POST", "/v1/actions/report", { key: keyA, body: { permit_token: permit, success: true } })).body).toEqual({ accepted: true });
+  });
+});
+
+describe("enforce, approvals, state and attestations", () => {
+  it("runs a hold through approval, report, state and a verifiable audit log", async () => {
+    const { passport } = await issue(keyA, { agent_name: "Travel", constraints: { "core:cost:approval_threshold": 2000, "core:cost:max_per_day": 50000 } });
+    const pid = passport.id;
+    const hold = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 35000, action_id: "trip-1" } });
+    expect(hold.body).toMatchObject({ decision: "request_hold", passport_id: pid, action_id: "trip-1" });
+    const again = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 35000, action_id: "trip-1" } });
+    expect(again.body).toEqual(hold.body);
+    const conflict = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 1, action_id: "trip-1" } });
+    expect(conflict).toMatchObject({ status: 409, body: { error: { code: "action_id_conflict" } } });
+    const list = await api(base, "GET", `/v1/approvals?passport_id=${pid}`, { key: keyA });
+    expect(list.body.approvals.map((a: { id: string }) => a.id)).toEqual([hold.body.approval_request_id]);
+    expect((await api(base, "GET", "/v1/approvals", { key: keyA })).body.approvals.map((a: { id: string }) => a.id)).toContain(hold.body.approval_request_id);
+    expect((await api(base, "GET", `/v1/passports/${pid}/state`, { key: keyA })).body).toMatchObject({ held_cents: 35000, pending_approval_id: hold.body.approval_request_id });
+    const yes = await api(base, "POST", `/v1/approvals/${hold.body.approval_request_id}/approve`, { key: keyA });
+    expect(yes.body).toMatchObject({ status: "approved", permit: true });
+    const twice = await api(base, "POST", `/v1/approvals/${hold.body.approval_request_id}/deny`, { key: keyA });
+    expect(twice).toMatchObject({ status: 409, body: { error: { code: "approval_not_pending" } } });
+    const rep = await api(base, "POST", "/v1/actions/report", { key: keyA, body: { permit_token: yes.body.permit_token, success: true, actual_cost_cents: 30000 } });
+    expect(rep.body).toEqual({ accepted: true });
+    expect((await api(base, "GET", `/v1/passports/${pid}/state`, { key: keyA })).body).toMatchObject({ spent_today_cents: 30000, held_cents: 0, actions_today: 1 });
+
+    const att = await api(base, "GET", `/v1/passports/${pid}/attestations`, { key: keyA });
+    expect(att.status).toBe(200);
+    expect(att.headers.get("content-type")).toContain("application/jsonl");
+    const records = (att.body as string).trim().split("\n").map((l) => JSON.parse(l) as AuditRecord);
+    expect(records.map((r) => r.type)).toEqual(["decision", "approval", "permit_report"]);
+    const jwks = (await api(base, "GET", "/.well-known/jwks.json")).body;
+    const [seq, hash] = att.headers.get("x-warden-audit-head")!.split(":");
+    expect(await verifyAuditLog(records, jwks.keys[0], { expectedHead: { seq: Number(seq), hash: hash! } })).toEqual({ ok: true });
+    const from2 = await api(base, "GET", `/v1/passports/${pid}/attestations?from_seq=2`, { key: keyA });
+    expect((from2.body as string).trim().split("\n")).toHaveLength(2);
+    expect((await api(base, "GET", `/v1/passports/${pid}/attestations?from_seq=0`, { key: keyA })).body.error.path).toBe("from_seq");
+  });
+
+  it("decisions are signed with the key the JWKS publishes", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    const d = (await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, action: "a" } })).body;
+    const { signature, ...rest } = d;
+    const jwks = (await api(base, "GET", "/.well-known/jwks.json")).body;
+    expect(canonicalJson(await verifyCompact(signature, jwks.keys[0]))).toBe(canonicalJson(rest));
+  });
+
+  it("emergency stop, resume, heartbeat, pause and reset act on the passport", async () => {
+    const { passport } = await issue(keyA, { constraints: { "core:approval:required": true } });
+    const pid = passport.id;
+    const hold = (await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "a", cost_cents: 10 } })).body;
+    expect((await api(base, "POST", `/v1/passports/${pid}/emergency-stop`, { key: keyA })).body).toEqual({ ok: true });
+    expect((await api(base, "GET", `/v1/approvals/${hold.approval_request_id}`, { key: keyA })).body.status).toBe("denied");
+    expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "a" } })).body.reason).toBe("emergency_stopped");
+    expect((await api(base, "POST", `/v1/passports/${pid}/resume`, { key: keyA })).body).toEqual({ ok: true });
+    expect((await api(base, "POST", `/v1/passports/${pid}/pause`, { key: keyA })).body).toEqual({ ok: true });
+    expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "a" } })).body.reason).toBe("enforcement_paused");
+    expect((await api(base, "POST", `/v1/passports/${pid}/heartbeat`, { key: keyA })).body).toEqual({ ok: true });
+    expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "a" } })).body.decision).toBe("request_hold");
+    expect((await api(base, "POST", `/v1/passports/${pid}/state/reset`, { key: keyA, body: { window_type: "all" } })).body).toEqual({ ok: true });
+    const bad = await api(base, "POST", `/v1/passports/${pid}/state/reset`, { key: keyA, body: { window_type: "yearly" } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: "invalid_value", path: "window_type" } } });
+  });
+
+  it("emits a decision event and counts decisions by outcome and rule in /metrics", async () => {
+    const { passport } = await issue(keyA, { constraints: { "core:cost:max_per_action": 5 } });
+    const before = decisions.length;
+    await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, action: "a", cost_cents: 9 } });
+    expect(decisions.length).toBe(before + 1);
+    expect(decisions.at(-1)).toMatchObject({ issuer_id: "iss_a", decision: { decision: "block", rule: "core:cost:max_per_action" } });
+    const m = await api(base, "GET", "/metrics");
+    expect(m.headers.get("content-type")).toContain("text/plain");
+    expect(m.body).toMatch(/warden_decisions_total\{decision="block",rule="core:cost:max_per_action"\} [1-9]/);
+    expect(m.body).toMatch(/warden_decisions_total\{decision="allow",rule="none"\} [1-9]/);
+    expect(m.body).toMatch(/warden_enforce_duration_seconds_bucket\{le="0.005"\} [1-9]/);
+    expect(m.body).toMatch(/warden_enforce_duration_seconds_count [1-9]/);
+    expect(m.body).toMatch(/warden_http_requests_total\{route="\/v1\/enforce",method="POST",status="200"\} [1-9]/);
+  });
+});
+
+describe("errors: JSON bodies with the right status, never a 500 for bad input", () => {
+  const bad: [string, unknown, number, string, string?][] = [
+    ["not JSON", "{nope", 400, "invalid_json"],
+    ["an array", [], 400, "invalid_type"],
+    ["no body", undefined, 400, "invalid_type"],
+    ["no passport_id", { action: "a" }, 400, "invalid_type", "passport_id"],
+    ["a number passport_id", { passport_id: 5, action: "a" }, 400, "invalid_type", "passport_id"],
+    ["an unknown passport", { passport_id: "pass_nope", action: "a" }, 404, "passport_not_found"],
+  ];
+  for (const [what, body, status, code, path] of bad) {
+    it(`POST /v1/enforce with ${what} → ${status} ${code}`, async () => {
+      const r = await api(base, "POST", "/v1/enforce", { key: keyA, body });
+      expect(r.status).toBe(status);
+      expect(r.body.error.code).toBe(code);
+      expect(r.body.error.message).toBeTypeOf("string");
+      if (path) expect(r.body.error.path).toBe(path);
+    });
+  }
+
+  it("request fields are validated with their path", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ action: "" }, "action"], [{ action: "a", cost_cents: -1 }, "cost_cents"], [{ action: "a", cost_cents: 1.5 }, "cost_cents"],
+      [{ action: "a", context: [] }, "context"], [{ action: "a", extra: 1 }, "extra"], [{ action: "x".repeat(1025) }, "action"],
+    ];
+    for (const [body, path] of cases) {
+      const r = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, ...body } });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.path, JSON.stringify(body)).toBe(path);
+    }
+    const rep = await api(base, "POST", "/v1/actions/report", { key: keyA, body: { permit_token: "x", success: "yes" } });
+    expect(rep.body.error).toMatchObject({ code: "invalid_type", path: "success" });
+    const neg = await api(base, "POST", "/v1/actions/report", { key: keyA, body: { permit_token: "x", success: true, actual_cost_cents: -3 } });
+    expect(neg.status).toBe(400);
+  });
+
+  it("404 for unknown routes, 405 with Allow for a wrong method", async () => {
+    expect((await api(base, "GET", "/v2/nothing")).body.error.code).toBe("not_found");
+    const r = await api(base, "DELETE", "/v1/enforce", { key: keyA });
+    expect(r.status).toBe(405);
+    expect(r.headers.get("allow")).toBe("POST");
+  });
+
+  it("413 for a body over the limit, declared or streamed", async () => {
+    const big = JSON.stringify({ passport_id: "p", action: "a", context: { x: "y".repeat(70 * 1024) } });
+    const r = await api(base, "POST", "/v1/enforce", { key: keyA, body: big });
+    expect(r).toMatchObject({ status: 413, body: { error: { code: "payload_too_large" } } });
+    const chunked = new ReadableStream({ start(c) { for (let i = 0; i < 70; i++) c.enqueue(new TextEncoder().encode("x".repeat(1024))); c.close(); } });
+    const res = await fetch(`${base}/v1/enforce`, { method: "POST", body: chunked, headers: { authorization: `Bearer ${keyA}` }, duplex: "half" } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+
+  it("fuzzed bodies never produce a 500", async () => {
+    const { passport } = await issue(keyA, { constraints: { "core:scope:domain_allowlist": ["example.com"] } });
+    const values: unknown[] = [null, true, 0, -1, 1e300, "", "x", [], {}, [1], { a: { b: [null] } }, "\u0000", "https://[::1", 2 ** 53];
+    const fields = ["passport_id", "action", "cost_cents", "target", "context", "action_id"];
+    let n = 0;
+    for (const f of fields) {
+      for (const v of values) {
+        const body: Record<string, unknown> = { passport_id: passport.id, action: "a", [f]: v };
+        const r = await api(base, "POST", "/v1/enforce", { key: keyA, body });
+        expect(r.status, `${f}=${JSON.stringify(v)}`).toBeLessThan(500);
+        if (r.status >= 400) expect(r.body.error.code).toBeTypeOf("string");
+        n++;
+      }
+    }
+    expect(n).toBe(fields.length * values.length);
+  });
+});
+
+describe("rate limits", () => {
+  it("429 with Retry-After when one key floods; another key is unaffected", async () => {
+    const store = new MemoryStore();
+    const k1 = (await createApiKey(store, "iss_a")).key;
+    const k2 = (await createApiKey(store, "iss_a")).key;
+    const s = await createWardenServer({ store, rateLimit: 5, rateBurst: 5, clock: () => now, log: () => undefined });
+    const { port } = await s.listen(0);
+    const b = `http://127.0.0.1:${port}`;
+    const codes = [];
+    for (let i = 0; i < 8; i++) codes.push((await api(b, "GET", "/v1/passports", { key: k1 })).status);
+    expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    const limited = await api(b, "GET", "/v1/passports", { key: k1 });
+    expect(limited).toMatchObject({ status: 429, body: { error: { code: "rate_limited" } } });
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await api(b, "GET", "/v1/passports", { key: k2 })).status).toBe(200);
+    now += 1000; // the bucket refills with the clock
+    expect((await api(b, "GET", "/v1/passports", { key: k1 })).status).toBe(200);
+    // Guessing keys from one address is limited too.
+    const guesses = [];
+    for (let i = 0; i < 12; i++) guesses.push((await api(b, "GET", "/v1/passports", { key: `wk_${"1".repeat(16)}_${"2".repeat(64)}` })).status);
+    expect(guesses).toContain(429);
+    await s.close();
+  });
+});
+
+describe("proof of possession for trust_tier L3", () => {
+  let pid: string;
+  let privateJwk: Record<string, string>;
+  const path = "/v1/enforce";
+  beforeAll(async () => {
+    const created = await issue(keyA, { trust_tier: "L3", constraints: {} });
+    pid = created.passport.id;
+    privateJwk = created.private_key_jwk;
+  });
+  const send = (body: string, pop?: string) => api(base, "POST", path, { key: keyA, body, headers: pop ? { "warden-pop": pop } : {} });
+
+  it("accepts a request signed with the passport's key, once", async () => {
+    const body = JSON.stringify({ passport_id: pid, action: "a" });
+    const pop = await signPop(privateJwk, { method: "POST", path, body, now });
+    const ok = await send(body, pop);
+    expect(ok.status).toBe(200);
+    expect(ok.body.decision).toBe("allow");
+    const replay = await send(body, pop);
+    expect(replay).toMatchObject({ status: 401, body: { error: { code: "pop_replayed" } } });
+  });
+
+  it("refuses unsigned, mis-signed, tampered, stale and mis-addressed requests with 401", async () => {
+    const body = JSON.stringify({ passport_id: pid, action: "a" });
+    const other = await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey);
+    const cases: [string, () => Promise<string | undefined>, string, string?][] = [
+      ["unsigned", async () => undefined, "pop_required"],
+      ["garbage", async () => "not.a.jws", "pop_invalid"],
+      ["another key", () => signPop(other as Record<string, string>, { method: "POST", path, body, now }), "pop_invalid"],
+      ["another body", () => signPop(privateJwk, { method: "POST", path, body: body.replace('"a"', '"b"'), now }), "pop_invalid"],
+      ["another path", () => signPop(privateJwk, { method: "POST", path: "/v1/other", body, now }), "pop_invalid"],
+      ["61 s old", () => signPop(privateJwk, { method: "POST", path, body, now: now - 61_000 }), "pop_stale"],
+      ["61 s ahead", () => signPop(privateJwk, { method: "POST", path, body, now: now + 61_000 }), "pop_stale"],
+      ["a short nonce", () => signPop(privateJwk, { method: "POST", path, body, now, nonce: "abc" }), "pop_invalid"],
+    ];
+    for (const [what, make, code] of cases) {
+      const r = await send(body, await make());
+      expect(r.status, what).toBe(401);
+      expect(r.body.error.code, what).toBe(code);
+    }
+    // Nothing refused was counted.
+    const state = (await api(base, "GET", `/v1/passports/${pid}/state`, { key: keyA })).body;
+    expect(state.actions_today).toBe(1);
+    // 60 s of skew either way is still fresh.
+    for (const skew of [-60_000, 60_000]) {
+      expect((await send(body, await signPop(privateJwk, { method: "POST", path, body, now: now + skew }))).status).toBe(200);
+    }
+  });
+
+  it("passports below L3 need no proof", async () => {
+    const { passport } = await issue(keyA, { trust_tier: "L2", constraints: {} });
+    expect((await api(base, "POST", path, { key: keyA, body: { passport_id: passport.id, action: "a" } })).status).toBe(200);
+  });
+});
+
+describe("OpenAPI 3.1", () => {
+  it("documents every route the server has", async () => {
+    const doc = (await api(base, "GET", "/v1/openapi.json")).body;
+    expect(doc.openapi).toBe("3.1.0");
+    for (const r of server.router.list()) {
+      const path = r.pattern.replace(/:([A-Za-z_]+)/g, "{$1}");
+      const op = doc.paths[path]?.[r.method.toLowerCase()];
+      expect(op, `${r.method} ${r.pattern}`).toBeDefined();
+      expect(op["x-undocumented"], `${r.method} ${r.pattern}`).toBeUndefined();
+      expect(op.responses, `${r.method} ${r.pattern}`).toBeDefined();
+      if (r.auth === "none") expect(op.security).toEqual([]);
+    }
+    expect(Object.keys(OPERATIONS).length).toBe(server.router.list().length);
+    // Every $ref into components resolves.
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
+    for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split("/").pop()!], ref).toBeDefined();
+  });
+});
