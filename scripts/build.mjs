@@ -21,7 +21,7 @@ const common = {
   logLevel: "warning",
 };
 
-const libraries = ["bindings/index.ts", "enforcer/index.ts"].filter((f) => existsSync(f));
+const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts"].filter((f) => existsSync(f));
 await build({ ...common, entryPoints: libraries });
 
 // The other runtimes' entries (browser, workerd, deno, CommonJS): see scripts/runtimes/build-entries.mjs.
