@@ -31,12 +31,22 @@ export class ByteSink {
   /** Integers up to ±2^53, written as two 32-bit halves (no BigInt). */
   i64(v: number): void { this.reserve(8); writeI64(this.view, this.len, v); this.len += 8; }
 
-  /** A u32 byte length followed by the UTF-8 bytes of `s`. */
+  /** A u32 byte length followed by the UTF-8 bytes of `s` (short ASCII copied by hand: encodeInto's overhead dominates it). */
   str(s: string): void {
-    this.reserve(4 + s.length * 3);
-    const { written } = encoder.encodeInto(s, this.buf.subarray(this.len + 4));
+    const n = s.length;
+    this.reserve(4 + n * 3);
+    const at = this.len + 4, buf = this.buf;
+    let i = 0;
+    if (n <= 64) {
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+    }
+    const written = i === n ? n : encoder.encodeInto(s, buf.subarray(at)).written;
     this.view.setUint32(this.len, written, true);
-    this.len += 4 + written;
+    this.len = at + written;
   }
 
   bytes(): Uint8Array { return this.buf.subarray(0, this.len); }

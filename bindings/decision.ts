@@ -31,6 +31,28 @@ const VERDICTS: Verdict[] = ["allow", "request_hold", "block"];
 const OUTCOMES: Outcome[] = ["pass", "hold", "block", "skipped"];
 const RULE_NONE = 0xffff;
 
+/** Most decisions repeat the detail of the one before (every allow of a passport has the same): reuse the string. */
+class LastText {
+  private readonly last = new Uint8Array(1024);
+  private len = -1;
+  private text = "";
+
+  read(bytes: Uint8Array, ptr: number, len: number): string {
+    if (len === this.len && len <= this.last.length) {
+      let same = true;
+      for (let i = 0; i < len; i++) if (bytes[ptr + i] !== this.last[i]) { same = false; break; }
+      if (same) return this.text;
+    }
+    this.text = readText(bytes, ptr, len);
+    this.len = len;
+    if (len <= this.last.length) this.last.set(bytes.subarray(ptr, ptr + len));
+    else this.len = -1;
+    return this.text;
+  }
+}
+
+const detailCache = new LastText();
+
 export function readDecision(core: Core, explain: boolean, staticWarnings: readonly string[]): Decision {
   core.refresh();
   const { bytes, view, catalogue } = core;
@@ -53,7 +75,7 @@ export function readDecision(core: Core, explain: boolean, staticWarnings: reado
     evaluated = [];
     for (let i = 0, p = o + TRACE_AT; i < nTrace; i++, p += 2) evaluated.push({ rule: catalogue.rules[bytes[p]], outcome: OUTCOMES[bytes[p + 1]] });
   }
-  const detail = readText(bytes, o + DETAIL_AT, detailLen);
+  const detail = detailCache.read(bytes, o + DETAIL_AT, detailLen);
   for (let i = 0; i < nSuggestions; i++) {
     suggestions.push(readText(bytes, o + SUGGESTIONS_AT + i * SUGGESTION_MAX, view.getUint16(o + SUGGESTION_LENS_AT + i * 2, true)));
   }

@@ -305,15 +305,18 @@ function digits(s: string, at: number, n: number): number {
  * Epoch ms of a strict RFC 3339 date-time, or NaN: `YYYY-MM-DDTHH:MM:SS`, optional fraction
  * (milliseconds kept), then `Z` or `±HH:MM`. Hand-parsed: it runs on the hot path for counters.
  */
-// Counter snapshots often repeat the same timestamps call after call: remember the last one.
-let lastText = "";
-let lastMs = Number.NaN;
+// Counter snapshots repeat the same few timestamps call after call: remember the recent ones.
+const recentTimes = new Map<string, number>();
+const RECENT_TIMES_MAX = 64;
 
 export function rfc3339ToMs(s: string): number {
-  if (s === lastText) return lastMs;
-  lastMs = parseRfc3339(s);
-  lastText = s;
-  return lastMs;
+  let ms = recentTimes.get(s);
+  if (ms === undefined) {
+    ms = parseRfc3339(s);
+    if (recentTimes.size >= RECENT_TIMES_MAX) recentTimes.clear();
+    recentTimes.set(s, ms);
+  }
+  return ms;
 }
 
 function parseRfc3339(s: string): number {

@@ -1,0 +1,234 @@
+// Load benchmark of `warden serve` (issue 8): POST /v1/enforce on loopback, SQLite and Redis stores.
+// An open loop sends at a fixed rate (latency counted from each request's scheduled instant, so a
+// stalled server cannot hide its queue), then a closed loop finds the throughput. Every loop is
+// bounded in count and time; only 127.0.0.1 is contacted. Writes bench/results/http.{json,md}.
+//   npm run bench:http                      (builds, then SQLite and Redis if redis-server is installed)
+//   node bench/http/run.mjs --quick         (short runs: a smoke test)
+//   node bench/http/run.mjs --rate=2000     (another open-loop rate)
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { machine, machineLine } from "../lib/machine.mjs";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = join(ROOT, "dist/cli/warden.js");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const RATE = Number(args.find((a) => a.startsWith("--rate="))?.slice(7) ?? 1000);
+const OPEN_SECONDS = quick ? 3 : 15;
+const CLOSED_SECONDS = quick ? 2 : 5;
+const WARMUP_SECONDS = quick ? 1 : 3;
+const PASSPORTS = 100;
+const CONCURRENCY = 32;
+const TARGET_P99_MS = 5;
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(check, what, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { if (await check()) return; } catch { /* not yet */ }
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** One POST with keep-alive; resolves with the status (null on a network error). */
+function post(port, path, key, body) {
+  return new Promise((ok) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => { text += c; });
+      res.on("end", () => ok({ status: res.statusCode, text }));
+    });
+    req.on("error", () => ok({ status: null, text: "" }));
+    req.end(body);
+  });
+}
+
+async function startRedis() {
+  let bin;
+  try { bin = execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim(); } catch { return null; }
+  if (!bin) return null;
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "warden-bench-redis-"));
+  const child = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  await waitFor(() => new Promise((ok) => {
+    const c = createConnection(port, "127.0.0.1");
+    c.on("connect", () => { c.destroy(); ok(true); });
+    c.on("error", () => ok(false));
+  }), "redis-server");
+  return { url: `redis://127.0.0.1:${port}`, stop: () => { child.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function startServer(store, workers) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--store", store, "--rate-limit", "0", "--workers", String(workers)], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (b) => { out += b; });
+  child.stderr.on("data", (b) => { out += b; });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, `warden serve (${out})`);
+  return { port, stop: () => new Promise((ok) => { child.once("exit", ok); child.kill("SIGTERM"); }) };
+}
+
+/** A passport a team might run: caps, rate limits, a domain allowlist, approvals for payments. */
+function passport(i) {
+  return {
+    agent_name: `bench agent ${i}`, trust_tier: "L1", permissions: ["web:*", "documents:*", "payments:*"],
+    constraints: {
+      "core:cost:max_per_action": 500, "core:cost:max_per_day": 1_000_000_000, "core:cost:approval_threshold": 2000,
+      "core:rate:max_per_minute": 1_000_000, "core:scope:domain_allowlist": ["serpapi.com", "api.openai.com", "example.com"],
+      "core:data:no_secrets_export": true, "core:data:no_pii_export": true,
+    },
+  };
+}
+
+function enforceBody(pids, i) {
+  return JSON.stringify({
+    passport_id: pids[i % pids.length], action: "web:search", cost_cents: 1 + (i % 7), target: "https://serpapi.com/search",
+    context: { query: `weather in city ${i}`, page: i % 3 },
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summarize(latencies, seconds, errors, statuses) {
+  const s = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length, seconds: Number(seconds.toFixed(2)), throughput_rps: Math.round(latencies.length / seconds),
+    p50_ms: round(percentile(s, 50)), p90_ms: round(percentile(s, 90)), p99_ms: round(percentile(s, 99)), max_ms: round(s[s.length - 1] ?? NaN),
+    errors, non_200: statuses,
+  };
+}
+const round = (x) => Number(x.toFixed(3));
+
+/** Sends `rate` requests per second for `seconds`; latency from each request's scheduled instant. */
+async function openLoop(port, key, pids, rate, seconds) {
+  const total = Math.round(rate * seconds);
+  const latencies = [];
+  let errors = 0, non200 = 0, sent = 0;
+  const pending = new Set();
+  const t0 = performance.now();
+  const hardStop = t0 + seconds * 1000 + 30_000;
+  while (sent < total && performance.now() < hardStop) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const scheduled = t0 + (sent / rate) * 1000;
+      const p = post(port, "/v1/enforce", key, enforceBody(pids, sent)).then((r) => {
+        latencies.push(performance.now() - scheduled);
+        if (r.status === null) errors++;
+        else if (r.status !== 200) non200++;
+        pending.delete(p);
+      });
+      pending.add(p);
+    }
+    await sleep(1);
+  }
+  await Promise.race([Promise.all(pending), sleep(30_000)]);
+  return summarize(latencies, (performance.now() - t0) / 1000, errors, non200);
+}
+
+/** `concurrency` clients send back to back for `seconds`: the throughput ceiling. */
+async function closedLoop(port, key, pids, concurrency, seconds) {
+  const latencies = [];
+  let errors = 0, non200 = 0, i = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) {
+      const start = performance.now();
+      const r = await post(port, "/v1/enforce", key, enforceBody(pids, i++));
+      latencies.push(performance.now() - start);
+      if (r.status === null) errors++;
+      else if (r.status !== 200) non200++;
+    }
+  }));
+  return summarize(latencies, (performance.now() - t0) / 1000, errors, non200);
+}
+
+async function benchStore(name, store, workers = 1) {
+  const key = execFileSync(process.execPath, [BIN, "keys", "create", "--issuer", "iss_bench", "--store", store], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const server = await startServer(store, workers);
+  try {
+    const pids = [];
+    for (let i = 0; i < PASSPORTS; i++) {
+      const r = await post(server.port, "/v1/passports", key, JSON.stringify(passport(i)));
+      if (r.status !== 201) throw new Error(`creating a passport failed: ${r.status} ${r.text}`);
+      pids.push(JSON.parse(r.text).passport.id);
+    }
+    await openLoop(server.port, key, pids, Math.min(RATE, 500), WARMUP_SECONDS);
+    const results = {
+      [`open loop ${RATE}/s, ${PASSPORTS} passports`]: await openLoop(server.port, key, pids, RATE, OPEN_SECONDS),
+      [`open loop ${RATE}/s, 1 passport`]: await openLoop(server.port, key, pids.slice(0, 1), RATE, OPEN_SECONDS),
+      [`closed loop ${CONCURRENCY} clients, ${PASSPORTS} passports`]: await closedLoop(server.port, key, pids, CONCURRENCY, CLOSED_SECONDS),
+    };
+    for (const [scenario, r] of Object.entries(results)) {
+      console.log(`${name.padEnd(8)} ${scenario.padEnd(38)} ${String(r.throughput_rps).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms  max ${r.max_ms.toFixed(1)} ms  errors ${r.errors + r.non_200}`);
+    }
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+function markdownReport(report) {
+  const lines = [
+    "# warden serve: POST /v1/enforce on loopback", "",
+    `Machine: ${machineLine(report.machine)}. Client and server share the machine. Command: \`npm run bench:http\`${quick ? " -- --quick" : ""}.`, "",
+    `Target: p99 ≤ ${TARGET_P99_MS} ms at 1,000 requests/s with SQLite.`, "",
+    "| store | scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |", "|---|---|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const [store, scenarios] of Object.entries(report.stores)) {
+    for (const [scenario, r] of Object.entries(scenarios)) {
+      lines.push(`| ${store} | ${scenario} | ${r.throughput_rps} | ${r.p50_ms} | ${r.p90_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.errors + r.non_200} |`);
+    }
+  }
+  lines.push("", "Open-loop latency is measured from each request's scheduled send time, so queueing in the server shows up in it.", "");
+  return lines.join("\n");
+}
+
+if (!existsSync(BIN)) {
+  console.error("dist/cli/warden.js not found: run `npm run build` (npm run bench:http does)");
+  process.exit(2);
+}
+const dir = mkdtempSync(join(tmpdir(), "warden-bench-http-"));
+const report = { machine: machine(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
+console.log(machineLine(report.machine));
+try {
+  report.stores.sqlite = await benchStore("sqlite", `sqlite:${join(dir, "bench.db")}`);
+  report.stores["sqlite, --workers 2"] = await benchStore("sqlite×2", `sqlite:${join(dir, "bench2.db")}`, 2);
+  const redis = await startRedis();
+  if (redis) {
+    try { report.stores.redis = await benchStore("redis", redis.url); } finally { redis.stop(); }
+  } else {
+    console.log("redis    skipped: redis-server is not installed (apt-get install -y redis-server)");
+  }
+} finally {
+  agent.destroy();
+  rmSync(dir, { recursive: true, force: true });
+}
+const sqliteOpen = report.stores.sqlite[`open loop ${RATE}/s, ${PASSPORTS} passports`];
+report.target = { rate: RATE, p99_ms: TARGET_P99_MS, sqlite_p99_ms: sqliteOpen.p99_ms, met: RATE >= 1000 && sqliteOpen.p99_ms <= TARGET_P99_MS };
+console.log(`target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms)`);
+if (!quick) {
+  mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+  writeFileSync(join(ROOT, "bench/results/http.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(ROOT, "bench/results/http.md"), markdownReport(report));
+}

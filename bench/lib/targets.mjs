@@ -1,0 +1,39 @@
+// The ratios the issue asks for and the targets read from them (never asserted: reported).
+import { SCAN_SIZES } from "../cases/scan.mjs";
+
+const get = (byId, id) => byId[id]?.status === "ok" ? byId[id] : null;
+const div = (a, b) => a !== null && b !== null && b > 0 ? a / b : null;
+
+export function ratios(byId) {
+  const m = (id) => get(byId, id)?.median_ns ?? null;
+  const mb = (id) => get(byId, id)?.mb_per_s ?? null;
+  return {
+    evaluate_small_over_floor: div(m("evaluate.small"), m("floor.noop")),
+    evaluate_full_over_floor: div(m("evaluate.full"), m("floor.noop")),
+    cedar_over_warden: div(m("cedar.stateful"), m("evaluate.cedar_equivalent")),
+    cedar_over_warden_wasm_only: div(m("cedar.stateful"), m("evaluate.cedar_equivalent.wasm_only")),
+    reference_over_warden_full: div(m("reference.full"), m("evaluate.full")),
+    allowlist_100k_over_10_hit: div(m("evaluate.allow_100000_hit"), m("evaluate.allow_10_hit")),
+    allowlist_100k_over_10_miss: div(m("evaluate.allow_100000_miss"), m("evaluate.allow_10_miss")),
+    compile_100k_over_10: div(m("compile.100000"), m("compile.10")),
+    scan_wasm_over_regex: Object.fromEntries(SCAN_SIZES.map(([label, size]) => [label, div(mb(`scan.wasm.${size}`), mb(`scan.regex.${size}`))])),
+    enforce_signing_share: div(m("enforce.signing"), m("enforce.signed")),
+    evaluate_small_wasm_share: div(m("evaluate.small.wasm_only"), m("evaluate.small")),
+    evaluate_full_wasm_share: div(m("evaluate.full.wasm_only"), m("evaluate.full")),
+  };
+}
+
+/** Each target: what it asks, what was measured, and whether it is met (null: not measured). */
+export function targets(byId, r) {
+  const full = get(byId, "evaluate.full")?.median_ns ?? null;
+  const scans = Object.values(r.scan_wasm_over_regex);
+  const worstScan = scans.some((x) => x === null) ? null : Math.min(...scans);
+  const allow = r.allowlist_100k_over_10_hit === null ? null : Math.max(r.allowlist_100k_over_10_hit, r.allowlist_100k_over_10_miss ?? 0);
+  const t = (name, target, measured, met) => ({ name, target, measured, met: measured === null ? null : met });
+  return [
+    t("evaluate, full-catalogue passport", "median ≤ 1 µs", full, full !== null && full <= 1000),
+    t("vs cedar-wasm, equivalent policy", "≥ 100× faster", r.cedar_over_warden, r.cedar_over_warden !== null && r.cedar_over_warden >= 100),
+    t("scanning vs RegExp scanner (worst size)", "≥ 2× the MB/s", worstScan, worstScan !== null && worstScan >= 2),
+    t("100,000- vs 10-entry allowlist (worst of hit, miss)", "within 1.5×", allow, allow !== null && allow <= 1.5),
+  ];
+}

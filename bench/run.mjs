@@ -1,0 +1,139 @@
+// The benchmark harness (issue 7): every case in one run, one progress line per case, then
+// bench/results/latest.{json,md,svg} and the tables in bench/README.md. Imports the built package.
+//   npm run bench                  (builds, then runs everything; ~3 minutes on 2 cores)
+//   npm run bench -- --quick       (short samples, rough figures; writes bench/results/quick.tmp/)
+//   node bench/run.mjs --only=scan (cases whose id contains "scan"; prints, writes nothing)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadEngine } from "../dist/bindings/index.js";
+import { coldStartCases } from "./cases/cold-start.mjs";
+import { cedarCases } from "./cases/cedar.mjs";
+import { compileCases } from "./cases/compile.mjs";
+import { enforceCases } from "./cases/enforce.mjs";
+import { evaluateCases, evaluateInputs } from "./cases/evaluate.mjs";
+import { floorCases } from "./cases/floor.mjs";
+import { referenceCases } from "./cases/reference.mjs";
+import { SCAN_AGREEMENT_NOTE, scanCases } from "./cases/scan.mjs";
+import { count, duration, mbps, ratio } from "./lib/format.mjs";
+import { ROOT } from "./lib/inputs.mjs";
+import { machine, machineLine } from "./lib/machine.mjs";
+import { BUDGETS, measure } from "./lib/measure.mjs";
+import { markdown, tables } from "./lib/report.mjs";
+import { latencyChart } from "./lib/svg.mjs";
+import { ratios, targets } from "./lib/targets.mjs";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? null;
+const budget = quick ? BUDGETS.quick : BUDGETS.full;
+const RESULTS = ROOT + "bench/results/";
+
+async function allCases() {
+  const engine = await loadEngine();
+  const ctx = { engine, budget };
+  ctx.inputs = evaluateInputs(ctx);
+  return [
+    ...floorCases(ctx), ...evaluateCases(ctx), ...(await referenceCases(ctx)), ...(await cedarCases(ctx)),
+    ...scanCases(ctx), ...compileCases(ctx), ...(await enforceCases(ctx)), ...coldStartCases(ctx),
+  ];
+}
+
+function progress(i, n, c, r) {
+  const head = `[${String(i).padStart(2)}/${n}] ${c.group.padEnd(10)} ${c.name}`.padEnd(78);
+  if (r.status === "pending") return `${head} pending: ${r.pending}`;
+  const extra = r.mb_per_s !== undefined ? `  ${mbps(r.mb_per_s)}` : "";
+  const rme = r.rme_pct !== undefined ? ` ±${r.rme_pct.toFixed(1)}%` : "";
+  return `${head} median ${duration(r.median_ns).padStart(9)}  p99 ${duration(r.p99_ns).padStart(9)}  ${count(r.ops_per_s).padStart(12)} ops/s${rme}${extra}`;
+}
+
+async function runCase(c, done) {
+  const base = { id: c.id, group: c.group, name: c.name };
+  if (c.pending) return { ...base, status: "pending", pending: c.pending };
+  globalThis.gc?.();
+  let figures;
+  if (c.derived) figures = c.derive(done);
+  else if (c.process) figures = c.process(budget);
+  else {
+    await c.before?.();
+    try { figures = await measure(c, budget); } finally { await c.after?.(); }
+  }
+  const r = { ...base, status: "ok", ...figures };
+  if (c.bytes) { r.bytes = c.bytes; r.mb_per_s = (c.bytes / r.median_ns) * 1e3; }
+  if (c.entries) r.entries = c.entries;
+  r.note = typeof c.note === "function" ? c.note(r) : c.note;
+  return r;
+}
+
+function coldStartRuntimes() {
+  const path = RESULTS + "cold-start.json";
+  if (!existsSync(path)) return null;
+  try { return JSON.parse(readFileSync(path, "utf8")); } catch { return null; }
+}
+
+/** Replaces what sits between the result markers of bench/README.md. */
+function updateReadme(results) {
+  const path = ROOT + "bench/README.md";
+  if (!existsSync(path)) return;
+  const text = readFileSync(path, "utf8");
+  const start = "<!-- results:start -->", end = "<!-- results:end -->";
+  const i = text.indexOf(start), j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  writeFileSync(path, `${text.slice(0, i + start.length)}\n${tables(results)}\n${text.slice(j)}`);
+}
+
+const host = machine();
+const cases = (await allCases()).filter((c) => only === null || c.id.includes(only));
+console.log(`Agent Warden benchmarks${quick ? " (quick)" : ""}: ${cases.length} cases on ${machineLine(host)}; load average ${host.load_average_1min}`);
+const done = {};
+const list = [];
+for (const [i, c] of cases.entries()) {
+  const r = await runCase(c, done);
+  done[r.id] = r;
+  list.push(r);
+  console.log(progress(i + 1, cases.length, c, r));
+}
+
+const floor = done["floor.noop"]?.median_ns;
+for (const r of list) if (r.status === "ok" && floor) r.ratio_to_floor = r.median_ns / floor;
+const results = {
+  schema: 1,
+  generated_at: new Date().toISOString(),
+  command: `npm run bench${quick ? " -- --quick" : ""}`,
+  quick,
+  machine: { ...host, load_average_1min: undefined, load_average_1min_before: host.load_average_1min, load_average_1min_after: machine().load_average_1min },
+  method: {
+    median_p99: "per-call latency from timed batches of calls (batch sized to ~2 µs, timer overhead subtracted); nearest-rank quantiles",
+    ops_per_s: "benchmark.js hz (1 / mean time per call), with its relative margin of error",
+    ratio_to_floor: "median / median of the empty WASM call",
+    mb_per_s: "UTF-8 input bytes / median time, in 10^6 bytes per second",
+    budgets: budget,
+  },
+  cases: list,
+  scan_agreement: SCAN_AGREEMENT_NOTE,
+  cold_start_runtimes: coldStartRuntimes(),
+};
+results.ratios = ratios(done);
+results.targets = targets(done, results.ratios);
+
+console.log("\nTargets:");
+for (const t of results.targets) {
+  const measured = t.measured === null ? "not measured" : t.target.includes("µs") ? duration(t.measured) : ratio(t.measured);
+  console.log(`  ${t.met === null ? "?" : t.met ? "met    " : "NOT MET"}  ${t.name}: ${t.target}, measured ${measured}`);
+}
+
+if (only !== null) {
+  console.log("\n--only: nothing written.");
+} else {
+  // A quick run never replaces the full run's report: it writes to quick.tmp/ (git-ignored).
+  const dir = quick ? `${RESULTS}quick.tmp/` : RESULTS;
+  const shown = quick ? "bench/results/quick.tmp/" : "bench/results/";
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}latest.json`, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(`${dir}latest.md`, markdown(results));
+  const chartRows = list.filter((r) => r.status === "ok");
+  writeFileSync(`${dir}latest.svg`, latencyChart(chartRows, {
+    title: `Agent Warden — latency per case${quick ? " (quick run)" : ""}`,
+    footer: `${results.command} · ${results.generated_at.slice(0, 10)} · ${machineLine(results.machine)}`,
+  }));
+  if (!quick) updateReadme(results);
+  console.log(`\nWrote ${shown}latest.json, latest.md, latest.svg${quick ? "" : " and the tables in bench/README.md"}.`);
+}
