@@ -392,7 +392,7 @@ const PASSPORT_SHAPE: DocumentShape = {
  * @example validatePassport('{"constraints":{"core:cost:max_per_action":500}}').passport
  */
 export function validatePassport(input: unknown): { passport: Passport; warnings: string[] } {
-  const doc = typeof input === "string" ? parseJson(input) : input;
+  const doc = typeof input === "string" ? parseJson(input) : withoutUndefined(input);
   const warnings: string[] = [];
   const problems: Problem[] = [];
   if (isObject(doc)) {
@@ -406,6 +406,18 @@ export function validatePassport(input: unknown): { passport: Passport; warnings
   }
   if (problems.length > 0 || !result.success) throw new PassportError(firstPerPath(problems));
   return { passport: result.data as Passport, warnings };
+}
+
+/**
+ * Like JSON: a passport field or constraint whose value is `undefined` is absent, so a passport
+ * built in code compiles exactly as its JSON text does (never as a cap of 0).
+ */
+function withoutUndefined(input: unknown): unknown {
+  if (!isObject(input)) return input;
+  const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const doc = strip(input);
+  if (isObject(doc.constraints)) doc.constraints = strip(doc.constraints);
+  return doc;
 }
 
 function parseJson(text: string): unknown {

@@ -260,10 +260,12 @@ export class Enforcer {
       const now = this.clock();
       const approval = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
       let refusal: string | null = null;
+      let lost = false;
       const result = await this.mutate(pid, (bytes) => {
         const snap = this.states.snapshot(bytes, now);
         refusal = null;
-        if (snap.snapshot.pending_approval_id !== id) return snap;
+        lost = snap.snapshot.pending_approval_id !== id;
+        if (lost) return snap;
         if (yes) {
           const check = policy.evaluateValidated({ action: approval.action, cost_cents: approval.cost_cents }, snap.snapshot, now, false, "approval_recheck");
           if (check.decision === "block") refusal = check.reason;
@@ -271,7 +273,13 @@ export class Enforcer {
         return merge(snap, yes && refusal === null ? this.states.approve(snap.state, now, id) : this.states.release(snap.state, now, id));
       }, true);
       await this.settleEvents(pid, result, now);
-      const current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+      let current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+      if (current.status === "pending" && lost) {
+        // The counter state no longer holds this reservation (it expired or was released by an
+        // operation that did not close the record): the record must not outlive it.
+        await this.closeApproval(pid, policy, current, "expired", "no answer within 5 minutes", now);
+        current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+      }
       if (current.status !== "pending") return { status: current.status, permit: false, reason: current.outcome_reason ?? undefined };
       if (result.status !== "ok") return { status: current.status, permit: false };
       const approved = yes && refusal === null;
@@ -339,7 +347,8 @@ export class Enforcer {
     const policy = await this.policy(permit.passport_id);
     return this.serial(permit.passport_id, async () => {
       if (actual !== undefined && actual !== permit.cost_cents) {
-        await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.cost_cents, actual));
+        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.cost_cents, actual));
+        await this.settleEvents(permit.passport_id, result, now);
       }
       await this.record(permit.passport_id, policy, {
         type: "permit_report", at: iso(now), decision_id: permit.decision_id, action: permit.action, success: input.success === true,
