@@ -4,6 +4,11 @@ import { ByteList, lower } from "./bytelist";
 
 /** Glob match of pattern bytes against action bytes; iterative, with one backtrack point per star. */
 export function globMatch(p: usize, pn: i32, s: usize, sn: i32): bool {
+  // Most patterns start with a literal: reject on the first byte before the general loop.
+  if (pn > 0 && sn > 0) {
+    const p0 = <u32>load<u8>(p);
+    if (p0 != 0x2a && lower(p0) != lower(<u32>load<u8>(s))) return false;
+  }
   let pi = 0, si = 0, starP = -1, starS = 0;
   while (si < sn) {
     if (pi < pn) {
