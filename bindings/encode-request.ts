@@ -33,6 +33,12 @@ export interface CounterInput {
   pending_approval_id?: string | null; emergency_stopped?: boolean; enforcement_paused?: boolean;
 }
 
+/** The ten counters of the counter block (bytes 40–119), in order, eight bytes each. */
+export const COUNTER_BLOCK_FIELDS = [
+  "spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents",
+  "actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today",
+] as const;
+
 /** Writes a counter only when it is non-zero: the block was zeroed first. */
 function put(view: DataView, at: number, v: number | null | undefined): void {
   if (v) writeI64(view, at, v);

@@ -4,6 +4,7 @@
 
 import { readI64, utf8Length, writeI64 } from "./bytes";
 import type { Core } from "./core";
+import { COUNTER_BLOCK_FIELDS } from "./encode-request";
 import type { Engine } from "./engine";
 import { EngineError, RequestError } from "./errors";
 
@@ -57,10 +58,7 @@ const ARGS = 36;
 const APPROVAL_ID_MAX = 128;
 const COUNTER_BLOCK = 104;
 const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16;
-const COUNTER_FIELDS = [
-  "spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents",
-  "actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today",
-] as const;
+const COUNTER_FIELDS = COUNTER_BLOCK_FIELDS;
 
 const encoder = new TextEncoder();
 const EMPTY_ID = new Uint8Array(0);

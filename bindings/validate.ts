@@ -301,14 +301,14 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
-/**
- * Epoch ms of a strict RFC 3339 date-time, or NaN: `YYYY-MM-DDTHH:MM:SS`, optional fraction
- * (milliseconds kept), then `Z` or `±HH:MM`. Hand-parsed: it runs on the hot path for counters.
- */
 // Counter snapshots repeat the same few timestamps call after call: remember the recent ones.
 const recentTimes = new Map<string, number>();
 const RECENT_TIMES_MAX = 64;
 
+/**
+ * Epoch ms of a strict RFC 3339 date-time, or NaN: `YYYY-MM-DDTHH:MM:SS`, optional fraction
+ * (milliseconds kept), then `Z` or `±HH:MM`. Hand-parsed: it runs on the hot path for counters.
+ */
 export function rfc3339ToMs(s: string): number {
   let ms = recentTimes.get(s);
   if (ms === undefined) {
