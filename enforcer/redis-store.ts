@@ -1,7 +1,7 @@
 // A Store in Redis (ioredis): every conditional write is one Lua script, and every key of one passport
 // carries the hash tag `{passportId}`, so each script touches one slot and Redis Cluster can route it.
 
-import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import {
   type AuditEntry, type AuditHead, type ClockOptions, type DeleteDocOptions, type DocEntry,
   type ListDocsFilter, type ListedDoc, type PutDocOptions, type StateEntry, type Store,
@@ -130,6 +130,28 @@ export class RedisStore implements Store {
       throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(err as Error).message}`);
     }
     return new RedisStore(redis, opts);
+  }
+
+  /**
+   * Connects to a Redis Cluster through any of its nodes (`host:port`). Each script touches one
+   * passport's keys, all in the slot of its hash tag, so every operation runs on one node.
+   */
+  static async connectCluster(nodes: string[], opts: RedisStoreOptions & { cluster?: ClusterOptions } = {}): Promise<RedisStore> {
+    const startup = nodes.map((n) => {
+      const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(n.trim());
+      if (!m) throw new Error(`a cluster node is host:port (found ${JSON.stringify(n)})`);
+      return { host: m[1]!, port: Number(m[2]) };
+    });
+    const cluster = new Cluster(startup, { enableAutoPipelining: true, lazyConnect: true, redisOptions: { maxRetriesPerRequest: 3 }, ...opts.cluster });
+    cluster.on("error", () => undefined); // the failure is reported below
+    try {
+      await cluster.connect();
+      await cluster.ping();
+    } catch (err) {
+      cluster.disconnect();
+      throw new Error(`cannot reach the Redis Cluster at ${nodes.join(",")}: ${(err as Error).message}`);
+    }
+    return new RedisStore(cluster, opts);
   }
 
   async getState(passportId: string): Promise<StateEntry | null> {

@@ -24,7 +24,8 @@ Options:
       --port N                 port to listen on (default 8787; 0 picks a free one)
       --host ADDR              address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
       --store SPEC             sqlite:PATH (default ${DEFAULT_STORE}), redis://HOST:PORT[/DB]
-                               (several servers may share one Redis) or memory
+                               (several servers may share one Redis),
+                               redis-cluster://HOST:PORT,HOST:PORT,... or memory
       --redis-prefix TEXT      prefix of every Redis key (default warden:)
       --signing-key FILE       private Ed25519 JWK for decisions and audit records
                                (default: made on first start and kept in the store;
@@ -101,13 +102,15 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
     throw err;
   }
   if (opts.workers > 1 && cluster.isPrimary) return supervise(opts.workers, opts.store, opts.redisPrefix, opts.signingJwk, io);
+  // A worker's IPC channel to its primary would keep it alive after it is done.
+  const leave = (code: number) => { cluster.worker?.disconnect(); return code; };
   let opened;
   try {
     opened = await openStore(opts.store, { redisPrefix: opts.redisPrefix });
   } catch (err) {
-    if (err instanceof StoreSpecError) return usage(io, "serve", err, SERVE_HELP);
+    if (err instanceof StoreSpecError) return leave(usage(io, "serve", err, SERVE_HELP));
     io.stderr(`warden serve: ${(err as Error).message}\n`);
-    return 1;
+    return leave(1);
   }
   const server = await createWardenServer({
     store: opened.store, storeKind: opened.kind, signingJwk: opts.signingJwk, maxBodyBytes: opts.maxBodyBytes, rateLimit: opts.rateLimit,
@@ -120,7 +123,7 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
   } catch (err) {
     io.stderr(`warden serve: cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}\n`);
     await server.close();
-    return 1;
+    return leave(1);
   }
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   io.stdout(`warden serve: listening on http://${shown}:${addr.port} (store ${opened.kind}, pid ${process.pid})\n`);
@@ -132,7 +135,7 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
       if (stopping) { io.stderr(`warden serve: ${signal} again, exiting now\n`); process.exit(1); }
       stopping = true;
       io.stdout(`warden serve: ${signal}: finishing requests in flight\n`);
-      server.close().then(() => { io.stdout("warden serve: stopped\n"); done(0); }, (err) => { io.stderr(`warden serve: ${(err as Error).message}\n`); done(1); });
+      server.close().then(() => { io.stdout("warden serve: stopped\n"); done(leave(0)); }, (err) => { io.stderr(`warden serve: ${(err as Error).message}\n`); done(leave(1)); });
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
@@ -154,26 +157,43 @@ async function supervise(workers: number, store: string, redisPrefix: string | u
     return 1;
   }
   let stopping = false;
-  const fork = () => cluster.fork().on("exit", (code, signal) => {
+  let code = 0;
+  let finished: (code: number) => void = () => undefined;
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
-    io.stderr(`warden serve: worker exited (${signal ?? code}); starting another\n`);
-    setTimeout(fork, 500);
-  });
+    stopping = true;
+    io.stdout(`warden serve: ${signal}: stopping ${workers} workers\n`);
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is NonNullable<typeof w> => w !== undefined && !w.isDead());
+    let left = alive.length;
+    if (left === 0) { finished(code); return; }
+    for (const w of alive) {
+      w.once("exit", (c) => {
+        if (c !== 0) code = 1;
+        if (--left === 0) { io.stdout("warden serve: stopped\n"); finished(code); }
+      });
+      w.process.kill(signal);
+    }
+  };
+  const fork = () => {
+    const worker = cluster.fork();
+    let listening = false;
+    worker.once("listening", () => { listening = true; });
+    worker.on("exit", (c, signal) => {
+      if (stopping) return;
+      if (!listening) {
+        // It never served: restarting would only loop (port taken, store unreachable).
+        io.stderr(`warden serve: a worker could not start (${signal ?? c}); stopping\n`);
+        code = 1;
+        stop("SIGTERM");
+        return;
+      }
+      io.stderr(`warden serve: worker exited (${signal ?? c}); starting another\n`);
+      setTimeout(fork, 500);
+    });
+  };
   for (let i = 0; i < workers; i++) fork();
   return new Promise<number>((done) => {
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      io.stdout(`warden serve: ${signal}: stopping ${workers} workers\n`);
-      const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
-      if (alive.length === 0) { done(0); return; }
-      let left = alive.length;
-      let failed = false;
-      for (const w of alive) {
-        w.once("exit", (code) => { failed ||= code !== 0; if (--left === 0) { io.stdout("warden serve: stopped\n"); done(failed ? 1 : 0); } });
-        w.process.kill(signal);
-      }
-    };
+    finished = done;
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
   });

@@ -22,7 +22,15 @@ export interface CreatedPassport {
   warnings: string[];
 }
 
+/** What never changes once a passport is issued here: whose it is and how much proof it needs. */
+export interface PassportOwner { issuer_id: string; trust_tier: string | null }
+
+// Owners are remembered without expiry (they never change); the map is cleared when it gets this big.
+const MAX_OWNERS = 100_000;
+
 export class Passports {
+  private readonly owners = new Map<string, PassportOwner>();
+
   constructor(private readonly enforcer: Enforcer, private readonly store: Store) {}
 
   /** Validates, assigns the id and issuer, makes the key pair, stores both. */
@@ -48,15 +56,34 @@ export class Passports {
 
   /** The passport's compiled policy if it belongs to `issuer`; otherwise 404, exactly as if it did not exist. */
   async policyFor(issuer: string, passportId: string): Promise<Policy> {
-    let policy: Policy;
+    const policy = await this.compiled(passportId);
+    if (policy.passport.issuer_id !== issuer) throw errors.notFound("passport", passportId);
+    return policy;
+  }
+
+  private async compiled(passportId: string): Promise<Policy> {
     try {
-      policy = await this.enforcer.policy(passportId);
+      return await this.enforcer.policy(passportId);
     } catch (err) {
       if ((err as { code?: string }).code === "passport_not_found") throw errors.notFound("passport", passportId);
       throw err;
     }
-    if (policy.passport.issuer_id !== issuer) throw errors.notFound("passport", passportId);
-    return policy;
+  }
+
+  /**
+   * Checks that the passport exists and belongs to `issuer` (404 otherwise), from memory after the
+   * first time: the issuer and trust tier are set at issue and no route changes them.
+   */
+  async owner(issuer: string, passportId: string): Promise<PassportOwner> {
+    let owner = this.owners.get(passportId);
+    if (!owner) {
+      const passport = (await this.compiled(passportId)).passport;
+      owner = { issuer_id: passport.issuer_id as string, trust_tier: (passport.trust_tier as string | undefined) ?? null };
+      if (this.owners.size >= MAX_OWNERS) this.owners.clear();
+      this.owners.set(passportId, owner);
+    }
+    if (owner.issuer_id !== issuer) throw errors.notFound("passport", passportId);
+    return owner;
   }
 
   async get(issuer: string, passportId: string): Promise<{ passport: Record<string, unknown>; public_key_jwk: JWK | null }> {

@@ -180,3 +180,17 @@ describe("Enforcer", () => {
     await expect(enforcer.enforce({ passport_id: "nope", action: "a" })).rejects.toMatchObject({ code: "passport_not_found" });
   });
 });
+
+describe("Enforcer decisions match schemas/decision.schema.json", () => {
+  it("allow, hold and block all validate", async () => {
+    const { decisionSchema } = await import("../bindings/gen/zod");
+    const { enforcer } = await setup({ "core:cost:approval_threshold": 10, "core:cost:max_per_action": 100 });
+    const ds = [
+      await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 1, action_id: "x" }),
+      await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 20 }),
+      await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 200 }),
+    ];
+    expect(ds.map((d) => d.decision)).toEqual(["allow", "request_hold", "block"]);
+    for (const d of ds) expect(decisionSchema.safeParse(d).error).toBeUndefined();
+  });
+});

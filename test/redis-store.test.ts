@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { RedisStore } from "../enforcer/redis-store";
 import { runStoreSuite } from "./store-suite";
-import { REDIS_MISSING, type RedisProcess, redisServerPath, startRedis } from "./server-harness";
+import { Enforcer } from "../enforcer/enforcer";
+import { REDIS_MISSING, type RedisProcess, redisCliPath, redisServerPath, startRedis, startRedisCluster } from "./server-harness";
 
 const installed = redisServerPath() !== null;
 if (!installed) console.warn(REDIS_MISSING);
@@ -47,4 +48,31 @@ describe.skipIf(!installed)("RedisStore", () => {
   it("reports an unreachable server clearly", async () => {
     await expect(RedisStore.connect("redis://127.0.0.1:1", { redis: { retryStrategy: () => null } })).rejects.toThrow(/cannot reach Redis/);
   });
+});
+
+const cliInstalled = redisCliPath() !== null;
+if (installed && !cliInstalled) console.warn("redis-cli is not installed (Debian's redis-tools): the Redis Cluster tests are skipped");
+
+describe.skipIf(!installed || !cliInstalled)("RedisStore on a 3-node Redis Cluster", () => {
+  let cluster: { nodes: string[]; stop(): Promise<void> };
+  let n = 0;
+  beforeAll(async () => { cluster = await startRedisCluster(); }, 60_000);
+  afterAll(async () => { await cluster?.stop(); });
+
+  runStoreSuite("RedisStore (cluster)", async () => RedisStore.connectCluster(cluster.nodes, { prefix: `c${n++}:` }));
+
+  it("an enforcer on the cluster never passes a cap under 300 concurrent requests", async () => {
+    const store = await RedisStore.connectCluster(cluster.nodes, { prefix: "enf:" });
+    const enforcer = await Enforcer.create({ store, timers: false });
+    await enforcer.register({ id: "pass_c", constraints: { "core:cost:max_per_day": 500 } });
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) =>
+      enforcer.enforce({ passport_id: "pass_c", action: "a", cost_cents: (i % 3) + 1, action_id: `a${i}` })));
+    const spent = results.reduce((sum, d, i) => sum + (d.decision === "allow" ? (i % 3) + 1 : 0), 0);
+    const state = await enforcer.state("pass_c");
+    expect(spent).toBeLessThanOrEqual(500);
+    expect(state.spent_today_cents).toBe(spent);
+    expect(state.actions_today).toBe(results.filter((d) => d.decision === "allow").length);
+    enforcer.close();
+    await store.close();
+  }, 60_000);
 });

@@ -54,12 +54,52 @@ export async function startRedis(): Promise<RedisProcess> {
   await waitFor(async () => {
     const { Redis } = await import("ioredis");
     const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on("error", () => undefined); // refused until it is up: that is what we are waiting for
     try { await r.connect(); return (await r.ping()) === "PONG"; } finally { r.disconnect(); }
   }, `redis-server on port ${port}`);
   return {
     url, port,
     async stop() { await stopChild(child, "SIGTERM"); rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+/** A 3-master Redis Cluster on loopback (redis-server --cluster-enabled, joined by redis-cli --cluster create). */
+export async function startRedisCluster(): Promise<{ nodes: string[]; stop(): Promise<void> }> {
+  const bin = redisServerPath();
+  if (!bin) throw new Error(REDIS_MISSING);
+  const dir = mkdtempSync(join(tmpdir(), "warden-redis-cluster-"));
+  const children: ChildProcess[] = [];
+  const nodes: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const cwd = join(dir, String(port));
+    mkdirSync(cwd);
+    children.push(spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+      "--save", "", "--appendonly", "no", "--dir", cwd], { stdio: "ignore", cwd }));
+    nodes.push(`127.0.0.1:${port}`);
+  }
+  const stop = async () => { for (const c of children) await stopChild(c, "SIGTERM"); rmSync(dir, { recursive: true, force: true }); };
+  try {
+    await waitFor(async () => nodes.every((n) => {
+      try { return execFileSync("redis-cli", ["-p", n.split(":")[1]!, "ping"], { encoding: "utf8" }).trim() === "PONG"; } catch { return false; }
+    }), "cluster nodes");
+    execFileSync("redis-cli", ["--cluster", "create", ...nodes, "--cluster-yes"], { stdio: "ignore", timeout: 30_000 });
+    await waitFor(async () => nodes.every((n) =>
+      execFileSync("redis-cli", ["-p", n.split(":")[1]!, "cluster", "info"], { encoding: "utf8" }).includes("cluster_state:ok")), "cluster_state:ok");
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { nodes, stop };
+}
+
+/** Whether redis-cli (Debian's redis-tools, installed with redis-server) is there to form a cluster. */
+export function redisCliPath(): string | null {
+  try {
+    return execFileSync("sh", ["-c", "command -v redis-cli"], { encoding: "utf8" }).trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, timeoutMs = 10_000): Promise<number | null> {

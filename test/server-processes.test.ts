@@ -44,6 +44,32 @@ async function verifyChain(base: string, key: string, pid: string): Promise<Audi
   return records;
 }
 
+/** Fires 600 requests (costs 1–5) at one passport through `bases`; checks the cap and the counts, returns the allows. */
+async function capHolds(bases: string[], key: string, pid: string, cap: number) {
+  const cost = (i: number) => (i % 5) + 1;
+  const results = await runLoad({
+    bases, path: "/v1/enforce", key, count: 600, concurrency: 16, timeoutMs: 60_000,
+    makeBody: (i) => ({ passport_id: pid, action: "api:call", cost_cents: cost(i) }),
+  });
+  expect(results).toHaveLength(600);
+  expect(results.filter((r) => r.status !== 200)).toEqual([]);
+  const allowed = results.filter((r) => r.body.decision === "allow");
+  const blocked = results.filter((r) => r.body.decision === "block");
+  expect(allowed.length + blocked.length).toBe(600);
+  expect(new Set(blocked.map((r) => r.body.reason))).toEqual(new Set(["cost_limit_exceeded"]));
+  const allowedSpend = allowed.reduce((sum, r) => sum + cost(r.i), 0);
+  expect(allowedSpend).toBeLessThanOrEqual(cap);
+  expect(allowedSpend).toBeGreaterThan(cap - 5);
+  for (const base of bases) {
+    const state = (await api(base, "GET", `/v1/passports/${pid}/state`, { key })).body;
+    expect(state).toMatchObject({ spent_today_cents: allowedSpend, actions_today: allowed.length, held_cents: 0 });
+  }
+  const records = await verifyChain(bases[bases.length - 1]!, key, pid);
+  expect(records.filter((r) => r.type === "decision")).toHaveLength(600);
+  console.info(`${bases.length} servers: ${allowed.length} allowed (${allowed.filter((r) => r.server === 0).length} via the first), ${allowedSpend} of ${cap} cents`);
+  return allowed;
+}
+
 describe("SQLite server", () => {
   it("SIGKILL mid-load: every answered allow is still counted, nothing twice, the audit chain verifies", async () => {
     const db = `sqlite:${join(dir, "kill.db")}`;
@@ -123,6 +149,17 @@ describe("SQLite server", () => {
     expect((await api(again.url, "GET", `/v1/passports/${pid}/state`, { key })).body.spent_today_cents).toBe(7);
     expect(await again.stop("SIGTERM")).toBe(0);
   }, 60_000);
+
+  it("--workers 2 share one SQLite file: the cap holds and every allow is counted once", async () => {
+    const db = `sqlite:${join(dir, "workers.db")}`;
+    const key = await newKey(db, "iss_workers");
+    const server = await startServer(db, ["--workers", "2"]);
+    started.push(server);
+    const pid = (await api(server.url, "POST", "/v1/passports", { key, body: { constraints: { "core:cost:max_per_day": 1000 } } })).body.passport.id as string;
+    await capHolds([server.url, server.url], key, pid, 1000);
+    expect(await server.stop("SIGTERM")).toBe(0);
+    expect(server.output().match(/listening on/g)).toHaveLength(2);
+  }, 120_000);
 });
 
 const redisInstalled = redisServerPath() !== null;
@@ -136,31 +173,9 @@ describe.skipIf(!redisInstalled)("two servers on one Redis", () => {
   it("concurrent requests at one passport through both never pass the cap and count each allow once", async () => {
     const key = await newKey(redis.url, "iss_cluster");
     const [s1, s2] = await Promise.all([serve(redis.url), serve(redis.url)]);
-    const cap = 1000;
-    const pid = (await api(s1!.url, "POST", "/v1/passports", { key, body: { constraints: { "core:cost:max_per_day": cap } } })).body.passport.id as string;
-    const cost = (i: number) => (i % 5) + 1;
-    const results = await runLoad({
-      bases: [s1!.url, s2!.url], path: "/v1/enforce", key, count: 600, concurrency: 16, timeoutMs: 60_000,
-      makeBody: (i) => ({ passport_id: pid, action: "api:call", cost_cents: cost(i) }),
-    });
-    expect(results).toHaveLength(600);
-    expect(results.filter((r) => r.status !== 200)).toEqual([]);
-    const allowed = results.filter((r) => r.body.decision === "allow");
-    const blocked = results.filter((r) => r.body.decision === "block");
-    expect(allowed.length + blocked.length).toBe(600);
-    expect(new Set(blocked.map((r) => r.body.reason))).toEqual(new Set(["cost_limit_exceeded"]));
+    const pid = (await api(s1!.url, "POST", "/v1/passports", { key, body: { constraints: { "core:cost:max_per_day": 1000 } } })).body.passport.id as string;
+    const allowed = await capHolds([s1!.url, s2!.url], key, pid, 1000);
     expect(new Set(allowed.map((r) => r.server))).toEqual(new Set([0, 1])); // both servers allowed some
-    const allowedSpend = allowed.reduce((sum, r) => sum + cost(r.i), 0);
-    expect(allowedSpend).toBeLessThanOrEqual(cap);
-    expect(allowedSpend).toBeGreaterThan(cap - 5);
-    for (const s of [s1!, s2!]) {
-      const state = (await api(s.url, "GET", `/v1/passports/${pid}/state`, { key })).body;
-      expect(state).toMatchObject({ spent_today_cents: allowedSpend, actions_today: allowed.length, held_cents: 0 });
-    }
-    console.info(`two servers: ${allowed.length} allowed (${allowed.filter((r) => r.server === 0).length} via the first), ${allowedSpend} of ${cap} cents`);
-    const records = await verifyChain(s2!.url, key, pid);
-    expect(records.filter((r) => r.type === "decision")).toHaveLength(600);
-
     // A revocation through one server is seen by the other at once.
     await api(s1!.url, "POST", `/v1/passports/${pid}/revoke`, { key });
     expect((await api(s2!.url, "POST", "/v1/enforce", { key, body: { passport_id: pid, action: "api:call" } })).body.reason).toBe("passport_revoked");

@@ -427,9 +427,9 @@ export interface Decision {
    */
   passport_id?: string;
   /**
-   * Enforcer: the request's idempotency key.
+   * Enforcer: the request's idempotency key, null when it had none.
    */
-  action_id?: string;
+  action_id?: string | null;
   /**
    * Enforcer: when the decision was made.
    */
@@ -442,6 +442,10 @@ export interface Decision {
    * Enforcer, on allow: a single-use permit valid for 30 s.
    */
   permit_token?: string;
+  /**
+   * Enforcer, on allow: when the permit expires (issue + 30 s).
+   */
+  permit_expires_at?: Timestamp;
   /**
    * Enforcer: the Ed25519 signature of the decision.
    */

@@ -274,10 +274,11 @@ export const decisionSchema = z
     findings: z.array(findingSchema).optional(),
     decision_id: z.string().optional(),
     passport_id: z.string().optional(),
-    action_id: z.string().optional(),
+    action_id: z.union([z.string(), z.null()]).optional(),
     at: timestampSchema.optional(),
     approval_request_id: z.string().optional(),
     permit_token: z.string().optional(),
+    permit_expires_at: timestampSchema.optional(),
     signature: z.string().optional(),
   })
   .strict();
@@ -572,6 +573,7 @@ export const propertyTypes = {
     limit: "Quantity",
     observed: "Quantity",
     at: "Timestamp",
+    permit_expires_at: "Timestamp",
   },
   Passport: {
     issued_at: "OptionalTimestamp",

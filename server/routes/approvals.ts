@@ -11,7 +11,7 @@ export function approvalRoutes(router: Router, { enforcer, passports }: ServerDe
     const approval = await enforcer.getApproval(id);
     if (!approval) throw errors.notFound("approval", id);
     try {
-      await passports.policyFor(issuer, approval.passport_id);
+      await passports.owner(issuer, approval.passport_id);
     } catch {
       throw errors.notFound("approval", id);
     }
@@ -22,7 +22,7 @@ export function approvalRoutes(router: Router, { enforcer, passports }: ServerDe
     const issuer = issuerOf(ctx);
     const pid = ctx.url.searchParams.get("passport_id");
     if (pid !== null) {
-      await passports.policyFor(issuer, pid);
+      await passports.owner(issuer, pid);
       return { approvals: await enforcer.listPendingApprovals(pid) };
     }
     const approvals: Approval[] = [];

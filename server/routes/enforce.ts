@@ -17,8 +17,8 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
     const raw = await ctx.rawBody();
     const body = expectObject(parseJson(raw));
     if (typeof body.passport_id !== "string") throw errors.badRequest("invalid_type", "passport_id is required (a string)", "passport_id");
-    const policy = await passports.policyFor(issuer, body.passport_id);
-    if (policy.passport.trust_tier === "L3") {
+    const owner = await passports.owner(issuer, body.passport_id);
+    if (owner.trust_tier === "L3") {
       const header = ctx.req.headers[POP_HEADER];
       await pop.verify(body.passport_id, { method: "POST", path: ctx.url.pathname, body: raw, header: Array.isArray(header) ? header[0] : header });
     }
@@ -42,7 +42,7 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
     const permit = await store.getDoc(NS_PERMITS, body.permit_token, { now: clock() });
     if (permit) {
       const owner = (JSON.parse(permit.json) as { passport_id: string }).passport_id;
-      try { await passports.policyFor(issuer, owner); } catch { return { accepted: false, reason: "unknown_or_used_permit" }; }
+      try { await passports.owner(issuer, owner); } catch { return { accepted: false, reason: "unknown_or_used_permit" }; }
     }
     return enforcer.report(body as unknown as ReportInput);
   });

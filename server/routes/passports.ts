@@ -21,12 +21,12 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
   router.post("/v1/passports/:id/revoke", async (ctx) => passports.revoke(issuerOf(ctx), ctx.params.id!));
 
   router.get("/v1/passports/:id/state", async (ctx) => {
-    await passports.policyFor(issuerOf(ctx), ctx.params.id!);
+    await passports.owner(issuerOf(ctx), ctx.params.id!);
     return enforcer.state(ctx.params.id!);
   });
 
   router.post("/v1/passports/:id/state/reset", async (ctx) => {
-    await passports.policyFor(issuerOf(ctx), ctx.params.id!);
+    await passports.owner(issuerOf(ctx), ctx.params.id!);
     const body = expectObject(await ctx.json());
     const wt = body.window_type;
     if (typeof wt !== "string" || !(WINDOW_TYPES as readonly string[]).includes(wt)) {
@@ -39,7 +39,7 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
 
   const act = (path: string, op: (id: string) => Promise<{ ok: boolean }>) =>
     router.post(`/v1/passports/:id/${path}`, async (ctx) => {
-      await passports.policyFor(issuerOf(ctx), ctx.params.id!);
+      await passports.owner(issuerOf(ctx), ctx.params.id!);
       return op(ctx.params.id!);
     });
   act("heartbeat", (id) => enforcer.heartbeat(id));
@@ -49,7 +49,7 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
 
   router.get("/v1/passports/:id/attestations", async (ctx) => {
     const id = ctx.params.id!;
-    await passports.policyFor(issuerOf(ctx), id);
+    await passports.owner(issuerOf(ctx), id);
     const fromParam = ctx.url.searchParams.get("from_seq");
     const from = fromParam === null ? 1 : Number(fromParam);
     if (!Number.isSafeInteger(from) || from < 1) throw errors.badRequest("invalid_value", "from_seq must be a whole number ≥ 1", "from_seq");
