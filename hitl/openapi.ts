@@ -1,16 +1,9 @@
 // OpenAPI descriptions of the human-in-the-loop routes, merged into the server's /v1/openapi.json.
 
+import type { Operation } from "../server/openapi";
+
 type Json = Record<string, unknown>;
 
-interface Operation {
-  summary: string;
-  description?: string;
-  tags: string[];
-  parameters?: Json[];
-  requestBody?: Json;
-  responses: Json;
-  security?: Json[];
-}
 
 const open = { security: [] as Json[] };
 const html = (description: string): Json => ({ description, content: { "text/html": { schema: { type: "string" } } } });

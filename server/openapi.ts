@@ -28,7 +28,7 @@ const PASSPORT_ID = { name: "id", in: "path", required: true, schema: { type: "s
 const APPROVAL_ID = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Approval id (apr_...)." };
 const OK_FLAG = json(obj({ ok: { type: "boolean" } }, ["ok"]));
 
-interface Operation {
+export interface Operation {
   summary: string;
   description?: string;
   tags: string[];
