@@ -137,6 +137,8 @@ describe("dashboard in Chromium", () => {
       await page.screenshot({ path: `${SHOTS}/dashboard-pending.png`, fullPage: true });
       await c.getByRole("button", { name: /^Approve/ }).click();
       await c.locator(".feed li", { hasText: "approval approved: travel:book ($42.00)" }).waitFor(WAIT);
+      // The feed line and the card refresh arrive separately: the pending card must go away.
+      await c.getByText("Waiting for approval:").waitFor({ ...WAIT, state: "detached" });
       expect(await c.getByText("Waiting for approval:").count()).toBe(0);
       expect(await bot.call("get_approval_status", { approval_id: hold.approval_request_id })).toMatchObject({ status: "approved" });
       expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
