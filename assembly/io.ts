@@ -19,6 +19,7 @@ export function ensureIo(minLen: i32): usize {
 }
 
 export function ioBase(): usize { return ioPtr; }
+export function ioCapacity(): i32 { return ioCap; }
 
 export const OUT_SIZE: i32 = 16384;
 export const OUT: usize = memory.data(OUT_SIZE, 16);

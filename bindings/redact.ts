@@ -44,8 +44,8 @@ export class Redactor {
   private findSpans(bytes: Uint8Array, pii: boolean): Span[] {
     const core = this.engine.core;
     const ex = core.exports;
-    const ptr = ex.detect_buf(bytes.length);
-    core.refresh();
+    // The detectors read the module's input area: go through core.io so its cached address stays right.
+    const ptr = core.io(bytes.length);
     core.bytes.set(bytes, ptr);
     const spans: Span[] = [];
     const families = pii ? [FAMILY_SECRET, FAMILY_PII] : [FAMILY_SECRET];
@@ -69,9 +69,7 @@ export class Redactor {
     if (name === undefined) {
       const core = this.engine.core;
       const n = core.exports.detect_kind_name(family, id);
-      const ptr = core.exports.detect_buf(n);
-      core.refresh();
-      name = core.readUtf8(ptr, n);
+      name = core.readUtf8(core.io(n), n);
       this.names.set(key, name);
     }
     return name;

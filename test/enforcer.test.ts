@@ -194,3 +194,17 @@ describe("Enforcer decisions match schemas/decision.schema.json", () => {
     for (const d of ds) expect(decisionSchema.safeParse(d).error).toBeUndefined();
   });
 });
+
+describe("redaction shares the input area with evaluation", () => {
+  it("a large audited context (area grows) leaves later evaluations and redactions correct", async () => {
+    const { enforcer } = await setup({ "core:data:redact_pii_in_logs": true });
+    const big = "x ".repeat(300_000) + "jane@example.com";
+    await enforcer.enforce({ passport_id: "pass_1", action: "a", context: { big } });
+    const d = await enforcer.enforce({ passport_id: "pass_1", action: "b", cost_cents: 3, context: { to: "bob@example.com" } });
+    expect(d.decision).toBe("allow");
+    const text = JSON.stringify(await collect(enforcer.auditLog("pass_1")));
+    expect(text).not.toContain("jane@example.com");
+    expect(text).not.toContain("bob@example.com");
+    expect(text).toContain('"action":"b"');
+  });
+});

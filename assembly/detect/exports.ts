@@ -3,38 +3,28 @@
 // Host protocol: p = detect_buf(n); write n UTF-8 bytes at p; kind = detect_secret(n, from) or
 // detect_pii(n, from); on kind > 0 read detect_start()/detect_end(); loop with from = detect_end().
 // detect_buf may move the area when n grows, so re-read it (and re-create memory views) per call.
+// The scratch area is the module's one input area (assembly/io.ts), the same that io_ptr returns.
 
+import { ensureIo, ioBase, ioCapacity } from "../io";
 import { findPii, findSecret, matchEnd, matchStart } from "./scan";
 import { piiKindName, secretKindName } from "./kinds";
 
-const INITIAL_BUF_BYTES: i32 = 64 * 1024;
 const FAMILY_SECRET: i32 = 0;
 const FAMILY_PII: i32 = 1;
 
-let bufPtr: usize = memory.data(INITIAL_BUF_BYTES);
-let bufCap: i32 = INITIAL_BUF_BYTES;
-let bufOnHeap: bool = false;
-
 /** Pointer to a scratch area of at least `len` bytes (contents are not kept when it grows). */
 export function detect_buf(len: i32): usize {
-  if (len <= bufCap) return bufPtr;
-  let cap: i32 = bufCap;
-  while (cap < len) cap <<= 1;
-  if (bufOnHeap) heap.free(bufPtr);
-  bufPtr = heap.alloc(<usize>cap);
-  bufCap = cap;
-  bufOnHeap = true;
-  return bufPtr;
+  return ensureIo(len);
 }
 
 /** Kind id of the first secret in the first `len` scratch bytes at or after `from`, or 0. */
 export function detect_secret(len: i32, from: i32): i32 {
-  return findSecret(bufPtr, clampLen(len), from);
+  return findSecret(ioBase(), clampLen(len), from);
 }
 
 /** Kind id of the first PII token in the first `len` scratch bytes at or after `from`, or 0. */
 export function detect_pii(len: i32, from: i32): i32 {
-  return findPii(bufPtr, clampLen(len), from);
+  return findPii(ioBase(), clampLen(len), from);
 }
 
 /** Start byte offset of the last finding. */
@@ -57,5 +47,6 @@ export function detect_kind_name(family: i32, id: i32): i32 {
 
 function clampLen(len: i32): i32 {
   if (len < 0) return 0;
-  return len < bufCap ? len : bufCap;
+  const cap = ioCapacity();
+  return len < cap ? len : cap;
 }
