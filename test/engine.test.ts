@@ -1,7 +1,7 @@
 // The module and the boundary: imports, exports, trap recovery, bad input never crashes.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EngineError, PassportError, RequestError } from "../bindings/index";
+import { EngineError, PassportError, RequestError, loadEngineSync } from "../bindings/index";
 import { getEngine, NOW, policy } from "./helpers";
 
 describe("module", () => {
@@ -15,6 +15,15 @@ describe("module", () => {
     const names = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
     const documented = [...readFileSync("docs/abi.md", "utf8").matchAll(/^### `(\w+)`/gm)].map((m) => m[1]).sort();
     expect(names).toEqual(documented);
+  });
+});
+
+describe("loading", () => {
+  it("loadEngineSync gives an engine that decides like the async one", async () => {
+    const sync = loadEngineSync().compile({ constraints: { "core:cost:max_per_action": 5 } });
+    const asyncP = await policy({ "core:cost:max_per_action": 5 });
+    const req = { action: "a", cost_cents: 6 };
+    expect(sync.evaluate(req, {}, { now: NOW })).toEqual(asyncP.evaluate(req, {}, { now: NOW }));
   });
 });
 
