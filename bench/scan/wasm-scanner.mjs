@@ -23,8 +23,8 @@ export function wasmScanner(engine) {
 
   return function scanWasm(text) {
     const max = text.length * 3;
-    const ptr = ex.detect_buf(max);
-    core.refresh();
+    const ptr = core.io(max); // the detectors read the module's input area
+
     const len = encoder.encodeInto(text, core.bytes.subarray(ptr, ptr + max)).written;
     return { secrets: family(len, ex.detect_secret, names[0]), pii: family(len, ex.detect_pii, names[1]) };
   };
@@ -35,8 +35,6 @@ function kindNames(core, family) {
   for (let id = 1; ; id++) {
     const n = core.exports.detect_kind_name(family, id);
     if (n === 0) return out;
-    const ptr = core.exports.detect_buf(n);
-    core.refresh();
-    out.push(core.readUtf8(ptr, n));
+    out.push(core.readUtf8(core.io(n), n)); // the name is written to the start of the input area
   }
 }
