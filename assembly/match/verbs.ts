@@ -12,6 +12,32 @@ const WRITE_VERBS: string[] = [
   "refund", "archive", "restore", "invite", "share", "merge",
 ];
 
+// The verbs packed for lookup: up to 8 lower-case bytes in a u64 (little-endian), plus the length.
+// A longer verb ("terminate") compares its first 8 bytes here and the rest by equalsAscii.
+const PACKED = new StaticArray<u64>(WRITE_VERBS.length);
+const LENGTHS = new StaticArray<i32>(WRITE_VERBS.length);
+
+function packAscii(s: string): u64 {
+  let v: u64 = 0;
+  for (let i = 0, n = min(s.length, 8); i < n; i++) v |= <u64>s.charCodeAt(i) << (<u64>i << 3);
+  return v;
+}
+
+function initVerbs(): void {
+  for (let i = 0; i < WRITE_VERBS.length; i++) {
+    unchecked(PACKED[i] = packAscii(unchecked(WRITE_VERBS[i])));
+    unchecked(LENGTHS[i] = unchecked(WRITE_VERBS[i]).length);
+  }
+}
+initVerbs();
+
+/** The first (up to) 8 bytes at `ptr`, ASCII lower-cased, packed like PACKED. */
+function packBytes(ptr: usize, len: i32): u64 {
+  let v: u64 = 0;
+  for (let i = 0, n = min(len, 8); i < n; i++) v |= <u64>lower(<u32>load<u8>(ptr + <usize>i)) << (<u64>i << 3);
+  return v;
+}
+
 function isWordEnd(prev: u32, c: u32): bool {
   if (c == 0x5f || c == 0x2d || c == 0x2e) return true;            // _ - .
   return prev - 0x61 < 26 && c - 0x41 < 26;                         // lower → upper
@@ -33,11 +59,11 @@ export function isWriteAction(s: usize, n: i32): bool {
     end++;
   }
   const ptr = s + <usize>start, len = end - start;
+  const key = packBytes(ptr, len);
   for (let i = 0, k = WRITE_VERBS.length; i < k; i++) {
-    if (equalsAscii(ptr, len, unchecked(WRITE_VERBS[i]))) return true;
+    if (unchecked(PACKED[i]) != key || unchecked(LENGTHS[i]) != len) continue;
+    if (len <= 8 || equalsAscii(ptr, len, unchecked(WRITE_VERBS[i]))) return true;
   }
   return false;
 }
 
-// Keep `lower` referenced for readers looking for case handling: equalsAscii lower-cases.
-export { lower };
