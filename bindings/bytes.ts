@@ -53,6 +53,7 @@ export class ByteSink {
 }
 
 export function writeI64(view: DataView, at: number, v: number): void {
+  if (v >= 0 && v < TWO_32) { view.setUint32(at, v, true); view.setUint32(at + 4, 0, true); return; }
   const hi = Math.floor(v / TWO_32);
   view.setUint32(at, v - hi * TWO_32, true);
   view.setInt32(at + 4, hi, true);

@@ -40,6 +40,8 @@ export class Core {
   exports!: WardenExports;
   bytes!: Uint8Array;
   view!: DataView;
+  /** The memory as 32-bit words, for comparing aligned areas a word at a time. */
+  words!: Uint32Array;
   outPtr = 0;
   catalogue!: Catalogue;
   private ioPtr = 0;
@@ -84,7 +86,14 @@ export class Core {
     const buf = this.exports.memory.buffer;
     this.bytes = new Uint8Array(buf);
     this.view = new DataView(buf);
+    this.words = new Uint32Array(buf);
   }
+
+  /** The address of the input area, as the last `io` call returned it. */
+  get inputPtr(): number { return this.ioPtr; }
+
+  /** How many bytes the input area at `inputPtr` holds (at least what was last asked for). */
+  get ioCapacity(): number { return this.ioCap; }
 
   /** The address of an input area of at least `len` bytes, with views that are current. */
   io(len: number): number {

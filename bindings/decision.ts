@@ -32,23 +32,38 @@ const OUTCOMES: Outcome[] = ["pass", "hold", "block", "skipped"];
 const RULE_NONE = 0xffff;
 
 /** Most decisions repeat the detail of the one before (every allow of a passport has the same): reuse the string. */
-class LastText {
-  private readonly last = new Uint8Array(1024);
+export class LastText {
+  private static readonly MAX = 1024;
+  /** The last text's bytes, as whole words (the tail word zero-padded). */
+  private readonly last = new Uint32Array(LastText.MAX / 4);
   private len = -1;
   private text = "";
 
-  read(bytes: Uint8Array, ptr: number, len: number): string {
-    if (len === this.len && len <= this.last.length) {
+  /** The text at the 4-aligned `ptr`, compared a word at a time with the last one. */
+  read(core: Pick<Core, "bytes" | "words">, ptr: number, len: number): string {
+    const { bytes, words } = core;
+    if ((ptr & 3) !== 0) return readText(bytes, ptr, len); // not where the ABI puts it; never on the hot path
+    const n = len >> 2, tail = len & 3, w = ptr >> 2;
+    if (len === this.len) {
       let same = true;
-      for (let i = 0; i < len; i++) if (bytes[ptr + i] !== this.last[i]) { same = false; break; }
+      for (let i = 0; i < n; i++) if (words[w + i] !== this.last[i]) { same = false; break; }
+      if (same && tail > 0) same = tailWord(bytes, ptr + n * 4, tail) === this.last[n];
       if (same) return this.text;
     }
     this.text = readText(bytes, ptr, len);
+    if (len > LastText.MAX) { this.len = -1; return this.text; }
     this.len = len;
-    if (len <= this.last.length) this.last.set(bytes.subarray(ptr, ptr + len));
-    else this.len = -1;
+    for (let i = 0; i < n; i++) this.last[i] = words[w + i]!;
+    if (tail > 0) this.last[n] = tailWord(bytes, ptr + n * 4, tail);
     return this.text;
   }
+}
+
+/** The last 1–3 bytes of a text as a little-endian word, zero-padded. */
+function tailWord(bytes: Uint8Array, at: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) v |= bytes[at + i]! << (i * 8);
+  return v >>> 0;
 }
 
 const detailCache = new LastText();
@@ -75,7 +90,7 @@ export function readDecision(core: Core, explain: boolean, staticWarnings: reado
     evaluated = [];
     for (let i = 0, p = o + TRACE_AT; i < nTrace; i++, p += 2) evaluated.push({ rule: catalogue.rules[bytes[p]], outcome: OUTCOMES[bytes[p + 1]] });
   }
-  const detail = detailCache.read(bytes, o + DETAIL_AT, detailLen);
+  const detail = detailCache.read(core, o + DETAIL_AT, detailLen);
   for (let i = 0; i < nSuggestions; i++) {
     suggestions.push(readText(bytes, o + SUGGESTIONS_AT + i * SUGGESTION_MAX, view.getUint16(o + SUGGESTION_LENS_AT + i * 2, true)));
   }

@@ -95,3 +95,93 @@ export function encodeContext(sink: ByteSink, context: object): void {
     if (!writeScalar(sink, child, stack, at)) open(sink, child as object, at, stack, onPath);
   }
 }
+
+// ---- fast path ---------------------------------------------------------------------------------
+// Recursive, and writes straight into the module's input area: no frames, no cycle set, no copy.
+// It gives up (returns -1) on anything unusual — nesting deeper than FAST_DEPTH (perhaps a cycle),
+// a value JSON cannot carry, too little room — and the caller then runs encodeContext above, which
+// handles every case and names the path of a bad value. Both write the same bytes.
+
+const FAST_DEPTH = 32;
+const textEncoder = new TextEncoder();
+let out: Uint8Array = new Uint8Array(0);
+let outView: DataView = new DataView(out.buffer);
+let pos = 0;
+let end = 0;
+
+/** Encodes `context` into bytes[at, limit); returns the end offset, or -1 to fall back to encodeContext. */
+export function encodeContextInto(bytes: Uint8Array, view: DataView, at: number, limit: number, context: object): number {
+  out = bytes; outView = view; pos = at; end = limit;
+  return objectFast(context, 0) ? pos : -1;
+}
+
+function objectFast(o: object, depth: number): boolean {
+  if (depth > FAST_DEPTH || pos + 5 > end) return false;
+  out[pos] = Tag.Obj;
+  const countAt = pos + 1;
+  pos += 5;
+  let count = 0;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = (o as Record<string, unknown>)[key];
+    if (v === undefined) continue; // like JSON: absent
+    if (!textFast(Tag.Key, key) || !valueFast(v, depth)) return false;
+    count++;
+  }
+  outView.setUint32(countAt, count, true);
+  return true;
+}
+
+function arrayFast(a: unknown[], depth: number): boolean {
+  if (depth > FAST_DEPTH || pos + 5 > end) return false;
+  out[pos] = Tag.Arr;
+  outView.setUint32(pos + 1, a.length, true);
+  pos += 5;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (!valueFast(v === undefined ? null : v, depth)) return false; // like JSON: undefined in an array is null
+  }
+  return true;
+}
+
+function valueFast(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case "string": return textFast(Tag.Str, v);
+    case "number": return Number.isFinite(v) && textFast(Tag.Num, String(v));
+    case "boolean": return tagFast(v ? Tag.True : Tag.False);
+    case "object": {
+      if (v === null) return tagFast(Tag.Null);
+      if (Array.isArray(v)) return arrayFast(v, depth + 1);
+      const proto = Object.getPrototypeOf(v);
+      return (proto === Object.prototype || proto === null) && objectFast(v, depth + 1);
+    }
+    default: return false;
+  }
+}
+
+function tagFast(tag: number): boolean {
+  if (pos >= end) return false;
+  out[pos++] = tag;
+  return true;
+}
+
+/** A tag, a u32 byte length and the UTF-8 bytes; short ASCII copied by hand. */
+function textFast(tag: number, s: string): boolean {
+  const n = s.length;
+  if (pos + 5 + n * 3 > end) return false;
+  out[pos] = tag;
+  const at = pos + 5;
+  let i = 0;
+  if (n <= 64) {
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      out[at + i] = c;
+    }
+  }
+  const written = i === n ? n : textEncoder.encodeInto(s, out.subarray(at, end)).written;
+  outView.setUint32(pos + 1, written, true);
+  pos = at + written;
+  return true;
+}

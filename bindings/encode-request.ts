@@ -3,9 +3,10 @@
 
 import { ByteSink, writeI64 } from "./bytes";
 import type { Core } from "./core";
-import { encodeContext } from "./encode-context";
+import { encodeContext, encodeContextInto } from "./encode-context";
 import { canonicalHost } from "./host";
 import { tzOffsetMinutes } from "./timezone";
+import { COUNTER_FIELD_SET, fastInstant, isAmount } from "./validate";
 
 export const REQ_HEADER = 144;
 const FLAG_HAS_TARGET = 1, FLAG_TARGET_INVALID = 2, FLAG_HAS_CONTEXT = 4, FLAG_EXPLAIN = 8, FLAG_APPROVAL_RECHECK = 16;
@@ -44,8 +45,12 @@ function put(view: DataView, at: number, v: number | null | undefined): void {
   if (v) writeI64(view, at, v);
 }
 
-/** The counter block (bytes 40–143), fields written out: a keyed loop is slower. */
-function writeCounters(bytes: Uint8Array, view: DataView, base: number, c: CounterInput): void {
+/**
+ * Writes a counter snapshot that is already valid (validateCounters' result, or the counter-state
+ * module's) into the counter block (bytes 40–143) of the request at `base`.
+ */
+export function writeCounterBlock(core: Core, base: number, c: CounterInput): void {
+  const { bytes, view } = core;
   bytes.fill(0, base + 40, base + REQ_HEADER);
   put(view, base + 40, c.spent_today_cents);
   put(view, base + 48, c.spent_week_cents);
@@ -62,21 +67,99 @@ function writeCounters(bytes: Uint8Array, view: DataView, base: number, c: Count
   view.setUint32(base + 136, counterFlags(c), true);
 }
 
+/** Writes an optional amount; returns 0, or NaN when the value is not an amount. */
+function amountAt(view: DataView, at: number, v: unknown): number {
+  if (v === undefined) { view.setUint32(at, 0, true); view.setUint32(at + 4, 0, true); return 0; }
+  if (!isAmount(v)) return Number.NaN;
+  writeI64(view, at, v);
+  return 0;
+}
+
+/** Writes an optional instant (epoch ms or RFC 3339); returns its presence flag, or NaN when it is not one. */
+function instantAt(view: DataView, at: number, v: unknown, flag: number): number {
+  const ms = fastInstant(v);
+  if (ms === null) { view.setUint32(at, 0, true); view.setUint32(at + 4, 0, true); return 0; }
+  writeI64(view, at, ms); // NaN writes garbage, and the NaN returned makes the caller give up
+  return Number.isNaN(ms) ? ms : flag;
+}
+
+/** An optional boolean as a flag, or NaN. */
+function boolFlag(v: unknown, flag: number): number {
+  return v === undefined || v === false ? 0 : v === true ? flag : Number.NaN;
+}
+
+const d = (v: unknown): number => (v === undefined ? 0 : 1);
+
+/** How many of the SPEC §6 fields hold a value other than undefined. */
+function definedFields(c: Record<string, unknown>): number {
+  return d(c.spent_today_cents) + d(c.spent_week_cents) + d(c.spent_month_cents) + d(c.spent_total_cents)
+    + d(c.held_cents) + d(c.actions_last_minute) + d(c.actions_last_5_minutes) + d(c.actions_last_30_minutes)
+    + d(c.actions_last_hour) + d(c.actions_today) + d(c.last_action_at) + d(c.last_heartbeat_at)
+    + d(c.pending_approval_id) + d(c.emergency_stopped) + d(c.enforcement_paused);
+}
+
+// definedFields must name every field of the schema, or snapshots using a missing one would all take
+// the slow path. Checked once, at load.
+if (definedFields(Object.fromEntries([...COUNTER_FIELD_SET].map((k) => [k, 0]))) !== COUNTER_FIELD_SET.size) {
+  throw new Error("encode-request: definedFields does not list every counter field of the schema");
+}
+
+/**
+ * Checks a caller's counter snapshot while writing it into the counter block: the hot path of
+ * `policy.evaluate`, with no intermediate object. Accepts only what validateCounters accepts;
+ * returns false for anything else, and the caller then runs validateCounters to name the problem.
+ */
+export function writeCounterSnapshot(core: Core, base: number, raw: unknown): boolean {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return false;
+  const c = raw as Record<string, unknown>;
+  // No unknown field: the keys are exactly the known fields that hold a value (cheaper than a set lookup per key).
+  let keys = 0;
+  for (const _ in c) keys++;
+  if (keys !== definedFields(c)) return false;
+  const view = core.view;
+  // Every helper returns a number; a NaN anywhere survives the sum.
+  const amounts = amountAt(view, base + 40, c.spent_today_cents) + amountAt(view, base + 48, c.spent_week_cents)
+    + amountAt(view, base + 56, c.spent_month_cents) + amountAt(view, base + 64, c.spent_total_cents)
+    + amountAt(view, base + 72, c.held_cents) + amountAt(view, base + 80, c.actions_last_minute)
+    + amountAt(view, base + 88, c.actions_last_5_minutes) + amountAt(view, base + 96, c.actions_last_30_minutes)
+    + amountAt(view, base + 104, c.actions_last_hour) + amountAt(view, base + 112, c.actions_today);
+  const pending = c.pending_approval_id;
+  const flags = instantAt(view, base + 120, c.last_action_at, C_LAST_ACTION)
+    + instantAt(view, base + 128, c.last_heartbeat_at, C_LAST_HEARTBEAT)
+    + (pending === undefined || pending === null ? 0 : typeof pending === "string" ? C_PENDING : Number.NaN)
+    + boolFlag(c.emergency_stopped, C_STOPPED) + boolFlag(c.enforcement_paused, C_PAUSED);
+  if (Number.isNaN(amounts + flags)) return false;
+  view.setUint32(base + 136, flags, true);
+  view.setUint32(base + 140, 0, true);
+  return true;
+}
+
 const encoder = new TextEncoder();
 const contextSink = new ByteSink(4096);
 
-/** A small cache of target → canonical host: URL parsing costs more than a whole evaluation. */
-const hostCache = new Map<string, string | null>();
-const HOST_CACHE_MAX = 1024;
+/** A target as the module reads it: its canonical host (null when unparsable) and the UTF-8 of host then target. */
+interface TargetBytes { host: string | null; hostLen: number; targetLen: number; bytes: Uint8Array }
 
-function hostOf(target: string): string | null {
-  let host = hostCache.get(target);
-  if (host === undefined) {
-    host = canonicalHost(target);
-    if (hostCache.size >= HOST_CACHE_MAX) hostCache.clear();
-    hostCache.set(target, host);
+/**
+ * A small cache of target → its bytes: agents call the same endpoints again and again, and URL
+ * parsing costs more than a whole evaluation (copying the text by hand costs a few ns per character).
+ */
+const targetCache = new Map<string, TargetBytes>();
+const TARGET_CACHE_MAX = 1024;
+
+function targetBytes(target: string): TargetBytes {
+  let entry = targetCache.get(target);
+  if (entry === undefined) {
+    const host = canonicalHost(target);
+    const h = encoder.encode(host ?? ""), t = encoder.encode(target);
+    const bytes = new Uint8Array(h.length + t.length);
+    bytes.set(h);
+    bytes.set(t, h.length);
+    entry = { host, hostLen: h.length, targetLen: t.length, bytes };
+    if (targetCache.size >= TARGET_CACHE_MAX) targetCache.clear();
+    targetCache.set(target, entry);
   }
-  return host;
+  return entry;
 }
 
 function counterFlags(c: CounterInput): number {
@@ -107,35 +190,61 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
-/** Writes the request into the input area; returns its length in bytes. */
+/** Room for a context the fast encoder writes in place; a larger one goes through the sink once, and the area grows. */
+const CONTEXT_ROOM = 1024;
+
+/**
+ * Writes the request (not its counter block: see writeCounterBlock / writeCounterSnapshot) into the
+ * input area; returns its length in bytes. The address is `core.inputPtr`.
+ * @throws RequestError when the context holds a value JSON cannot carry
+ */
 export function writeRequest(
-  core: Core, timezones: readonly string[], req: RequestInput, counters: CounterInput, now: number, explain: boolean,
-  mode: EvalMode = "full",
+  core: Core, timezones: readonly string[], req: RequestInput, now: number, explain: boolean, mode: EvalMode = "full",
+): number {
+  const len = write(core, timezones, req, now, explain, mode, false);
+  return len >= 0 ? len : write(core, timezones, req, now, explain, mode, true);
+}
+
+/**
+ * One attempt. The fast one encodes the context in place and returns -1 when that encoder gives up;
+ * the other encodes it into a sink first (which throws, naming the path, on a bad value) and sizes
+ * the area to fit.
+ */
+function write(
+  core: Core, timezones: readonly string[], req: RequestInput, now: number, explain: boolean, mode: EvalMode, viaSink: boolean,
 ): number {
   const target = req.target;
-  const host = target !== undefined ? hostOf(target) : null;
-  const hasContext = req.context !== undefined && hasKeys(req.context);
-  if (hasContext) { contextSink.reset(); encodeContext(contextSink, req.context as object); }
-  const textBound = (req.action.length + (host?.length ?? 0) + (target?.length ?? 0)) * 3;
-  const ctxLen = hasContext ? contextSink.len : 0;
-  const base = core.io(REQ_HEADER + timezones.length * 4 + textBound + ctxLen);
+  const tb = target !== undefined ? targetBytes(target) : null;
+  const context = req.context;
+  const hasContext = context !== undefined && hasKeys(context);
+  if (viaSink && hasContext) { contextSink.reset(); encodeContext(contextSink, context); }
+  const fixed = REQ_HEADER + timezones.length * 4 + req.action.length * 3 + (tb?.bytes.length ?? 0);
+  const base = core.io(fixed + (!hasContext ? 0 : viaSink ? contextSink.len : CONTEXT_ROOM));
   const { view, bytes } = core;
 
   writeI64(view, base, now);
   writeI64(view, base + 8, req.cost_cents ?? 0);
   view.setUint32(base + 16,
-    (target !== undefined ? FLAG_HAS_TARGET : 0) | (target !== undefined && host === null ? FLAG_TARGET_INVALID : 0)
+    (tb !== null ? FLAG_HAS_TARGET : 0) | (tb !== null && tb.host === null ? FLAG_TARGET_INVALID : 0)
     | (hasContext ? FLAG_HAS_CONTEXT : 0) | (explain ? FLAG_EXPLAIN : 0)
     | (mode === "approval_recheck" ? FLAG_APPROVAL_RECHECK : 0), true);
   view.setUint32(base + 36, timezones.length, true);
-  writeCounters(bytes, view, base, counters);
 
   let p = base + REQ_HEADER;
-  for (const tz of timezones) { view.setInt32(p, tzOffsetMinutes(tz, now), true); p += 4; }
+  for (let i = 0; i < timezones.length; i++) { view.setInt32(p, tzOffsetMinutes(timezones[i]!, now), true); p += 4; }
   const actionLen = writeText(bytes, p, req.action); p += actionLen;
-  const hostLen = host ? writeText(bytes, p, host) : 0; p += hostLen;
-  const targetLen = target !== undefined ? writeText(bytes, p, target) : 0; p += targetLen;
-  if (ctxLen > 0) { bytes.set(contextSink.bytes(), p); p += ctxLen; }
+  const hostLen = tb?.hostLen ?? 0, targetLen = tb?.targetLen ?? 0;
+  if (tb !== null) { bytes.set(tb.bytes, p); p += tb.bytes.length; }
+  let ctxLen = 0;
+  if (hasContext && viaSink) {
+    ctxLen = contextSink.len;
+    bytes.set(contextSink.bytes(), p);
+  } else if (hasContext) {
+    const end = encodeContextInto(bytes, view, p, base + core.ioCapacity, context);
+    if (end < 0) return -1;
+    ctxLen = end - p;
+  }
+  p += ctxLen;
   view.setUint32(base + 20, actionLen, true);
   view.setUint32(base + 24, hostLen, true);
   view.setUint32(base + 28, targetLen, true);

@@ -5,7 +5,9 @@ import { readI64, writeI64 } from "./bytes";
 import { Core } from "./core";
 import { type Decision, readDecision } from "./decision";
 import { encodePassport } from "./encode-passport";
-import { type CounterInput, type EvalMode, type RequestInput, writeRequest } from "./encode-request";
+import {
+  type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest,
+} from "./encode-request";
 import { EngineError, WardenError } from "./errors";
 import type { Passport } from "./gen/types";
 import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
@@ -134,8 +136,19 @@ export class Policy {
   evaluate(request: unknown, counters?: unknown, options?: EvaluateOptions): Decision {
     if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
     const req = validateRequest(request) as RequestInput;
-    const snap = counters === undefined ? EMPTY_COUNTERS : (validateCounters(counters) as CounterInput);
-    return this.evaluateValidated(req, snap, toEpochMs(options?.now), options?.explain === true);
+    const now = toEpochMs(options?.now), explain = options?.explain === true;
+    const core = this.engine.core;
+    try {
+      const len = writeRequest(core, this.timezones, req, now, explain);
+      // The snapshot is checked as it is written; only a bad one pays for validateCounters, which names the problem.
+      if (counters === undefined) writeCounterBlock(core, core.inputPtr, EMPTY_COUNTERS);
+      else if (!writeCounterSnapshot(core, core.inputPtr, counters)) {
+        writeCounterBlock(core, core.inputPtr, validateCounters(counters) as CounterInput);
+      }
+      return this.run(len, explain);
+    } catch (err) {
+      throw this.engine.failure(err);
+    }
   }
 
   /**
@@ -145,15 +158,20 @@ export class Policy {
   evaluateValidated(req: RequestInput, counters: CounterInput, now: number, explain: boolean, mode: EvalMode = "full"): Decision {
     if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
     const core = this.engine.core;
-    // Not through engine.call: a closure per evaluation shows in profiles. Same recovery.
     try {
-      const len = writeRequest(core, this.timezones, req, counters, now, explain, mode);
-      const n = core.exports.evaluate(this.handle, len);
-      if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
-      return readDecision(core, explain, this.warnings);
+      const len = writeRequest(core, this.timezones, req, now, explain, mode);
+      writeCounterBlock(core, core.inputPtr, counters);
+      return this.run(len, explain);
     } catch (err) {
       throw this.engine.failure(err);
     }
+  }
+
+  /** Evaluates the request written in the input area. Not through engine.call: a closure per evaluation shows in profiles. */
+  private run(len: number, explain: boolean): Decision {
+    const n = this.engine.core.exports.evaluate(this.handle, len);
+    if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
+    return readDecision(this.engine.core, explain, this.warnings);
   }
 
   /** Frees the compiled passport inside the module. */

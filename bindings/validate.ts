@@ -627,7 +627,8 @@ export interface NormalizedCounters
 }
 
 const COUNTER_FIELDS = fieldsOf(countersSchema);
-const COUNTER_FIELD_SET: ReadonlySet<string> = new Set(COUNTER_FIELDS);
+/** The fields a counter snapshot may have (SPEC §6). */
+export const COUNTER_FIELD_SET: ReadonlySet<string> = new Set(COUNTER_FIELDS);
 const COUNTERS_SHAPE = flatShape(COUNTER_FIELDS, propertyTypes.Counters);
 
 /**
@@ -675,7 +676,7 @@ function amount(v: unknown): number {
 }
 
 /** An instant as epoch ms, null for none, or NaN when it is not an instant. */
-function fastInstant(v: unknown): number | null {
+export function fastInstant(v: unknown): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v === "number") return Number.isInteger(v) && v >= 0 && v <= MAX_EPOCH_MS ? v : Number.NaN;
   return typeof v === "string" ? rfc3339ToMs(v) : Number.NaN;
@@ -696,7 +697,8 @@ function isPlainObject(v: unknown): v is Json {
   return isObject(proto) && Object.prototype.hasOwnProperty.call(proto, "isPrototypeOf");
 }
 
-const isAmount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_SAFE;
+/** An integer 0..2^53−1: an amount of cents or a count. */
+export const isAmount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_SAFE;
 
 /** The slow path: the generated schema says what is wrong; the first problem becomes the error. */
 function failRequest(
