@@ -67,20 +67,21 @@ export function writeCounterBlock(core: Core, base: number, c: CounterInput): vo
   view.setUint32(base + 136, counterFlags(c), true);
 }
 
-/** Writes an optional amount; returns 0, or NaN when the value is not an amount. */
+/** Writes an amount that is present (the block was zeroed); returns 0, or NaN when it is not an amount. */
 function amountAt(view: DataView, at: number, v: unknown): number {
-  if (v === undefined) { view.setUint32(at, 0, true); view.setUint32(at + 4, 0, true); return 0; }
+  if (v === undefined) return 0;
   if (!isAmount(v)) return Number.NaN;
   writeI64(view, at, v);
   return 0;
 }
 
-/** Writes an optional instant (epoch ms or RFC 3339); returns its presence flag, or NaN when it is not one. */
+/** Writes an optional instant (epoch ms or RFC 3339) when present; returns its flag, 0, or NaN when it is not one. */
 function instantAt(view: DataView, at: number, v: unknown, flag: number): number {
   const ms = fastInstant(v);
-  if (ms === null) { view.setUint32(at, 0, true); view.setUint32(at + 4, 0, true); return 0; }
-  writeI64(view, at, ms); // NaN writes garbage, and the NaN returned makes the caller give up
-  return Number.isNaN(ms) ? ms : flag;
+  if (ms === null) return 0;
+  if (Number.isNaN(ms)) return ms;
+  writeI64(view, at, ms);
+  return flag;
 }
 
 /** An optional boolean as a flag, or NaN. */
@@ -116,7 +117,10 @@ export function writeCounterSnapshot(core: Core, base: number, raw: unknown): bo
   let keys = 0;
   for (const _ in c) keys++;
   if (keys !== definedFields(c)) return false;
-  const view = core.view;
+  const { view, words } = core;
+  // The area is 16-byte aligned (docs/abi.md): zero the block a word at a time.
+  if ((base & 3) === 0) words.fill(0, (base + 40) >> 2, (base + REQ_HEADER) >> 2);
+  else core.bytes.fill(0, base + 40, base + REQ_HEADER);
   // Every helper returns a number; a NaN anywhere survives the sum.
   const amounts = amountAt(view, base + 40, c.spent_today_cents) + amountAt(view, base + 48, c.spent_week_cents)
     + amountAt(view, base + 56, c.spent_month_cents) + amountAt(view, base + 64, c.spent_total_cents)
@@ -130,7 +134,6 @@ export function writeCounterSnapshot(core: Core, base: number, raw: unknown): bo
     + boolFlag(c.emergency_stopped, C_STOPPED) + boolFlag(c.enforcement_paused, C_PAUSED);
   if (Number.isNaN(amounts + flags)) return false;
   view.setUint32(base + 136, flags, true);
-  view.setUint32(base + 140, 0, true);
   return true;
 }
 
