@@ -37,6 +37,7 @@ describe("counter snapshot fast path", () => {
     { pending_approval_id: null }, { pending_approval_id: 7 }, { emergency_stopped: true }, { emergency_stopped: false },
     { emergency_stopped: null }, { emergency_stopped: 1 }, { enforcement_paused: true }, { enforcement_paused: "yes" },
     [], null, 5, "x", proto, Object.assign(Object.create(null), { spent_today_cents: 10_000 }),
+    Object.defineProperty({ extra: 1 }, "spent_today_cents", { value: 5, enumerable: false }),
   ];
 
   it("decides or rejects every snapshot exactly as the validated snapshot does", async () => {
