@@ -1,5 +1,6 @@
 // Every constraint of SPEC §2: a case where it passes, one where it fires, and the exact boundary.
 import { describe, expect, it } from "vitest";
+import { WRITE_VERBS } from "./reference/match";
 import { NOW, policy } from "./helpers";
 
 const req = (over: Record<string, unknown> = {}) => ({ action: "web:search", cost_cents: 0, ...over });
@@ -149,6 +150,18 @@ describe("core:data", () => {
     }
     const off = await policy({ "core:data:read_only": false });
     expect(off.evaluate(req({ action: "documents:write" }), {}, { now: NOW }).decision).toBe("allow");
+  });
+
+  it("read_only knows every write verb of SPEC §4 and §10, in any case, and nothing near them", async () => {
+    const p = await policy({ "core:data:read_only": true });
+    const decide = (a: string) => p.evaluate(req({ action: a }), {}, { now: NOW }).decision;
+    for (const verb of WRITE_VERBS) {
+      for (const a of [`x:${verb}`, `x:${verb.toUpperCase()}`, `x:${verb}_all`, verb]) expect(decide(a), a).toBe("block");
+      // One letter more, one fewer, one changed: not the verb (the lookup keys on the first 8 bytes).
+      for (const a of [`x:${verb}s`, `x:${verb.slice(0, -1)}`, `x:${verb.slice(0, -1)}q`]) {
+        if (!WRITE_VERBS.has(a.slice(2))) expect(decide(a), a).toBe("allow");
+      }
+    }
   });
 
   it("no_secrets_export finds a secret anywhere in context and names its path, never the text", async () => {

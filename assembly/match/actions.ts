@@ -26,11 +26,12 @@ export function globMatch(p: usize, pn: i32, s: usize, sn: i32): bool {
 
 /** Index of the first pattern in `list` that matches the action, or -1. */
 export function firstMatch(list: ByteList, s: usize, sn: i32): i32 {
-  // A pattern that starts with a literal other than the action's first byte cannot match: skip it without a call.
-  const s0: u32 = sn > 0 ? lower(<u32>load<u8>(s)) : 0x100;
+  // Only a pattern starting with `*`, with the action's first byte, or empty can match.
+  const s0: u32 = sn > 0 ? lower(<u32>load<u8>(s)) : 0;
+  if (!list.hasFirst(0x2a) && !list.hasFirst(s0) && !list.hasFirst(0)) return -1;
   for (let i = 0, n = list.length; i < n; i++) {
     const p0 = list.first(i);
-    if (p0 != 0x2a && p0 != s0 && list.len(i) > 0) continue;
+    if (p0 != 0x2a && p0 != s0 && p0 != 0) continue;
     if (globMatch(list.ptr(i), list.len(i), s, sn)) return i;
   }
   return -1;

@@ -7,6 +7,8 @@ export class ByteList {
   lens: Array<i32> = [];
   /** Each entry's first byte, ASCII lower-cased (0 for an empty entry): lets a search skip most entries without a call. */
   firsts: Array<u8> = [];
+  /** The set of those first bytes, 256 bits: a search for a byte not in it (and no entry starting with `*`) is over at once. */
+  firstSet: StaticArray<u32> = new StaticArray<u32>(8);
 
   constructor(capacity: i32 = 64) { this.pool = new StaticArray<u8>(capacity > 0 ? capacity : 1); }
 
@@ -15,7 +17,7 @@ export class ByteList {
   push(ptr: usize, len: i32): i32 {
     this.reserve(len);
     memory.copy(changetype<usize>(this.pool) + <usize>this.used, ptr, <usize>len);
-    this.firsts.push(len > 0 ? <u8>lower(<u32>load<u8>(ptr)) : 0);
+    this.noteFirst(len > 0 ? <u8>lower(<u32>load<u8>(ptr)) : 0);
     this.starts.push(this.used);
     this.lens.push(len);
     this.used += len;
@@ -28,7 +30,7 @@ export class ByteList {
     this.reserve(n);
     const base = changetype<usize>(this.pool) + <usize>this.used;
     for (let i = 0; i < n; i++) store<u8>(base + <usize>i, <u8>s.charCodeAt(i));
-    this.firsts.push(n > 0 ? <u8>lower(<u32>s.charCodeAt(0)) : 0);
+    this.noteFirst(n > 0 ? <u8>lower(<u32>s.charCodeAt(0)) : 0);
     this.starts.push(this.used);
     this.lens.push(n);
     this.used += n;
@@ -38,6 +40,15 @@ export class ByteList {
   ptr(i: i32): usize { return changetype<usize>(this.pool) + <usize>unchecked(this.starts[i]); }
   len(i: i32): i32 { return unchecked(this.lens[i]); }
   first(i: i32): u32 { return <u32>unchecked(this.firsts[i]); }
+
+  /** True when some entry starts with byte `b` (lower-cased). */
+  hasFirst(b: u32): bool { return (unchecked(this.firstSet[b >> 5]) & (1 << (b & 31))) != 0; }
+
+  private noteFirst(b: u8): void {
+    this.firsts.push(b);
+    const i = <i32>(b >> 5);
+    unchecked(this.firstSet[i] = unchecked(this.firstSet[i]) | (1 << (<u32>b & 31)));
+  }
 
   private reserve(n: i32): void {
     const cap = this.pool.length;

@@ -12,10 +12,12 @@ const WRITE_VERBS: string[] = [
   "refund", "archive", "restore", "invite", "share", "merge",
 ];
 
-// The verbs packed for lookup: up to 8 lower-case bytes in a u64 (little-endian), plus the length.
-// A longer verb ("terminate") compares its first 8 bytes here and the rest by equalsAscii.
-const PACKED = new StaticArray<u64>(WRITE_VERBS.length);
-const LENGTHS = new StaticArray<i32>(WRITE_VERBS.length);
+// The verbs in a small open-addressing table: key = up to 8 lower-case bytes packed into a u64
+// (little-endian); the slot holds the verb's index + 1. A longer verb ("terminate") matches its
+// first 8 bytes here and the rest by equalsAscii. One or two probes instead of a scan of the list.
+const SLOTS: i32 = 128; // a power of two, over twice the number of verbs
+const SLOT_KEY = new StaticArray<u64>(SLOTS);
+const SLOT_VERB = new StaticArray<i32>(SLOTS);
 
 function packAscii(s: string): u64 {
   let v: u64 = 0;
@@ -23,10 +25,17 @@ function packAscii(s: string): u64 {
   return v;
 }
 
+// @ts-ignore: decorator
+@inline function slotOf(key: u64): i32 { return <i32>((key * 0x9e3779b97f4a7c15) >> 57); }
+
 function initVerbs(): void {
+  assert(WRITE_VERBS.length * 2 <= SLOTS);
   for (let i = 0; i < WRITE_VERBS.length; i++) {
-    unchecked(PACKED[i] = packAscii(unchecked(WRITE_VERBS[i])));
-    unchecked(LENGTHS[i] = unchecked(WRITE_VERBS[i]).length);
+    const key = packAscii(unchecked(WRITE_VERBS[i]));
+    let s = slotOf(key);
+    while (unchecked(SLOT_VERB[s]) != 0) s = (s + 1) & (SLOTS - 1);
+    unchecked(SLOT_KEY[s] = key);
+    unchecked(SLOT_VERB[s] = i + 1);
   }
 }
 initVerbs();
@@ -59,10 +68,14 @@ export function isWriteAction(s: usize, n: i32): bool {
     end++;
   }
   const ptr = s + <usize>start, len = end - start;
+  if (len == 0) return false;
   const key = packBytes(ptr, len);
-  for (let i = 0, k = WRITE_VERBS.length; i < k; i++) {
-    if (unchecked(PACKED[i]) != key || unchecked(LENGTHS[i]) != len) continue;
-    if (len <= 8 || equalsAscii(ptr, len, unchecked(WRITE_VERBS[i]))) return true;
+  for (let slot = slotOf(key); ; slot = (slot + 1) & (SLOTS - 1)) {
+    const v = unchecked(SLOT_VERB[slot]);
+    if (v == 0) return false;
+    if (unchecked(SLOT_KEY[slot]) != key) continue;
+    const verb = unchecked(WRITE_VERBS[v - 1]);
+    if (verb.length == len && (len <= 8 || equalsAscii(ptr, len, verb))) return true;
   }
   return false;
 }

@@ -75,7 +75,7 @@ export function expandSentinels(entries: readonly string[]): string[] {
   });
 }
 
-const WRITE_VERBS = new Set([
+export const WRITE_VERBS: ReadonlySet<string> = new Set([
   // SPEC §4
   "write", "create", "update", "delete", "remove", "insert", "upsert", "put", "post", "patch", "send", "deploy",
   "execute", "exec", "run", "transfer", "pay", "purchase", "buy", "book", "drop", "truncate", "modify", "edit",
