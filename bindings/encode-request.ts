@@ -89,6 +89,25 @@ function boolFlag(v: unknown, flag: number): number {
   return v === undefined || v === false ? 0 : v === true ? flag : Number.NaN;
 }
 
+/** A field of the SPEC §6 snapshot. A switch: for-in keys are interned, so each case is one comparison. */
+function isCounterField(key: string): boolean {
+  switch (key) {
+    case "spent_today_cents": case "spent_week_cents": case "spent_month_cents": case "spent_total_cents":
+    case "held_cents": case "actions_last_minute": case "actions_last_5_minutes": case "actions_last_30_minutes":
+    case "actions_last_hour": case "actions_today": case "last_action_at": case "last_heartbeat_at":
+    case "pending_approval_id": case "emergency_stopped": case "enforcement_paused":
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The switch must name exactly the schema's fields (fields it missed would send every snapshot
+// using them down the slow path). Checked once, at load.
+if ([...COUNTER_FIELD_SET].some((k) => !isCounterField(k)) || COUNTER_FIELD_SET.size !== 15) {
+  throw new Error("encode-request: isCounterField does not match the counter snapshot schema");
+}
+
 /**
  * Checks a caller's counter snapshot while writing it into the counter block: the hot path of
  * `policy.evaluate`, with no intermediate object. Accepts only what validateCounters accepts;
@@ -97,10 +116,10 @@ function boolFlag(v: unknown, flag: number): number {
 export function writeCounterSnapshot(core: Core, base: number, raw: unknown): boolean {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return false;
   const c = raw as Record<string, unknown>;
-  for (const key in c) if (!COUNTER_FIELD_SET.has(key)) return false;
+  for (const key in c) if (!isCounterField(key)) return false;
   const { view, words } = core;
   // The area is 16-byte aligned (docs/abi.md): zero the block a word at a time.
-  if ((base & 3) === 0) words.fill(0, (base + 40) >> 2, (base + REQ_HEADER) >> 2);
+  if ((base & 3) === 0) for (let w = (base + 40) >> 2, end = (base + REQ_HEADER) >> 2; w < end; w++) words[w] = 0;
   else core.bytes.fill(0, base + 40, base + REQ_HEADER);
   // Every helper returns a number; a NaN anywhere survives the sum.
   const amounts = amountAt(view, base + 40, c.spent_today_cents) + amountAt(view, base + 48, c.spent_week_cents)
