@@ -95,14 +95,17 @@ export class Core {
   /** How many bytes the input area at `inputPtr` holds (at least what was last asked for). */
   get ioCapacity(): number { return this.ioCap; }
 
-  /** The address of an input area of at least `len` bytes, with views that are current. */
+  /**
+   * The address of an input area of at least `len` bytes, with views that are current. Asks the
+   * module every time (a call costs nanoseconds): anything that calls `io_ptr` or `detect_buf`
+   * directly may have moved the area, and a stale address would write into freed memory.
+   */
   io(len: number): number {
-    if (len > this.ioCap) {
-      this.ioPtr = this.exports.io_ptr(len);
-      this.ioCap = len;
-    }
+    const ptr = this.exports.io_ptr(len);
+    // The area only grows: at the same address it holds at least the most asked for since it moved.
+    if (ptr !== this.ioPtr) { this.ioPtr = ptr; this.ioCap = len; } else if (len > this.ioCap) this.ioCap = len;
     this.refresh();
-    return this.ioPtr;
+    return ptr;
   }
 
   readUtf8(ptr: number, len: number): string {

@@ -7,7 +7,7 @@ import { LastText } from "../bindings/decision";
 import { encodeContext, encodeContextInto } from "../bindings/encode-context";
 import { RequestError } from "../bindings/index";
 import { validateCounters } from "../bindings/validate";
-import { NOW, policy } from "./helpers";
+import { getEngine, NOW, policy } from "./helpers";
 
 const CAPS = {
   "core:cost:max_per_day": 10_000, "core:rate:max_per_minute": 5, "core:time:idle_timeout_minutes": 10,
@@ -138,5 +138,19 @@ describe("decision detail cache", () => {
     const long = "é".repeat(700);
     expect(cache.read(core(long), 64, 1400)).toBe(long);
     expect(cache.read(core("ünaligned", 65), 65, 10)).toBe("ünaligned");
+  });
+});
+
+describe("input area", () => {
+  it("follows the area when something else moved it through the module's exports", async () => {
+    const p = await policy(CAPS);
+    const request = { action: "a", cost_cents: 150, target: "https://example.com/x", context: { q: "text" } };
+    const before = p.evaluate(request, { spent_today_cents: 5 }, { now: NOW });
+    const core = (await getEngine()).core;
+    await policy({ "core:cost:max_per_action": 1 }); // allocated after the area, so growing must move it
+    const moved = core.exports.detect_buf(core.ioCapacity + (4 << 20));
+    expect(moved).not.toBe(core.inputPtr);
+    expect(p.evaluate(request, { spent_today_cents: 5 }, { now: NOW })).toEqual(before);
+    expect(core.inputPtr).toBe(moved);
   });
 });
