@@ -1,7 +1,7 @@
 // The audit log: per-passport records, hash-chained and signed on append, and the verifier that detects tampering.
 
 import type { CryptoKey, JWK } from "jose";
-import { type SigningKey, canonicalJson, importPublicJwk, signCompact, verifyCompact } from "./signing";
+import { type HostCrypto, type PayloadSigner, type SigningKey, canonicalJson, importPublicJwk, payloadSigner, verifyCompact } from "./signing";
 import type { AuditHead, Store } from "./store";
 
 /** The `prev_hash` of a passport's first record. */
@@ -41,6 +41,8 @@ export interface AuditLogOptions {
   signingKey: SigningKey;
   /** Applied to every input before it is hashed and stored (secret and PII redaction). */
   redact?: (record: AuditInput) => AuditInput;
+  /** Hashing and signing faster than WebCrypto's, where the host has them (signing.ts). */
+  hostCrypto?: HostCrypto;
 }
 
 const CHAIN_FIELDS = ["passport_id", "seq", "prev_hash", "hash", "signature"] as const;
@@ -49,8 +51,11 @@ export class AuditLog {
   // Appends of one passport queue here, so this process never races itself; the store's CAS
   // settles races with other processes.
   private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly sign: PayloadSigner;
 
-  constructor(private readonly opts: AuditLogOptions) {}
+  constructor(private readonly opts: AuditLogOptions) {
+    this.sign = payloadSigner(opts.signingKey, opts.hostCrypto);
+  }
 
   /** Appends a record to the passport's chain and returns it as stored. */
   async append(passportId: string, input: AuditInput): Promise<AuditRecord> {
@@ -84,9 +89,9 @@ export class AuditLog {
 
   private async seal(passportId: string, body: AuditInput, head: AuditHead | null): Promise<AuditRecord> {
     const unsigned = { ...body, passport_id: passportId, seq: (head?.seq ?? 0) + 1, prev_hash: head?.hash ?? GENESIS_HASH };
-    const hash = await recordHash(unsigned);
-    const { privateKey, kid } = this.opts.signingKey;
-    const signature = await signCompact({ hash, seq: unsigned.seq }, privateKey, kid);
+    const host = this.opts.hostCrypto;
+    const hash = host ? host.sha256Hex(canonicalJson(unsigned)) : await recordHash(unsigned);
+    const signature = await this.sign({ hash, seq: unsigned.seq });
     return { ...unsigned, hash, signature };
   }
 }

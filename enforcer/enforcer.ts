@@ -4,7 +4,9 @@
 // persists, signs and audits.
 
 import type { JWK } from "jose";
-import { canonicalJson, generateSigningKey, importSigningKey, signCompact, type SigningKey, type SigningKeyInput } from "./signing";
+import {
+  type HostCrypto, type PayloadSigner, type SigningKey, type SigningKeyInput, canonicalJson, generateSigningKey, importSigningKey, payloadSigner,
+} from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
 import type { Store } from "./store";
@@ -32,6 +34,11 @@ export interface EnforcerOptions {
   timers?: boolean;
   /** Sign decisions (default true). Turning it off is for measuring the cost of signing only. */
   signDecisions?: boolean;
+  /**
+   * Synchronous Ed25519 signing and SHA-256 from the host (the server passes node:crypto's); the
+   * signatures are the same bytes. Default: WebCrypto, which every runtime has.
+   */
+  hostCrypto?: HostCrypto;
 }
 
 const NS_PASSPORTS = "passports", NS_APPROVALS = "approvals", NS_PERMITS = "permits", NS_IDEM = "idempotency";
@@ -56,6 +63,7 @@ export class Enforcer {
   private readonly redactor: Redactor;
   private readonly audit: AuditLog;
   private readonly listeners = new Set<(event: EnforcerEvent) => void>();
+  private readonly sign: PayloadSigner;
 
   private constructor(
     readonly engine: Engine,
@@ -64,16 +72,18 @@ export class Enforcer {
     private readonly key: SigningKey,
     private readonly useTimers: boolean,
     private readonly signDecisions: boolean,
+    hostCrypto: HostCrypto | undefined,
   ) {
     this.states = new CounterStates(engine);
     this.redactor = new Redactor(engine);
-    this.audit = new AuditLog({ store, signingKey: key });
+    this.sign = payloadSigner(key, hostCrypto);
+    this.audit = new AuditLog({ store, signingKey: key, hostCrypto });
   }
 
   static async create(opts: EnforcerOptions = {}): Promise<Enforcer> {
     const engine = opts.engine ?? await loadEngine();
     const key = opts.signingKey ? await importSigningKey(opts.signingKey) : await generateSigningKey();
-    return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true, opts.signDecisions ?? true);
+    return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true, opts.signDecisions ?? true, opts.hostCrypto);
   }
 
   /** The public key that verifies decision signatures and audit records. */
@@ -172,7 +182,7 @@ export class Enforcer {
       out.permit_token = permit.token;
       out.permit_expires_at = iso(permit.expires_at);
     }
-    const signature = this.signDecisions ? await signCompact(out, this.key.privateKey, this.key.kid) : "";
+    const signature = this.signDecisions ? await this.sign(out) : "";
     const signed: EnforcedDecision = { ...out, signature };
     await this.record(pid, policy, {
       type: "decision", at: iso(now), decision_id: out.decision_id, action_id: out.action_id,
