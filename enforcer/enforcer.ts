@@ -126,7 +126,8 @@ export class Enforcer {
     const policy = await this.policy(pid);
     return this.serial(pid, async () => {
       const now = this.clock();
-      const fingerprint = canonicalJson(rest);
+      // Only a request with an action_id is remembered, so only it needs a fingerprint.
+      const fingerprint = req.action_id === undefined ? "" : canonicalJson(rest);
       if (req.action_id !== undefined) {
         const seen = await this.recall(pid, req.action_id, fingerprint, now);
         if (seen) return seen;

@@ -123,12 +123,14 @@ export async function importPublicJwk(jwk: JWK): Promise<CryptoKey> {
  * @example canonicalJson({ b: 1, a: [true, null] }) === '{"a":[true,null],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  const out = write(value, new Set());
+  const out = write(value, []);
   if (out === undefined) throw new TypeError("canonicalJson: value has no JSON form");
   return out;
 }
 
-function write(value: unknown, seen: Set<object>): string | undefined {
+// It runs several times per decision, so it builds one string and keeps no other garbage: the
+// containers being written are a stack (a cycle is one already on it), keys are sorted in place.
+function write(value: unknown, stack: object[]): string | undefined {
   const v = hasToJson(value) ? value.toJSON() : value;
   if (v === null) return "null";
   switch (typeof v) {
@@ -138,28 +140,43 @@ function write(value: unknown, seen: Set<object>): string | undefined {
       if (!Number.isFinite(v)) throw new TypeError(`canonicalJson: ${v} is not a JSON number`);
       return JSON.stringify(v);
     case "bigint": throw new TypeError("canonicalJson: bigint has no JSON form");
-    case "object": return writeContainer(v, seen);
+    case "object": return writeContainer(v, stack);
     default: return undefined; // undefined, functions and symbols, as JSON.stringify
   }
 }
 
-function writeContainer(v: object, seen: Set<object>): string {
-  if (seen.has(v)) throw new TypeError("canonicalJson: cyclic value");
-  seen.add(v);
-  const out = Array.isArray(v)
-    ? `[${v.map((item: unknown) => write(item, seen) ?? "null").join(",")}]`
-    : `{${members(v as Record<string, unknown>, seen).join(",")}}`;
-  seen.delete(v);
+function writeContainer(v: object, stack: object[]): string {
+  if (stack.includes(v)) throw new TypeError("canonicalJson: cyclic value");
+  stack.push(v);
+  let out: string;
+  if (Array.isArray(v)) {
+    out = "[";
+    for (let i = 0; i < v.length; i++) out += (i === 0 ? "" : ",") + (write(v[i], stack) ?? "null");
+    out += "]";
+  } else {
+    const obj = v as Record<string, unknown>;
+    const keys = sortKeys(Object.keys(obj));
+    out = "{";
+    for (let i = 0; i < keys.length; i++) {
+      const text = write(obj[keys[i]!], stack);
+      if (text !== undefined) out += (out.length === 1 ? "" : ",") + JSON.stringify(keys[i]) + ":" + text;
+    }
+    out += "}";
+  }
+  stack.pop();
   return out;
 }
 
-function members(obj: Record<string, unknown>, seen: Set<object>): string[] {
-  const out: string[] = [];
-  for (const key of Object.keys(obj).sort()) {
-    const text = write(obj[key], seen);
-    if (text !== undefined) out.push(`${JSON.stringify(key)}:${text}`);
+/** Sorts by UTF-16 code units (what `<` and the default sort compare), in place; small sets by insertion. */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
   }
-  return out;
+  return keys;
 }
 
 function hasToJson(v: unknown): v is { toJSON(): unknown } {

@@ -2,6 +2,7 @@
 // idempotency, emergency stop, heartbeats, resets, signatures and the audit log.
 import { describe, expect, it } from "vitest";
 import { Enforcer, MemoryStore, verifyAuditLog, verifyCompact, canonicalJson, type AuditRecord } from "../enforcer/index";
+import { randomId } from "../enforcer/ids";
 
 const T0 = Date.parse("2026-02-24T10:00:00Z");
 
@@ -206,5 +207,14 @@ describe("redaction shares the input area with evaluation", () => {
     expect(text).not.toContain("jane@example.com");
     expect(text).not.toContain("bob@example.com");
     expect(text).toContain('"action":"b"');
+  });
+});
+
+describe("randomId", () => {
+  it("gives 128 random bits in hex, distinct across many refills of its pool", () => {
+    const ids = Array.from({ length: 2000 }, () => randomId("x"));
+    expect(ids.every((id) => /^x_[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.slice(2, 4))).size).toBeGreaterThan(200); // first bytes spread over 0..255
   });
 });
