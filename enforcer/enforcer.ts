@@ -9,7 +9,7 @@ import {
 } from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
-import type { Store } from "./store";
+import type { StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
   Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
@@ -123,16 +123,18 @@ export class Enforcer {
     }
     const { passport_id: pid, ...rest } = input;
     const req = validateRequest(rest) as RequestInput;
-    const policy = await this.policy(pid);
     return this.serial(pid, async () => {
       const now = this.clock();
+      // The passport as stored now (so a revocation by another node applies at once) and the
+      // counter state are read together: one round trip to Redis instead of two.
+      const [policy, entry] = await Promise.all([this.policy(pid), this.store.getState(pid)]);
       // Only a request with an action_id is remembered, so only it needs a fingerprint.
       const fingerprint = req.action_id === undefined ? "" : canonicalJson(rest);
       if (req.action_id !== undefined) {
         const seen = await this.recall(pid, req.action_id, fingerprint, now);
         if (seen) return seen;
       }
-      const { decision, result, approvalId } = await this.decide(pid, policy, req, now);
+      const { decision, result, approvalId } = await this.decide(pid, policy, req, now, entry);
       const signed = await this.finish(pid, policy, req, decision, result, approvalId, now);
       if (req.action_id !== undefined) {
         const rec: IdempotencyRecord = { fingerprint, decision: signed };
@@ -154,7 +156,7 @@ export class Enforcer {
   }
 
   /** Snapshot → evaluate → commit (allow) or reserve (hold), retried until the store's CAS holds. */
-  private async decide(pid: string, policy: Policy, req: RequestInput, now: number) {
+  private async decide(pid: string, policy: Policy, req: RequestInput, now: number, entry: StateEntry | null) {
     const approvalId = randomId("apr");
     let decision!: Decision;
     const result = await this.mutate(pid, (bytes) => {
@@ -164,7 +166,7 @@ export class Enforcer {
       if (decision.decision === "allow") return merge(snap, this.states.commit(snap.state, now, cost));
       if (decision.decision === "request_hold") return merge(snap, this.states.reserve(snap.state, now, cost, approvalId));
       return snap;
-    });
+    }, true, entry);
     return { decision, result, approvalId };
   }
 
@@ -463,11 +465,12 @@ export class Enforcer {
 
   /**
    * Read–transform–compare-and-swap on the passport's counter state, retried on conflict.
-   * With `always`, a state that only changed by normalisation (an expiry) is written too.
+   * With `always`, a state that only changed by normalisation (an expiry) is written too. `read`
+   * is the state as just read, if the caller has it: the first attempt starts from it.
    */
-  private async mutate(pid: string, fn: (bytes: Uint8Array) => StateResult, always = true): Promise<StateResult> {
+  private async mutate(pid: string, fn: (bytes: Uint8Array) => StateResult, always = true, read?: StateEntry | null): Promise<StateResult> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const entry = await this.store.getState(pid);
+      const entry = attempt === 0 && read !== undefined ? read : await this.store.getState(pid);
       const result = fn(entry?.bytes ?? new Uint8Array(0));
       if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
       if (!always && result.status !== "ok") return result;
