@@ -18,4 +18,14 @@ export function randomId(prefix: string): string {
   return `${prefix}_${hex}`;
 }
 
-export function iso(ms: number): string { return new Date(ms).toISOString(); }
+// A decision formats the same instant several times (its own, its audit record's): keep the last.
+let lastMs = Number.NaN;
+let lastIso = "";
+
+export function iso(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
