@@ -7,6 +7,7 @@
 //   npm run bench:http                      (builds, then SQLite and Redis if redis-server is installed)
 //   node bench/http/run.mjs --quick         (short runs: a smoke test)
 //   node bench/http/run.mjs --rate=2000     (another open-loop rate)
+//   node bench/http/run.mjs --only=sqlite   (some of sqlite, sqlite-workers, redis; prints only, writes nothing)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
@@ -20,6 +21,8 @@ const BIN = join(ROOT, "dist/cli/warden.js");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const RATE = Number(args.find((a) => a.startsWith("--rate="))?.slice(7) ?? 1000);
+const ONLY = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? null;
+const runs = (name) => ONLY === null || ONLY.includes(name);
 const OPEN_SECONDS = quick ? 3 : 15;
 const CLOSED_SECONDS = quick ? 2 : 5;
 const WARMUP_SECONDS = quick ? 1 : 3;
@@ -270,22 +273,24 @@ const dir = mkdtempSync(join(tmpdir(), "warden-bench-http-"));
 const report = { machine: machine(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
 console.log(machineLine(report.machine));
 try {
-  report.stores.sqlite = await benchStore("sqlite", `sqlite:${join(dir, "bench.db")}`);
-  report.stores["sqlite, --workers 2"] = await benchStore("sqlite×2", `sqlite:${join(dir, "bench2.db")}`, 2);
-  const redis = await startRedis();
+  if (runs("sqlite")) report.stores.sqlite = await benchStore("sqlite", `sqlite:${join(dir, "bench.db")}`);
+  if (runs("sqlite-workers")) report.stores["sqlite, --workers 2"] = await benchStore("sqlite×2", `sqlite:${join(dir, "bench2.db")}`, 2);
+  const redis = runs("redis") ? await startRedis() : null;
   if (redis) {
     try { report.stores.redis = await benchStore("redis", redis.url); } finally { redis.stop(); }
-  } else {
+  } else if (runs("redis")) {
     console.log("redis    skipped: redis-server is not installed (apt-get install -y redis-server)");
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 report.load_average_1min_end = Number(loadavg()[0].toFixed(2));
-const sqliteOpen = report.stores.sqlite[`open loop ${RATE}/s, ${PASSPORTS} passports`];
-report.target = { rate: RATE, p99_ms: TARGET_P99_MS, sqlite_p99_ms: sqliteOpen.p99_ms, met: RATE >= 1000 && sqliteOpen.p99_ms <= TARGET_P99_MS };
-console.log(`target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms)`);
-if (!quick) {
+const sqliteOpen = report.stores.sqlite?.[`open loop ${RATE}/s, ${PASSPORTS} passports`];
+if (sqliteOpen) {
+  report.target = { rate: RATE, p99_ms: TARGET_P99_MS, sqlite_p99_ms: sqliteOpen.p99_ms, met: RATE >= 1000 && sqliteOpen.p99_ms <= TARGET_P99_MS };
+  console.log(`target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms)`);
+}
+if (!quick && ONLY === null) {
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
   writeFileSync(join(ROOT, "bench/results/http.json"), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(ROOT, "bench/results/http.md"), markdownReport(report));
