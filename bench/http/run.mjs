@@ -9,6 +9,7 @@
 //   node bench/http/run.mjs --rate=2000     (another open-loop rate)
 //   node bench/http/run.mjs --only=sqlite   (some of sqlite, sqlite-workers, redis; prints only, writes nothing)
 import { execFileSync, spawn } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
@@ -143,6 +144,23 @@ async function withServerView(server, workers, scenario) {
   return { ...out, server_within_5ms: total > 0 ? Number((within / total).toFixed(4)) : null };
 }
 
+/**
+ * How fast this machine is, in one figure that is easy to compare between runs and machines: the
+ * median time of one node:crypto Ed25519 signature (the server makes two per decision).
+ */
+function calibrate() {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const data = Buffer.alloc(300, 7);
+  for (let i = 0; i < 500; i++) sign(null, data, privateKey);
+  const rounds = [];
+  for (let r = 0; r < 9; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) sign(null, data, privateKey);
+    rounds.push(((performance.now() - t0) * 1000) / 200);
+  }
+  return { ed25519_sign_us: round(rounds.sort((a, b) => a - b)[4]) };
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -249,7 +267,7 @@ async function benchStore(name, store, workers = 1) {
 function markdownReport(report) {
   const lines = [
     "# warden serve: POST /v1/enforce on loopback", "",
-    `Machine: ${machineLine(report.machine)}; load average (1 min) ${report.machine.load_average_1min} at the start, ${report.load_average_1min_end} at the end (other work on the machine shows up in the tails). Client and server share the machine. Command: \`npm run bench:http\`${quick ? " -- --quick" : ""}.`, "",
+    `Machine: ${machineLine(report.machine)}; load average (1 min) ${report.machine.load_average_1min} at the start, ${report.load_average_1min_end} at the end (other work on the machine shows up in the tails); one Ed25519 signature with node:crypto takes ${report.calibration.ed25519_sign_us} µs here (a speed gauge to compare machines). Client and server share the machine. Command: \`npm run bench:http\`${quick ? " -- --quick" : ""}.`, "",
     `Target: p99 ≤ ${TARGET_P99_MS} ms at 1,000 requests/s with SQLite.`, "",
     "| store | scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server ≤ 5 ms | CPU µs/req client | CPU µs/req server |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
@@ -270,8 +288,8 @@ if (!existsSync(BIN)) {
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), "warden-bench-http-"));
-const report = { machine: machine(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
-console.log(machineLine(report.machine));
+const report = { machine: machine(), calibration: calibrate(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
+console.log(`${machineLine(report.machine)}; one Ed25519 signature (node:crypto) ${report.calibration.ed25519_sign_us} µs`);
 try {
   if (runs("sqlite")) report.stores.sqlite = await benchStore("sqlite", `sqlite:${join(dir, "bench.db")}`);
   if (runs("sqlite-workers")) report.stores["sqlite, --workers 2"] = await benchStore("sqlite×2", `sqlite:${join(dir, "bench2.db")}`, 2);
