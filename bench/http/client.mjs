@@ -13,6 +13,11 @@ export function prepare(host, port, method, path, headers, body) {
 }
 
 const HEAD_END = Buffer.from("\r\n\r\n");
+/**
+ * A connection idle this long is closed rather than reused: warden serve drops idle keep-alive
+ * connections after 5 s, and a request written just as the server closes would fail.
+ */
+const IDLE_REUSE_MS = 4000;
 
 export class Client {
   #host;
@@ -32,7 +37,7 @@ export class Client {
   /** Sends a prepared request on an idle connection (a new one if none is idle); resolves with `{ status, text }`, status null on a network error. */
   send(request) {
     return new Promise((done) => {
-      const c = this.#idle.pop() ?? (this.#open.size < this.#max ? this.#connect() : null);
+      const c = this.#takeIdle() ?? (this.#open.size < this.#max ? this.#connect() : null);
       if (c === null) this.#waiting.push({ request, done });
       else this.#start(c, request, done);
     });
@@ -48,6 +53,17 @@ export class Client {
     for (const w of this.#waiting.splice(0)) w.done({ status: null, text: "" });
   }
 
+  /** The most recently used idle connection; ones idle too long are closed on the way. */
+  #takeIdle() {
+    const now = performance.now();
+    for (let c = this.#idle.pop(); c !== undefined; c = this.#idle.pop()) {
+      if (now - c.idleSince < IDLE_REUSE_MS) return c;
+      this.#open.delete(c);
+      c.socket.destroy();
+    }
+    return null;
+  }
+
   #start(c, request, done) {
     c.done = done;
     c.socket.write(request);
@@ -57,12 +73,15 @@ export class Client {
   #release(c) {
     const next = this.#waiting.shift();
     if (next) this.#start(c, next.request, next.done);
-    else this.#idle.push(c);
+    else {
+      c.idleSince = performance.now();
+      this.#idle.push(c);
+    }
   }
 
   #connect() {
     const socket = connect({ host: this.#host, port: this.#port, noDelay: true });
-    const c = { socket, done: null, buf: null, headEnd: -1, length: 0 };
+    const c = { socket, done: null, buf: null, headEnd: -1, length: 0, status: 0, idleSince: 0 };
     this.#open.add(c);
     socket.on("data", (chunk) => this.#receive(c, chunk));
     const fail = () => {
