@@ -201,16 +201,15 @@ function readSnapshot(core: Core, at: number): Snapshot {
   const idLen = view.getUint32(at + COUNTER_BLOCK, true);
   const tail = at + COUNTER_BLOCK + 4 + idLen;
   const pending = (flags & C_PENDING) !== 0;
+  // One object filled in place (two snapshots per decision: no spread copy).
   const snap = {} as Record<string, unknown>;
-  COUNTER_FIELDS.forEach((name, k) => { snap[name] = i64(k); });
-  return {
-    ...(snap as Pick<Snapshot, (typeof COUNTER_FIELDS)[number]>),
-    last_action_at: flags & C_LAST_ACTION ? i64(10) : null,
-    last_heartbeat_at: flags & C_LAST_HEARTBEAT ? i64(11) : null,
-    pending_approval_id: pending ? core.readUtf8(at + COUNTER_BLOCK + 4, idLen) : null,
-    emergency_stopped: (flags & C_STOPPED) !== 0,
-    enforcement_paused: (flags & C_PAUSED) !== 0,
-    pending_cost_cents: readI64(view, tail),
-    pending_created_at: pending ? readI64(view, tail + 8) : null,
-  };
+  for (let k = 0; k < COUNTER_FIELDS.length; k++) snap[COUNTER_FIELDS[k]!] = i64(k);
+  snap.last_action_at = flags & C_LAST_ACTION ? i64(10) : null;
+  snap.last_heartbeat_at = flags & C_LAST_HEARTBEAT ? i64(11) : null;
+  snap.pending_approval_id = pending ? core.readUtf8(at + COUNTER_BLOCK + 4, idLen) : null;
+  snap.emergency_stopped = (flags & C_STOPPED) !== 0;
+  snap.enforcement_paused = (flags & C_PAUSED) !== 0;
+  snap.pending_cost_cents = readI64(view, tail);
+  snap.pending_created_at = pending ? readI64(view, tail + 8) : null;
+  return snap as unknown as Snapshot;
 }

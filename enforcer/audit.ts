@@ -1,7 +1,7 @@
 // The audit log: per-passport records, hash-chained and signed on append, and the verifier that detects tampering.
 
 import type { CryptoKey, JWK } from "jose";
-import { type SigningKey, canonicalJson, importPublicJwk, signCompact, verifyCompact } from "./signing";
+import { type HostCrypto, type PayloadSigner, type SigningKey, canonicalJson, importPublicJwk, payloadSigner, verifyCompact } from "./signing";
 import type { AuditHead, Store } from "./store";
 
 /** The `prev_hash` of a passport's first record. */
@@ -9,6 +9,8 @@ export const GENESIS_HASH = "0".repeat(64);
 
 /** How many times an append re-reads the head after losing a race to another process. */
 const MAX_APPEND_ATTEMPTS = 100;
+/** Heads remembered (one per passport appended to); the map starts over beyond this. */
+const MAX_CACHED_HEADS = 100_000;
 
 /** What happened, in SPEC §7's terms. */
 export type AuditType =
@@ -41,6 +43,8 @@ export interface AuditLogOptions {
   signingKey: SigningKey;
   /** Applied to every input before it is hashed and stored (secret and PII redaction). */
   redact?: (record: AuditInput) => AuditInput;
+  /** Hashing and signing faster than WebCrypto's, where the host has them (signing.ts). */
+  hostCrypto?: HostCrypto;
 }
 
 const CHAIN_FIELDS = ["passport_id", "seq", "prev_hash", "hash", "signature"] as const;
@@ -49,8 +53,15 @@ export class AuditLog {
   // Appends of one passport queue here, so this process never races itself; the store's CAS
   // settles races with other processes.
   private readonly tails = new Map<string, Promise<unknown>>();
+  // The head this process last appended, per passport: the next append starts from it instead of
+  // reading the store. If another process appended since, the store refuses the seq (the append is
+  // conditional) and the head is read again, so a stale entry costs one retry, never a fork.
+  private readonly heads = new Map<string, AuditHead>();
+  private readonly sign: PayloadSigner;
 
-  constructor(private readonly opts: AuditLogOptions) {}
+  constructor(private readonly opts: AuditLogOptions) {
+    this.sign = payloadSigner(opts.signingKey, opts.hostCrypto);
+  }
 
   /** Appends a record to the passport's chain and returns it as stored. */
   async append(passportId: string, input: AuditInput): Promise<AuditRecord> {
@@ -74,19 +85,25 @@ export class AuditLog {
   }
 
   private async appendNow(passportId: string, body: AuditInput): Promise<AuditRecord> {
+    let head = this.heads.get(passportId);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      const head = await this.opts.store.auditHead(passportId);
+      if (head === undefined || attempt > 0) head = (await this.opts.store.auditHead(passportId)) ?? { seq: 0, hash: GENESIS_HASH };
       const record = await this.seal(passportId, body, head);
-      if (await this.opts.store.appendAudit(passportId, record.seq, canonicalJson(record), record.hash)) return record;
+      if (await this.opts.store.appendAudit(passportId, record.seq, canonicalJson(record), record.hash)) {
+        if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
+        this.heads.set(passportId, { seq: record.seq, hash: record.hash });
+        return record;
+      }
     }
+    this.heads.delete(passportId);
     throw new Error(`audit append for ${passportId} lost ${MAX_APPEND_ATTEMPTS} races in a row`);
   }
 
-  private async seal(passportId: string, body: AuditInput, head: AuditHead | null): Promise<AuditRecord> {
-    const unsigned = { ...body, passport_id: passportId, seq: (head?.seq ?? 0) + 1, prev_hash: head?.hash ?? GENESIS_HASH };
-    const hash = await recordHash(unsigned);
-    const { privateKey, kid } = this.opts.signingKey;
-    const signature = await signCompact({ hash, seq: unsigned.seq }, privateKey, kid);
+  private async seal(passportId: string, body: AuditInput, head: AuditHead): Promise<AuditRecord> {
+    const unsigned = { ...body, passport_id: passportId, seq: head.seq + 1, prev_hash: head.hash };
+    const host = this.opts.hostCrypto;
+    const hash = host ? host.sha256Hex(canonicalJson(unsigned)) : await recordHash(unsigned);
+    const signature = await this.sign({ hash, seq: unsigned.seq });
     return { ...unsigned, hash, signature };
   }
 }

@@ -4,10 +4,12 @@
 // persists, signs and audits.
 
 import type { JWK } from "jose";
-import { canonicalJson, generateSigningKey, importSigningKey, signCompact, type SigningKey, type SigningKeyInput } from "./signing";
+import {
+  type HostCrypto, type PayloadSigner, type SigningKey, type SigningKeyInput, canonicalJson, generateSigningKey, importSigningKey, payloadSigner,
+} from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
-import type { Store } from "./store";
+import type { StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
   Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
@@ -32,6 +34,11 @@ export interface EnforcerOptions {
   timers?: boolean;
   /** Sign decisions (default true). Turning it off is for measuring the cost of signing only. */
   signDecisions?: boolean;
+  /**
+   * Synchronous Ed25519 signing and SHA-256 from the host (the server passes node:crypto's); the
+   * signatures are the same bytes. Default: WebCrypto, which every runtime has.
+   */
+  hostCrypto?: HostCrypto;
 }
 
 const NS_PASSPORTS = "passports", NS_APPROVALS = "approvals", NS_PERMITS = "permits", NS_IDEM = "idempotency";
@@ -56,6 +63,7 @@ export class Enforcer {
   private readonly redactor: Redactor;
   private readonly audit: AuditLog;
   private readonly listeners = new Set<(event: EnforcerEvent) => void>();
+  private readonly sign: PayloadSigner;
 
   private constructor(
     readonly engine: Engine,
@@ -64,16 +72,18 @@ export class Enforcer {
     private readonly key: SigningKey,
     private readonly useTimers: boolean,
     private readonly signDecisions: boolean,
+    hostCrypto: HostCrypto | undefined,
   ) {
     this.states = new CounterStates(engine);
     this.redactor = new Redactor(engine);
-    this.audit = new AuditLog({ store, signingKey: key });
+    this.sign = payloadSigner(key, hostCrypto);
+    this.audit = new AuditLog({ store, signingKey: key, hostCrypto });
   }
 
   static async create(opts: EnforcerOptions = {}): Promise<Enforcer> {
     const engine = opts.engine ?? await loadEngine();
     const key = opts.signingKey ? await importSigningKey(opts.signingKey) : await generateSigningKey();
-    return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true, opts.signDecisions ?? true);
+    return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true, opts.signDecisions ?? true, opts.hostCrypto);
   }
 
   /** The public key that verifies decision signatures and audit records. */
@@ -113,15 +123,18 @@ export class Enforcer {
     }
     const { passport_id: pid, ...rest } = input;
     const req = validateRequest(rest) as RequestInput;
-    const policy = await this.policy(pid);
     return this.serial(pid, async () => {
       const now = this.clock();
-      const fingerprint = canonicalJson(rest);
+      // The passport as stored now (so a revocation by another node applies at once) and the
+      // counter state are read together: one round trip to Redis instead of two.
+      const [policy, entry] = await Promise.all([this.policy(pid), this.store.getState(pid)]);
+      // Only a request with an action_id is remembered, so only it needs a fingerprint.
+      const fingerprint = req.action_id === undefined ? "" : canonicalJson(rest);
       if (req.action_id !== undefined) {
         const seen = await this.recall(pid, req.action_id, fingerprint, now);
         if (seen) return seen;
       }
-      const { decision, result, approvalId } = await this.decide(pid, policy, req, now);
+      const { decision, result, approvalId } = await this.decide(pid, policy, req, now, entry);
       const signed = await this.finish(pid, policy, req, decision, result, approvalId, now);
       if (req.action_id !== undefined) {
         const rec: IdempotencyRecord = { fingerprint, decision: signed };
@@ -143,7 +156,7 @@ export class Enforcer {
   }
 
   /** Snapshot → evaluate → commit (allow) or reserve (hold), retried until the store's CAS holds. */
-  private async decide(pid: string, policy: Policy, req: RequestInput, now: number) {
+  private async decide(pid: string, policy: Policy, req: RequestInput, now: number, entry: StateEntry | null) {
     const approvalId = randomId("apr");
     let decision!: Decision;
     const result = await this.mutate(pid, (bytes) => {
@@ -153,7 +166,7 @@ export class Enforcer {
       if (decision.decision === "allow") return merge(snap, this.states.commit(snap.state, now, cost));
       if (decision.decision === "request_hold") return merge(snap, this.states.reserve(snap.state, now, cost, approvalId));
       return snap;
-    });
+    }, true, entry);
     return { decision, result, approvalId };
   }
 
@@ -172,7 +185,7 @@ export class Enforcer {
       out.permit_token = permit.token;
       out.permit_expires_at = iso(permit.expires_at);
     }
-    const signature = this.signDecisions ? await signCompact(out, this.key.privateKey, this.key.kid) : "";
+    const signature = this.signDecisions ? await this.sign(out) : "";
     const signed: EnforcedDecision = { ...out, signature };
     await this.record(pid, policy, {
       type: "decision", at: iso(now), decision_id: out.decision_id, action_id: out.action_id,
@@ -452,11 +465,12 @@ export class Enforcer {
 
   /**
    * Read–transform–compare-and-swap on the passport's counter state, retried on conflict.
-   * With `always`, a state that only changed by normalisation (an expiry) is written too.
+   * With `always`, a state that only changed by normalisation (an expiry) is written too. `read`
+   * is the state as just read, if the caller has it: the first attempt starts from it.
    */
-  private async mutate(pid: string, fn: (bytes: Uint8Array) => StateResult, always = true): Promise<StateResult> {
+  private async mutate(pid: string, fn: (bytes: Uint8Array) => StateResult, always = true, read?: StateEntry | null): Promise<StateResult> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const entry = await this.store.getState(pid);
+      const entry = attempt === 0 && read !== undefined ? read : await this.store.getState(pid);
       const result = fn(entry?.bytes ?? new Uint8Array(0));
       if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
       if (!always && result.status !== "ok") return result;

@@ -154,10 +154,13 @@ export class SqliteStore implements Store {
   async putDoc(ns: string, key: string, json: string, opts: PutDocOptions = {}): Promise<boolean> {
     this.open();
     const expiresAt = expiryOf(opts);
+    const conditional = opts.ifAbsent === true || opts.ifVersion !== undefined;
     const written = await this.tx(() => {
-      const current = live(this.sql.getDoc.get(ns, key), opts.now);
-      if (opts.ifAbsent && current) return false;
-      if (opts.ifVersion !== undefined && current?.version !== opts.ifVersion) return false;
+      if (conditional) {
+        const current = live(this.sql.getDoc.get(ns, key), opts.now);
+        if (opts.ifAbsent && current) return false;
+        if (opts.ifVersion !== undefined && current?.version !== opts.ifVersion) return false;
+      }
       this.sql.putDoc.run(ns, key, json, this.sql.nextVersion.get()!.value, expiresAt);
       return true;
     });

@@ -7,6 +7,7 @@ import type { JWK } from "jose";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Enforcer } from "../enforcer/enforcer";
 import { DEFAULT_STORE, StoreSpecError, openStore } from "../server/store-url";
+import { nodeCrypto } from "../server/node-crypto";
 import { serverSigningJwk } from "../server/signing-key";
 import { ApprovalAlerts } from "./alerts";
 import { ApprovalDesk } from "./desk";
@@ -62,7 +63,7 @@ export async function mcpCommand(args: string[], io: McpCommandIo = processIo, s
     io.stderr(`warden mcp: ${(err as Error).message}\n`);
     return err instanceof StoreSpecError ? 2 : 1;
   }
-  const enforcer = await Enforcer.create({ store, signingKey: await serverSigningJwk(store, opts.signingJwk) });
+  const enforcer = await Enforcer.create({ store, signingKey: await serverSigningJwk(store, opts.signingJwk), hostCrypto: nodeCrypto });
   const closeAll = async () => { enforcer.close(); await store.close(); };
   try {
     if (opts.passportFile) await enforcer.register(JSON.parse(readFileSync(opts.passportFile, "utf8")));

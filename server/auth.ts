@@ -1,7 +1,7 @@
 // API keys: `wk_<id>_<secret>`, shown once; the store keeps only the SHA-256 of the whole key, with
 // the issuer it belongs to. A key sees only its issuer's passports, approvals and records.
 
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Store } from "../enforcer/store";
 import { errors } from "./errors";
 
@@ -26,7 +26,8 @@ export interface ApiKeyRecord {
 /** The caller of a request, once its key is verified. */
 export interface ApiKeyInfo { key_id: string; issuer_id: string }
 
-const sha256 = (s: string): Buffer => createHash("sha256").update(s).digest();
+// One-shot (Node ≥ 20.12): no Hash object per request.
+const sha256 = (s: string): Buffer => hash("sha256", s, "buffer") as unknown as Buffer;
 
 /**
  * Creates a key for `issuer`; the returned `key` is the only copy.

@@ -7,9 +7,14 @@ function labelText(labels: Labels): string {
   return parts.length === 0 ? "" : `{${parts.join(",")}}`;
 }
 
-// A series key that is independent of the order labels were given in.
+// A series key that is independent of the order labels were given in; lengths keep it unambiguous.
+// It is computed several times per request, so it builds one string and nothing else.
 function seriesKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  let key = "";
+  for (const k of keys) key += `${k.length}:${k}=${labels[k]!.length}:${labels[k]}`;
+  return key;
 }
 
 export class Counter {

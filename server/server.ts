@@ -19,6 +19,7 @@ import { approvalRoutes } from "./routes/approvals";
 import { enforceRoutes } from "./routes/enforce";
 import { passportRoutes } from "./routes/passports";
 import { publicRoutes } from "./routes/public";
+import { nodeCrypto } from "./node-crypto";
 import { serverSigningJwk } from "./signing-key";
 import { hitlRoutes, type HitlServerOptions } from "../hitl/mount";
 
@@ -66,7 +67,8 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   const clock = opts.clock ?? Date.now;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const store = opts.store;
-  const enforcer = await Enforcer.create({ store, clock, signingKey: await serverSigningJwk(store, opts.signingJwk) });
+  const signingKey = await serverSigningJwk(store, opts.signingJwk);
+  const enforcer = await Enforcer.create({ store, clock, signingKey, hostCrypto: nodeCrypto });
   const metrics = new ServerMetrics();
   const events = new ServerEvents();
   enforcer.onEvent((e) => { metrics.events.inc({ type: e.type }); events.emit("record", e); });

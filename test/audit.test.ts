@@ -1,5 +1,6 @@
 // Signing, canonical JSON and the audit chain: every kind of tampering is caught and named.
 
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuditInput, AuditLog, type AuditRecord, GENESIS_HASH, recordHash, verifyAuditLog } from "../enforcer/audit";
 import { MemoryStore } from "../enforcer/memory-store";
@@ -30,6 +31,18 @@ describe("canonicalJson", () => {
     const b = { a: { c: "x", d: [3, { y: 2, z: 1 }] }, b: 1 };
     expect(canonicalJson(a)).toBe('{"a":{"c":"x","d":[3,{"y":2,"z":1}]},"b":1}');
     expect(canonicalJson(b)).toBe(canonicalJson(a));
+  });
+
+  it("is JSON.stringify with every object's keys sorted by UTF-16 code units, for any JSON value", () => {
+    const reference = (v: unknown): string => {
+      if (Array.isArray(v)) return `[${v.map(reference).join(",")}]`;
+      if (v !== null && typeof v === "object") {
+        return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${reference((v as Record<string, unknown>)[k])}`).join(",")}}`;
+      }
+      return JSON.stringify(v);
+    };
+    const anyKeys = fc.dictionary(fc.string({ unit: "binary" }), fc.jsonValue(), { maxKeys: 40 }); // more than insertion sort handles
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), anyKeys), (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
   });
 
   it("orders integer-like keys as strings, unlike object insertion order", () => {
@@ -183,5 +196,17 @@ describe("audit log", () => {
     expect(await verifyAuditLog(truncated, key.publicJwk)).toEqual({ ok: true });
     expect(await verifyAuditLog(truncated, key.publicJwk, { expectedHead: head })).toEqual({ ok: false, seq: 4, problem: "dropped" });
     expect(await verifyAuditLog(records, key.publicJwk, { expectedHead: head })).toEqual({ ok: true });
+  });
+});
+
+describe("audit log: the head each writer remembers", () => {
+  it("writers taking turns on one store each start from a stale head, retry, and never fork the chain", async () => {
+    const key = await generateSigningKey();
+    const store = new MemoryStore();
+    const logs = [new AuditLog({ store, signingKey: key }), new AuditLog({ store, signingKey: key }), new AuditLog({ store, signingKey: key })];
+    for (let i = 0; i < 12; i++) await logs[i % 3]!.append("p1", { type: "heartbeat", at: at(i) });
+    const stored = await collect(logs[0]!.records("p1"));
+    expect(stored.map((r) => r.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await verifyAuditLog(stored, key.publicJwk, { expectedHead: (await logs[1]!.head("p1"))! })).toEqual({ ok: true });
   });
 });

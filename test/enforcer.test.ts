@@ -1,7 +1,12 @@
 // The stateful enforcer (SPEC §7) with an injected clock: commits, holds, approvals, permits,
 // idempotency, emergency stop, heartbeats, resets, signatures and the audit log.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Enforcer, MemoryStore, verifyAuditLog, verifyCompact, canonicalJson, type AuditRecord } from "../enforcer/index";
+import { Enforcer, MemoryStore, verifyAuditLog, verifyCompact, canonicalJson, generateSigningKey, type AuditRecord, type Store } from "../enforcer/index";
+import { randomId } from "../enforcer/ids";
+import { SqliteStore } from "../enforcer/sqlite-store";
 
 const T0 = Date.parse("2026-02-24T10:00:00Z");
 
@@ -206,5 +211,48 @@ describe("redaction shares the input area with evaluation", () => {
     expect(text).not.toContain("jane@example.com");
     expect(text).not.toContain("bob@example.com");
     expect(text).toContain('"action":"b"');
+  });
+});
+
+describe("two enforcers on one store (two nodes)", () => {
+  const stores: [string, () => Promise<{ stores: [Store, Store]; close: () => Promise<void> }>][] = [
+    ["MemoryStore", async () => { const s = new MemoryStore(); return { stores: [s, s], close: async () => undefined }; }],
+    ["SqliteStore, two connections to one file", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "warden-nodes-"));
+      const a = SqliteStore.open(join(dir, "w.db")), b = SqliteStore.open(join(dir, "w.db"));
+      return { stores: [a, b], close: async () => { await a.close(); await b.close(); rmSync(dir, { recursive: true, force: true }); } };
+    }],
+  ];
+  for (const [name, open] of stores) {
+    it(`${name}: a revocation through one is enforced by the other at its next request`, async () => {
+      const { stores: [sa, sb], close } = await open();
+      const key = await generateSigningKey();
+      const [a, b] = await Promise.all([Enforcer.create({ store: sa, timers: false, signingKey: key }), Enforcer.create({ store: sb, timers: false, signingKey: key })]);
+      const passport = { id: "pass_1", constraints: { "core:cost:max_per_day": 1000 } };
+      await a.register(passport);
+      // B compiles and remembers the passport while it is active.
+      expect((await b.enforce({ passport_id: "pass_1", action: "a", cost_cents: 1 })).decision).toBe("allow");
+      expect((await b.enforce({ passport_id: "pass_1", action: "a", cost_cents: 1 })).decision).toBe("allow");
+      await a.register({ ...passport, status: "revoked" });
+      expect(await b.enforce({ passport_id: "pass_1", action: "a", cost_cents: 1 })).toMatchObject({ decision: "block", reason: "passport_revoked" });
+      // Both appended to one chain (each from its own remembered head): it verifies and has no gap.
+      const records = await collect(a.auditLog("pass_1"));
+      expect(records.map((r) => r.seq)).toEqual([1, 2, 3]);
+      expect(await a.enforce({ passport_id: "pass_1", action: "a", cost_cents: 1 })).toMatchObject({ reason: "passport_revoked" });
+      const all = await collect(b.auditLog("pass_1"));
+      expect(all.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+      expect(await verifyAuditLog(all, key.publicJwk)).toEqual({ ok: true });
+      a.close(); b.close();
+      await close();
+    });
+  }
+});
+
+describe("randomId", () => {
+  it("gives 128 random bits in hex, distinct across many refills of its pool", () => {
+    const ids = Array.from({ length: 2000 }, () => randomId("x"));
+    expect(ids.every((id) => /^x_[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.slice(2, 4))).size).toBeGreaterThan(200); // first bytes spread over 0..255
   });
 });

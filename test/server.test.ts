@@ -9,6 +9,7 @@ import { canonicalJson, verifyCompact } from "../enforcer/signing";
 import { createApiKey } from "../server/auth";
 import { createWardenServer, type WardenServer } from "../server/server";
 import { signPop } from "../server/pop";
+import { Counter } from "../server/metrics";
 import { OPERATIONS } from "../server/openapi";
 import type { DecisionEvent } from "../server/context";
 import { api } from "./server-harness";
@@ -367,5 +368,23 @@ describe("OpenAPI 3.1", () => {
     // Every $ref into components resolves.
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
     for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split("/").pop()!], ref).toBeDefined();
+  });
+});
+
+describe("metrics", () => {
+  it("one series per label set, whatever the order labels come in, and no two sets share one", () => {
+    const c = new Counter("c_total", "help");
+    c.inc({ route: "/v1/enforce", status: "200" });
+    c.inc({ status: "200", route: "/v1/enforce" });
+    c.inc({ route: "/v1/enforce", status: "2" }, 5);
+    c.inc({ route: "/v1/enforce=2", status: "" }, 7);
+    c.inc({ a: "1:b=1:c" }, 11);
+    c.inc({ a: "1", b: "c" }, 13);
+    expect(c.get({ route: "/v1/enforce", status: "200" })).toBe(2);
+    expect(c.get({ status: "2", route: "/v1/enforce" })).toBe(5);
+    expect(c.get({ route: "/v1/enforce=2", status: "" })).toBe(7);
+    expect(c.get({ a: "1:b=1:c" })).toBe(11);
+    expect(c.get({ b: "c", a: "1" })).toBe(13);
+    expect(c.render().split("\n")).toHaveLength(2 + 5);
   });
 });
