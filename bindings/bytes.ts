@@ -31,25 +31,33 @@ export class ByteSink {
   /** Integers up to ±2^53, written as two 32-bit halves (no BigInt). */
   i64(v: number): void { this.reserve(8); writeI64(this.view, this.len, v); this.len += 8; }
 
-  /** A u32 byte length followed by the UTF-8 bytes of `s` (short ASCII copied by hand: encodeInto's overhead dominates it). */
+  /** A u32 byte length followed by the UTF-8 bytes of `s`. */
   str(s: string): void {
-    const n = s.length;
-    this.reserve(4 + n * 3);
-    const at = this.len + 4, buf = this.buf;
-    let i = 0;
-    if (n <= 64) {
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[at + i] = c;
-      }
-    }
-    const written = i === n ? n : encoder.encodeInto(s, buf.subarray(at)).written;
+    this.reserve(4 + s.length * 3);
+    const written = writeUtf8(this.buf, this.len + 4, s);
     this.view.setUint32(this.len, written, true);
-    this.len = at + written;
+    this.len += 4 + written;
   }
 
   bytes(): Uint8Array { return this.buf.subarray(0, this.len); }
+}
+
+/**
+ * Writes the UTF-8 of `s` at `at` and returns the byte count; the caller makes room for
+ * `s.length * 3` bytes. Short ASCII is copied by hand: encodeInto's call overhead dominates it.
+ */
+export function writeUtf8(buf: Uint8Array, at: number, s: string): number {
+  const n = s.length;
+  if (n <= 64) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return encoder.encodeInto(s, buf.subarray(at)).written;
 }
 
 export function writeI64(view: DataView, at: number, v: number): void {

@@ -2,7 +2,7 @@
 // scans (docs/abi.md "Context"). Iterative, so 10,000-level nesting is fine; rejects values JSON
 // cannot carry, naming the path.
 
-import { ByteSink } from "./bytes";
+import { ByteSink, writeUtf8 } from "./bytes";
 import { RequestError } from "./errors";
 
 export const Tag = { Obj: 1, Arr: 2, Str: 3, Num: 4, True: 5, False: 6, Null: 7, Key: 8 } as const;
@@ -103,7 +103,6 @@ export function encodeContext(sink: ByteSink, context: object): void {
 // handles every case and names the path of a bad value. Both write the same bytes.
 
 const FAST_DEPTH = 32;
-const textEncoder = new TextEncoder();
 let out: Uint8Array = new Uint8Array(0);
 let outView: DataView = new DataView(out.buffer);
 let pos = 0;
@@ -166,22 +165,12 @@ function tagFast(tag: number): boolean {
   return true;
 }
 
-/** A tag, a u32 byte length and the UTF-8 bytes; short ASCII copied by hand. */
+/** A tag, a u32 byte length and the UTF-8 bytes. */
 function textFast(tag: number, s: string): boolean {
-  const n = s.length;
-  if (pos + 5 + n * 3 > end) return false;
+  if (pos + 5 + s.length * 3 > end) return false;
   out[pos] = tag;
-  const at = pos + 5;
-  let i = 0;
-  if (n <= 64) {
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      out[at + i] = c;
-    }
-  }
-  const written = i === n ? n : textEncoder.encodeInto(s, out.subarray(at, end)).written;
+  const written = writeUtf8(out, pos + 5, s);
   outView.setUint32(pos + 1, written, true);
-  pos = at + written;
+  pos += 5 + written;
   return true;
 }

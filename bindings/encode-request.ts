@@ -1,7 +1,7 @@
 // Writes one request, its counter snapshot, `now` and the time-zone offsets straight into the
 // module's input area (docs/abi.md "Request"). No JSON, no allocation beyond the context bytes.
 
-import { ByteSink, writeI64 } from "./bytes";
+import { ByteSink, writeI64, writeUtf8 } from "./bytes";
 import type { Core } from "./core";
 import { encodeContext, encodeContextInto } from "./encode-context";
 import { canonicalHost } from "./host";
@@ -173,21 +173,6 @@ function counterFlags(c: CounterInput): number {
     | (c.enforcement_paused ? C_PAUSED : 0);
 }
 
-/** Short ASCII strings (actions, hosts) are copied by hand: encodeInto's call overhead dominates them. */
-function writeText(bytes: Uint8Array, at: number, s: string): number {
-  const n = s.length;
-  if (n <= 64) {
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      bytes[at + i] = c;
-    }
-    if (i === n) return n;
-  }
-  return encoder.encodeInto(s, bytes.subarray(at)).written;
-}
-
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
   return false;
@@ -235,7 +220,7 @@ function write(
 
   let p = base + REQ_HEADER;
   for (let i = 0; i < timezones.length; i++) { view.setInt32(p, tzOffsetMinutes(timezones[i]!, now), true); p += 4; }
-  const actionLen = writeText(bytes, p, req.action); p += actionLen;
+  const actionLen = writeUtf8(bytes, p, req.action); p += actionLen;
   const hostLen = tb?.hostLen ?? 0, targetLen = tb?.targetLen ?? 0;
   if (tb !== null) { bytes.set(tb.bytes, p); p += tb.bytes.length; }
   let ctxLen = 0;
