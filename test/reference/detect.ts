@@ -71,7 +71,8 @@ function ssnAt(s: string, i: number): boolean {
   return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0 && whole(s, i, i + 11, "-");
 }
 
-function luhn(digits: string): boolean {
+/** The Luhn checksum of a string of digits holds. */
+export function luhn(digits: string): boolean {
   let sum = 0;
   for (let k = 0; k < digits.length; k++) {
     let d = Number(digits[digits.length - 1 - k]);
@@ -79,6 +80,11 @@ function luhn(digits: string): boolean {
     sum += d;
   }
   return sum % 10 === 0;
+}
+
+/** The digit that completes `body` to pass the Luhn check (for building test cards). */
+export function luhnCheckDigit(body: string): string {
+  return [..."0123456789"].find((d) => luhn(body + d))!;
 }
 
 /** The whole run of digits and single spaces or dashes from i: 13–19 digits passing Luhn. */
