@@ -50,8 +50,8 @@ function put(view: DataView, at: number, v: number | null | undefined): void {
  * module's) into the counter block (bytes 40–143) of the request at `base`.
  */
 export function writeCounterBlock(core: Core, base: number, c: CounterInput): void {
-  const { bytes, view } = core;
-  bytes.fill(0, base + 40, base + REQ_HEADER);
+  const view = core.view;
+  zeroCounterBlock(core, base);
   put(view, base + 40, c.spent_today_cents);
   put(view, base + 48, c.spent_week_cents);
   put(view, base + 56, c.spent_month_cents);
@@ -65,6 +65,13 @@ export function writeCounterBlock(core: Core, base: number, c: CounterInput): vo
   put(view, base + 120, c.last_action_at);
   put(view, base + 128, c.last_heartbeat_at);
   view.setUint32(base + 136, counterFlags(c), true);
+}
+
+/** Zeroes the counter block; the area is 16-byte aligned (docs/abi.md), so a word at a time. */
+function zeroCounterBlock(core: Core, base: number): void {
+  if ((base & 3) !== 0) { core.bytes.fill(0, base + 40, base + REQ_HEADER); return; }
+  const words = core.words;
+  for (let w = (base + 40) >> 2, end = (base + REQ_HEADER) >> 2; w < end; w++) words[w] = 0;
 }
 
 /** Writes an amount that is present (the block was zeroed); returns 0, or NaN when it is not an amount. */
@@ -117,10 +124,8 @@ export function writeCounterSnapshot(core: Core, base: number, raw: unknown): bo
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return false;
   const c = raw as Record<string, unknown>;
   for (const key in c) if (!isCounterField(key)) return false;
-  const { view, words } = core;
-  // The area is 16-byte aligned (docs/abi.md): zero the block a word at a time.
-  if ((base & 3) === 0) for (let w = (base + 40) >> 2, end = (base + REQ_HEADER) >> 2; w < end; w++) words[w] = 0;
-  else core.bytes.fill(0, base + 40, base + REQ_HEADER);
+  const view = core.view;
+  zeroCounterBlock(core, base);
   // Every helper returns a number; a NaN anywhere survives the sum.
   const amounts = amountAt(view, base + 40, c.spent_today_cents) + amountAt(view, base + 48, c.spent_week_cents)
     + amountAt(view, base + 56, c.spent_month_cents) + amountAt(view, base + 64, c.spent_total_cents)
