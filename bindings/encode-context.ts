@@ -152,8 +152,7 @@ function valueFast(v: unknown, depth: number): boolean {
     case "object": {
       if (v === null) return tagFast(Tag.Null);
       if (Array.isArray(v)) return arrayFast(v, depth + 1);
-      const proto = Object.getPrototypeOf(v);
-      return (proto === Object.prototype || proto === null) && objectFast(v, depth + 1);
+      return isPlainObject(v) && objectFast(v, depth + 1);
     }
     default: return false;
   }
