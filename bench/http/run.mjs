@@ -7,7 +7,7 @@
 //   npm run bench:http                      (builds, then SQLite and Redis if redis-server is installed)
 //   node bench/http/run.mjs --quick         (short runs: a smoke test)
 //   node bench/http/run.mjs --rate=2000     (another open-loop rate)
-//   node bench/http/run.mjs --only=sqlite   (some of sqlite, sqlite-workers, redis; prints only, writes nothing)
+//   node bench/http/run.mjs --only=sqlite   (some of floor, sqlite, sqlite-workers, redis; prints only, writes nothing)
 import { execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -28,8 +28,12 @@ const OPEN_SECONDS = quick ? 3 : 15;
 const CLOSED_SECONDS = quick ? 2 : 5;
 const WARMUP_SECONDS = quick ? 1 : 3;
 const PASSPORTS = 100;
+/** Extra Node flags for the server processes, e.g. WARDEN_BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const SERVER_NODE_FLAGS = (process.env.WARDEN_BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 const CONCURRENCY = 32;
 const TARGET_P99_MS = 5;
+/** The report's name for the floor-server.mjs rows. */
+const FLOOR = "floor: node:http, no work";
 /** Requests the closed loop cycles through (prepared before it starts). */
 const CLOSED_POOL = 10_000;
 
@@ -82,13 +86,22 @@ async function startRedis() {
 
 async function startServer(store, workers) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--store", store, "--rate-limit", "0", "--workers", String(workers)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, BIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--store", store, "--rate-limit", "0", "--workers", String(workers)], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (b) => { out += b; });
   child.stderr.on("data", (b) => { out += b; });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, `warden serve (${out})`);
   const client = new Client("127.0.0.1", port);
-  return { port, pid: child.pid, client, stop: () => new Promise((ok) => { client.close(); child.once("exit", ok); child.kill("SIGTERM"); }) };
+  return { port, pid: child.pid, client, metrics: true, stop: () => new Promise((ok) => { client.close(); child.once("exit", ok); child.kill("SIGTERM"); }) };
+}
+
+/** The floor: floor-server.mjs, a node:http server that only parses the body and answers (no /metrics). */
+async function startFloorServer() {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, "bench/http/floor-server.mjs"), String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((ok, fail) => { child.stdout.once("data", ok); child.once("exit", (code) => fail(new Error(`floor server exited (${code})`))); });
+  const client = new Client("127.0.0.1", port);
+  return { port, pid: child.pid, client, metrics: false, stop: () => new Promise((ok) => { client.close(); child.once("exit", ok); child.kill("SIGTERM"); }) };
 }
 
 /** A passport a team might run: caps, rate limits, a domain allowlist, approvals for payments. */
@@ -124,7 +137,8 @@ async function serverBuckets(port) {
  */
 async function withServerView(server, workers, scenario) {
   const single = workers === 1;
-  const before = single ? await serverBuckets(server.port) : null;
+  const histogram = single && server.metrics;
+  const before = histogram ? await serverBuckets(server.port) : null;
   const serverCpu0 = single ? processCpuMs(server.pid) : null;
   const clientCpu0 = process.cpuUsage();
   const result = await scenario();
@@ -137,7 +151,7 @@ async function withServerView(server, workers, scenario) {
     server_cpu_us_per_request: serverCpu0 === null || serverCpu1 === null ? null : perRequest(serverCpu1 - serverCpu0),
     server_within_5ms: null,
   };
-  if (!single) return out;
+  if (!histogram) return out;
   const after = await serverBuckets(server.port);
   const total = (after["+Inf"] ?? 0) - (before["+Inf"] ?? 0);
   const within = (after["0.005"] ?? 0) - (before["0.005"] ?? 0);
@@ -254,21 +268,54 @@ async function benchStore(name, store, workers = 1) {
       [`open loop ${RATE}/s, 1 passport`]: await view(() => openLoop(server, key, pids.slice(0, 1), RATE, OPEN_SECONDS)),
       [`closed loop ${CONCURRENCY} clients, ${PASSPORTS} passports`]: await view(() => closedLoop(server, key, pids, CONCURRENCY, CLOSED_SECONDS)),
     };
-    for (const [scenario, r] of Object.entries(results)) {
-      const cpu = `cpu µs/req client ${r.client_cpu_us_per_request}${r.server_cpu_us_per_request === null ? "" : ` server ${r.server_cpu_us_per_request}`}`;
-      console.log(`${name.padEnd(8)} ${scenario.padEnd(38)} ${String(r.throughput_rps).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms  max ${r.max_ms.toFixed(1)} ms  errors ${r.errors + r.non_200}${Object.keys(r.non_200_by_status).length ? ` (${Object.entries(r.non_200_by_status).map(([s, v]) => `${s}×${v.count}`).join(", ")})` : ""}  ${cpu}${r.server_within_5ms === null ? "" : `  (server: ${(r.server_within_5ms * 100).toFixed(1)}% within 5 ms)`}`);
-    }
+    printResults(name, results);
     return results;
   } finally {
     await server.stop();
   }
 }
 
+function printResults(name, results) {
+  for (const [scenario, r] of Object.entries(results)) {
+    const cpu = `cpu µs/req client ${r.client_cpu_us_per_request}${r.server_cpu_us_per_request === null ? "" : ` server ${r.server_cpu_us_per_request}`}`;
+    console.log(`${name.padEnd(8)} ${scenario.padEnd(38)} ${String(r.throughput_rps).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms  max ${r.max_ms.toFixed(1)} ms  errors ${r.errors + r.non_200}${Object.keys(r.non_200_by_status).length ? ` (${Object.entries(r.non_200_by_status).map(([s, v]) => `${s}×${v.count}`).join(", ")})` : ""}  ${cpu}${r.server_within_5ms === null ? "" : `  (server: ${(r.server_within_5ms * 100).toFixed(1)}% within 5 ms)`}`);
+  }
+}
+
+/**
+ * The same client, requests and rate against floor-server.mjs: the latency and CPU this machine
+ * gives an HTTP API that does no work. A target below the floor's p99 cannot be met by any server.
+ */
+async function benchFloor() {
+  const server = await startFloorServer();
+  try {
+    const pids = Array.from({ length: PASSPORTS }, (_, i) => `pass_floor_${i}`);
+    await openLoop(server, "floor", pids, Math.min(RATE, 500), WARMUP_SECONDS);
+    const view = (scenario) => withServerView(server, 1, scenario);
+    const results = {
+      [`open loop ${RATE}/s, ${PASSPORTS} passports`]: await view(() => openLoop(server, "floor", pids, RATE, OPEN_SECONDS)),
+      [`closed loop ${CONCURRENCY} clients, ${PASSPORTS} passports`]: await view(() => closedLoop(server, "floor", pids, CONCURRENCY, CLOSED_SECONDS)),
+    };
+    printResults("floor", results);
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** " Measured: …" for the report's target line: SQLite's p99 beside the floor's, from this run. */
+function targetLine(report) {
+  const t = report.target;
+  if (!t) return "";
+  const floor = t.floor_p99_ms === null ? "" : `; the floor (a node:http server doing no work, same client and rate) ${t.floor_p99_ms} ms`;
+  return ` Measured at ${t.rate}/s: SQLite ${t.sqlite_p99_ms} ms (**${t.met ? "met" : "not met"}**)${floor}.`;
+}
+
 function markdownReport(report) {
   const lines = [
     "# warden serve: POST /v1/enforce on loopback", "",
     `Machine: ${machineLine(report.machine)}; load average (1 min) ${report.machine.load_average_1min} at the start, ${report.load_average_1min_end} at the end (other work on the machine shows up in the tails); one Ed25519 signature with node:crypto takes ${report.calibration.ed25519_sign_us} µs here (a speed gauge to compare machines). Client and server share the machine. Command: \`npm run bench:http\`${quick ? " -- --quick" : ""}.`, "",
-    `Target: p99 ≤ ${TARGET_P99_MS} ms at 1,000 requests/s with SQLite.`, "",
+    `Target: p99 ≤ ${TARGET_P99_MS} ms at 1,000 requests/s with SQLite.${targetLine(report)}`, "",
     "| store | scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server ≤ 5 ms | CPU µs/req client | CPU µs/req server |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const [store, scenarios] of Object.entries(report.stores)) {
@@ -277,7 +324,8 @@ function markdownReport(report) {
       lines.push(`| ${store} | ${scenario} | ${r.throughput_rps} | ${r.p50_ms} | ${r.p90_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.errors + r.non_200} | ${server} | ${r.client_cpu_us_per_request ?? "—"} | ${r.server_cpu_us_per_request ?? "—"} |`);
     }
   }
-  lines.push("", "Open-loop latency is measured from each request's scheduled send time, so queueing in the server shows up in it.",
+  lines.push("", `"${FLOOR}" is bench/http/floor-server.mjs: node:http reading and parsing the same request bodies and answering with a body as long as a real allow, driven by the same client at the same rate. It is what this machine gives before any policy work.`,
+    "Open-loop latency is measured from each request's scheduled send time, so queueing in the server shows up in it.",
     "\"server ≤ 5 ms\" is the share of those requests the server itself handled within 5 ms (its /metrics histogram, from the start of handling to the response sent; one process only).",
     "CPU µs/req is the CPU time (user + system, all threads) each process spent during the scenario divided by the requests answered: the client's from process.cpuUsage, the server's from /proc (one process only).", "");
   return lines.join("\n");
@@ -291,6 +339,7 @@ const dir = mkdtempSync(join(tmpdir(), "warden-bench-http-"));
 const report = { machine: machine(), calibration: calibrate(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
 console.log(`${machineLine(report.machine)}; one Ed25519 signature (node:crypto) ${report.calibration.ed25519_sign_us} µs`);
 try {
+  if (runs("floor")) report.stores[FLOOR] = await benchFloor();
   if (runs("sqlite")) report.stores.sqlite = await benchStore("sqlite", `sqlite:${join(dir, "bench.db")}`);
   if (runs("sqlite-workers")) report.stores["sqlite, --workers 2"] = await benchStore("sqlite×2", `sqlite:${join(dir, "bench2.db")}`, 2);
   const redis = runs("redis") ? await startRedis() : null;
@@ -305,8 +354,9 @@ try {
 report.load_average_1min_end = Number(loadavg()[0].toFixed(2));
 const sqliteOpen = report.stores.sqlite?.[`open loop ${RATE}/s, ${PASSPORTS} passports`];
 if (sqliteOpen) {
-  report.target = { rate: RATE, p99_ms: TARGET_P99_MS, sqlite_p99_ms: sqliteOpen.p99_ms, met: RATE >= 1000 && sqliteOpen.p99_ms <= TARGET_P99_MS };
-  console.log(`target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms)`);
+  const floorP99 = report.stores[FLOOR]?.[`open loop ${RATE}/s, ${PASSPORTS} passports`]?.p99_ms ?? null;
+  report.target = { rate: RATE, p99_ms: TARGET_P99_MS, sqlite_p99_ms: sqliteOpen.p99_ms, floor_p99_ms: floorP99, met: RATE >= 1000 && sqliteOpen.p99_ms <= TARGET_P99_MS };
+  console.log(`target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms${floorP99 === null ? "" : `; the floor's p99 ${floorP99} ms`})`);
 }
 if (!quick && ONLY === null) {
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
