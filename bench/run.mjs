@@ -2,7 +2,7 @@
 // bench/results/latest.{json,md,svg} and the tables in bench/README.md. Imports the built package.
 //   npm run bench                  (builds, then runs everything; ~3 minutes on 2 cores)
 //   npm run bench -- --quick       (short samples, rough figures; writes bench/results/quick.tmp/)
-//   node bench/run.mjs --only=scan (cases whose id contains "scan"; prints, writes nothing)
+//   node bench/run.mjs --only=scan (cases whose id contains "scan"; a comma list for several; prints, writes nothing)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadEngine } from "../dist/bindings/index.js";
 import { coldStartCases } from "./cases/cold-start.mjs";
@@ -81,7 +81,8 @@ function updateReadme(results) {
 }
 
 const host = machine();
-const cases = (await allCases()).filter((c) => only === null || c.id.includes(only));
+const onlyParts = only?.split(",") ?? null;
+const cases = (await allCases()).filter((c) => onlyParts === null || onlyParts.some((part) => c.id.includes(part)));
 console.log(`Agent Warden benchmarks${quick ? " (quick)" : ""}: ${cases.length} cases on ${machineLine(host)}; load average ${host.load_average_1min}`);
 const done = {};
 const list = [];
@@ -117,7 +118,7 @@ results.targets = targets(done, results.ratios);
 console.log("\nTargets:");
 for (const t of results.targets) {
   const measured = t.measured === null ? "not measured" : t.target.includes("µs") ? duration(t.measured) : ratio(t.measured);
-  console.log(`  ${t.met === null ? "?" : t.met ? "met    " : "NOT MET"}  ${t.name}: ${t.target}, measured ${measured}`);
+  console.log(`  ${t.met === null ? "?" : t.met ? "met    " : "NOT MET"}  ${t.name}: ${t.target}, measured ${measured}${t.reading ? ` (${t.reading})` : ""}`);
 }
 
 if (only !== null) {

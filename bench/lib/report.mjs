@@ -23,8 +23,8 @@ function latencyTable(results) {
 function targetTable(results) {
   const fmt = (t) => t.measured === null ? "not measured" : t.target.includes("µs") ? duration(t.measured) : ratio(t.measured);
   const verdict = (m) => m === null ? "—" : m ? "**met**" : "**not met**";
-  return ["| target | wanted | measured | |", "|---|---|---:|---|",
-    ...results.targets.map((t) => `| ${t.name} | ${t.target} | ${fmt(t)} | ${verdict(t.met)} |`)].join("\n");
+  return ["| target | wanted | measured | | reading |", "|---|---|---:|---|---|",
+    ...results.targets.map((t) => `| ${t.name} | ${t.target} | ${fmt(t)} | ${verdict(t.met)} | ${cell(t.reading)} |`)].join("\n");
 }
 
 function scanTable(results, byId) {
