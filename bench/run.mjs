@@ -17,6 +17,7 @@ import { count, duration, mbps, ratio } from "./lib/format.mjs";
 import { ROOT } from "./lib/inputs.mjs";
 import { machine, machineLine } from "./lib/machine.mjs";
 import { BUDGETS, measure } from "./lib/measure.mjs";
+import { PAIRS, pairedRatio } from "./lib/paired.mjs";
 import { markdown, tables } from "./lib/report.mjs";
 import { latencyChart } from "./lib/svg.mjs";
 import { ratios, targets } from "./lib/targets.mjs";
@@ -93,6 +94,18 @@ for (const [i, c] of cases.entries()) {
   console.log(progress(i + 1, cases.length, c, r));
 }
 
+// The ratios the targets read, again in paired rounds (bench/lib/paired.mjs): each pair's two
+// medians above were taken minutes apart.
+const paired = {};
+const caseById = Object.fromEntries(cases.map((c) => [c.id, c]));
+for (const pair of PAIRS) {
+  const a = caseById[pair.a], b = caseById[pair.b];
+  if (done[pair.a]?.status !== "ok" || done[pair.b]?.status !== "ok" || a.async || b.async) continue;
+  paired[pair.id] = { a: pair.a, b: pair.b, ...pairedRatio(a.fn, b.fn, quick ? { rounds: 7, ms: 15 } : { rounds: 21, ms: 40 }) };
+  const p = paired[pair.id];
+  console.log(`paired     ${pair.id.padEnd(40)} ${ratio(p.ratio).padStart(8)}  (middle half ${ratio(p.q1)}–${ratio(p.q3)}, ${p.rounds} rounds)`);
+}
+
 const floor = done["floor.noop"]?.median_ns;
 for (const r of list) if (r.status === "ok" && floor) r.ratio_to_floor = r.median_ns / floor;
 const results = {
@@ -105,6 +118,7 @@ const results = {
     median_p99: "per-call latency from timed batches of calls (batch sized to ~2 µs, timer overhead subtracted); nearest-rank quantiles",
     ops_per_s: "benchmark.js hz (1 / mean time per call), with its relative margin of error",
     ratio_to_floor: "median / median of the empty WASM call",
+    paired_ratios: "a's mean time per call / b's, in rounds that time both back to back (order alternating); the median over rounds, with the quartiles",
     mb_per_s: "UTF-8 input bytes / median time, in 10^6 bytes per second",
     budgets: budget,
   },
@@ -113,7 +127,8 @@ const results = {
   cold_start_runtimes: coldStartRuntimes(),
 };
 results.ratios = ratios(done);
-results.targets = targets(done, results.ratios);
+results.paired_ratios = paired;
+results.targets = targets(done, results.ratios, paired);
 
 console.log("\nTargets:");
 for (const t of results.targets) {
