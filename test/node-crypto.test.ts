@@ -1,5 +1,7 @@
 // The server's node:crypto signer and hash against the WebCrypto/jose path every other runtime uses:
 // the same bytes (Ed25519 is deterministic), signatures jose verifies, audit logs that verify.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { compactVerify, importJWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuditLog, GENESIS_HASH, recordHash, verifyAuditLog } from "../enforcer/audit";
@@ -73,5 +75,21 @@ describe("nodeCrypto", () => {
     for await (const r of enforcer.auditLog("pass_1")) records.push(r);
     expect(records).toHaveLength(1);
     expect(await verifyAuditLog(records, enforcer.publicJwk)).toEqual({ ok: true });
+  });
+
+  it("is the package export agent-warden/node-crypto, and an Enforcer from the package signs with it", () => {
+    // A real Node process importing the built package by its own name (package.json "exports").
+    expect(existsSync("dist/server/node-crypto.js"), "run npm run build").toBe(true);
+    const script = `
+      const { nodeCrypto } = await import("agent-warden/node-crypto");
+      const { Enforcer, MemoryStore, verifyCompact } = await import("agent-warden");
+      const enforcer = await Enforcer.create({ store: new MemoryStore(), timers: false, hostCrypto: nodeCrypto });
+      await enforcer.register({ id: "pass_1", constraints: {} });
+      const d = await enforcer.enforce({ passport_id: "pass_1", action: "web:search" });
+      const { signature, ...body } = d;
+      const payload = await verifyCompact(signature, enforcer.publicJwk);
+      console.log(JSON.stringify({ keys: Object.keys(nodeCrypto).sort(), decision: d.decision, signed: payload.decision_id === body.decision_id }));`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ keys: ["base64url", "ed25519Signer", "sha256Hex"], decision: "allow", signed: true });
   });
 });

@@ -1,9 +1,12 @@
 // Enforcer.enforce on MemoryStore: signed as shipped; with `signDecisions: false` (the decision is
 // not signed, its audit record still is); the signing an enforce does (two Ed25519 compact JWS: the
 // decision and its audit record), measured alone; enforce minus that signing (derived); and enforce
-// with Ed25519 stubbed out of WebCrypto, which measures the same thing directly as a cross-check.
+// with Ed25519 stubbed out of WebCrypto, which measures the same thing directly as a cross-check;
+// and signed through node:crypto (`hostCrypto: nodeCrypto`, package export "./node-crypto"), as
+// warden serve does.
 import { CompactSign } from "jose";
 import { Enforcer, MemoryStore, canonicalJson, generateSigningKey } from "../../dist/enforcer/index.js";
+import { nodeCrypto } from "../../dist/server/node-crypto.js";
 import { smallCase } from "../lib/inputs.mjs";
 
 // The Enforcer reads its clock; this one moves one minute per call through weekday working hours
@@ -56,6 +59,7 @@ export async function enforceCases() {
   const probe = await unsignedDecisions.enforce();
   const switchWorks = probe.decision === "allow" && probe.signature === "";
   const stubbed = await enforcerOnMemory(passport);
+  const native = await enforcerOnMemory(passport, { hostCrypto: nodeCrypto });
   const subtle = globalThis.crypto.subtle;
   const fakeSignature = new Uint8Array(64).buffer;
   const fakeSign = async () => fakeSignature;
@@ -76,6 +80,8 @@ export async function enforceCases() {
         return { median_ns: median, p99_ns: r["enforce.signed"].p99_ns - r["enforce.signing"].median_ns, ops_per_s: 1e9 / median };
       },
       note: "signed enforce minus signing alone (medians; p99 is the signed p99 minus the signing median; ops/s is 1 ÷ median). `signDecisions: false` skips only the decision's signature, so no switch removes both" },
+    { id: "enforce.node_crypto", group: "enforce", name: "Enforcer.enforce, signed with node:crypto", async: true, fn: native.enforce,
+      note: () => `as enforce signed, with \`hostCrypto: nodeCrypto\` (agent-warden/node-crypto), as warden serve signs; ${tallyNote(native.tally)}` },
     { id: "enforce.stubbed", group: "enforce", name: "Enforcer.enforce, Ed25519 stubbed", async: true, fn: stubbed.enforce,
       before: () => { subtle.sign = fakeSign; }, after: () => { delete subtle.sign; },
       note: () => `crypto.subtle.sign replaced by a constant: JWS assembly and hashing stay; ${tallyNote(stubbed.tally)}` },
