@@ -360,7 +360,7 @@ export class Enforcer {
     const policy = await this.policy(permit.passport_id);
     return this.serial(permit.passport_id, async () => {
       if (actual !== undefined && actual !== permit.cost_cents) {
-        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.cost_cents, actual));
+        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, undefined, permit.cost_cents, actual));
         await this.settleEvents(permit.passport_id, result, now);
       }
       await this.record(permit.passport_id, policy, {

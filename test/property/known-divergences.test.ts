@@ -61,7 +61,7 @@ describe("known engine divergences (the SPEC decides against the engine; not fix
     let s = cs.commit(cs.fresh(), t, 100).state;
     s = cs.reset(s, t + 1000, "daily").state;
     s = cs.commit(s, t + 2000, 50).state;
-    const after = cs.trueUp(s, t + 3000, t, 100, 0).snapshot;
+    const after = cs.trueUp(s, t + 3000, t, undefined, 100, 0).snapshot;
     expect(after.spent_today_cents).toBe(50);
   });
 

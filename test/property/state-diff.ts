@@ -100,7 +100,7 @@ export function checkSequence(engine: Engine, seq: Sequence): number {
           got = cs.snapshot(state, now); want = model.snapshotOp(now); break;
         }
         trued.add(action);
-        got = cs.trueUp(state, now, action.at, action.cost, op.actual);
+        got = cs.trueUp(state, now, action.at, undefined, action.cost, op.actual);
         want = model.trueUp(now, action, op.actual);
         break;
       }
