@@ -44,6 +44,11 @@ export interface StateResult {
   released?: ApprovalEvent;
   /** The snapshot's 104 raw bytes, in the layout of a request's counter block. */
   counterBlock: Uint8Array;
+  /**
+   * The new state's reset generation (every reset adds one). Record it with a commit (or an
+   * approval) and pass it to `trueUp`, so a true-up leaves alone the windows reset since.
+   */
+  resets: number;
 }
 
 const enum Op {
@@ -54,7 +59,9 @@ const enum Op {
 const STATUS: Record<number, StateStatus> = { 0: "ok", [-1]: "bad_state", [-2]: "already_pending", [-3]: "no_such_approval" };
 const RESET_KINDS: readonly ResetKind[] = ["daily", "weekly", "monthly", "total", "all"];
 const EVENT_EXPIRED = 1, EVENT_RELEASED = 2;
-const ARGS = 36;
+const ARGS = 44;
+const RESETS_UNKNOWN = -1;
+const RESETS_MAX = 0xffff_ffff;
 const APPROVAL_ID_MAX = 128;
 const COUNTER_BLOCK = 104;
 const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16;
@@ -83,6 +90,12 @@ function approvalId(id: string): Uint8Array {
     bad("approval_id", `a non-empty string of at most ${APPROVAL_ID_MAX} UTF-8 bytes`, id);
   }
   return encoder.encode(id);
+}
+
+function generation(v: number | undefined): number {
+  if (v === undefined) return RESETS_UNKNOWN;
+  if (!Number.isSafeInteger(v) || v < 0 || v > RESETS_MAX) bad("committed_resets", "a reset generation, 0 ≤ n ≤ 2^32−1", v);
+  return v;
 }
 
 /** Transitions on counter states. Each takes the stored state and `now` and returns the state to store. */
@@ -122,10 +135,18 @@ export class CounterStates {
     return this.run(Op.Reset, state, now, k);
   }
 
-  /** Replaces `oldCost` by `newCost` in each window still current since `committedAt`, and in the total. */
-  trueUp(state: Uint8Array, now: number, committedAt: number, oldCost: number, newCost: number): StateResult {
+  /**
+   * Replaces `oldCost` by `newCost` in each window still current since `committedAt` and not reset
+   * since the commit, and in the total unless it was reset since. `committedResets` is the `resets`
+   * of the result that committed the action; `undefined` means unknown (a commit recorded before
+   * generations existed) and is taken as the current generation: the reset test is skipped.
+   */
+  trueUp(
+    state: Uint8Array, now: number, committedAt: number, committedResets: number | undefined, oldCost: number, newCost: number,
+  ): StateResult {
     return this.run(Op.TrueUp, state, now,
-      instant(committedAt, "committed_at"), cents(oldCost, "old_cost_cents"), cents(newCost, "actual_cost_cents"));
+      instant(committedAt, "committed_at"), cents(oldCost, "old_cost_cents"), cents(newCost, "actual_cost_cents"),
+      EMPTY_ID, generation(committedResets));
   }
 
   heartbeat(state: Uint8Array, now: number): StateResult { return this.run(Op.Heartbeat, state, now); }
@@ -147,7 +168,7 @@ export class CounterStates {
     });
   }
 
-  private run(op: Op, state: Uint8Array, now: number, a = 0, b = 0, c = 0, id: Uint8Array = EMPTY_ID): StateResult {
+  private run(op: Op, state: Uint8Array, now: number, a = 0, b = 0, c = 0, id: Uint8Array = EMPTY_ID, d = 0): StateResult {
     instant(now, "now");
     if (!(state instanceof Uint8Array)) bad("state", "a Uint8Array", state);
     const core = this.engine.core;
@@ -158,7 +179,8 @@ export class CounterStates {
       writeI64(core.view, base + 8, a);
       writeI64(core.view, base + 16, b);
       writeI64(core.view, base + 24, c);
-      core.view.setUint32(base + 32, id.length, true);
+      writeI64(core.view, base + 32, d);
+      core.view.setUint32(base + 40, id.length, true);
       core.bytes.set(id, base + ARGS);
       core.bytes.set(state, base + ARGS + id.length);
       const n = core.exports.state_op(op, len);
@@ -183,12 +205,13 @@ function readResult(core: Core, n: number, input: Uint8Array): StateResult {
   const stateLen = view.getUint32(p, true);
   const state = status === "bad_state" ? input : bytes.slice(p + 4, p + 4 + stateLen);
   p += 4 + stateLen;
-  if (p + COUNTER_BLOCK + 4 + view.getUint32(p + COUNTER_BLOCK, true) + 16 !== end) {
+  if (p + COUNTER_BLOCK + 4 + view.getUint32(p + COUNTER_BLOCK, true) + 16 + 4 !== end) {
     throw new EngineError("state_op_failed", "the module returned a malformed state result");
   }
   const counterBlock = bytes.slice(p, p + COUNTER_BLOCK);
   const snapshot = readSnapshot(core, p);
-  const result: StateResult = { status, state, snapshot, counterBlock };
+  const resets = view.getUint32(end - 4, true);
+  const result: StateResult = { status, state, snapshot, counterBlock, resets };
   if (flags & EVENT_EXPIRED) result.expired = event;
   if (flags & EVENT_RELEASED) result.released = event;
   return result;

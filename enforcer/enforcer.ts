@@ -181,7 +181,7 @@ export class Enforcer {
       out.approval_request_id = approvalId;
       await this.openApproval(pid, policy, req, out.decision_id, decision, approvalId, now);
     } else if (decision.decision === "allow") {
-      const permit = await this.issuePermit(pid, req.action, req.cost_cents ?? 0, out.decision_id, now, now);
+      const permit = await this.issuePermit(pid, req.action, req.cost_cents ?? 0, out.decision_id, now, result.resets, now);
       out.permit_token = permit.token;
       out.permit_expires_at = iso(permit.expires_at);
     }
@@ -299,7 +299,7 @@ export class Enforcer {
       const answer: ApprovalAnswer = { status: approved ? "approved" : "denied", permit: approved };
       if (refusal !== null) answer.reason = refusal;
       if (approved) {
-        const permit = await this.issuePermit(pid, approval.action, approval.cost_cents, approval.decision_id, now, now);
+        const permit = await this.issuePermit(pid, approval.action, approval.cost_cents, approval.decision_id, now, result.resets, now);
         answer.permit_token = permit.token;
         answer.permit_expires_at = iso(permit.expires_at);
       }
@@ -329,10 +329,13 @@ export class Enforcer {
 
   // ---- permits ---------------------------------------------------------------------------------
 
-  private async issuePermit(pid: string, action: string, cost: number, decisionId: string, committedAt: number, now: number): Promise<Permit> {
+  /** `committedResets`: the reset generation of the state the cost was committed in (for the true-up). */
+  private async issuePermit(
+    pid: string, action: string, cost: number, decisionId: string, committedAt: number, committedResets: number, now: number,
+  ): Promise<Permit> {
     const permit: Permit = {
       token: randomId("pmt"), passport_id: pid, action, cost_cents: cost, decision_id: decisionId,
-      committed_at: committedAt, issued_at: now, expires_at: this.engine.deadline("permit", now),
+      committed_at: committedAt, committed_resets: committedResets, issued_at: now, expires_at: this.engine.deadline("permit", now),
     };
     await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: 3600_000, now });
     return permit;
@@ -360,7 +363,7 @@ export class Enforcer {
     const policy = await this.policy(permit.passport_id);
     return this.serial(permit.passport_id, async () => {
       if (actual !== undefined && actual !== permit.cost_cents) {
-        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.cost_cents, actual));
+        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual));
         await this.settleEvents(permit.passport_id, result, now);
       }
       await this.record(permit.passport_id, policy, {

@@ -59,6 +59,11 @@ export interface Permit {
   cost_cents: number;
   decision_id: string;
   committed_at: number;
+  /**
+   * The counter state's reset generation when the cost was committed: a true-up leaves alone the
+   * windows reset since. Absent in permits issued before it existed (the true-up then ignores resets).
+   */
+  committed_resets?: number;
   issued_at: number;
   expires_at: number;
 }

@@ -145,6 +145,43 @@ describe("Enforcer", () => {
     expect(await enforcer.state("pass_1")).toMatchObject({ spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0 });
   });
 
+  it("a report after a reset of the permit's window leaves that window alone (allow and approval permits)", async () => {
+    const store = new MemoryStore();
+    let now = T0;
+    const enforcer = await Enforcer.create({ store, clock: () => now, timers: false });
+    await enforcer.register({ id: "pass_1", constraints: { "core:cost:approval_threshold": 500 } });
+    const a = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 100 });
+    const permit = JSON.parse((await store.getDoc("permits", a.permit_token!))!.json);
+    expect(permit).toMatchObject({ committed_at: T0, committed_resets: 0 });
+    await enforcer.resetWindow("pass_1", "daily");
+    now += 1000;
+    await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 50 });
+    expect(await enforcer.report({ permit_token: a.permit_token!, success: true, actual_cost_cents: 0 })).toEqual({ accepted: true });
+    expect(await enforcer.state("pass_1")).toMatchObject({ spent_today_cents: 50, spent_week_cents: 50, spent_total_cents: 50 });
+    // An approved hold records the generation at approval time.
+    const hold = await enforcer.enforce({ passport_id: "pass_1", action: "b", cost_cents: 600 });
+    const ans = await enforcer.approve(hold.approval_request_id!);
+    expect(JSON.parse((await store.getDoc("permits", ans.permit_token!))!.json)).toMatchObject({ committed_resets: 1 });
+    await enforcer.resetWindow("pass_1", "all");
+    expect(await enforcer.report({ permit_token: ans.permit_token!, success: true, actual_cost_cents: 900 })).toEqual({ accepted: true });
+    expect(await enforcer.state("pass_1")).toMatchObject({ spent_today_cents: 0, spent_week_cents: 0, spent_total_cents: 0 });
+    enforcer.close();
+  });
+
+  it("a permit written before reset generations (no committed_resets) trues up as before", async () => {
+    const store = new MemoryStore();
+    const enforcer = await Enforcer.create({ store, clock: () => T0, timers: false });
+    await enforcer.register({ id: "pass_1", constraints: {} });
+    const a = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 100 });
+    const { committed_resets: _, ...old } = JSON.parse((await store.getDoc("permits", a.permit_token!))!.json);
+    await store.putDoc("permits", a.permit_token!, JSON.stringify(old), { ttlMs: 3600_000, now: T0 });
+    await enforcer.resetWindow("pass_1", "daily");
+    await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 50 });
+    expect(await enforcer.report({ permit_token: a.permit_token!, success: true, actual_cost_cents: 0 })).toEqual({ accepted: true });
+    expect(await enforcer.state("pass_1")).toMatchObject({ spent_today_cents: 0, spent_week_cents: 50, spent_total_cents: 50 });
+    enforcer.close();
+  });
+
   it("1,000 concurrent enforce calls never pass the cap and lose no update", async () => {
     const { enforcer } = await setup({ "core:cost:max_per_day": 5000, "core:cost:approval_threshold": 40 });
     const results = await Promise.all(Array.from({ length: 1000 }, (_, i) =>

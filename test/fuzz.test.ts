@@ -241,7 +241,7 @@ describe(`fuzzing the boundary (seed ${SEED})`, () => {
       const run = [
         () => cs.snapshot(state, now), () => cs.commit(state, now, 5), () => cs.reserve(state, now, 5, "apr_x"),
         () => cs.approve(state, now, "apr_known"), () => cs.release(state, now, "apr_known"), () => cs.reset(state, now, "all"),
-        () => cs.trueUp(state, now, now - 1, 5, 0), () => cs.heartbeat(state, now), () => cs.pause(state, now),
+        () => cs.trueUp(state, now, now - 1, 0, 5, 0), () => cs.heartbeat(state, now), () => cs.pause(state, now),
         () => cs.emergencyStop(state, now), () => cs.resume(state, now), () => cs.windowResets(now),
       ][op]!;
       typed(run);

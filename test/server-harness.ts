@@ -115,20 +115,22 @@ let bundled: string | null = null;
 
 /**
  * The `warden` binary, bundled from cli/warden.ts with esbuild into a temporary directory that
- * links build/ (the WebAssembly module) and node_modules/ (native and external packages).
+ * links build/ (the WebAssembly module) and node_modules/ (native and external packages). It sits
+ * at dist/cli/warden.js there, as in the package, so the loader's first candidate
+ * (../../build/warden.wasm) is the linked build/ and never a stray build/ in the temp folder itself.
  */
 export async function wardenBin(): Promise<string> {
   if (bundled) return bundled;
   const dir = mkdtempSync(join(tmpdir(), "warden-bin-"));
-  mkdirSync(join(dir, "cli"));
+  mkdirSync(join(dir, "dist", "cli"), { recursive: true });
   symlinkSync(join(ROOT, "build"), join(dir, "build"));
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   const { build } = await import("esbuild");
   await build({
-    entryPoints: [join(ROOT, "cli/warden.ts")], outfile: join(dir, "cli", "warden.js"), bundle: true, format: "esm",
+    entryPoints: [join(ROOT, "cli/warden.ts")], outfile: join(dir, "dist", "cli", "warden.js"), bundle: true, format: "esm",
     platform: "node", target: "node20", packages: "external", logLevel: "warning",
   });
-  bundled = join(dir, "cli", "warden.js");
+  bundled = join(dir, "dist", "cli", "warden.js");
   return bundled;
 }
 

@@ -37,7 +37,7 @@ function snap(s: Uint8Array, now: number): Snapshot {
 describe("fresh state", () => {
   it("reads as an all-zero snapshot", () => {
     const s = cs.fresh();
-    expect(s.length).toBe(612);
+    expect(s.length).toBe(632);
     expect(snap(s, T("2026-02-24T10:00:00Z"))).toEqual({
       spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0, held_cents: 0,
       actions_last_minute: 0, actions_last_5_minutes: 0, actions_last_30_minutes: 0, actions_last_hour: 0,
@@ -327,14 +327,14 @@ describe("true-up (report with an actual cost)", () => {
   it("in the same day it replaces the cost everywhere", () => {
     const t = T("2026-02-24T10:00:00Z");
     const s = commits([t - HOUR, t], 1000); // 2000 committed
-    const r = cs.trueUp(s, t + HOUR, t, 1000, 300);
+    const r = cs.trueUp(s, t + HOUR, t, undefined, 1000, 300);
     ok(r);
     expect(r.snapshot).toMatchObject({
       spent_today_cents: 1300, spent_week_cents: 1300, spent_month_cents: 1300, spent_total_cents: 1300, actions_today: 2,
     });
-    const up = cs.trueUp(s, t + HOUR, t, 1000, 4500);
+    const up = cs.trueUp(s, t + HOUR, t, undefined, 1000, 4500);
     expect(up.snapshot).toMatchObject({ spent_today_cents: 5500, spent_total_cents: 5500 });
-    const refund = cs.trueUp(s, t + HOUR, t, 1000, 0);
+    const refund = cs.trueUp(s, t + HOUR, t, undefined, 1000, 0);
     expect(refund.snapshot).toMatchObject({ spent_today_cents: 1000, spent_month_cents: 1000, spent_total_cents: 1000 });
   });
 
@@ -343,7 +343,7 @@ describe("true-up (report with an actual cost)", () => {
     const s = commits([sunday], 1000);
     const monday = T("2026-02-23T01:00:00Z");
     const s2 = commits([monday], 10, s);
-    const r = cs.trueUp(s2, monday + MIN, sunday, 1000, 1500);
+    const r = cs.trueUp(s2, monday + MIN, sunday, undefined, 1000, 1500);
     ok(r);
     expect(r.snapshot).toMatchObject({
       spent_today_cents: 10, spent_week_cents: 10, spent_month_cents: 1510, spent_total_cents: 1510,
@@ -351,17 +351,184 @@ describe("true-up (report with an actual cost)", () => {
     // Across a month end as well: only the total moves.
     const feb = T("2026-02-28T23:59:00Z");
     const s3 = commits([T("2026-03-01T00:00:30Z")], 50, commits([feb], 800));
-    const r3 = cs.trueUp(s3, T("2026-03-01T00:01:00Z"), feb, 800, 1000);
+    const r3 = cs.trueUp(s3, T("2026-03-01T00:01:00Z"), feb, undefined, 800, 1000);
     expect(r3.snapshot).toMatchObject({ // Saturday 28 Feb and Sunday 1 March share an ISO week
       spent_today_cents: 50, spent_week_cents: 1050, spent_month_cents: 50, spent_total_cents: 1050,
     });
   });
 
-  it("never goes below zero", () => {
+  it("never goes below zero (a commit of unknown generation ignores resets, as before generations)", () => {
     const t = T("2026-02-24T10:00:00Z");
     const s = ok(cs.reset(commits([t], 1000), t, "daily"));
-    const r = cs.trueUp(s, t + SEC, t, 1000, 100);
+    const r = cs.trueUp(s, t + SEC, t, undefined, 1000, 100);
     expect(r.snapshot).toMatchObject({ spent_today_cents: 0, spent_week_cents: 100, spent_total_cents: 100 });
+  });
+});
+
+describe("true-up across a reset (reset generations)", () => {
+  const t = T("2026-02-24T10:00:00Z"); // a Tuesday
+  const all = (n: number) => ({ spent_today_cents: n, spent_week_cents: n, spent_month_cents: n, spent_total_cents: n });
+
+  it("every reset starts a new generation; other ops keep it", () => {
+    let r = cs.commit(cs.fresh(), t, 10);
+    expect(r.resets).toBe(0);
+    r = cs.reset(r.state, t, "daily");
+    expect(r.resets).toBe(1);
+    r = cs.reset(r.state, t, "all");
+    expect(r.resets).toBe(2);
+    for (const next of [cs.commit(r.state, t, 5), cs.snapshot(r.state, t), cs.heartbeat(r.state, t), cs.reserve(r.state, t, 5, "apr_g")]) {
+      expect(next.resets).toBe(2);
+    }
+  });
+
+  it("reset, then commit, then a true-up of the newer action: applies everywhere", () => {
+    let s = ok(cs.commit(cs.fresh(), t, 100));
+    s = ok(cs.reset(s, t + SEC, "all"));
+    const c = cs.commit(s, t + 2 * SEC, 50);
+    const r = cs.trueUp(c.state, t + 3 * SEC, t + 2 * SEC, c.resets, 50, 80);
+    ok(r);
+    expect(r.snapshot).toMatchObject(all(80));
+  });
+
+  it.each([
+    ["daily", { spent_today_cents: 50 }],
+    ["weekly", { spent_week_cents: 50 }],
+    ["monthly", { spent_month_cents: 50 }],
+    ["total", { spent_total_cents: 50 }],
+    ["all", all(50)],
+  ] as const)("commit, reset %s, commit, true-up of the first: the reset windows stay as they are", (kind, want) => {
+    // Commit 100, reset, commit 50, then the first action's actual cost is 30 (a refund of 70).
+    const first = cs.commit(cs.fresh(), t, 100);
+    let s = ok(cs.reset(first.state, t + SEC, kind));
+    s = ok(cs.commit(s, t + 2 * SEC, 50));
+    const r = cs.trueUp(s, t + 3 * SEC, t, first.resets, 100, 30);
+    ok(r);
+    const expected = { ...all(80), ...want }; // the others: 150 − 100 + 30
+    expect(r.snapshot).toMatchObject(expected);
+    // Whatever the actual cost: a refund to 0 or a larger cost leaves the reset windows alone too.
+    for (const actual of [0, 1000]) {
+      const x = cs.trueUp(s, t + 3 * SEC, t, first.resets, 100, actual).snapshot;
+      for (const [k, v] of Object.entries(expected)) {
+        const untouched = v === 50;
+        expect(x[k as keyof Snapshot], `${kind} ${actual} ${k}`).toBe(untouched ? 50 : 150 - 100 + actual);
+      }
+    }
+  });
+
+  it("the SPEC example: commit 100, reset daily, commit 50, true-up the first to 0 → 50 spent today", () => {
+    const first = cs.commit(cs.fresh(), t, 100);
+    let s = ok(cs.reset(first.state, t + SEC, "daily"));
+    s = ok(cs.commit(s, t + 2 * SEC, 50));
+    expect(cs.trueUp(s, t + 3 * SEC, t, first.resets, 100, 0).snapshot).toMatchObject({
+      spent_today_cents: 50, spent_week_cents: 50, spent_month_cents: 50, spent_total_cents: 50,
+    });
+  });
+
+  it("the same millisecond: commit then reset leaves the window alone; reset then commit trues it up", () => {
+    const commitFirst = cs.commit(cs.fresh(), t, 100);
+    const afterReset = ok(cs.reset(commitFirst.state, t, "daily"));
+    expect(cs.trueUp(afterReset, t, t, commitFirst.resets, 100, 40).snapshot).toMatchObject({
+      spent_today_cents: 0, spent_week_cents: 40, spent_total_cents: 40,
+    });
+    const resetFirst = ok(cs.reset(ok(cs.commit(cs.fresh(), t, 100)), t, "daily"));
+    const c = cs.commit(resetFirst, t, 100);
+    expect(cs.trueUp(c.state, t, t, c.resets, 100, 40).snapshot).toMatchObject({
+      spent_today_cents: 40, spent_week_cents: 140, spent_total_cents: 140,
+    });
+  });
+
+  it("a clock going backwards does not matter: only the order of ops does", () => {
+    const first = cs.commit(cs.fresh(), t, 100);
+    const s = ok(cs.reset(first.state, t - SEC, "total"));
+    expect(cs.trueUp(s, t, t, first.resets, 100, 0).snapshot).toMatchObject({ spent_today_cents: 0, spent_total_cents: 0 });
+    expect(cs.trueUp(s, t, t, first.resets, 100, 500).snapshot).toMatchObject({ spent_today_cents: 500, spent_total_cents: 0 });
+  });
+
+  it("a window that rolled over since still takes nothing, reset or not", () => {
+    const first = cs.commit(cs.fresh(), t, 100);
+    const s = ok(cs.reset(first.state, t + SEC, "weekly"));
+    const r = cs.trueUp(s, t + 86_400_000, t, first.resets, 100, 0); // the next day, same week and month
+    expect(r.snapshot).toMatchObject({ spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0 });
+  });
+
+  it("the generation saturates at 2^32 − 1", () => {
+    const s = ok(cs.commit(cs.fresh(), t, 1)).slice();
+    new DataView(s.buffer).setUint32(612, 0xffffffff, true);
+    const r = cs.reset(s, t, "daily");
+    ok(r);
+    expect(r.resets).toBe(0xffffffff);
+  });
+
+  it("a bad generation is refused in TypeScript", () => {
+    const s = cs.fresh();
+    for (const g of [-1, 1.5, 2 ** 32, Number.NaN, null]) {
+      expect(() => cs.trueUp(s, t, t, g as number, 1, 0)).toThrow(/committed_resets/);
+    }
+    expect(cs.trueUp(s, t, t, 2 ** 32 - 1, 1, 0).status).toBe("ok");
+  });
+});
+
+describe("a version-1 state (before reset generations)", () => {
+  const t = T("2026-02-24T10:00:00Z");
+  const day = Math.floor(t / 86_400_000);
+
+  /** Layout version 1, written field by field: 612 bytes, then the pending id. */
+  function v1(id = "apr_old"): Uint8Array {
+    const idBytes = new TextEncoder().encode(id);
+    const s = new Uint8Array(612 + idBytes.length);
+    const v = new DataView(s.buffer);
+    const i64 = (at: number, n: number | bigint) => v.setBigInt64(at, BigInt(n), true);
+    v.setUint32(0, 0x53435741, true); // "AWCS"
+    v.setUint16(4, 1, true);
+    v.setUint16(6, 4 | 8 | 16, true); // has last_action_at, has last_heartbeat_at, pending
+    i64(8, Math.floor(t / SEC)); i64(16, Math.floor(t / MIN));
+    i64(24, day); i64(32, 300); i64(40, 2);
+    i64(48, Math.floor((day + 3) / 7)); i64(56, 700);
+    i64(64, 2026 * 12 + 1); i64(72, 900);
+    i64(80, 5000); i64(88, 40);
+    i64(96, t); i64(104, t - SEC);
+    i64(112, 40); i64(120, t - 2 * SEC);
+    v.setUint32(128, idBytes.length, true);
+    v.setUint32(132 + 4 * (Math.floor(t / SEC) % 60), 2, true); // two actions this second
+    v.setUint32(372 + 4 * (Math.floor(t / MIN) % 60), 2, true); // and this minute
+    s.set(idBytes, 612);
+    return s;
+  }
+
+  it("decodes with every field, and is written back as version 2 with generation 0", () => {
+    const r = cs.snapshot(v1(), t + SEC);
+    ok(r);
+    expect(r.snapshot).toEqual({
+      spent_today_cents: 300, spent_week_cents: 700, spent_month_cents: 900, spent_total_cents: 5000, held_cents: 40,
+      actions_last_minute: 2, actions_last_5_minutes: 2, actions_last_30_minutes: 2, actions_last_hour: 2, actions_today: 2,
+      last_action_at: t, last_heartbeat_at: t - SEC, pending_approval_id: "apr_old", emergency_stopped: false,
+      enforcement_paused: false, pending_cost_cents: 40, pending_created_at: t - 2 * SEC,
+    });
+    expect(r.resets).toBe(0);
+    const v = new DataView(r.state.buffer, r.state.byteOffset, r.state.byteLength);
+    expect(v.getUint16(4, true)).toBe(2);
+    expect(r.state.length).toBe(632 + "apr_old".length);
+    for (const at of [612, 616, 620, 624, 628]) expect(v.getUint32(at, true)).toBe(0);
+    expect(new TextDecoder().decode(r.state.subarray(632))).toBe("apr_old");
+    expect(cs.snapshot(r.state, t + SEC).snapshot).toEqual(r.snapshot);
+    expect(cs.approve(v1(), t + SEC, "apr_old").snapshot).toMatchObject({ held_cents: 0, spent_total_cents: 5040 });
+  });
+
+  it("a version-1 state of the wrong length is refused", () => {
+    const s = v1();
+    expect(cs.snapshot(s.subarray(0, s.length - 1), t).status).toBe("bad_state");
+    const longer = new Uint8Array(s.length + 20);
+    longer.set(s);
+    expect(cs.snapshot(longer, t).status).toBe("bad_state");
+  });
+
+  it("a reset after the upgrade is known to later true-ups; a commit of unknown generation ignores it", () => {
+    const after = cs.reset(v1(), t + SEC, "daily");
+    expect(after.resets).toBe(1);
+    expect(cs.trueUp(after.state, t + 2 * SEC, t, 0, 100, 0).snapshot).toMatchObject({ spent_today_cents: 0, spent_total_cents: 4900 });
+    // A permit written before the upgrade has no generation: the old behaviour (the delta lands).
+    const old = ok(cs.commit(after.state, t + 2 * SEC, 60));
+    expect(cs.trueUp(old, t + 3 * SEC, t, undefined, 100, 0).snapshot).toMatchObject({ spent_today_cents: 0, spent_total_cents: 4960 });
   });
 });
 
@@ -404,17 +571,18 @@ describe("encoding", () => {
     s = ok(cs.reserve(s, t, 99, "apr_round"));
     const again = cs.snapshot(s, t);
     expect(again.state).toEqual(s);
-    expect(s.length).toBe(612 + "apr_round".length);
+    expect(s.length).toBe(632 + "apr_round".length);
     const v = new DataView(s.buffer, s.byteOffset, s.byteLength);
     expect(new TextDecoder().decode(s.subarray(0, 4))).toBe("AWCS");
-    expect(v.getUint16(4, true)).toBe(1);
+    expect(v.getUint16(4, true)).toBe(2);
     expect(Number(v.getBigInt64(24, true))).toBe(Math.floor(t / 86_400_000)); // day index
     expect(Number(v.getBigInt64(48, true))).toBe(Math.floor((Math.floor(t / 86_400_000) + 3) / 7)); // week index
     expect(Number(v.getBigInt64(64, true))).toBe(2026 * 12 + 1); // February 2026
     expect(Number(v.getBigInt64(80, true))).toBe(1000); // spent_total
     expect(Number(v.getBigInt64(88, true))).toBe(99); // held
     expect(v.getUint32(128, true)).toBe(9); // pending id length
-    expect(new TextDecoder().decode(s.subarray(612))).toBe("apr_round");
+    expect(v.getUint32(612, true)).toBe(0); // reset generation: no reset yet
+    expect(new TextDecoder().decode(s.subarray(632))).toBe("apr_round");
     expect(snap(again.state, t)).toEqual(snap(s, t));
   });
 
@@ -440,7 +608,9 @@ describe("bad state bytes", () => {
     ["truncated id", () => good().subarray(0, good().length - 1)],
     ["a trailing byte", () => { const g = good(); const s = new Uint8Array(g.length + 1); s.set(g); return s; }],
     ["wrong magic", () => patch((v) => v.setUint32(0, 0x12345678, true))],
-    ["a later version", () => patch((v) => v.setUint16(4, 2, true))],
+    ["a later version", () => patch((v) => v.setUint16(4, 3, true))],
+    ["a window reset in a generation not reached", () => patch((v) => v.setUint32(620, 1, true))],
+    ["version 1 with version 2's length", () => patch((v) => v.setUint16(4, 1, true))],
     ["unknown flag bits", () => patch((v) => v.setUint16(6, 0x100, true))],
     ["pending flag without an id", () => patch((v) => v.setUint16(6, v.getUint16(6, true) & ~16, true))],
     ["an id longer than 128", () => patch((v) => v.setUint32(128, 4000, true))],
@@ -465,11 +635,11 @@ describe("bad state bytes", () => {
     const { exports } = engine.core;
     engine.core.io(64);
     const generation = engine.core.generation;
-    for (const [op, len] of [[1, 0], [1, 35], [1, 0x7fffffff], [99, 36], [-1, 36]]) {
+    for (const [op, len] of [[1, 0], [1, 43], [1, 0x7fffffff], [99, 44], [-1, 44]]) {
       const n = exports.state_op(op, len);
       engine.core.refresh();
       expect(engine.core.view.getInt32(engine.core.outPtr, true)).toBe(-1);
-      expect(n).toBe(24 + 104 + 4 + 16);
+      expect(n).toBe(24 + 104 + 4 + 16 + 4);
     }
     expect(engine.core.generation).toBe(generation);
   });

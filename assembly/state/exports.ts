@@ -1,10 +1,11 @@
 // The counter-state ABI: one entry point, `state_op`, that applies one transition to a state the
 // host keeps (docs/abi.md "Counter state"). All arithmetic is here; the host only moves bytes.
 //
-// Input (in the area from io_ptr): i64 now, i64 a, i64 b, i64 c, u32 idLen, id bytes, state bytes
-// (the rest; empty = a fresh state).
+// Input (in the area from io_ptr): i64 now, i64 a, i64 b, i64 c, i64 d, u32 idLen, id bytes, state
+// bytes (the rest; empty = a fresh state).
 // Output (at out_ptr): i32 status, u32 flags (StateEvent bits), u32 event id length, its bytes,
-// i64 its cost, u32 state length, the state bytes, then the snapshot (assembly/state/snapshot.ts).
+// i64 its cost, u32 state length, the state bytes, the snapshot (assembly/state/snapshot.ts), then
+// u32 the new state's reset generation (a host records it with a commit, for a later true-up).
 // Returns the output length. Bad bytes give status BadInput and empty fields, never a trap.
 
 import { MAX_SAFE } from "../constants";
@@ -13,7 +14,7 @@ import { writeSnapshot } from "./snapshot";
 import { APPROVAL_ID_MAX, CounterState } from "./state";
 import {
   approve, commit, emergencyStop, event, heartbeat, normalise, pause, release, reserve, reset, resume,
-  StateStatus, trueUp,
+  RESETS_UNKNOWN, StateStatus, trueUp,
 } from "./transitions";
 
 const enum StateOp {
@@ -21,26 +22,27 @@ const enum StateOp {
   Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11,
 }
 
-const ARGS: i32 = 36;
+const ARGS: i32 = 44;
 const state = new CounterState();
 
 function money(v: i64): bool { return v >= 0 && v <= MAX_SAFE; }
 function instant(v: i64): bool { return v >= -MAX_SAFE && v <= MAX_SAFE; }
 
 /** Arguments each op needs in range; the state's own numbers are checked by decode. */
-function argsOk(op: i32, now: i64, a: i64, b: i64, c: i64, idLen: i32): bool {
+function argsOk(op: i32, now: i64, a: i64, b: i64, c: i64, d: i64, idLen: i32): bool {
   if (!instant(now)) return false;
   switch (op) {
     case StateOp.Commit: return money(a);
     case StateOp.Reserve: return money(a) && idLen > 0;
     case StateOp.Approve: case StateOp.Release: return idLen > 0;
     case StateOp.Reset: return a >= 0 && a <= 4;
-    case StateOp.TrueUp: return instant(a) && money(b) && money(c);
+    case StateOp.TrueUp:
+      return instant(a) && money(b) && money(c) && (d == RESETS_UNKNOWN || (d >= 0 && d <= <i64>u32.MAX_VALUE));
     default: return op >= StateOp.Snapshot && op <= StateOp.Fresh;
   }
 }
 
-function apply(op: i32, now: i64, a: i64, b: i64, c: i64, id: usize, idLen: i32): StateStatus {
+function apply(op: i32, now: i64, a: i64, b: i64, c: i64, d: i64, id: usize, idLen: i32): StateStatus {
   const s = state;
   switch (op) {
     case StateOp.Commit: return commit(s, now, a);
@@ -48,7 +50,7 @@ function apply(op: i32, now: i64, a: i64, b: i64, c: i64, id: usize, idLen: i32)
     case StateOp.Approve: return approve(s, now, id, idLen);
     case StateOp.Release: return release(s, now, id, idLen);
     case StateOp.Reset: return reset(s, now, <i32>a);
-    case StateOp.TrueUp: return trueUp(s, now, a, b, c);
+    case StateOp.TrueUp: return trueUp(s, now, a, d, b, c);
     case StateOp.Heartbeat: return heartbeat(s, now);
     case StateOp.Pause: return pause(s, now);
     case StateOp.EmergencyStop: return emergencyStop(s, now);
@@ -65,14 +67,15 @@ export function state_op(op: i32, len: i32): i32 {
   // The whole input must lie in memory, or reading it would trap.
   if (base == 0 || len < ARGS || <u64>base + <u64>len > (<u64>memory.size() << 16)) return fail();
   const now = load<i64>(base), a = load<i64>(base + 8), b = load<i64>(base + 16), c = load<i64>(base + 24);
-  const idLen = load<u32>(base + 32);
+  const d = load<i64>(base + 32);
+  const idLen = load<u32>(base + 40);
   if (idLen > <u32>APPROVAL_ID_MAX || ARGS + <i32>idLen > len) return fail();
-  if (!argsOk(op, now, a, b, c, <i32>idLen)) return fail();
+  if (!argsOk(op, now, a, b, c, d, <i32>idLen)) return fail();
   const id = base + <usize>ARGS;
   const stateLen = len - ARGS - <i32>idLen;
   if (op == StateOp.Fresh) state.fresh();
   else if (!state.decode(id + <usize>idLen, stateLen)) return fail();
-  const status = apply(op, now, a, b, c, id, <i32>idLen);
+  const status = apply(op, now, a, b, c, d, id, <i32>idLen);
   return writeOutput(status, now);
 }
 
@@ -87,10 +90,11 @@ function writeOutput(status: StateStatus, now: i64): i32 {
   const stateLen = state.encode(p + 4);
   store<u32>(p, <u32>stateLen); p += 4 + <usize>stateLen;
   p += <usize>writeSnapshot(state, now, p);
+  store<u32>(p, state.resets); p += 4;
   return <i32>(p - OUT);
 }
 
-/** Bad input: status BadInput, no event, an empty state and the snapshot of a fresh state. */
+/** Bad input: status BadInput, no event, an empty state, the snapshot of a fresh state, generation 0. */
 function fail(): i32 {
   event.clear();
   state.fresh();
@@ -101,5 +105,6 @@ function fail(): i32 {
   store<i64>(p, 0); p += 8;
   store<u32>(p, 0); p += 4;
   p += <usize>writeSnapshot(state, 0, p);
+  store<u32>(p, 0); p += 4;
   return <i32>(p - OUT);
 }

@@ -1,15 +1,20 @@
 // The counter state of one passport (SPEC §6): sliding rings, UTC calendar windows, flags and the
 // one pending approval, and its fixed little-endian byte layout (docs/abi.md "Counter state").
 //
-// Layout, version 1 (all integers little-endian; 612 bytes + the pending id):
-//   0 u32 magic "AWCS"   4 u16 version (1)   6 u16 flags (StateFlag)
+// Layout, version 2 (all integers little-endian; 632 bytes + the pending id):
+//   0 u32 magic "AWCS"   4 u16 version (2)   6 u16 flags (StateFlag)
 //   8 i64 second of the newest per-second bucket    16 i64 minute of the newest per-minute bucket
 //  24 i64 day index     32 i64 spent that day      40 i64 actions that day
 //  48 i64 week index    56 i64 spent that week     64 i64 month index   72 i64 spent that month
 //  80 i64 spent_total   88 i64 held               96 i64 last_action_at  104 i64 last_heartbeat_at
 // 112 i64 pending cost 120 i64 pending created_at 128 u32 pending id length (0..128)
 // 132 u32[60] per-second ring (slot = second mod 60)   372 u32[60] per-minute ring (minute mod 60)
-// 612 pending id bytes
+// 612 u32 reset generation (every reset op adds one; saturates at u32 max)
+// 616 u32 generation of the last reset of the day window   620 … of the week window
+// 624 … of the month window                                628 … of the total
+// 632 pending id bytes
+// Version 1 is the same up to 612, where its pending id bytes start: it decodes with every
+// generation 0 (resets made before the upgrade are not known to any later true-up).
 // An index or bucket head of EMPTY (i64 min) means "never used"; any `now` rolls it.
 //
 // Clock going backwards: when `now` is earlier than the newest bucket or the current calendar
@@ -22,7 +27,9 @@ import { dayIndex, floorDiv, monthIndex, weekIndex } from "../calendar";
 export { dayIndex, floorDiv, monthIndex, weekIndex };
 
 export const STATE_MAGIC: u32 = 0x53435741; // "AWCS"
-export const STATE_VERSION: u16 = 1;
+export const STATE_VERSION: u16 = 2;
+/** The previous layout, still read (decode migrates it). */
+export const STATE_VERSION_1: u16 = 1;
 export const APPROVAL_ID_MAX: i32 = 128;
 /** Buckets per ring: 60 seconds, 60 minutes. */
 export const RING: i32 = 60;
@@ -59,7 +66,14 @@ const S_PENDING_AT = 120;
 const S_PENDING_LEN = 128;
 const S_SEC_RING = 132;
 const S_MIN_RING = 372;
-export const STATE_FIXED: i32 = 612;
+const S_RESETS = 612;
+const S_DAY_RESET = 616;
+const S_WEEK_RESET = 620;
+const S_MONTH_RESET = 624;
+const S_TOTAL_RESET = 628;
+/** Where a version-1 state's pending id starts (it has no generations). */
+const STATE_FIXED_V1: i32 = 612;
+export const STATE_FIXED: i32 = 632;
 export const STATE_MAX: i32 = STATE_FIXED + APPROVAL_ID_MAX;
 const RING_BYTES: usize = <usize>RING * 4;
 
@@ -96,6 +110,13 @@ export class CounterState {
   pendingAt: i64 = 0;
   pendingLen: i32 = 0;
   pendingId: StaticArray<u8> = new StaticArray<u8>(APPROVAL_ID_MAX);
+  /** Reset generation: how many reset ops this state has seen (saturating). */
+  resets: u32 = 0;
+  /** The generation of the last reset of each spending window (0: never reset, or before v2). */
+  dayReset: u32 = 0;
+  weekReset: u32 = 0;
+  monthReset: u32 = 0;
+  totalReset: u32 = 0;
 
   has(f: u32): bool { return (this.flags & f) != 0; }
   setFlag(f: u32, on: bool): void { this.flags = on ? this.flags | f : this.flags & ~f; }
@@ -111,6 +132,7 @@ export class CounterState {
     this.month = EMPTY; this.spentMonth = 0;
     this.spentTotal = 0; this.held = 0;
     this.lastActionAt = 0; this.lastHeartbeatAt = 0;
+    this.resets = 0; this.dayReset = 0; this.weekReset = 0; this.monthReset = 0; this.totalReset = 0;
     this.clearPending();
   }
 
@@ -135,14 +157,19 @@ export class CounterState {
   decode(ptr: usize, len: i32): bool {
     this.fresh();
     if (len == 0) return true;
-    if (len < STATE_FIXED) return false;
+    if (len < STATE_FIXED_V1) return false;
     if (load<u32>(ptr + S_MAGIC) != STATE_MAGIC) return false;
-    // A later layout version is migrated here, before the checks below.
-    if (load<u16>(ptr + S_VERSION) != STATE_VERSION) return false;
+    // Earlier layout versions are migrated here, before the checks below. Version 1 has no reset
+    // generations: every one reads as 0, so a true-up keeps the old behaviour for resets made
+    // before the upgrade.
+    const version = load<u16>(ptr + S_VERSION);
+    if (version != STATE_VERSION && version != STATE_VERSION_1) return false;
+    const fixed = version == STATE_VERSION ? STATE_FIXED : STATE_FIXED_V1;
+    if (len < fixed) return false;
     const flags = <u32>load<u16>(ptr + S_FLAGS);
     const pendingLen = load<u32>(ptr + S_PENDING_LEN);
     if ((flags & ~(<u32>StateFlag.ALL)) != 0 || pendingLen > <u32>APPROVAL_ID_MAX) return false;
-    if (len != STATE_FIXED + <i32>pendingLen) return false;
+    if (len != fixed + <i32>pendingLen) return false;
     if (((flags & StateFlag.Pending) != 0) != (pendingLen > 0)) return false;
     this.flags = flags;
     this.secHead = load<i64>(ptr + S_SEC_HEAD);
@@ -163,7 +190,14 @@ export class CounterState {
     this.pendingLen = <i32>pendingLen;
     memory.copy(changetype<usize>(this.secRing), ptr + S_SEC_RING, RING_BYTES);
     memory.copy(changetype<usize>(this.minRing), ptr + S_MIN_RING, RING_BYTES);
-    memory.copy(this.pendingPtr(), ptr + <usize>STATE_FIXED, <usize>pendingLen);
+    if (version == STATE_VERSION) {
+      this.resets = load<u32>(ptr + S_RESETS);
+      this.dayReset = load<u32>(ptr + S_DAY_RESET);
+      this.weekReset = load<u32>(ptr + S_WEEK_RESET);
+      this.monthReset = load<u32>(ptr + S_MONTH_RESET);
+      this.totalReset = load<u32>(ptr + S_TOTAL_RESET);
+    }
+    memory.copy(this.pendingPtr(), ptr + <usize>fixed, <usize>pendingLen);
     return this.valid();
   }
 
@@ -174,7 +208,10 @@ export class CounterState {
       && inMoney(this.spentDay) && inMoney(this.actionsToday) && inMoney(this.spentWeek)
       && inMoney(this.spentMonth) && inMoney(this.spentTotal) && inMoney(this.held)
       && inMoney(this.pendingCost)
-      && inSafe(this.lastActionAt) && inSafe(this.lastHeartbeatAt) && inSafe(this.pendingAt);
+      && inSafe(this.lastActionAt) && inSafe(this.lastHeartbeatAt) && inSafe(this.pendingAt)
+      // No window can have been reset in a generation the state has not reached.
+      && this.dayReset <= this.resets && this.weekReset <= this.resets
+      && this.monthReset <= this.resets && this.totalReset <= this.resets;
   }
 
   /** Writes the state at `into`; returns its length (at most STATE_MAX). */
@@ -200,6 +237,11 @@ export class CounterState {
     store<u32>(into + S_PENDING_LEN, <u32>this.pendingLen);
     memory.copy(into + S_SEC_RING, changetype<usize>(this.secRing), RING_BYTES);
     memory.copy(into + S_MIN_RING, changetype<usize>(this.minRing), RING_BYTES);
+    store<u32>(into + S_RESETS, this.resets);
+    store<u32>(into + S_DAY_RESET, this.dayReset);
+    store<u32>(into + S_WEEK_RESET, this.weekReset);
+    store<u32>(into + S_MONTH_RESET, this.monthReset);
+    store<u32>(into + S_TOTAL_RESET, this.totalReset);
     memory.copy(into + <usize>STATE_FIXED, this.pendingPtr(), <usize>this.pendingLen);
     return STATE_FIXED + this.pendingLen;
   }

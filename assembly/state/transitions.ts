@@ -76,27 +76,43 @@ export function release(s: CounterState, now: i64, idPtr: usize, idLen: i32): St
   return StateStatus.Ok;
 }
 
-/** An operator's reset of one window; `All` also clears actions and rate windows. Reservations stay. */
+/**
+ * An operator's reset of one window; `All` also clears actions and rate windows. Reservations stay.
+ * Every reset starts a new reset generation and marks the windows it zeroed with it, so a later
+ * true-up can tell whether the action it corrects was committed before (SPEC §10 "Report").
+ */
 export function reset(s: CounterState, now: i64, kind: i32): StateStatus {
   if (kind < ResetKind.Daily || kind > ResetKind.All) return StateStatus.BadInput;
   normalise(s, now);
+  if (s.resets != u32.MAX_VALUE) s.resets++;
+  const g = s.resets;
   const all = kind == ResetKind.All;
-  if (all || kind == ResetKind.Daily) { s.spentDay = 0; s.actionsToday = 0; }
-  if (all || kind == ResetKind.Weekly) s.spentWeek = 0;
-  if (all || kind == ResetKind.Monthly) s.spentMonth = 0;
-  if (all || kind == ResetKind.Total) s.spentTotal = 0;
+  if (all || kind == ResetKind.Daily) { s.spentDay = 0; s.actionsToday = 0; s.dayReset = g; }
+  if (all || kind == ResetKind.Weekly) { s.spentWeek = 0; s.weekReset = g; }
+  if (all || kind == ResetKind.Monthly) { s.spentMonth = 0; s.monthReset = g; }
+  if (all || kind == ResetKind.Total) { s.spentTotal = 0; s.totalReset = g; }
   if (all) s.clearRates();
   return StateStatus.Ok;
 }
 
-/** A reported actual cost replaces the committed one in each still-current window and in the total. */
-export function trueUp(s: CounterState, now: i64, committedAt: i64, oldCost: i64, newCost: i64): StateStatus {
+/** `committedResets` for a commit whose reset generation is not known: taken as the current one. */
+export const RESETS_UNKNOWN: i64 = -1;
+
+/**
+ * A reported actual cost replaces the committed one in each window the action still counts in:
+ * one still current since `committedAt` and not reset since the commit (its last reset generation
+ * ≤ `committedResets`, the state's generation when the action was committed), and the total
+ * likewise. A reset window already dropped the action's cost, whatever the actual cost was.
+ * RESETS_UNKNOWN (a commit recorded before generations existed) skips the reset test.
+ */
+export function trueUp(s: CounterState, now: i64, committedAt: i64, committedResets: i64, oldCost: i64, newCost: i64): StateStatus {
   normalise(s, now);
   const delta = newCost - oldCost;
-  if (dayIndex(committedAt) == s.day) s.spentDay = addClamped(s.spentDay, delta);
-  if (weekIndex(committedAt) == s.week) s.spentWeek = addClamped(s.spentWeek, delta);
-  if (monthIndex(committedAt) == s.month) s.spentMonth = addClamped(s.spentMonth, delta);
-  s.spentTotal = addClamped(s.spentTotal, delta);
+  const g: i64 = committedResets == RESETS_UNKNOWN ? <i64>s.resets : committedResets;
+  if (dayIndex(committedAt) == s.day && <i64>s.dayReset <= g) s.spentDay = addClamped(s.spentDay, delta);
+  if (weekIndex(committedAt) == s.week && <i64>s.weekReset <= g) s.spentWeek = addClamped(s.spentWeek, delta);
+  if (monthIndex(committedAt) == s.month && <i64>s.monthReset <= g) s.spentMonth = addClamped(s.spentMonth, delta);
+  if (<i64>s.totalReset <= g) s.spentTotal = addClamped(s.spentTotal, delta);
   return StateStatus.Ok;
 }
 

@@ -76,8 +76,6 @@ export const eSequenceArb: fc.Arbitrary<ESequence> = fc.constantFrom(...baseInst
 export const AVOID_ENFORCER = {
   /** enforcer.report: an approval expiring during a true-up is never closed, and is later "approved". */
   reportLosesExpiry: false,
-  /** counter state: a true-up of an action committed before a reset of its still-current window. */
-  trueUpAcrossReset: true,
 };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -129,8 +127,6 @@ export async function checkEnforcerSequence(engine: Engine, seq: ESequence): Pro
         case "report": {
           const pair = permits[permits.length - 1 - op.back];
           if (!pair) break;
-          const p = model.permits[pair[1]]!;
-          if (AVOID_ENFORCER.trueUpAcrossReset && model.lastResetAt >= p.issuedAt) break;
           const open = model.counters.openReservation();
           if (AVOID_ENFORCER.reportLosesExpiry && open !== null && model.counters.pending(now) === null) break;
           const want = model.report(pair[1], op.actual, now);

@@ -58,12 +58,6 @@ function fromModel(m: CounterModel, r: ModelResult, now: number): unknown {
   return out;
 }
 
-/**
- * Steers around known divergences until they are fixed (see known-divergences.test.ts):
- * a true-up of an action committed before a reset of the same, still current, window.
- */
-export const AVOID_STATE = { trueUpAcrossReset: true };
-
 /** Runs a sequence on both sides; throws with the history on the first difference. Returns the op count. */
 export function checkSequence(engine: Engine, seq: Sequence): number {
   const cs = new CounterStates(engine);
@@ -72,7 +66,9 @@ export function checkSequence(engine: Engine, seq: Sequence): number {
   let now = seq.start;
   let reserved = 0;
   const trued = new Set<unknown>();
-  let lastResetSeq = -1;
+  // The engine's reset generation each model action was committed under, as a host records it
+  // with the commit (an enforcer's permit) to pass it back at the true-up.
+  const committedResets = new Map<unknown, number>();
   const history: string[] = [];
   for (const { dt, op } of seq.steps) {
     now += dt;
@@ -93,14 +89,14 @@ export function checkSequence(engine: Engine, seq: Sequence): number {
         want = op.op === "approve" ? model.approve(now, id) : model.release(now, id);
         break;
       }
-      case "reset": got = cs.reset(state, now, op.kind); want = model.reset(now, op.kind); lastResetSeq = model.events.length; break;
+      case "reset": got = cs.reset(state, now, op.kind); want = model.reset(now, op.kind); break;
       case "trueUp": {
         const action = model.lastAction();
-        if (action === null || trued.has(action) || (AVOID_STATE.trueUpAcrossReset && action.seq < lastResetSeq)) {
+        if (action === null || trued.has(action)) {
           got = cs.snapshot(state, now); want = model.snapshotOp(now); break;
         }
         trued.add(action);
-        got = cs.trueUp(state, now, action.at, action.cost, op.actual);
+        got = cs.trueUp(state, now, action.at, committedResets.get(action), action.cost, op.actual);
         want = model.trueUp(now, action, op.actual);
         break;
       }
@@ -110,6 +106,8 @@ export function checkSequence(engine: Engine, seq: Sequence): number {
       case "resume": got = cs.resume(state, now); want = model.resume(now); break;
       case "snapshot": got = cs.snapshot(state, now); want = model.snapshotOp(now); break;
     }
+    const newest = model.lastAction();
+    if (newest !== null && !committedResets.has(newest)) committedResets.set(newest, got.resets);
     history.push(`${new Date(now).toISOString()} ${JSON.stringify(op)}`);
     const a = fromEngine(got), b = fromModel(model, want, now);
     if (JSON.stringify(a) !== JSON.stringify(b)) {

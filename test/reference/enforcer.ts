@@ -19,8 +19,6 @@ export class EnforcerModel {
   readonly permits: Permit[] = [];
   private readonly seen = new Map<string, { fingerprint: string; decision: ModelDecision }>();
   private approvalSeq = 0;
-  /** When each action was last zeroed by a reset, so tests can tell a true-up across a reset. */
-  lastResetAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly passport: ModelPassport) {}
 
@@ -103,7 +101,7 @@ export class EnforcerModel {
   pause(now: number) { return this.op(now, () => this.counters.pause(now)); }
   emergencyStop(now: number) { return this.op(now, () => this.counters.emergencyStop(now)); }
   resume(now: number) { return this.op(now, () => this.counters.resume(now)); }
-  reset(now: number, kind: ResetKind) { this.lastResetAt = now; return this.op(now, () => this.counters.reset(now, kind)); }
+  reset(now: number, kind: ResetKind) { return this.op(now, () => this.counters.reset(now, kind)); }
 
   state(now: number): ModelSnapshot {
     this.counters.snapshotOp(now);
