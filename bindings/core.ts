@@ -1,6 +1,8 @@
 // One instance of the WebAssembly module: its memory views, the catalogue tables it exports,
 // and recovery from a trap (a fresh instance; the engine then recompiles its live policies).
 
+import { EngineError } from "./errors";
+
 /** The module's exports, as documented in docs/abi.md. */
 export interface WardenExports {
   memory: WebAssembly.Memory;
@@ -48,6 +50,13 @@ export class Core {
   private ioCap = 0;
   /** Bumped on every re-instantiation, so stale handles are recognised. */
   generation = 0;
+  /**
+   * True while a request sits half-written in the input area and the bindings read the caller's
+   * objects (whose getters may run any code). `io` refuses then: a getter that calls back into this
+   * instance would otherwise overwrite the request being written, and the outer call would decide
+   * on the mixture without a word.
+   */
+  writing = false;
 
   constructor(readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
     this.attach(instance);
@@ -101,11 +110,20 @@ export class Core {
    * directly may have moved the area, and a stale address would write into freed memory.
    */
   io(len: number): number {
+    this.checkFree();
     const ptr = this.exports.io_ptr(len);
     // The area only grows: at the same address it holds at least the most asked for since it moved.
     if (ptr !== this.ioPtr) { this.ioPtr = ptr; this.ioCap = len; } else if (len > this.ioCap) this.ioCap = len;
     this.refresh();
     return ptr;
+  }
+
+  /** Throws EngineError `reentrant_call` while a request is being written (see `writing`). */
+  checkFree(): void {
+    if (this.writing) {
+      throw new EngineError("reentrant_call",
+        "the engine was called from code that runs while a request is being read (a getter or proxy in the request, its context or the counter snapshot); read such values into plain data before evaluating");
+    }
   }
 
   readUtf8(ptr: number, len: number): string {

@@ -188,14 +188,18 @@ const CONTEXT_ROOM = 1024;
 
 /**
  * Writes the request (not its counter block: see writeCounterBlock / writeCounterSnapshot) into the
- * input area; returns its length in bytes. The address is `core.inputPtr`.
+ * input area; returns its length in bytes. The address is `core.inputPtr`. Leaves `core.writing`
+ * set: the caller clears it once the counter block is written too.
  * @throws RequestError when the context holds a value JSON cannot carry
  */
 export function writeRequest(
   core: Core, timezones: readonly string[], req: RequestInput, now: number, explain: boolean, mode: EvalMode = "full",
 ): number {
   const len = write(core, timezones, req, now, explain, mode, false);
-  return len >= 0 ? len : write(core, timezones, req, now, explain, mode, true);
+  if (len >= 0) return len;
+  // The sink encoder reads the context before it asks for the area: nothing is half-written meanwhile.
+  core.writing = false;
+  return write(core, timezones, req, now, explain, mode, true);
 }
 
 /**
@@ -213,6 +217,8 @@ function write(
   if (viaSink && hasContext) { contextSink.reset(); encodeContext(contextSink, context); }
   const fixed = REQ_HEADER + timezones.length * 4 + req.action.length * 3 + (tb?.bytes.length ?? 0);
   const base = core.io(fixed + (!hasContext ? 0 : viaSink ? contextSink.len : CONTEXT_ROOM));
+  // From here until the caller clears it, the request is half-written (see Core.writing).
+  core.writing = true;
   const { view, bytes } = core;
 
   writeI64(view, base, now);

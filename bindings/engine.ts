@@ -8,7 +8,7 @@ import { encodePassport } from "./encode-passport";
 import {
   type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest,
 } from "./encode-request";
-import { EngineError, WardenError } from "./errors";
+import { EngineError, RequestError, WardenError } from "./errors";
 import type { Passport } from "./gen/types";
 import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
 
@@ -85,6 +85,7 @@ export class Engine {
   }
 
   private release(handle: number): void {
+    this.core.checkFree();
     this.call(() => { this.core.exports.release(handle); this.core.exports.collect(); });
   }
 
@@ -111,6 +112,21 @@ export class Engine {
   }
 }
 
+/**
+ * An error while reading the caller's request, context, counters or options. Our typed errors pass
+ * through and a trap (growing the input area) restarts the instance as usual; anything else was
+ * thrown by the caller's own code — a getter, a proxy — and becomes a RequestError, without
+ * restarting anything: the module did not fail.
+ */
+function readingFailure(engine: Engine, err: unknown): Error {
+  if (err instanceof WardenError || err instanceof WebAssembly.RuntimeError) return engine.failure(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return new RequestError({
+    code: "unreadable_input", path: "", message: `reading it threw: ${message}`,
+    expected: "plain data (no getter or proxy that throws)", found: err instanceof Error ? err.name : typeof err,
+  }, "request");
+}
+
 function toEpochMs(now: EvaluateOptions["now"]): number {
   if (now === undefined) return Date.now();
   return parseTime(now, "options.now");
@@ -135,16 +151,25 @@ export class Policy {
   /** Decides one request against this passport, a counter snapshot and `now` (SPEC §8). */
   evaluate(request: unknown, counters?: unknown, options?: EvaluateOptions): Decision {
     if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
-    const req = validateRequest(request) as RequestInput;
-    const now = toEpochMs(options?.now), explain = options?.explain === true;
     const core = this.engine.core;
+    core.checkFree();
+    let req: RequestInput, now: number, explain: boolean, len: number;
     try {
-      const len = writeRequest(core, this.timezones, req, now, explain);
+      req = validateRequest(request) as RequestInput;
+      now = toEpochMs(options?.now);
+      explain = options?.explain === true;
+      len = writeRequest(core, this.timezones, req, now, explain);
       // The snapshot is checked as it is written; only a bad one pays for validateCounters, which names the problem.
       if (counters === undefined) writeCounterBlock(core, core.inputPtr, EMPTY_COUNTERS);
       else if (!writeCounterSnapshot(core, core.inputPtr, counters)) {
         writeCounterBlock(core, core.inputPtr, validateCounters(counters) as CounterInput);
       }
+    } catch (err) {
+      throw readingFailure(this.engine, err);
+    } finally {
+      core.writing = false;
+    }
+    try {
       return this.run(len, explain);
     } catch (err) {
       throw this.engine.failure(err);
@@ -158,9 +183,17 @@ export class Policy {
   evaluateValidated(req: RequestInput, counters: CounterInput, now: number, explain: boolean, mode: EvalMode = "full"): Decision {
     if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
     const core = this.engine.core;
+    core.checkFree();
+    let len: number;
     try {
-      const len = writeRequest(core, this.timezones, req, now, explain, mode);
+      len = writeRequest(core, this.timezones, req, now, explain, mode);
       writeCounterBlock(core, core.inputPtr, counters);
+    } catch (err) {
+      throw readingFailure(this.engine, err);
+    } finally {
+      core.writing = false;
+    }
+    try {
       return this.run(len, explain);
     } catch (err) {
       throw this.engine.failure(err);
