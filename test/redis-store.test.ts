@@ -25,10 +25,15 @@ describe.skipIf(!installed)("RedisStore", () => {
     await store.appendAudit("pass_a", 1, "{}", "h");
     await store.putDoc("idempotency", "pass_a/act_1", "{}", { ttlMs: 60_000, now: Date.now() });
     await store.putDoc("pop_nonces", "pass_a/n1", "{}");
+    expect(await store.commit("pass_a", {
+      state: { expectedVersion: 1, bytes: new Uint8Array([2]) },
+      docs: [{ ns: "idempotency", key: "pass_a/act_2", json: "{}", opts: { ifAbsent: true, ttlMs: 60_000, now: Date.now() } }],
+      audit: { seq: 2, json: "{}", hash: "h2" },
+    })).toEqual({ ok: true });
     const client = new Redis(redis.url);
     const keys = (await client.keys("slots:*")).filter((k) => !k.includes("{ns%3A"));
     const tags = new Set(keys.map((k) => /\{([^}]*)\}/.exec(k)![1]));
-    expect(keys.length).toBeGreaterThanOrEqual(5);
+    expect(keys.length).toBeGreaterThanOrEqual(6);
     expect([...tags]).toEqual(["pass_a"]);
     client.disconnect();
     await store.close();
