@@ -50,6 +50,23 @@ describe.skipIf(!installed)("RedisStore", () => {
     await store.close();
   });
 
+  it("two enforcers (two nodes) deciding the same action_ids at once count each once", async () => {
+    const [sa, sb] = await Promise.all([RedisStore.connect(redis.url, { prefix: "nodes:" }), RedisStore.connect(redis.url, { prefix: "nodes:" })]);
+    const [a, b] = await Promise.all([Enforcer.create({ store: sa, timers: false }), Enforcer.create({ store: sb, timers: false })]);
+    await a.register({ id: "pass_n", constraints: {} });
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => Promise.all([
+      a.enforce({ passport_id: "pass_n", action: "a", cost_cents: 2, action_id: `k${i}` }),
+      b.enforce({ passport_id: "pass_n", action: "a", cost_cents: 2, action_id: `k${i}` }),
+    ])));
+    for (const [x, y] of answers) expect(y.decision_id).toBe(x.decision_id);
+    expect(await b.state("pass_n")).toMatchObject({ spent_today_cents: 60, actions_today: 30 });
+    const decisions: unknown[] = [];
+    for await (const r of a.auditLog("pass_n")) if (r.type === "decision") decisions.push(r);
+    expect(decisions).toHaveLength(30);
+    a.close(); b.close();
+    await sa.close(); await sb.close();
+  });
+
   it("reports an unreachable server clearly", async () => {
     await expect(RedisStore.connect("redis://127.0.0.1:1", { redis: { retryStrategy: () => null } })).rejects.toThrow(/cannot reach Redis/);
   });
