@@ -109,13 +109,15 @@ export interface Store {
    * (MemoryStore without yielding, SQLite in one IMMEDIATE transaction, Redis in one Lua script).
    * The parts are those of `casState`, `putDoc` and `appendAudit`, with the same conditions:
    * `batch.state` as `casState(passportId, expectedVersion, bytes)`; each of `batch.docs` as
-   * `putDoc(ns, key, json, opts)`; `batch.audit` as `appendAudit(passportId, seq, json, hash)`.
-   * Every condition is checked against the data as it was before the batch; if any fails nothing
+   * `putDoc(ns, key, json, opts)` (`ifAbsent`/`ifVersion`, `ttlMs` with `now`, a fresh version);
+   * `batch.audit` as `appendAudit(passportId, seq, json, hash)`. Every condition is checked against the data as it was before the batch; if any fails nothing
    * is written and the result names every part whose condition failed, so the caller knows what
    * to re-read. Usage errors (a StoreUsageError, before anything is written): a document key that
    * does not begin with `passportId + "/"` (every part must touch only that passport's keys, so
    * Redis Cluster runs the batch in one slot), a `passportId` that is empty or contains "/" (its
    * prefix would be ambiguous), the same `ns`/`key` twice in one batch, and the options `putDoc` rejects.
+   * Whatever a store keeps beside the data only for listing (RedisStore's namespace index, in
+   * another slot) may be updated outside the atomic step, as `putDoc` does it.
    *
    * The enforcer writes each decision with it (counter state, idempotency record, audit record).
    * A store without it still works: the enforcer then writes those parts one by one, as before,
