@@ -84,14 +84,44 @@ export class AuditLog {
     return this.opts.store.auditHead(passportId);
   }
 
+  /**
+   * The head this process last wrote for the passport (it may be stale), or the store's. For a
+   * caller that appends through `Store.commit`: it seals with `seal` and reports with `committed`.
+   */
+  async startHead(passportId: string): Promise<AuditHead> {
+    return this.heads.get(passportId) ?? await this.readHead(passportId);
+  }
+
+  /** The store's head (GENESIS for an empty log), and forgets the remembered one. */
+  async readHead(passportId: string): Promise<AuditHead> {
+    this.heads.delete(passportId);
+    return (await this.opts.store.auditHead(passportId)) ?? { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Chains and signs `input` after `head`, without storing it; `json` is what the store keeps. */
+  async seal(passportId: string, input: AuditInput, head: AuditHead): Promise<{ record: AuditRecord; json: string }> {
+    for (const f of CHAIN_FIELDS) if (f in input) throw new TypeError(`audit input must not set ${f}`);
+    const record = await this.sealBody(passportId, this.opts.redact ? this.opts.redact(input) : input, head);
+    return { record, json: canonicalJson(record) };
+  }
+
+  /** A record sealed with `seal` was stored (by `Store.commit`): the next append starts from it. */
+  committed(record: AuditRecord): void {
+    this.remember(record.passport_id, { seq: record.seq, hash: record.hash });
+  }
+
+  private remember(passportId: string, head: AuditHead): void {
+    if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
+    this.heads.set(passportId, head);
+  }
+
   private async appendNow(passportId: string, body: AuditInput): Promise<AuditRecord> {
     let head = this.heads.get(passportId);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       if (head === undefined || attempt > 0) head = (await this.opts.store.auditHead(passportId)) ?? { seq: 0, hash: GENESIS_HASH };
-      const record = await this.seal(passportId, body, head);
+      const record = await this.sealBody(passportId, body, head);
       if (await this.opts.store.appendAudit(passportId, record.seq, canonicalJson(record), record.hash)) {
-        if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
-        this.heads.set(passportId, { seq: record.seq, hash: record.hash });
+        this.remember(passportId, { seq: record.seq, hash: record.hash });
         return record;
       }
     }
@@ -99,7 +129,7 @@ export class AuditLog {
     throw new Error(`audit append for ${passportId} lost ${MAX_APPEND_ATTEMPTS} races in a row`);
   }
 
-  private async seal(passportId: string, body: AuditInput, head: AuditHead): Promise<AuditRecord> {
+  private async sealBody(passportId: string, body: AuditInput, head: AuditHead): Promise<AuditRecord> {
     const unsigned = { ...body, passport_id: passportId, seq: head.seq + 1, prev_hash: head.hash };
     const host = this.opts.hostCrypto;
     const hash = host ? host.sha256Hex(canonicalJson(unsigned)) : await recordHash(unsigned);

@@ -9,7 +9,7 @@ import {
 } from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
-import type { StateEntry, Store } from "./store";
+import type { CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
   Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
@@ -45,6 +45,8 @@ const NS_PASSPORTS = "passports", NS_APPROVALS = "approvals", NS_PERMITS = "perm
 /** action_ids are remembered at least this long (SPEC §10 "Idempotency"). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const MAX_CAS_ATTEMPTS = 1000;
+/** Permits are stored this long (they expire after 30 s; a later report answers permit_expired). */
+const PERMIT_TTL_MS = 3600_000;
 
 /** An error of the enforcer's own: unknown passport, conflicting action_id, lost CAS races. */
 export class EnforcerError extends WardenError {}
@@ -123,6 +125,9 @@ export class Enforcer {
     }
     const { passport_id: pid, ...rest } = input;
     const req = validateRequest(rest) as RequestInput;
+    // A store with `commit` gets each decision as one atomic write. Without it (or for a passport id
+    // that commit cannot prefix: empty or containing "/"), the parts are written one by one.
+    const atomic = this.store.commit !== undefined && pid !== "" && !pid.includes("/");
     return this.serial(pid, async () => {
       const now = this.clock();
       // The passport as stored now (so a revocation by another node applies at once) and the
@@ -134,6 +139,11 @@ export class Enforcer {
         const seen = await this.recall(pid, req.action_id, fingerprint, now);
         if (seen) return seen;
       }
+      if (atomic) return this.decideAndCommit(pid, policy, req, fingerprint, now, entry);
+      // The sequential path: counter state, approval or permit, audit record, idempotency record,
+      // each atomic on its own. A crash between two of them can leave a counted cost without its
+      // audit record or idempotency record (a retry then counts again), and two processes deciding
+      // the same action_id at once both count it: the second idempotency write just fails.
       const { decision, result, approvalId } = await this.decide(pid, policy, req, now, entry);
       const signed = await this.finish(pid, policy, req, decision, result, approvalId, now);
       if (req.action_id !== undefined) {
@@ -142,6 +152,90 @@ export class Enforcer {
       }
       return signed;
     });
+  }
+
+  /**
+   * The atomic path: builds the whole outcome (decision, permit, signed decision, its sealed audit
+   * record, the idempotency record) and writes counter state, idempotency record and audit record
+   * in ONE `Store.commit`. A conflict writes nothing: a moved state is re-read and decided again
+   * (as `mutate` does), a moved audit head is re-read and the record sealed again, and an
+   * idempotency record that now exists means another request with this action_id (another node,
+   * a client's retry) won, so its decision is the answer and nothing is counted twice.
+   */
+  private async decideAndCommit(
+    pid: string, policy: Policy, req: RequestInput, fingerprint: string, now: number, read: StateEntry | null,
+  ): Promise<EnforcedDecision> {
+    const approvalId = randomId("apr");
+    const cost = req.cost_cents ?? 0;
+    let entry = read;
+    let head = await this.audit.startHead(pid);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const snap = this.states.snapshot(entry?.bytes ?? new Uint8Array(0), now);
+      if (snap.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
+      if (snap.expired ?? snap.released) {
+        // A pending approval expired (or was released) in this state: store that first and close
+        // its record, so its audit record precedes this decision's, as on the sequential path. The
+        // decision is then made on the state as stored (the snapshot of a normalised state is itself).
+        if (await this.store.casState(pid, entry?.version ?? null, snap.state)) {
+          await this.settleEvents(pid, snap, now);
+          [entry, head] = await Promise.all([this.store.getState(pid), this.audit.startHead(pid)]);
+        } else {
+          [entry, head] = await Promise.all([this.store.getState(pid), this.audit.readHead(pid)]);
+        }
+        continue;
+      }
+      const decision = policy.evaluateValidated(req, snap.snapshot, now, false);
+      const result = decision.decision === "allow" ? this.states.commit(snap.state, now, cost)
+        : decision.decision === "request_hold" ? this.states.reserve(snap.state, now, cost, approvalId) : snap;
+      if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
+
+      const out: Omit<EnforcedDecision, "signature"> = {
+        ...decision, decision_id: randomId("dec"), passport_id: pid, action_id: req.action_id ?? null, at: iso(now),
+      };
+      let permit: Permit | null = null;
+      if (decision.decision === "request_hold") {
+        out.approval_request_id = approvalId;
+      } else if (decision.decision === "allow") {
+        permit = this.newPermit(pid, req.action, cost, out.decision_id, now, result.resets, now);
+        out.permit_token = permit.token;
+        out.permit_expires_at = iso(permit.expires_at);
+      }
+      const signature = this.signDecisions ? await this.sign(out) : "";
+      const signed: EnforcedDecision = { ...out, signature };
+      const sealed = await this.audit.seal(pid, this.redacted(policy, this.decisionRecord(req, decision, out, now)), head);
+      const docs: CommitDoc[] = req.action_id === undefined ? [] : [{
+        ns: NS_IDEM, key: `${pid}/${req.action_id}`, json: JSON.stringify({ fingerprint, decision: signed } satisfies IdempotencyRecord),
+        opts: { ifAbsent: true, ttlMs: IDEMPOTENCY_TTL_MS, now },
+      }];
+      const done = await this.store.commit!(pid, {
+        state: { expectedVersion: entry?.version ?? null, bytes: result.state },
+        docs,
+        audit: { seq: sealed.record.seq, json: sealed.json, hash: sealed.record.hash },
+      });
+      if (done.ok) {
+        this.audit.committed(sealed.record);
+        // The approval is keyed by its own id (`apr_…`, looked up by id alone), not `passportId/…`, so
+        // it cannot join the batch (on Redis it lives in another slot). It is written after the commit,
+        // as it was after the counter state before: a crash in between leaves a reservation without
+        // its approval record, which expires with the reservation after 5 minutes.
+        if (decision.decision === "request_hold") await this.openApproval(pid, policy, req, out.decision_id, decision, approvalId, now);
+        // The permit is keyed by its token (an agent reports with the token alone), so it cannot join
+        // the batch either. It is written only once its cost is committed: a crash in between loses a
+        // permit whose decision the client never received (a retry of the action_id returns that
+        // decision, whose permit then reports as unknown), but never leaves a permit for an uncounted cost.
+        if (permit) await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: PERMIT_TTL_MS, now });
+        this.notify(sealed.record);
+        return signed;
+      }
+      if (done.docs.length > 0) {
+        // Another request with this action_id committed first: its decision is the answer.
+        const seen = await this.recall(pid, req.action_id!, fingerprint, now);
+        if (seen) return seen;
+      }
+      if (done.state || done.docs.length > 0) [entry, head] = await Promise.all([this.store.getState(pid), this.audit.readHead(pid)]);
+      else head = await this.audit.readHead(pid);
+    }
+    throw new EnforcerError("state_conflict", `could not update ${pid}: too many concurrent writers`);
   }
 
   /** A repeated action_id returns the first decision; the same id with another request is an error. */
@@ -187,13 +281,18 @@ export class Enforcer {
     }
     const signature = this.signDecisions ? await this.sign(out) : "";
     const signed: EnforcedDecision = { ...out, signature };
-    await this.record(pid, policy, {
+    await this.record(pid, policy, this.decisionRecord(req, decision, out, now));
+    return signed;
+  }
+
+  /** The audit input of a decision (before redaction). */
+  private decisionRecord(req: RequestInput, decision: Decision, out: Omit<EnforcedDecision, "signature">, now: number): AuditInput {
+    return {
       type: "decision", at: iso(now), decision_id: out.decision_id, action_id: out.action_id,
       request: { action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, context: req.context ?? null },
       decision: decision.decision, reason: decision.reason, rule: decision.rule, holds: decision.holds.map((h) => h.rule),
       approval_request_id: out.approval_request_id ?? null, permit_issued: out.permit_token !== undefined,
-    });
-    return signed;
+    };
   }
 
   // ---- approvals -------------------------------------------------------------------------------
@@ -333,12 +432,18 @@ export class Enforcer {
   private async issuePermit(
     pid: string, action: string, cost: number, decisionId: string, committedAt: number, committedResets: number, now: number,
   ): Promise<Permit> {
-    const permit: Permit = {
+    const permit = this.newPermit(pid, action, cost, decisionId, committedAt, committedResets, now);
+    await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: PERMIT_TTL_MS, now });
+    return permit;
+  }
+
+  private newPermit(
+    pid: string, action: string, cost: number, decisionId: string, committedAt: number, committedResets: number, now: number,
+  ): Permit {
+    return {
       token: randomId("pmt"), passport_id: pid, action, cost_cents: cost, decision_id: decisionId,
       committed_at: committedAt, committed_resets: committedResets, issued_at: now, expires_at: this.engine.deadline("permit", now),
     };
-    await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: 3600_000, now });
-    return permit;
   }
 
   /** Closes the audit loop for a permit; an actual cost trues up the committed spend. */
@@ -448,9 +553,15 @@ export class Enforcer {
 
   /** Secrets are always redacted from what is stored; PII too with core:data:redact_pii_in_logs. */
   private async record(pid: string, policy: Policy | null, input: AuditInput): Promise<void> {
+    this.notify(await this.audit.append(pid, this.redacted(policy, input)));
+  }
+
+  private redacted(policy: Policy | null, input: AuditInput): AuditInput {
     const constraints = (policy?.passport.constraints ?? {}) as Record<string, unknown>;
-    const pii = constraints["core:data:redact_pii_in_logs"] === true;
-    const stored = await this.audit.append(pid, this.redactor.redactValue(input, pii));
+    return this.redactor.redactValue(input, constraints["core:data:redact_pii_in_logs"] === true);
+  }
+
+  private notify(stored: AuditRecord): void {
     // A listener's failure must never fail the decision it observes.
     for (const listener of this.listeners) { try { listener(stored); } catch { /* ignored */ } }
   }

@@ -3,7 +3,7 @@
 export * from "../bindings/index";
 export { Enforcer, EnforcerError, type EnforcerOptions, type EnforcerEvent } from "./enforcer";
 export { MemoryStore } from "./memory-store";
-export type { Store, StateEntry, DocEntry, ListedDoc, AuditEntry, AuditHead } from "./store";
+export type { Store, StateEntry, DocEntry, ListedDoc, AuditEntry, AuditHead, CommitBatch, CommitDoc, CommitResult } from "./store";
 export { verifyAuditLog, type AuditRecord, type AuditVerdict, type AuditProblem } from "./audit";
 export { generateSigningKey, importSigningKey, verifyCompact, canonicalJson, type SigningKey } from "./signing";
 export type * from "./types";

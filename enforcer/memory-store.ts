@@ -1,9 +1,9 @@
 // The default Store: everything in this process's memory, each operation atomic because it never yields.
 
 import {
-  type AuditEntry, type AuditHead, type ClockOptions, type DeleteDocOptions, type DocEntry,
+  type AuditEntry, type AuditHead, type ClockOptions, type CommitBatch, type CommitResult, type DeleteDocOptions, type DocEntry,
   type ListDocsFilter, type ListedDoc, type PutDocOptions, type StateEntry, type Store,
-  StoreClosedError, expiryOf, isLive,
+  StoreClosedError, checkBatch, expiryOf, isLive,
 } from "./store";
 
 interface StoredDoc {
@@ -99,6 +99,38 @@ export class MemoryStore implements Store {
       this.audits.set(passportId, { entries: [entry], headHash: hash });
     }
     return true;
+  }
+
+  async commit(passportId: string, batch: CommitBatch): Promise<CommitResult> {
+    this.open();
+    const expiries = checkBatch(passportId, batch);
+    // Every condition is checked before anything is written, and nothing in between yields.
+    const stateFailed = batch.state !== undefined && (this.states.get(passportId)?.version ?? null) !== batch.state.expectedVersion;
+    const docsFailed: number[] = [];
+    (batch.docs ?? []).forEach((d, i) => {
+      const current = this.live(d.ns, d.key, d.opts?.now);
+      if ((d.opts?.ifAbsent && current) || (d.opts?.ifVersion !== undefined && current?.version !== d.opts.ifVersion)) docsFailed.push(i);
+    });
+    const auditFailed = batch.audit !== undefined && batch.audit.seq !== (this.audits.get(passportId)?.entries.length ?? 0) + 1;
+    if (stateFailed || docsFailed.length > 0 || auditFailed) return { ok: false, state: stateFailed, docs: docsFailed, audit: auditFailed };
+    if (batch.state) {
+      this.states.set(passportId, { bytes: batch.state.bytes.slice(), version: (batch.state.expectedVersion ?? 0) + 1 });
+    }
+    (batch.docs ?? []).forEach((d, i) => {
+      this.namespace(d.ns).set(d.key, { json: d.json, version: ++this.lastDocVersion, expiresAt: expiries[i]! });
+      this.afterWrite(d.opts?.now);
+    });
+    if (batch.audit) {
+      const { seq, json, hash } = batch.audit;
+      const log = this.audits.get(passportId);
+      if (log) {
+        log.entries.push({ seq, json });
+        log.headHash = hash;
+      } else {
+        this.audits.set(passportId, { entries: [{ seq, json }], headHash: hash });
+      }
+    }
+    return { ok: true };
   }
 
   async *readAudit(passportId: string, fromSeq = 1): AsyncIterable<AuditEntry> {

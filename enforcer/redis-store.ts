@@ -3,9 +3,9 @@
 
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import {
-  type AuditEntry, type AuditHead, type ClockOptions, type DeleteDocOptions, type DocEntry,
+  type AuditEntry, type AuditHead, type ClockOptions, type CommitBatch, type CommitResult, type DeleteDocOptions, type DocEntry,
   type ListDocsFilter, type ListedDoc, type PutDocOptions, type StateEntry, type Store,
-  StoreClosedError, expiryOf,
+  StoreClosedError, checkBatch, expiryOf,
 } from "./store";
 
 export interface RedisStoreOptions {
@@ -92,6 +92,51 @@ if tonumber(ARGV[1]) ~= redis.call('LLEN', KEYS[1]) + 1 then return 0 end
 redis.call('RPUSH', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[2], 'seq', ARGV[1], 'hash', ARGV[3])
 return 1` },
+  // One passport's atomic batch (Store.commit): every condition is checked first, then every write
+  // is made, or none. KEYS: state, audit list, audit head, document version counter, then one key per
+  // document. ARGV: has state ('1'/''), expected version ('' = absent), bytes, has audit ('1'/''),
+  // seq, json, hash, number of documents, then per document the six arguments of wardenPutDoc's
+  // ARGV (json, mode, ifVersion, now, expiresAt, gc ttl ms). Returns the failed parts ('state',
+  // 'audit', and 0-based document indexes); an empty list means everything was written.
+  // Defined once per number of documents (wardenCommit0, wardenCommit1, …: see commitCommand), so
+  // the first argument is always the state key: ioredis routes (and auto-pipelines) a command in a
+  // cluster by its first argument, which would otherwise be the key count.
+  wardenCommit: { numberOfKeys: 4, lua: NEXT_VERSION + LIVE_VERSION + `
+local fails = {}
+if ARGV[1] == '1' then
+  local v = redis.call('HGET', KEYS[1], 'v')
+  if (ARGV[2] == '' and v) or (ARGV[2] ~= '' and v ~= ARGV[2]) then fails[#fails + 1] = 'state' end
+end
+local n = tonumber(ARGV[8])
+for i = 1, n do
+  local a = 8 + (i - 1) * 6
+  local cur = live_version(KEYS[4 + i], ARGV[a + 4])
+  local mode = ARGV[a + 2]
+  if (mode == 'absent' and cur) or (mode == 'version' and cur ~= ARGV[a + 3]) then fails[#fails + 1] = i - 1 end
+end
+if ARGV[4] == '1' and tonumber(ARGV[5]) ~= redis.call('LLEN', KEYS[2]) + 1 then fails[#fails + 1] = 'audit' end
+if #fails > 0 then return fails end
+if ARGV[1] == '1' then
+  local nv = '1'
+  if ARGV[2] ~= '' then nv = string.format('%.0f', tonumber(ARGV[2]) + 1) end
+  redis.call('HSET', KEYS[1], 'b', ARGV[3], 'v', nv)
+end
+for i = 1, n do
+  local a = 8 + (i - 1) * 6
+  local v = next_version(KEYS[4], ARGV[a + 6])
+  redis.call('DEL', KEYS[4 + i])
+  if ARGV[a + 5] == '' then
+    redis.call('HSET', KEYS[4 + i], 'j', ARGV[a + 1], 'v', v)
+  else
+    redis.call('HSET', KEYS[4 + i], 'j', ARGV[a + 1], 'v', v, 'e', ARGV[a + 5])
+    redis.call('PEXPIRE', KEYS[4 + i], ARGV[a + 6])
+  end
+end
+if ARGV[4] == '1' then
+  redis.call('RPUSH', KEYS[2], ARGV[6])
+  redis.call('HSET', KEYS[3], 'seq', ARGV[5], 'hash', ARGV[7])
+end
+return fails` },
 } as const;
 
 type Client = Redis | Cluster;
@@ -104,6 +149,7 @@ type Scripted = Record<ScriptName, (...args: (string | Buffer | number)[]) => Pr
 export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly writes = new Map<string, number>();
+  private readonly commitCommands = new Map<number, Promise<unknown>>();
   private closed = false;
   /** The client's last connection error, for health checks. */
   lastError: Error | null = null;
@@ -114,7 +160,7 @@ export class RedisStore implements Store {
     // ioredis reconnects by itself; without a listener it would print every failed attempt.
     redis.on("error", (err: Error) => { this.lastError = err; });
     for (const [name, def] of Object.entries(SCRIPTS)) {
-      if (!(name in redis)) redis.defineCommand(name, def);
+      if (name !== "wardenCommit" && !(name in redis)) redis.defineCommand(name, def);
     }
   }
 
@@ -225,6 +271,41 @@ export class RedisStore implements Store {
     return ok === 1;
   }
 
+  async commit(passportId: string, batch: CommitBatch): Promise<CommitResult> {
+    this.open();
+    const expiries = checkBatch(passportId, batch);
+    const docs = batch.docs ?? [];
+    const run = await this.commitCommand(docs.length);
+    this.open();
+    // checkBatch made every document key begin with `passportId/`, so docKey tags each one with the
+    // passport, like its state and audit keys: the script touches one slot.
+    const keys = [this.key(passportId, "state"), this.key(passportId, "audit"), this.key(passportId, "audit:head"), this.key(passportId, "docver")];
+    const args: (string | Buffer)[] = [
+      batch.state ? "1" : "", batch.state?.expectedVersion == null ? "" : String(batch.state.expectedVersion),
+      batch.state ? Buffer.from(batch.state.bytes) : "",
+      batch.audit ? "1" : "", String(batch.audit?.seq ?? ""), batch.audit?.json ?? "", batch.audit?.hash ?? "",
+      String(docs.length),
+    ];
+    const indexed: Promise<unknown>[] = [];
+    docs.forEach((d, i) => {
+      const o = d.opts ?? {};
+      const gcMs = o.ttlMs === undefined ? "" : String(Math.ceil(o.ttlMs) + GC_GRACE_MS);
+      keys.push(this.docKey(d.ns, d.key));
+      args.push(
+        d.json, o.ifAbsent ? "absent" : o.ifVersion !== undefined ? "version" : "", String(o.ifVersion ?? ""),
+        o.now === undefined ? "" : String(o.now), expiries[i] === null ? "" : String(expiries[i]), gcMs,
+      );
+      // As in putDoc: the namespace index (another slot) is updated first, in the same round trip.
+      indexed.push(this.redis.zadd(this.indexKey(d.ns), "GT", gcMs === "" ? "+inf" : String(Date.now() + Number(gcMs)), d.key));
+    });
+    const [, fails] = await Promise.all([Promise.all(indexed), run(...keys, ...args)]) as [unknown, (string | number)[]];
+    if (fails.length === 0) {
+      for (const d of docs) this.afterWrite(d.ns);
+      return { ok: true };
+    }
+    return { ok: false, state: fails.includes("state"), docs: fails.filter((f): f is number => typeof f === "number"), audit: fails.includes("audit") };
+  }
+
   async *readAudit(passportId: string, fromSeq = 1): AsyncIterable<AuditEntry> {
     this.open();
     const list = this.key(passportId, "audit");
@@ -268,6 +349,24 @@ export class RedisStore implements Store {
   /** A sorted set per namespace (its own slot): key → the instant Redis drops the document (+inf: never). */
   private indexKey(ns: string): string {
     return this.key(`ns:${ns}`, "index");
+  }
+
+  /**
+   * The commit script for a batch of `docs` documents (the same Lua, so one cached script in Redis),
+   * defined on first use. An auto-pipeline copies the client's commands when it is created, so one
+   * opened earlier in this tick would lack a new command: the first use waits for the next turn.
+   */
+  private async commitCommand(docs: number): Promise<(...args: (string | Buffer)[]) => Promise<unknown>> {
+    const name = `wardenCommit${docs}`;
+    let ready = this.commitCommands.get(docs);
+    if (ready === undefined) {
+      if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys: SCRIPTS.wardenCommit.numberOfKeys + docs, lua: SCRIPTS.wardenCommit.lua });
+      ready = new Promise((ok) => setImmediate(ok));
+      this.commitCommands.set(docs, ready);
+    }
+    await ready;
+    const client = this.redis as unknown as Record<string, (...args: (string | Buffer)[]) => Promise<unknown>>;
+    return client[name]!.bind(this.redis);
   }
 
   private get run(): Scripted {

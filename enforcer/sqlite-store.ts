@@ -5,9 +5,9 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import {
-  type AuditEntry, type AuditHead, type ClockOptions, type DeleteDocOptions, type DocEntry,
+  type AuditEntry, type AuditHead, type ClockOptions, type CommitBatch, type CommitResult, type DeleteDocOptions, type DocEntry,
   type ListDocsFilter, type ListedDoc, type PutDocOptions, type StateEntry, type Store,
-  StoreClosedError, expiryOf,
+  StoreClosedError, checkBatch, expiryOf,
 } from "./store";
 
 export interface SqliteStoreOptions {
@@ -208,6 +208,36 @@ export class SqliteStore implements Store {
       this.sql.appendAudit.run(passportId, seq, recordJson, hash);
       return true;
     });
+  }
+
+  async commit(passportId: string, batch: CommitBatch): Promise<CommitResult> {
+    this.open();
+    const expiries = checkBatch(passportId, batch);
+    const docs = batch.docs ?? [];
+    const state = batch.state ? { expected: batch.state.expectedVersion, buf: Buffer.from(batch.state.bytes) } : null;
+    // One IMMEDIATE transaction (one WAL commit): the write lock is taken first, every condition is
+    // read, and the writes follow only if all hold, so nothing is written on a conflict.
+    const result = await this.tx((): CommitResult => {
+      const stateFailed = state !== null && (this.sql.getState.get(passportId)?.version ?? null) !== state.expected;
+      const docsFailed: number[] = [];
+      docs.forEach((d, i) => {
+        const o = d.opts ?? {};
+        if (!o.ifAbsent && o.ifVersion === undefined) return;
+        const current = live(this.sql.getDoc.get(d.ns, d.key), o.now);
+        if ((o.ifAbsent && current) || (o.ifVersion !== undefined && current?.version !== o.ifVersion)) docsFailed.push(i);
+      });
+      const auditFailed = batch.audit !== undefined && batch.audit.seq !== (this.sql.auditHead.get(passportId)?.seq ?? 0) + 1;
+      if (stateFailed || docsFailed.length > 0 || auditFailed) return { ok: false, state: stateFailed, docs: docsFailed, audit: auditFailed };
+      if (state) {
+        if (state.expected === null) this.sql.insertState.run(passportId, state.buf);
+        else this.sql.updateState.run(state.buf, state.expected + 1, passportId, state.expected);
+      }
+      docs.forEach((d, i) => this.sql.putDoc.run(d.ns, d.key, d.json, this.sql.nextVersion.get()!.value, expiries[i]!));
+      if (batch.audit) this.sql.appendAudit.run(passportId, batch.audit.seq, batch.audit.json, batch.audit.hash);
+      return { ok: true };
+    });
+    if (result.ok) for (const d of docs) await this.afterWrite(d.opts?.now);
+    return result;
   }
 
   async *readAudit(passportId: string, fromSeq = 1): AsyncIterable<AuditEntry> {

@@ -67,7 +67,8 @@ export interface AuditHead {
 
 /**
  * What the enforcer needs from storage. Every method is one atomic step: MemoryStore runs it
- * without yielding, SQLite in one transaction, Redis in one Lua script. Each call touches the keys
+ * without yielding, SQLite in one transaction, Redis in one Lua script (`commit`, optional, makes
+ * several writes of one passport one such step). Each call touches the keys
  * of a single passport or a single document, so Redis Cluster can route it by hash tag: state and
  * audit keys use `{passportId}`; documents of one passport should use keys that begin with
  * `passportId + "/"` so a Redis store can tag them by that prefix and list them in one slot.
@@ -103,8 +104,80 @@ export interface Store {
   /** The last record's seq and hash, or null for an empty log. */
   auditHead(passportId: string): Promise<AuditHead | null>;
 
+  /**
+   * Optional: writes several parts of one passport's data as ONE atomic step — all of them or none
+   * (MemoryStore without yielding, SQLite in one IMMEDIATE transaction, Redis in one Lua script).
+   * The parts are those of `casState`, `putDoc` and `appendAudit`, with the same conditions:
+   * `batch.state` as `casState(passportId, expectedVersion, bytes)`; each of `batch.docs` as
+   * `putDoc(ns, key, json, opts)` (`ifAbsent`/`ifVersion`, `ttlMs` with `now`, a fresh version);
+   * `batch.audit` as `appendAudit(passportId, seq, json, hash)`. Every condition is checked against the data as it was before the batch; if any fails nothing
+   * is written and the result names every part whose condition failed, so the caller knows what
+   * to re-read. Usage errors (a StoreUsageError, before anything is written): a document key that
+   * does not begin with `passportId + "/"` (every part must touch only that passport's keys, so
+   * Redis Cluster runs the batch in one slot), a `passportId` that is empty or contains "/" (its
+   * prefix would be ambiguous), the same `ns`/`key` twice in one batch, and the options `putDoc` rejects.
+   * Whatever a store keeps beside the data only for listing (RedisStore's namespace index, in
+   * another slot) may be updated outside the atomic step, as `putDoc` does it.
+   *
+   * The enforcer writes each decision with it (counter state, idempotency record, audit record).
+   * A store without it still works: the enforcer then writes those parts one by one, as before,
+   * which is not crash-atomic (a crash between two writes can leave a counted cost with no audit
+   * record, or no idempotency record so a retry counts again) and lets two processes deciding the
+   * same `action_id` at once both count it.
+   */
+  commit?(passportId: string, batch: CommitBatch): Promise<CommitResult>;
+
   /** Releases connections. Idempotent; every other call afterwards rejects with StoreClosedError. */
   close(): Promise<void>;
+}
+
+/** A document write inside a `commit` batch: `putDoc`'s arguments. */
+export interface CommitDoc {
+  ns: string;
+  /** Must begin with the batch's `passportId + "/"`. */
+  key: string;
+  json: string;
+  opts?: PutDocOptions;
+}
+
+/** The parts of one atomic `commit`; each is optional (an empty batch succeeds and writes nothing). */
+export interface CommitBatch {
+  /** Compare-and-swap of the counter state, as `casState`. */
+  state?: { expectedVersion: number | null; bytes: Uint8Array };
+  /** Document writes with their conditions, as `putDoc`; at most one per `ns`/`key`. */
+  docs?: CommitDoc[];
+  /** One audit append, as `appendAudit`. */
+  audit?: { seq: number; json: string; hash: string };
+}
+
+/**
+ * What `commit` did. On failure nothing was written, and each flag names a part whose condition
+ * failed: `state` (the version moved: re-read the state), `docs` (the indexes into `batch.docs`
+ * whose `ifAbsent`/`ifVersion` failed, in order), `audit` (the seq is not head + 1: re-read the head).
+ */
+export type CommitResult =
+  | { ok: true }
+  | { ok: false; state: boolean; docs: number[]; audit: boolean };
+
+/**
+ * Checks a batch the same way in every store and returns each document's expiry instant (or null),
+ * in order. Throws StoreUsageError; never touches data.
+ */
+export function checkBatch(passportId: string, batch: CommitBatch): (number | null)[] {
+  if (passportId === "" || passportId.includes("/")) {
+    throw new StoreUsageError(`commit: a passport id that is empty or contains "/" has no unambiguous document prefix (${JSON.stringify(passportId)})`);
+  }
+  const prefix = `${passportId}/`;
+  const seen = new Set<string>();
+  return (batch.docs ?? []).map((d) => {
+    if (!d.key.startsWith(prefix)) {
+      throw new StoreUsageError(`commit: document key ${JSON.stringify(d.key)} is not under passport ${JSON.stringify(passportId)} (keys must begin with "${prefix}")`);
+    }
+    const id = `${d.ns}\u0000${d.key}`;
+    if (seen.has(id)) throw new StoreUsageError(`commit: ${d.ns}/${d.key} is written twice in one batch`);
+    seen.add(id);
+    return expiryOf(d.opts ?? {});
+  });
 }
 
 /** Thrown by any store operation after `close()`. */

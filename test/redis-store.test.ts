@@ -25,10 +25,15 @@ describe.skipIf(!installed)("RedisStore", () => {
     await store.appendAudit("pass_a", 1, "{}", "h");
     await store.putDoc("idempotency", "pass_a/act_1", "{}", { ttlMs: 60_000, now: Date.now() });
     await store.putDoc("pop_nonces", "pass_a/n1", "{}");
+    expect(await store.commit("pass_a", {
+      state: { expectedVersion: 1, bytes: new Uint8Array([2]) },
+      docs: [{ ns: "idempotency", key: "pass_a/act_2", json: "{}", opts: { ifAbsent: true, ttlMs: 60_000, now: Date.now() } }],
+      audit: { seq: 2, json: "{}", hash: "h2" },
+    })).toEqual({ ok: true });
     const client = new Redis(redis.url);
     const keys = (await client.keys("slots:*")).filter((k) => !k.includes("{ns%3A"));
     const tags = new Set(keys.map((k) => /\{([^}]*)\}/.exec(k)![1]));
-    expect(keys.length).toBeGreaterThanOrEqual(5);
+    expect(keys.length).toBeGreaterThanOrEqual(6);
     expect([...tags]).toEqual(["pass_a"]);
     client.disconnect();
     await store.close();
@@ -43,6 +48,23 @@ describe.skipIf(!installed)("RedisStore", () => {
     expect(new Set(keys.map((k) => /\{([^}]*)\}/.exec(k)![1]))).toEqual(new Set(["we%7Dird%7Bid"]));
     client.disconnect();
     await store.close();
+  });
+
+  it("two enforcers (two nodes) deciding the same action_ids at once count each once", async () => {
+    const [sa, sb] = await Promise.all([RedisStore.connect(redis.url, { prefix: "nodes:" }), RedisStore.connect(redis.url, { prefix: "nodes:" })]);
+    const [a, b] = await Promise.all([Enforcer.create({ store: sa, timers: false }), Enforcer.create({ store: sb, timers: false })]);
+    await a.register({ id: "pass_n", constraints: {} });
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => Promise.all([
+      a.enforce({ passport_id: "pass_n", action: "a", cost_cents: 2, action_id: `k${i}` }),
+      b.enforce({ passport_id: "pass_n", action: "a", cost_cents: 2, action_id: `k${i}` }),
+    ])));
+    for (const [x, y] of answers) expect(y.decision_id).toBe(x.decision_id);
+    expect(await b.state("pass_n")).toMatchObject({ spent_today_cents: 60, actions_today: 30 });
+    const decisions: unknown[] = [];
+    for await (const r of a.auditLog("pass_n")) if (r.type === "decision") decisions.push(r);
+    expect(decisions).toHaveLength(30);
+    a.close(); b.close();
+    await sa.close(); await sb.close();
   });
 
   it("reports an unreachable server clearly", async () => {

@@ -172,6 +172,178 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
       });
     });
 
+    describe("commit (one passport's parts in one atomic step)", () => {
+      const t0 = 1_700_000_000_000;
+      // Everything a commit may touch for p1, to compare before and after a refused batch.
+      const everything = async (s: Store) => ({
+        state: await s.getState("p1"),
+        docs: await s.listDocs("idem", { now: t0 }),
+        other: await s.getDoc("approvals", "p1/a1", { now: t0 }),
+        head: await s.auditHead("p1"),
+        audit: await collect(s.readAudit("p1")),
+      });
+
+      it("is implemented", () => {
+        expect(typeof store.commit).toBe("function");
+      });
+
+      it("writes the state, the documents and the audit record together", async () => {
+        const r = await store.commit!("p1", {
+          state: { expectedVersion: null, bytes: u32(5) },
+          docs: [
+            { ns: "idem", key: "p1/act_1", json: '{"d":1}', opts: { ifAbsent: true, ttlMs: 60_000, now: t0 } },
+            { ns: "approvals", key: "p1/a1", json: '"pending"' },
+          ],
+          audit: { seq: 1, json: '{"n":1}', hash: "h1" },
+        });
+        expect(r).toEqual({ ok: true });
+        expect(await store.getState("p1")).toEqual({ bytes: u32(5), version: 1 });
+        expect((await store.getDoc("idem", "p1/act_1", { now: t0 }))?.json).toBe('{"d":1}');
+        expect((await store.getDoc("approvals", "p1/a1"))?.json).toBe('"pending"');
+        expect((await store.listDocs("idem", { prefix: "p1/", now: t0 })).map((d) => d.key)).toEqual(["p1/act_1"]);
+        expect(await store.auditHead("p1")).toEqual({ seq: 1, hash: "h1" });
+        expect(await collect(store.readAudit("p1"))).toEqual([{ seq: 1, json: '{"n":1}' }]);
+        // The parts are the same data the single-step methods see.
+        const v = (await store.getDoc("approvals", "p1/a1"))!.version;
+        expect(await store.commit!("p1", {
+          state: { expectedVersion: 1, bytes: u32(6) },
+          docs: [{ ns: "approvals", key: "p1/a1", json: '"approved"', opts: { ifVersion: v } }],
+          audit: { seq: 2, json: '{"n":2}', hash: "h2" },
+        })).toEqual({ ok: true });
+        expect(await store.getState("p1")).toEqual({ bytes: u32(6), version: 2 });
+        expect((await store.getDoc("approvals", "p1/a1"))?.json).toBe('"approved"');
+        expect((await store.getDoc("approvals", "p1/a1"))!.version).not.toBe(v);
+        expect(await store.casState("p1", 2, u32(7))).toBe(true);
+        expect(await store.appendAudit("p1", 3, '{"n":3}', "h3")).toBe(true);
+        // Each part alone, and an empty batch.
+        expect(await store.commit!("p1", { state: { expectedVersion: 3, bytes: u32(8) } })).toEqual({ ok: true });
+        expect(await store.commit!("p1", { audit: { seq: 4, json: '{"n":4}', hash: "h4" } })).toEqual({ ok: true });
+        expect(await store.commit!("p1", { docs: [{ ns: "idem", key: "p1/act_2", json: "2" }] })).toEqual({ ok: true });
+        expect(await store.commit!("p1", {})).toEqual({ ok: true });
+        expect(await store.getState("p1")).toEqual({ bytes: u32(8), version: 4 });
+        expect(await store.auditHead("p1")).toEqual({ seq: 4, hash: "h4" });
+        expect((await store.getDoc("idem", "p1/act_2"))?.json).toBe("2");
+        expect(await store.getState("p2")).toBeNull();
+      });
+
+      it("writes nothing when any condition fails, and names each failed part", async () => {
+        expect(await store.commit!("p1", {
+          state: { expectedVersion: null, bytes: u32(1) },
+          docs: [
+            { ns: "idem", key: "p1/act_1", json: '"first"', opts: { ifAbsent: true, ttlMs: 60_000, now: t0 } },
+            { ns: "approvals", key: "p1/a1", json: '"pending"' },
+          ],
+          audit: { seq: 1, json: '{"n":1}', hash: "h1" },
+        })).toEqual({ ok: true });
+        const v = (await store.getDoc("approvals", "p1/a1"))!.version;
+        const before = await everything(store);
+        const good = () => ({
+          state: { expectedVersion: 1 as number | null, bytes: u32(2) },
+          docs: [
+            { ns: "idem", key: "p1/act_2", json: '"second"', opts: { ifAbsent: true, ttlMs: 60_000, now: t0 } as Record<string, unknown> },
+            { ns: "approvals", key: "p1/a1", json: '"approved"', opts: { ifVersion: v } as Record<string, unknown> },
+          ],
+          audit: { seq: 2, json: '{"n":2}', hash: "h2" },
+        });
+        const cases: [string, (b: ReturnType<typeof good>) => void, { state: boolean; docs: number[]; audit: boolean }][] = [
+          ["a stale state version", (b) => { b.state.expectedVersion = 7; }, { state: true, docs: [], audit: false }],
+          ["a state expected absent", (b) => { b.state.expectedVersion = null; }, { state: true, docs: [], audit: false }],
+          ["a document that exists (ifAbsent)", (b) => { b.docs[0]!.key = "p1/act_1"; }, { state: false, docs: [0], audit: false }],
+          ["a document at another version (ifVersion)", (b) => { b.docs[1]!.opts = { ifVersion: v + 1000 }; }, { state: false, docs: [1], audit: false }],
+          ["a missing document (ifVersion)", (b) => { b.docs[1]!.key = "p1/nope"; }, { state: false, docs: [1], audit: false }],
+          ["an audit seq that is not head + 1", (b) => { b.audit.seq = 1; }, { state: false, docs: [], audit: true }],
+          ["an audit seq past the head", (b) => { b.audit.seq = 3; }, { state: false, docs: [], audit: true }],
+          ["all of them", (b) => { b.state.expectedVersion = 0; b.docs[0]!.key = "p1/act_1"; b.docs[1]!.opts = { ifVersion: v + 1 }; b.audit.seq = 5; },
+            { state: true, docs: [0, 1], audit: true }],
+        ];
+        for (const [what, spoil, failed] of cases) {
+          const batch = good();
+          spoil(batch);
+          expect(await store.commit!("p1", batch), what).toEqual({ ok: false, ...failed });
+          expect(await everything(store), what).toEqual(before);
+          expect(await store.getDoc("idem", "p1/act_2", { now: t0 }), what).toBeNull();
+        }
+        expect(await store.commit!("p1", good())).toEqual({ ok: true });
+        expect(readU32((await store.getState("p1"))!.bytes)).toBe(2);
+        expect((await store.getDoc("approvals", "p1/a1"))?.json).toBe('"approved"');
+        expect(await store.auditHead("p1")).toEqual({ seq: 2, hash: "h2" });
+      });
+
+      it("expires a document of the batch by the caller's clock", async () => {
+        const doc = (json: string, now: number) => ({ ns: "idem", key: "p1/act_1", json, opts: { ifAbsent: true, ttlMs: 1000, now } });
+        expect(await store.commit!("p1", { docs: [doc('"first"', t0)] })).toEqual({ ok: true });
+        expect((await store.getDoc("idem", "p1/act_1", { now: t0 + 999 }))?.json).toBe('"first"');
+        expect(await store.commit!("p1", { state: { expectedVersion: null, bytes: u32(1) }, docs: [doc('"again"', t0 + 999)] }))
+          .toEqual({ ok: false, state: false, docs: [0], audit: false });
+        expect(await store.getState("p1")).toBeNull();
+        expect(await store.getDoc("idem", "p1/act_1", { now: t0 + 1000 })).toBeNull();
+        expect(await store.commit!("p1", { state: { expectedVersion: null, bytes: u32(1) }, docs: [doc('"new"', t0 + 1000)] })).toEqual({ ok: true });
+        expect((await store.getDoc("idem", "p1/act_1", { now: t0 + 1999 }))?.json).toBe('"new"');
+        expect(await store.getDoc("idem", "p1/act_1", { now: t0 + 2000 })).toBeNull();
+      });
+
+      it("refuses a document outside the passport's prefix, and other usage errors, writing nothing", async () => {
+        const state = { expectedVersion: null, bytes: u32(1) };
+        const audit = { seq: 1, json: "{}", hash: "h" };
+        const refused = [
+          store.commit!("p1", { state, audit, docs: [{ ns: "idem", key: "p2/act_1", json: "1" }] }),
+          store.commit!("p1", { state, audit, docs: [{ ns: "idem", key: "p1", json: "1" }] }),
+          store.commit!("p1", { state, audit, docs: [{ ns: "permits", key: "pmt_1", json: "1" }] }),
+          store.commit!("p1", { state, audit, docs: [{ ns: "idem", key: "p1x/act_1", json: "1" }] }),
+          store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1" }, { ns: "n", key: "p1/a", json: "2" }] }),
+          store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1", opts: { ifAbsent: true, ifVersion: 1 } }] }),
+          store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1", opts: { ttlMs: 1000 } }] }),
+          store.commit!("a/b", { state, audit, docs: [{ ns: "n", key: "a/b/c", json: "1" }] }),
+          store.commit!("", { state, audit }),
+        ];
+        for (const r of refused) await expect(r).rejects.toThrow(StoreUsageError);
+        expect(await store.getState("p1")).toBeNull();
+        expect(await store.auditHead("p1")).toBeNull();
+        expect(await store.getDoc("idem", "p2/act_1")).toBeNull();
+        expect(await store.getDoc("n", "p1/a")).toBeNull();
+        // The same key in two namespaces is two documents.
+        expect(await store.commit!("p1", { docs: [{ ns: "n", key: "p1/a", json: "1" }, { ns: "m", key: "p1/a", json: "2" }] })).toEqual({ ok: true });
+      });
+
+      it("lets exactly one of many concurrent commits at one version win", async () => {
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.commit!("p1", {
+          state: { expectedVersion: null, bytes: u32(i) },
+          docs: [{ ns: "idem", key: `p1/act_${i}`, json: String(i) }],
+          audit: { seq: 1, json: `{"i":${i}}`, hash: `h${i}` },
+        })));
+        const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
+        expect(winners).toHaveLength(1);
+        const w = winners[0]!;
+        for (const r of results) if (!r.ok) expect(r).toEqual({ ok: false, state: true, docs: [], audit: true });
+        expect(await store.getState("p1")).toEqual({ bytes: u32(w), version: 1 });
+        expect(await store.auditHead("p1")).toEqual({ seq: 1, hash: `h${w}` });
+        expect((await store.listDocs("idem")).map((d) => d.key)).toEqual([`p1/act_${w}`]);
+      });
+
+      it("loses no update under 300 concurrent read–commit increments (state, document and audit record each time)", async () => {
+        const bump = async (i: number): Promise<number> => {
+          for (let attempt = 0; ; attempt++) {
+            const [s, head] = await Promise.all([store.getState("hot"), store.auditHead("hot")]);
+            const next = (s ? readU32(s.bytes) : 0) + 1;
+            const r = await store.commit!("hot", {
+              state: { expectedVersion: s?.version ?? null, bytes: u32(next) },
+              docs: [{ ns: "idem", key: `hot/${i}`, json: String(next), opts: { ifAbsent: true } }],
+              audit: { seq: (head?.seq ?? 0) + 1, json: String(next), hash: `h${next}` },
+            });
+            if (r.ok) return attempt;
+            expect(r.docs).toEqual([]);
+            if (attempt > 8) await pause(Math.random() * Math.min(attempt, 20));
+          }
+        };
+        const attempts = await Promise.all(Array.from({ length: 300 }, (_, i) => bump(i)));
+        expect(await store.getState("hot")).toEqual({ bytes: u32(300), version: 300 });
+        const log = await collect(store.readAudit("hot"));
+        expect(log.map((e) => e.json)).toEqual(Array.from({ length: 300 }, (_, i) => String(i + 1)));
+        expect(await store.listDocs("idem", { prefix: "hot/" })).toHaveLength(300);
+        expect(attempts.some((a) => a > 0)).toBe(true);
+      }, 60_000);
+    });
+
     describe("close", () => {
       it("is idempotent and fails every later call", async () => {
         await store.close();
@@ -185,6 +357,7 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         await expect(store.listDocs("n")).rejects.toThrow(StoreClosedError);
         await expect(store.appendAudit("p1", 1, "{}", "h")).rejects.toThrow(StoreClosedError);
         await expect(store.auditHead("p1")).rejects.toThrow(StoreClosedError);
+        await expect(store.commit!("p1", {})).rejects.toThrow(StoreClosedError);
         await expect(collect(store.readAudit("p1"))).rejects.toThrow(StoreClosedError);
       });
     });
