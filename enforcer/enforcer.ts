@@ -189,19 +189,8 @@ export class Enforcer {
         : decision.decision === "request_hold" ? this.states.reserve(snap.state, now, cost, approvalId) : snap;
       if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
 
-      const out: Omit<EnforcedDecision, "signature"> = {
-        ...decision, decision_id: randomId("dec"), passport_id: pid, action_id: req.action_id ?? null, at: iso(now),
-      };
-      let permit: Permit | null = null;
-      if (decision.decision === "request_hold") {
-        out.approval_request_id = approvalId;
-      } else if (decision.decision === "allow") {
-        permit = this.newPermit(pid, req.action, cost, out.decision_id, now, result.resets, now);
-        out.permit_token = permit.token;
-        out.permit_expires_at = iso(permit.expires_at);
-      }
-      const signature = this.signDecisions ? await this.sign(out) : "";
-      const signed: EnforcedDecision = { ...out, signature };
+      const { out, permit } = this.outcome(pid, req, decision, approvalId, result.resets, now);
+      const signed = await this.signOutcome(out);
       const sealed = await this.audit.seal(pid, this.redacted(policy, this.decisionRecord(req, decision, out, now)), head);
       const docs: CommitDoc[] = req.action_id === undefined ? [] : [{
         ns: NS_IDEM, key: `${pid}/${req.action_id}`, json: JSON.stringify({ fingerprint, decision: signed } satisfies IdempotencyRecord),
@@ -223,7 +212,7 @@ export class Enforcer {
         // the batch either. It is written only once its cost is committed: a crash in between loses a
         // permit whose decision the client never received (a retry of the action_id returns that
         // decision, whose permit then reports as unknown), but never leaves a permit for an uncounted cost.
-        if (permit) await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: PERMIT_TTL_MS, now });
+        if (permit) await this.putPermit(permit, now);
         this.notify(sealed.record);
         return signed;
       }
@@ -268,21 +257,34 @@ export class Enforcer {
     pid: string, policy: Policy, req: RequestInput, decision: Decision, result: StateResult, approvalId: string, now: number,
   ): Promise<EnforcedDecision> {
     await this.settleEvents(pid, result, now);
+    const { out, permit } = this.outcome(pid, req, decision, approvalId, result.resets, now);
+    if (decision.decision === "request_hold") await this.openApproval(pid, policy, req, out.decision_id, decision, approvalId, now);
+    if (permit) await this.putPermit(permit, now);
+    const signed = await this.signOutcome(out);
+    await this.record(pid, policy, this.decisionRecord(req, decision, out, now));
+    return signed;
+  }
+
+  /** The decision as the enforcer answers it (ids, time, the approval id or the permit), and the permit of an allow. */
+  private outcome(
+    pid: string, req: RequestInput, decision: Decision, approvalId: string, resets: number, now: number,
+  ): { out: Omit<EnforcedDecision, "signature">; permit: Permit | null } {
     const out: Omit<EnforcedDecision, "signature"> = {
       ...decision, decision_id: randomId("dec"), passport_id: pid, action_id: req.action_id ?? null, at: iso(now),
     };
+    let permit: Permit | null = null;
     if (decision.decision === "request_hold") {
       out.approval_request_id = approvalId;
-      await this.openApproval(pid, policy, req, out.decision_id, decision, approvalId, now);
     } else if (decision.decision === "allow") {
-      const permit = await this.issuePermit(pid, req.action, req.cost_cents ?? 0, out.decision_id, now, result.resets, now);
+      permit = this.newPermit(pid, req.action, req.cost_cents ?? 0, out.decision_id, now, resets, now);
       out.permit_token = permit.token;
       out.permit_expires_at = iso(permit.expires_at);
     }
-    const signature = this.signDecisions ? await this.sign(out) : "";
-    const signed: EnforcedDecision = { ...out, signature };
-    await this.record(pid, policy, this.decisionRecord(req, decision, out, now));
-    return signed;
+    return { out, permit };
+  }
+
+  private async signOutcome(out: Omit<EnforcedDecision, "signature">): Promise<EnforcedDecision> {
+    return { ...out, signature: this.signDecisions ? await this.sign(out) : "" };
   }
 
   /** The audit input of a decision (before redaction). */
@@ -433,8 +435,12 @@ export class Enforcer {
     pid: string, action: string, cost: number, decisionId: string, committedAt: number, committedResets: number, now: number,
   ): Promise<Permit> {
     const permit = this.newPermit(pid, action, cost, decisionId, committedAt, committedResets, now);
-    await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: PERMIT_TTL_MS, now });
+    await this.putPermit(permit, now);
     return permit;
+  }
+
+  private async putPermit(permit: Permit, now: number): Promise<void> {
+    await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: PERMIT_TTL_MS, now });
   }
 
   private newPermit(
