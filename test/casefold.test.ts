@@ -55,7 +55,8 @@ const foldBytes = (bytes: Uint8Array): Uint8Array => {
 };
 
 describe("the module's fold", () => {
-  it("lower-cases every code point as the model does (one code point, or itself)", () => {
+  // The model asks this Node's ICU: on another Unicode version, newly mapped letters differ.
+  it.skipIf(tableUnicode !== process.versions.unicode)("lower-cases every code point as the model does (one code point, or itself)", () => {
     const wrong: string[] = [];
     for (let c = 0; c <= 0x10ffff; c++) {
       if (c >= 0xd800 && c <= 0xdfff) continue;
