@@ -47,7 +47,7 @@ function readPatterns(r: Reader, into: ByteList, sentinels: bool): void {
   for (let i = 0; i < n && !r.bad; i++) {
     const p = r.bytes();
     if (r.bad) return;
-    if (!sentinels || !expandSentinel(into, p, r.lastLen)) into.push(p, r.lastLen);
+    if (!sentinels || !expandSentinel(into, p, r.lastLen)) into.pushFolded(p, r.lastLen);
   }
 }
 

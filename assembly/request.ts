@@ -1,5 +1,7 @@
 // One request as the host wrote it into the input area (docs/abi.md "Request"), read in place.
 
+import { foldedLen, foldIntoScratch, hasNonAscii } from "./match/casefold";
+
 export const REQ_HEADER: i32 = 144;
 
 export const enum ReqFlag { HasTarget = 1, TargetInvalid = 2, HasContext = 4, Explain = 8, ApprovalRecheck = 16 }
@@ -38,6 +40,12 @@ export class Input {
   flags: u32 = 0;
   counterFlags: u32 = 0;
   action: usize = 0; actionLen: i32 = 0;
+  /**
+   * The action as patterns are matched against it: non-ASCII letters lower-cased (match/casefold.ts;
+   * ASCII letters are folded while matching). The action itself when it is ASCII. Detail texts
+   * quote `action`, never this.
+   */
+  matchAction: usize = 0; matchActionLen: i32 = 0;
   host: usize = 0; hostLen: i32 = 0;
   target: usize = 0; targetLen: i32 = 0;
   context: usize = 0; contextLen: i32 = 0;
@@ -72,5 +80,13 @@ export function readInput(base: usize, len: i32): bool {
   inp.host = p; p += <usize>inp.hostLen;
   inp.target = p; p += <usize>inp.targetLen;
   inp.context = p; p += <usize>inp.contextLen;
-  return p <= base + <usize>len;
+  if (p > base + <usize>len) return false;
+  if (hasNonAscii(inp.action, inp.actionLen)) {
+    inp.matchAction = foldIntoScratch(inp.action, inp.actionLen);
+    inp.matchActionLen = foldedLen;
+  } else {
+    inp.matchAction = inp.action;
+    inp.matchActionLen = inp.actionLen;
+  }
+  return true;
 }

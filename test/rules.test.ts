@@ -91,6 +91,76 @@ describe("core:scope", () => {
     expect(p.evaluate(req({ action: "web:delete_cache" }), {}, { now: NOW })).toMatchObject({ reason: "action_blocked", rule: "core:scope:action_blocklist" });
   });
 
+  // SPEC §3 "compared case-insensitively": letters beyond ASCII too, by the simple Unicode
+  // lower-case mapping of assembly/match/casefold-table.ts (one code point at a time).
+  describe("action case beyond ASCII", () => {
+    const ev = (p: Awaited<ReturnType<typeof policy>>, action: string) => p.evaluate(req({ action }), {}, { now: NOW });
+
+    it("the blocklist stops upper-case forms of non-ASCII patterns, in every script", async () => {
+      const p = await policy({ "core:scope:action_blocklist": ["café:*", "*:löschen*", "ελλάδα:*", "удалить:*", "𐐨𐐯:*"] });
+      for (const action of ["CAFÉ:ORDER", "Café:x", "DATEI:LÖSCHEN", "datei:Löschen_alle", "ΕΛΛΆΔΑ:x", "УДАЛИТЬ:всё", "𐐀𐐇:x"]) {
+        expect(ev(p, action), action).toMatchObject({ decision: "block", reason: "action_blocked", rule: "core:scope:action_blocklist" });
+      }
+      for (const action of ["CAFÈ:ORDER", "cafe:order", "datei:loschen", "ελλαδα:x"]) expect(ev(p, action).decision, action).toBe("allow");
+    });
+
+    it("upper-case patterns match lower-case actions (the pattern is folded when compiled)", async () => {
+      const p = await policy({ "core:scope:action_allowlist": ["CAFÉ:*", "STRAẞE:*", "Σ:*", "𐐀:*"] });
+      for (const action of ["café:order", "straße:move", "STRAẞE:MOVE", "σ:x", "𐐨:y"]) expect(ev(p, action).decision, action).toBe("allow");
+      // final sigma and dotted capital I have no single-code-point lower case that equals these
+      for (const action of ["ς:x", "strasse:move"]) expect(ev(p, action), action).toMatchObject({ reason: "action_not_allowed" });
+    });
+
+    it("İ lower-cases to two code points: it stays İ (simple mapping)", async () => {
+      const p = await policy({ "core:scope:action_blocklist": ["İ:*"] });
+      expect(ev(p, "İ:x").decision).toBe("block");
+      expect(ev(p, "i̇:x").decision).toBe("allow");
+      expect(ev(p, "i:x").decision).toBe("allow");
+    });
+
+    it("a star next to a letter whose fold has another byte length", async () => {
+      // ẞ (U+1E9E) is 3 bytes, ß 2; Ⱥ (U+023A) is 2 bytes, ⱥ 3; the Kelvin sign (3 bytes) folds to k.
+      const p = await policy({ "core:scope:action_blocklist": ["*ẞ", "ⱥ*z", "a*\u212A*b"] });
+      for (const action of ["gruß", "GRUẞ", "x:ß", "ȺZ", "ⱥ_mid_Z", "ȺxZ", "AkB", "a-\u212A-b"]) {
+        expect(ev(p, action).decision, action).toBe("block");
+      }
+      for (const action of ["gruss", "ßx", "Ⱥ", "zȺ", "ab"]) expect(ev(p, action).decision, action).toBe("allow");
+    });
+
+    it("approval for_actions and passport permissions fold the same way", async () => {
+      const p = await policy({ "core:approval:for_actions": ["zahlung:*"] });
+      expect(ev(p, "ZAHLUNG:ÜBERWEISEN")).toMatchObject({ decision: "request_hold", reason: "action_requires_approval" });
+      const q = await policy({ "core:approval:for_actions": ["ÜBERWEISUNG:*"] });
+      expect(ev(q, "überweisung:x")).toMatchObject({ decision: "request_hold", reason: "action_requires_approval" });
+      const perm = await policy({}, { permissions: ["ÉCRIRE:*"] });
+      expect(ev(perm, "écrire:doc").decision).toBe("allow");
+      expect(ev(perm, "ecrire:doc")).toMatchObject({ decision: "block", reason: "permission_denied" });
+    });
+
+    it("detail texts quote the action and the pattern as written, not their fold", async () => {
+      const p = await policy({ "core:scope:action_blocklist": ["CAFÉ:*"] });
+      expect(ev(p, "Café:Order").detail).toBe("action 'Café:Order' matches blocked pattern 'CAFÉ:*'");
+      const a = await policy({ "core:scope:action_allowlist": ["web:*"] });
+      expect(ev(a, "DATEI:LÖSCHEN").detail).toBe("action 'DATEI:LÖSCHEN' matches no pattern of the action allowlist");
+      const h = await policy({ "core:approval:for_actions": ["ÜBER:*"] });
+      expect(ev(h, "über:X").detail).toBe("action 'über:X' matches approval pattern 'ÜBER:*'");
+      const r = await policy({ "core:data:read_only": true });
+      expect(ev(r, "DATEI:\u212AILL")).toMatchObject({ reason: "read_only", detail: "the passport is read-only and action 'DATEI:\u212AILL' writes" });
+    });
+
+    it("read-only folds the verb's first word (cut on the action as written)", async () => {
+      const r = await policy({ "core:data:read_only": true });
+      // the Kelvin sign lower-cases to an ASCII k: "\u212AILL" is "kill", a write verb
+      for (const action of ["db:\u212AILL", "db:\u212AillAll", "jobs:\u212Aill_now"]) expect(ev(r, action).reason, action).toBe("read_only");
+      for (const action of ["DATEI:LÖSCHEN", "db:ŠEND", "db:x\u212AILL"]) expect(ev(r, action).decision, action).toBe("allow");
+    });
+
+    it("a sentinel name is folded like any action", async () => {
+      const p = await policy({ "core:approval:for_actions": ["HIGH_RIS\u212A"] });
+      expect(ev(p, "db:deleteAll").decision).toBe("request_hold");
+    });
+  });
+
   it("domain_allowlist covers the domain and its subdomains, never look-alikes", async () => {
     const p = await policy({ "core:scope:domain_allowlist": ["example.com", "*.wild.io", "10.0.0.1", "::1"] });
     const host = (target: string) => p.evaluate(req({ target }), {}, { now: NOW });

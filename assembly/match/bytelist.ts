@@ -1,5 +1,7 @@
 // An owned, append-only list of byte strings (patterns, hosts, reasons) copied out of the input area.
 
+import { foldedCapacity, foldUtf8, hasNonAscii } from "./casefold";
+
 export class ByteList {
   pool: StaticArray<u8>;
   used: i32 = 0;
@@ -9,6 +11,13 @@ export class ByteList {
   firsts: Array<u8> = [];
   /** The set of those first bytes, 256 bits: a search for a byte not in it (and no entry starting with `*`) is over at once. */
   firstSet: StaticArray<u32> = new StaticArray<u32>(8);
+  /**
+   * Entries pushed by pushFolded whose fold differs from what the passport said: entry index
+   * (ascending), and where the original bytes are kept in the pool (for detail texts only).
+   */
+  origIndex: Array<i32> = [];
+  origStart: Array<i32> = [];
+  origLen: Array<i32> = [];
 
   constructor(capacity: i32 = 64) { this.pool = new StaticArray<u8>(capacity > 0 ? capacity : 1); }
 
@@ -22,6 +31,44 @@ export class ByteList {
     this.lens.push(len);
     this.used += len;
     return this.starts.length - 1;
+  }
+
+  /**
+   * Appends an action pattern with its non-ASCII letters lower-cased (casefold.ts); ASCII letters
+   * stay as written (matching folds them). When the fold differs, the original is kept too.
+   */
+  pushFolded(ptr: usize, len: i32): i32 {
+    if (!hasNonAscii(ptr, len)) return this.push(ptr, len);
+    this.reserve(foldedCapacity(len) + len);
+    const base = changetype<usize>(this.pool) + <usize>this.used;
+    const n = foldUtf8(ptr, len, base);
+    const idx = this.starts.length;
+    const differs = n != len || memory.compare(base, ptr, <usize>len) != 0;
+    if (differs) {
+      memory.copy(base + <usize>n, ptr, <usize>len);
+      this.origIndex.push(idx);
+      this.origStart.push(this.used + n);
+      this.origLen.push(len);
+    }
+    this.noteFirst(n > 0 ? <u8>lower(<u32>load<u8>(base)) : 0);
+    this.starts.push(this.used);
+    this.lens.push(n);
+    this.used += differs ? n + len : n;
+    return idx;
+  }
+
+  /** Entry i as the passport wrote it (before pushFolded folded it). */
+  origPtr(i: i32): usize {
+    const k = this.origSlot(i);
+    return k < 0 ? this.ptr(i) : changetype<usize>(this.pool) + <usize>unchecked(this.origStart[k]);
+  }
+  origLength(i: i32): i32 {
+    const k = this.origSlot(i);
+    return k < 0 ? this.len(i) : unchecked(this.origLen[k]);
+  }
+  private origSlot(i: i32): i32 {
+    for (let k = 0, n = this.origIndex.length; k < n; k++) if (unchecked(this.origIndex[k]) == i) return k;
+    return -1;
   }
 
   /** Appends an ASCII string literal, lower-cased (sentinel expansions). */

@@ -1,6 +1,7 @@
 // Sentinels of core:approval:for_actions (SPEC §4), expanded into plain patterns at compile time.
 
 import { ByteList, equalsAscii } from "./bytelist";
+import { foldedCapacity, foldUtf8, hasNonAscii } from "./casefold";
 
 const HIGH_RISK: string[] = [
   "db:write*", "db:delete*", "db:drop*", "db:update*", "db:insert*", "db:truncate*", "db:migrate*",
@@ -23,8 +24,17 @@ function addAll(list: ByteList, patterns: string[]): void {
   for (let i = 0; i < patterns.length; i++) list.pushAscii(unchecked(patterns[i]));
 }
 
-/** Adds the expansion of the sentinel named by the bytes and returns true, or returns false. */
+/**
+ * Adds the expansion of the sentinel named by the bytes and returns true, or returns false. The
+ * name compares case-insensitively like any action ("HIGH_RIS\u212A", with a Kelvin sign, too).
+ */
 export function expandSentinel(list: ByteList, p: usize, n: i32): bool {
+  if (!hasNonAscii(p, n)) return expandNamed(list, p, n);
+  const folded = new StaticArray<u8>(foldedCapacity(n));
+  return expandNamed(list, changetype<usize>(folded), foldUtf8(p, n, changetype<usize>(folded)));
+}
+
+function expandNamed(list: ByteList, p: usize, n: i32): bool {
   if (equalsAscii(p, n, "high_risk")) { addAll(list, HIGH_RISK); return true; }
   if (equalsAscii(p, n, "side_effects_lower_stakes")) { addAll(list, SIDE_EFFECTS_LOWER_STAKES); return true; }
   if (equalsAscii(p, n, "high_risk_and_side_effects_lower_stakes")) {

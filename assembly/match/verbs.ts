@@ -1,6 +1,7 @@
 // Action families (SPEC §4, §10): the verb of an action and whether it writes.
 
 import { equalsAscii, lower } from "./bytelist";
+import { foldUtf8, hasNonAscii } from "./casefold";
 
 const WRITE_VERBS: string[] = [
   "write", "create", "update", "delete", "remove", "insert", "upsert", "put", "post", "patch",
@@ -40,6 +41,9 @@ function initVerbs(): void {
 }
 initVerbs();
 
+const FOLD_MAX: i32 = 40;
+const FOLD_BUF: usize = memory.data(64); // >= foldedCapacity(FOLD_MAX)
+
 /** The first (up to) 8 bytes at `ptr`, ASCII lower-cased, packed like PACKED. */
 function packBytes(ptr: usize, len: i32): u64 {
   let v: u64 = 0;
@@ -67,8 +71,16 @@ export function isWriteAction(s: usize, n: i32): bool {
     prev = c;
     end++;
   }
-  const ptr = s + <usize>start, len = end - start;
+  let ptr = s + <usize>start, len = end - start;
   if (len == 0) return false;
+  // The word's non-ASCII letters lower-cased (the words are cut on the action as written: its
+  // camelCase is ASCII). Only U+212A KELVIN SIGN folds into ASCII ("\u212Aill" is "kill"); a code
+  // point folds to at least a quarter of its bytes, so a longer word cannot be a verb (<= 9 bytes).
+  if (hasNonAscii(ptr, len)) {
+    if (len > FOLD_MAX) return false;
+    len = foldUtf8(ptr, len, FOLD_BUF);
+    ptr = FOLD_BUF;
+  }
   const key = packBytes(ptr, len);
   for (let slot = slotOf(key); ; slot = (slot + 1) & (SLOTS - 1)) {
     const v = unchecked(SLOT_VERB[slot]);

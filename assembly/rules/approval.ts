@@ -14,13 +14,13 @@ export function required(): Outcome {
 }
 
 export function forActions(p: Policy): Outcome {
-  const i = firstMatch(p.forActions, input.action, input.actionLen);
+  const i = firstMatch(p.forActions, input.matchAction, input.matchActionLen);
   if (i < 0) return Outcome.Pass;
   if (decision.hold(Rule.ApprovalForActions, Reason.ActionRequiresApproval)) {
     detail.str("action '");
     detail.raw(input.action, min(input.actionLen, 128));
     detail.str("' matches approval pattern '");
-    detail.raw(p.forActions.ptr(i), min(p.forActions.len(i), 128));
+    detail.raw(p.forActions.origPtr(i), min(p.forActions.origLength(i), 128));
     detail.str("'");
   }
   return Outcome.Hold;

@@ -28,7 +28,7 @@ export function expiresAt(p: Policy): Outcome {
 }
 
 export function permissions(p: Policy): Outcome {
-  if (firstMatch(p.permissions, input.action, input.actionLen) >= 0) return Outcome.Pass;
+  if (firstMatch(p.permissions, input.matchAction, input.matchActionLen) >= 0) return Outcome.Pass;
   decision.block(Rule.Permissions, Reason.PermissionDenied, false);
   detail.str("action '");
   detail.raw(input.action, min(input.actionLen, 128));

@@ -15,7 +15,7 @@ function writeAction(): void {
 }
 
 export function actionBlocklist(p: Policy): Outcome {
-  const i = firstMatch(p.actionBlock, input.action, input.actionLen);
+  const i = firstMatch(p.actionBlock, input.matchAction, input.matchActionLen);
   if (i < 0) return Outcome.Pass;
   decision.block(Rule.ActionBlocklist, Reason.ActionBlocked, false);
   writeAction();
@@ -26,14 +26,15 @@ export function actionBlocklist(p: Policy): Outcome {
 }
 
 export function actionAllowlist(p: Policy): Outcome {
-  if (firstMatch(p.actionAllow, input.action, input.actionLen) >= 0) return Outcome.Pass;
+  if (firstMatch(p.actionAllow, input.matchAction, input.matchActionLen) >= 0) return Outcome.Pass;
   decision.block(Rule.ActionAllowlist, Reason.ActionNotAllowed, false);
   writeAction();
   detail.str(" matches no pattern of the action allowlist");
   return Outcome.Block;
 }
 
-function writePattern(list: ByteList, i: i32): void { detail.raw(list.ptr(i), min(list.len(i), 128)); }
+/** The pattern as the passport wrote it (not its fold). */
+function writePattern(list: ByteList, i: i32): void { detail.raw(list.origPtr(i), min(list.origLength(i), 128)); }
 
 function writeHost(): void {
   detail.str("host '");

@@ -22,17 +22,25 @@ export const ACTIONS = [
   "send", "settings", "documents:", ":", "::write", "db:reWrite", "db:WRITEall", "db:writeAll", "web:delete_cache",
   "café:order", "CAFÉ:ORDER", "straße:move", "STRASSE:MOVE", "ǅ:x", "web:*", "a*b", "billing:charge_card",
   "mail:sendBulk", "db:migrate", "db:truncate.all", "file:write", "calendar:write", "db:insert", "money:x",
+  // letters beyond ASCII (SPEC §3 case-insensitive; simple lower case, one code point at a time):
+  // ẞ/ß change byte length, ς has no upper-case twin of its own, İ lower-cases to two code points
+  // (so it stays), the Kelvin sign lower-cases to ASCII k ("\u212Aill" is the write verb kill),
+  // Deseret is outside the BMP.
+  "DATEI:LÖSCHEN", "datei:löschen_alle", "GRUẞ:x", "gruß:X", "ΣΟΦΊΑ:ΣΣ", "σοφία:σς", "İSTANBUL:x", "istanbul:x",
+  "i̇stanbul:x", "УДАЛИТЬ:ВСЁ", "удалить:всё", "𐐀𐐇:x", "𐐨𐐯:X", "db:\u212AILL", "jobs:\u212Aill_now", "x:\u212AILL",
+  "ȺZ", "ⱥz", "ÉCRIRE:doc", "Ǆ:x", "ǆ:x",
 ];
 
 export const PATTERNS = [
   "web:*", "*", "*:delete*", "db:*", "documents:read", "*search", "w*b:s*h", "**", "a:b", "DB:Delete*", "café:*",
   "*:*", "web:search", "x", "*write*", "email:send*", "crm:export", "*:read*", "travel:*", "a*b", "*:", ":*", "*.contact",
   "straße:*", "db:?", "[web]:*",
+  "*:löschen*", "STRAẞE:*", "σοφία:*", "ΣΟΦΊΑ:Σ*", "İ*", "i̇*", "удалить:*", "𐐨*", "*ß", "ⱥ*z", "*\u212A*", "écrire:*",
 ];
 
 export const SENTINEL_NAMES = [
   "high_risk", "side_effects_lower_stakes", "high_risk_and_side_effects_lower_stakes", "sensitive_data",
-  "destructive", "destructive_and_sensitive", "HIGH_RISK", "high_risk*",
+  "destructive", "destructive_and_sensitive", "HIGH_RISK", "high_risk*", "HIGH_RIS\u212A",
 ];
 
 export const DOMAIN_ENTRIES = [
@@ -448,7 +456,7 @@ const verbActionArb = fc.record({
   upper: fc.nat(3),
 }).map(({ ns, verb, tail, upper }) => ns + (upper === 0 ? verb.toUpperCase() : upper === 1 ? verb[0]!.toUpperCase() + verb.slice(1) : verb) + tail);
 
-const actionArb = fc.oneof({ weight: 6, arbitrary: pick(ACTIONS) }, { weight: 3, arbitrary: verbActionArb }, { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(..."abAB:_-.*éÉ"), minLength: 1, maxLength: 10 }) });
+const actionArb = fc.oneof({ weight: 6, arbitrary: pick(ACTIONS) }, { weight: 3, arbitrary: verbActionArb }, { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(..."abAB:_-.*éÉẞßΣσςİiÖö𐐀𐐨ȺⱥK\u212AДд"), minLength: 1, maxLength: 10 }) });
 /** Host-ish strings that stress the difference between a quick host check and the URL parser. */
 const hostishArb = fc.string({ unit: fc.constantFrom(..."ab0x9.-_:@/[]%Ａ。é\\?#"), minLength: 1, maxLength: 12 });
 const targetArb = fc.oneof({ weight: 6, arbitrary: pick(TARGETS) }, { weight: 2, arbitrary: hostishArb }, { weight: 1, arbitrary: hostishArb.map((h) => `https://${h}`) }, { weight: 1, arbitrary: detectStringArb.filter((s) => s.length > 0) }, { weight: 1, arbitrary: fc.webUrl() });
@@ -457,7 +465,7 @@ export const caseSpecArb: fc.Arbitrary<CaseSpec> = fc.record({
   nowDelta: deltaMsArb,
   action: fc.oneof(
     { weight: 2, arbitrary: actionArb },
-    { weight: 3, arbitrary: fc.record({ fromPattern: fc.nat(), filler: pick(["", "x", ":", "_delete", "Search", "a:b", "é"]), upper: fc.boolean() }) },
+    { weight: 3, arbitrary: fc.record({ fromPattern: fc.nat(), filler: pick(["", "x", ":", "_delete", "Search", "a:b", "é", "ẞ", "Σ", "𐐀", "\u212A"]), upper: fc.boolean() }) },
   ),
   cost: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: amountArb.map((abs) => ({ abs })) },
     { weight: 4, arbitrary: fc.record({ edge: fc.nat(7), delta: smallDelta }) }),

@@ -3,18 +3,10 @@
 import { type Entry, isIp } from "./hosts";
 
 /**
- * Engine divergences that are reported but not yet fixed: each switch makes the model follow the
- * engine so the suites can keep hunting; test/property/known-divergences.test.ts shows each one
- * against the SPEC and fails once the engine is fixed (then delete the switch).
+ * Lower case, one code point at a time (simple case mapping: the number of code points never
+ * changes; a code point whose lower case is longer, like İ, stays as it is).
  */
-export const KNOWN_DIVERGENCES = {
-  /** SPEC §3 says actions compare case-insensitively; the engine folds ASCII letters only. */
-  asciiCaseOnly: true,
-};
-
-/** Lower case, one code point at a time (simple case mapping: lengths never change). */
 export function foldCase(s: string): string {
-  if (KNOWN_DIVERGENCES.asciiCaseOnly) return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
   let out = "";
   for (const ch of s) {
     const lower = ch.toLowerCase();
