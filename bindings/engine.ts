@@ -150,9 +150,7 @@ export class Policy {
 
   /** Decides one request against this passport, a counter snapshot and `now` (SPEC §8). */
   evaluate(request: unknown, counters?: unknown, options?: EvaluateOptions): Decision {
-    if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
-    const core = this.engine.core;
-    core.checkFree();
+    const core = this.freeCore();
     let req: RequestInput, now: number, explain: boolean, len: number;
     try {
       req = validateRequest(request) as RequestInput;
@@ -169,11 +167,7 @@ export class Policy {
     } finally {
       core.writing = false;
     }
-    try {
-      return this.run(len, explain);
-    } catch (err) {
-      throw this.engine.failure(err);
-    }
+    return this.run(len, explain);
   }
 
   /**
@@ -181,9 +175,7 @@ export class Policy {
    * `mode: "approval_recheck"` runs only the checks an approval repeats (SPEC §10 "Approve").
    */
   evaluateValidated(req: RequestInput, counters: CounterInput, now: number, explain: boolean, mode: EvalMode = "full"): Decision {
-    if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
-    const core = this.engine.core;
-    core.checkFree();
+    const core = this.freeCore();
     let len: number;
     try {
       len = writeRequest(core, this.timezones, req, now, explain, mode);
@@ -193,18 +185,29 @@ export class Policy {
     } finally {
       core.writing = false;
     }
+    return this.run(len, explain);
+  }
+
+  /** The engine's instance, once this policy is live and no request is being written (Core.writing). */
+  private freeCore(): Core {
+    if (this.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
+    const core = this.engine.core;
+    core.checkFree();
+    return core;
+  }
+
+  /**
+   * Evaluates the request written in the input area; a trap restarts the instance (EngineError).
+   * Not through engine.call: a closure per evaluation shows in profiles.
+   */
+  private run(len: number, explain: boolean): Decision {
     try {
-      return this.run(len, explain);
+      const n = this.engine.core.exports.evaluate(this.handle, len);
+      if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
+      return readDecision(this.engine.core, explain, this.warnings);
     } catch (err) {
       throw this.engine.failure(err);
     }
-  }
-
-  /** Evaluates the request written in the input area. Not through engine.call: a closure per evaluation shows in profiles. */
-  private run(len: number, explain: boolean): Decision {
-    const n = this.engine.core.exports.evaluate(this.handle, len);
-    if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
-    return readDecision(this.engine.core, explain, this.warnings);
   }
 
   /** Frees the compiled passport inside the module. */
