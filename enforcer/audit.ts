@@ -65,8 +65,7 @@ export class AuditLog {
 
   /** Appends a record to the passport's chain and returns it as stored. */
   async append(passportId: string, input: AuditInput): Promise<AuditRecord> {
-    for (const f of CHAIN_FIELDS) if (f in input) throw new TypeError(`audit input must not set ${f}`);
-    const body = this.opts.redact ? this.opts.redact(input) : input;
+    const body = this.bodyOf(input);
     const run = (this.tails.get(passportId) ?? Promise.resolve()).then(() => this.appendNow(passportId, body));
     const tail = run.catch(() => undefined);
     this.tails.set(passportId, tail);
@@ -100,14 +99,19 @@ export class AuditLog {
 
   /** Chains and signs `input` after `head`, without storing it; `json` is what the store keeps. */
   async seal(passportId: string, input: AuditInput, head: AuditHead): Promise<{ record: AuditRecord; json: string }> {
-    for (const f of CHAIN_FIELDS) if (f in input) throw new TypeError(`audit input must not set ${f}`);
-    const record = await this.sealBody(passportId, this.opts.redact ? this.opts.redact(input) : input, head);
+    const record = await this.sealBody(passportId, this.bodyOf(input), head);
     return { record, json: canonicalJson(record) };
   }
 
   /** A record sealed with `seal` was stored (by `Store.commit`): the next append starts from it. */
   committed(record: AuditRecord): void {
     this.remember(record.passport_id, { seq: record.seq, hash: record.hash });
+  }
+
+  /** The input as it is chained: without chain fields of its own, redacted. */
+  private bodyOf(input: AuditInput): AuditInput {
+    for (const f of CHAIN_FIELDS) if (f in input) throw new TypeError(`audit input must not set ${f}`);
+    return this.opts.redact ? this.opts.redact(input) : input;
   }
 
   private remember(passportId: string, head: AuditHead): void {
@@ -118,7 +122,7 @@ export class AuditLog {
   private async appendNow(passportId: string, body: AuditInput): Promise<AuditRecord> {
     let head = this.heads.get(passportId);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      if (head === undefined || attempt > 0) head = (await this.opts.store.auditHead(passportId)) ?? { seq: 0, hash: GENESIS_HASH };
+      if (head === undefined || attempt > 0) head = await this.readHead(passportId);
       const record = await this.sealBody(passportId, body, head);
       if (await this.opts.store.appendAudit(passportId, record.seq, canonicalJson(record), record.hash)) {
         this.remember(passportId, { seq: record.seq, hash: record.hash });

@@ -44,7 +44,7 @@ initVerbs();
 const FOLD_MAX: i32 = 40;
 const FOLD_BUF: usize = memory.data(64); // >= foldedCapacity(FOLD_MAX)
 
-/** The first (up to) 8 bytes at `ptr`, ASCII lower-cased, packed like PACKED. */
+/** The first (up to) 8 bytes at `ptr`, ASCII lower-cased, packed like packAscii. */
 function packBytes(ptr: usize, len: i32): u64 {
   let v: u64 = 0;
   for (let i = 0, n = min(len, 8); i < n; i++) v |= <u64>lower(<u32>load<u8>(ptr + <usize>i)) << (<u64>i << 3);
