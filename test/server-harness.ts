@@ -18,7 +18,14 @@ export function redisServerPath(): string | null {
   }
 }
 
-export const REDIS_MISSING = "redis-server is not installed: `apt-get install -y redis-server` (CI installs it) — Redis tests skipped";
+export const REDIS_MISSING = "redis-server is not installed: `apt-get install -y redis-server` (`npm test` installs it) — Redis tests skipped";
+
+/**
+ * Whether every suite must run: `npm test` sets WARDEN_REQUIRE_SUITES=1 after its set-up step
+ * (scripts/test-setup.mjs) installed what the suites need, and CI sets CI=true; then a missing
+ * binary fails its suite instead of skipping it. A single file run by hand may still skip.
+ */
+export const REQUIRE_SUITES = process.env.CI === "true" || process.env.WARDEN_REQUIRE_SUITES === "1";
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {

@@ -2,7 +2,7 @@
 // workerd (served on 127.0.0.1) and headless Chromium (page on 127.0.0.1, three ways of loading) must
 // give the golden digest everywhere, through the entry each runtime's `exports` resolution picks.
 // Needs `npm run runtimes:install` and Debian's chromium; a missing runtime is skipped locally and
-// fails under CI=true (or WARDEN_REQUIRE_RUNTIMES=1).
+// fails under CI=true (or WARDEN_REQUIRE_SUITES=1, which `npm test` sets).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RuntimeName, runtimeBins } from "../../scripts/runtimes/bins.mjs";
@@ -25,7 +25,7 @@ import {
 import { changedCases, describeChanges, readCorpus, readGolden } from "../conformance/golden";
 import type { DivergentCase } from "../conformance/run-corpus";
 
-const STRICT = process.env.CI === "true" || process.env.WARDEN_REQUIRE_RUNTIMES === "1";
+const STRICT = process.env.CI === "true" || process.env.WARDEN_REQUIRE_SUITES === "1";
 const bins = runtimeBins();
 const { corpus } = readCorpus();
 const golden = readGolden();
