@@ -1,5 +1,5 @@
 // Builds the package: the release WebAssembly module, then the JavaScript entry points (esbuild)
-// and their type declarations (tsc). `npm ci` runs it through the `prepare` script.
+// and their type declarations (tsc + API Extractor). `npm ci` runs it through the `prepare` script.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { build } from "esbuild";
@@ -35,4 +35,5 @@ if (existsSync(CLI)) {
   chmodSync("dist/cli/warden.js", 0o755);
 }
 
-if (process.argv.includes("--types")) run("npx", ["tsc", "-p", "tsconfig.build.json"]);
+// Declarations for every typed entry of package.json `exports` (scripts/build-types.mjs).
+run(process.execPath, ["scripts/build-types.mjs", ...process.argv.slice(2).filter((a) => a === "--update-api" || a === "--check")]);

@@ -7,6 +7,7 @@ import { UsageError } from "../errors";
 import { paint } from "../paint";
 import { parsePath, readSource, type Source } from "../source";
 import { plural } from "../words";
+import type { Passport } from "../../bindings/gen/types";
 
 const CHECK_OPTIONS = { json: { type: "boolean" } } as const;
 
@@ -39,7 +40,7 @@ function checkOne(source: Source, engine: Engine): CheckResult {
     return { file: source.file, ok: false, warnings: [], problems: source.errors.map((e) => ({ code: "invalid_file", path: "", message: e.message, line: e.line })) };
   }
   try {
-    const policy = engine.compile(source.value);
+    const policy = engine.compile(source.value as Passport);
     const warnings = [...policy.warnings];
     policy.dispose();
     return { file: source.file, ok: true, problems: [], warnings };
