@@ -82,13 +82,18 @@ Example:
 
 Validates passports (JSON or YAML files, or directories of them) and lists every problem with
 its JSON path and line: unknown or misspelled constraint keys, wrong types and ranges, hosts,
-time zones, schedules and windows. Keys outside the core: namespace are reported as warnings.
+time zones, schedules and windows. Keys outside the core: namespace are reported as warnings,
+and so are constraints that cannot do what they seem to mean together: an approval threshold at
+or above a cost cap (the hold never fires), a per-action cap at or above a spending cap, a cost
+cap under 100 cents (dollars written as cents?).
 
 Options:
+      --strict                 fail on those warnings too
       --json                   print a machine-readable report
       --debug                  show stack traces for internal errors
 
-Exit codes: 0 every passport is valid, 1 a passport has problems, 2 usage error.
+Exit codes: 0 every passport is valid, 1 a passport has problems (or warnings, with --strict),
+2 usage error.
 
 Example:
   warden check examples/passports/
