@@ -178,21 +178,24 @@ export interface Constraints {
    */
   "core:cost:max_per_day"?: Cents;
   /**
-   * Block if spent_week + held + cost is above this many cents; the week starts Monday 00:00 UTC.
+   * Block if spent_week + held + cost is above this many cents; the week starts Monday 00:00 UTC (cost_limit_exceeded).
    */
   "core:cost:max_per_week"?: Cents;
   /**
-   * Block if spent_month + held + cost is above this many cents; calendar month, UTC.
+   * Block if spent_month + held + cost is above this many cents; calendar month, UTC (cost_limit_exceeded).
    */
   "core:cost:max_per_month"?: Cents;
   /**
-   * Block if spent_total + held + cost is above this many cents; never resets.
+   * Block if spent_total + held + cost is above this many cents; never resets (cost_limit_exceeded).
    */
   "core:cost:max_total"?: Cents;
   /**
-   * A cap over the window named by core:cost:cumulative_window (default daily); applies alongside the max_per_* caps.
+   * A cap over the window named by core:cost:cumulative_window (default daily); applies alongside the max_per_* caps (cost_limit_exceeded).
    */
   "core:cost:max_cumulative"?: Cents;
+  /**
+   * The window core:cost:max_cumulative counts over: daily, weekly, monthly or total (default daily); UTC like every window.
+   */
   "core:cost:cumulative_window"?: CostWindow;
   /**
    * Hold if the action's cost is above this many cents (cost_requires_approval).
@@ -226,7 +229,13 @@ export interface Constraints {
    * Block an action that matches a pattern (action_blocked).
    */
   "core:scope:action_blocklist"?: PatternList;
+  /**
+   * Block outside these hours (outside_operating_hours, retryable): one range or a list, each {timezone (IANA, default UTC), days (default every day), start, end}; start is inside, end outside; end <= start runs overnight.
+   */
   "core:time:operating_hours"?: Schedule;
+  /**
+   * Block when start <= now < end for any window (blackout_window, retryable); times are RFC 3339 instants.
+   */
   "core:time:blackout_windows"?: BlackoutWindows;
   /**
    * Hold if last_action_at is set and more than this many minutes have passed since (idle_timeout).
@@ -297,7 +306,13 @@ export interface ScheduleRange {
  * A period with no actions: block when start <= now < end. start must be before end.
  */
 export interface BlackoutWindow {
+  /**
+   * The first instant of the window (inside it).
+   */
   start: Timestamp;
+  /**
+   * The first instant after the window (outside it); must be after start.
+   */
   end: Timestamp;
   /**
    * Why, for people reading the passport.
@@ -373,6 +388,9 @@ export interface Counters {
  * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.
  */
 export interface Decision {
+  /**
+   * allow, request_hold (a human must approve first) or block.
+   */
   decision: Verdict;
   /**
    * Why: the reason of the blocking rule, of the first hold in pipeline order, or allowed.
@@ -455,13 +473,22 @@ export interface Decision {
  * A hold that applies.
  */
 export interface Hold {
+  /**
+   * The rule that asks for the hold.
+   */
   rule: RuleName;
+  /**
+   * Its reason code.
+   */
   reason: ReasonCode;
 }
 /**
  * One rule's outcome in the trace.
  */
 export interface RuleTrace {
+  /**
+   * The rule evaluated, in pipeline order.
+   */
   rule: RuleName;
   /**
    * What the rule did; skipped after the first block.
@@ -493,13 +520,25 @@ export interface SnapshotCase {
    * Notes for people.
    */
   description?: string;
+  /**
+   * This case's passport (inline or a path); the suite's when absent.
+   */
   passport?: PassportRef;
   /**
    * The time of the evaluation.
    */
   now: Timestamp;
+  /**
+   * The counter snapshot to decide against; every field optional.
+   */
   counters?: Counters;
+  /**
+   * The request to decide.
+   */
   request: EvalRequest;
+  /**
+   * The decision wanted; only the fields given are compared.
+   */
   expect: DecisionExpectation;
   /**
    * This interface was referenced by `SnapshotCase`'s JSON-Schema definition
@@ -557,6 +596,9 @@ export interface Passport {
    * A label for people (USD); all money is integer cents.
    */
   currency?: string;
+  /**
+   * The limits, keyed core:<family>:<name> (docs/constraints.md); keys in other namespaces are kept and ignored, with a warning.
+   */
   constraints?: Constraints;
   /**
    * Free-form data for the issuer; ignored by the engine.
@@ -596,17 +638,29 @@ export interface EvalRequest {
  * The fields of a decision to compare; only the fields given are compared, and holds compares the set of rules.
  */
 export interface DecisionExpectation {
+  /**
+   * allow, request_hold or block.
+   */
   decision?: Verdict;
+  /**
+   * The reason code (did-you-mean on a misspelling).
+   */
   reason?: ReasonCode;
   /**
-   * The rule that decided: the blocking rule or the first hold in pipeline order; null or absent for allow.
+   * The rule that decided, or null for an allow.
    */
   rule?: RuleName | null;
   /**
    * The decision's detail, compared exactly.
    */
   detail?: string;
+  /**
+   * The limit the decision reports.
+   */
   limit?: Quantity;
+  /**
+   * The amount the decision compared with the limit.
+   */
   observed?: Quantity;
   /**
    * Whether the same request may pass later.
@@ -637,6 +691,9 @@ export interface StepsCase {
    * Notes for people.
    */
   description?: string;
+  /**
+   * The passport registered in the in-memory enforcer (inline or a path); the suite's when absent.
+   */
   passport?: PassportRef;
   /**
    * The steps.
@@ -654,16 +711,34 @@ export interface StepsCase {
  * Send a request to the enforcer; expect is compared with the decision.
  */
 export interface EnforceStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The request, as for POST /v1/enforce without passport_id.
+   */
   enforce: EvalRequest;
+  /**
+   * The decision wanted; only the fields given are compared.
+   */
   expect?: DecisionExpectation;
 }
 /**
  * Approve an approval request; expect is compared with {status, permit}.
  */
 export interface ApproveStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The approval to approve: last (the newest) or an approval_request_id.
+   */
   approve: ApprovalRef;
+  /**
+   * The answer wanted.
+   */
   expect?: ApprovalExpectation;
 }
 /**
@@ -683,15 +758,30 @@ export interface ApprovalExpectation {
  * Deny an approval request; expect is compared with {status, permit}.
  */
 export interface DenyStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The approval to deny: last (the newest) or an approval_request_id.
+   */
   deny: ApprovalRef;
+  /**
+   * The answer wanted.
+   */
   expect?: ApprovalExpectation;
 }
 /**
  * Report an action's result with a permit; expect is compared with {accepted}.
  */
 export interface ReportStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The outcome of an allowed action: its permit (last or a token), success, and the actual cost.
+   */
   report: ReportArgs;
   /**
    * Compared with the report's outcome.
@@ -725,8 +815,17 @@ export interface ReportArgs {
  * Record a heartbeat; expect is compared with {ok}.
  */
 export interface HeartbeatStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * Nothing: the agent says it is alive.
+   */
   heartbeat: NoArgs;
+  /**
+   * The answer wanted ({ok}).
+   */
   expect?: OkExpectation;
 }
 /**
@@ -742,6 +841,9 @@ export interface OkExpectation {
  * Stop everything; expect is compared with {ok}.
  */
 export interface EmergencyStopStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
   /**
    * Nothing, or {reason}.
@@ -754,22 +856,43 @@ export interface EmergencyStopStep {
          */
         reason?: string;
       };
+  /**
+   * The answer wanted ({ok}).
+   */
   expect?: OkExpectation;
 }
 /**
  * Resume after an emergency stop; expect is compared with {ok}.
  */
 export interface ResumeStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * Nothing: lift the emergency stop.
+   */
   resume: NoArgs;
+  /**
+   * The answer wanted ({ok}).
+   */
   expect?: OkExpectation;
 }
 /**
  * Read the counter snapshot; expect is compared with it.
  */
 export interface StateStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * Nothing: read the counter snapshot at this time.
+   */
   state: NoArgs;
+  /**
+   * The counter fields wanted; only the fields given are compared.
+   */
   expect?: Counters;
 }
 /**
@@ -784,6 +907,9 @@ export interface FixtureSuite {
    * Notes for people.
    */
   description?: string;
+  /**
+   * The passport every case of the suite uses unless it names its own: inline, or a path relative to this file.
+   */
   passport?: PassportRef;
   /**
    * The cases.
