@@ -4,7 +4,7 @@
 // for Agent Warden's own answer (the operator's) before it runs; results are reported with the permit.
 
 import type { ToolSet } from "ai";
-import { Guard, type GuardOptions } from "./core";
+import { Guard, type GuardOptions, asGuard } from "./core";
 
 export { Guard, WardenToolError, AGENT_CHANNEL, blockMessage } from "./core";
 export type { GuardOptions, ToolPolicy, WardenLike, HoldInfo, DecisionObserver } from "./core";
@@ -17,7 +17,7 @@ export type { GuardOptions, ToolPolicy, WardenLike, HoldInfo, DecisionObserver }
  * const result = await generateText({ model, tools: wardenTools({ search }, guard), prompt });
  */
 export function wardenTools<T extends ToolSet>(tools: T, options: GuardOptions | Guard): T {
-  const guard = options instanceof Guard ? options : new Guard(options);
+  const guard = asGuard(options);
   const out: Record<string, unknown> = {};
   for (const [name, t] of Object.entries(tools)) {
     const execute = t.execute;

@@ -224,6 +224,15 @@ export class Guard {
   }
 }
 
+/**
+ * A Guard from any adapter entry (each entry bundles its own copy of this file, so `instanceof`
+ * would fail across them): recognised by its methods.
+ */
+export function asGuard(g: Guard | GuardOptions): Guard {
+  const maybe = g as Partial<Guard>;
+  return typeof maybe.run === "function" && typeof maybe.decide === "function" ? (g as Guard) : new Guard(g as GuardOptions);
+}
+
 function defaultContext(input: unknown): Record<string, unknown> | undefined {
   if (input === undefined) return undefined;
   if (typeof input === "object" && input !== null && !Array.isArray(input)) return input as Record<string, unknown>;

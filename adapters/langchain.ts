@@ -6,7 +6,7 @@
 
 import { DynamicStructuredTool, type StructuredToolInterface } from "@langchain/core/tools";
 import type { ToolRunnableConfig } from "@langchain/core/tools";
-import { Guard, type GuardOptions, WardenToolError } from "./core";
+import { Guard, type GuardOptions, asGuard, WardenToolError } from "./core";
 
 export { Guard, WardenToolError, AGENT_CHANNEL, blockMessage } from "./core";
 export type { GuardOptions, ToolPolicy, WardenLike, HoldInfo, DecisionObserver } from "./core";
@@ -37,8 +37,8 @@ export interface LangChainOptions {
  * const agent = createReactAgent({ llm, tools, checkpointer });
  */
 export function wardenTools(tools: StructuredToolInterface[], options: (GuardOptions & LangChainOptions) | Guard, lc: LangChainOptions = {}): DynamicStructuredTool[] {
-  const guard = options instanceof Guard ? options : new Guard(options);
-  const interrupt = lc.interrupt ?? (options instanceof Guard ? undefined : options.interrupt);
+  const guard = asGuard(options);
+  const interrupt = lc.interrupt ?? (options as LangChainOptions).interrupt;
   return tools.map((t) => wardenTool(t, guard, interrupt));
 }
 

@@ -8,7 +8,7 @@ import {
   type FunctionTool, ToolGuardrailFunctionOutputFactory, type ToolInputGuardrailDefinition, type ToolInputParameters, type ToolOptions,
   type UnknownContext, defineToolInputGuardrail, tool,
 } from "@openai/agents";
-import { Guard, type GuardOptions, blockMessage } from "./core";
+import { Guard, type GuardOptions, asGuard, blockMessage } from "./core";
 
 export { Guard, WardenToolError, AGENT_CHANNEL, blockMessage } from "./core";
 export type { GuardOptions, ToolPolicy, WardenLike, HoldInfo, DecisionObserver } from "./core";
@@ -25,7 +25,7 @@ type Execute = (input: unknown, context?: unknown, details?: { toolCall?: { call
 export function wardenTool<TParameters extends ToolInputParameters = undefined, Context = UnknownContext, Result = string>(
   options: ToolOptions<TParameters, Context>, guardOrOptions: Guard | GuardOptions,
 ): FunctionTool<Context, TParameters, Result> {
-  const guard = guardOrOptions instanceof Guard ? guardOrOptions : new Guard(guardOrOptions);
+  const guard = asGuard(guardOrOptions);
   const name = options.name;
   if (typeof name !== "string" || name === "") throw new TypeError("wardenTool: options.name is required (it is the default action)");
   const execute = options.execute as Execute;
