@@ -3,6 +3,7 @@
 // a failing tool is reported as a failure; actual costs are reported with the permit.
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Enforcer } from "../../enforcer/enforcer";
 import { AGENT_CHANNEL, type CallOptions, Guard, WardenToolError, type WardenLike } from "../../adapters/core";
 import { BOOK_COST, PASSPORT, TOOL_POLICIES, embeddedBackend, type Backend } from "./harness";
 
@@ -62,7 +63,6 @@ describe("Guard", () => {
 
   it("a hold nobody answers is not run: the wait ends with the approval's expiry", async () => {
     let now = Date.parse("2026-02-24T10:00:00Z");
-    const { Enforcer } = await import("../../enforcer/enforcer");
     const enforcer = await Enforcer.create({ clock: () => now, timers: false });
     await enforcer.register(PASSPORT);
     const guard = new Guard({ warden: enforcer, passportId: PASSPORT.id, tools: TOOL_POLICIES, pollMs: 5 });
@@ -80,8 +80,7 @@ describe("Guard", () => {
     await expect(guard.run("search", { query: "x" }, "f1", () => { throw new Error("tool broke"); })).rejects.toThrow("tool broke");
     await guard.run("search", { query: "y" }, "f2", () => "ok");
     const records: Array<{ type: string; success?: boolean; actual_cost_cents?: number | null }> = [];
-    const { Enforcer } = await import("../../enforcer/enforcer");
-    for await (const r of (backend.warden as InstanceType<typeof Enforcer>).auditLog(PASSPORT.id)) records.push(r as never);
+    for await (const r of (backend.warden as Enforcer).auditLog(PASSPORT.id)) records.push(r as never);
     const reports = records.filter((r) => r.type === "permit_report");
     expect(reports.map((r) => [r.success, r.actual_cost_cents])).toEqual([[false, null], [true, 400]]);
   });
