@@ -69,3 +69,39 @@ describe("agent-warden/otel", () => {
     expect(span!.attributes).toMatchObject({ [ATTR.passport]: "p1", [ATTR.decision]: "allow", "warden.issuer_id": "iss_x" });
   });
 });
+
+describe("warden serve emits decision spans", () => {
+  it("a span per POST /v1/enforce, with the issuer, when an SDK is registered", async () => {
+    const { MemoryStore } = await import("../../enforcer/memory-store");
+    const { createApiKey } = await import("../../server/auth");
+    const { createWardenServer } = await import("../../server/server");
+    const { WardenClient } = await import("../../adapters/client/index");
+    const store = new MemoryStore();
+    const key = (await createApiKey(store, "iss_otel")).key;
+    const server = await createWardenServer({ store, storeKind: "memory", rateLimit: 0, log: () => undefined });
+    try {
+      const addr = await server.listen(0);
+      const base = `http://127.0.0.1:${addr.port}`;
+      const created = await (await fetch(`${base}/v1/passports`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ permissions: ["web:search"] }) })).json() as { passport: { id: string } };
+      exporter.reset();
+      const client = new WardenClient({ baseUrl: base, apiKey: key });
+      await client.enforce({ passport_id: created.passport.id, action: "web:search", cost_cents: 4 });
+      await client.enforce({ passport_id: created.passport.id, action: "db:drop" });
+      const spans = exporter.getFinishedSpans();
+      expect(spans.map((s) => s.name)).toEqual(["warden.enforce web:search", "warden.enforce db:drop"]);
+      expect(spans[0]!.kind).toBe(1); // SpanKind.SERVER
+      expect(spans[0]!.attributes).toMatchObject({ [ATTR.passport]: created.passport.id, [ATTR.cost]: 4, [ATTR.decision]: "allow", "warden.issuer_id": "iss_otel" });
+      expect(spans[1]!.attributes).toMatchObject({ [ATTR.decision]: "block", [ATTR.errorType]: "permission_denied" });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("without the OpenTelemetry API installed the server subscribes nothing", async () => {
+    const { ServerEvents } = await import("../../server/context");
+    const { traceDecisions } = await import("../../server/otel");
+    const missing = async () => { throw new Error("Cannot find package '@opentelemetry/api'"); };
+    expect(await traceDecisions(new ServerEvents(), missing)).toBe(false);
+    expect(await traceDecisions(new ServerEvents())).toBe(true);
+  });
+});
