@@ -193,11 +193,26 @@ export class Guard {
       if (permit) await this.report(tool, { permit_token: permit, success: false });
       throw error;
     }
-    if (permit) {
-      const actual = this.options.tools?.[tool]?.actualCost?.(result, input);
-      await this.report(tool, { permit_token: permit, success: true, ...(actual !== undefined ? { actual_cost_cents: actual } : {}) });
-    }
+    // A streamed result (an AI SDK tool may return an async iterable) is reported once it ends, with its last value.
+    if (permit && isAsyncIterable(result)) return this.reportAfter(tool, input, permit, result) as O;
+    if (permit) await this.reportSuccess(tool, input, permit, result);
     return result;
+  }
+
+  private async reportSuccess(tool: string, input: unknown, permit: string, result: unknown): Promise<void> {
+    const actual = this.options.tools?.[tool]?.actualCost?.(result, input);
+    await this.report(tool, { permit_token: permit, success: true, ...(actual !== undefined ? { actual_cost_cents: actual } : {}) });
+  }
+
+  private async *reportAfter(tool: string, input: unknown, permit: string, stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+    let last: unknown;
+    try {
+      for await (const chunk of stream) { last = chunk; yield chunk; }
+    } catch (error) {
+      await this.report(tool, { permit_token: permit, success: false });
+      throw error;
+    }
+    await this.reportSuccess(tool, input, permit, last);
   }
 
   /** Polls the approval until it is answered or expires; approved → its permit when the backend shows one. */
@@ -231,6 +246,10 @@ export class Guard {
 export function asGuard(g: Guard | GuardOptions): Guard {
   const maybe = g as Partial<Guard>;
   return typeof maybe.run === "function" && typeof maybe.decide === "function" ? (g as Guard) : new Guard(g as GuardOptions);
+}
+
+function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return typeof v === "object" && v !== null && typeof (v as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
 }
 
 function defaultContext(input: unknown): Record<string, unknown> | undefined {

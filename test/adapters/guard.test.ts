@@ -85,6 +85,23 @@ describe("Guard", () => {
     expect(reports.map((r) => [r.success, r.actual_cost_cents])).toEqual([[false, null], [true, 400]]);
   });
 
+  it("a streamed result is reported when the stream ends, with the actual cost of its last value", async () => {
+    const guard = new Guard({ warden: backend.warden, passportId: PASSPORT.id, tools: { ...TOOL_POLICIES, search: { ...TOOL_POLICIES.search, actualCost: (r: { cents: number }) => r.cents } } });
+    async function* stream() { yield { cents: 1 }; yield { cents: 170 }; }
+    const out = await guard.run("search", { query: "s" }, "s1", () => stream());
+    const reportsSoFar = async () => {
+      const types: string[] = [];
+      for await (const r of (backend.warden as Enforcer).auditLog(PASSPORT.id)) types.push(r.type);
+      return types.filter((t) => t === "permit_report").length;
+    };
+    expect(await reportsSoFar()).toBe(0); // not before the stream was read
+    const seen: unknown[] = [];
+    for await (const chunk of out as AsyncIterable<unknown>) seen.push(chunk);
+    expect(seen).toEqual([{ cents: 1 }, { cents: 170 }]);
+    expect(await reportsSoFar()).toBe(1);
+    expect(await backend.spentToday()).toBe(170);
+  });
+
   it("refuses to be built without a backend or a passport", () => {
     expect(() => new Guard({ warden: undefined as never, passportId: "p" })).toThrow(/warden/);
     expect(() => new Guard({ warden: backend.warden, passportId: "" })).toThrow(/passportId/);
