@@ -1,8 +1,9 @@
-// `warden check PASSPORT...`: validates passports with the engine and lists every problem with its path and line.
+// `warden check PASSPORT...`: validates passports with the engine (and gateway configs) and lists every problem with its path and line.
 
 import { loadEngine, PassportError, type Engine, type Problem } from "../../enforcer/index";
 import { parse, type Io } from "../args";
 import { discover } from "../discover";
+import { looksLikeProxyConfig, proxyConfigProblems } from "../../gateway/config";
 import { UsageError } from "../errors";
 import { paint } from "../paint";
 import { parsePath, readSource, type Source } from "../source";
@@ -37,6 +38,10 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
 function checkOne(source: Source, engine: Engine): CheckResult {
   if (source.errors.length > 0) {
     return { file: source.file, ok: false, warnings: [], problems: source.errors.map((e) => ({ code: "invalid_file", path: "", message: e.message, line: e.line })) };
+  }
+  if (looksLikeProxyConfig(source.value)) {
+    const problems = proxyConfigProblems(source.value).map((p) => ({ ...p, line: source.lineOf(parsePath(p.path)) }));
+    return { file: source.file, ok: problems.length === 0, problems, warnings: [] };
   }
   try {
     const policy = engine.compile(source.value);
