@@ -32,6 +32,7 @@ export class Downstream {
   problem = "it is starting";
   tools: Tool[] = [];
   private client: Client | null = null;
+  private stdio: StdioClientTransport | null = null;
 
   constructor(readonly key: string, private readonly spec: DownstreamServer, private readonly base: string, private readonly events: DownstreamEvents) {}
 
@@ -61,7 +62,7 @@ export class Downstream {
     if ("url" in this.spec) {
       return new StreamableHTTPClientTransport(new URL(this.spec.url), { requestInit: { headers: strings(this.spec.headers) } });
     }
-    const t = new StdioClientTransport({
+    const t = this.stdio = new StdioClientTransport({
       command: this.spec.command, args: this.spec.args ?? [], env: this.spec.env ? strings(this.spec.env) : undefined, cwd: this.spec.cwd ? resolve(this.base, this.spec.cwd) : this.base, stderr: "pipe",
     });
     // Its stderr is the operator's, line by line with the server's key in front; never the agent's.
@@ -100,6 +101,9 @@ export class Downstream {
       signal, timeout: CALL_TIMEOUT_MS, resetTimeoutOnProgress: true, ...(onProgress ? { onprogress: onProgress } : {}),
     }) as CallToolResult;
   }
+
+  /** The process id of a stdio server while it runs (for the operator's tools and tests). */
+  get pid(): number | null { return this.stdio?.pid ?? null; }
 
   /** Passes the agent's logging level on, when the server logs at all. */
   async setLoggingLevel(level: LoggingLevel): Promise<void> {

@@ -23,6 +23,8 @@ import { MappingError, ToolMap, actualCost, exposedName, mapCall, type ExposedNa
 export const APPROVAL_POLL_MS = 500;
 /** How often a waiting call tells the agent it is still waiting (when it gave a progress token). */
 export const HOLD_PROGRESS_MS = 5_000;
+/** How long an approved call looks for its permit, and how often. */
+const PERMIT_COLLECT_MS = 2_000, PERMIT_COLLECT_STEP_MS = 50;
 /** Reasons that no request for the action can ever pass: the tool is hidden with hide_denied_tools. */
 const NEVER_ALLOWED: ReadonlySet<string> = new Set(["permission_denied", "action_blocked", "action_not_allowed", "read_only"]);
 
@@ -113,7 +115,9 @@ export class Gateway {
   async listTools(): Promise<Tool[]> {
     const all = [...this.names().values()];
     const visible = this.opts.config.hide_denied_tools ? await this.allowable(all) : all;
-    return visible.map((t) => ({ ...t.def, name: t.name }));
+    // No outputSchema: a call's result is the tool's output or the gateway's decision (a block, a hold), which that schema
+    // does not describe, and SDK clients check an error's structuredContent against it too.
+    return visible.map(({ def: { outputSchema: _o, ...def }, name }) => ({ ...def, name }));
   }
 
   /**
@@ -202,8 +206,7 @@ export class Gateway {
     approval: Approval | null, approvalId: string, tool: ExposedName, call: MappedCall, args: Record<string, unknown>, decision: EnforcedDecision | null, extra: Extra,
   ): Promise<CallToolResult> {
     if (approval?.status === "approved") {
-      const permit = await this.opts.guard.approvedPermit(approvalId).catch(() => null);
-      return this.forward(tool, call, args, permit, extra);
+      return this.forward(tool, call, args, await this.collectPermit(approvalId), extra);
     }
     if (extra.signal.aborted) return errorResult(`Not run: the call was cancelled while approval ${approvalId} was pending.`, { approval_id: approvalId, status: "cancelled" });
     const status = approval?.status ?? "not_found";
@@ -212,6 +215,20 @@ export class Gateway {
       : status === "expired" ? `EXPIRED: nobody answered approval ${approvalId} in time; ${call.action} was not run. You may ask again.`
         : `Not run: approval ${approvalId} cannot be found.`;
     return errorResult(text, { approval_id: approvalId, status, ...(decision ? { decision } : {}) });
+  }
+
+  /**
+   * The permit of an approval, to report the outcome with. The approving channel keeps it for the agent just after the
+   * approval is recorded, so it is asked for a little while; without it the call still runs (the approval is the answer).
+   */
+  private async collectPermit(approvalId: string): Promise<string | null> {
+    for (let waited = 0; waited <= PERMIT_COLLECT_MS; waited += PERMIT_COLLECT_STEP_MS) {
+      const permit = await this.opts.guard.approvedPermit(approvalId).catch(() => null);
+      if (permit !== null) return permit;
+      await new Promise((r) => setTimeout(r, PERMIT_COLLECT_STEP_MS));
+    }
+    this.opts.log(`warden proxy: approval ${approvalId} left no permit to report with; running the approved call without a report`);
+    return null;
   }
 
   /** Waits for the operator's answer until the approval expires, telling the agent it is waiting when it asked for progress. */
