@@ -265,6 +265,26 @@ describe("warden proxy: results, failures and transports", () => {
     await rig.agent.callTool({ name: "toggle-simulated-logging", arguments: {} });
   });
 
+  it("an agent's cancellation is passed down: the downstream call is aborted and its permit reported as failed", async () => {
+    const passport = gatewayPassport();
+    const enforcer = await enforcerWith(passport);
+    const sandbox = sandboxDir();
+    const rig = await startGateway(enforcer, passport.id as string, { servers: { ev: everythingServer() } }, sandbox);
+    cleanups.push(() => rig.close());
+    const abort = new AbortController();
+    const call = rig.agent.callTool({ name: "trigger-long-running-operation", arguments: { duration: 20, steps: 20 } }, undefined, { signal: abort.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort("changed my mind");
+    await expect(call).rejects.toThrow();
+    let report: Record<string, unknown> | undefined;
+    for (let i = 0; i < 200 && report === undefined; i++) {
+      report = (await auditOf(enforcer, passport.id as string)).find((r) => r.type === "permit_report");
+      if (report === undefined) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(report).toMatchObject({ action: "ev:trigger-long-running-operation", success: false });
+    expect(rig.logs.some((l) => l.includes("ev:trigger-long-running-operation failed downstream"))).toBe(true);
+  });
+
   it("over Streamable HTTP: calls are decided the same way, and a foreign Origin is refused (DNS rebinding)", async () => {
     const passport = gatewayPassport({ "core:scope:action_blocklist": ["ev:get-env"] });
     const enforcer = await enforcerWith(passport);
