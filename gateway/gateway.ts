@@ -49,6 +49,8 @@ export class Gateway {
   private readonly clock: () => number;
   /** holds: return — the approval of each call waiting for its answer, by the digest of its server, tool and arguments. */
   private readonly parked = new Map<string, string>();
+  /** Tools left out of tools/list (a name that breaks MCP's rule, or is taken), each told once on stderr. */
+  private readonly unnamed = new Set<string>();
 
   constructor(private readonly opts: GatewayOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -104,7 +106,14 @@ export class Gateway {
     for (const d of this.downstreams.values()) {
       for (const def of d.tools) {
         const name = exposedName(d.key, def.name, several);
-        if (name === null || out.has(name)) continue;
+        if (name === null || out.has(name)) {
+          const key = `${d.key}:${def.name}`;
+          if (!this.unnamed.has(key)) {
+            this.unnamed.add(key);
+            this.opts.log(`warden proxy: tool ${def.name} of ${d.key} is not exposed: ${name === null ? "its prefixed name breaks MCP's tool-name rule" : `the name ${name} is taken`}`);
+          }
+          continue;
+        }
         out.set(name, { server: d.key, tool: def.name, name, def });
       }
     }
