@@ -123,7 +123,11 @@ export class Gateway {
   /** tools/list: downstream tools under their exposed names, without the never-allowed ones when hide_denied_tools is on. */
   async listTools(): Promise<Tool[]> {
     const all = [...this.names().values()];
-    const visible = this.opts.config.hide_denied_tools ? await this.allowable(all) : all;
+    let visible = all;
+    if (this.opts.config.hide_denied_tools) {
+      // Hiding is a courtesy to the model; every call is decided anyway. Without the passport, nothing is hidden.
+      try { visible = await this.allowable(all); } catch (err) { this.opts.log(`warden proxy: cannot read the passport to hide tools: ${message(err)}`); }
+    }
     // No outputSchema: a call's result is the tool's output or the gateway's decision (a block, a hold), which that schema
     // does not describe, and SDK clients check an error's structuredContent against it too.
     return visible.map(({ def: { outputSchema: _o, ...def }, name }) => ({ ...def, name }));
@@ -280,8 +284,10 @@ export class Gateway {
   private async forward(tool: ExposedName, call: MappedCall, args: Record<string, unknown>, permit: string | null, extra: Extra): Promise<CallToolResult> {
     const down = this.downstreams.get(tool.server)!;
     const token = extra._meta?.progressToken;
+    // Progress goes out in order, and all of it before the result: a client drops progress for a request it has an answer to.
+    let progressSent = Promise.resolve();
     const onProgress = token === undefined ? undefined : (p: Progress) => {
-      void extra.sendNotification({ method: "notifications/progress", params: { ...p, progressToken: token } }).catch(() => undefined);
+      progressSent = progressSent.then(() => extra.sendNotification({ method: "notifications/progress", params: { ...p, progressToken: token } })).catch(() => undefined);
     };
     let result: CallToolResult;
     try {
@@ -292,6 +298,7 @@ export class Gateway {
       await this.reportOutcome(permit, call, false, { error: why }, undefined);
       return errorResult(`The tool failed in downstream server ${tool.server}: ${why}`, { error: { code: "downstream_failed", message: why } });
     }
+    await progressSent;
     const actual = actualCost(this.map, tool.server, tool.tool, result.structuredContent);
     await this.reportOutcome(permit, call, result.isError !== true, null, actual);
     return this.opts.config.redact_results ? await this.redact(result) : result;
@@ -311,8 +318,13 @@ export class Gateway {
 
   /** Secrets (and PII when the passport redacts it in logs) replaced in text, embedded resources and structured results. */
   private async redact(result: CallToolResult): Promise<CallToolResult> {
-    const constraints = ((await this.opts.guard.policy()).passport.constraints ?? {}) as Record<string, unknown>;
-    const pii = constraints["core:data:redact_pii_in_logs"] === true;
+    let pii = true; // without the passport, PII is redacted too: the safe side
+    try {
+      const constraints = ((await this.opts.guard.policy()).passport.constraints ?? {}) as Record<string, unknown>;
+      pii = constraints["core:data:redact_pii_in_logs"] === true;
+    } catch (err) {
+      this.opts.log(`warden proxy: cannot read the passport for redaction (${message(err)}); redacting PII too`);
+    }
     const content = result.content.map((c) => {
       if (c.type === "text") return { ...c, text: this.redactor.redactText(c.text, pii) };
       if (c.type === "resource" && "text" in c.resource) return { ...c, resource: { ...c.resource, text: this.redactor.redactText(c.resource.text, pii) } };
@@ -333,6 +345,8 @@ export class Gateway {
 export function requestDigest(server: string, tool: string, args: Record<string, unknown>): string {
   return createHash("sha256").update(canonicalJson({ server, tool, arguments: args })).digest("hex");
 }
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function errorResult(text: string, structured: Record<string, unknown>): CallToolResult {
   return { isError: true, content: [{ type: "text", text }], structuredContent: structured };

@@ -5,6 +5,8 @@ import { Enforcer } from "../../enforcer/enforcer";
 import type { Store } from "../../enforcer/store";
 import { Gateway } from "../../gateway/gateway";
 import { EmbeddedGuard } from "../../gateway/guard";
+import { RemoteGuard } from "../../gateway/remote";
+import { loadEngine } from "../../enforcer/index";
 import { serveHttp } from "../../gateway/http";
 import { checkProxyConfig, passportSource, proxyConfigProblems, resolveStoreSpec, type LoadedProxyConfig } from "../../gateway/config";
 // The store URL helper and the server's signing key still live in server/ (they are moving to node/).
@@ -36,6 +38,9 @@ Options:
                              http://127.0.0.1:8787, the warden serve on the same store)
       --notify SPEC          console (stderr, default), none, file:PATH or webhook:URL; repeatable
 
+With server: in the config (a remote warden serve), its API key comes from WARDEN_API_KEY and the
+passport must be one that server already has (an id, or a file holding that id).
+
 On stdio nothing but the protocol is written to stdout; messages go to stderr.
 `;
 
@@ -59,11 +64,8 @@ export async function proxyCommand(args: string[], io: Io): Promise<number> {
   }
   const loaded = await readConfig(file, io);
   if (loaded === null) return 1;
-  if (loaded.config.server !== undefined) {
-    throw new InputError(`${file}: server: a remote warden serve is not supported by this version of the gateway yet; use store: (the embedded enforcer on the same store as warden serve)`);
-  }
-
   const log = (line: string) => io.stderr(`${line}\n`);
+  if (loaded.config.server !== undefined) return remote(loaded, loaded.config.server, port, values, log, io);
   const storeSpec = resolveStoreSpec(loaded.config.store ?? process.env.WARDEN_STORE ?? DEFAULT_STORE, loaded.base);
   let store: Store;
   try {
@@ -92,9 +94,46 @@ export async function proxyCommand(args: string[], io: Io): Promise<number> {
     heartbeat: () => heartbeats.beat(passportId),
   });
   const gateway = new Gateway({ config: loaded.config, base: loaded.base, guard, engine: enforcer.engine, log });
+  const code = await run(gateway, passportId, () => heartbeats.beat(passportId), port, values, log, io);
+  for (const d of detach) d();
+  await alerts.settled();
+  enforcer.close();
+  await store.close();
+  return code;
+}
+
+type Values = { host?: string | boolean | (string | boolean)[]; "allow-origin"?: string | boolean | (string | boolean)[] };
+
+/** `server:` — decisions from a remote warden serve, with the API key in WARDEN_API_KEY. */
+async function remote(loaded: LoadedProxyConfig, server: string, port: number | null, values: Values, log: (line: string) => void, io: Io): Promise<number> {
+  const apiKey = process.env.WARDEN_API_KEY;
+  if (!apiKey) throw new UsageError("server: needs the API key of that warden serve in WARDEN_API_KEY", "proxy");
+  const src = passportSource(loaded);
+  let passportId: string;
+  if ("id" in src) passportId = src.id;
+  else {
+    // A remote server assigns passport ids; the file only names which passport (its id) this gateway acts for.
+    const source = await readSource(src.file, src.file);
+    const id = (source.value as { id?: unknown } | null)?.id;
+    if (source.errors.length > 0 || typeof id !== "string") throw new InputError(`with server:, the passport must be an id on that server, or a file whose id it has (${src.file})`);
+    passportId = id;
+  }
+  const engine = await loadEngine();
+  const guard = new RemoteGuard(server, apiKey, passportId, engine, { heartbeatEveryMs: HEARTBEAT_EVERY_MS });
+  try {
+    await guard.policy();
+  } catch (err) {
+    log(`warden proxy: ${server} does not answer for passport ${passportId} (${(err as Error).message}); calls are refused until it does`);
+  }
+  const gateway = new Gateway({ config: loaded.config, base: loaded.base, guard, engine, log });
+  return run(gateway, passportId, () => guard.heartbeat(), port, values, log, io);
+}
+
+/** Starts the downstream servers and serves the agent (stdio or HTTP) until it leaves or a signal comes. */
+async function run(gateway: Gateway, passportId: string, beat: () => Promise<void>, port: number | null, values: Values, log: (line: string) => void, io: Io): Promise<number> {
   await gateway.start();
   // The gateway is the agent's only way to its tools: while it runs, the agent is alive.
-  const beat = setInterval(() => { heartbeats.beat(passportId).catch((e) => log(`warden proxy: heartbeat failed: ${(e as Error).message}`)); }, HEARTBEAT_EVERY_MS * 2);
+  const timer = setInterval(() => { beat().catch((e) => log(`warden proxy: heartbeat failed: ${(e as Error).message}`)); }, HEARTBEAT_EVERY_MS * 2);
   const ready = [...gateway.downstreams.values()].filter((d) => d.status === "ready").length;
 
   let finished: Promise<void>;
@@ -116,10 +155,8 @@ export async function proxyCommand(args: string[], io: Io): Promise<number> {
       http = await serveHttp(gateway, port, option(values.host) ?? "127.0.0.1", (values["allow-origin"] as string[] | undefined) ?? []);
     } catch (err) {
       io.stderr(`warden proxy: cannot listen on port ${port}: ${(err as Error).message}\n`);
-      clearInterval(beat);
+      clearInterval(timer);
       await gateway.close();
-      enforcer.close();
-      await store.close();
       return 1;
     }
     io.stdout(`warden proxy: passport ${passportId}, ${ready} of ${gateway.downstreams.size} downstream servers ready, serving MCP at ${http.url}\n`);
@@ -127,13 +164,9 @@ export async function proxyCommand(args: string[], io: Io): Promise<number> {
     closeServing = () => http.close();
   }
   await finished;
-  clearInterval(beat);
+  clearInterval(timer);
   await closeServing();
-  for (const d of detach) d();
-  await alerts.settled();
   await gateway.close();
-  enforcer.close();
-  await store.close();
   return 0;
 }
 
