@@ -106,6 +106,10 @@ describe("warden proxy: allow and block", () => {
     expect(names).toContain("read_text_file");
     expect(names).not.toContain("write_file"); // files:write is a write verb
     expect(names).not.toContain("move_file");
+    // Hidden is not unguarded: an agent that calls the tool by name anyway is decided (and blocked) like any call.
+    const sneaky = await rig.agent.callTool({ name: "write_file", arguments: { path: join(rig.sandbox, "s.txt"), content: "x" } });
+    expect(sneaky.structuredContent).toMatchObject({ decision: "block", reason: "read_only" });
+    expect(existsSync(join(rig.sandbox, "s.txt"))).toBe(false);
     const all = await fsGateway({ "core:data:read_only": true }, { tools: WRITE_MAP });
     expect((await all.agent.listTools()).tools.map((t) => t.name)).toContain("write_file");
   });
@@ -153,6 +157,24 @@ describe("warden proxy: holds", () => {
     const res = await call;
     expect(res.isError).toBe(true);
     expect(textOf(res)).toMatch(/^DENIED/);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("a hold nobody answers expires after 5 minutes: the waiting call answers EXPIRED and the server is never called", async () => {
+    let now = Date.parse("2026-03-02T10:00:00Z");
+    const passport = gatewayPassport({ "core:approval:for_actions": ["files:write*"] });
+    const enforcer = await Enforcer.create({ store: new MemoryStore(), clock: () => now, timers: false });
+    cleanups.push(async () => enforcer.close());
+    await enforcer.register(passport);
+    const sandbox = sandboxDir();
+    const gw = await startGateway(enforcer, passport.id as string, { servers: { fs: fsServer(sandbox) }, tools: WRITE_MAP }, sandbox);
+    cleanups.push(() => gw.close());
+    const file = join(sandbox, "never.txt");
+    const call = gw.agent.callTool({ name: "write_file", arguments: { path: file, content: "x" } });
+    for (let i = 0; i < 200 && (await enforcer.listPendingApprovals(passport.id as string)).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    now += 300_000; // an approval expires at created + 300 s exactly (SPEC §10)
+    const res = await call;
+    expect(textOf(res)).toMatch(/^EXPIRED: nobody answered approval apr_/);
     expect(existsSync(file)).toBe(false);
   });
 
