@@ -161,9 +161,17 @@ export class Gateway {
       if (err instanceof MappingError) return errorResult(`Not run: ${err.message}.`, { error: { code: err.code, message: err.message } });
       throw err;
     }
-    const digest = requestDigest(tool.server, tool.tool, args);
-    const parked = this.parked.get(digest);
-    if (parked !== undefined) return this.retryParked(parked, digest, tool, call, extra);
+    const holdsReturn = this.opts.config.holds === "return";
+    let digest = "";
+    if (holdsReturn) {
+      try {
+        digest = requestDigest(tool.server, tool.tool, args);
+      } catch (err) {
+        return this.refused(`cannot fingerprint the arguments (${message(err)})`, "invalid_argument");
+      }
+      const parked = this.parked.get(digest);
+      if (parked !== undefined) return this.retryParked(parked, digest, tool, call, extra);
+    }
 
     let decision: EnforcedDecision;
     try {
@@ -179,7 +187,7 @@ export class Gateway {
     if (decision.decision === "allow") return this.forward(tool, call, args, decision.permit_token ?? null, extra);
 
     const approvalId = decision.approval_request_id!;
-    if (this.opts.config.holds === "return") {
+    if (holdsReturn) {
       this.parked.set(digest, approvalId);
       return holdResult(decision, "pending");
     }

@@ -81,6 +81,18 @@ describe("warden proxy: allow and block", () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it("arguments nested 5,000 deep get a tool result (decided or refused, never a crash), and the gateway answers the next call", async () => {
+    const rig = await fsGateway({ "core:data:no_secrets_export": true }, { tools: WRITE_MAP, holds: "return" });
+    let deep: unknown = "AKIAABCDEFGHIJKLMNOP";
+    for (let i = 0; i < 5000; i++) deep = { d: deep };
+    const file = join(rig.sandbox, "deep.txt");
+    const res = await rig.agent.callTool({ name: "write_file", arguments: { path: file, content: "x", extra: deep } });
+    expect(res.isError).toBe(true);
+    expect(existsSync(file)).toBe(false);
+    const ok = await rig.agent.callTool({ name: "list_directory", arguments: { path: rig.sandbox } });
+    expect(ok.isError).toBeFalsy();
+  });
+
   it("budgets count across calls: the third 1-cent read crosses a 2-cent daily cap", async () => {
     const rig = await fsGateway({ "core:cost:max_per_day": 2 }, { tools: WRITE_MAP });
     const file = join(rig.sandbox, "a.txt");
