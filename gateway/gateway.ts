@@ -17,7 +17,7 @@ import { version as VERSION } from "../package.json";
 import type { ProxyConfig } from "./config";
 import { Downstream } from "./downstream";
 import type { Guard } from "./guard";
-import { MappingError, ToolMap, actualCost, exposedName, mapCall, type ExposedName, type MappedCall } from "./tools";
+import { MappingError, PREFIX_SEPARATOR, ToolMap, actualCost, exposedName, mapCall, type ExposedName, type MappedCall } from "./tools";
 
 /** How often a waiting call re-reads its approval (an answer in another process: warden serve, SMS). */
 export const APPROVAL_POLL_MS = 500;
@@ -201,7 +201,8 @@ export class Gateway {
     for (const d of this.downstreams.values()) {
       if (d.status === "ready") continue;
       if (!several) return { server: d.key, tool: name, name };
-      if (name.startsWith(`${d.key}__`)) return { server: d.key, tool: name.slice(d.key.length + 2), name };
+      const prefix = `${d.key}${PREFIX_SEPARATOR}`;
+      if (name.startsWith(prefix)) return { server: d.key, tool: name.slice(prefix.length), name };
     }
     return null;
   }
