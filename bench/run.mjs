@@ -11,6 +11,7 @@ import { compileCases } from "./cases/compile.mjs";
 import { enforceCases } from "./cases/enforce.mjs";
 import { evaluateCases, evaluateInputs } from "./cases/evaluate.mjs";
 import { floorCases } from "./cases/floor.mjs";
+import { gatewayCases } from "./cases/gateway.mjs";
 import { referenceCases } from "./cases/reference.mjs";
 import { SCAN_AGREEMENT_NOTE, scanCases } from "./cases/scan.mjs";
 import { count, duration, mbps, ratio } from "./lib/format.mjs";
@@ -34,7 +35,7 @@ async function allCases() {
   ctx.inputs = evaluateInputs(ctx);
   return [
     ...floorCases(ctx), ...evaluateCases(ctx), ...(await referenceCases(ctx)), ...(await cedarCases(ctx)),
-    ...scanCases(ctx), ...compileCases(ctx), ...(await enforceCases(ctx)), ...coldStartCases(ctx),
+    ...scanCases(ctx), ...compileCases(ctx), ...(await enforceCases(ctx)), ...coldStartCases(ctx), ...(await gatewayCases(ctx)),
   ];
 }
 

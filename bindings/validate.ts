@@ -91,6 +91,9 @@ function nearest(spellings: readonly string[], known: readonly string[]): string
 const didYouMean = (name: string | undefined): string | undefined =>
   name === undefined ? undefined : `did you mean "${name}"?`;
 
+/** `did you mean "x"?` for the known name nearest to `name` (as written or lower-cased), or undefined. */
+export const hintFor = (name: string, known: readonly string[]): string | undefined => didYouMean(nearest([name, name.toLowerCase()], known));
+
 // ---- zod issues -> problems ------------------------------------------------------------------
 
 /** What a value of each shared type should look like, for `expected`. */

@@ -3,6 +3,7 @@
 import { VERSION } from "./version";
 import { KEYS_HELP, SERVE_HELP } from "../server/cli";
 import { MCP_HELP } from "../hitl/mcp-stdio";
+import { PROXY_HELP } from "./commands/proxy";
 
 export const MAIN_HELP = `warden ${VERSION} — policy-as-code guardrails for AI agents
 
@@ -15,6 +16,7 @@ Usage:
   warden keys create --issuer ISSUER
                                create an API key for warden serve (shown once)
   warden mcp --passport ID     MCP server on stdio for Claude Desktop, Cursor (docs/human-in-the-loop.md)
+  warden proxy --config FILE   MCP gateway: every tool call of downstream servers decided first (docs/gateway.md)
 
 Options:
   -h, --help                   show help (also: warden <command> --help)
@@ -29,6 +31,7 @@ export const COMMAND_HELP: Record<string, string> = {
   serve: SERVE_HELP,
   keys: KEYS_HELP,
   mcp: MCP_HELP,
+  proxy: PROXY_HELP,
   test: `Usage: warden test PATH... [options]
 
 Runs every fixture file (.yaml, .yml, .json) under the paths, recursively. A fixture is one
@@ -86,6 +89,8 @@ time zones, schedules and windows. Keys outside the core: namespace are reported
 and so are constraints that cannot do what they seem to mean together: an approval threshold at
 or above a cost cap (the hold never fires), a per-action cap at or above a spending cap, a cost
 cap under 100 cents (dollars written as cents?).
+A file with \`servers:\` (and no constraints) is checked as a \`warden proxy\` config instead
+(schemas/proxy-config.schema.json), with the same paths, lines and did-you-mean hints.
 
 Options:
       --strict                 fail on those warnings too

@@ -3,6 +3,7 @@
 import type { Io } from "./args";
 import { checkCommand } from "./commands/check";
 import { evalCommand } from "./commands/eval";
+import { proxyCommand } from "./commands/proxy";
 import { testCommand } from "./commands/test";
 import { keysCommand, serveCommand } from "../server/cli";
 import { mcpCommand } from "../hitl/mcp-stdio";
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   serve: serveCommand,
   keys: keysCommand,
   mcp: mcpCommand,
+  proxy: proxyCommand,
 };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */

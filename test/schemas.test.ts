@@ -34,10 +34,10 @@ function resolve(ref: string, from: string): Json {
 }
 
 describe("schema files", () => {
-  it("are the six data shapes", () => {
+  it("are the seven data shapes", () => {
     expect(files).toEqual([
       "constraints.schema.json", "counters.schema.json", "decision.schema.json",
-      "fixture.schema.json", "passport.schema.json", "request.schema.json",
+      "fixture.schema.json", "passport.schema.json", "proxy-config.schema.json", "request.schema.json",
     ]);
   });
 

@@ -164,6 +164,18 @@ export type NoArgs = {} | true | null;
  * A case: a snapshot evaluation, or steps through the stateful enforcer.
  */
 export type FixtureCase = SnapshotCase | StepsCase;
+/**
+ * A downstream MCP server: a command spoken to over stdio, or a Streamable HTTP URL.
+ */
+export type DownstreamServer = StdioServer | HttpServer;
+/**
+ * Integer cents, or a JSON pointer (RFC 6901) to where they are.
+ */
+export type CentsOrPointer = Cents | JsonPointer;
+/**
+ * A JSON pointer (RFC 6901): /price_cents, /order/total; ~1 is /, ~0 is ~.
+ */
+export type JsonPointer = string;
 
 /**
  * The constraints of a passport (SPEC §2). Every core: key is listed with its value type; an unknown core: key is an error. Keys in any other namespace (acme:region) are kept, ignored by the engine and reported as a warning. The shared value types (cents, counts, times) are defined here and used by the other schemas.
@@ -922,4 +934,104 @@ export interface FixtureSuite {
    * via the `patternProperty` "^x-".
    */
   [k: string]: unknown | undefined;
+}
+/**
+ * The configuration of `warden proxy` (SPEC §12), in YAML or JSON: the passport every call acts for, where decisions are kept, the downstream MCP servers and how their tools map to actions. Paths are relative to the file.
+ */
+export interface ProxyConfig {
+  /**
+   * A passport file (.json, .yaml or .yml, or any path with a /; registered on start) or the id of a passport already in the store.
+   */
+  passport: string;
+  /**
+   * The embedded enforcer's store: sqlite:PATH (default sqlite:./warden.db), redis://HOST:PORT, redis-cluster://HOST:PORT,... or memory.
+   */
+  store?: string;
+  /**
+   * A remote `warden serve` to decide instead of the embedded enforcer (its API key in WARDEN_API_KEY). Not together with store.
+   */
+  server?: string;
+  /**
+   * Replace secrets (and PII when the passport sets core:data:redact_pii_in_logs) in downstream results with [REDACTED:kind].
+   */
+  redact_results?: boolean;
+  /**
+   * Leave out of tools/list the tools whose action the passport can never allow (permissions, action lists, read-only).
+   */
+  hide_denied_tools?: boolean;
+  /**
+   * On request_hold: wait for the operator's answer (default), or return at once with the approval id (a retry with the same arguments uses it).
+   */
+  holds?: "wait" | "return";
+  /**
+   * The downstream MCP servers by key (1 to 32 of A-Z a-z 0-9 _ -; no __). With several, tools are exposed as key__tool.
+   */
+  servers: {
+    [k: string]: DownstreamServer | undefined;
+  };
+  /**
+   * How tools become requests, by server:tool pattern (exact names and * globs; the first match wins). Unmatched tools act as server:tool at no cost.
+   */
+  tools?: {
+    [k: string]: ToolMapping | undefined;
+  };
+}
+/**
+ * A server started as a child process, spoken to on its stdin and stdout.
+ */
+export interface StdioServer {
+  /**
+   * The program (npx, node, uvx, a path).
+   */
+  command: string;
+  /**
+   * Its arguments.
+   */
+  args?: string[];
+  /**
+   * Environment variables added to the safe default set.
+   */
+  env?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Its working directory, relative to the config file.
+   */
+  cwd?: string;
+}
+/**
+ * A server reached over Streamable HTTP.
+ */
+export interface HttpServer {
+  /**
+   * Its MCP endpoint, like http://127.0.0.1:3001/mcp.
+   */
+  url: string;
+  /**
+   * Headers sent with every request (an Authorization header, say).
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
+}
+/**
+ * What a tool call is as a request: its action, cost, target and actual cost.
+ */
+export interface ToolMapping {
+  /**
+   * The action (files:write); default server:tool.
+   */
+  action?: string;
+  /**
+   * The cost: integer cents, or a JSON pointer into the arguments (/price_cents).
+   */
+  cost_cents?: CentsOrPointer;
+  /**
+   * The target: a JSON pointer into the arguments when it starts with / (/url), else a constant host or URL.
+   */
+  target?: string;
+  /**
+   * The actual cost reported after the call: integer cents, or a JSON pointer into the result's structuredContent.
+   */
+  actual_cost_cents?: CentsOrPointer;
 }

@@ -1,9 +1,10 @@
-// `warden check PASSPORT...`: validates passports with the engine and lists every problem with its path and line.
+// `warden check PASSPORT...`: validates passports with the engine (and gateway configs) and lists every problem with its path and line.
 
 import { loadEngine, PassportError, type Engine, type Problem } from "../../enforcer/index";
 import { lintPassport } from "../../bindings/lint";
 import { parse, type Io } from "../args";
 import { discover } from "../discover";
+import { looksLikeProxyConfig, proxyConfigProblems } from "../../gateway/config";
 import { UsageError } from "../errors";
 import { paint } from "../paint";
 import { parsePath, readSource, type Source } from "../source";
@@ -42,6 +43,10 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
 function checkOne(source: Source, engine: Engine): CheckResult {
   if (source.errors.length > 0) {
     return { file: source.file, ok: false, warnings: [], lint: [], problems: source.errors.map((e) => ({ code: "invalid_file", path: "", message: e.message, line: e.line })) };
+  }
+  if (looksLikeProxyConfig(source.value)) {
+    const problems = proxyConfigProblems(source.value).map((p) => ({ ...p, line: source.lineOf(parsePath(p.path)) }));
+    return { file: source.file, ok: problems.length === 0, problems, warnings: [], lint: [] };
   }
   try {
     const policy = engine.compile(source.value as Passport);
