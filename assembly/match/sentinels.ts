@@ -47,3 +47,24 @@ function expandNamed(list: ByteList, p: usize, n: i32): bool {
   }
   return false;
 }
+
+const SENTINEL_NAMES: string[] = [
+  "high_risk", "side_effects_lower_stakes", "high_risk_and_side_effects_lower_stakes", "sensitive_data",
+  "destructive", "destructive_and_sensitive",
+];
+
+/**
+ * Catalogue table 5: a sentinel's name and its expansion, separated by spaces ("" past the end).
+ * Hosts that reason about patterns (warden diff builds probe actions from them) read the lists
+ * here rather than keeping a second copy. Built by expandSentinel itself, so it cannot drift.
+ */
+export function sentinelEntry(id: i32): string {
+  if (id < 0 || id >= SENTINEL_NAMES.length) return "";
+  const name = unchecked(SENTINEL_NAMES[id]);
+  const list = new ByteList();
+  const bytes = String.UTF8.encode(name);
+  expandNamed(list, changetype<usize>(bytes), bytes.byteLength);
+  let out = name;
+  for (let i = 0; i < list.length; i++) out += " " + String.UTF8.decodeUnsafe(list.ptr(i), <usize>list.len(i));
+  return out;
+}
