@@ -70,7 +70,7 @@ function pretty(r: ReplayReport, what: { passport: string; baseline: string | nu
   const out: string[] = [];
   out.push(`replayed ${num(r.total)} request${r.total === 1 ? "" : "s"} from ${what.inputs.join(", ")}`);
   out.push(`  through ${what.passport}, against ${what.baseline ?? "the recorded decisions"}`);
-  const pct = r.total === 0 ? "0" : ((100 * r.changed) / r.total).toFixed(r.changed * 1000 < r.total ? 2 : 1);
+  const pct = r.changed === 0 ? "0" : ((100 * r.changed) / r.total).toFixed(r.changed * 1000 < r.total ? 2 : 1);
   const ink = paint(color);
   out.push((r.changed === 0 ? ink.green : ink.red)(`${num(r.changed)} changed (${pct}%)`));
   if (r.changed > 0) {
