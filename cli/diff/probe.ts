@@ -194,13 +194,19 @@ function buildSpace(engine: Engine, a: Policy, b: Policy): Space {
 
 // ---- probes ---------------------------------------------------------------------------------------
 
-function probeAt(s: Space, p: Point): Probe {
+/**
+ * The probe at a point. `closed`: a snapshot the enforcer could have produced (a longer window
+ * holds at least what a shorter one does), tried first so examples look like real traffic; the raw
+ * point is tried too, since evaluate accepts any snapshot and diff speaks for all of them.
+ */
+function probeAt(s: Space, p: Point, closed: boolean): Probe {
   const now = s.nows[p.now]!;
   const counters: Record<string, number | string> = {};
   const v = COUNTERS.map((name, i) => (i < 5 ? s.amounts : s.counts)[p.counters[i]!]!);
-  // A snapshot the enforcer could have produced: a longer window holds at least what a shorter one does.
-  v[7] = Math.max(v[7]!, v[6]!, v[5]!); v[6] = Math.max(v[6]!, v[5]!); v[8] = Math.max(v[8]!, v[7]!);
-  v[3] = Math.max(v[3]!, v[0]!, v[1]!, v[2]!);
+  if (closed) {
+    v[7] = Math.max(v[7]!, v[6]!, v[5]!); v[6] = Math.max(v[6]!, v[5]!); v[8] = Math.max(v[8]!, v[7]!);
+    v[3] = Math.max(v[3]!, v[0]!, v[1]!, v[2]!);
+  }
   COUNTERS.forEach((name: Counter, i) => { if (v[i]) counters[name] = v[i]!; });
   const idle = s.idle[p.idle], hb = s.heartbeat[p.heartbeat], pending = s.pending[p.pending];
   if (idle !== undefined && Math.abs(now - idle) < 8.6e15) counters.last_action_at = now - idle;
@@ -256,8 +262,8 @@ export function search(engine: Engine, a: Policy, b: Policy, opts: SearchOptions
   const ruleIndex = new Map(rules.map((r, i) => [r, i]));
   const found = new Map<string, Found>();
 
-  const evalBoth = (pt: Point): [Decision, Decision, Probe] | null => {
-    const probe = probeAt(s, pt);
+  const evalBoth = (pt: Point, closed = true): [Decision, Decision, Probe] | null => {
+    const probe = probeAt(s, pt, closed);
     try {
       const da = a.evaluate(probe.request, probe.counters, { now: probe.now, explain: true });
       const db = b.evaluate(probe.request, probe.counters, { now: probe.now, explain: true });
@@ -267,13 +273,15 @@ export function search(engine: Engine, a: Policy, b: Policy, opts: SearchOptions
     }
   };
   const consider = (pt: Point): void => {
-    const r = evalBoth(pt);
-    if (r === null) return;
-    const [da, db, probe] = r;
-    const key = classify(rules, da, db);
-    if (key === null) return;
-    const id = `${keyId(key)} ${da.decision}→${db.decision}`;
-    if (!found.has(id)) found.set(id, { key, probe, old: da, new: db });
+    for (const closed of [true, false]) {
+      const r = evalBoth(pt, closed);
+      if (r === null) continue;
+      const [da, db, probe] = r;
+      const key = classify(rules, da, db);
+      if (key === null) continue;
+      const id = `${keyId(key)} ${da.decision}→${db.decision}`;
+      if (!found.has(id)) found.set(id, { key, probe, old: da, new: db });
+    }
   };
   /** Lower is closer to a probe both passports allow: late blocks beat early ones, fewer holds beat more. */
   const badness = (pt: Point): number => {
