@@ -38,6 +38,8 @@ const encoder = new TextEncoder();
  */
 export class Replay {
   private readonly core: Core;
+  /** The instance the lanes live in: after a trap the module restarts empty, and the replay is void. */
+  private readonly generation: number;
   /** The decision of the last step (reused: no allocation per request). */
   readonly last: StepResult = { verdict: 0, rule: RULE_NONE, reason: 0 };
 
@@ -46,6 +48,7 @@ export class Replay {
       throw new RequestError({ code: "out_of_range", path: "policies", message: "invalid argument", expected: `1 to ${REPLAY_LANES} policies`, found: String(policies.length) });
     }
     this.core = engine.core;
+    this.generation = this.core.generation;
     for (let lane = 0; lane < policies.length; lane++) {
       if (engine.call(() => this.core.exports.replay_reset(lane)) !== 0) throw new EngineError("replay_failed", `the module refused lane ${lane}`);
     }
@@ -64,6 +67,7 @@ export class Replay {
   step(lane: number, req: RequestInput, now: number, holds: HoldHandling = "approve"): StepResult {
     const policy = this.policies[lane]!;
     if (policy.handle < 0) throw new EngineError("policy_disposed", "this policy was disposed");
+    this.checkAlive();
     const core = this.core;
     core.checkFree();
     let len: number;
@@ -90,12 +94,19 @@ export class Replay {
     }
   }
 
+  private checkAlive(): void {
+    if (this.core.generation !== this.generation) {
+      throw new EngineError("replay_lost", "the module restarted after a trap and its replay lanes are gone; start the replay again");
+    }
+  }
+
   /**
    * A counter-state transition on a lane: a recorded approval or denial (`id` as given to
    * `reserve`), a hold the caller keeps pending (`reserve`, `cost`), an operator's reset, stop,
    * resume or pause. Returns the module's status: ok, already_pending, no_such_approval.
    */
   op(lane: number, op: LaneOp, now: number, opts: { cost?: number; id?: string; kind?: ReplayResetKind } = {}): string {
+    this.checkAlive();
     const code = OP_CODES[op];
     const id = encoder.encode(opts.id ?? "");
     const a = op === "reset" ? RESET_KINDS.indexOf(opts.kind ?? "all") : op === "reserve" ? opts.cost ?? 0 : 0;

@@ -61,6 +61,17 @@ describe("Replay lanes (bindings/replay.ts)", () => {
     expect(() => r.op(0, "reserve", T0, { cost: 0 })).toThrow(/valid counter-state op/); // no id
     expect(r.step(0, { action: "a" }, T0).verdict).toBe(0); // the lane still works
   });
+
+  it("after a trap the module restarts with empty lanes: the replay refuses to go on rather than decide on lost counters", async () => {
+    const engine = await loadEngine();
+    const p = engine.compile({ constraints: { "core:cost:max_per_day": 50 } });
+    const r = new Replay(engine, [p]);
+    expect(r.step(0, { action: "a", cost_cents: 40 }, T0).verdict).toBe(0);
+    expect(() => engine.trapForTest()).toThrow();
+    expect(() => r.step(0, { action: "a", cost_cents: 40 }, T0 + 1)).toThrow(/replay lanes are gone/);
+    // A new replay starts from empty lanes and decides again.
+    expect(new Replay(engine, [p]).step(0, { action: "a", cost_cents: 40 }, T0).verdict).toBe(0);
+  });
 });
 
 describe("warden replay", () => {
