@@ -82,7 +82,8 @@ function patternsOf(p: Policy, sentinels: Map<string, string[]>): string[] {
  */
 function actionsFrom(patterns: string[]): string[] {
   const fills = ["probe", "", "write_probe"];
-  const out: string[] = [PLAIN_ACTION, "probe:write_probe"];
+  // Actions that match few patterns too: without a colon, and of other first and last letters.
+  const out: string[] = [PLAIN_ACTION, "probe:write_probe", "probe", "q9", "write"];
   for (const p of patterns) for (const f of fills) out.push(p.replaceAll("*", f));
   for (const p of patterns) {
     if (!p.includes("*")) continue;
