@@ -94,6 +94,18 @@ describe("warden diff", () => {
     expect(r.stdout).toContain('added:   "api.semanticscholar.org"');
   });
 
+  it("100,000-entry allowlists that differ in one entry: that entry's class, without probing every shared entry", async () => {
+    const hosts = Array.from({ length: 100_000 }, (_, i) => `h${i}.example.net`);
+    const old = P({ "core:scope:domain_allowlist": hosts });
+    const neu = P({ "core:scope:domain_allowlist": hosts.filter((h) => h !== "h4242.example.net") });
+    const engine = await loadEngine();
+    const report = diffPolicies(engine, engine.compile(old), engine.compile(neu), { samples: 2000 });
+    expect(report.classes.map((c) => `${c.rule} ${c.old_outcome}→${c.new_outcome}`)).toEqual(["core:scope:domain_allowlist pass→block"]);
+    const c = report.classes[0]!;
+    expect(c.change.removed).toEqual(["h4242.example.net"]);
+    expect(c.flips[0]!.example.request.target).toMatch(/h4242\.example\.net$/);
+  });
+
   it("is deterministic: the same passports give the same report", async () => {
     const engine = await loadEngine();
     const old = JSON.parse(readFileSync("examples/passports/research-agent.json", "utf8"));

@@ -110,8 +110,9 @@ function changeOf(a: Policy, b: Policy, rule: string): DiffClass["change"] {
   const out: DiffClass["change"] = { old, new: neu };
   if (Array.isArray(old) || Array.isArray(neu)) {
     const o = (Array.isArray(old) ? old : []).map((x) => JSON.stringify(x)), n = (Array.isArray(neu) ? neu : []).map((x) => JSON.stringify(x));
-    out.added = n.filter((x) => !o.includes(x)).map((x) => JSON.parse(x) as unknown);
-    out.removed = o.filter((x) => !n.includes(x)).map((x) => JSON.parse(x) as unknown);
+    const so = new Set(o), sn = new Set(n);
+    out.added = n.filter((x) => !so.has(x)).map((x) => JSON.parse(x) as unknown);
+    out.removed = o.filter((x) => !sn.has(x)).map((x) => JSON.parse(x) as unknown);
   }
   return out;
 }

@@ -95,12 +95,24 @@ function actionsFrom(patterns: string[]): string[] {
   return uniq(cased.filter((a) => a.length > 0 && a.length <= 1024));
 }
 
-function hostsFrom(p: Policy): string[] {
-  const c = (p.passport.constraints ?? {}) as Record<string, unknown>;
+/** Entries shared by both passports' lists that are probed (lists of 100,000 entries are expected). */
+const SHARED_ENTRIES = 16;
+/** Entries in one list and not the other that are probed: one is enough to show the class. */
+const DIFFERING_ENTRIES = 1000;
+
+/**
+ * Hosts from the domain lists: every entry one passport has and the other lacks, and a few of those
+ * both share (a target both accept, for probing the other rules); each as itself and a subdomain.
+ */
+function hostsFrom(a: Policy, b: Policy): string[] {
   const out: string[] = [];
   for (const k of ["core:scope:domain_allowlist", "core:scope:domain_blocklist"]) {
-    for (const e of asList(c[k]) as string[]) {
-      if (typeof e !== "string") continue;
+    const la = asList((a.passport.constraints as Record<string, unknown> | undefined)?.[k]).filter((e): e is string => typeof e === "string");
+    const lb = asList((b.passport.constraints as Record<string, unknown> | undefined)?.[k]).filter((e): e is string => typeof e === "string");
+    const sa = new Set(la), sb = new Set(lb);
+    const differ = [...la.filter((e) => !sb.has(e)), ...lb.filter((e) => !sa.has(e))].slice(0, DIFFERING_ENTRIES);
+    const shared = la.filter((e) => sb.has(e)).slice(0, SHARED_ENTRIES);
+    for (const e of [...differ, ...shared]) {
       const bare = e.startsWith("*.") ? e.slice(2) : e;
       out.push(bare, `probe.${bare}`);
     }
@@ -182,7 +194,7 @@ function buildSpace(engine: Engine, a: Policy, b: Policy): Space {
   const minutes = numbers.flatMap((v) => [v * MIN_MS, v * MIN_MS + 1, v * MIN_MS + MIN_MS]).filter((v) => v <= 1e14);
   return {
     actions: actionsFrom(patterns),
-    targets: uniq([undefined, "probe.invalid", UNPARSABLE_TARGET, ...hostsFrom(a), ...hostsFrom(b)]),
+    targets: uniq([undefined, "probe.invalid", UNPARSABLE_TARGET, ...hostsFrom(a, b)]),
     contexts: [undefined, { note: SECRET_SAMPLE }, { note: PII_SAMPLE }],
     amounts: uniq([...LADDER, ...around(numbers)]).sort((x, y) => x - y),
     counts: uniq([...LADDER, ...around(numbers)]).sort((x, y) => x - y),
