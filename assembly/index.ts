@@ -4,7 +4,7 @@ import { nextDayStart, nextMonthStart, nextWeekStart } from "./calendar";
 import { catalogueEntry, warningName } from "./catalogue";
 import { APPROVAL_TTL_MS, PERMIT_TTL_MS } from "./constants";
 import { decision } from "./decision";
-import { sentinelEntry } from "./match/sentinels";
+import { writeSentinelEntry } from "./match/sentinels";
 import { ensureIo, ioBase, OUT } from "./io";
 import { evaluatePolicy } from "./pipeline";
 import { decodePolicy, lastCompileError, Policy } from "./policy";
@@ -54,7 +54,8 @@ export function evaluate(handle: i32, len: i32): i32 {
 
 /** Writes a catalogue name (table 0 rules, 1 reasons, 2 keys, 3 key kinds, 4 warnings, 5 sentinels) as UTF-8 into the output area. */
 export function catalogue_name(table: i32, id: i32): i32 {
-  const s = table == 4 ? warningName(id) : table == 5 ? sentinelEntry(id) : catalogueEntry(table, id);
+  if (table == 5) return writeSentinelEntry(id, OUT);
+  const s = table == 4 ? warningName(id) : catalogueEntry(table, id);
   return String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, OUT) as i32;
 }
 
