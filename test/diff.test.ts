@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadEngine } from "../bindings/index";
 import { diffPolicies, type DiffClass, type DiffReport } from "../cli/commands/diff";
 import { tree, warden } from "./cli-helpers";
+import { SENTINELS } from "./reference/match";
 
 async function diff(old: object, neu: object): Promise<{ code: number; report: DiffReport; stdout: string }> {
   const dir = tree({ "old.json": JSON.stringify(old), "new.json": JSON.stringify(neu) });
@@ -104,6 +105,15 @@ describe("warden diff", () => {
     const c = report.classes[0]!;
     expect(c.change.removed).toEqual(["h4242.example.net"]);
     expect(c.flips[0]!.example.request.target).toMatch(/h4242\.example\.net$/);
+  });
+
+  it("sentinels: the module's catalogue (table 5) lists the expansions the reference model has, and diff probes them", async () => {
+    const engine = await loadEngine();
+    expect(Object.fromEntries(engine.core.catalogue.sentinels)).toEqual(Object.fromEntries(Object.entries(SENTINELS).map(([k, v]) => [k, [...v]])));
+    const { report } = await diff(P({}, { permissions: [] }), P({ "core:approval:for_actions": ["sensitive_data"] }, { permissions: [] }));
+    const c = cls(report, "core:approval:for_actions", "pass", "hold")!;
+    const action = c.flips[0]!.example.request.action.toLowerCase();
+    expect(SENTINELS.sensitive_data!.some((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(action))).toBe(true);
   });
 
   it("is deterministic: the same passports give the same report", async () => {
