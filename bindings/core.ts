@@ -18,6 +18,9 @@ export interface WardenExports {
   selftest_trap(): void;
   noop(): void;
   state_op(op: number, len: number): number;
+  replay_reset(lane: number): number;
+  replay_step(handle: number, lane: number, len: number, flags: number): number;
+  replay_op(lane: number, op: number, len: number): number;
   detect_buf(len: number): number;
   detect_secret(len: number, from: number): number;
   detect_pii(len: number, from: number): number;
@@ -34,9 +37,11 @@ export interface Catalogue {
   keyKinds: number[];
   warnings: string[];
   keyIds: Map<string, number>;
+  /** Sentinels of core:approval:for_actions and the patterns each expands to (SPEC §4). */
+  sentinels: Map<string, string[]>;
 }
 
-const TABLE_RULES = 0, TABLE_REASONS = 1, TABLE_KEYS = 2, TABLE_KEY_KINDS = 3, TABLE_WARNINGS = 4;
+const TABLE_RULES = 0, TABLE_REASONS = 1, TABLE_KEYS = 2, TABLE_KEY_KINDS = 3, TABLE_WARNINGS = 4, TABLE_SENTINELS = 5;
 
 export class Core {
   exports!: WardenExports;
@@ -166,5 +171,6 @@ function readCatalogue(core: Core): Catalogue {
     keyKinds: readTable(core, TABLE_KEY_KINDS).map(Number),
     warnings: readTable(core, TABLE_WARNINGS),
     keyIds: new Map(keys.map((k, i) => [k, i])),
+    sentinels: new Map(readTable(core, TABLE_SENTINELS).map((e) => { const [name, ...patterns] = e.split(" "); return [name!, patterns]; })),
   };
 }

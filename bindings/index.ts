@@ -41,3 +41,4 @@ export type {
 } from "./gen/types";
 export { EngineError, PassportError, RequestError, WardenError, type Problem } from "./errors";
 export { engineFromModule, engineFromModuleSync } from "./load";
+export { Replay, type HoldHandling, type LaneOp, type StepResult } from "./replay";

@@ -35,6 +35,8 @@ export function targets(byId, r, paired = {}) {
   const hit = pr("allowlist_100k_over_10_hit"), miss = pr("allowlist_100k_over_10_miss");
   const allow = hit === null ? null : Math.max(hit, miss ?? 0);
   const cedarRatio = pr("cedar_over_warden");
+  const replaySeconds = get(byId, "replay.cli_1m")?.total_s ?? null;
+  const replayStep = get(byId, "replay.step");
   const t = (name, target, measured, met, reading = "") => ({ name, target, measured, met: measured === null ? null : met, reading });
   const wasmFull = get(byId, "evaluate.full.wasm_only")?.median_ns ?? null;
   const floor = get(byId, "floor.noop")?.median_ns ?? null;
@@ -58,5 +60,7 @@ export function targets(byId, r, paired = {}) {
     t("scanning vs RegExp scanner (worst size)", "≥ 2× the MB/s", worstScan, worstScan !== null && worstScan >= 2),
     t("100,000- vs 10-entry allowlist (worst of hit, miss)", "within 1.5×", allow, allow !== null && allow <= 1.5, allowReading),
     t("warden proxy added latency, echo tool over stdio", "≤ 1000 µs added", added, added !== null && added <= 1e6, gatewayReading),
+    t("warden replay, 1,000,000 recorded requests end to end", "≤ 30 s", replaySeconds, replaySeconds !== null && replaySeconds <= 30,
+      replayStep === null ? "" : `Replay.step alone ${duration(replayStep.median_ns)} per request (${Math.round(replayStep.ops_per_s).toLocaleString("en-US")}/s)`),
   ];
 }
