@@ -8,7 +8,7 @@ import { ApprovalDesk, type PassportInfo } from "./desk";
 import { EventHub, toActivity, type ActivityEvent } from "./events";
 import { formatCents } from "./format";
 import { HeartbeatThrottle } from "./mcp";
-import { handleMcpHttp } from "./mcp-http";
+import { OriginGuard, handleMcpHttp, type McpProof } from "./mcp-http";
 import { ApprovalAlerts } from "./alerts";
 import { ConsoleNotifier, type Notifier } from "./notify";
 import { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
@@ -37,6 +37,10 @@ export interface HitlOptions {
   sessionSecret?: string;
   /** Accept short, guessable passport ids on /mcp (demos and tests only). */
   allowWeakPassportIds?: boolean;
+  /** Checks the proof of possession of trust_tier L3 passports on /mcp (`warden serve` plugs in server/pop.ts); without it /mcp refuses L3 passports. */
+  mcpProof?: McpProof;
+  /** Origins (`https://app.example`) allowed to reach /mcp besides the server's own (public URL, loopback). */
+  mcpAllowedOrigins?: string[];
   /** Send heartbeats for the passport at MCP tool calls. Default true. */
   mcpHeartbeats?: boolean;
   /** Open event streams at most. Default 100. */
@@ -73,6 +77,7 @@ export class Hitl {
   private readonly sessions: SessionCookies;
   private readonly streams: SseStreams;
   private readonly heartbeats: HeartbeatThrottle | false;
+  private readonly origins: OriginGuard;
   private readonly detach: Array<() => void> = [];
   private readonly logins = new Map<string, { count: number; since: number }>();
   /** The routes, for a host server's router (`warden serve` mounts them; see hitl/mount.ts). */
@@ -90,6 +95,7 @@ export class Hitl {
     this.sessions = new SessionCookies(opts.sessionSecret, this.clock, () => this.alerts.publicUrl.startsWith("https:"));
     this.streams = new SseStreams(this.hub, opts.maxStreams ?? 100);
     this.heartbeats = opts.mcpHeartbeats === false ? false : new HeartbeatThrottle(this.enforcer, this.clock);
+    this.origins = new OriginGuard(() => this.alerts.publicUrl, opts.mcpAllowedOrigins ?? []);
     this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub));
     const route = (method: HitlRoute["method"], pattern: string, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
       method, pattern, auth, run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
@@ -152,6 +158,7 @@ export class Hitl {
   private mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return handleMcpHttp(req, res, {
       enforcer: this.enforcer, desk: this.desk, heartbeats: this.heartbeats, allowWeakPassportIds: this.opts.allowWeakPassportIds, clock: this.clock,
+      proof: this.opts.mcpProof ?? null, origins: this.origins,
     });
   }
 
