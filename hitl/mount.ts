@@ -1,7 +1,7 @@
 // Mounts the human-in-the-loop routes on `warden serve`'s router, with the server's API keys for the dashboard.
 
 import type { ServerDeps } from "../server/context";
-import { ApiKeys } from "../server/auth";
+import type { ApiKeys } from "../server/auth";
 import type { Router } from "../server/router";
 import { createHitl, type Hitl, type HitlOptions } from "./hitl";
 import { notifierFromSpecs } from "./notify";
@@ -14,28 +14,33 @@ export type HitlServerOptions = Omit<HitlOptions, "enforcer" | "auth" | "clock" 
  * Adds every route of `hitl.routes` to the router and returns the module (call `close()` on shutdown).
  * @example const hitl = hitlRoutes(router, deps, hitlOptionsFromEnv(process.env));
  */
-export function hitlRoutes(router: Router, deps: Pick<ServerDeps, "enforcer" | "store" | "clock" | "pop">, opts: HitlServerOptions = {}): Hitl {
+export function hitlRoutes(router: Router, deps: Pick<ServerDeps, "enforcer" | "store" | "clock" | "pop">, keys: ApiKeys, opts: HitlServerOptions = {}): Hitl {
   // /mcp checks L3 proofs exactly as /v1/enforce does (same verifier, same nonce store).
-  const hitl = createHitl({ ...opts, enforcer: deps.enforcer, clock: deps.clock, auth: serverKeys(deps), mcpProof: deps.pop });
+  const hitl = createHitl({ ...opts, enforcer: deps.enforcer, clock: deps.clock, auth: serverKeys(keys), mcpProof: deps.pop });
   for (const r of hitl.routes) {
     router.add(r.method, r.pattern, async (ctx) => {
-      await r.run(ctx.req, ctx.res, ctx.params, ctx.auth ? { issuer_id: ctx.auth.issuer_id } : null);
+      await r.run(ctx.req, ctx.res, ctx.params, ctx.auth ? { issuer_id: ctx.auth.issuer_id, key_id: ctx.auth.key_id } : null);
     }, { auth: r.auth });
   }
   return hitl;
 }
 
-/** The server's API keys (`warden keys create`) sign people in to the dashboard; a key sees its issuer's passports. */
-function serverKeys(deps: Pick<ServerDeps, "store" | "clock">): DashboardAuth {
-  const keys = new ApiKeys(deps.store, deps.clock);
+/**
+ * The server's API keys (`warden keys create`) sign people in to the dashboard; a key sees its
+ * issuer's passports. Only operator keys: the dashboard approves and stops (SPEC §11). Sessions and
+ * streams ask `isLive` so a revoked key loses them within seconds.
+ */
+function serverKeys(keys: ApiKeys): DashboardAuth {
   return {
     async verifyKey(key) {
       try {
-        return { issuer_id: (await keys.verify(`Bearer ${key}`)).issuer_id };
+        const info = await keys.verify(`Bearer ${key}`);
+        return info.role === "operator" ? { issuer_id: info.issuer_id, key_id: info.key_id } : null;
       } catch {
         return null;
       }
     },
+    isLive: (keyId) => keys.isLive(keyId),
   };
 }
 

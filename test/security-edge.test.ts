@@ -258,3 +258,154 @@ describe("`warden mcp` (stdio) for an L3 passport proves possession of its key",
     }
   }, 30_000);
 });
+
+describe("API keys have a role: an agent key may only enforce, heartbeat, report and read", () => {
+  let agentKey: string;
+  let pid: string;
+  let approvalId: string;
+  beforeAll(async () => {
+    agentKey = (await createApiKey(server.store, "iss_a", "bot", "agent")).key;
+    pid = (await issue({ constraints: { "core:cost:approval_threshold": 100, "core:cost:max_per_day": 1000 } })).passport.id;
+  });
+
+  it("the agent's own calls work", async () => {
+    const allow = await api(base, "POST", "/v1/enforce", { key: agentKey, body: { passport_id: pid, action: "web:search", cost_cents: 5 } });
+    expect(allow.body.decision).toBe("allow");
+    expect((await api(base, "POST", "/v1/actions/report", { key: agentKey, body: { permit_token: allow.body.permit_token, success: true } })).body).toEqual({ accepted: true });
+    const hold = await api(base, "POST", "/v1/enforce", { key: agentKey, body: { passport_id: pid, action: "travel:book", cost_cents: 500 } });
+    expect(hold.body.decision).toBe("request_hold");
+    approvalId = hold.body.approval_request_id;
+    expect((await api(base, "GET", `/v1/approvals/${approvalId}`, { key: agentKey })).body.status).toBe("pending");
+    expect((await api(base, "GET", `/v1/passports/${pid}/state`, { key: agentKey })).status).toBe(200);
+    expect((await api(base, "POST", `/v1/passports/${pid}/heartbeat`, { key: agentKey })).status).toBe(200);
+  });
+
+  it("every operator act answers 403 operator_only and changes nothing", async () => {
+    const before = await server.enforcer.state(pid);
+    const acts: Array<[string, string, unknown?]> = [
+      ["POST", `/v1/approvals/${approvalId}/approve`], ["POST", `/v1/approvals/${approvalId}/deny`],
+      ["POST", `/v1/passports/${pid}/resume`], ["POST", `/v1/passports/${pid}/pause`], ["POST", `/v1/passports/${pid}/emergency-stop`],
+      ["POST", `/v1/passports/${pid}/state/reset`, { window_type: "all" }], ["POST", `/v1/passports/${pid}/revoke`],
+      ["POST", "/v1/passports", { constraints: {} }], ["GET", "/v1/passports"], ["GET", `/v1/passports/${pid}`], ["GET", "/v1/approvals"],
+      ["GET", `/v1/passports/${pid}/attestations`], ["GET", "/v1/events"],
+    ];
+    for (const [method, path, body] of acts) {
+      const r = await api(base, method, path, { key: agentKey, body });
+      expect(r.status, `${method} ${path}`).toBe(403);
+      expect(r.body.error.code, `${method} ${path}`).toBe("operator_only");
+    }
+    expect((await server.enforcer.getApproval(approvalId))?.status).toBe("pending");
+    expect(await server.enforcer.state(pid)).toEqual(before);
+  });
+
+  it("an agent key cannot sign in to the dashboard", async () => {
+    const res = await fetch(`${base}/dashboard/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `api_key=${agentKey}` });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+});
+
+describe("revoking a key ends its dashboard sessions and event streams within 5 s", () => {
+  it("the cookie stops working and both streams close", async () => {
+    const { revokeApiKey } = await import("../server/auth");
+    const store = new MemoryStore();
+    const made = await createApiKey(store, "iss_r");
+    const s = await createWardenServer({ store, rateLimit: 0, log: () => undefined, hitl: { notifier: null } }); // the real clock
+    const b = `http://127.0.0.1:${(await s.listen(0)).port}`;
+    try {
+      const login = await fetch(`${b}/dashboard/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `api_key=${made.key}` });
+      expect(login.status).toBe(303);
+      const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+      const apiStream = await fetch(`${b}/v1/events`, { headers: { authorization: `Bearer ${made.key}` } });
+      const dashStream = await fetch(`${b}/dashboard/events`, { headers: { cookie } });
+      expect([apiStream.status, dashStream.status]).toEqual([200, 200]);
+      const ended = (res: Response) => (async () => { const r = res.body!.getReader(); while (!(await r.read()).done) { /* drain */ } return Date.now(); })();
+      const apiEnd = ended(apiStream), dashEnd = ended(dashStream);
+      const revokedAt = Date.now();
+      expect(await revokeApiKey(store, made.record.id)).toBe(true);
+      const [a, d] = await Promise.all([apiEnd, dashEnd]);
+      expect(a - revokedAt).toBeLessThan(5000);
+      expect(d - revokedAt).toBeLessThan(5000);
+      const page = await fetch(`${b}/dashboard`, { headers: { cookie } });
+      expect(await page.text()).toContain("api_key"); // the sign-in form again
+      const stop = await fetch(`${b}/dashboard/passports/pass_x/emergency-stop`, { method: "POST", headers: { cookie, accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: "confirm=yes" });
+      expect(stop.status).toBe(401);
+    } finally {
+      await s.close();
+    }
+  }, 15_000);
+});
+
+describe("event streams are capped per issuer", () => {
+  it("one issuer cannot take every stream", async () => {
+    const store = new MemoryStore();
+    const a = (await createApiKey(store, "iss_a")).key, b2 = (await createApiKey(store, "iss_b")).key;
+    const s = await createWardenServer({ store, rateLimit: 0, log: () => undefined, hitl: { notifier: null, maxStreams: 10 } });
+    const b = `http://127.0.0.1:${(await s.listen(0)).port}`;
+    const controllers: AbortController[] = [];
+    const open = async (key: string) => {
+      const c = new AbortController();
+      controllers.push(c);
+      return (await fetch(`${b}/v1/events`, { headers: { authorization: `Bearer ${key}` }, signal: c.signal })).status;
+    };
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push(await open(a));
+      expect(statuses).toEqual([200, 200, 503]);
+      expect(await open(b2)).toBe(200);
+    } finally {
+      for (const c of controllers) c.abort();
+      await s.close();
+    }
+  });
+});
+
+describe("a signed SMS reply is acted on once, by every worker and across restarts", () => {
+  it("refuses the captured YES dressed up, sent to another worker, or after a restart", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { SqliteStore } = await import("../enforcer/sqlite-store");
+    const { signatureHeaders } = await import("../hitl/signature");
+    const secret = "sms-secret";
+    const dir = mkdtempSync(join(tmpdir(), "warden-sms-replay-"));
+    const db = join(dir, "w.db");
+    const start = async () => {
+      const s = await createWardenServer({ store: SqliteStore.open(db), rateLimit: 0, log: () => undefined, hitl: { notifier: null, smsSecret: secret } });
+      return { s, b: `http://127.0.0.1:${(await s.listen(0)).port}` };
+    };
+    const one = await start(), two = await start();
+    try {
+      const pid = `pass_${"r".repeat(24)}`;
+      await one.s.enforcer.register({ id: pid, issuer_id: "iss_a", constraints: { "core:cost:approval_threshold": 100 }, metadata: { approver_phone: "+15550100009" } });
+      const small = await one.s.enforcer.enforce({ passport_id: pid, action: "travel:book", cost_cents: 200 });
+      const body = new URLSearchParams({ From: "+15550100009", Body: "YES" }).toString();
+      const captured = signatureHeaders(secret, body);
+      const post = (b: string, headers: Record<string, string>) => fetch(`${b}/v1/sms/inbound`, {
+        method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body,
+      });
+      expect((await post(one.b, captured)).status).toBe(200);
+      expect((await one.s.enforcer.getApproval(small.approval_request_id!))?.status).toBe("approved");
+
+      const big = await one.s.enforcer.enforce({ passport_id: pid, action: "travel:book", cost_cents: 90_000 });
+      const sig = captured["x-warden-signature"]!;
+      const dressed = [`${sig},v1=00`, `${sig},${sig}`, ` ${sig}`, `${sig.toUpperCase()}`, `v1=00,${sig}`];
+      for (const d of dressed) expect((await post(one.b, { ...captured, "x-warden-signature": d })).status, d).toBe(401);
+      const other = await post(two.b, captured);
+      expect(other.status).toBe(401);
+      expect((await other.json()).error.message).toContain("replayed");
+      await one.s.close();
+      const three = await start();
+      try {
+        expect((await post(three.b, captured)).status).toBe(401);
+        expect((await three.s.enforcer.getApproval(big.approval_request_id!))?.status).toBe("pending");
+      } finally {
+        await three.s.close();
+      }
+    } finally {
+      await one.s.close();
+      await two.s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+});

@@ -30,7 +30,7 @@ export function approvalRoutes(router: Router, { enforcer, passports }: ServerDe
     return { approvals };
   });
 
-  router.get("/v1/approvals/:id", async (ctx) => approvalFor(issuerOf(ctx), ctx.params.id!));
+  router.get("/v1/approvals/:id", async (ctx) => approvalFor(issuerOf(ctx), ctx.params.id!), { role: "agent" });
 
   for (const verb of ["approve", "deny"] as const) {
     router.post(`/v1/approvals/:id/${verb}`, async (ctx) => {

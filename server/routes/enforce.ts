@@ -29,7 +29,7 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
     metrics.decisions.inc({ decision: decision.decision, rule: decision.rule ?? "none" });
     events.emit("decision", { decision, issuer_id: issuer, duration_ms: ms });
     return decision;
-  });
+  }, { role: "agent" });
 
   router.post("/v1/actions/report", async (ctx) => {
     const issuer = issuerOf(ctx);
@@ -45,5 +45,5 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
       try { await passports.owner(issuer, owner); } catch { return { accepted: false, reason: "unknown_or_used_permit" }; }
     }
     return enforcer.report(body as unknown as ReportInput);
-  });
+  }, { role: "agent" });
 }

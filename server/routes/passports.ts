@@ -23,7 +23,7 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
   router.get("/v1/passports/:id/state", async (ctx) => {
     await passports.owner(issuerOf(ctx), ctx.params.id!);
     return enforcer.state(ctx.params.id!);
-  });
+  }, { role: "agent" });
 
   router.post("/v1/passports/:id/state/reset", async (ctx) => {
     await passports.owner(issuerOf(ctx), ctx.params.id!);
@@ -37,12 +37,12 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
     return enforcer.resetWindow(ctx.params.id!, wt as WindowType);
   });
 
-  const act = (path: string, op: (id: string) => Promise<{ ok: boolean }>) =>
+  const act = (path: string, op: (id: string) => Promise<{ ok: boolean }>, role: "agent" | "operator" = "operator") =>
     router.post(`/v1/passports/:id/${path}`, async (ctx) => {
       await passports.owner(issuerOf(ctx), ctx.params.id!);
       return op(ctx.params.id!);
-    });
-  act("heartbeat", (id) => enforcer.heartbeat(id));
+    }, { role });
+  act("heartbeat", (id) => enforcer.heartbeat(id), "agent");
   act("pause", (id) => enforcer.pause(id));
   act("emergency-stop", (id) => enforcer.emergencyStop(id));
   act("resume", (id) => enforcer.resume(id));
