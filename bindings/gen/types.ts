@@ -368,6 +368,10 @@ export interface Counters {
    * Enforcement is paused: every action is blocked.
    */
   enforcement_paused?: boolean;
+  /**
+   * Who paused enforcement (SPEC §11): an operator (only an operator's resume lifts it) or a fail-closed trip (a fresh heartbeat lifts it). Read with enforcement_paused; absent or null with a pause means an operator's.
+   */
+  paused_by?: "operator" | "fail_closed" | null;
 }
 /**
  * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.

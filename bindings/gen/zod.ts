@@ -173,6 +173,7 @@ export const countersSchema = z
     pending_approval_id: z.union([z.string(), z.null()]).optional(),
     emergency_stopped: z.boolean().optional(),
     enforcement_paused: z.boolean().optional(),
+    paused_by: z.union([z.literal("operator"), z.literal("fail_closed"), z.literal(null)]).optional(),
   })
   .strict();
 
