@@ -151,7 +151,12 @@ export type Step =
   | HeartbeatStep
   | EmergencyStopStep
   | ResumeStep
+  | PauseStep
   | StateStep;
+/**
+ * Who makes the call (SPEC §11): operator (the default) or agent. On the agent channel an operator act (approve, deny, pause, emergency_stop, resume) fails with forbidden_channel, and a report never lowers a committed cost.
+ */
+export type Channel = "agent" | "operator";
 /**
  * last (the newest approval request) or an approval_request_id.
  */
@@ -368,6 +373,10 @@ export interface Counters {
    * Enforcement is paused: every action is blocked.
    */
   enforcement_paused?: boolean;
+  /**
+   * Who paused enforcement (SPEC §11): an operator (only an operator's resume lifts it) or a fail-closed trip (a fresh heartbeat lifts it). Read with enforcement_paused; absent or null with a pause means an operator's.
+   */
+  paused_by?: "operator" | "fail_closed" | null;
 }
 /**
  * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.
@@ -655,6 +664,7 @@ export interface StepsCase {
  */
 export interface EnforceStep {
   at: Timestamp;
+  channel?: Channel;
   enforce: EvalRequest;
   expect?: DecisionExpectation;
 }
@@ -663,6 +673,7 @@ export interface EnforceStep {
  */
 export interface ApproveStep {
   at: Timestamp;
+  channel?: Channel;
   approve: ApprovalRef;
   expect?: ApprovalExpectation;
 }
@@ -678,12 +689,17 @@ export interface ApprovalExpectation {
    * Whether a permit was issued.
    */
   permit?: boolean;
+  /**
+   * The error code the step must fail with (forbidden_channel: an operator act on the agent channel).
+   */
+  error?: string;
 }
 /**
  * Deny an approval request; expect is compared with {status, permit}.
  */
 export interface DenyStep {
   at: Timestamp;
+  channel?: Channel;
   deny: ApprovalRef;
   expect?: ApprovalExpectation;
 }
@@ -692,6 +708,7 @@ export interface DenyStep {
  */
 export interface ReportStep {
   at: Timestamp;
+  channel?: Channel;
   report: ReportArgs;
   /**
    * Compared with the report's outcome.
@@ -726,23 +743,29 @@ export interface ReportArgs {
  */
 export interface HeartbeatStep {
   at: Timestamp;
+  channel?: Channel;
   heartbeat: NoArgs;
   expect?: OkExpectation;
 }
 /**
- * The outcome of a heartbeat, emergency_stop or resume step.
+ * The outcome of a heartbeat, pause, emergency_stop or resume step.
  */
 export interface OkExpectation {
   /**
    * Whether the operation succeeded.
    */
   ok?: boolean;
+  /**
+   * The error code the step must fail with (forbidden_channel: an operator act on the agent channel).
+   */
+  error?: string;
 }
 /**
  * Stop everything; expect is compared with {ok}.
  */
 export interface EmergencyStopStep {
   at: Timestamp;
+  channel?: Channel;
   /**
    * Nothing, or {reason}.
    */
@@ -757,11 +780,21 @@ export interface EmergencyStopStep {
   expect?: OkExpectation;
 }
 /**
- * Resume after an emergency stop; expect is compared with {ok}.
+ * Resume after an emergency stop or a pause; expect is compared with {ok}.
  */
 export interface ResumeStep {
   at: Timestamp;
+  channel?: Channel;
   resume: NoArgs;
+  expect?: OkExpectation;
+}
+/**
+ * An operator's pause (SPEC §11): every request is blocked until an operator's resume; a heartbeat does not lift it. expect is compared with {ok}.
+ */
+export interface PauseStep {
+  at: Timestamp;
+  channel?: Channel;
+  pause: NoArgs;
   expect?: OkExpectation;
 }
 /**
@@ -769,6 +802,7 @@ export interface ResumeStep {
  */
 export interface StateStep {
   at: Timestamp;
+  channel?: Channel;
   state: NoArgs;
   expect?: Counters;
 }
