@@ -41,9 +41,12 @@ export class HeartbeatThrottle {
     const prev = this.last.get(passportId);
     if (!force && prev !== undefined && now - prev < HEARTBEAT_EVERY_MS && now >= prev) return;
     this.last.set(passportId, now);
-    await this.enforcer.heartbeat(passportId);
+    await this.enforcer.heartbeat(passportId, AGENT);
   }
 }
+
+/** MCP is an agent channel (SPEC §11): every enforcer call made for the agent says so. */
+const AGENT = { channel: "agent" } as const;
 
 export const MCP_INSTRUCTIONS = [
   "Agent Warden guards this agent's actions.",
@@ -93,7 +96,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, tool<EnforceArgs>("enforce_action", enforceShape, async (args) => {
     const request = liftFromContext(args);
-    const decision = await enforcer.enforce({ passport_id: pid, ...request });
+    const decision = await enforcer.enforce({ passport_id: pid, ...request }, AGENT);
     return result(describeDecision(decision), decision);
   }));
 
@@ -103,7 +106,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, tool("get_passport_status", {}, async () => {
-    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid)]);
+    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT)]);
     const status = classify(info, state, clock());
     const data = {
       passport_id: info.id, agent_id: info.agent_id, agent_name: info.agent_name, passport_status: info.status,
@@ -120,7 +123,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, tool("get_cumulative_state", {}, async () => {
-    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid)]);
+    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT)]);
     const cap = state.limits["core:cost:max_per_day"];
     const ofCap = typeof cap === "number" ? ` of ${formatCents(cap, info.currency)} daily limit` : "";
     return result(`Spent today ${formatCents(state.spent_today_cents, info.currency)}${ofCap}; held ${formatCents(state.held_cents, info.currency)}; `
@@ -134,7 +137,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     inputSchema: toolInput(approvalShape),
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, tool<{ approval_id: string }>("get_approval_status", approvalShape, async ({ approval_id }) => {
-    const approval = await enforcer.getApproval(approval_id);
+    const approval = await enforcer.getApproval(approval_id, AGENT);
     // Another passport's approval is "not found", never a hint that it exists.
     if (!approval || approval.passport_id !== pid) return toolError(new WardenError("approval_not_found", `no approval ${approval_id} for this passport`));
     const permit = approval.status === "approved" ? await desk.permitFor(pid, approval.id) : null;
@@ -148,7 +151,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, tool("list_pending_approvals", {}, async () => {
-    const pending = (await enforcer.listPendingApprovals(pid)).map(publicApproval);
+    const pending = (await enforcer.listPendingApprovals(pid, AGENT)).map(publicApproval);
     return result(pending.length === 0 ? "Nothing is waiting for approval." : `${pending.length} action waits for approval.`, { approvals: pending });
   }));
 
@@ -165,7 +168,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     inputSchema: toolInput(reportShape),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, tool<{ permit_token: string; success: boolean; result?: unknown; actual_cost_cents?: number }>("report_action_result", reportShape, async (args) => {
-    const answer = await enforcer.report({ ...args, passport_id: pid });
+    const answer = await enforcer.report({ ...args, passport_id: pid }, AGENT);
     return result(answer.accepted ? "Recorded: the audit loop for this action is closed." : `Not recorded: ${answer.reason}.`, answer);
   }));
 
