@@ -7,6 +7,8 @@ export const REQ_HEADER: i32 = 144;
 export const enum ReqFlag { HasTarget = 1, TargetInvalid = 2, HasContext = 4, Explain = 8, ApprovalRecheck = 16 }
 export const enum CounterFlag {
   HasLastAction = 1, HasLastHeartbeat = 2, PendingApproval = 4, EmergencyStopped = 8, EnforcementPaused = 16,
+  /** With EnforcementPaused: `paused_by: fail_closed` (a heartbeat lifts it); without: an operator's pause. */
+  PausedByFailClosed = 32,
 }
 
 // Byte offsets in the request header.

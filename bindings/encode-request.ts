@@ -13,7 +13,7 @@ const FLAG_HAS_TARGET = 1, FLAG_TARGET_INVALID = 2, FLAG_HAS_CONTEXT = 4, FLAG_E
 
 /** What to evaluate: the whole pipeline, or only the checks an approval repeats. */
 export type EvalMode = "full" | "approval_recheck";
-const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16;
+const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16, C_FAIL_CLOSED = 32;
 
 /** Request fields after validation (SPEC §10 "Request"). */
 export interface RequestInput {
@@ -32,6 +32,7 @@ export interface CounterInput {
   actions_last_hour?: number; actions_today?: number;
   last_action_at?: number | null; last_heartbeat_at?: number | null;
   pending_approval_id?: string | null; emergency_stopped?: boolean; enforcement_paused?: boolean;
+  paused_by?: "operator" | "fail_closed" | null;
 }
 
 /** The ten counters of the counter block (bytes 40–119), in order, eight bytes each. */
@@ -96,13 +97,19 @@ function boolFlag(v: unknown, flag: number): number {
   return v === undefined || v === false ? 0 : v === true ? flag : Number.NaN;
 }
 
+/** `paused_by` as its flag (only beside a pause), or NaN when it is not one of its values. */
+function pausedBy(v: unknown, paused: boolean): number {
+  if (v === undefined || v === null || v === "operator") return 0;
+  return v === "fail_closed" ? (paused ? C_FAIL_CLOSED : 0) : Number.NaN;
+}
+
 /** A field of the SPEC §6 snapshot. A switch: for-in keys are interned, so each case is one comparison. */
 function isCounterField(key: string): boolean {
   switch (key) {
     case "spent_today_cents": case "spent_week_cents": case "spent_month_cents": case "spent_total_cents":
     case "held_cents": case "actions_last_minute": case "actions_last_5_minutes": case "actions_last_30_minutes":
     case "actions_last_hour": case "actions_today": case "last_action_at": case "last_heartbeat_at":
-    case "pending_approval_id": case "emergency_stopped": case "enforcement_paused":
+    case "pending_approval_id": case "emergency_stopped": case "enforcement_paused": case "paused_by":
       return true;
     default:
       return false;
@@ -111,7 +118,7 @@ function isCounterField(key: string): boolean {
 
 // The switch must name exactly the schema's fields (fields it missed would send every snapshot
 // using them down the slow path). Checked once, at load.
-if ([...COUNTER_FIELD_SET].some((k) => !isCounterField(k)) || COUNTER_FIELD_SET.size !== 15) {
+if ([...COUNTER_FIELD_SET].some((k) => !isCounterField(k)) || COUNTER_FIELD_SET.size !== 16) {
   throw new Error("encode-request: isCounterField does not match the counter snapshot schema");
 }
 
@@ -136,7 +143,8 @@ export function writeCounterSnapshot(core: Core, base: number, raw: unknown): bo
   const flags = instantAt(view, base + 120, c.last_action_at, C_LAST_ACTION)
     + instantAt(view, base + 128, c.last_heartbeat_at, C_LAST_HEARTBEAT)
     + (pending === undefined || pending === null ? 0 : typeof pending === "string" ? C_PENDING : Number.NaN)
-    + boolFlag(c.emergency_stopped, C_STOPPED) + boolFlag(c.enforcement_paused, C_PAUSED);
+    + boolFlag(c.emergency_stopped, C_STOPPED) + boolFlag(c.enforcement_paused, C_PAUSED)
+    + pausedBy(c.paused_by, c.enforcement_paused === true);
   if (Number.isNaN(amounts + flags)) return false;
   view.setUint32(base + 136, flags, true);
   return true;
@@ -175,7 +183,8 @@ function counterFlags(c: CounterInput): number {
     | (c.last_heartbeat_at != null ? C_LAST_HEARTBEAT : 0)
     | (c.pending_approval_id != null ? C_PENDING : 0)
     | (c.emergency_stopped ? C_STOPPED : 0)
-    | (c.enforcement_paused ? C_PAUSED : 0);
+    | (c.enforcement_paused ? C_PAUSED : 0)
+    | (c.enforcement_paused && c.paused_by === "fail_closed" ? C_FAIL_CLOSED : 0);
 }
 
 function hasKeys(o: object): boolean {

@@ -25,6 +25,8 @@ export interface Snapshot {
   pending_approval_id: string | null;
   emergency_stopped: boolean;
   enforcement_paused: boolean;
+  /** Who paused enforcement: an operator (only an operator's resume lifts it) or a fail-closed trip (a heartbeat lifts it). */
+  paused_by: "operator" | "fail_closed" | null;
   pending_cost_cents: number;
   pending_created_at: number | null;
 }
@@ -32,7 +34,8 @@ export interface Snapshot {
 /** A pending approval that expired, or that an emergency stop released. */
 export interface ApprovalEvent { id: string; cost_cents: number }
 
-export type StateStatus = "ok" | "already_pending" | "no_such_approval" | "bad_state";
+/** `kept`: an agent-channel report claimed a lower actual cost; the committed cost stays (SPEC §11). */
+export type StateStatus = "ok" | "already_pending" | "no_such_approval" | "bad_state" | "kept";
 export type ResetKind = "daily" | "weekly" | "monthly" | "total" | "all";
 
 export interface StateResult {
@@ -42,6 +45,8 @@ export interface StateResult {
   snapshot: Snapshot;
   expired?: ApprovalEvent;
   released?: ApprovalEvent;
+  /** This op set a fail-closed pause (`trip`): notify the operator, once. */
+  tripped?: boolean;
   /** The snapshot's 104 raw bytes, in the layout of a request's counter block. */
   counterBlock: Uint8Array;
   /**
@@ -53,18 +58,18 @@ export interface StateResult {
 
 const enum Op {
   Snapshot = 0, Commit = 1, Reserve = 2, Approve = 3, Release = 4, Reset = 5, TrueUp = 6,
-  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11,
+  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11, TrueUpRaise = 12, Trip = 13,
 }
 
-const STATUS: Record<number, StateStatus> = { 0: "ok", [-1]: "bad_state", [-2]: "already_pending", [-3]: "no_such_approval" };
+const STATUS: Record<number, StateStatus> = { 0: "ok", [-1]: "bad_state", [-2]: "already_pending", [-3]: "no_such_approval", [-4]: "kept" };
 const RESET_KINDS: readonly ResetKind[] = ["daily", "weekly", "monthly", "total", "all"];
-const EVENT_EXPIRED = 1, EVENT_RELEASED = 2;
+const EVENT_EXPIRED = 1, EVENT_RELEASED = 2, EVENT_TRIPPED = 4;
 const ARGS = 44;
 const RESETS_UNKNOWN = -1;
 const RESETS_MAX = 0xffff_ffff;
 const APPROVAL_ID_MAX = 128;
 const COUNTER_BLOCK = 104;
-const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16;
+const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16, C_FAIL_CLOSED = 32;
 const COUNTER_FIELDS = COUNTER_BLOCK_FIELDS;
 
 const encoder = new TextEncoder();
@@ -140,17 +145,24 @@ export class CounterStates {
    * since the commit, and in the total unless it was reset since. `committedResets` is the `resets`
    * of the result that committed the action; `undefined` means unknown (a commit recorded before
    * generations existed) and is taken as the current generation: the reset test is skipped.
+   * `raiseOnly` (a report from an agent channel, SPEC §11): a lower `newCost` changes nothing and
+   * the status is `kept`.
    */
   trueUp(
     state: Uint8Array, now: number, committedAt: number, committedResets: number | undefined, oldCost: number, newCost: number,
+    raiseOnly = false,
   ): StateResult {
-    return this.run(Op.TrueUp, state, now,
+    return this.run(raiseOnly ? Op.TrueUpRaise : Op.TrueUp, state, now,
       instant(committedAt, "committed_at"), cents(oldCost, "old_cost_cents"), cents(newCost, "actual_cost_cents"),
       EMPTY_ID, generation(committedResets));
   }
 
+  /** Records a heartbeat; lifts a fail-closed pause, never an operator's. */
   heartbeat(state: Uint8Array, now: number): StateResult { return this.run(Op.Heartbeat, state, now); }
+  /** An operator's pause (lifted only by `resume`). */
   pause(state: Uint8Array, now: number): StateResult { return this.run(Op.Pause, state, now); }
+  /** A fail-closed trip: pauses with `paused_by: fail_closed` unless paused already; `tripped` when it did. */
+  trip(state: Uint8Array, now: number): StateResult { return this.run(Op.Trip, state, now); }
   /** Stops the passport; a pending approval is released and reported in `released`. */
   emergencyStop(state: Uint8Array, now: number): StateResult { return this.run(Op.EmergencyStop, state, now); }
   resume(state: Uint8Array, now: number): StateResult { return this.run(Op.Resume, state, now); }
@@ -214,6 +226,7 @@ function readResult(core: Core, n: number, input: Uint8Array): StateResult {
   const result: StateResult = { status, state, snapshot, counterBlock, resets };
   if (flags & EVENT_EXPIRED) result.expired = event;
   if (flags & EVENT_RELEASED) result.released = event;
+  if (flags & EVENT_TRIPPED) result.tripped = true;
   return result;
 }
 
@@ -232,6 +245,7 @@ function readSnapshot(core: Core, at: number): Snapshot {
   snap.pending_approval_id = pending ? core.readUtf8(at + COUNTER_BLOCK + 4, idLen) : null;
   snap.emergency_stopped = (flags & C_STOPPED) !== 0;
   snap.enforcement_paused = (flags & C_PAUSED) !== 0;
+  snap.paused_by = (flags & C_PAUSED) === 0 ? null : (flags & C_FAIL_CLOSED) !== 0 ? "fail_closed" : "operator";
   snap.pending_cost_cents = readI64(view, tail);
   snap.pending_created_at = pending ? readI64(view, tail + 8) : null;
   return snap as unknown as Snapshot;

@@ -640,7 +640,8 @@ function isActionText(s: string): boolean {
 
 /** A counter snapshot with every field present: defaults filled in, times in epoch ms. */
 export interface NormalizedCounters
-  extends Required<Omit<Counters, "last_action_at" | "last_heartbeat_at" | "pending_approval_id">> {
+  extends Required<Omit<Counters, "last_action_at" | "last_heartbeat_at" | "pending_approval_id" | "paused_by">> {
+  paused_by: "operator" | "fail_closed" | null;
   last_action_at: number | null;
   last_heartbeat_at: number | null;
   pending_approval_id: string | null;
@@ -680,12 +681,14 @@ function fastCounters(input: unknown): NormalizedCounters | null {
     pending_approval_id: c.pending_approval_id ?? null,
     emergency_stopped: c.emergency_stopped === undefined ? false : c.emergency_stopped, // null stays, and fails below
     enforcement_paused: c.enforcement_paused === undefined ? false : c.enforcement_paused,
+    paused_by: c.paused_by ?? null,
   };
   // A bad amount or instant is NaN, and NaN survives any sum (null adds 0).
   const sum = out.spent_today_cents + out.spent_week_cents + out.spent_month_cents + out.spent_total_cents +
     out.held_cents + out.actions_last_minute + out.actions_last_5_minutes + out.actions_last_30_minutes +
     out.actions_last_hour + out.actions_today + (out.last_action_at ?? 0) + (out.last_heartbeat_at ?? 0);
   if (Number.isNaN(sum) || typeof out.emergency_stopped !== "boolean" || typeof out.enforcement_paused !== "boolean") return null;
+  if (out.paused_by !== null && out.paused_by !== "operator" && out.paused_by !== "fail_closed") return null;
   return typeof out.pending_approval_id === "string" || out.pending_approval_id === null ? out : null;
 }
 

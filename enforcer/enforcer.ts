@@ -12,7 +12,7 @@ import { MemoryStore } from "./memory-store";
 import type { CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
-  Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
+  Approval, ApprovalAnswer, CallOptions, Channel, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
 } from "./types";
 import type { Decision } from "../bindings/decision";
 import type { Passport } from "../bindings/gen/types";
@@ -49,8 +49,27 @@ const MAX_CAS_ATTEMPTS = 1000;
 /** Permits are stored this long (they expire after 30 s; a later report answers permit_expired). */
 const PERMIT_TTL_MS = 3600_000;
 
-/** An error of the enforcer's own: unknown passport, conflicting action_id, lost CAS races. */
+/**
+ * An error of the enforcer's own: unknown passport, conflicting action_id, lost CAS races, and
+ * `forbidden_channel` — an operator act (approve, deny, pause, stop, resume, reset, register)
+ * called on the agent channel (SPEC §11).
+ */
 export class EnforcerError extends WardenError {}
+
+/** The channel of a call (SPEC §11); anything but "agent" or "operator" is a RequestError. */
+function channelOf(opts: CallOptions | undefined): Channel {
+  const channel = opts?.channel;
+  if (channel === undefined || channel === "operator") return "operator";
+  if (channel === "agent") return "agent";
+  throw new RequestError({ code: "invalid_value", path: "channel", message: "unknown channel", expected: '"agent" | "operator"', found: String(channel) });
+}
+
+/** Operator acts refuse the agent channel: a prompt-injected agent must not lift its own limits. */
+function operatorOnly(what: string, opts: CallOptions | undefined): void {
+  if (channelOf(opts) === "agent") {
+    throw new EnforcerError("forbidden_channel", `${what} is an operator act: the agent channel may not call it (SPEC §11)`);
+  }
+}
 
 interface IdempotencyRecord { fingerprint: string; decision: EnforcedDecision }
 
@@ -95,7 +114,8 @@ export class Enforcer {
   // ---- passports -------------------------------------------------------------------------------
 
   /** Validates, compiles and stores a passport (it must have an `id`). */
-  async register(passport: Passport | string): Promise<Policy> {
+  async register(passport: Passport | string, opts?: CallOptions): Promise<Policy> {
+    operatorOnly("register", opts);
     const policy = this.engine.compile(passport);
     const id = policy.id;
     if (!id) throw new EnforcerError("missing_passport_id", "a passport needs an `id` to be enforced");
@@ -120,7 +140,8 @@ export class Enforcer {
   // ---- enforce ---------------------------------------------------------------------------------
 
   /** Decides one action, commits or reserves its cost, and returns the signed decision. */
-  async enforce(input: EnforceRequest): Promise<EnforcedDecision> {
+  async enforce(input: EnforceRequest, opts?: CallOptions): Promise<EnforcedDecision> {
+    channelOf(opts);
     if (typeof input !== "object" || input === null || typeof input.passport_id !== "string") {
       throw new RequestError({ code: "invalid_type", path: "passport_id", message: "passport_id is required", expected: "string", found: typeof input?.passport_id });
     }
@@ -186,8 +207,7 @@ export class Enforcer {
         continue;
       }
       const decision = policy.evaluateValidated(req, snap.snapshot, now, false);
-      const result = decision.decision === "allow" ? this.states.commit(snap.state, now, cost)
-        : decision.decision === "request_hold" ? this.states.reserve(snap.state, now, cost, approvalId) : snap;
+      const result = this.transition(snap, decision, now, cost, approvalId);
       if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
 
       const { out, permit } = this.outcome(pid, req, decision, approvalId, result.resets, now);
@@ -215,6 +235,7 @@ export class Enforcer {
         // decision, whose permit then reports as unknown), but never leaves a permit for an uncounted cost.
         if (permit) await this.putPermit(permit, now);
         this.notify(sealed.record);
+        if (result.tripped) await this.recordTrip(pid, policy, out.decision_id, now);
         return signed;
       }
       if (done.docs.length > 0) {
@@ -246,12 +267,26 @@ export class Enforcer {
     const result = await this.mutate(pid, (bytes) => {
       const snap = this.states.snapshot(bytes, now);
       decision = policy.evaluateValidated(req, snap.snapshot, now, false);
-      const cost = req.cost_cents ?? 0;
-      if (decision.decision === "allow") return merge(snap, this.states.commit(snap.state, now, cost));
-      if (decision.decision === "request_hold") return merge(snap, this.states.reserve(snap.state, now, cost, approvalId));
-      return snap;
+      return this.transition(snap, decision, now, req.cost_cents ?? 0, approvalId);
     }, true, entry);
     return { decision, result, approvalId };
+  }
+
+  /**
+   * The state transition the module's verdict calls for: allow → commit, hold → reserve, a block
+   * for paused enforcement → a fail-closed trip (the module sets `paused_by: fail_closed` only when
+   * no pause is in force, and reports `tripped` then), any other block → the snapshot as it is.
+   */
+  private transition(snap: StateResult, decision: Decision, now: number, cost: number, approvalId: string): StateResult {
+    if (decision.decision === "allow") return merge(snap, this.states.commit(snap.state, now, cost));
+    if (decision.decision === "request_hold") return merge(snap, this.states.reserve(snap.state, now, cost, approvalId));
+    if (decision.reason === "enforcement_paused") return merge(snap, this.states.trip(snap.state, now));
+    return snap;
+  }
+
+  /** A fail-closed trip paused enforcement: one `pause` record, which notifies listeners (the operator) once. */
+  private async recordTrip(pid: string, policy: Policy, decisionId: string, now: number): Promise<void> {
+    await this.record(pid, policy, { type: "pause", at: iso(now), paused_by: "fail_closed", decision_id: decisionId });
   }
 
   private async finish(
@@ -263,6 +298,7 @@ export class Enforcer {
     if (permit) await this.putPermit(permit, now);
     const signed = await this.signOutcome(out);
     await this.record(pid, policy, this.decisionRecord(req, decision, out, now));
+    if (result.tripped) await this.recordTrip(pid, policy, out.decision_id, now);
     return signed;
   }
 
@@ -330,7 +366,9 @@ export class Enforcer {
     });
   }
 
-  async getApproval(id: string): Promise<Approval | null> {
+  /** An approval by id, expired first if due. Agents may read it (the status of their own approvals). */
+  async getApproval(id: string, opts?: CallOptions): Promise<Approval | null> {
+    channelOf(opts);
     const doc = await this.store.getDoc(NS_APPROVALS, id);
     if (!doc) return null;
     const approval = JSON.parse(doc.json) as Approval;
@@ -343,7 +381,10 @@ export class Enforcer {
   }
 
   /** Pending approvals of one passport, or of every registered passport. */
-  async listPendingApprovals(passportId?: string): Promise<Approval[]> {
+  async listPendingApprovals(passportId?: string, opts?: CallOptions): Promise<Approval[]> {
+    // Every passport's approvals is an operator's view; one passport's is its agent's too.
+    if (passportId === undefined) operatorOnly("listing every passport's approvals", opts);
+    else channelOf(opts);
     const ids = passportId ? [passportId] : (await this.store.listDocs(NS_PASSPORTS)).map((d) => d.key);
     const out: Approval[] = [];
     for (const pid of ids) {
@@ -357,12 +398,14 @@ export class Enforcer {
   }
 
   /** A human says yes: re-checks stop, revocation and expiry, commits the reservation, issues a permit. */
-  async approve(id: string): Promise<ApprovalAnswer> {
+  async approve(id: string, opts?: CallOptions): Promise<ApprovalAnswer> {
+    operatorOnly("approve", opts);
     return this.answer(id, true);
   }
 
   /** A human says no: the reservation is released. */
-  async deny(id: string): Promise<ApprovalAnswer> {
+  async deny(id: string, opts?: CallOptions): Promise<ApprovalAnswer> {
+    operatorOnly("deny", opts);
     return this.answer(id, false);
   }
 
@@ -453,8 +496,13 @@ export class Enforcer {
     };
   }
 
-  /** Closes the audit loop for a permit; an actual cost trues up the committed spend. */
-  async report(input: ReportInput): Promise<ReportAnswer> {
+  /**
+   * Closes the audit loop for a permit; an actual cost trues up the committed spend. From the agent
+   * channel an actual cost may raise the committed cost, never lower it: a lower claim is recorded
+   * as `claimed_actual_cost_cents` and the counted spend stays (SPEC §11).
+   */
+  async report(input: ReportInput, opts?: CallOptions): Promise<ReportAnswer> {
+    const channel = channelOf(opts);
     if (typeof input?.permit_token !== "string") {
       throw new RequestError({ code: "invalid_type", path: "permit_token", message: "permit_token is required", expected: "string", found: typeof input?.permit_token });
     }
@@ -474,39 +522,51 @@ export class Enforcer {
     }
     const policy = await this.policy(permit.passport_id);
     return this.serial(permit.passport_id, async () => {
+      let kept = false;
       if (actual !== undefined && actual !== permit.cost_cents) {
-        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual));
+        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(
+          bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual, channel === "agent"));
+        kept = result.status === "kept";
         await this.settleEvents(permit.passport_id, result, now);
       }
-      await this.record(permit.passport_id, policy, {
+      const rec: AuditInput = {
         type: "permit_report", at: iso(now), decision_id: permit.decision_id, action: permit.action, success: input.success === true,
-        result: input.result ?? null, committed_cost_cents: permit.cost_cents, actual_cost_cents: actual ?? null,
-      });
-      return { accepted: true };
+        result: input.result ?? null, committed_cost_cents: permit.cost_cents, actual_cost_cents: kept ? null : actual ?? null, channel,
+      };
+      if (kept) rec.claimed_actual_cost_cents = actual;
+      await this.record(permit.passport_id, policy, rec);
+      return kept ? { accepted: true, claimed_actual_cost_cents: actual } : { accepted: true };
     });
   }
 
   // ---- operator acts ---------------------------------------------------------------------------
 
-  async heartbeat(passportId: string): Promise<{ ok: boolean }> {
+  /** Records a heartbeat; it lifts a fail-closed pause, never an operator's (SPEC §11). Agents may send it. */
+  async heartbeat(passportId: string, opts?: CallOptions): Promise<{ ok: boolean }> {
+    channelOf(opts);
     return this.operate(passportId, (bytes, now) => this.states.heartbeat(bytes, now), null);
   }
 
-  /** Pauses enforcement: every request is blocked until a heartbeat (SPEC §7). */
-  async pause(passportId: string): Promise<{ ok: boolean }> {
-    return this.operate(passportId, (bytes, now) => this.states.pause(bytes, now), "pause");
+  /** An operator's pause: every request is blocked until an operator's `resume` (SPEC §11). */
+  async pause(passportId: string, opts?: CallOptions): Promise<{ ok: boolean }> {
+    operatorOnly("pause", opts);
+    return this.operate(passportId, (bytes, now) => this.states.pause(bytes, now), "pause", { paused_by: "operator" });
   }
 
   /** Denies the pending approval, releases its reservation, blocks every later request, writes PANIC. */
-  async emergencyStop(passportId: string): Promise<{ ok: boolean }> {
+  async emergencyStop(passportId: string, opts?: CallOptions): Promise<{ ok: boolean }> {
+    operatorOnly("emergency stop", opts);
     return this.operate(passportId, (bytes, now) => this.states.emergencyStop(bytes, now), "panic");
   }
 
-  async resume(passportId: string): Promise<{ ok: boolean }> {
+  /** Lifts an emergency stop and a pause of either kind. */
+  async resume(passportId: string, opts?: CallOptions): Promise<{ ok: boolean }> {
+    operatorOnly("resume", opts);
     return this.operate(passportId, (bytes, now) => this.states.resume(bytes, now), "resume");
   }
 
-  async resetWindow(passportId: string, windowType: WindowType): Promise<{ ok: boolean }> {
+  async resetWindow(passportId: string, windowType: WindowType, opts?: CallOptions): Promise<{ ok: boolean }> {
+    operatorOnly("reset", opts);
     return this.operate(passportId, (bytes, now) => this.states.reset(bytes, now, windowType), "reset", { window_type: windowType });
   }
 
@@ -524,7 +584,8 @@ export class Enforcer {
   }
 
   /** The SPEC §6 snapshot at now, the passport's limits and when each window resets. */
-  async state(passportId: string): Promise<PassportState> {
+  async state(passportId: string, opts?: CallOptions): Promise<PassportState> {
+    channelOf(opts);
     const policy = await this.policy(passportId);
     const now = this.clock();
     const snap = (await this.snapshotOf(passportId)).snapshot;

@@ -3,6 +3,20 @@
 import type { Decision } from "../bindings/decision";
 import type { Snapshot } from "../bindings/state";
 
+/**
+ * Who is calling (SPEC §11). `agent`: the untrusted agent (MCP, the gateway, agent API keys,
+ * framework adapters) — it may enforce, heartbeat, read its own state and approvals, and report a
+ * permit (never lowering a committed cost). `operator` (the default: the embedding code itself) may
+ * do everything, including approve, deny, pause, stop, resume, reset and register.
+ */
+export type Channel = "agent" | "operator";
+
+/** The per-call options of every Enforcer method an agent may call. */
+export interface CallOptions {
+  /** Default `operator`. */
+  channel?: Channel;
+}
+
 export interface EnforceRequest {
   passport_id: string;
   action: string;
@@ -81,6 +95,11 @@ export interface ReportInput {
 export interface ReportAnswer {
   accepted: boolean;
   reason?: "unknown_or_used_permit" | "permit_expired" | "permit_mismatch";
+  /**
+   * Set when an agent-channel report claimed an actual cost below the committed one: the claim is
+   * recorded (audit `claimed_actual_cost_cents`) but the counted spend stays (SPEC §11).
+   */
+  claimed_actual_cost_cents?: number;
 }
 
 export type WindowType = "daily" | "weekly" | "monthly" | "total" | "all";

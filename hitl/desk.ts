@@ -9,6 +9,8 @@ import { normalizePhone } from "./format";
 
 /** Store namespaces of this module (documents in the enforcer's store, so every node and process sees them). */
 const NS_LINKS = "hitl_links", NS_PERMITS = "hitl_permits", NS_OPTOUT = "hitl_optout";
+/** Signatures of operator messages already acted on (SMS replies): the replay cache every worker shares. */
+const NS_SEEN_MESSAGES = "hitl_seen_messages";
 /** The enforcer's passport namespace (read-only here: listing passports is not part of its API yet). */
 const NS_PASSPORTS = "passports";
 /** An approval link keeps answering "expired" / "answered" this long, then says "not valid". */
@@ -137,6 +139,13 @@ export class ApprovalDesk {
       action: this.redactor.redactText(approval.action, pii),
       target: approval.target === null ? null : this.redactor.redactText(approval.target, pii),
     };
+  }
+
+  // ---- replayed operator messages ---------------------------------------------------------------
+
+  /** Records a message's signature for `ttlMs`; false when it was recorded before (a replay), by any process. */
+  async rememberMessage(signature: string, ttlMs: number): Promise<boolean> {
+    return this.enforcer.store.putDoc(NS_SEEN_MESSAGES, signature, "1", { ifAbsent: true, ttlMs, now: this.clock() });
   }
 
   // ---- notification opt-out (SMS STOP / START) --------------------------------------------------

@@ -8,7 +8,7 @@ import { ApprovalDesk, type PassportInfo } from "./desk";
 import { EventHub, toActivity, type ActivityEvent } from "./events";
 import { formatCents } from "./format";
 import { HeartbeatThrottle } from "./mcp";
-import { handleMcpHttp } from "./mcp-http";
+import { OriginGuard, handleMcpHttp, type McpProof } from "./mcp-http";
 import { ApprovalAlerts } from "./alerts";
 import { ConsoleNotifier, type Notifier } from "./notify";
 import { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
@@ -17,7 +17,7 @@ import { page } from "./pages/layout";
 import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "./session";
 import { SignatureVerifier } from "./signature";
 import { handleSmsInbound } from "./sms";
-import { SseStreams } from "./sse";
+import { SseStreams, type StreamOwner } from "./sse";
 import { classify } from "./status";
 import {
   HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson,
@@ -37,10 +37,16 @@ export interface HitlOptions {
   sessionSecret?: string;
   /** Accept short, guessable passport ids on /mcp (demos and tests only). */
   allowWeakPassportIds?: boolean;
+  /** Checks the proof of possession of trust_tier L3 passports on /mcp (`warden serve` plugs in server/pop.ts); without it /mcp refuses L3 passports. */
+  mcpProof?: McpProof;
+  /** Origins (`https://app.example`) allowed to reach /mcp besides the server's own (public URL, loopback). */
+  mcpAllowedOrigins?: string[];
   /** Send heartbeats for the passport at MCP tool calls. Default true. */
   mcpHeartbeats?: boolean;
   /** Open event streams at most. Default 100. */
   maxStreams?: number;
+  /** Open event streams per issuer at most. Default a fifth of maxStreams. */
+  maxStreamsPerIssuer?: number;
   clock?: () => number;
   log?: (line: string) => void;
 }
@@ -73,6 +79,7 @@ export class Hitl {
   private readonly sessions: SessionCookies;
   private readonly streams: SseStreams;
   private readonly heartbeats: HeartbeatThrottle | false;
+  private readonly origins: OriginGuard;
   private readonly detach: Array<() => void> = [];
   private readonly logins = new Map<string, { count: number; since: number }>();
   /** The routes, for a host server's router (`warden serve` mounts them; see hitl/mount.ts). */
@@ -88,8 +95,10 @@ export class Hitl {
     });
     this.sms = opts.smsSecret ? new SignatureVerifier(opts.smsSecret, this.clock) : null;
     this.sessions = new SessionCookies(opts.sessionSecret, this.clock, () => this.alerts.publicUrl.startsWith("https:"));
-    this.streams = new SseStreams(this.hub, opts.maxStreams ?? 100);
+    const maxStreams = opts.maxStreams ?? 100;
+    this.streams = new SseStreams(this.hub, maxStreams, undefined, opts.maxStreamsPerIssuer ?? Math.max(1, Math.floor(maxStreams / 5)));
     this.heartbeats = opts.mcpHeartbeats === false ? false : new HeartbeatThrottle(this.enforcer, this.clock);
+    this.origins = new OriginGuard(() => this.alerts.publicUrl, opts.mcpAllowedOrigins ?? []);
     this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub));
     const route = (method: HitlRoute["method"], pattern: string, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
       method, pattern, auth, run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
@@ -152,6 +161,7 @@ export class Hitl {
   private mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return handleMcpHttp(req, res, {
       enforcer: this.enforcer, desk: this.desk, heartbeats: this.heartbeats, allowWeakPassportIds: this.opts.allowWeakPassportIds, clock: this.clock,
+      proof: this.opts.mcpProof ?? null, origins: this.origins,
     });
   }
 
@@ -160,7 +170,7 @@ export class Hitl {
   private async smsInbound(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.sms) return sendError(res, 503, "sms_not_configured", "set an SMS webhook secret to accept replies");
     const raw = await readBody(req, MAX_FORM_BODY);
-    const verdict = this.sms.verify(req.headers, raw);
+    const verdict = await this.sms.verifyOnce(req.headers, raw, (signature, ttlMs) => this.desk.rememberMessage(signature, ttlMs));
     if (!verdict.ok) return sendError(res, 401, "bad_signature", `webhook signature ${verdict.reason}`);
     const fields = fieldsOf(req, raw);
     const from = fields.from ?? fields.From;
@@ -198,7 +208,7 @@ export class Hitl {
 
   private async dashboard(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.opts.auth) return sendPage(res, notConfigured());
-    const session = this.session(req);
+    const session = await this.session(req);
     if (!session) return sendPage(res, renderLogin());
     // Taken before the cards are read: an event in between shows twice at most, and the page drops repeats.
     const lastEventId = this.hub.lastId;
@@ -221,23 +231,23 @@ export class Hitl {
   }
 
   private async dashboardEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const session = this.session(req);
+    const session = await this.session(req);
     if (!session) return sendError(res, 401, "unauthorized", "sign in to the dashboard first");
     // The page names the last event it already shows; a reconnect sends Last-Event-ID instead.
     const after = new URL(req.url ?? "/", "http://localhost").searchParams.get("after");
     if (!req.headers["last-event-id"] && after !== null && /^\d{1,15}$/.test(after)) req.headers["last-event-id"] = after;
-    this.streams.serve(req, res, this.visibility(session, null));
+    this.streams.serve(req, res, this.visibility(session, null), this.streamOwner(session));
   }
 
   /** `GET /v1/events[?passport_id=]`: the same feed for programs (the route's API key gives the principal). */
   private async apiEvents(req: IncomingMessage, res: ServerResponse, principal: Principal): Promise<void> {
     const only = new URL(req.url ?? "/", "http://localhost").searchParams.get("passport_id");
     if (only && !(await this.visiblePassport(principal, only))) return sendError(res, 404, "not_found", `no passport ${only}`);
-    this.streams.serve(req, res, this.visibility(principal, only));
+    this.streams.serve(req, res, this.visibility(principal, only), this.streamOwner(principal));
   }
 
   private async summary(req: IncomingMessage, res: ServerResponse, pid: string): Promise<void> {
-    const session = this.session(req);
+    const session = await this.session(req);
     if (!session) return sendError(res, 401, "unauthorized", "sign in to the dashboard first");
     const info = await this.visiblePassport(session, pid);
     if (!info) return sendError(res, 404, "not_found", `no passport ${pid}`);
@@ -278,7 +288,7 @@ export class Hitl {
   /** A signed-in session with a valid CSRF token (header or form field), and the form; or null, an answer already sent. */
   private async guard(req: IncomingMessage, res: ServerResponse): Promise<{ session: Session; fields: Record<string, string> } | null> {
     const fields = fieldsOf(req, await readBody(req, MAX_FORM_BODY));
-    const session = this.session(req);
+    const session = await this.session(req);
     if (!session) {
       if (wantsJson(req)) sendError(res, 401, "unauthorized", "sign in to the dashboard first");
       else redirect(res, "/dashboard");
@@ -291,8 +301,21 @@ export class Hitl {
     return { session, fields };
   }
 
-  private session(req: IncomingMessage): Session | null {
-    return this.sessions.read(cookies(req)[SESSION_COOKIE]);
+  /** The signed-in session, unless its API key was revoked since (then it is over, SPEC §11). */
+  private async session(req: IncomingMessage): Promise<Session | null> {
+    const session = this.sessions.read(cookies(req)[SESSION_COOKIE]);
+    if (!session || !(await this.keyLive(session))) return null;
+    return session;
+  }
+
+  private async keyLive(principal: Principal): Promise<boolean> {
+    if (principal.key_id === undefined || !this.opts.auth?.isLive) return true;
+    return this.opts.auth.isLive(principal.key_id);
+  }
+
+  /** Streams count against their issuer's cap and end when their key is revoked. */
+  private streamOwner(principal: Principal): StreamOwner {
+    return { owner: principal.issuer_id ?? "*", alive: () => this.keyLive(principal) };
   }
 
   private done(req: IncomingMessage, res: ServerResponse, body: { ok: boolean; message: string; status?: string }): void {

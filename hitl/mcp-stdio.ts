@@ -6,9 +6,14 @@ import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Enforcer } from "../enforcer/enforcer";
+import type { Store } from "../enforcer/store";
 import { DEFAULT_STORE, StoreSpecError, openStore } from "../server/store-url";
 import { nodeCrypto } from "../server/node-crypto";
 import { serverSigningJwk } from "../server/signing-key";
+import { Passports } from "../server/passports";
+import { PopVerifier, signPop } from "../server/pop";
+import { canonicalJson } from "../enforcer/signing";
+import { WardenError } from "../bindings/errors";
 import { ApprovalAlerts } from "./alerts";
 import { ApprovalDesk } from "./desk";
 import { EventHub } from "./events";
@@ -37,6 +42,9 @@ Options:
       --notify SPEC          console (stderr, default), none, file:PATH or webhook:URL
                              (signed with WARDEN_WEBHOOK_SECRET); repeat to use several
       --signing-key FILE     private Ed25519 JWK (default: the one kept in the store, as warden serve)
+      --passport-key FILE    the passport's private key (JWK, from POST /v1/passports; also
+                             WARDEN_PASSPORT_KEY): required for a trust_tier L3 passport, whose
+                             every tool call proves possession of it (SPEC §11)
 
 Nothing but the protocol is written to stdout; messages go to stderr.
 `;
@@ -65,9 +73,14 @@ export async function mcpCommand(args: string[], io: McpCommandIo = processIo, s
   }
   const enforcer = await Enforcer.create({ store, signingKey: await serverSigningJwk(store, opts.signingJwk), hostCrypto: nodeCrypto });
   const closeAll = async () => { enforcer.close(); await store.close(); };
+  let prove: ((tool: string, args: Record<string, unknown>) => Promise<void>) | undefined;
   try {
     if (opts.passportFile) await enforcer.register(JSON.parse(readFileSync(opts.passportFile, "utf8")));
-    await enforcer.policy(opts.passport);
+    const policy = await enforcer.policy(opts.passport);
+    if (policy.passport.trust_tier === "L3") {
+      prove = l3Proof(enforcer, store, opts.passport, opts.passportKey);
+      await prove("startup", {}); // a missing or wrong key fails here, before any client connects
+    }
   } catch (err) {
     io.stderr(`warden mcp: ${(err as Error).message}\n`);
     await closeAll();
@@ -79,7 +92,7 @@ export async function mcpCommand(args: string[], io: McpCommandIo = processIo, s
   const alerts = new ApprovalAlerts({ desk, notifier: opts.notifier, publicUrl: opts.publicUrl, log });
   const detach = [hub.attach(enforcer), alerts.watch(hub)];
   const heartbeats = new HeartbeatThrottle(enforcer);
-  const server = createMcpServer({ enforcer, passportId: opts.passport, desk, heartbeats });
+  const server = createMcpServer({ enforcer, passportId: opts.passport, desk, heartbeats, prove });
   const transport = new StdioServerTransport(streams.stdin, streams.stdout);
 
   // The process lives as long as the client keeps it: that is the agent being connected.
@@ -107,7 +120,8 @@ function parse(args: string[]) {
       args, strict: true, allowPositionals: false,
       options: {
         passport: { type: "string" }, store: { type: "string" }, "passport-file": { type: "string" }, "public-url": { type: "string" },
-        notify: { type: "string", multiple: true }, "signing-key": { type: "string" }, help: { type: "boolean", short: "h" },
+        notify: { type: "string", multiple: true }, "signing-key": { type: "string" }, "passport-key": { type: "string" },
+        help: { type: "boolean", short: "h" },
       },
     }));
   } catch (err) {
@@ -131,6 +145,33 @@ function parse(args: string[]) {
     publicUrl,
     notifier,
     signingJwk: signingKey(values["signing-key"] as string | undefined),
+    passportKey: passportKey(values["passport-key"] as string | undefined),
+  };
+}
+
+function passportKey(file: string | undefined): JWK | undefined {
+  const text = file !== undefined ? read(file) : process.env.WARDEN_PASSPORT_KEY;
+  if (!text) return undefined;
+  try { return JSON.parse(text) as JWK; } catch { throw new Usage(`the passport key${file ? ` in ${file}` : " in WARDEN_PASSPORT_KEY"} is not a JSON Web Key`); }
+}
+
+/**
+ * Proof of possession for an L3 passport over stdio: each tool call is signed with the passport's
+ * private key and checked against the public key the server keeps, with the same verifier (and
+ * nonce store) as HTTP. Without the key every call is refused with pop_required.
+ */
+function l3Proof(enforcer: Enforcer, store: Store, passportId: string, key: JWK | undefined) {
+  const verifier = new PopVerifier(store, (id) => new Passports(enforcer, store).publicJwk(id));
+  return async (tool: string, args: Record<string, unknown>): Promise<void> => {
+    if (!key) throw new WardenError("pop_required", `pop_required: passport ${passportId} is trust_tier L3: give its private key with --passport-key FILE (or WARDEN_PASSPORT_KEY)`);
+    const body = canonicalJson(args);
+    const path = `mcp:${tool}`;
+    try {
+      await verifier.verify(passportId, { method: "POST", path, body: new TextEncoder().encode(body), header: await signPop(key, { method: "POST", path, body }) });
+    } catch (err) {
+      const code = typeof (err as { code?: unknown }).code === "string" ? (err as { code: string }).code : "pop_invalid";
+      throw new WardenError(code, `${code}: ${(err as Error).message}`);
+    }
   };
 }
 

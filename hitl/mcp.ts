@@ -5,7 +5,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Enforcer } from "../enforcer/enforcer";
 import type { Approval, EnforceRequest, EnforcedDecision } from "../enforcer/types";
-import { WardenError } from "../bindings/errors";
+import { RequestError, WardenError } from "../bindings/errors";
+import { zodProblems } from "../bindings/validate";
 import { version as VERSION } from "../package.json";
 import { ApprovalDesk } from "./desk";
 import { formatCents } from "./format";
@@ -19,6 +20,11 @@ export interface McpServerOptions {
   desk?: ApprovalDesk;
   /** Heartbeats sent on the agent's behalf at each tool call; `false` sends none. Default: a throttle of its own. */
   heartbeats?: HeartbeatThrottle | false;
+  /**
+   * Runs before every tool call and throws (a WardenError with a code) to refuse it: `warden mcp`
+   * proves possession of an L3 passport's key here (SPEC §11). Nothing is counted when it throws.
+   */
+  prove?: (tool: string, args: Record<string, unknown>) => Promise<void>;
   clock?: () => number;
 }
 
@@ -35,9 +41,12 @@ export class HeartbeatThrottle {
     const prev = this.last.get(passportId);
     if (!force && prev !== undefined && now - prev < HEARTBEAT_EVERY_MS && now >= prev) return;
     this.last.set(passportId, now);
-    await this.enforcer.heartbeat(passportId);
+    await this.enforcer.heartbeat(passportId, AGENT);
   }
 }
+
+/** MCP is an agent channel (SPEC §11): every enforcer call made for the agent says so. */
+const AGENT = { channel: "agent" } as const;
 
 export const MCP_INSTRUCTIONS = [
   "Agent Warden guards this agent's actions.",
@@ -57,9 +66,14 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   const heartbeats = opts.heartbeats === undefined ? new HeartbeatThrottle(enforcer, clock) : opts.heartbeats;
   const server = new McpServer({ name: "agent-warden", version: VERSION }, { instructions: MCP_INSTRUCTIONS });
 
-  /** Every tool: a heartbeat first, typed errors as tool errors (never a protocol failure). */
-  const tool = <A>(fn: (args: A) => Promise<CallToolResult>) => async (args: A): Promise<CallToolResult> => {
+  /**
+   * Every tool: arguments checked strictly (an unknown field is `unknown_field` with a did-you-mean
+   * hint, as on HTTP), the proof hook, a heartbeat, then typed errors as tool errors (never a protocol failure).
+   */
+  const tool = <A>(name: string, shape: z.ZodRawShape, fn: (args: A) => Promise<CallToolResult>) => async (args: A): Promise<CallToolResult> => {
     try {
+      strictArgs(shape, args);
+      if (opts.prove) await opts.prove(name, args as Record<string, unknown>);
       if (heartbeats) await heartbeats.beat(pid);
       return await fn(args);
     } catch (err) {
@@ -67,31 +81,32 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     }
   };
 
+  const enforceShape = {
+    action: z.string().min(1).max(1024).describe("What the agent wants to do, as namespace:verb (web:search, payments:transfer, files:delete)."),
+    context: z.record(z.string(), z.unknown()).optional().describe("Details of the action (recipients, amounts, arguments); scanned for secrets and personal data."),
+    action_id: z.string().min(1).max(256).optional().describe("Your id for this action: asking again with the same id returns the first decision and counts nothing twice."),
+    cost_cents: money.optional().describe("What the action costs, in integer cents."),
+    target: z.string().max(8192).optional().describe("The URL or host the action reaches."),
+  };
   server.registerTool("enforce_action", {
     title: "Ask before acting",
     description: "Ask Agent Warden whether this agent may perform an action now. Call it before every action with a cost or a side effect. "
       + "Cost and target may also be given as context.cost_cents and context.target.",
-    inputSchema: {
-      action: z.string().min(1).max(1024).describe("What the agent wants to do, as namespace:verb (web:search, payments:transfer, files:delete)."),
-      context: z.record(z.string(), z.unknown()).optional().describe("Details of the action (recipients, amounts, arguments); scanned for secrets and personal data."),
-      action_id: z.string().min(1).max(256).optional().describe("Your id for this action: asking again with the same id returns the first decision and counts nothing twice."),
-      cost_cents: money.optional().describe("What the action costs, in integer cents."),
-      target: z.string().max(8192).optional().describe("The URL or host the action reaches."),
-    },
+    inputSchema: toolInput(enforceShape),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  }, tool(async (args) => {
+  }, tool<EnforceArgs>("enforce_action", enforceShape, async (args) => {
     const request = liftFromContext(args);
-    const decision = await enforcer.enforce({ passport_id: pid, ...request });
+    const decision = await enforcer.enforce({ passport_id: pid, ...request }, AGENT);
     return result(describeDecision(decision), decision);
   }));
 
   server.registerTool("get_passport_status", {
     title: "Passport status",
     description: "This agent's passport: who it is, whether it is active, revoked, stopped or paused, and which constraints apply.",
-    inputSchema: {},
+    inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, tool(async () => {
-    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid)]);
+  }, tool("get_passport_status", {}, async () => {
+    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT)]);
     const status = classify(info, state, clock());
     const data = {
       passport_id: info.id, agent_id: info.agent_id, agent_name: info.agent_name, passport_status: info.status,
@@ -105,23 +120,24 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   server.registerTool("get_cumulative_state", {
     title: "Spend and counters",
     description: "What this agent has spent and done so far (today, this week, this month, in total), what is held for approval, its limits and when windows reset.",
-    inputSchema: {},
+    inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, tool(async () => {
-    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid)]);
+  }, tool("get_cumulative_state", {}, async () => {
+    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT)]);
     const cap = state.limits["core:cost:max_per_day"];
     const ofCap = typeof cap === "number" ? ` of ${formatCents(cap, info.currency)} daily limit` : "";
     return result(`Spent today ${formatCents(state.spent_today_cents, info.currency)}${ofCap}; held ${formatCents(state.held_cents, info.currency)}; `
       + `${state.actions_today} actions today.`, state);
   }));
 
+  const approvalShape = { approval_id: z.string().min(1).max(256).describe("The approval_request_id of a request_hold decision.") };
   server.registerTool("get_approval_status", {
     title: "Approval status",
     description: "Whether a held action was approved, denied or expired. When approved, the answer carries the permit_token to report with.",
-    inputSchema: { approval_id: z.string().min(1).max(256).describe("The approval_request_id of a request_hold decision.") },
+    inputSchema: toolInput(approvalShape),
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, tool(async ({ approval_id }) => {
-    const approval = await enforcer.getApproval(approval_id);
+  }, tool<{ approval_id: string }>("get_approval_status", approvalShape, async ({ approval_id }) => {
+    const approval = await enforcer.getApproval(approval_id, AGENT);
     // Another passport's approval is "not found", never a hint that it exists.
     if (!approval || approval.passport_id !== pid) return toolError(new WardenError("approval_not_found", `no approval ${approval_id} for this passport`));
     const permit = approval.status === "approved" ? await desk.permitFor(pid, approval.id) : null;
@@ -132,30 +148,49 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   server.registerTool("list_pending_approvals", {
     title: "Pending approvals",
     description: "This agent's actions that wait for a human (at most one at a time).",
-    inputSchema: {},
+    inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
-  }, tool(async () => {
-    const pending = (await enforcer.listPendingApprovals(pid)).map(publicApproval);
+  }, tool("list_pending_approvals", {}, async () => {
+    const pending = (await enforcer.listPendingApprovals(pid, AGENT)).map(publicApproval);
     return result(pending.length === 0 ? "Nothing is waiting for approval." : `${pending.length} action waits for approval.`, { approvals: pending });
   }));
 
+  const reportShape = {
+    permit_token: z.string().min(1).max(256).describe("The permit_token of the allow decision or of the approval."),
+    success: z.boolean().describe("Whether the action succeeded."),
+    result: z.unknown().optional().describe("What the action produced or why it failed (kept in the audit log)."),
+    actual_cost_cents: money.optional().describe("The real cost in cents, when it differs from the cost asked for."),
+  };
   server.registerTool("report_action_result", {
     title: "Report the outcome",
     description: "After performing an allowed or approved action, report how it went with its permit_token (single use, valid 30 s). "
       + "actual_cost_cents corrects the spend if the real cost differed.",
-    inputSchema: {
-      permit_token: z.string().min(1).max(256).describe("The permit_token of the allow decision or of the approval."),
-      success: z.boolean().describe("Whether the action succeeded."),
-      result: z.unknown().optional().describe("What the action produced or why it failed (kept in the audit log)."),
-      actual_cost_cents: money.optional().describe("The real cost in cents, when it differs from the cost asked for."),
-    },
+    inputSchema: toolInput(reportShape),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  }, tool(async (args) => {
-    const answer = await enforcer.report({ ...args, passport_id: pid });
+  }, tool<{ permit_token: string; success: boolean; result?: unknown; actual_cost_cents?: number }>("report_action_result", reportShape, async (args) => {
+    const answer = await enforcer.report({ ...args, passport_id: pid }, AGENT);
     return result(answer.accepted ? "Recorded: the audit loop for this action is closed." : `Not recorded: ${answer.reason}.`, answer);
   }));
 
   return server;
+}
+
+/**
+ * A tool's input schema as the SDK sees it: it lists `additionalProperties: false`, but lets unknown
+ * fields through to `strictArgs`, which refuses them with the same error and hint as HTTP (the SDK's
+ * own strict check would answer in its own words, without a hint).
+ */
+function toolInput<S extends z.ZodRawShape>(shape: S) {
+  return z.looseObject(shape).meta({ additionalProperties: false });
+}
+
+/** Refuses fields a tool does not know: RequestError `unknown_field` naming the field, with did-you-mean. */
+function strictArgs(shape: z.ZodRawShape, args: unknown): void {
+  const known = Object.keys(shape);
+  const extra = z.strictObject(Object.fromEntries(known.map((k) => [k, z.unknown().optional()]))).safeParse(args ?? {});
+  if (extra.success) return;
+  const problems = zodProblems(extra.error.issues, args, { kindAt: () => undefined, fieldsAt: (path) => (path.length === 0 ? known : []) });
+  throw new RequestError(problems[0]!, "arguments");
 }
 
 interface EnforceArgs {
@@ -228,7 +263,11 @@ function result(summary: string, data: object): CallToolResult {
 
 function toolError(err: unknown): CallToolResult {
   const e = err instanceof WardenError
-    ? { code: err.code, message: err.message, ...("path" in err && typeof err.path === "string" ? { path: err.path } : {}) }
+    ? {
+      code: err.code, message: err.message,
+      ...("path" in err && typeof err.path === "string" ? { path: err.path } : {}),
+      ...("hint" in err && typeof err.hint === "string" ? { hint: err.hint } : {}),
+    }
     : { code: "internal_error", message: "the tool failed" };
   return { isError: true, content: [{ type: "text", text: `Error (${e.code}): ${e.message}\n${JSON.stringify({ error: e })}` }] };
 }

@@ -6,11 +6,15 @@ import type { PassportInfo } from "./desk";
 /** Who is signed in: one issuer's passports, or every passport (`issuer_id: null`, an operator key). */
 export interface Principal {
   issuer_id: string | null;
+  /** The API key behind it, when the key can be revoked (`isLive`). */
+  key_id?: string;
 }
 
 /** Checks an API key. The server plugs its own key store in; `staticKeys` serves a single process. */
 export interface DashboardAuth {
   verifyKey(key: string): Promise<Principal | null>;
+  /** Whether a key is still valid; a revoked key's sessions and event streams end (SPEC §11: within 5 s). */
+  isLive?(keyId: string): Promise<boolean>;
 }
 
 /** Keys given in configuration: key → issuer it may see (null: all). Compared by hash, in constant time. */
@@ -49,7 +53,7 @@ export class SessionCookies {
   }
 
   issue(principal: Principal): { cookie: string; session: Session } {
-    const payload = { iss: principal.issuer_id, exp: this.clock() + SESSION_TTL_MS, sid: randomBytes(16).toString("base64url") };
+    const payload = { iss: principal.issuer_id, kid: principal.key_id, exp: this.clock() + SESSION_TTL_MS, sid: randomBytes(16).toString("base64url") };
     const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
     const value = `${body}.${this.mac(body)}`;
     return { cookie: this.header(value, Math.floor(SESSION_TTL_MS / 1000)), session: this.toSession(payload) };
@@ -60,7 +64,7 @@ export class SessionCookies {
     const [body, mac] = value.split(".");
     if (!body || !mac || !safeEqual(mac, this.mac(body))) return null;
     try {
-      const p = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { iss: string | null; exp: number; sid: string };
+      const p = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { iss: string | null; kid?: string; exp: number; sid: string };
       if (typeof p.exp !== "number" || p.exp <= this.clock() || typeof p.sid !== "string") return null;
       return this.toSession(p);
     } catch {
@@ -74,8 +78,8 @@ export class SessionCookies {
     return typeof token === "string" && safeEqual(token, session.csrf);
   }
 
-  private toSession(p: { iss: string | null; exp: number; sid: string }): Session {
-    return { issuer_id: p.iss ?? null, exp: p.exp, sid: p.sid, csrf: this.mac(`csrf:${p.sid}`) };
+  private toSession(p: { iss: string | null; kid?: string; exp: number; sid: string }): Session {
+    return { issuer_id: p.iss ?? null, ...(typeof p.kid === "string" && { key_id: p.kid }), exp: p.exp, sid: p.sid, csrf: this.mac(`csrf:${p.sid}`) };
   }
 
   private header(value: string, maxAge: number): string {

@@ -4,7 +4,7 @@ import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
-import { ISSUER_FORMAT, createApiKey, listApiKeys, revokeApiKey } from "./auth";
+import { API_KEY_ROLES, ISSUER_FORMAT, type ApiKeyRole, createApiKey, listApiKeys, revokeApiKey } from "./auth";
 import { createWardenServer } from "./server";
 import { serverSigningJwk } from "./signing-key";
 import { hitlOptionsFromEnv } from "../hitl/mount";
@@ -39,13 +39,16 @@ Options:
 SIGTERM or SIGINT: finishes requests in flight, closes the store, exits 0.
 `;
 
-export const KEYS_HELP = `Usage: warden keys create --issuer ISSUER [--name TEXT] [--store SPEC] [--json]
+export const KEYS_HELP = `Usage: warden keys create --issuer ISSUER [--role agent|operator] [--name TEXT] [--store SPEC] [--json]
        warden keys list [--issuer ISSUER] [--store SPEC] [--json]
        warden keys revoke KEY_ID [--store SPEC]
 
 API keys for warden serve. \`create\` prints the key once: the store keeps only its SHA-256.
-A key sees only its issuer's passports, approvals and records. Use the same --store as the
-server (default ${DEFAULT_STORE}).
+A key sees only its issuer's passports, approvals and records. Give agents a key with
+--role agent: it may only enforce, heartbeat, report and read state and approval status; every
+other route answers 403 operator_only. The default role, operator, may do everything for its
+issuer (dashboard, approvals, stops, resets). Revoking a key ends its dashboard sessions and
+event streams within 5 s. Use the same --store as the server (default ${DEFAULT_STORE}).
 `;
 
 class CliUsage extends Error {}
@@ -220,11 +223,15 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
   try {
     if (sub === undefined || sub === "--help" || sub === "-h") { io.stdout(KEYS_HELP); return sub === undefined ? 2 : 0; }
     if (!["create", "list", "revoke"].includes(sub)) throw new CliUsage(`unknown subcommand ${JSON.stringify(sub)}: use create, list or revoke`);
-    ({ values, positionals } = parse(rest, { issuer: { type: "string" }, name: { type: "string" }, store: { type: "string" }, json: { type: "boolean" } }, sub === "revoke"));
+    ({ values, positionals } = parse(rest, { issuer: { type: "string" }, name: { type: "string" }, role: { type: "string" }, store: { type: "string" }, json: { type: "boolean" } }, sub === "revoke"));
     if (values.help) { io.stdout(KEYS_HELP); return 0; }
     if (sub === "create" && str(values.issuer) === undefined) throw new CliUsage("create needs --issuer ISSUER (like iss_acme)");
     const issuer = str(values.issuer);
     if (issuer !== undefined && !ISSUER_FORMAT.test(issuer)) throw new CliUsage("--issuer must be 1–128 of letters, digits and _.:-");
+    const role = str(values.role);
+    if (role !== undefined && (sub !== "create" || !(API_KEY_ROLES as readonly string[]).includes(role))) {
+      throw new CliUsage(sub !== "create" ? "--role goes with create" : `--role must be agent or operator (found ${JSON.stringify(role)})`);
+    }
     if (sub === "revoke" && positionals.length !== 1) throw new CliUsage("revoke needs exactly one KEY_ID (see `warden keys list`)");
   } catch (err) {
     if (err instanceof CliUsage) return usage(io, "keys", err, KEYS_HELP);
@@ -241,18 +248,19 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
   const store = opened.store;
   try {
     if (sub === "create") {
-      const { key, record } = await createApiKey(store, str(values.issuer)!, str(values.name) ?? null);
-      if (values.json) io.stdout(`${JSON.stringify({ key, id: record.id, issuer_id: record.issuer_id, name: record.name, created_at: record.created_at })}\n`);
+      const role = (str(values.role) ?? "operator") as ApiKeyRole;
+      const { key, record } = await createApiKey(store, str(values.issuer)!, str(values.name) ?? null, role);
+      if (values.json) io.stdout(`${JSON.stringify({ key, id: record.id, issuer_id: record.issuer_id, role, name: record.name, created_at: record.created_at })}\n`);
       else {
         io.stdout(`${key}\n`);
-        io.stderr(`API key ${record.id} for issuer ${record.issuer_id}: shown once, store it now (the server keeps only its hash).\n`);
+        io.stderr(`API key ${record.id} (${role}) for issuer ${record.issuer_id}: shown once, store it now (the server keeps only its hash).\n`);
       }
       return 0;
     }
     if (sub === "list") {
       const keys = (await listApiKeys(store, str(values.issuer))).map(({ sha256: _h, ...r }) => r);
       if (values.json) io.stdout(`${JSON.stringify(keys)}\n`);
-      else for (const k of keys) io.stdout(`${k.id}  ${k.issuer_id}  ${k.created_at}${k.name ? `  ${k.name}` : ""}\n`);
+      else for (const k of keys) io.stdout(`${k.id}  ${k.issuer_id}  ${k.role ?? "operator"}  ${k.created_at}${k.name ? `  ${k.name}` : ""}\n`);
       return 0;
     }
     const revoked = await revokeApiKey(store, positionals[0]!);

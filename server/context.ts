@@ -55,6 +55,11 @@ export interface ServerDeps {
   clock: () => number;
 }
 
+/** The enforcer channel of a request (SPEC §11): an agent-role key is the agent channel, any other caller the operator's. */
+export function channelOf(ctx: RequestContext): { channel: "agent" | "operator" } {
+  return { channel: ctx.auth?.role === "agent" ? "agent" : "operator" };
+}
+
 /** The caller's issuer on an `api_key` route. */
 export function issuerOf(ctx: RequestContext): string {
   if (!ctx.auth) throw errors.unauthorized("missing_api_key", "this route needs an API key");

@@ -32,6 +32,7 @@ const ENFORCER_STATUS: Record<string, number> = {
   missing_passport_id: 400,
   action_id_conflict: 409,
   state_conflict: 503,
+  forbidden_channel: 403,
 };
 
 /** Any thrown value as an ApiError; an unknown one is a 500 whose message hides internals. */

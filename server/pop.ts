@@ -6,8 +6,10 @@ import { createHash } from "node:crypto";
 import { CompactSign, type CryptoKey, type JWK, compactVerify, decodeProtectedHeader, importJWK } from "jose";
 import type { Store } from "../enforcer/store";
 import { ApiError } from "./errors";
+import { POP_HEADER } from "../hitl/mcp-http";
 
-export const POP_HEADER = "warden-pop";
+/** Defined beside /mcp, which checks the same header (hitl cannot import the server). */
+export { POP_HEADER };
 export const POP_TYP = "warden-pop+jws";
 /** How far the signed timestamp may be from the server's clock, in seconds. */
 export const POP_MAX_SKEW_S = 60;

@@ -7,6 +7,14 @@ import type { ApiKeyInfo } from "./auth";
 /** Who may call a route: any API key (`api_key`) or anyone (`none`). */
 export type RouteAuth = "api_key" | "none";
 
+/**
+ * Which API-key roles may call an `api_key` route (SPEC §11): `operator` only (the default), or
+ * `agent` too (enforce, report, heartbeat, reading state and approvals).
+ */
+export type RouteRole = "operator" | "agent";
+
+export interface RouteOptions { auth?: RouteAuth; role?: RouteRole }
+
 export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
@@ -32,6 +40,8 @@ export interface Route {
   /** A stable label for metrics: the pattern itself. */
   name: string;
   auth: RouteAuth;
+  /** The least role an API key needs: `agent` lets agent keys in; `operator` (default) does not. */
+  role: RouteRole;
   handler: Handler;
   segments: string[];
 }
@@ -45,15 +55,17 @@ export class Router {
   private readonly routes: Route[] = [];
 
   /** Adds a route; `pattern` segments starting with `:` capture (URI-decoded) parameters. */
-  add(method: string, pattern: string, handler: Handler, opts: { auth?: RouteAuth } = {}): this {
-    const route: Route = { method: method.toUpperCase(), pattern, name: pattern, auth: opts.auth ?? "api_key", handler, segments: split(pattern) };
+  add(method: string, pattern: string, handler: Handler, opts: RouteOptions = {}): this {
+    const route: Route = {
+      method: method.toUpperCase(), pattern, name: pattern, auth: opts.auth ?? "api_key", role: opts.role ?? "operator", handler, segments: split(pattern),
+    };
     if (this.routes.some((r) => r.method === route.method && r.pattern === pattern)) throw new Error(`route ${method} ${pattern} is already defined`);
     this.routes.push(route);
     return this;
   }
 
-  get(pattern: string, handler: Handler, opts?: { auth?: RouteAuth }): this { return this.add("GET", pattern, handler, opts); }
-  post(pattern: string, handler: Handler, opts?: { auth?: RouteAuth }): this { return this.add("POST", pattern, handler, opts); }
+  get(pattern: string, handler: Handler, opts?: RouteOptions): this { return this.add("GET", pattern, handler, opts); }
+  post(pattern: string, handler: Handler, opts?: RouteOptions): this { return this.add("POST", pattern, handler, opts); }
 
   /** Every route, in the order added (the OpenAPI test checks each is documented). */
   list(): readonly Route[] { return this.routes; }

@@ -84,9 +84,9 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   passportRoutes(router, deps);
   enforceRoutes(router, deps);
   approvalRoutes(router, deps);
-  const hitl = hitlRoutes(router, deps, { log, ...opts.hitl });
-
   const keys = new ApiKeys(store, clock);
+  const hitl = hitlRoutes(router, deps, keys, { log, ...opts.hitl });
+
   const limiter = new RateLimiter(opts.rateLimit ?? 2000, opts.rateBurst, clock);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   let inFlight = 0;
@@ -106,6 +106,9 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
       routeName = match.route.name;
       const auth = match.route.auth === "api_key" ? await authenticate(req) : null;
       limit(auth ? `key:${auth.key_id}` : `addr:${req.socket.remoteAddress}`);
+      if (auth?.role === "agent" && match.route.role !== "agent") {
+        throw new ApiError(403, "operator_only", `${req.method} ${match.route.pattern} needs an operator key; this is an agent key (it may enforce, heartbeat, report and read state and approvals)`);
+      }
       const ctx = context(req, res, url, match.params, auth);
       const result = await match.route.handler(ctx);
       if (res.headersSent || res.writableEnded) return;

@@ -121,7 +121,7 @@ describe("Enforcer", () => {
     await expect(enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 4, action_id: "x1" })).rejects.toMatchObject({ code: "action_id_conflict" });
   });
 
-  it("fail_closed: no heartbeat blocks, a heartbeat opens, a pause blocks until the next heartbeat", async () => {
+  it("fail_closed: no heartbeat blocks, a heartbeat opens, an operator's pause blocks until resumed", async () => {
     const { enforcer, clock } = await setup({ "core:safety:fail_closed": true });
     expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).reason).toBe("enforcement_paused");
     await enforcer.heartbeat("pass_1");
@@ -133,6 +133,8 @@ describe("Enforcer", () => {
     await enforcer.pause("pass_1");
     expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).reason).toBe("enforcement_paused");
     await enforcer.heartbeat("pass_1");
+    expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).reason).toBe("enforcement_paused");
+    await enforcer.resume("pass_1");
     expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" })).decision).toBe("allow");
   });
 

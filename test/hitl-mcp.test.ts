@@ -104,8 +104,9 @@ describe("MCP over Streamable HTTP", () => {
     const status = await call(client, "get_approval_status", { approval_id: approvalId });
     expect(status).toMatchObject({ status: "approved", approval_id: approvalId });
     expect(status.permit_token).toMatch(/^pmt_/);
-    expect(await call(client, "report_action_result", { permit_token: status.permit_token, success: true, actual_cost_cents: 30000 })).toEqual({ accepted: true });
-    expect(await call(client, "get_cumulative_state")).toMatchObject({ spent_today_cents: 30000, held_cents: 0, pending_approval_id: null });
+    expect(await call(client, "report_action_result", { permit_token: status.permit_token, success: true, actual_cost_cents: 30000 })).toMatchObject({ accepted: true });
+    // MCP is an agent channel: a lower actual cost is recorded as a claim, the counted spend stays (SPEC §11).
+    expect(await call(client, "get_cumulative_state")).toMatchObject({ spent_today_cents: 35000, held_cents: 0, pending_approval_id: null });
     // Asking again with the same action_id returns the first decision.
     expect(await call(client, "enforce_action", { action: "travel:book", cost_cents: 35000, target: "airline.example", action_id: "trip-1" }))
       .toMatchObject({ decision: "request_hold", approval_request_id: approvalId });

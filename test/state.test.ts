@@ -42,7 +42,7 @@ describe("fresh state", () => {
       spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0, held_cents: 0,
       actions_last_minute: 0, actions_last_5_minutes: 0, actions_last_30_minutes: 0, actions_last_hour: 0,
       actions_today: 0, last_action_at: null, last_heartbeat_at: null, pending_approval_id: null,
-      emergency_stopped: false, enforcement_paused: false, pending_cost_cents: 0, pending_created_at: null,
+      emergency_stopped: false, enforcement_paused: false, paused_by: null, pending_cost_cents: 0, pending_created_at: null,
     });
   });
 
@@ -502,7 +502,7 @@ describe("a version-1 state (before reset generations)", () => {
       spent_today_cents: 300, spent_week_cents: 700, spent_month_cents: 900, spent_total_cents: 5000, held_cents: 40,
       actions_last_minute: 2, actions_last_5_minutes: 2, actions_last_30_minutes: 2, actions_last_hour: 2, actions_today: 2,
       last_action_at: t, last_heartbeat_at: t - SEC, pending_approval_id: "apr_old", emergency_stopped: false,
-      enforcement_paused: false, pending_cost_cents: 40, pending_created_at: t - 2 * SEC,
+      enforcement_paused: false, paused_by: null, pending_cost_cents: 40, pending_created_at: t - 2 * SEC,
     });
     expect(r.resets).toBe(0);
     const v = new DataView(r.state.buffer, r.state.byteOffset, r.state.byteLength);
@@ -533,13 +533,32 @@ describe("a version-1 state (before reset generations)", () => {
 });
 
 describe("heartbeat, pause, stop", () => {
-  it("a heartbeat records its time and clears a pause", () => {
+  it("a heartbeat records its time and clears a fail-closed pause, never an operator's (SPEC §11)", () => {
     const t = T("2026-02-24T10:00:00Z");
-    const paused = cs.pause(cs.fresh(), t);
-    expect(paused.snapshot).toMatchObject({ enforcement_paused: true, last_heartbeat_at: null });
-    const hb = cs.heartbeat(paused.state, t + 5 * SEC);
-    expect(hb.snapshot).toMatchObject({ enforcement_paused: false, last_heartbeat_at: t + 5 * SEC });
+    const tripped = cs.trip(cs.fresh(), t);
+    expect(tripped.tripped).toBe(true);
+    expect(tripped.snapshot).toMatchObject({ enforcement_paused: true, paused_by: "fail_closed", last_heartbeat_at: null });
+    expect(cs.trip(tripped.state, t + SEC).tripped).toBeUndefined(); // once per trip
+    const hb = cs.heartbeat(tripped.state, t + 5 * SEC);
+    expect(hb.snapshot).toMatchObject({ enforcement_paused: false, paused_by: null, last_heartbeat_at: t + 5 * SEC });
     expect(cs.heartbeat(hb.state, t + 9 * SEC).snapshot.last_heartbeat_at).toBe(t + 9 * SEC);
+    const paused = cs.pause(tripped.state, t + 10 * SEC);
+    expect(paused.snapshot).toMatchObject({ enforcement_paused: true, paused_by: "operator" });
+    expect(cs.trip(paused.state, t + 11 * SEC).tripped).toBeUndefined();
+    const beat = cs.heartbeat(paused.state, t + 12 * SEC);
+    expect(beat.snapshot).toMatchObject({ enforcement_paused: true, paused_by: "operator", last_heartbeat_at: t + 12 * SEC });
+    expect(cs.resume(beat.state, t + 13 * SEC).snapshot).toMatchObject({ enforcement_paused: false, paused_by: null });
+  });
+
+  it("an agent's true-up (raise only) raises, and keeps the cost when the claim is lower", () => {
+    const t = T("2026-02-24T10:00:00Z");
+    const s = ok(cs.commit(cs.fresh(), t, 900));
+    const lower = cs.trueUp(s, t + SEC, t, 0, 900, 0, true);
+    expect(lower.status).toBe("kept");
+    expect(lower.snapshot.spent_today_cents).toBe(900);
+    const higher = cs.trueUp(s, t + SEC, t, 0, 900, 1200, true);
+    expect(higher.status).toBe("ok");
+    expect(higher.snapshot).toMatchObject({ spent_today_cents: 1200, spent_total_cents: 1200 });
   });
 
   it("the counter block has the request layout (offsets 40..143 of a request header)", () => {

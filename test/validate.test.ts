@@ -416,6 +416,7 @@ describe("validateCounters", () => {
       spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0, held_cents: 0,
       actions_last_minute: 0, actions_last_5_minutes: 0, actions_last_30_minutes: 0, actions_last_hour: 0, actions_today: 0,
       last_action_at: null, last_heartbeat_at: null, pending_approval_id: null, emergency_stopped: false, enforcement_paused: false,
+      paused_by: null,
     });
   });
 

@@ -21,8 +21,13 @@ function heartbeatStale(): bool {
 /** Paused enforcement blocks whatever the passport says; fail_closed also blocks on a missing or stale heartbeat. */
 export function failClosed(p: Policy): Outcome {
   const on = p.flag(Key.SafetyFailClosed);
-  if (input.counter(CounterFlag.EnforcementPaused)) {
-    detail.str("enforcement is paused");
+  const paused = input.counter(CounterFlag.EnforcementPaused);
+  // An operator's pause is lifted only by an operator (SPEC §11); a fail-closed one by a heartbeat.
+  const byOperator = paused && !input.counter(CounterFlag.PausedByFailClosed);
+  if (byOperator) {
+    detail.str("enforcement is paused by an operator");
+  } else if (paused) {
+    detail.str("enforcement is paused: fail_closed tripped for want of a fresh heartbeat");
   } else if (on && !input.counter(CounterFlag.HasLastHeartbeat)) {
     detail.str("fail_closed is on and no heartbeat has been received");
   } else if (on && heartbeatStale()) {
@@ -35,7 +40,7 @@ export function failClosed(p: Policy): Outcome {
   }
   decision.block(Rule.FailClosed, Reason.EnforcementPaused, true);
   const s = decision.beginSuggestion();
-  s.str("send a heartbeat to resume enforcement");
+  s.str(byOperator ? "an operator must resume enforcement" : "send a heartbeat to resume enforcement");
   decision.endSuggestion();
   return Outcome.Block;
 }

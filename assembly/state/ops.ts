@@ -5,12 +5,12 @@ import { MAX_SAFE } from "../constants";
 import { CounterState } from "./state";
 import {
   approve, commit, emergencyStop, heartbeat, normalise, pause, release, reserve, reset, resume,
-  RESETS_UNKNOWN, StateStatus, trueUp,
+  RESETS_UNKNOWN, StateStatus, trip, trueUp, trueUpRaise,
 } from "./transitions";
 
 export const enum StateOp {
   Snapshot = 0, Commit = 1, Reserve = 2, Approve = 3, Release = 4, Reset = 5, TrueUp = 6,
-  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11,
+  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11, TrueUpRaise = 12, Trip = 13,
 }
 
 function money(v: i64): bool { return v >= 0 && v <= MAX_SAFE; }
@@ -24,9 +24,9 @@ export function argsOk(op: i32, now: i64, a: i64, b: i64, c: i64, d: i64, idLen:
     case StateOp.Reserve: return money(a) && idLen > 0;
     case StateOp.Approve: case StateOp.Release: return idLen > 0;
     case StateOp.Reset: return a >= 0 && a <= 4;
-    case StateOp.TrueUp:
+    case StateOp.TrueUp: case StateOp.TrueUpRaise:
       return instant(a) && money(b) && money(c) && (d == RESETS_UNKNOWN || (d >= 0 && d <= <i64>u32.MAX_VALUE));
-    default: return op >= StateOp.Snapshot && op <= StateOp.Fresh;
+    default: return op >= StateOp.Snapshot && op <= StateOp.Trip;
   }
 }
 
@@ -38,6 +38,8 @@ export function apply(s: CounterState, op: i32, now: i64, a: i64, b: i64, c: i64
     case StateOp.Release: return release(s, now, id, idLen);
     case StateOp.Reset: return reset(s, now, <i32>a);
     case StateOp.TrueUp: return trueUp(s, now, a, d, b, c);
+    case StateOp.TrueUpRaise: return trueUpRaise(s, now, a, d, b, c);
+    case StateOp.Trip: return trip(s, now);
     case StateOp.Heartbeat: return heartbeat(s, now);
     case StateOp.Pause: return pause(s, now);
     case StateOp.EmergencyStop: return emergencyStop(s, now);

@@ -26,6 +26,7 @@ function counterFlags(s: CounterState): u32 {
   if (s.has(StateFlag.Pending)) f |= CounterFlag.PendingApproval;
   if (s.has(StateFlag.EmergencyStopped)) f |= CounterFlag.EmergencyStopped;
   if (s.has(StateFlag.EnforcementPaused)) f |= CounterFlag.EnforcementPaused;
+  if (s.has(StateFlag.PausedByFailClosed)) f |= CounterFlag.PausedByFailClosed;
   return f;
 }
 

@@ -41,7 +41,9 @@ export const EMPTY: i64 = i64.MIN_VALUE;
 
 export const enum StateFlag {
   EmergencyStopped = 1, EnforcementPaused = 2, HasLastAction = 4, HasLastHeartbeat = 8, Pending = 16,
-  ALL = 31,
+  /** With EnforcementPaused: the pause was set by a fail-closed trip (a heartbeat lifts it). */
+  PausedByFailClosed = 32,
+  ALL = 63,
 }
 
 // Byte offsets in the encoded state.
@@ -171,6 +173,7 @@ export class CounterState {
     if ((flags & ~(<u32>StateFlag.ALL)) != 0 || pendingLen > <u32>APPROVAL_ID_MAX) return false;
     if (len != fixed + <i32>pendingLen) return false;
     if (((flags & StateFlag.Pending) != 0) != (pendingLen > 0)) return false;
+    if ((flags & StateFlag.PausedByFailClosed) != 0 && (flags & StateFlag.EnforcementPaused) == 0) return false;
     this.flags = flags;
     this.secHead = load<i64>(ptr + S_SEC_HEAD);
     this.minHead = load<i64>(ptr + S_MIN_HEAD);

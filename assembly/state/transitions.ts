@@ -4,10 +4,11 @@
 import { APPROVAL_TTL_MS } from "../constants";
 import { addClamped, APPROVAL_ID_MAX, CounterState, dayIndex, monthIndex, StateFlag, weekIndex } from "./state";
 
-export const enum StateStatus { Ok = 0, BadInput = -1, AlreadyPending = -2, NoSuchApproval = -3 }
+/** `Kept`: an agent's report claimed a lower actual cost; nothing was lowered (SPEC §11). */
+export const enum StateStatus { Ok = 0, BadInput = -1, AlreadyPending = -2, NoSuchApproval = -3, Kept = -4 }
 
 /** What happened to a pending approval during the op (at most one: there is only one pending). */
-export const enum StateEvent { None = 0, Expired = 1, Released = 2 }
+export const enum StateEvent { None = 0, Expired = 1, Released = 2, Tripped = 4 }
 
 export const enum ResetKind { Daily = 0, Weekly = 1, Monthly = 2, Total = 3, All = 4 }
 
@@ -116,18 +117,49 @@ export function trueUp(s: CounterState, now: i64, committedAt: i64, committedRes
   return StateStatus.Ok;
 }
 
-/** A heartbeat is recorded and clears a pause (SPEC §7). */
+/**
+ * A report from an agent channel (SPEC §11): the true-up may raise the committed cost, never lower
+ * it. A lower claim changes nothing and answers Kept (the host records the claim in the audit log).
+ */
+export function trueUpRaise(s: CounterState, now: i64, committedAt: i64, committedResets: i64, oldCost: i64, newCost: i64): StateStatus {
+  if (newCost < oldCost) { normalise(s, now); return StateStatus.Kept; }
+  return trueUp(s, now, committedAt, committedResets, oldCost, newCost);
+}
+
+/**
+ * A heartbeat is recorded and lifts a pause that a fail-closed trip set — that kind only: an
+ * operator's pause is lifted only by an operator's resume (SPEC §7, §11).
+ */
 export function heartbeat(s: CounterState, now: i64): StateStatus {
   normalise(s, now);
   s.lastHeartbeatAt = now;
   s.setFlag(StateFlag.HasLastHeartbeat, true);
-  s.setFlag(StateFlag.EnforcementPaused, false);
+  if (s.has(StateFlag.PausedByFailClosed)) {
+    s.setFlag(StateFlag.EnforcementPaused, false);
+    s.setFlag(StateFlag.PausedByFailClosed, false);
+  }
   return StateStatus.Ok;
 }
 
+/** An operator's pause; it replaces a fail-closed one, so a heartbeat no longer lifts it. */
 export function pause(s: CounterState, now: i64): StateStatus {
   normalise(s, now);
   s.setFlag(StateFlag.EnforcementPaused, true);
+  s.setFlag(StateFlag.PausedByFailClosed, false);
+  return StateStatus.Ok;
+}
+
+/**
+ * A fail-closed trip (a request blocked for a missing or stale heartbeat): pauses enforcement with
+ * `paused_by: fail_closed`, unless a pause is already in force. Reports the event Tripped only when
+ * it set the pause, so the host notifies the operator once per trip.
+ */
+export function trip(s: CounterState, now: i64): StateStatus {
+  normalise(s, now);
+  if (s.has(StateFlag.EnforcementPaused)) return StateStatus.Ok;
+  s.setFlag(StateFlag.EnforcementPaused, true);
+  s.setFlag(StateFlag.PausedByFailClosed, true);
+  event.flags |= <u32>StateEvent.Tripped;
   return StateStatus.Ok;
 }
 
@@ -139,8 +171,11 @@ export function emergencyStop(s: CounterState, now: i64): StateStatus {
   return StateStatus.Ok;
 }
 
+/** An operator's resume: lifts an emergency stop and a pause of either kind. */
 export function resume(s: CounterState, now: i64): StateStatus {
   normalise(s, now);
   s.setFlag(StateFlag.EmergencyStopped, false);
+  s.setFlag(StateFlag.EnforcementPaused, false);
+  s.setFlag(StateFlag.PausedByFailClosed, false);
   return StateStatus.Ok;
 }

@@ -151,7 +151,12 @@ export type Step =
   | HeartbeatStep
   | EmergencyStopStep
   | ResumeStep
+  | PauseStep
   | StateStep;
+/**
+ * Who makes the call (SPEC §11): operator (the default) or agent. On the agent channel an operator act (approve, deny, pause, emergency_stop, resume) fails with forbidden_channel, and a report never lowers a committed cost.
+ */
+export type Channel = "agent" | "operator";
 /**
  * last (the newest approval request) or an approval_request_id.
  */
@@ -395,6 +400,10 @@ export interface Counters {
    * Enforcement is paused: every action is blocked.
    */
   enforcement_paused?: boolean;
+  /**
+   * Who paused enforcement (SPEC §11): an operator (only an operator's resume lifts it) or a fail-closed trip (a fresh heartbeat lifts it). Read with enforcement_paused; absent or null with a pause means an operator's.
+   */
+  paused_by?: "operator" | "fail_closed" | null;
 }
 /**
  * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.
@@ -728,6 +737,10 @@ export interface EnforceStep {
    */
   at: Timestamp;
   /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
+  /**
    * The request, as for POST /v1/enforce without passport_id.
    */
   enforce: EvalRequest;
@@ -744,6 +757,10 @@ export interface ApproveStep {
    * The clock for this step.
    */
   at: Timestamp;
+  /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
   /**
    * The approval to approve: last (the newest) or an approval_request_id.
    */
@@ -765,6 +782,10 @@ export interface ApprovalExpectation {
    * Whether a permit was issued.
    */
   permit?: boolean;
+  /**
+   * The error code the step must fail with (forbidden_channel: an operator act on the agent channel).
+   */
+  error?: string;
 }
 /**
  * Deny an approval request; expect is compared with {status, permit}.
@@ -774,6 +795,10 @@ export interface DenyStep {
    * The clock for this step.
    */
   at: Timestamp;
+  /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
   /**
    * The approval to deny: last (the newest) or an approval_request_id.
    */
@@ -791,6 +816,10 @@ export interface ReportStep {
    * The clock for this step.
    */
   at: Timestamp;
+  /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
   /**
    * The outcome of an allowed action: its permit (last or a token), success, and the actual cost.
    */
@@ -832,6 +861,10 @@ export interface HeartbeatStep {
    */
   at: Timestamp;
   /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
+  /**
    * Nothing: the agent says it is alive.
    */
   heartbeat: NoArgs;
@@ -841,13 +874,17 @@ export interface HeartbeatStep {
   expect?: OkExpectation;
 }
 /**
- * The outcome of a heartbeat, emergency_stop or resume step.
+ * The outcome of a heartbeat, pause, emergency_stop or resume step.
  */
 export interface OkExpectation {
   /**
    * Whether the operation succeeded.
    */
   ok?: boolean;
+  /**
+   * The error code the step must fail with (forbidden_channel: an operator act on the agent channel).
+   */
+  error?: string;
 }
 /**
  * Stop everything; expect is compared with {ok}.
@@ -857,6 +894,10 @@ export interface EmergencyStopStep {
    * The clock for this step.
    */
   at: Timestamp;
+  /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
   /**
    * Nothing, or {reason}.
    */
@@ -874,13 +915,17 @@ export interface EmergencyStopStep {
   expect?: OkExpectation;
 }
 /**
- * Resume after an emergency stop; expect is compared with {ok}.
+ * Resume after an emergency stop or a pause; expect is compared with {ok}.
  */
 export interface ResumeStep {
   /**
    * The clock for this step.
    */
   at: Timestamp;
+  /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
   /**
    * Nothing: lift the emergency stop.
    */
@@ -891,6 +936,18 @@ export interface ResumeStep {
   expect?: OkExpectation;
 }
 /**
+ * An operator's pause (SPEC §11): every request is blocked until an operator's resume; a heartbeat does not lift it. expect is compared with {ok}.
+ */
+export interface PauseStep {
+  at: Timestamp;
+  /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
+  pause: NoArgs;
+  expect?: OkExpectation;
+}
+/**
  * Read the counter snapshot; expect is compared with it.
  */
 export interface StateStep {
@@ -898,6 +955,10 @@ export interface StateStep {
    * The clock for this step.
    */
   at: Timestamp;
+  /**
+   * Who takes this step: operator (the default) or agent (SPEC §11).
+   */
+  channel?: Channel;
   /**
    * Nothing: read the counter snapshot at this time.
    */

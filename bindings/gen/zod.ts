@@ -173,6 +173,7 @@ export const countersSchema = z
     pending_approval_id: z.union([z.string(), z.null()]).optional(),
     emergency_stopped: z.boolean().optional(),
     enforcement_paused: z.boolean().optional(),
+    paused_by: z.union([z.literal("operator"), z.literal("fail_closed"), z.literal(null)]).optional(),
   })
   .strict();
 
@@ -384,9 +385,17 @@ export const snapshotCaseSchema = z
     }
   });
 
+/** Who makes the call (SPEC §11): operator (the default) or agent. On the agent channel an operator act (approve, deny, pause, emergency_stop, resume) fails with forbidden_channel, and a report never lowers a committed cost. */
+export const channelSchema = z.enum(["agent", "operator"]);
+
 /** Send a request to the enforcer; expect is compared with the decision. */
 export const enforceStepSchema = z
-  .object({ at: timestampSchema, enforce: evalRequestSchema, expect: decisionExpectationSchema.optional() })
+  .object({
+    at: timestampSchema,
+    channel: channelSchema.optional(),
+    enforce: evalRequestSchema,
+    expect: decisionExpectationSchema.optional(),
+  })
   .strict();
 
 /** last (the newest approval request) or an approval_request_id. */
@@ -397,17 +406,28 @@ export const approvalExpectationSchema = z
   .object({
     status: z.enum(["approved", "denied", "expired", "not_found"]).optional(),
     permit: z.boolean().optional(),
+    error: z.string().min(1).optional(),
   })
   .strict();
 
 /** Approve an approval request; expect is compared with {status, permit}. */
 export const approveStepSchema = z
-  .object({ at: timestampSchema, approve: approvalRefSchema, expect: approvalExpectationSchema.optional() })
+  .object({
+    at: timestampSchema,
+    channel: channelSchema.optional(),
+    approve: approvalRefSchema,
+    expect: approvalExpectationSchema.optional(),
+  })
   .strict();
 
 /** Deny an approval request; expect is compared with {status, permit}. */
 export const denyStepSchema = z
-  .object({ at: timestampSchema, deny: approvalRefSchema, expect: approvalExpectationSchema.optional() })
+  .object({
+    at: timestampSchema,
+    channel: channelSchema.optional(),
+    deny: approvalRefSchema,
+    expect: approvalExpectationSchema.optional(),
+  })
   .strict();
 
 /** report_action_result(permit, success, result?, actual_cost_cents?). */
@@ -424,6 +444,7 @@ export const reportArgsSchema = z
 export const reportStepSchema = z
   .object({
     at: timestampSchema,
+    channel: channelSchema.optional(),
     report: reportArgsSchema,
     expect: z.object({ accepted: z.boolean().optional() }).strict().optional(),
   })
@@ -432,31 +453,59 @@ export const reportStepSchema = z
 /** A verb without arguments: {}, true or nothing. */
 export const noArgsSchema = z.union([z.object({}).strict(), z.literal(true), z.null()]);
 
-/** The outcome of a heartbeat, emergency_stop or resume step. */
-export const okExpectationSchema = z.object({ ok: z.boolean().optional() }).strict();
+/** The outcome of a heartbeat, pause, emergency_stop or resume step. */
+export const okExpectationSchema = z
+  .object({ ok: z.boolean().optional(), error: z.string().min(1).optional() })
+  .strict();
 
 /** Record a heartbeat; expect is compared with {ok}. */
 export const heartbeatStepSchema = z
-  .object({ at: timestampSchema, heartbeat: noArgsSchema, expect: okExpectationSchema.optional() })
+  .object({
+    at: timestampSchema,
+    channel: channelSchema.optional(),
+    heartbeat: noArgsSchema,
+    expect: okExpectationSchema.optional(),
+  })
   .strict();
 
 /** Stop everything; expect is compared with {ok}. */
 export const emergencyStopStepSchema = z
   .object({
     at: timestampSchema,
+    channel: channelSchema.optional(),
     emergency_stop: z.union([noArgsSchema, z.object({ reason: z.string().optional() }).strict()]),
     expect: okExpectationSchema.optional(),
   })
   .strict();
 
-/** Resume after an emergency stop; expect is compared with {ok}. */
+/** Resume after an emergency stop or a pause; expect is compared with {ok}. */
 export const resumeStepSchema = z
-  .object({ at: timestampSchema, resume: noArgsSchema, expect: okExpectationSchema.optional() })
+  .object({
+    at: timestampSchema,
+    channel: channelSchema.optional(),
+    resume: noArgsSchema,
+    expect: okExpectationSchema.optional(),
+  })
+  .strict();
+
+/** An operator's pause (SPEC §11): every request is blocked until an operator's resume; a heartbeat does not lift it. expect is compared with {ok}. */
+export const pauseStepSchema = z
+  .object({
+    at: timestampSchema,
+    channel: channelSchema.optional(),
+    pause: noArgsSchema,
+    expect: okExpectationSchema.optional(),
+  })
   .strict();
 
 /** Read the counter snapshot; expect is compared with it. */
 export const stateStepSchema = z
-  .object({ at: timestampSchema, state: noArgsSchema, expect: countersSchema.optional() })
+  .object({
+    at: timestampSchema,
+    channel: channelSchema.optional(),
+    state: noArgsSchema,
+    expect: countersSchema.optional(),
+  })
   .strict();
 
 /** One step: a time, one verb, and what to expect from it. */
@@ -468,6 +517,7 @@ export const stepSchema = z.union([
   heartbeatStepSchema,
   emergencyStopStepSchema,
   resumeStepSchema,
+  pauseStepSchema,
   stateStepSchema,
 ]);
 

@@ -2,13 +2,13 @@
 
 import { errors } from "../errors";
 import type { Router } from "../router";
-import { type ServerDeps, issuerOf } from "../context";
+import { type ServerDeps, channelOf, issuerOf } from "../context";
 import type { Approval } from "../../enforcer/types";
 
 export function approvalRoutes(router: Router, { enforcer, passports }: ServerDeps): void {
   /** The approval if its passport belongs to `issuer`; 404 otherwise. */
-  async function approvalFor(issuer: string, id: string): Promise<Approval> {
-    const approval = await enforcer.getApproval(id);
+  async function approvalFor(issuer: string, id: string, channel: ReturnType<typeof channelOf> = { channel: "operator" }): Promise<Approval> {
+    const approval = await enforcer.getApproval(id, channel);
     if (!approval) throw errors.notFound("approval", id);
     try {
       await passports.owner(issuer, approval.passport_id);
@@ -30,7 +30,7 @@ export function approvalRoutes(router: Router, { enforcer, passports }: ServerDe
     return { approvals };
   });
 
-  router.get("/v1/approvals/:id", async (ctx) => approvalFor(issuerOf(ctx), ctx.params.id!));
+  router.get("/v1/approvals/:id", async (ctx) => approvalFor(issuerOf(ctx), ctx.params.id!, channelOf(ctx)), { role: "agent" });
 
   for (const verb of ["approve", "deny"] as const) {
     router.post(`/v1/approvals/:id/${verb}`, async (ctx) => {

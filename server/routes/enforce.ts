@@ -3,7 +3,7 @@
 import { errors } from "../errors";
 import { expectObject, parseJson } from "../http";
 import type { Router } from "../router";
-import { type ServerDeps, issuerOf } from "../context";
+import { type ServerDeps, channelOf, issuerOf } from "../context";
 import { POP_HEADER } from "../pop";
 import type { EnforceRequest, ReportInput } from "../../enforcer/types";
 
@@ -23,7 +23,7 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
       await pop.verify(body.passport_id, { method: "POST", path: ctx.url.pathname, body: raw, header: Array.isArray(header) ? header[0] : header });
     }
     const t0 = performance.now();
-    const decision = await enforcer.enforce(body as unknown as EnforceRequest);
+    const decision = await enforcer.enforce(body as unknown as EnforceRequest, channelOf(ctx));
     const ms = performance.now() - t0;
     metrics.enforceSeconds.observe(ms / 1000);
     metrics.decisions.inc({ decision: decision.decision, rule: decision.rule ?? "none" });
@@ -32,7 +32,7 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
       action: typeof body.action === "string" ? body.action : undefined, cost_cents: typeof body.cost_cents === "number" ? body.cost_cents : undefined,
     });
     return decision;
-  });
+  }, { role: "agent" });
 
   router.post("/v1/actions/report", async (ctx) => {
     const issuer = issuerOf(ctx);
@@ -47,6 +47,6 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
       const owner = (JSON.parse(permit.json) as { passport_id: string }).passport_id;
       try { await passports.owner(issuer, owner); } catch { return { accepted: false, reason: "unknown_or_used_permit" }; }
     }
-    return enforcer.report(body as unknown as ReportInput);
-  });
+    return enforcer.report(body as unknown as ReportInput, channelOf(ctx));
+  }, { role: "agent" });
 }

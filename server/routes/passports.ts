@@ -3,7 +3,7 @@
 import { Reply, expectObject } from "../http";
 import type { Router } from "../router";
 import { errors } from "../errors";
-import { type ServerDeps, issuerOf } from "../context";
+import { type ServerDeps, channelOf, issuerOf } from "../context";
 import type { WindowType } from "../../enforcer/types";
 
 const WINDOW_TYPES: readonly WindowType[] = ["daily", "weekly", "monthly", "total", "all"];
@@ -22,8 +22,8 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
 
   router.get("/v1/passports/:id/state", async (ctx) => {
     await passports.owner(issuerOf(ctx), ctx.params.id!);
-    return enforcer.state(ctx.params.id!);
-  });
+    return enforcer.state(ctx.params.id!, channelOf(ctx));
+  }, { role: "agent" });
 
   router.post("/v1/passports/:id/state/reset", async (ctx) => {
     await passports.owner(issuerOf(ctx), ctx.params.id!);
@@ -37,12 +37,13 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
     return enforcer.resetWindow(ctx.params.id!, wt as WindowType);
   });
 
-  const act = (path: string, op: (id: string) => Promise<{ ok: boolean }>) =>
+  type Channel = ReturnType<typeof channelOf>;
+  const act = (path: string, op: (id: string, ch: Channel) => Promise<{ ok: boolean }>, role: "agent" | "operator" = "operator") =>
     router.post(`/v1/passports/:id/${path}`, async (ctx) => {
       await passports.owner(issuerOf(ctx), ctx.params.id!);
-      return op(ctx.params.id!);
-    });
-  act("heartbeat", (id) => enforcer.heartbeat(id));
+      return op(ctx.params.id!, channelOf(ctx));
+    }, { role });
+  act("heartbeat", (id, ch) => enforcer.heartbeat(id, ch), "agent");
   act("pause", (id) => enforcer.pause(id));
   act("emergency-stop", (id) => enforcer.emergencyStop(id));
   act("resume", (id) => enforcer.resume(id));

@@ -16,7 +16,7 @@ const MIN = 60_000, HOUR = 3_600_000;
 export type EOp =
   | { op: "enforce"; action: string; cost: number; actionId?: string }
   | { op: "approve" | "deny"; back: number }
-  | { op: "report"; back: number; actual?: number; success: boolean }
+  | { op: "report"; back: number; actual?: number; success: boolean; agent?: boolean }
   | { op: "reset"; kind: "daily" | "weekly" | "monthly" | "total" | "all" }
   | { op: "heartbeat" | "pause" | "emergency_stop" | "resume" | "state" };
 export interface ESequence { start: number; passport: ModelPassport; steps: { dt: number; op: EOp }[] }
@@ -60,7 +60,7 @@ const dtArb = fc.oneof(
 const opArb: fc.Arbitrary<EOp> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ op: fc.constant("enforce" as const), action: fc.constantFrom("web:search", "travel:book", "x"), cost: amount, actionId: fc.option(fc.constantFrom("a1", "a2"), { freq: 4, nil: undefined }) }, { requiredKeys: ["op", "action", "cost"] }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constantFrom("approve" as const, "approve" as const, "deny" as const), back: fc.nat(2) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant("report" as const), back: fc.nat(2), actual: fc.option(amount, { nil: undefined }), success: fc.boolean() }, { requiredKeys: ["op", "back", "success"] }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant("report" as const), back: fc.nat(2), actual: fc.option(amount, { nil: undefined }), success: fc.boolean(), agent: fc.boolean() }, { requiredKeys: ["op", "back", "success"] }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("reset" as const), kind: fc.constantFrom("daily" as const, "weekly" as const, "monthly" as const, "total" as const, "all" as const) }) },
   { weight: 3, arbitrary: fc.constantFrom("heartbeat", "heartbeat", "pause", "emergency_stop", "resume", "resume", "state").map((op) => ({ op }) as EOp) },
 );
@@ -130,10 +130,10 @@ export async function checkEnforcerSequence(engine: Engine, seq: ESequence): Pro
           if (!pair) break;
           const open = model.counters.openReservation();
           if (AVOID_ENFORCER.reportLosesExpiry && open !== null && model.counters.pending(now) === null) break;
-          const want = model.report(pair[1], op.actual, now);
+          const want = model.report(pair[1], op.actual, now, op.agent === true);
           const input: { permit_token: string; success: boolean; actual_cost_cents?: number } = { permit_token: pair[0], success: op.success };
           if (op.actual !== undefined) input.actual_cost_cents = op.actual;
-          const got = await enforcer.report(input);
+          const got = await enforcer.report(input, { channel: op.agent === true ? "agent" : "operator" });
           same("report", { accepted: got.accepted }, want);
           break;
         }
@@ -152,14 +152,14 @@ export async function checkEnforcerSequence(engine: Engine, seq: ESequence): Pro
             actions_last_5_minutes: s.actions_last_5_minutes, actions_last_30_minutes: s.actions_last_30_minutes,
             actions_last_hour: s.actions_last_hour, actions_today: s.actions_today, last_action_at: s.last_action_at,
             last_heartbeat_at: s.last_heartbeat_at, pending_approval_id: pendingModelId,
-            emergency_stopped: s.emergency_stopped, enforcement_paused: s.enforcement_paused,
+            emergency_stopped: s.emergency_stopped, enforcement_paused: s.enforcement_paused, paused_by: s.paused_by,
           }, {
             spent_today_cents: m.spent_today_cents, spent_week_cents: m.spent_week_cents, spent_month_cents: m.spent_month_cents,
             spent_total_cents: m.spent_total_cents, held_cents: m.held_cents, actions_last_minute: m.actions_last_minute,
             actions_last_5_minutes: m.actions_last_5_minutes, actions_last_30_minutes: m.actions_last_30_minutes,
             actions_last_hour: m.actions_last_hour, actions_today: m.actions_today, last_action_at: iso(m.last_action_at),
             last_heartbeat_at: iso(m.last_heartbeat_at), pending_approval_id: m.pending_approval_id,
-            emergency_stopped: m.emergency_stopped, enforcement_paused: m.enforcement_paused,
+            emergency_stopped: m.emergency_stopped, enforcement_paused: m.enforcement_paused, paused_by: m.paused_by,
           });
           break;
         }

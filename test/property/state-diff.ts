@@ -15,8 +15,8 @@ export type Op =
   | { op: "reserve"; cost: number }
   | { op: "approve" | "release"; which: "last" | "other" }
   | { op: "reset"; kind: ResetKind }
-  | { op: "trueUp"; actual: number }
-  | { op: "heartbeat" | "pause" | "stop" | "resume" | "snapshot" };
+  | { op: "trueUp"; actual: number; agent?: boolean }
+  | { op: "heartbeat" | "pause" | "trip" | "stop" | "resume" | "snapshot" };
 
 export interface Step { dt: number; op: Op }
 export interface Sequence { start: number; steps: Step[] }
@@ -32,8 +32,8 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant("approve" as const), which: fc.constantFrom("last" as const, "last" as const, "other" as const) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("release" as const), which: fc.constantFrom("last" as const, "other" as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("reset" as const), kind: fc.constantFrom<ResetKind>("daily", "weekly", "monthly", "total", "all") }) },
-  { weight: 2, arbitrary: costArb.map((actual) => ({ op: "trueUp" as const, actual })) },
-  { weight: 2, arbitrary: fc.constantFrom("heartbeat", "pause", "stop", "resume", "snapshot", "snapshot").map((op) => ({ op }) as Op) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("trueUp" as const), actual: costArb, agent: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.constantFrom("heartbeat", "pause", "trip", "stop", "resume", "snapshot", "snapshot").map((op) => ({ op }) as Op) },
 );
 
 export const sequenceArb = (maxSteps: number): fc.Arbitrary<Sequence> => fc.record({
@@ -49,12 +49,14 @@ function fromEngine(r: StateResult): unknown {
   const out: Record<string, unknown> = { status: r.status, snapshot: r.snapshot };
   if (r.expired) out.expired = r.expired;
   if (r.released) out.released = r.released;
+  if (r.tripped) out.tripped = r.tripped;
   return out;
 }
 function fromModel(m: CounterModel, r: ModelResult, now: number): unknown {
   const out: Record<string, unknown> = { status: r.status, snapshot: m.snapshot(now) };
   if (r.expired) out.expired = r.expired;
   if (r.released) out.released = r.released;
+  if (r.tripped) out.tripped = r.tripped;
   return out;
 }
 
@@ -96,12 +98,13 @@ export function checkSequence(engine: Engine, seq: Sequence): number {
           got = cs.snapshot(state, now); want = model.snapshotOp(now); break;
         }
         trued.add(action);
-        got = cs.trueUp(state, now, action.at, committedResets.get(action), action.cost, op.actual);
-        want = model.trueUp(now, action, op.actual);
+        got = cs.trueUp(state, now, action.at, committedResets.get(action), action.cost, op.actual, op.agent === true);
+        want = model.trueUp(now, action, op.actual, op.agent === true);
         break;
       }
       case "heartbeat": got = cs.heartbeat(state, now); want = model.heartbeat(now); break;
       case "pause": got = cs.pause(state, now); want = model.pause(now); break;
+      case "trip": got = cs.trip(state, now); want = model.trip(now); break;
       case "stop": got = cs.emergencyStop(state, now); want = model.emergencyStop(now); break;
       case "resume": got = cs.resume(state, now); want = model.resume(now); break;
       case "snapshot": got = cs.snapshot(state, now); want = model.snapshotOp(now); break;

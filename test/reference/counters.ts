@@ -7,7 +7,7 @@ import { dayOf, MS_PER_MINUTE, MS_PER_SECOND, monthOf, weekOf } from "./time";
 export const APPROVAL_TTL_MS = 300_000;
 
 export type ResetKind = "daily" | "weekly" | "monthly" | "total" | "all";
-export type Status = "ok" | "already_pending" | "no_such_approval";
+export type Status = "ok" | "already_pending" | "no_such_approval" | "kept";
 
 /** A counted action: an allowed request, or an approved reservation (counted at approval time). */
 interface Action { kind: "action"; seq: number; at: number; cost: number }
@@ -16,7 +16,7 @@ type Event =
   | { kind: "reset"; seq: number; at: number; window: ResetKind }
   | { kind: "reserve"; seq: number; at: number; id: string; cost: number }
   | { kind: "settle"; seq: number; at: number; id: string; how: "approved" | "denied" | "expired" | "released" }
-  | { kind: "heartbeat" | "pause" | "stop" | "resume"; seq: number; at: number };
+  | { kind: "heartbeat" | "pause" | "trip" | "stop" | "resume"; seq: number; at: number };
 
 type New<T> = T extends unknown ? Omit<T, "seq"> : never;
 
@@ -27,10 +27,13 @@ export interface ModelSnapshot {
   actions_last_hour: number; actions_today: number;
   last_action_at: number | null; last_heartbeat_at: number | null;
   pending_approval_id: string | null; emergency_stopped: boolean; enforcement_paused: boolean;
+  paused_by: "operator" | "fail_closed" | null;
   pending_cost_cents: number; pending_created_at: number | null;
 }
 
-export interface ModelResult { status: Status; expired?: { id: string; cost_cents: number }; released?: { id: string; cost_cents: number } }
+export interface ModelResult {
+  status: Status; expired?: { id: string; cost_cents: number }; released?: { id: string; cost_cents: number }; tripped?: boolean;
+}
 
 export class CounterModel {
   readonly events: Event[] = [];
@@ -110,13 +113,43 @@ export class CounterModel {
     return this.run(now, () => { this.push({ kind: "reset", at: now, window }); });
   }
 
-  /** A report: the action's actual cost replaces the committed one (SPEC §10 "Report"). */
-  trueUp(now: number, action: Action, actual: number): ModelResult {
-    return this.run(now, () => { action.cost = actual; });
+  /**
+   * A report: the action's actual cost replaces the committed one (SPEC §10 "Report"). From an
+   * agent channel (`raiseOnly`, SPEC §11) a lower actual cost changes nothing: status `kept`.
+   */
+  trueUp(now: number, action: Action, actual: number, raiseOnly = false): ModelResult {
+    return this.run(now, (r) => {
+      if (raiseOnly && actual < action.cost) r.status = "kept";
+      else action.cost = actual;
+    });
   }
 
   heartbeat(now: number): ModelResult { return this.run(now, () => { this.push({ kind: "heartbeat", at: now }); }); }
   pause(now: number): ModelResult { return this.run(now, () => { this.push({ kind: "pause", at: now }); }); }
+
+  /** A fail-closed trip (SPEC §11): pauses unless a pause is in force; `tripped` when it did. */
+  trip(now: number): ModelResult {
+    return this.run(now, (r) => {
+      if (this.pausedBy() !== null) return;
+      this.push({ kind: "trip", at: now });
+      r.tripped = true;
+    });
+  }
+
+  /**
+   * Who holds enforcement paused (SPEC §11): an operator's pause until a resume; a trip until a
+   * heartbeat or a resume (an operator's pause replaces it).
+   */
+  pausedBy(): "operator" | "fail_closed" | null {
+    let by: "operator" | "fail_closed" | null = null;
+    for (const e of this.events) {
+      if (e.kind === "pause") by = "operator";
+      else if (e.kind === "trip" && by === null) by = "fail_closed";
+      else if (e.kind === "heartbeat" && by === "fail_closed") by = null;
+      else if (e.kind === "resume") by = null;
+    }
+    return by;
+  }
   resume(now: number): ModelResult { return this.run(now, () => { this.push({ kind: "resume", at: now }); }); }
 
   emergencyStop(now: number): ModelResult {
@@ -162,7 +195,7 @@ export class CounterModel {
     const last = this.latest("action");
     const beat = this.latest("heartbeat");
     const stopOrResume = this.events.filter((e) => e.kind === "stop" || e.kind === "resume").at(-1);
-    const pauseOrBeat = this.events.filter((e) => e.kind === "pause" || e.kind === "heartbeat").at(-1);
+    const pausedBy = this.pausedBy();
     return {
       spent_today_cents: sum(today),
       spent_week_cents: sum(after(this.lastReset("weekly", "all")).filter((a) => weekOf(a.at) === weekOf(now))),
@@ -178,7 +211,8 @@ export class CounterModel {
       last_heartbeat_at: beat?.at ?? null,
       pending_approval_id: p?.id ?? null,
       emergency_stopped: stopOrResume?.kind === "stop",
-      enforcement_paused: pauseOrBeat?.kind === "pause",
+      enforcement_paused: pausedBy !== null,
+      paused_by: pausedBy,
       pending_cost_cents: p?.cost ?? 0,
       pending_created_at: p?.at ?? null,
     };

@@ -53,6 +53,8 @@ export class EnforcerModel {
       this.counters.reserve(now, cost, id);
       this.approvals.set(id, { id, status: "pending", action: req.action, cost });
       d.approvalId = id;
+    } else if (d.reason === "enforcement_paused") {
+      this.counters.trip(now); // SPEC §11: a fail-closed trip pauses until a fresh heartbeat
     }
     if (req.action_id !== undefined) this.seen.set(req.action_id, { fingerprint: JSON.stringify(req), decision: d });
     return d;
@@ -79,15 +81,18 @@ export class EnforcerModel {
     return { status: "approved", permit: true, permit_index: this.permits.length - 1 };
   }
 
-  /** Closes a permit; an actual cost trues up the committed one. A used or expired permit is refused. */
-  report(index: number, actual: number | undefined, now: number): { accepted: boolean } {
+  /**
+   * Closes a permit; an actual cost trues up the committed one (from an agent channel only upwards,
+   * SPEC §11). A used or expired permit is refused.
+   */
+  report(index: number, actual: number | undefined, now: number, agent = false): { accepted: boolean } {
     const p = this.permits[index];
     if (!p || p.used) return { accepted: false };
     p.used = true;
     if (now >= p.issuedAt + PERMIT_TTL_MS) return { accepted: false };
     this.counters.snapshotOp(now);
     this.settle(now);
-    if (actual !== undefined && actual !== p.cost) this.counters.trueUp(now, p.action!, actual);
+    if (actual !== undefined && actual !== p.cost) this.counters.trueUp(now, p.action!, actual, agent);
     return { accepted: true };
   }
 
