@@ -181,6 +181,9 @@ describe("enforce, approvals, state and attestations", () => {
     expect((await api(base, "POST", `/v1/passports/${pid}/pause`, { key: keyA })).body).toEqual({ ok: true });
     expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "a" } })).body.reason).toBe("enforcement_paused");
     expect((await api(base, "POST", `/v1/passports/${pid}/heartbeat`, { key: keyA })).body).toEqual({ ok: true });
+    // SPEC §11: a heartbeat never lifts an operator's pause; the operator's resume does.
+    expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "a" } })).body.reason).toBe("enforcement_paused");
+    expect((await api(base, "POST", `/v1/passports/${pid}/resume`, { key: keyA })).body).toEqual({ ok: true });
     expect((await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "a" } })).body.decision).toBe("request_hold");
     expect((await api(base, "POST", `/v1/passports/${pid}/state/reset`, { key: keyA, body: { window_type: "all" } })).body).toEqual({ ok: true });
     const bad = await api(base, "POST", `/v1/passports/${pid}/state/reset`, { key: keyA, body: { window_type: "yearly" } });
