@@ -29,6 +29,19 @@ function simpleHost(target: string): string | null {
   return NUMERIC_LABEL.test(host.slice(host.lastIndexOf(".") + 1)) ? null : host;
 }
 
+const IPV4_MAPPED = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
+
+/**
+ * SPEC §11 "Bypasses closed": an IPv4-mapped IPv6 literal (`::ffff:a9fe:a9fe`, which the URL parser
+ * makes of `[::ffff:169.254.169.254]`) is its IPv4 address, so it matches IPv4 entries.
+ */
+function unmapIpv4(host: string): string {
+  const m = IPV4_MAPPED.exec(host);
+  if (m === null) return host;
+  const hi = parseInt(m[1]!, 16), lo = parseInt(m[2]!, 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
 function parsedHost(target: string): string | null {
   let url: URL;
   try {
@@ -37,7 +50,7 @@ function parsedHost(target: string): string | null {
     return null;
   }
   let host = url.hostname.toLowerCase();
-  if (host.startsWith("[") && host.endsWith("]")) return host.slice(1, -1);
+  if (host.startsWith("[") && host.endsWith("]")) return unmapIpv4(host.slice(1, -1));
   // Parsers differ on forbidden domain code points (Chromium keeps `exa%20mple.com`): refuse them
   // here, so every runtime gets the same answer (URL Standard "forbidden domain code point").
   if (FORBIDDEN_IN_DOMAIN.test(host)) return null;

@@ -6,6 +6,7 @@
 import type { JWK } from "jose";
 import {
   type HostCrypto, type PayloadSigner, type SigningKey, type SigningKeyInput, canonicalJson, generateSigningKey, importSigningKey, payloadSigner,
+  requestDigest,
 } from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
@@ -342,6 +343,7 @@ export class Enforcer {
     const approval: Approval = {
       id, passport_id: pid, agent_name: (policy.passport.agent_name as string | undefined) ?? null, decision_id: decisionId,
       action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, holds: decision.holds.map((h) => h.rule),
+      request_digest: await requestDigest(req),
       status: "pending", created_at: iso(now), expires_at: iso(this.engine.deadline("approval", now)), decided_at: null, outcome_reason: null,
     };
     await this.store.putDoc(NS_APPROVALS, id, JSON.stringify(approval));
@@ -444,9 +446,12 @@ export class Enforcer {
       const answer: ApprovalAnswer = { status: approved ? "approved" : "denied", permit: approved };
       if (refusal !== null) answer.reason = refusal;
       if (approved) {
-        const permit = await this.issuePermit(pid, approval.action, approval.cost_cents, approval.decision_id, now, result.resets, now);
+        const permit = this.newPermit(pid, approval.action, approval.cost_cents, approval.decision_id, now, result.resets, now);
+        if (approval.request_digest !== undefined) permit.request_digest = approval.request_digest;
+        await this.putPermit(permit, now);
         answer.permit_token = permit.token;
         answer.permit_expires_at = iso(permit.expires_at);
+        if (permit.request_digest !== undefined) answer.request_digest = permit.request_digest;
       }
       await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now);
       return answer;

@@ -5,5 +5,5 @@ export { Enforcer, EnforcerError, type EnforcerOptions, type EnforcerEvent } fro
 export { MemoryStore } from "./memory-store";
 export type { Store, StateEntry, DocEntry, ListedDoc, AuditEntry, AuditHead, CommitBatch, CommitDoc, CommitResult } from "./store";
 export { verifyAuditLog, type AuditRecord, type AuditVerdict, type AuditProblem } from "./audit";
-export { generateSigningKey, importSigningKey, verifyCompact, canonicalJson, type SigningKey } from "./signing";
+export { generateSigningKey, importSigningKey, verifyCompact, canonicalJson, requestDigest, type SigningKey } from "./signing";
 export type * from "./types";

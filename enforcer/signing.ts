@@ -122,6 +122,17 @@ export async function importPublicJwk(jwk: JWK): Promise<CryptoKey> {
  * numbers, bigints and cycles throw rather than hash to something ambiguous.
  * @example canonicalJson({ b: 1, a: [true, null] }) === '{"a":[true,null],"b":1}'
  */
+/**
+ * SPEC §11: the digest an approval is bound to — lower-case hex SHA-256 of the canonical JSON of
+ * `{action, cost_cents, target, context}` (cost 0, target and context null when absent). A gateway
+ * compares it with the digest of the call it is about to forward.
+ */
+export async function requestDigest(req: { action: string; cost_cents?: number; target?: string | null; context?: unknown }): Promise<string> {
+  const text = canonicalJson({ action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, context: req.context ?? null });
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export function canonicalJson(value: unknown): string {
   const out = write(value, []);
   if (out === undefined) throw new TypeError("canonicalJson: value has no JSON form");

@@ -50,6 +50,8 @@ export interface Approval {
   cost_cents: number;
   target: string | null;
   holds: string[];
+  /** SHA-256 (hex) of the canonical JSON of {action, cost_cents, target, context}: the exact request approved (SPEC §11). */
+  request_digest?: string;
   status: ApprovalStatus;
   created_at: string;
   expires_at: string;
@@ -63,6 +65,8 @@ export interface ApprovalAnswer {
   permit: boolean;
   permit_token?: string;
   permit_expires_at?: string;
+  /** With a permit: the digest of the exact request approved; forward only a call whose digest matches (SPEC §11). */
+  request_digest?: string;
   reason?: string;
 }
 
@@ -80,6 +84,8 @@ export interface Permit {
   committed_resets?: number;
   issued_at: number;
   expires_at: number;
+  /** On a permit issued by an approval: the digest of the exact request approved (SPEC §11). */
+  request_digest?: string;
 }
 
 export interface ReportInput {

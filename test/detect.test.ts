@@ -247,9 +247,10 @@ describe("secrets: Bearer", () => {
     expect(secrets("BEARER " + run(16) + ",")).toEqual([["bearer_token", "BEARER " + run(16)]]);
   });
 
-  it("needs a space, and the word at a token start", () => {
+  it("needs a space or a tab (SPEC §11), and the word at a token start", () => {
     expect(secrets("Bearer" + run(20))).toEqual([]);
-    expect(secrets("Bearer\t" + run(20))).toEqual([]);
+    expect(secrets("Bearer\n" + run(20))).toEqual([]);
+    expect(secrets("Bearer\t" + run(20))).not.toEqual([]);
     expect(secrets("xBearer " + run(20))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // SPEC §11 from the attacker's side: what a prompt-injected agent can do through the agent channel
 // of the embedded Enforcer (reports, heartbeats, operator acts), and what the operator still can.
 import { describe, expect, it } from "vitest";
-import { Enforcer, EnforcerError, MemoryStore, type AuditRecord, type EnforcerEvent } from "../enforcer/index";
+import { Enforcer, EnforcerError, MemoryStore, requestDigest, type AuditRecord, type EnforcerEvent } from "../enforcer/index";
 
 const T0 = Date.parse("2026-02-24T10:00:00Z");
 const AGENT = { channel: "agent" } as const;
@@ -128,5 +128,24 @@ describe("pauses (SPEC §11)", () => {
     await enforcer.resume("pass_1");
     await enforcer.heartbeat("pass_1", AGENT);
     expect((await enforcer.enforce({ passport_id: "pass_1", action: "a" }, AGENT)).decision).toBe("allow");
+  });
+});
+
+describe("approvals are bound to the exact request (SPEC §11)", () => {
+  it("the approval and its permit carry the digest of the held request; another request's digest differs", async () => {
+    const { enforcer } = await setup({ "core:cost:approval_threshold": 100 });
+    const held = { action: "payments:transfer", cost_cents: 500, target: "bank.example", context: { to: "acct_1" } };
+    const hold = await enforcer.enforce({ passport_id: "pass_1", ...held }, AGENT);
+    const digest = await requestDigest(held);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect((await enforcer.getApproval(hold.approval_request_id!, AGENT))!.request_digest).toBe(digest);
+    const answer = await enforcer.approve(hold.approval_request_id!);
+    expect(answer).toMatchObject({ status: "approved", permit: true, request_digest: digest });
+    // The attacker swaps the payee or the amount after approval: the gateway's comparison fails.
+    for (const other of [{ ...held, context: { to: "acct_attacker" } }, { ...held, cost_cents: 50_000 }, { ...held, target: "evil.example" }, { ...held, action: "payments:refund" }]) {
+      expect(await requestDigest(other)).not.toBe(answer.request_digest);
+    }
+    // Key order does not matter (canonical JSON).
+    expect(await requestDigest({ context: { to: "acct_1" }, target: "bank.example", cost_cents: 500, action: "payments:transfer" })).toBe(digest);
   });
 });

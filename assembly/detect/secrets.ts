@@ -3,7 +3,7 @@
 // Choices where the spec is silent:
 // - A "≥ n" body extends greedily and puts no condition on the byte after it; an "exactly n" body
 //   (AKIA/ASIA, AIza) fails when the run of its class is longer or shorter than n.
-// - Bearer: "spaces" are one or more U+0020 (no tabs or line breaks); "Bearer" is matched in any
+// - Bearer: "spaces" are one or more U+0020 or tabs (SPEC §11; no line breaks); "Bearer" is matched in any
 //   case and must be followed by a space. The span covers "Bearer", the spaces and the token.
 // - Private keys: the header is `-----BEGIN ` + label words of [A-Z0-9] separated by single spaces
 //   (at most 40 bytes: RSA, EC, DSA, OPENSSH, ENCRYPTED, or none) + `PRIVATE KEY-----`.
@@ -24,6 +24,7 @@ import {
 const NO_MATCH: i32 = -1;
 
 const CH_SPACE: u8 = 0x20;
+const CH_TAB: u8 = 0x09;
 const CH_DASH: u8 = 0x2d;
 const CH_LOWER_B: u8 = 0x62;
 const CH_UPPER_A: u8 = 0x41;
@@ -160,7 +161,7 @@ function bearerEnd(ptr: usize, len: i32, i: i32): i32 {
   }
   let j: i32 = i + n;
   const spaces: i32 = j;
-  while (byteIs(ptr, len, j, CH_SPACE)) j++;
+  while (byteIs(ptr, len, j, CH_SPACE) || byteIs(ptr, len, j, CH_TAB)) j++;
   if (j == spaces) return NO_MATCH;
   const end: i32 = runEnd(ptr, len, j, BEARER_BODY, len);
   return end - j >= BEARER_MIN ? end : NO_MATCH;

@@ -11,6 +11,8 @@ const WRITE_VERBS: string[] = [
   // SPEC §10 "Write verbs also include"
   "destroy", "migrate", "charge", "push", "commit", "import", "kill", "terminate", "cancel",
   "refund", "archive", "restore", "invite", "share", "merge",
+  // SPEC §11 "Bypasses closed"
+  "purge", "wipe", "rm", "erase", "unlink", "overwrite", "reset", "clear", "flush", "shred",
 ];
 
 // The verbs in a small open-addressing table: key = up to 8 lower-case bytes packed into a u64

@@ -939,12 +939,21 @@ export interface ResumeStep {
  * An operator's pause (SPEC §11): every request is blocked until an operator's resume; a heartbeat does not lift it. expect is compared with {ok}.
  */
 export interface PauseStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
   /**
    * Who takes this step: operator (the default) or agent (SPEC §11).
    */
   channel?: Channel;
+  /**
+   * Nothing: pause enforcement until an operator resumes it.
+   */
   pause: NoArgs;
+  /**
+   * The answer wanted ({ok}, or {error} for a refused act).
+   */
   expect?: OkExpectation;
 }
 /**

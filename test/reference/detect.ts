@@ -6,7 +6,7 @@
 // - AIza takes exactly 35 body characters ("35 of", unlike the "≥ n" tokens around it).
 // - Private keys: "-----BEGIN " + label words of [A-Z0-9] each followed by one space (≤ 40 chars
 //   in all) + "PRIVATE KEY-----".
-// - Bearer: the spaces are U+0020.
+// - Bearer: the spaces are U+0020 or tabs (SPEC §11).
 // - E-mail: local part [A-Za-z0-9._%+-], at most the 64 characters before "@", starting with a
 //   word character at a token start; domain: labels [A-Za-z0-9-]+ joined by single dots, a later
 //   (not the first) label of ≥ 2 ASCII letters ends it.
@@ -29,7 +29,7 @@ const SECRETS: readonly RegExp[] = [
   new RegExp(`${START}(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])`),
   new RegExp(`${START}(?:ghp_|gho_|ghu_|ghs_|ghr_)[A-Za-z0-9]{36}`),
   new RegExp(`${START}github_pat_[A-Za-z0-9_]{22}`),
-  new RegExp(`${START}[Bb][Ee][Aa][Rr][Ee][Rr] +[A-Za-z0-9._~+/=-]{16}`),
+  new RegExp(`${START}[Bb][Ee][Aa][Rr][Ee][Rr][ \\t]+[A-Za-z0-9._~+/=-]{16}`),
   new RegExp(`${START}(?:xoxb-|xoxp-|xoxa-|xoxr-|xoxs-)[A-Za-z0-9-]{10}`),
   new RegExp(`${START}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`),
 ];

@@ -16,6 +16,12 @@ export function targetHost(target: string): string | null {
 function canonical(hostname: string): string | null {
   let host = hostname.toLowerCase();
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  // SPEC §11: an IPv4-mapped IPv6 literal is its IPv4 address.
+  const mapped = /^::ffff:([0-9a-f]+):([0-9a-f]+)$/.exec(host);
+  if (mapped) {
+    const n = parseInt(mapped[1]!, 16) * 65536 + parseInt(mapped[2]!, 16);
+    host = [24, 16, 8, 0].map((k) => Math.floor(n / 2 ** k) % 256).join(".");
+  }
   if (host.endsWith(".")) host = host.slice(0, -1);
   return host === "" ? null : host;
 }

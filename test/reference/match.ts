@@ -75,6 +75,8 @@ export const WRITE_VERBS: ReadonlySet<string> = new Set([
   // SPEC §10 "Write verbs"
   "destroy", "migrate", "charge", "push", "commit", "import", "kill", "terminate", "cancel", "refund", "archive",
   "restore", "invite", "share", "merge",
+  // SPEC §11 "Bypasses closed"
+  "purge", "wipe", "rm", "erase", "unlink", "overwrite", "reset", "clear", "flush", "shred",
 ]);
 
 /** The first word of the action's verb (SPEC §4, §10). */
