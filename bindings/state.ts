@@ -4,7 +4,7 @@
 
 import { readI64, utf8Length, writeI64 } from "./bytes";
 import type { Core } from "./core";
-import { COUNTER_BLOCK_FIELDS } from "./encode-request";
+import { COUNTER_BLOCK, COUNTER_BLOCK_FIELDS, COUNTER_BLOCK_START, CounterFlag, R_COUNTER_FLAGS, R_LAST_ACTION, R_LAST_HEARTBEAT } from "./gen/abi-layout";
 import type { Engine } from "./engine";
 import { EngineError, RequestError } from "./errors";
 
@@ -63,9 +63,12 @@ const ARGS = 44;
 const RESETS_UNKNOWN = -1;
 const RESETS_MAX = 0xffff_ffff;
 const APPROVAL_ID_MAX = 128;
-const COUNTER_BLOCK = 104;
-const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16;
+const C_LAST_ACTION = CounterFlag.HasLastAction, C_LAST_HEARTBEAT = CounterFlag.HasLastHeartbeat;
+const C_PENDING = CounterFlag.PendingApproval, C_STOPPED = CounterFlag.EmergencyStopped, C_PAUSED = CounterFlag.EnforcementPaused;
 const COUNTER_FIELDS = COUNTER_BLOCK_FIELDS;
+// The snapshot is the counter block rebased to 0 (docs/abi.md "Counter state"), so its offsets are the request's minus this.
+const FLAGS_AT = R_COUNTER_FLAGS - COUNTER_BLOCK_START;
+const LAST_ACTION_AT = R_LAST_ACTION - COUNTER_BLOCK_START, LAST_HEARTBEAT_AT = R_LAST_HEARTBEAT - COUNTER_BLOCK_START;
 
 const encoder = new TextEncoder();
 const EMPTY_ID = new Uint8Array(0);
@@ -220,15 +223,15 @@ function readResult(core: Core, n: number, input: Uint8Array): StateResult {
 function readSnapshot(core: Core, at: number): Snapshot {
   const { view } = core;
   const i64 = (k: number): number => readI64(view, at + k * 8);
-  const flags = view.getUint32(at + 96, true);
+  const flags = view.getUint32(at + FLAGS_AT, true);
   const idLen = view.getUint32(at + COUNTER_BLOCK, true);
   const tail = at + COUNTER_BLOCK + 4 + idLen;
   const pending = (flags & C_PENDING) !== 0;
   // One object filled in place (two snapshots per decision: no spread copy).
   const snap = {} as Record<string, unknown>;
   for (let k = 0; k < COUNTER_FIELDS.length; k++) snap[COUNTER_FIELDS[k]!] = i64(k);
-  snap.last_action_at = flags & C_LAST_ACTION ? i64(10) : null;
-  snap.last_heartbeat_at = flags & C_LAST_HEARTBEAT ? i64(11) : null;
+  snap.last_action_at = flags & C_LAST_ACTION ? readI64(view, at + LAST_ACTION_AT) : null;
+  snap.last_heartbeat_at = flags & C_LAST_HEARTBEAT ? readI64(view, at + LAST_HEARTBEAT_AT) : null;
   snap.pending_approval_id = pending ? core.readUtf8(at + COUNTER_BLOCK + 4, idLen) : null;
   snap.emergency_stopped = (flags & C_STOPPED) !== 0;
   snap.enforcement_paused = (flags & C_PAUSED) !== 0;

@@ -1,0 +1,34 @@
+// generated — do not edit. The ABI byte layout from schemas/abi-layout.json by scripts/gen-abi.mjs; run `npm run gen`.
+
+/** Byte offsets in the request header (docs/abi.md "Request"). */
+export const R_NOW: i32 = 0; // i64 now, epoch ms
+export const R_COST: i32 = 8; // i64 cost_cents
+export const R_FLAGS: i32 = 16; // u32 request flags (ReqFlag)
+export const R_ACTION_LEN: i32 = 20; // u32 action byte length
+export const R_HOST_LEN: i32 = 24; // u32 canonical host byte length (0 when none)
+export const R_TARGET_LEN: i32 = 28; // u32 raw target byte length
+export const R_CONTEXT_LEN: i32 = 32; // u32 context byte length
+export const R_TZ_COUNT: i32 = 36; // u32 number of time-zone offsets after the header
+export const R_SPENT_TODAY: i32 = 40; // i64 spent_today_cents
+export const R_SPENT_WEEK: i32 = 48; // i64 spent_week_cents
+export const R_SPENT_MONTH: i32 = 56; // i64 spent_month_cents
+export const R_SPENT_TOTAL: i32 = 64; // i64 spent_total_cents
+export const R_HELD: i32 = 72; // i64 held_cents
+export const R_ACTIONS_MINUTE: i32 = 80; // i64 actions_last_minute
+export const R_ACTIONS_5MIN: i32 = 88; // i64 actions_last_5_minutes
+export const R_ACTIONS_30MIN: i32 = 96; // i64 actions_last_30_minutes
+export const R_ACTIONS_HOUR: i32 = 104; // i64 actions_last_hour
+export const R_ACTIONS_TODAY: i32 = 112; // i64 actions_today
+export const R_LAST_ACTION: i32 = 120; // i64 last_action_at (ms), valid with CounterFlag.HasLastAction
+export const R_LAST_HEARTBEAT: i32 = 128; // i64 last_heartbeat_at (ms), valid with CounterFlag.HasLastHeartbeat
+export const R_COUNTER_FLAGS: i32 = 136; // u32 counter flags (CounterFlag)
+export const R_RESERVED: i32 = 140; // u32 reserved (0)
+/** The header's length: the time-zone offsets start here. */
+export const REQ_HEADER: i32 = 144;
+/** The counter block: request bytes 40..143, the layout of a counter-state snapshot. */
+export const COUNTER_BLOCK_START: i32 = 40;
+export const COUNTER_BLOCK: i32 = 104;
+/** The request's u32 flags. */
+export const enum ReqFlag { HasTarget = 1, TargetInvalid = 2, HasContext = 4, Explain = 8, ApprovalRecheck = 16 }
+/** The counter block's u32 flags. */
+export const enum CounterFlag { HasLastAction = 1, HasLastHeartbeat = 2, PendingApproval = 4, EmergencyStopped = 8, EnforcementPaused = 16 }

@@ -1,0 +1,36 @@
+// generated — do not edit. The ABI byte layout from schemas/abi-layout.json by scripts/gen-abi.mjs; run `npm run gen`.
+
+/** Byte offsets in the request header (docs/abi.md "Request"). */
+export const R_NOW = 0; // i64 now, epoch ms
+export const R_COST = 8; // i64 cost_cents
+export const R_FLAGS = 16; // u32 request flags (ReqFlag)
+export const R_ACTION_LEN = 20; // u32 action byte length
+export const R_HOST_LEN = 24; // u32 canonical host byte length (0 when none)
+export const R_TARGET_LEN = 28; // u32 raw target byte length
+export const R_CONTEXT_LEN = 32; // u32 context byte length
+export const R_TZ_COUNT = 36; // u32 number of time-zone offsets after the header
+export const R_SPENT_TODAY = 40; // i64 spent_today_cents
+export const R_SPENT_WEEK = 48; // i64 spent_week_cents
+export const R_SPENT_MONTH = 56; // i64 spent_month_cents
+export const R_SPENT_TOTAL = 64; // i64 spent_total_cents
+export const R_HELD = 72; // i64 held_cents
+export const R_ACTIONS_MINUTE = 80; // i64 actions_last_minute
+export const R_ACTIONS_5MIN = 88; // i64 actions_last_5_minutes
+export const R_ACTIONS_30MIN = 96; // i64 actions_last_30_minutes
+export const R_ACTIONS_HOUR = 104; // i64 actions_last_hour
+export const R_ACTIONS_TODAY = 112; // i64 actions_today
+export const R_LAST_ACTION = 120; // i64 last_action_at (ms), valid with CounterFlag.HasLastAction
+export const R_LAST_HEARTBEAT = 128; // i64 last_heartbeat_at (ms), valid with CounterFlag.HasLastHeartbeat
+export const R_COUNTER_FLAGS = 136; // u32 counter flags (CounterFlag)
+export const R_RESERVED = 140; // u32 reserved (0)
+/** The header's length: the time-zone offsets start here. */
+export const REQ_HEADER = 144;
+/** The counter block: request bytes 40..143, the layout of a counter-state snapshot. */
+export const COUNTER_BLOCK_START = 40;
+export const COUNTER_BLOCK = 104;
+/** The i64 counters of the counter block, in order from COUNTER_BLOCK_START (SPEC §6 field names). */
+export const COUNTER_BLOCK_FIELDS = ["spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents", "actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today"] as const;
+/** The request's u32 flags. */
+export const ReqFlag = Object.freeze({ HasTarget: 1, TargetInvalid: 2, HasContext: 4, Explain: 8, ApprovalRecheck: 16 } as const);
+/** The counter block's u32 flags. */
+export const CounterFlag = Object.freeze({ HasLastAction: 1, HasLastHeartbeat: 2, PendingApproval: 4, EmergencyStopped: 8, EnforcementPaused: 16 } as const);

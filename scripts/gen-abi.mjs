@@ -1,0 +1,114 @@
+// Writes the ABI byte layout (schemas/abi-layout.json, the one source) as constants for both sides of
+// the boundary: assembly/gen/abi-layout.ts (AssemblyScript) and bindings/gen/abi-layout.ts
+// (TypeScript). `--check` compares instead and exits 1 naming each stale file; `--out DIR` writes
+// both files into DIR (the tests use it).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const LAYOUT_PATH = join(ROOT, "schemas", "abi-layout.json");
+const SIZES = { i64: 8, u64: 8, i32: 4, u32: 4, u16: 2, u8: 1 };
+const BANNER =
+  "// generated — do not edit. The ABI byte layout from schemas/abi-layout.json by scripts/gen-abi.mjs; run `npm run gen`.\n";
+
+/** Offsets of the request header's fields, each after the one before; checks names, types and alignment. */
+export function requestOffsets(layout) {
+  const fields = [];
+  const seen = new Set();
+  let at = 0;
+  for (const f of layout.request.fields) {
+    const size = SIZES[f.type];
+    if (size === undefined) throw new Error(`request field ${f.name}: unknown type ${f.type}`);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(f.name) || seen.has(f.name)) throw new Error(`request field ${f.name}: bad or repeated name`);
+    if (at % size !== 0) throw new Error(`request field ${f.name}: offset ${at} is not aligned to ${size}`);
+    seen.add(f.name);
+    fields.push({ ...f, offset: at, size });
+    at += size;
+  }
+  if (at % 16 !== 0) throw new Error(`the request header (${at} bytes) must keep the 16-byte alignment of what follows`);
+  const first = fields.find((f) => f.name === layout.request.counterBlockFirst);
+  if (!first) throw new Error(`counterBlockFirst names no field: ${layout.request.counterBlockFirst}`);
+  const counters = fields.filter((f) => f.counter !== undefined);
+  counters.forEach((f, i) => {
+    if (f.type !== "i64" || f.offset !== first.offset + i * 8) throw new Error(`counter ${f.counter} must be the i64 number ${i} of the counter block`);
+  });
+  return { fields, header: at, counterBlock: { start: first.offset, length: at - first.offset }, counters };
+}
+
+function flagTables(layout) {
+  return Object.entries(layout.flags).map(([name, table]) => {
+    const bits = Object.entries(table).filter(([k]) => k !== "$comment");
+    for (const [k, v] of bits) if (!Number.isInteger(Math.log2(v))) throw new Error(`${name}.${k} = ${v} is not one bit`);
+    if (new Set(bits.map(([, v]) => v)).size !== bits.length) throw new Error(`${name}: two flags share a bit`);
+    return { name, comment: table.$comment, bits };
+  });
+}
+
+const fieldDoc = (f) => f.doc ?? f.counter;
+
+/** The AssemblyScript side: `R_*` offsets, the header and counter-block sizes, flags as const enums. */
+export function generateAs(layout) {
+  const r = requestOffsets(layout);
+  const out = [BANNER.trimEnd(), "", `/** Byte offsets in the request header (docs/abi.md "Request"). */`];
+  for (const f of r.fields) out.push(`export const R_${f.name}: i32 = ${f.offset}; // ${f.type} ${fieldDoc(f)}`);
+  out.push(`/** The header's length: the time-zone offsets start here. */`, `export const REQ_HEADER: i32 = ${r.header};`);
+  out.push(`/** The counter block: request bytes ${r.counterBlock.start}..${r.header - 1}, the layout of a counter-state snapshot. */`);
+  out.push(`export const COUNTER_BLOCK_START: i32 = ${r.counterBlock.start};`, `export const COUNTER_BLOCK: i32 = ${r.counterBlock.length};`);
+  for (const t of flagTables(layout)) {
+    out.push(`/** ${t.comment} */`, `export const enum ${t.name} { ${t.bits.map(([k, v]) => `${k} = ${v}`).join(", ")} }`);
+  }
+  return out.join("\n") + "\n";
+}
+
+/** The TypeScript side: the same names, flags as frozen objects, and the counter block's snapshot fields. */
+export function generateTs(layout) {
+  const r = requestOffsets(layout);
+  const out = [BANNER.trimEnd(), "", `/** Byte offsets in the request header (docs/abi.md "Request"). */`];
+  for (const f of r.fields) out.push(`export const R_${f.name} = ${f.offset}; // ${f.type} ${fieldDoc(f)}`);
+  out.push(`/** The header's length: the time-zone offsets start here. */`, `export const REQ_HEADER = ${r.header};`);
+  out.push(`/** The counter block: request bytes ${r.counterBlock.start}..${r.header - 1}, the layout of a counter-state snapshot. */`);
+  out.push(`export const COUNTER_BLOCK_START = ${r.counterBlock.start};`, `export const COUNTER_BLOCK = ${r.counterBlock.length};`);
+  out.push(`/** The i64 counters of the counter block, in order from COUNTER_BLOCK_START (SPEC §6 field names). */`);
+  out.push(`export const COUNTER_BLOCK_FIELDS = [${r.counters.map((f) => JSON.stringify(f.counter)).join(", ")}] as const;`);
+  for (const t of flagTables(layout)) {
+    out.push(`/** ${t.comment} */`, `export const ${t.name} = Object.freeze({ ${t.bits.map(([k, v]) => `${k}: ${v}`).join(", ")} } as const);`);
+  }
+  return out.join("\n") + "\n";
+}
+
+export function loadLayout(path = LAYOUT_PATH) {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+function main() {
+  const check = process.argv.includes("--check");
+  const outArg = process.argv.indexOf("--out");
+  const outDir = outArg > 0 ? resolve(process.argv[outArg + 1] ?? "") : null;
+  const layout = loadLayout();
+  const targets = [
+    [outDir ? join(outDir, "assembly-abi-layout.ts") : join(ROOT, "assembly", "gen", "abi-layout.ts"), generateAs(layout)],
+    [outDir ? join(outDir, "bindings-abi-layout.ts") : join(ROOT, "bindings", "gen", "abi-layout.ts"), generateTs(layout)],
+  ];
+  let stale = 0;
+  for (const [path, text] of targets) {
+    const shown = path.startsWith(ROOT + "/") ? path.slice(ROOT.length + 1) : path;
+    const current = existsSync(path) ? readFileSync(path, "utf8") : null;
+    if (current === text) continue;
+    if (check) {
+      console.error(`${shown} is stale: run \`npm run gen\` and commit the result`);
+      stale++;
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+      console.log(`wrote ${shown}`);
+    }
+  }
+  if (check && stale === 0) console.log("the ABI layout constants are up to date");
+  process.exitCode = stale > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try { main(); } catch (err) { console.error(err instanceof Error ? err.message : err); process.exitCode = 2; }
+}
