@@ -24,6 +24,8 @@ export interface WardenExports {
   detect_start(): number;
   detect_end(): number;
   detect_kind_name(family: number, id: number): number;
+  spend_caps(handle: number, len: number): number;
+  fold_action(len: number): number;
 }
 
 /** Names the module defines once (assembly/catalogue.ts), read back at load time. */

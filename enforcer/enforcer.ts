@@ -12,7 +12,7 @@ import { MemoryStore } from "./memory-store";
 import type { CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
-  Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
+  Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportLimits, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
 } from "./types";
 import type { Decision } from "../bindings/decision";
 import type { Engine, Policy } from "../bindings/engine";
@@ -391,7 +391,7 @@ export class Enforcer {
       if (current.status === "pending" && lost) {
         // The counter state no longer holds this reservation (it expired or was released by an
         // operation that did not close the record): the record must not outlive it.
-        await this.closeApproval(pid, policy, current, "expired", "no answer within 5 minutes", now);
+        await this.closeApproval(pid, policy, current, "expired", this.noAnswerReason(), now);
         current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
       }
       if (current.status !== "pending") return { status: current.status, permit: false, reason: current.outcome_reason ?? undefined };
@@ -424,8 +424,13 @@ export class Enforcer {
     const a = JSON.parse(doc.json) as Approval;
     if (a.status !== "pending") return;
     const policy = this.policies.get(pid)?.policy ?? null;
-    if (result.expired) await this.closeApproval(pid, policy, a, "expired", "no answer within 5 minutes", now);
+    if (result.expired) await this.closeApproval(pid, policy, a, "expired", this.noAnswerReason(), now);
     else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now);
+  }
+
+  /** The reason an unanswered approval closes with, from the module's approval lifetime. */
+  private noAnswerReason(): string {
+    return `no answer within ${this.engine.lifetimes.approval_ms / 60_000} minutes`;
   }
 
   // ---- permits ---------------------------------------------------------------------------------
@@ -468,7 +473,7 @@ export class Enforcer {
     if (now >= permit.expires_at) return { accepted: false, reason: "permit_expired" };
     // A permit is bound to its passport and action: a report that names others is refused.
     if ((input.passport_id !== undefined && input.passport_id !== permit.passport_id)
-      || (input.action !== undefined && input.action.toLowerCase() !== permit.action.toLowerCase())) {
+      || (input.action !== undefined && !this.engine.sameAction(input.action, permit.action))) {
       return { accepted: false, reason: "permit_mismatch" };
     }
     const policy = await this.policy(permit.passport_id);
@@ -538,6 +543,20 @@ export class Enforcer {
       last_heartbeat_at: last_heartbeat_at === null ? null : iso(last_heartbeat_at),
       limits,
       window_resets_at: { daily: iso(resets.daily), weekly: iso(resets.weekly), monthly: iso(resets.monthly) },
+    };
+  }
+
+  /** The passport's limits at now as the module computes them (PassportLimits): one source for every view. */
+  async limits(passportId: string): Promise<PassportLimits> {
+    const policy = await this.policy(passportId);
+    const now = this.clock();
+    const snap = (await this.snapshotOf(passportId)).snapshot;
+    const hb = snap.last_heartbeat_at;
+    const staleAt = hb === null ? null : this.engine.deadline("heartbeat", hb);
+    return {
+      passport_id: passportId, at: iso(now), ...policy.spendCaps(snap),
+      heartbeat_fresh: staleAt !== null && now < staleAt, heartbeat_stale_at: staleAt === null ? null : iso(staleAt),
+      lifetimes: this.engine.lifetimes,
     };
   }
 

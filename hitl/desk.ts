@@ -122,11 +122,11 @@ export class ApprovalDesk {
 
   async view(approval: Approval): Promise<ApprovalView> {
     const passport = await this.passport(approval.passport_id);
-    const state = await this.enforcer.state(approval.passport_id);
+    const daily = (await this.enforcer.limits(approval.passport_id)).windows.daily;
     return {
       approval, passport, ...this.shown(approval, passport),
-      spent_today_cents: state.spent_today_cents,
-      daily_limit_cents: dailyLimit(passport.constraints),
+      spent_today_cents: daily.spent_cents,
+      daily_limit_cents: daily.limit_cents,
     };
   }
 
@@ -152,14 +152,6 @@ export class ApprovalDesk {
   async isOptedOut(phone: string): Promise<boolean> {
     return (await this.enforcer.store.getDoc(NS_OPTOUT, normalizePhone(phone))) !== null;
   }
-}
-
-/** The tightest daily cap: core:cost:max_per_day, and core:cost:max_cumulative when its window is daily (the default). */
-export function dailyLimit(constraints: Record<string, unknown>): number | null {
-  const window = constraints["core:cost:cumulative_window"] ?? "daily";
-  const caps = [constraints["core:cost:max_per_day"], window === "daily" ? constraints["core:cost:max_cumulative"] : undefined];
-  const numbers = caps.filter((v): v is number => typeof v === "number");
-  return numbers.length > 0 ? Math.min(...numbers) : null;
 }
 
 function toInfo(p: Record<string, unknown>): PassportInfo {

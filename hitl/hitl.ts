@@ -325,10 +325,10 @@ export class Hitl {
   }
 
   private async card(info: PassportInfo): Promise<DashboardCard> {
-    const state = await this.enforcer.state(info.id);
+    const [state, limits] = await Promise.all([this.enforcer.state(info.id), this.enforcer.limits(info.id)]);
     const approval = state.pending_approval_id ? await this.enforcer.getApproval(state.pending_approval_id) : null;
     const pending = approval?.status === "pending" ? { approval, ...this.desk.shown(approval, info) } : null;
-    return { info, state, status: classify(info, state, this.clock()), pending, recent: await this.tail(info.id) };
+    return { info, state, limits, status: classify(info, state, limits), pending, recent: await this.tail(info.id) };
   }
 
   /** The passport's last audit records (from the store, so actions by other processes show too). */

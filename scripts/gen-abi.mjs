@@ -48,6 +48,41 @@ function flagTables(layout) {
 
 const fieldDoc = (f) => f.doc ?? f.counter;
 
+/** Offsets of each struct's fields, in order of definition (a struct may repeat one defined before it). */
+export function structOffsets(layout) {
+  const done = new Map();
+  for (const [name, s] of Object.entries(layout.structs ?? {})) {
+    if (name === "$comment") continue;
+    let at = 0;
+    const fields = s.fields.map((f) => {
+      const inner = done.get(f.type);
+      const unit = SIZES[f.type] ?? inner?.size;
+      if (unit === undefined) throw new Error(`${name}.${f.name}: unknown type ${f.type} (define a struct before using it)`);
+      const align = SIZES[f.type] ?? 8;
+      if (at % align !== 0) throw new Error(`${name}.${f.name}: offset ${at} is not aligned to ${align}`);
+      const out = { ...f, offset: at, size: unit * (f.count ?? 1), stride: unit };
+      at += out.size;
+      return out;
+    });
+    if (at % 8 !== 0) throw new Error(`${name}: its size ${at} must be a multiple of 8`);
+    done.set(name, { name, prefix: s.prefix, doc: s.doc, fields, size: at });
+  }
+  return [...done.values()];
+}
+
+function structLines(layout, typed) {
+  const out = [];
+  for (const s of structOffsets(layout)) {
+    out.push(`/** ${s.doc} */`);
+    for (const f of s.fields) {
+      const what = f.count ? `${f.count} × ${f.type} (${f.stride} bytes each)` : f.type;
+      out.push(`export const ${s.prefix}_${f.name}${typed} = ${f.offset}; // ${what} ${f.doc ?? ""}`.trimEnd());
+    }
+    out.push(`export const ${s.prefix}_SIZE${typed} = ${s.size};`);
+  }
+  return out;
+}
+
 /** The AssemblyScript side: `R_*` offsets, the header and counter-block sizes, flags as const enums. */
 export function generateAs(layout) {
   const r = requestOffsets(layout);
@@ -59,6 +94,7 @@ export function generateAs(layout) {
   for (const t of flagTables(layout)) {
     out.push(`/** ${t.comment} */`, `export const enum ${t.name} { ${t.bits.map(([k, v]) => `${k} = ${v}`).join(", ")} }`);
   }
+  out.push(...structLines(layout, ": i32"));
   return out.join("\n") + "\n";
 }
 
@@ -75,6 +111,7 @@ export function generateTs(layout) {
   for (const t of flagTables(layout)) {
     out.push(`/** ${t.comment} */`, `export const ${t.name} = Object.freeze({ ${t.bits.map(([k, v]) => `${k}: ${v}`).join(", ")} } as const);`);
   }
+  out.push(...structLines(layout, ""));
   return out.join("\n") + "\n";
 }
 

@@ -34,3 +34,15 @@ export const COUNTER_BLOCK_FIELDS = ["spent_today_cents", "spent_week_cents", "s
 export const ReqFlag = Object.freeze({ HasTarget: 1, TargetInvalid: 2, HasContext: 4, Explain: 8, ApprovalRecheck: 16 } as const);
 /** The counter block's u32 flags. */
 export const CounterFlag = Object.freeze({ HasLastAction: 1, HasLastHeartbeat: 2, PendingApproval: 4, EmergencyStopped: 8, EnforcementPaused: 16 } as const);
+/** One spending window of spend_caps (docs/abi.md). */
+export const WC_LIMIT = 0; // i64 the tightest cap on this window, or -1 when none
+export const WC_SPENT = 8; // i64 spent in the window (the snapshot's counter)
+export const WC_HELD = 16; // i64 reserved by a pending approval (weighs on every window)
+export const WC_HEADROOM = 24; // i64 max(0, limit - spent - held): the largest cost that still passes, or -1 when no cap
+export const WC_RULE = 32; // u32 rule id of the tightest cap (catalogue table 0), 0xffffffff when none
+export const WC_PAD = 36; // u32 zero
+export const WC_SIZE = 40;
+/** Output of spend_caps: the passport's effective spending caps at a counter snapshot. */
+export const SC_PER_ACTION = 0; // i64 core:cost:max_per_action, or -1 when none
+export const SC_WINDOWS = 8; // 4 × WindowCap (40 bytes each) daily, weekly, monthly, total
+export const SC_SIZE = 168;
