@@ -9,7 +9,8 @@ import {
 } from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
-import type { CommitDoc, StateEntry, Store } from "./store";
+import { NAMESPACES } from "./records";
+import type { AuditHead, CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
   Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportLimits, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
@@ -41,7 +42,7 @@ export interface EnforcerOptions {
   hostCrypto?: HostCrypto;
 }
 
-const NS_PASSPORTS = "passports", NS_APPROVALS = "approvals", NS_PERMITS = "permits", NS_IDEM = "idempotency";
+const NS_PASSPORTS = NAMESPACES.passports, NS_APPROVALS = NAMESPACES.approvals, NS_PERMITS = NAMESPACES.permits, NS_IDEM = NAMESPACES.idempotency;
 /** action_ids are remembered at least this long (SPEC §10 "Idempotency"). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const MAX_CAS_ATTEMPTS = 1000;
@@ -114,6 +115,12 @@ export class Enforcer {
     const policy = this.engine.compile(doc.json);
     this.policies.set(passportId, { policy, version: doc.version });
     return policy;
+  }
+
+  /** The stored passport documents, sorted by id; with `issuer_id`, only that issuer's. */
+  async listPassports(filter: { issuer_id?: string } = {}): Promise<Record<string, unknown>[]> {
+    const all = (await this.store.listDocs(NS_PASSPORTS)).map((d) => JSON.parse(d.json) as Record<string, unknown>);
+    return filter.issuer_id === undefined ? all : all.filter((p) => p.issuer_id === filter.issuer_id);
   }
 
   // ---- enforce ---------------------------------------------------------------------------------
@@ -457,6 +464,12 @@ export class Enforcer {
     };
   }
 
+  /** A live permit by its token, without using it (null when unknown, used or gone). */
+  async getPermit(token: string): Promise<Permit | null> {
+    const doc = await this.store.getDoc(NS_PERMITS, token, { now: this.clock() });
+    return doc ? JSON.parse(doc.json) as Permit : null;
+  }
+
   /** Closes the audit loop for a permit; an actual cost trues up the committed spend. */
   async report(input: ReportInput): Promise<ReportAnswer> {
     if (typeof input?.permit_token !== "string") {
@@ -569,6 +582,23 @@ export class Enforcer {
   // ---- audit -----------------------------------------------------------------------------------
 
   auditLog(passportId: string): AsyncIterable<AuditRecord> { return this.audit.records(passportId); }
+
+  /** The last audit record's seq and hash (the head `verifyAuditLog` expects), or null before the first. */
+  attestationHead(passportId: string): Promise<AuditHead | null> { return this.audit.head(passportId); }
+
+  /** The passport's audit records from `fromSeq`, each exactly as stored (canonical JSON), for export. */
+  async *attestationJson(passportId: string, fromSeq = 1): AsyncIterable<string> {
+    for await (const e of this.store.readAudit(passportId, fromSeq)) yield e.json;
+  }
+
+  /** The passport's newest `count` audit records, oldest first (from the store: other processes' too). */
+  async auditTail(passportId: string, count: number): Promise<AuditRecord[]> {
+    const head = await this.audit.head(passportId);
+    if (!head) return [];
+    const out: AuditRecord[] = [];
+    for await (const r of this.audit.records(passportId, Math.max(1, head.seq - count + 1))) out.push(r);
+    return out;
+  }
 
   /** Calls `listener` after each audit record this process appends (dashboards, notifiers); returns an unsubscribe. */
   onEvent(listener: (event: EnforcerEvent) => void): () => void {

@@ -3,14 +3,11 @@
 
 import { randomBytes } from "node:crypto";
 import type { Enforcer } from "../enforcer/enforcer";
+import { Records } from "../enforcer/records";
 import type { Approval, ApprovalAnswer } from "../enforcer/types";
 import { Redactor } from "../bindings/redact";
 import { normalizePhone } from "./format";
 
-/** Store namespaces of this module (documents in the enforcer's store, so every node and process sees them). */
-const NS_LINKS = "hitl_links", NS_PERMITS = "hitl_permits", NS_OPTOUT = "hitl_optout";
-/** The enforcer's passport namespace (read-only here: listing passports is not part of its API yet). */
-const NS_PASSPORTS = "passports";
 /** An approval link keeps answering "expired" / "answered" this long, then says "not valid". */
 const LINK_TTL_MS = 24 * 3600_000;
 /** Capability codes carry this many random bytes (128 bits), base64url-encoded (22 characters). */
@@ -50,11 +47,21 @@ export interface DeskAnswer extends ApprovalAnswer {
   approval: Approval | null;
 }
 
+interface LinkDoc { approval_id: string; passport_id: string }
+interface PermitDoc { permit_token: string; permit_expires_at: string }
+
 export class ApprovalDesk {
   private readonly redactor: Redactor;
+  // Documents in the enforcer's store, so every node and process sees them.
+  private readonly links: Records<LinkDoc>;
+  private readonly permits: Records<PermitDoc>;
+  private readonly optOuts: Records<{ at: string }>;
 
   constructor(readonly enforcer: Enforcer, private readonly clock: () => number = Date.now) {
     this.redactor = new Redactor(enforcer.engine);
+    this.links = new Records(enforcer.store, "approvalLinks");
+    this.permits = new Records(enforcer.store, "approvalPermits");
+    this.optOuts = new Records(enforcer.store, "phoneOptOuts");
   }
 
   // ---- passports --------------------------------------------------------------------------------
@@ -65,8 +72,7 @@ export class ApprovalDesk {
 
   /** Every registered passport, sorted by id. */
   async passports(): Promise<PassportInfo[]> {
-    const docs = await this.enforcer.store.listDocs(NS_PASSPORTS);
-    return docs.map((d) => toInfo(JSON.parse(d.json) as Record<string, unknown>));
+    return (await this.enforcer.listPassports()).map(toInfo);
   }
 
   /** The passports whose approver has this phone number. */
@@ -82,18 +88,15 @@ export class ApprovalDesk {
   async createLink(approval: Approval): Promise<string> {
     const code = randomBytes(CODE_BYTES).toString("base64url");
     const now = this.clock();
-    await this.enforcer.store.putDoc(NS_LINKS, code, JSON.stringify({ approval_id: approval.id, passport_id: approval.passport_id }),
-      { ifAbsent: true, ttlMs: LINK_TTL_MS, now });
+    await this.links.put(code, { approval_id: approval.id, passport_id: approval.passport_id }, { ifAbsent: true, ttlMs: LINK_TTL_MS, now });
     return code;
   }
 
   /** The approval a code opens, or null for a malformed, unknown or forgotten code. */
   async resolveLink(code: string): Promise<Approval | null> {
     if (!CODE_PATTERN.test(code)) return null;
-    const doc = await this.enforcer.store.getDoc(NS_LINKS, code, { now: this.clock() });
-    if (!doc) return null;
-    const { approval_id } = JSON.parse(doc.json) as { approval_id: string };
-    return this.enforcer.getApproval(approval_id);
+    const link = await this.links.get(code, this.clock());
+    return link ? this.enforcer.getApproval(link.approval_id) : null;
   }
 
   // ---- answers ----------------------------------------------------------------------------------
@@ -105,17 +108,16 @@ export class ApprovalDesk {
     if (answer.permit_token && approval) {
       const now = this.clock();
       const expires = answer.permit_expires_at ? Date.parse(answer.permit_expires_at) : now;
-      await this.enforcer.store.putDoc(NS_PERMITS, `${approval.passport_id}/${approvalId}`,
-        JSON.stringify({ permit_token: answer.permit_token, permit_expires_at: answer.permit_expires_at }),
+      await this.permits.put(`${approval.passport_id}/${approvalId}`,
+        { permit_token: answer.permit_token, permit_expires_at: answer.permit_expires_at! },
         { ttlMs: Math.max(1, expires - now), now });
     }
     return { ...answer, approval };
   }
 
   /** The permit an approval issued, while it is still valid; only the approval's own passport may collect it. */
-  async permitFor(passportId: string, approvalId: string): Promise<{ permit_token: string; permit_expires_at: string } | null> {
-    const doc = await this.enforcer.store.getDoc(NS_PERMITS, `${passportId}/${approvalId}`, { now: this.clock() });
-    return doc ? JSON.parse(doc.json) as { permit_token: string; permit_expires_at: string } : null;
+  async permitFor(passportId: string, approvalId: string): Promise<PermitDoc | null> {
+    return this.permits.get(`${passportId}/${approvalId}`, this.clock());
   }
 
   // ---- views ------------------------------------------------------------------------------------
@@ -142,15 +144,15 @@ export class ApprovalDesk {
   // ---- notification opt-out (SMS STOP / START) --------------------------------------------------
 
   async optOut(phone: string): Promise<void> {
-    await this.enforcer.store.putDoc(NS_OPTOUT, normalizePhone(phone), JSON.stringify({ at: new Date(this.clock()).toISOString() }));
+    await this.optOuts.put(normalizePhone(phone), { at: new Date(this.clock()).toISOString() });
   }
 
   async optIn(phone: string): Promise<void> {
-    await this.enforcer.store.deleteDoc(NS_OPTOUT, normalizePhone(phone));
+    await this.optOuts.delete(normalizePhone(phone));
   }
 
   async isOptedOut(phone: string): Promise<boolean> {
-    return (await this.enforcer.store.getDoc(NS_OPTOUT, normalizePhone(phone))) !== null;
+    return (await this.optOuts.get(normalizePhone(phone))) !== null;
   }
 }
 

@@ -3,7 +3,6 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Enforcer } from "../enforcer/enforcer";
-import type { AuditRecord } from "../enforcer/audit";
 import { ApprovalDesk, type PassportInfo } from "./desk";
 import { EventHub, toActivity, type ActivityEvent } from "./events";
 import { formatCents } from "./format";
@@ -333,13 +332,7 @@ export class Hitl {
 
   /** The passport's last audit records (from the store, so actions by other processes show too). */
   private async tail(pid: string): Promise<ActivityEvent[]> {
-    const head = await this.enforcer.store.auditHead(pid);
-    if (!head) return [];
-    const out: ActivityEvent[] = [];
-    for await (const entry of this.enforcer.store.readAudit(pid, Math.max(1, head.seq - FEED_TAIL + 1))) {
-      out.push(toActivity(0, JSON.parse(entry.json) as AuditRecord));
-    }
-    return out;
+    return (await this.enforcer.auditTail(pid, FEED_TAIL)).map((r) => toActivity(0, r));
   }
 
   private allowLogin(req: IncomingMessage): boolean {
