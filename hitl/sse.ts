@@ -1,5 +1,6 @@
 // Server-Sent Events: the activity feed streamed to dashboards and API clients, bounded in connections and buffered bytes.
 
+import { type ErrorCode, statusOf } from "../enforcer/error-codes";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActivityEvent, EventHub } from "./events";
 
@@ -20,8 +21,8 @@ export class SseStreams {
   /** Streams the hub's events that pass `accept`, after replaying those missed since `Last-Event-ID`. */
   serve(req: IncomingMessage, res: ServerResponse, accept: EventFilter): void {
     if (this.open.size >= this.limit) {
-      res.writeHead(503, { "content-type": "application/json", "retry-after": "5" });
-      res.end(JSON.stringify({ error: { code: "too_many_streams", message: "too many open event streams; retry later" } }));
+      res.writeHead(statusOf("too_many_streams"), { "content-type": "application/json", "retry-after": "5" });
+      res.end(JSON.stringify({ error: { code: "too_many_streams" satisfies ErrorCode, message: "too many open event streams; retry later" } }));
       return;
     }
     res.writeHead(200, {

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { CompactSign, type CryptoKey, type JWK, compactVerify, decodeProtectedHeader, importJWK } from "jose";
 import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
+import type { ErrorCode } from "../enforcer/error-codes";
 import { ApiError } from "./errors";
 
 export const POP_HEADER = "warden-pop";
@@ -55,8 +56,8 @@ export async function signPop(
     .sign(key);
 }
 
-const refuse = (code: string, message: string) =>
-  new ApiError(401, code, message, { headers: { "www-authenticate": `WardenPoP realm="warden", error="${code}"` } });
+const refuse = (code: Extract<ErrorCode, `pop_${string}`>, message: string) =>
+  new ApiError(code, message, { headers: { "www-authenticate": `WardenPoP realm="warden", error="${code}"` } });
 
 /** Checks PoP headers against each passport's public key; nonces go through the shared store. */
 export class PopVerifier {

@@ -97,9 +97,9 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       const match = router.match(req.method ?? "GET", url.pathname);
-      if (match.kind === "none") throw new ApiError(404, "not_found", `no route ${req.method} ${url.pathname}; see /v1/openapi.json`);
+      if (match.kind === "none") throw new ApiError("not_found", `no route ${req.method} ${url.pathname}; see /v1/openapi.json`);
       if (match.kind === "wrong_method") {
-        throw new ApiError(405, "method_not_allowed", `${req.method} is not allowed here (allowed: ${match.allowed.join(", ")})`, { headers: { allow: match.allowed.join(", ") } });
+        throw new ApiError("method_not_allowed", `${req.method} is not allowed here (allowed: ${match.allowed.join(", ")})`, { headers: { allow: match.allowed.join(", ") } });
       }
       routeName = match.route.name;
       const auth = match.route.auth === "api_key" ? await authenticate(req) : null;
@@ -135,7 +135,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
 
   function limit(client: string): void {
     const wait = limiter.take(client);
-    if (wait > 0) throw new ApiError(429, "rate_limited", `too many requests; retry in ${wait} s`, { headers: { "retry-after": String(wait) } });
+    if (wait > 0) throw new ApiError("rate_limited", `too many requests; retry in ${wait} s`, { headers: { "retry-after": String(wait) } });
   }
 
   function context(req: IncomingMessage, res: ServerResponse, url: URL, params: Record<string, string>, auth: RequestContext["auth"]): RequestContext {
