@@ -54,18 +54,20 @@ export function structOffsets(layout) {
   for (const [name, s] of Object.entries(layout.structs ?? {})) {
     if (name === "$comment") continue;
     let at = 0;
+    let maxAlign = 1;
     const fields = s.fields.map((f) => {
       const inner = done.get(f.type);
       const unit = SIZES[f.type] ?? inner?.size;
       if (unit === undefined) throw new Error(`${name}.${f.name}: unknown type ${f.type} (define a struct before using it)`);
-      const align = SIZES[f.type] ?? 8;
+      const align = SIZES[f.type] ?? inner.align;
       if (at % align !== 0) throw new Error(`${name}.${f.name}: offset ${at} is not aligned to ${align}`);
+      maxAlign = Math.max(maxAlign, align);
       const out = { ...f, offset: at, size: unit * (f.count ?? 1), stride: unit };
       at += out.size;
       return out;
     });
-    if (at % 8 !== 0) throw new Error(`${name}: its size ${at} must be a multiple of 8`);
-    done.set(name, { name, prefix: s.prefix, doc: s.doc, fields, size: at });
+    if (at % maxAlign !== 0) throw new Error(`${name}: its size ${at} must be a multiple of its alignment ${maxAlign}`);
+    done.set(name, { name, prefix: s.prefix, doc: s.doc, fields, size: at, align: maxAlign });
   }
   return [...done.values()];
 }
@@ -77,9 +79,13 @@ function structLines(layout, typed) {
     for (const f of s.fields) {
       const what = f.count ? `${f.count} × ${f.type} (${f.stride} bytes each)` : f.type;
       out.push(`export const ${s.prefix}_${f.name}${typed} = ${f.offset}; // ${what} ${f.doc ?? ""}`.trimEnd());
+      if (f.count) out.push(`export const ${s.prefix}_${f.name}_MAX${typed} = ${f.count};`);
     }
     out.push(`export const ${s.prefix}_SIZE${typed} = ${s.size};`);
   }
+  const constants = Object.entries(layout.constants ?? {}).filter(([k]) => k !== "$comment");
+  if (constants.length > 0) out.push(`/** ${layout.constants.$comment} */`);
+  for (const [k, v] of constants) out.push(`export const ${k}${typed} = ${v};`);
   return out;
 }
 
@@ -95,7 +101,7 @@ export function generateAs(layout) {
     out.push(`/** ${t.comment} */`, `export const enum ${t.name} { ${t.bits.map(([k, v]) => `${k} = ${v}`).join(", ")} }`);
   }
   out.push(...structLines(layout, ": i32"));
-  return out.join("\n") + "\n";
+  return unique(out).join("\n") + "\n";
 }
 
 /** The TypeScript side: the same names, flags as frozen objects, and the counter block's snapshot fields. */
@@ -112,7 +118,19 @@ export function generateTs(layout) {
     out.push(`/** ${t.comment} */`, `export const ${t.name} = Object.freeze({ ${t.bits.map(([k, v]) => `${k}: ${v}`).join(", ")} } as const);`);
   }
   out.push(...structLines(layout, ""));
-  return out.join("\n") + "\n";
+  return unique(out).join("\n") + "\n";
+}
+
+/** Refuses a table in which two constants would get one name. */
+function unique(lines) {
+  const seen = new Set();
+  for (const line of lines) {
+    const name = /^export const (?:enum )?(\w+)/.exec(line)?.[1];
+    if (name === undefined) continue;
+    if (seen.has(name)) throw new Error(`two constants are named ${name}`);
+    seen.add(name);
+  }
+  return lines;
 }
 
 export function loadLayout(path = LAYOUT_PATH) {

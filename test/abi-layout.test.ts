@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without declarations
-import { generateAs, generateTs, loadLayout, requestOffsets } from "../scripts/gen-abi.mjs";
+import { generateAs, generateTs, loadLayout, requestOffsets, structOffsets } from "../scripts/gen-abi.mjs";
 import * as layoutTs from "../bindings/gen/abi-layout";
 import { COUNTER_FIELD_SET } from "../bindings/validate";
 
@@ -55,6 +55,14 @@ describe("ABI layout (schemas/abi-layout.json → assembly/gen, bindings/gen)", 
     // The doc groups the ten counters in one row (at 40) and ends with the time-zone offsets at the header's end.
     const counters = offsets.fields.filter((f) => f.offset > offsets.counterBlock.start && f.offset < 120).map((f) => f.offset);
     expect(documented).toEqual([...starts.filter((o) => !counters.includes(o)), offsets.header]);
+  });
+
+  it("docs/abi.md's decision table gives the same offsets", () => {
+    const doc = readFileSync(join(ROOT, "docs", "abi.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Decision (output of `evaluate`)"), doc.indexOf("## Counter state"));
+    const documented = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    const structs = structOffsets(layout) as { name: string; fields: { offset: number }[] }[];
+    expect(documented).toEqual(structs.find((s) => s.name === "Decision")!.fields.map((f) => f.offset));
   });
 
   it("the counter block names exactly the snapshot's ten counters, and its flags are the snapshot's flags", () => {

@@ -32,6 +32,40 @@ export const COUNTER_BLOCK: i32 = 104;
 export const enum ReqFlag { HasTarget = 1, TargetInvalid = 2, HasContext = 4, Explain = 8, ApprovalRecheck = 16 }
 /** The counter block's u32 flags. */
 export const enum CounterFlag { HasLastAction = 1, HasLastHeartbeat = 2, PendingApproval = 4, EmergencyStopped = 8, EnforcementPaused = 16 }
+/** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
+export const DH_RULE: i32 = 0; // u16
+export const DH_REASON: i32 = 2; // u16
+export const DH_SIZE: i32 = 4;
+/** One trace entry of a decision: rule id and outcome (0 pass, 1 hold, 2 block, 3 skipped). */
+export const DT_RULE: i32 = 0; // u8
+export const DT_OUTCOME: i32 = 1; // u8
+export const DT_SIZE: i32 = 2;
+/** Output of evaluate (docs/abi.md "Decision"): every section at a fixed place, so the module writes in place. */
+export const D_VERDICT: i32 = 0; // u8 0 allow, 1 request_hold, 2 block
+export const D_RETRYABLE: i32 = 1; // u8
+export const D_HAS_LIMIT: i32 = 2; // u8 1 when limit and observed are set
+export const D_HOLD_COUNT: i32 = 3; // u8 number of holds (at most D_HOLDS_MAX)
+export const D_RULE: i32 = 4; // u16 rule id, 0xffff none
+export const D_REASON: i32 = 6; // u16 reason id
+export const D_LIMIT: i32 = 8; // i64
+export const D_OBSERVED: i32 = 16; // i64 clamped to 2^53 - 1
+export const D_WARNING_COUNT: i32 = 24; // u8
+export const D_SUGGESTION_COUNT: i32 = 25; // u8
+export const D_TRACE_COUNT: i32 = 26; // u16 0 unless explain
+export const D_DETAIL_LEN: i32 = 28; // u32 detail byte length
+export const D_HOLDS: i32 = 32; // 8 × HoldEntry (4 bytes each)
+export const D_HOLDS_MAX: i32 = 8;
+export const D_WARNINGS: i32 = 64; // 8 × u8 (1 bytes each) warning codes (catalogue table 4)
+export const D_WARNINGS_MAX: i32 = 8;
+export const D_TRACE: i32 = 72; // 32 × TraceEntry (2 bytes each)
+export const D_TRACE_MAX: i32 = 32;
+export const D_SUGGESTION_LENS: i32 = 136; // 4 × u16 (2 bytes each) suggestion byte lengths
+export const D_SUGGESTION_LENS_MAX: i32 = 4;
+export const D_DETAIL: i32 = 144; // 1024 × u8 (1 bytes each) detail (UTF-8)
+export const D_DETAIL_MAX: i32 = 1024;
+export const D_SUGGESTIONS: i32 = 1168; // 1024 × u8 (1 bytes each) 4 suggestions of up to SUGGESTION_MAX bytes each (UTF-8)
+export const D_SUGGESTIONS_MAX: i32 = 1024;
+export const D_SIZE: i32 = 2192;
 /** One spending window of spend_caps (docs/abi.md). */
 export const WC_LIMIT: i32 = 0; // i64 the tightest cap on this window, or -1 when none
 export const WC_SPENT: i32 = 8; // i64 spent in the window (the snapshot's counter)
@@ -43,4 +77,7 @@ export const WC_SIZE: i32 = 40;
 /** Output of spend_caps: the passport's effective spending caps at a counter snapshot. */
 export const SC_PER_ACTION: i32 = 0; // i64 core:cost:max_per_action, or -1 when none
 export const SC_WINDOWS: i32 = 8; // 4 × WindowCap (40 bytes each) daily, weekly, monthly, total
+export const SC_WINDOWS_MAX: i32 = 4;
 export const SC_SIZE: i32 = 168;
+/** Sizes both sides need that are not offsets. */
+export const SUGGESTION_MAX: i32 = 256;

@@ -34,6 +34,40 @@ export const COUNTER_BLOCK_FIELDS = ["spent_today_cents", "spent_week_cents", "s
 export const ReqFlag = Object.freeze({ HasTarget: 1, TargetInvalid: 2, HasContext: 4, Explain: 8, ApprovalRecheck: 16 } as const);
 /** The counter block's u32 flags. */
 export const CounterFlag = Object.freeze({ HasLastAction: 1, HasLastHeartbeat: 2, PendingApproval: 4, EmergencyStopped: 8, EnforcementPaused: 16 } as const);
+/** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
+export const DH_RULE = 0; // u16
+export const DH_REASON = 2; // u16
+export const DH_SIZE = 4;
+/** One trace entry of a decision: rule id and outcome (0 pass, 1 hold, 2 block, 3 skipped). */
+export const DT_RULE = 0; // u8
+export const DT_OUTCOME = 1; // u8
+export const DT_SIZE = 2;
+/** Output of evaluate (docs/abi.md "Decision"): every section at a fixed place, so the module writes in place. */
+export const D_VERDICT = 0; // u8 0 allow, 1 request_hold, 2 block
+export const D_RETRYABLE = 1; // u8
+export const D_HAS_LIMIT = 2; // u8 1 when limit and observed are set
+export const D_HOLD_COUNT = 3; // u8 number of holds (at most D_HOLDS_MAX)
+export const D_RULE = 4; // u16 rule id, 0xffff none
+export const D_REASON = 6; // u16 reason id
+export const D_LIMIT = 8; // i64
+export const D_OBSERVED = 16; // i64 clamped to 2^53 - 1
+export const D_WARNING_COUNT = 24; // u8
+export const D_SUGGESTION_COUNT = 25; // u8
+export const D_TRACE_COUNT = 26; // u16 0 unless explain
+export const D_DETAIL_LEN = 28; // u32 detail byte length
+export const D_HOLDS = 32; // 8 × HoldEntry (4 bytes each)
+export const D_HOLDS_MAX = 8;
+export const D_WARNINGS = 64; // 8 × u8 (1 bytes each) warning codes (catalogue table 4)
+export const D_WARNINGS_MAX = 8;
+export const D_TRACE = 72; // 32 × TraceEntry (2 bytes each)
+export const D_TRACE_MAX = 32;
+export const D_SUGGESTION_LENS = 136; // 4 × u16 (2 bytes each) suggestion byte lengths
+export const D_SUGGESTION_LENS_MAX = 4;
+export const D_DETAIL = 144; // 1024 × u8 (1 bytes each) detail (UTF-8)
+export const D_DETAIL_MAX = 1024;
+export const D_SUGGESTIONS = 1168; // 1024 × u8 (1 bytes each) 4 suggestions of up to SUGGESTION_MAX bytes each (UTF-8)
+export const D_SUGGESTIONS_MAX = 1024;
+export const D_SIZE = 2192;
 /** One spending window of spend_caps (docs/abi.md). */
 export const WC_LIMIT = 0; // i64 the tightest cap on this window, or -1 when none
 export const WC_SPENT = 8; // i64 spent in the window (the snapshot's counter)
@@ -45,4 +79,7 @@ export const WC_SIZE = 40;
 /** Output of spend_caps: the passport's effective spending caps at a counter snapshot. */
 export const SC_PER_ACTION = 0; // i64 core:cost:max_per_action, or -1 when none
 export const SC_WINDOWS = 8; // 4 × WindowCap (40 bytes each) daily, weekly, monthly, total
+export const SC_WINDOWS_MAX = 4;
 export const SC_SIZE = 168;
+/** Sizes both sides need that are not offsets. */
+export const SUGGESTION_MAX = 256;
