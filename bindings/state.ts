@@ -4,7 +4,10 @@
 
 import { readI64, utf8Length, writeI64 } from "./bytes";
 import type { Core } from "./core";
-import { COUNTER_BLOCK, COUNTER_BLOCK_FIELDS, COUNTER_BLOCK_START, CounterFlag, R_COUNTER_FLAGS, R_LAST_ACTION, R_LAST_HEARTBEAT } from "./gen/abi-layout";
+import {
+  ResetKind as AbiReset, StateStatus as AbiStatus, COUNTER_BLOCK, COUNTER_BLOCK_FIELDS, COUNTER_BLOCK_START, CounterFlag,
+  R_COUNTER_FLAGS, R_LAST_ACTION, R_LAST_HEARTBEAT, SA_A, SA_B, SA_C, SA_D, SA_ID_LEN, SA_NOW, SA_SIZE, StateEvent, StateOp,
+} from "./gen/abi-layout";
 import type { Engine } from "./engine";
 import { EngineError, RequestError } from "./errors";
 
@@ -51,15 +54,17 @@ export interface StateResult {
   resets: number;
 }
 
-const enum Op {
-  Snapshot = 0, Commit = 1, Reserve = 2, Approve = 3, Release = 4, Reset = 5, TrueUp = 6,
-  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11,
-}
-
-const STATUS: Record<number, StateStatus> = { 0: "ok", [-1]: "bad_state", [-2]: "already_pending", [-3]: "no_such_approval" };
-const RESET_KINDS: readonly ResetKind[] = ["daily", "weekly", "monthly", "total", "all"];
-const EVENT_EXPIRED = 1, EVENT_RELEASED = 2;
-const ARGS = 44;
+// Ops, statuses, events, reset kinds and the argument layout: schemas/abi-layout.json, generated.
+const Op = StateOp;
+type Op = (typeof StateOp)[keyof typeof StateOp];
+const STATUS: Record<number, StateStatus> = {
+  [AbiStatus.Ok]: "ok", [AbiStatus.BadInput]: "bad_state", [AbiStatus.AlreadyPending]: "already_pending", [AbiStatus.NoSuchApproval]: "no_such_approval",
+};
+const RESET_KINDS: Record<ResetKind, number> = {
+  daily: AbiReset.Daily, weekly: AbiReset.Weekly, monthly: AbiReset.Monthly, total: AbiReset.Total, all: AbiReset.All,
+};
+const EVENT_EXPIRED = StateEvent.Expired, EVENT_RELEASED = StateEvent.Released;
+const ARGS = SA_SIZE;
 const RESETS_UNKNOWN = -1;
 const RESETS_MAX = 0xffff_ffff;
 const APPROVAL_ID_MAX = 128;
@@ -133,8 +138,8 @@ export class CounterStates {
 
   /** Zeroes a spending window; `all` also actions today and the rate windows. Reservations stay. */
   reset(state: Uint8Array, now: number, kind: ResetKind): StateResult {
-    const k = RESET_KINDS.indexOf(kind);
-    if (k < 0) bad("kind", RESET_KINDS.join(" | "), kind);
+    const k = Object.hasOwn(RESET_KINDS, kind) ? RESET_KINDS[kind] : -1;
+    if (k < 0) bad("kind", Object.keys(RESET_KINDS).join(" | "), kind);
     return this.run(Op.Reset, state, now, k);
   }
 
@@ -178,12 +183,12 @@ export class CounterStates {
     return this.engine.call(() => {
       const len = ARGS + id.length + state.length;
       const base = core.io(len);
-      writeI64(core.view, base, now);
-      writeI64(core.view, base + 8, a);
-      writeI64(core.view, base + 16, b);
-      writeI64(core.view, base + 24, c);
-      writeI64(core.view, base + 32, d);
-      core.view.setUint32(base + 40, id.length, true);
+      writeI64(core.view, base + SA_NOW, now);
+      writeI64(core.view, base + SA_A, a);
+      writeI64(core.view, base + SA_B, b);
+      writeI64(core.view, base + SA_C, c);
+      writeI64(core.view, base + SA_D, d);
+      core.view.setUint32(base + SA_ID_LEN, id.length, true);
       core.bytes.set(id, base + ARGS);
       core.bytes.set(state, base + ARGS + id.length);
       const n = core.exports.state_op(op, len);

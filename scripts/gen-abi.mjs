@@ -46,6 +46,17 @@ function flagTables(layout) {
   });
 }
 
+/** Numbered choices: distinct integer values per enum. */
+function enumTables(layout) {
+  return Object.entries(layout.enums ?? {}).filter(([k]) => k !== "$comment").map(([name, table]) => {
+    const values = Object.entries(table);
+    if (values.some(([, v]) => !Number.isInteger(v)) || new Set(values.map(([, v]) => v)).size !== values.length) {
+      throw new Error(`${name}: values must be distinct integers`);
+    }
+    return [name, values];
+  });
+}
+
 const fieldDoc = (f) => f.doc ?? f.counter;
 
 /** Offsets of each struct's fields, in order of definition (a struct may repeat one defined before it). */
@@ -66,7 +77,7 @@ export function structOffsets(layout) {
       at += out.size;
       return out;
     });
-    if (at % maxAlign !== 0) throw new Error(`${name}: its size ${at} must be a multiple of its alignment ${maxAlign}`);
+    if (!s.packed && at % maxAlign !== 0) throw new Error(`${name}: its size ${at} must be a multiple of its alignment ${maxAlign}`);
     done.set(name, { name, prefix: s.prefix, doc: s.doc, fields, size: at, align: maxAlign });
   }
   return [...done.values()];
@@ -100,6 +111,9 @@ export function generateAs(layout) {
   for (const t of flagTables(layout)) {
     out.push(`/** ${t.comment} */`, `export const enum ${t.name} { ${t.bits.map(([k, v]) => `${k} = ${v}`).join(", ")} }`);
   }
+  for (const [name, values] of enumTables(layout)) {
+    out.push(`export const enum ${name} { ${values.map(([k, v]) => `${k} = ${v}`).join(", ")} }`);
+  }
   out.push(...structLines(layout, ": i32"));
   return unique(out).join("\n") + "\n";
 }
@@ -116,6 +130,9 @@ export function generateTs(layout) {
   out.push(`export const COUNTER_BLOCK_FIELDS = [${r.counters.map((f) => JSON.stringify(f.counter)).join(", ")}] as const;`);
   for (const t of flagTables(layout)) {
     out.push(`/** ${t.comment} */`, `export const ${t.name} = Object.freeze({ ${t.bits.map(([k, v]) => `${k}: ${v}`).join(", ")} } as const);`);
+  }
+  for (const [name, values] of enumTables(layout)) {
+    out.push(`export const ${name} = Object.freeze({ ${values.map(([k, v]) => `${k}: ${v}`).join(", ")} } as const);`);
   }
   out.push(...structLines(layout, ""));
   return unique(out).join("\n") + "\n";

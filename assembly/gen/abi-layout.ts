@@ -32,6 +32,10 @@ export const COUNTER_BLOCK: i32 = 104;
 export const enum ReqFlag { HasTarget = 1, TargetInvalid = 2, HasContext = 4, Explain = 8, ApprovalRecheck = 16 }
 /** The counter block's u32 flags. */
 export const enum CounterFlag { HasLastAction = 1, HasLastHeartbeat = 2, PendingApproval = 4, EmergencyStopped = 8, EnforcementPaused = 16 }
+export const enum StateOp { Snapshot = 0, Commit = 1, Reserve = 2, Approve = 3, Release = 4, Reset = 5, TrueUp = 6, Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11 }
+export const enum StateStatus { Ok = 0, BadInput = -1, AlreadyPending = -2, NoSuchApproval = -3 }
+export const enum StateEvent { None = 0, Expired = 1, Released = 2 }
+export const enum ResetKind { Daily = 0, Weekly = 1, Monthly = 2, Total = 3, All = 4 }
 /** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
 export const DH_RULE: i32 = 0; // u16
 export const DH_REASON: i32 = 2; // u16
@@ -79,5 +83,13 @@ export const SC_PER_ACTION: i32 = 0; // i64 core:cost:max_per_action, or -1 when
 export const SC_WINDOWS: i32 = 8; // 4 × WindowCap (40 bytes each) daily, weekly, monthly, total
 export const SC_WINDOWS_MAX: i32 = 4;
 export const SC_SIZE: i32 = 168;
+/** Input of state_op: the arguments, then the approval id bytes and the state bytes. */
+export const SA_NOW: i32 = 0; // i64
+export const SA_A: i32 = 8; // i64
+export const SA_B: i32 = 16; // i64
+export const SA_C: i32 = 24; // i64
+export const SA_D: i32 = 32; // i64
+export const SA_ID_LEN: i32 = 40; // u32 approval id length, then its bytes
+export const SA_SIZE: i32 = 44;
 /** Sizes both sides need that are not offsets. */
 export const SUGGESTION_MAX: i32 = 256;

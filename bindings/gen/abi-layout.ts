@@ -34,6 +34,10 @@ export const COUNTER_BLOCK_FIELDS = ["spent_today_cents", "spent_week_cents", "s
 export const ReqFlag = Object.freeze({ HasTarget: 1, TargetInvalid: 2, HasContext: 4, Explain: 8, ApprovalRecheck: 16 } as const);
 /** The counter block's u32 flags. */
 export const CounterFlag = Object.freeze({ HasLastAction: 1, HasLastHeartbeat: 2, PendingApproval: 4, EmergencyStopped: 8, EnforcementPaused: 16 } as const);
+export const StateOp = Object.freeze({ Snapshot: 0, Commit: 1, Reserve: 2, Approve: 3, Release: 4, Reset: 5, TrueUp: 6, Heartbeat: 7, Pause: 8, EmergencyStop: 9, Resume: 10, Fresh: 11 } as const);
+export const StateStatus = Object.freeze({ Ok: 0, BadInput: -1, AlreadyPending: -2, NoSuchApproval: -3 } as const);
+export const StateEvent = Object.freeze({ None: 0, Expired: 1, Released: 2 } as const);
+export const ResetKind = Object.freeze({ Daily: 0, Weekly: 1, Monthly: 2, Total: 3, All: 4 } as const);
 /** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
 export const DH_RULE = 0; // u16
 export const DH_REASON = 2; // u16
@@ -81,5 +85,13 @@ export const SC_PER_ACTION = 0; // i64 core:cost:max_per_action, or -1 when none
 export const SC_WINDOWS = 8; // 4 × WindowCap (40 bytes each) daily, weekly, monthly, total
 export const SC_WINDOWS_MAX = 4;
 export const SC_SIZE = 168;
+/** Input of state_op: the arguments, then the approval id bytes and the state bytes. */
+export const SA_NOW = 0; // i64
+export const SA_A = 8; // i64
+export const SA_B = 16; // i64
+export const SA_C = 24; // i64
+export const SA_D = 32; // i64
+export const SA_ID_LEN = 40; // u32 approval id length, then its bytes
+export const SA_SIZE = 44;
 /** Sizes both sides need that are not offsets. */
 export const SUGGESTION_MAX = 256;
