@@ -8,6 +8,7 @@ import { ensureIo, ioBase, OUT } from "./io";
 import { evaluatePolicy } from "./pipeline";
 import { decodePolicy, lastCompileError, Policy } from "./policy";
 import { spendCapsInputOk, writeFold, writeSpendCaps } from "./limits";
+import { CatalogueTable, DeadlineKind } from "./gen/abi-layout";
 import { input, readInput, ReqFlag } from "./request";
 
 const enum Status { BadHandle = -10, BadRequest = -11 }
@@ -53,7 +54,7 @@ export function evaluate(handle: i32, len: i32): i32 {
 
 /** Writes a catalogue name (table 0 rules, 1 reasons, 2 keys, 3 key kinds, 4 warnings) as UTF-8 into the output area. */
 export function catalogue_name(table: i32, id: i32): i32 {
-  const s = table == 4 ? warningName(id) : catalogueEntry(table, id);
+  const s = table == CatalogueTable.Warnings ? warningName(id) : catalogueEntry(table, id);
   return String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, OUT) as i32;
 }
 
@@ -64,7 +65,7 @@ export function catalogue_name(table: i32, id: i32): i32 {
  */
 export function deadline(kind: i32): void {
   const at = load<i64>(ioBase());
-  store<i64>(OUT, kind == 0 ? at + APPROVAL_TTL_MS : kind == 1 ? at + PERMIT_TTL_MS : at + HEARTBEAT_STALE_MS + 1);
+  store<i64>(OUT, kind == DeadlineKind.Approval ? at + APPROVAL_TTL_MS : kind == DeadlineKind.Permit ? at + PERMIT_TTL_MS : at + HEARTBEAT_STALE_MS + 1);
 }
 
 /**

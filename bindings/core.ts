@@ -2,6 +2,7 @@
 // and recovery from a trap (a fresh instance; the engine then recompiles its live policies).
 
 import { EngineError } from "./errors";
+import { CatalogueTable } from "./gen/abi-layout";
 
 /** The module's exports, as documented in docs/abi.md. */
 export interface WardenExports {
@@ -38,7 +39,8 @@ export interface Catalogue {
   keyIds: Map<string, number>;
 }
 
-const TABLE_RULES = 0, TABLE_REASONS = 1, TABLE_KEYS = 2, TABLE_KEY_KINDS = 3, TABLE_WARNINGS = 4;
+const TABLE_RULES = CatalogueTable.Rules, TABLE_REASONS = CatalogueTable.Reasons, TABLE_KEYS = CatalogueTable.Keys;
+const TABLE_KEY_KINDS = CatalogueTable.KeyKinds, TABLE_WARNINGS = CatalogueTable.Warnings;
 
 export class Core {
   exports!: WardenExports;

@@ -8,7 +8,7 @@ import type { Core } from "./core";
 import { type CounterInput, writeCounterBlock } from "./encode-request";
 import { EngineError } from "./errors";
 import {
-  REQ_HEADER, SC_PER_ACTION, SC_SIZE, SC_WINDOWS, WC_HEADROOM, WC_HELD, WC_LIMIT, WC_RULE, WC_SIZE, WC_SPENT,
+  DeadlineKind as AbiDeadline, REQ_HEADER, SC_PER_ACTION, SC_SIZE, SC_WINDOWS, WC_HEADROOM, WC_HELD, WC_LIMIT, WC_RULE, WC_SIZE, WC_SPENT,
 } from "./gen/abi-layout";
 
 export type SpendWindow = "daily" | "weekly" | "monthly" | "total";
@@ -44,7 +44,7 @@ export interface Lifetimes {
 }
 
 export type DeadlineKind = "approval" | "permit" | "heartbeat";
-const DEADLINE_KIND: Record<DeadlineKind, number> = { approval: 0, permit: 1, heartbeat: 2 };
+const DEADLINE_KIND: Record<DeadlineKind, number> = { approval: AbiDeadline.Approval, permit: AbiDeadline.Permit, heartbeat: AbiDeadline.Heartbeat };
 
 /** When something issued (or a heartbeat sent) at `at` expires: at that instant it is already expired. */
 export function readDeadline(core: Core, kind: DeadlineKind, at: number): number {
