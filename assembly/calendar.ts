@@ -1,7 +1,8 @@
 // UTC calendar arithmetic shared by the rules and the counter state: day, ISO week and month
 // indexes, and when each window next resets. Integers only.
 
-import { MS_PER_DAY } from "./constants";
+import { MS_PER_DAY, MS_PER_MINUTE } from "./constants";
+import { TextWriter } from "./io";
 
 export function floorDiv(a: i64, b: i64): i64 {
   const q = a / b;
@@ -44,4 +45,36 @@ export function nextWeekStart(now: i64): i64 { return ((weekIndex(now) + 1) * 7 
 export function nextMonthStart(now: i64): i64 {
   const next = monthIndex(now) + 1;
   return daysFromCivil(floorDiv(next, 12), next - floorDiv(next, 12) * 12) * MS_PER_DAY;
+}
+
+/** Writes an instant as RFC 3339 UTC, `2026-02-25T08:00:00Z` (milliseconds when there are any). */
+export function writeInstant(w: TextWriter, ms: i64): void {
+  const days = dayIndex(ms);
+  const z = days + 719468;
+  const era = floorDiv(z, 146097);
+  const doe = z - era * 146097;
+  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const mp = (5 * doy + 2) / 153;
+  const day = doy - (153 * mp + 2) / 5 + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year >= 0 && year < 1000) { w.byte(0x30); if (year < 100) w.byte(0x30); if (year < 10) w.byte(0x30); }
+  w.int(year); w.byte(0x2d); w.pad2(<i32>month); w.byte(0x2d); w.pad2(<i32>day);
+  const rest = ms - days * MS_PER_DAY;
+  const minutes = <i32>(rest / MS_PER_MINUTE);
+  w.byte(0x54); w.pad2(minutes / 60); w.byte(0x3a); w.pad2(minutes % 60); w.byte(0x3a);
+  const millis = <i32>(rest % MS_PER_MINUTE);
+  w.pad2(millis / 1000);
+  if (millis % 1000 != 0) { w.byte(0x2e); const f = millis % 1000; w.byte(<u32>(0x30 + f / 100)); w.pad2(f % 100); }
+  w.byte(0x5a);
+}
+
+/** Writes a UTC offset in minutes as `UTC`, `UTC+01:00` or `UTC-05:30`. */
+export function writeOffset(w: TextWriter, offsetMin: i32): void {
+  w.str("UTC");
+  if (offsetMin == 0) return;
+  w.byte(offsetMin < 0 ? 0x2d : 0x2b);
+  const a = offsetMin < 0 ? -offsetMin : offsetMin;
+  w.pad2(a / 60); w.byte(0x3a); w.pad2(a % 60);
 }

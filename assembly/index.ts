@@ -4,12 +4,14 @@ import { nextDayStart, nextMonthStart, nextWeekStart } from "./calendar";
 import { catalogueEntry, warningName } from "./catalogue";
 import { APPROVAL_TTL_MS, HEARTBEAT_STALE_MS, PERMIT_TTL_MS } from "./constants";
 import { decision } from "./decision";
+import { writeSentinelEntry } from "./match/sentinels";
 import { ensureIo, ioBase, OUT } from "./io";
 import { evaluatePolicy } from "./pipeline";
 import { decodePolicy, lastCompileError, Policy } from "./policy";
 import { spendCapsInputOk, writeFold, writeSpendCaps } from "./limits";
 import { CatalogueTable, DeadlineKind } from "./gen/abi-layout";
-import { input, readInput, ReqFlag } from "./request";
+import { input, readInput, REQ_HEADER, ReqFlag } from "./request";
+import { finishStep, freshLane, laneOk, laneOp, prepareStep } from "./state/replay";
 
 const enum Status { BadHandle = -10, BadRequest = -11 }
 
@@ -52,8 +54,9 @@ export function evaluate(handle: i32, len: i32): i32 {
   return decision.serialize();
 }
 
-/** Writes a catalogue name (table 0 rules, 1 reasons, 2 keys, 3 key kinds, 4 warnings) as UTF-8 into the output area. */
+/** Writes a catalogue name (table 0 rules, 1 reasons, 2 keys, 3 key kinds, 4 warnings, 5 sentinels) as UTF-8 into the output area. */
 export function catalogue_name(table: i32, id: i32): i32 {
+  if (table == CatalogueTable.Sentinels) return writeSentinelEntry(id, OUT);
   const s = table == CatalogueTable.Warnings ? warningName(id) : catalogueEntry(table, id);
   return String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, OUT) as i32;
 }
@@ -107,3 +110,42 @@ export function noop(): void {}
 
 export * from "./detect/exports";
 export * from "./state/exports";
+
+// ---- what-if replay (docs/abi.md "Replay lanes") ------------------------------------------------
+
+const enum ReplayStatus { BadLane = -12 }
+
+/** Resets a replay lane to a state with nothing counted; 0, or -12 for a lane out of range. */
+export function replay_reset(lane: i32): i32 {
+  if (!laneOk(lane)) return ReplayStatus.BadLane;
+  freshLane(lane);
+  return 0;
+}
+
+/**
+ * Decides the request in the input area against a compiled passport with the counters of a replay
+ * lane (its snapshot at the request's `now` replaces the request's counter block), then applies
+ * the transition the decision calls for to the lane: allow → commit; hold → approved at once
+ * (flags & 3 = 0) or left to the host (1). Flag 4: decide as if a heartbeat had just come.
+ * Returns the decision's length, like evaluate, or -10, -11, -12.
+ */
+export function replay_step(handle: i32, lane: i32, len: i32, flags: i32): i32 {
+  if (!laneOk(lane)) return ReplayStatus.BadLane;
+  if (handle < 0 || handle >= policies.length) return Status.BadHandle;
+  const p = policies[handle];
+  if (p == null) return Status.BadHandle;
+  const base = ioBase();
+  if (len < REQ_HEADER || <u64>base + <u64>len > (<u64>memory.size() << 16)) return Status.BadRequest;
+  prepareStep(lane, base, flags);
+  if (!readInput(base, len)) return Status.BadRequest;
+  decision.reset(input.hasFlag(ReqFlag.Explain));
+  evaluatePolicy(p);
+  finishStep(lane, <i32>decision.verdict, input.now, input.cost, flags);
+  return decision.serialize();
+}
+
+/** A counter-state op (state_op's codes and input layout, no state bytes) on a replay lane; returns its status. */
+export function replay_op(lane: i32, op: i32, len: i32): i32 {
+  if (!laneOk(lane)) return ReplayStatus.BadLane;
+  return laneOp(lane, op, ioBase(), len);
+}

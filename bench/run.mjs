@@ -11,7 +11,9 @@ import { compileCases } from "./cases/compile.mjs";
 import { enforceCases } from "./cases/enforce.mjs";
 import { evaluateCases, evaluateInputs } from "./cases/evaluate.mjs";
 import { floorCases } from "./cases/floor.mjs";
+import { gatewayCases } from "./cases/gateway.mjs";
 import { referenceCases } from "./cases/reference.mjs";
+import { REPLAY_REQUESTS, replayCases } from "./cases/replay.mjs";
 import { SCAN_AGREEMENT_NOTE, scanCases } from "./cases/scan.mjs";
 import { count, duration, mbps, ratio } from "./lib/format.mjs";
 import { ROOT } from "./lib/inputs.mjs";
@@ -34,7 +36,7 @@ async function allCases() {
   ctx.inputs = evaluateInputs(ctx);
   return [
     ...floorCases(ctx), ...evaluateCases(ctx), ...(await referenceCases(ctx)), ...(await cedarCases(ctx)),
-    ...scanCases(ctx), ...compileCases(ctx), ...(await enforceCases(ctx)), ...coldStartCases(ctx),
+    ...scanCases(ctx), ...compileCases(ctx), ...(await enforceCases(ctx)), ...replayCases(ctx), ...coldStartCases(ctx), ...(await gatewayCases(ctx)),
   ];
 }
 
@@ -130,9 +132,18 @@ results.ratios = ratios(done);
 results.paired_ratios = paired;
 results.targets = targets(done, results.ratios, paired);
 
+// Replay's rate beside policy.evaluate's (issue 22): requests per second, in process and end to end.
+const rate = (id) => (done[id]?.status === "ok" ? done[id].ops_per_s : null);
+if (rate("replay.step") !== null || rate("replay.cli_1m") !== null) {
+  const cli = done["replay.cli_1m"];
+  console.log(`\nreplay     ${count(rate("replay.step") ?? 0)} requests/s (Replay.step)` +
+    `, ${cli?.status === "ok" ? `${count(cli.ops_per_s)} requests/s end to end (warden replay, ${count(REPLAY_REQUESTS)} in ${cli.total_s.toFixed(1)} s)` : "end to end not measured"}` +
+    `; policy.evaluate ${count(rate("evaluate.small") ?? 0)}/s (README passport), ${count(rate("evaluate.full") ?? 0)}/s (full catalogue)`);
+}
+
 console.log("\nTargets:");
 for (const t of results.targets) {
-  const measured = t.measured === null ? "not measured" : t.target.includes("µs") ? duration(t.measured) : ratio(t.measured);
+  const measured = t.measured === null ? "not measured" : t.target.includes("µs") ? duration(t.measured) : t.target.endsWith(" s") ? `${t.measured.toFixed(1)} s` : ratio(t.measured);
   console.log(`  ${t.met === null ? "?" : t.met ? "met    " : "NOT MET"}  ${t.name}: ${t.target}, measured ${measured}${t.reading ? ` (${t.reading})` : ""}`);
 }
 

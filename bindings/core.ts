@@ -19,6 +19,9 @@ export interface WardenExports {
   selftest_trap(): void;
   noop(): void;
   state_op(op: number, len: number): number;
+  replay_reset(lane: number): number;
+  replay_step(handle: number, lane: number, len: number, flags: number): number;
+  replay_op(lane: number, op: number, len: number): number;
   detect_buf(len: number): number;
   detect_secret(len: number, from: number): number;
   detect_pii(len: number, from: number): number;
@@ -37,10 +40,12 @@ export interface Catalogue {
   keyKinds: number[];
   warnings: string[];
   keyIds: Map<string, number>;
+  /** Sentinels of core:approval:for_actions and the patterns each expands to (SPEC §4). */
+  sentinels: Map<string, string[]>;
 }
 
 const TABLE_RULES = CatalogueTable.Rules, TABLE_REASONS = CatalogueTable.Reasons, TABLE_KEYS = CatalogueTable.Keys;
-const TABLE_KEY_KINDS = CatalogueTable.KeyKinds, TABLE_WARNINGS = CatalogueTable.Warnings;
+const TABLE_KEY_KINDS = CatalogueTable.KeyKinds, TABLE_WARNINGS = CatalogueTable.Warnings, TABLE_SENTINELS = CatalogueTable.Sentinels;
 
 export class Core {
   exports!: WardenExports;
@@ -170,5 +175,6 @@ function readCatalogue(core: Core): Catalogue {
     keyKinds: readTable(core, TABLE_KEY_KINDS).map(Number),
     warnings: readTable(core, TABLE_WARNINGS),
     keyIds: new Map(keys.map((k, i) => [k, i])),
+    sentinels: new Map(readTable(core, TABLE_SENTINELS).map((e) => { const [name, ...patterns] = e.split(" "); return [name!, patterns]; })),
   };
 }

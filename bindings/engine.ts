@@ -9,7 +9,7 @@ import {
   type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest,
 } from "./encode-request";
 import { EngineError, RequestError, WardenError } from "./errors";
-import type { Passport } from "./gen/types";
+import type { Counters as CounterSnapshot, EvalRequest, Passport } from "./gen/types";
 import {
   type DeadlineKind, type Lifetimes, type SpendCaps, readDeadline, readFold, readLifetimes, readSpendCaps,
 } from "./limits";
@@ -37,7 +37,7 @@ export class Engine {
   constructor(readonly core: Core) {}
 
   /** Validates and compiles a passport (object or JSON string); throws PassportError listing every problem. */
-  compile(passport: unknown): Policy {
+  compile(passport: Passport | string): Policy {
     const { passport: valid, warnings } = validatePassport(passport);
     const encoded = encodePassport(valid, this.core.catalogue);
     const policy = new Policy(this, valid, encoded.bytes, encoded.timezones, warnings);
@@ -172,7 +172,7 @@ export class Policy {
   get id(): string | undefined { return this.passport.id; }
 
   /** Decides one request against this passport, a counter snapshot and `now` (SPEC §8). */
-  evaluate(request: unknown, counters?: unknown, options?: EvaluateOptions): Decision {
+  evaluate(request: EvalRequest, counters?: CounterSnapshot, options?: EvaluateOptions): Decision {
     const core = this.freeCore();
     let req: RequestInput, now: number, explain: boolean, len: number;
     try {

@@ -91,6 +91,9 @@ function nearest(spellings: readonly string[], known: readonly string[]): string
 const didYouMean = (name: string | undefined): string | undefined =>
   name === undefined ? undefined : `did you mean "${name}"?`;
 
+/** `did you mean "x"?` for the known name nearest to `name` (as written or lower-cased), or undefined. */
+export const hintFor = (name: string, known: readonly string[]): string | undefined => didYouMean(nearest([name, name.toLowerCase()], known));
+
 // ---- zod issues -> problems ------------------------------------------------------------------
 
 /** What a value of each shared type should look like, for `expected`. */
@@ -509,7 +512,15 @@ function checkDomain(entry: unknown, path: Segment[], problems: Problem[]): void
     message: "is not a host",
     expected: "a host like example.com, *.example.com, 10.0.0.1 or ::1 (no scheme, port or path)",
     found: renderValue(entry),
+    ...hostHint(entry),
   });
+}
+
+/** For an entry written as a URL or host:port, the host it holds, when that one is valid. */
+function hostHint(entry: string): { hint?: string } {
+  let host = entry.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/^[^/@]*@/, "").split(/[/?#]/)[0] ?? "";
+  if (!host.startsWith("[")) host = host.replace(/:\d*$/, "");
+  return host !== "" && host !== entry && canonicalEntry(host) !== null ? { hint: `write the host only: ${JSON.stringify(host)}` } : {};
 }
 
 const zoneCache = new Map<string, boolean>();
@@ -529,6 +540,14 @@ export function isTimeZone(name: string): boolean {
   return known;
 }
 
+let zoneNames: string[] | undefined;
+/** did-you-mean among the runtime's IANA zone names (case-insensitive, as Intl accepts them). */
+function zoneHint(name: string): { hint?: string } {
+  zoneNames ??= typeof Intl.supportedValuesOf === "function" ? [...Intl.supportedValuesOf("timeZone"), "UTC"] : ["UTC"];
+  const near = nearest([name], zoneNames);
+  return near === undefined ? {} : { hint: didYouMean(near) };
+}
+
 function checkRange(range: unknown, path: Segment[], problems: Problem[]): void {
   if (!isObject(range)) return;
   const { timezone, start, end } = range;
@@ -539,6 +558,7 @@ function checkRange(range: unknown, path: Segment[], problems: Problem[]): void 
       message: "is not a time zone",
       expected: "an IANA time zone name like Europe/Paris or UTC",
       found: renderValue(timezone),
+      ...zoneHint(timezone),
     });
   }
   if (start === "24:00") {

@@ -3,6 +3,7 @@
 import { VERSION } from "./version";
 import { KEYS_HELP, SERVE_HELP } from "../server/cli";
 import { MCP_HELP } from "../hitl/mcp-stdio";
+import { PROXY_HELP } from "./commands/proxy";
 
 export const MAIN_HELP = `warden ${VERSION} — policy-as-code guardrails for AI agents
 
@@ -11,10 +12,14 @@ Usage:
   warden eval --passport P --action A [options]
                                decide one request against a passport
   warden check PASSPORT...     validate passports, listing every problem
+  warden replay --passport NEW [--baseline OLD] INPUT...
+                               replay recorded traffic through a changed passport
+  warden diff OLD NEW          the classes of request two passports decide differently
   warden serve [options]       run the enforcement HTTP API (docs/server.md)
   warden keys create --issuer ISSUER
                                create an API key for warden serve (shown once)
   warden mcp --passport ID     MCP server on stdio for Claude Desktop, Cursor (docs/human-in-the-loop.md)
+  warden proxy --config FILE   MCP gateway: every tool call of downstream servers decided first (docs/gateway.md)
 
 Options:
   -h, --help                   show help (also: warden <command> --help)
@@ -26,9 +31,55 @@ Docs: docs/cli.md
 `;
 
 export const COMMAND_HELP: Record<string, string> = {
+  replay: `Usage: warden replay --passport NEW [--baseline OLD] INPUT... [--json]
+
+Replays recorded requests in time order through the passport NEW, with the counters (spend and rate
+windows, anomaly baseline) rebuilt from the replayed decisions in the module, and reports every
+request decided differently from the baseline: the passport OLD replayed the same way, or without
+--baseline the decisions the recording holds. A hold counts as approved at once, unless the
+recording says how it was answered (then as recorded, at the recorded time).
+
+INPUT is JSON Lines, one object per line, any mix of:
+  {"at", "action", "cost_cents"?, "target"?, "context"?, "action_id"?}     a request
+     plus "decision"?, "reason"?, "rule"? (what was decided), "approval"? (approved | denied |
+     expired) and "approval_at"? (when); a gateway log adds "tool", "server", "arguments"
+  a record of an attestation export (GET /v1/passports/:id/attestations of warden serve)
+
+Options:
+      --passport FILE          the passport to replay through (JSON or YAML)   (required)
+      --baseline FILE          the passport to compare with (default: the recorded decisions)
+      --json                   print {total, changed, flips, by_rule, examples}
+      --debug                  show stack traces for internal errors
+
+Exit codes: 0 nothing changes, 1 some request is decided differently, 2 usage error or an input
+or passport that cannot be used.
+
+Example:
+  warden replay --passport examples/passports/research-agent-v2.json examples/traffic/research-agent.jsonl
+`,
+  diff: `Usage: warden diff OLD NEW [--json]
+
+Lists the classes of request the two passports decide differently. Probes are built from the
+constraints themselves (list entries added or removed, action patterns, permissions, every cap and
+rate limit ± 1, the edges of operating hours, blackouts and validity, detection switches), each
+evaluated against both passports in the module. A class is the first rule, in pipeline order,
+whose outcome differs (e.g. core:cost:max_per_day: pass → block); each comes with concrete
+requests, counter snapshots and times for every from → to found, and the range of each numeric
+input (cost, counters, time) over which the example stays in its class.
+
+Options:
+      --json                   print {equivalent, changed_keys, classes}
+      --debug                  show stack traces for internal errors
+
+Exit codes: 0 equivalent, 1 not, 2 usage error or a passport that cannot be used.
+
+Example:
+  warden diff examples/passports/research-agent.json examples/passports/research-agent-v2.json
+`,
   serve: SERVE_HELP,
   keys: KEYS_HELP,
   mcp: MCP_HELP,
+  proxy: PROXY_HELP,
   test: `Usage: warden test PATH... [options]
 
 Runs every fixture file (.yaml, .yml, .json) under the paths, recursively. A fixture is one
@@ -82,13 +133,20 @@ Example:
 
 Validates passports (JSON or YAML files, or directories of them) and lists every problem with
 its JSON path and line: unknown or misspelled constraint keys, wrong types and ranges, hosts,
-time zones, schedules and windows. Keys outside the core: namespace are reported as warnings.
+time zones, schedules and windows. Keys outside the core: namespace are reported as warnings,
+and so are constraints that cannot do what they seem to mean together: an approval threshold at
+or above a cost cap (the hold never fires), a per-action cap at or above a spending cap, a cost
+cap under 100 cents (dollars written as cents?).
+A file with \`servers:\` (and no constraints) is checked as a \`warden proxy\` config instead
+(schemas/proxy-config.schema.json), with the same paths, lines and did-you-mean hints.
 
 Options:
+      --strict                 fail on those warnings too
       --json                   print a machine-readable report
       --debug                  show stack traces for internal errors
 
-Exit codes: 0 every passport is valid, 1 a passport has problems, 2 usage error.
+Exit codes: 0 every passport is valid, 1 a passport has problems (or warnings, with --strict),
+2 usage error.
 
 Example:
   warden check examples/passports/

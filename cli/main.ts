@@ -3,7 +3,10 @@
 import type { Io } from "./args";
 import { checkCommand } from "./commands/check";
 import { evalCommand } from "./commands/eval";
+import { proxyCommand } from "./commands/proxy";
 import { testCommand } from "./commands/test";
+import { replayCommand } from "./commands/replay";
+import { diffCommand } from "./commands/diff";
 import { keysCommand, serveCommand } from "../server/cli";
 import { mcpCommand } from "../hitl/mcp-stdio";
 import { explainError, InputError, UsageError } from "./errors";
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   serve: serveCommand,
   keys: keysCommand,
   mcp: mcpCommand,
+  proxy: proxyCommand,
+  replay: replayCommand,
+  diff: diffCommand,
 };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */

@@ -16,6 +16,7 @@ import type {
   Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportLimits, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
 } from "./types";
 import type { Decision } from "../bindings/decision";
+import type { Passport } from "../bindings/gen/types";
 import type { Engine, Policy } from "../bindings/engine";
 import type { RequestInput } from "../bindings/encode-request";
 import { RequestError, WardenError } from "../bindings/errors";
@@ -95,7 +96,7 @@ export class Enforcer {
   // ---- passports -------------------------------------------------------------------------------
 
   /** Validates, compiles and stores a passport (it must have an `id`). */
-  async register(passport: unknown): Promise<Policy> {
+  async register(passport: Passport | string): Promise<Policy> {
     const policy = this.engine.compile(passport);
     const id = policy.id;
     if (!id) throw new EnforcerError("missing_passport_id", "a passport needs an `id` to be enforced");

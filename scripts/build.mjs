@@ -1,5 +1,5 @@
 // Builds the package: the release WebAssembly module, then the JavaScript entry points (esbuild)
-// and their type declarations (tsc). `npm ci` runs it through the `prepare` script.
+// and their type declarations (tsc + API Extractor). `npm ci` runs it through the `prepare` script.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { build } from "esbuild";
@@ -22,7 +22,10 @@ const common = {
 };
 
 // server/node-crypto.ts is the package export "./node-crypto": node:crypto signing for the Enforcer on Node.
-const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "server/node-crypto.ts"].filter((f) => existsSync(f));
+// adapters/*: the framework adapters, the HTTP client and OpenTelemetry ("./ai", "./client", ...); their
+// libraries are optional peer dependencies and stay external (packages: "external").
+export const ADAPTER_ENTRIES = ["adapters/ai.ts", "adapters/openai-agents.ts", "adapters/langchain.ts", "adapters/client/index.ts", "adapters/otel/index.ts"];
+const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "server/node-crypto.ts", ...ADAPTER_ENTRIES].filter((f) => existsSync(f));
 await build({ ...common, entryPoints: libraries });
 
 // The other runtimes' entries (browser, workerd, deno, CommonJS): see scripts/runtimes/build-entries.mjs.
@@ -35,4 +38,5 @@ if (existsSync(CLI)) {
   chmodSync("dist/cli/warden.js", 0o755);
 }
 
-if (process.argv.includes("--types")) run("npx", ["tsc", "-p", "tsconfig.build.json"]);
+// Declarations for every typed entry of package.json `exports` (scripts/build-types.mjs).
+run(process.execPath, ["scripts/build-types.mjs", ...process.argv.slice(2).filter((a) => a === "--update-api" || a === "--check")]);

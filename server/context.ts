@@ -15,6 +15,9 @@ export interface DecisionEvent {
   decision: EnforcedDecision;
   issuer_id: string;
   duration_ms: number;
+  /** The request's action and cost (the decision carries neither), for spans and feeds. */
+  action?: string;
+  cost_cents?: number;
 }
 
 interface EventMap {

@@ -22,6 +22,7 @@ import { publicRoutes } from "./routes/public";
 import { nodeCrypto } from "./node-crypto";
 import { serverSigningJwk } from "./signing-key";
 import { hitlRoutes, type HitlServerOptions } from "../hitl/mount";
+import { traceDecisions } from "./otel";
 
 export interface ServerOptions {
   store: Store;
@@ -72,6 +73,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   const metrics = new ServerMetrics();
   const events = new ServerEvents();
   enforcer.onEvent((e) => { metrics.events.inc({ type: e.type }); events.emit("record", e); });
+  await traceDecisions(events); // OpenTelemetry spans when @opentelemetry/api is installed (server/otel.ts)
   const passports = new Passports(enforcer, store);
   const pop = new PopVerifier(store, (id) => passports.publicJwk(id), clock);
   const deps: ServerDeps = { enforcer, store, passports, pop, metrics, events, storeKind: opts.storeKind ?? "custom", clock };

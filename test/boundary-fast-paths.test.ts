@@ -8,6 +8,7 @@ import { encodeContext, encodeContextInto } from "../bindings/encode-context";
 import { RequestError } from "../bindings/index";
 import { validateCounters } from "../bindings/validate";
 import { getEngine, NOW, policy } from "./helpers";
+import type { Counters as CounterSnapshot } from "../bindings/gen/types";
 
 const CAPS = {
   "core:cost:max_per_day": 10_000, "core:rate:max_per_minute": 5, "core:time:idle_timeout_minutes": 10,
@@ -44,7 +45,7 @@ describe("counter snapshot fast path", () => {
     const p = await policy(CAPS);
     for (const request of [{ action: "a", cost_cents: 1 }, { action: "a", cost_cents: 150 }]) {
       for (const snap of snapshots) {
-        const fast = outcome(() => p.evaluate(request, snap, { now: NOW, explain: true }));
+        const fast = outcome(() => p.evaluate(request, snap as CounterSnapshot, { now: NOW, explain: true }));
         const slow = outcome(() => p.evaluate(request, validateCounters(snap), { now: NOW, explain: true }));
         expect(fast, JSON.stringify(snap)).toEqual(slow);
       }
@@ -54,7 +55,7 @@ describe("counter snapshot fast path", () => {
   it("names the field of a bad snapshot", async () => {
     const p = await policy(CAPS);
     expect(() => p.evaluate({ action: "a" }, { spent_today_cents: -1 }, { now: NOW })).toThrow(/spent_today_cents/);
-    expect(() => p.evaluate({ action: "a" }, { spent_today_cent: 1 }, { now: NOW })).toThrow(/spent_today_cent/);
+    expect(() => p.evaluate({ action: "a" }, { spent_today_cent: 1 } as CounterSnapshot, { now: NOW })).toThrow(/spent_today_cent/);
   });
 
   it("a snapshot written after a bad one starts from a clean block", async () => {

@@ -26,7 +26,7 @@ describe("a getter or proxy that throws", () => {
   const boom = (): never => { throw new Error("boom"); };
   const cases: [string, () => unknown][] = [
     ["in the context", () => policy.evaluate({ action: "web:search", context: { a: 1, get q() { return boom(); } } }, {}, { now: NOW })],
-    ["deep in the context (careful encoder)", () => policy.evaluate({ action: "web:search", context: nest(40, { get q() { return boom(); } }) }, {}, { now: NOW })],
+    ["deep in the context (careful encoder)", () => policy.evaluate({ action: "web:search", context: nest(40, { get q() { return boom(); } }) as Record<string, unknown> }, {}, { now: NOW })],
     ["on the request", () => policy.evaluate({ get action() { return boom(); } }, {}, { now: NOW })],
     ["in the counter snapshot", () => policy.evaluate({ action: "web:search" }, { get spent_today_cents() { return boom(); } }, { now: NOW })],
     ["in the options", () => policy.evaluate({ action: "web:search" }, {}, { get now() { return boom(); } })],
@@ -91,7 +91,7 @@ describe("a call back into the engine while a request is being read", () => {
     let inner: unknown;
     // Read twice: by the in-place encoder (which gives up at depth 32, refusing the nested call), then by the careful one.
     const leaf = { get q() { try { inner = policy.evaluate({ action: "shell:rm" }, {}, { now: NOW }); } catch { /* first read */ } return AWS_KEY; } };
-    const d = policy.evaluate({ action: "web:search", context: nest(40, leaf) }, {}, { now: NOW });
+    const d = policy.evaluate({ action: "web:search", context: nest(40, leaf) as Record<string, unknown> }, {}, { now: NOW });
     expect(d.reason).toBe("secret_detected");
     expect(inner).toMatchObject({ decision: "block", reason: "action_not_allowed" });
   });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EngineError, loadEngine, type Engine, type Policy } from "../bindings/index";
 import { resolveCase, resolvePassport, type RunSpec } from "./property/arbitraries";
 import { deterministicRuns, digestOf } from "./property/soak-main";
+import type { Passport } from "../bindings/gen/types";
 
 const N = 10_000;
 let engine: Engine;
@@ -26,7 +27,7 @@ function liveCases(e: Engine): { policies: Policy[]; cases: [Policy, ...Paramete
   const cases: [Policy, ...Parameters<Policy["evaluate"]>][] = [];
   for (const run of runs) {
     const passport = resolvePassport(run.passport, run.base);
-    const policy = e.compile(passport);
+    const policy = e.compile(passport as Passport);
     policies.push(policy);
     for (const spec of run.cases) {
       const c = resolveCase(spec, passport, run.base);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EngineError, PassportError, RequestError, loadEngineSync } from "../bindings/index";
 import { getEngine, NOW, policy } from "./helpers";
+import type { Counters as CounterSnapshot, EvalRequest } from "../bindings/gen/types";
 
 describe("module", () => {
   const mod = new WebAssembly.Module(readFileSync("build/warden.wasm"));
@@ -57,7 +58,7 @@ describe("bad input", () => {
   ])("%s is a RequestError naming the field", async (_, request, field) => {
     const p = await policy({});
     let err: unknown;
-    try { p.evaluate(request, {}, { now: NOW }); } catch (e) { err = e; }
+    try { p.evaluate(request as EvalRequest, {}, { now: NOW }); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(RequestError);
     expect((err as RequestError).path).toContain(field);
     await expectStillWorks();
@@ -88,8 +89,8 @@ describe("bad input", () => {
 
   it("bad counters and bad now are RequestErrors", async () => {
     const p = await policy({});
-    expect(() => p.evaluate(good, { spent_today_cents: "5" }, { now: NOW })).toThrow(RequestError);
-    expect(() => p.evaluate(good, { bogus: 1 }, { now: NOW })).toThrow(RequestError);
+    expect(() => p.evaluate(good, { spent_today_cents: "5" } as unknown as CounterSnapshot, { now: NOW })).toThrow(RequestError);
+    expect(() => p.evaluate(good, { bogus: 1 } as CounterSnapshot, { now: NOW })).toThrow(RequestError);
     expect(() => p.evaluate(good, {}, { now: "yesterday" })).toThrow(RequestError);
     await expectStillWorks();
   });

@@ -10,6 +10,7 @@ import { EngineError, loadEngine, PassportError, RequestError, type Engine, type
 import { CounterStates } from "../bindings/state";
 import { caseSpecArb, passportSpecArb, resolveCase, resolvePassport } from "./property/arbitraries";
 import { SEED } from "./property/run";
+import type { Counters as CounterSnapshot, EvalRequest, Passport } from "../bindings/gen/types";
 
 const NOW = "2026-02-24T15:00:00Z";
 const BASE = Date.parse(NOW);
@@ -31,7 +32,7 @@ const knownAnswer = (p: Policy) => JSON.stringify(p.evaluate(KNOWN_REQUEST, KNOW
 
 beforeAll(async () => {
   engine = await loadEngine();
-  known = engine.compile(KNOWN_PASSPORT);
+  known = engine.compile(KNOWN_PASSPORT as Passport);
   answer = knownAnswer(known);
   expect(JSON.parse(answer)).toMatchObject({ decision: "request_hold", rule: "core:cost:approval_threshold" });
 });
@@ -52,7 +53,7 @@ function typed(fn: () => unknown): "ok" | "rejected" {
 function intact(fresh = false): void {
   expect(knownAnswer(known)).toBe(answer);
   if (fresh) {
-    const p = engine.compile(KNOWN_PASSPORT);
+    const p = engine.compile(KNOWN_PASSPORT as Passport);
     expect(knownAnswer(p)).toBe(answer);
     p.dispose();
   }
@@ -141,7 +142,7 @@ describe(`fuzzing the boundary (seed ${SEED})`, () => {
   it("passports: random, mutated and mangled JSON are compiled or rejected with a PassportError", () => {
     fc.assert(fc.property(fc.oneof(mutatedPassport, mutatedPassport, hostileValue, mangledJson).map(withoutUndefinedConstraints), (doc) => {
       let policy: Policy | undefined;
-      if (typed(() => { policy = engine.compile(doc); }) === "ok") {
+      if (typed(() => { policy = engine.compile(doc as Passport); }) === "ok") {
         typed(() => policy!.evaluate(KNOWN_REQUEST, KNOWN_COUNTERS, { now: NOW }));
         policy!.dispose();
       }
@@ -154,12 +155,12 @@ describe(`fuzzing the boundary (seed ${SEED})`, () => {
     const docs = fc.record({ c: validCase, part: fc.constantFrom("request", "counters", "now", "all"), m: mutation, raw: fc.boolean() });
     fc.assert(fc.property(docs, validPassport.map(withoutUndefinedConstraints), ({ c, part, m, raw }, passport) => {
       let policy: Policy | undefined;
-      if (typed(() => { policy = engine.compile(passport); }) !== "ok") return;
+      if (typed(() => { policy = engine.compile(passport as Passport); }) !== "ok") return;
       const request = part === "request" || part === "all" ? (raw ? m.value : mutate(c.request, m.at, m.how, m.value)) : c.request;
       const counters = part === "counters" || part === "all" ? (raw ? m.value : mutate(c.counters, m.at, m.how, m.value)) : c.counters;
       const now = part === "now" || part === "all" ? m.value : c.now;
-      typed(() => policy!.evaluate(request, counters, { now: now as number, explain: m.at % 2 === 0 }));
-      typed(() => policy!.evaluate(request, counters, m.value as never));
+      typed(() => policy!.evaluate(request as EvalRequest, counters as CounterSnapshot, { now: now as number, explain: m.at % 2 === 0 }));
+      typed(() => policy!.evaluate(request as EvalRequest, counters as CounterSnapshot, m.value as never));
       policy!.dispose();
       intact();
     }), params(3000));

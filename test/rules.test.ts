@@ -260,8 +260,40 @@ describe("core:time", () => {
   it("blackout windows include start and exclude end", async () => {
     const p = await policy({ "core:time:blackout_windows": [{ start: "2026-02-24T15:00:00Z", end: "2026-02-24T16:00:00Z", reason: "deploy freeze" }] });
     expect(p.evaluate(req(), {}, { now: "2026-02-24T14:59:59.999Z" }).decision).toBe("allow");
-    expect(p.evaluate(req(), {}, { now: "2026-02-24T15:00:00Z" })).toMatchObject({ reason: "blackout_window", retryable: true, detail: "inside a blackout window: deploy freeze" });
+    expect(p.evaluate(req(), {}, { now: "2026-02-24T15:00:00Z" })).toMatchObject({ reason: "blackout_window", retryable: true, detail: "inside a blackout window: deploy freeze (it lifts at 2026-02-24T16:00:00Z)", suggestions: ["retry at or after 2026-02-24T16:00:00Z"] });
     expect(p.evaluate(req(), {}, { now: "2026-02-24T16:00:00Z" }).decision).toBe("allow");
+  });
+
+  it("a blackout says when it lifts, carried through windows that overlap or follow on", async () => {
+    const p = await policy({ "core:time:blackout_windows": [
+      { start: "2026-02-24T15:00:00Z", end: "2026-02-24T16:00:00Z" },
+      { start: "2026-02-24T16:00:00Z", end: "2026-02-24T18:30:00.250Z" },
+      { start: "2026-02-24T17:00:00Z", end: "2026-02-24T18:00:00Z" },
+      { start: "2026-02-25T00:00:00Z", end: "2026-02-26T00:00:00Z" },
+    ] });
+    const d = p.evaluate(req(), {}, { now: "2026-02-24T15:30:00Z" });
+    expect(d.detail).toBe("inside a blackout window (it lifts at 2026-02-24T18:30:00.250Z)");
+    expect(d.suggestions).toEqual(["retry at or after 2026-02-24T18:30:00.250Z"]);
+    expect(p.evaluate(req(), {}, { now: "2026-02-24T18:30:00.250Z" }).decision).toBe("allow");
+  });
+
+  it("outside operating hours says when they open next, on the schedule's clock and in UTC", async () => {
+    // Tuesday 2026-02-24 at 21:00 in Paris (UTC+01:00 in February): next opening Wednesday 09:00.
+    const paris = await policy({ "core:time:operating_hours": { timezone: "Europe/Paris", days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" } });
+    const d = paris.evaluate(req(), {}, { now: "2026-02-24T20:00:00Z" });
+    expect(d.detail).toBe("outside operating hours (local time 21:00 in the schedule's first time zone); they open next at 09:00 UTC+01:00, 2026-02-25T08:00:00Z");
+    expect(d.suggestions).toEqual(["retry at or after 2026-02-25T08:00:00Z"]);
+    expect(paris.evaluate(req(), {}, { now: "2026-02-25T08:00:00Z" }).decision).toBe("allow");
+    // Friday evening in New York (UTC-05:00): Monday 09:00.
+    const ny = await policy({ "core:time:operating_hours": { timezone: "America/New_York", days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" } });
+    expect(ny.evaluate(req(), {}, { now: "2026-02-27T23:00:00Z" }).detail).toMatch(/; they open next at 09:00 UTC-05:00, 2026-03-02T14:00:00Z$/);
+    // Several ranges: the earliest opening wins; earlier the same day counts.
+    const two = await policy({ "core:time:operating_hours": [{ days: ["sat"], start: "10:00", end: "12:00" }, { days: ["wed"], start: "13:00", end: "14:00" }] });
+    expect(two.evaluate(req(), {}, { now: "2026-02-25T09:00:00Z" }).suggestions).toEqual(["retry at or after 2026-02-25T13:00:00Z"]);
+    expect(two.evaluate(req(), {}, { now: "2026-02-25T14:00:00Z" }).suggestions).toEqual(["retry at or after 2026-02-28T10:00:00Z"]);
+    // A range on one day only, just closed: a week later.
+    const mon = await policy({ "core:time:operating_hours": { days: ["mon"], start: "22:00", end: "06:00" } });
+    expect(mon.evaluate(req(), {}, { now: "2026-02-24T06:00:00Z" }).suggestions).toEqual(["retry at or after 2026-03-02T22:00:00Z"]);
   });
 
   it("operating hours: start inside, end outside, days, lists", async () => {

@@ -8,54 +8,15 @@
 // u32 the new state's reset generation (a host records it with a commit, for a later true-up).
 // Returns the output length. Bad bytes give status BadInput and empty fields, never a trap.
 
-import { MAX_SAFE } from "../constants";
 import { ioBase, OUT } from "../io";
+import { apply, argsOk, StateOp } from "./ops";
 import { writeSnapshot } from "./snapshot";
 import { APPROVAL_ID_MAX, CounterState } from "./state";
-import {
-  approve, commit, emergencyStop, event, heartbeat, normalise, pause, release, reserve, reset, resume,
-  RESETS_UNKNOWN, StateStatus, trueUp,
-} from "./transitions";
-
-import { SA_A, SA_B, SA_C, SA_D, SA_ID_LEN, SA_NOW, SA_SIZE, StateOp } from "../gen/abi-layout";
+import { event, StateStatus } from "./transitions";
+import { SA_A, SA_B, SA_C, SA_D, SA_ID_LEN, SA_NOW, SA_SIZE } from "../gen/abi-layout";
 
 const ARGS: i32 = SA_SIZE;
 const state = new CounterState();
-
-function money(v: i64): bool { return v >= 0 && v <= MAX_SAFE; }
-function instant(v: i64): bool { return v >= -MAX_SAFE && v <= MAX_SAFE; }
-
-/** Arguments each op needs in range; the state's own numbers are checked by decode. */
-function argsOk(op: i32, now: i64, a: i64, b: i64, c: i64, d: i64, idLen: i32): bool {
-  if (!instant(now)) return false;
-  switch (op) {
-    case StateOp.Commit: return money(a);
-    case StateOp.Reserve: return money(a) && idLen > 0;
-    case StateOp.Approve: case StateOp.Release: return idLen > 0;
-    case StateOp.Reset: return a >= 0 && a <= 4;
-    case StateOp.TrueUp:
-      return instant(a) && money(b) && money(c) && (d == RESETS_UNKNOWN || (d >= 0 && d <= <i64>u32.MAX_VALUE));
-    default: return op >= StateOp.Snapshot && op <= StateOp.Fresh;
-  }
-}
-
-function apply(op: i32, now: i64, a: i64, b: i64, c: i64, d: i64, id: usize, idLen: i32): StateStatus {
-  const s = state;
-  switch (op) {
-    case StateOp.Commit: return commit(s, now, a);
-    case StateOp.Reserve: return reserve(s, now, a, id, idLen);
-    case StateOp.Approve: return approve(s, now, id, idLen);
-    case StateOp.Release: return release(s, now, id, idLen);
-    case StateOp.Reset: return reset(s, now, <i32>a);
-    case StateOp.TrueUp: return trueUp(s, now, a, d, b, c);
-    case StateOp.Heartbeat: return heartbeat(s, now);
-    case StateOp.Pause: return pause(s, now);
-    case StateOp.EmergencyStop: return emergencyStop(s, now);
-    case StateOp.Resume: return resume(s, now);
-    case StateOp.Snapshot: normalise(s, now); return StateStatus.Ok;
-    default: return StateStatus.Ok; // Fresh: left unrolled, so any later `now` (even before 1970) rolls it
-  }
-}
 
 /** Applies op to the state in the input area; writes the result at out_ptr and returns its length. */
 export function state_op(op: i32, len: i32): i32 {
@@ -72,7 +33,7 @@ export function state_op(op: i32, len: i32): i32 {
   const stateLen = len - ARGS - <i32>idLen;
   if (op == StateOp.Fresh) state.fresh();
   else if (!state.decode(id + <usize>idLen, stateLen)) return fail();
-  const status = apply(op, now, a, b, c, d, id, <i32>idLen);
+  const status = apply(state, op, now, a, b, c, d, id, <i32>idLen);
   return writeOutput(status, now);
 }
 

@@ -28,6 +28,20 @@ function counterFlags(s: CounterState): u32 {
 
 /** Writes the snapshot of `s` at `now` (normalising it first); returns the bytes written. */
 export function writeSnapshot(s: CounterState, now: i64, into: usize): i32 {
+  writeCounterBlock(s, now, into);
+  let p = into + <usize>COUNTER_BLOCK;
+  store<u32>(p, <u32>s.pendingLen); p += 4;
+  memory.copy(p, s.pendingPtr(), <usize>s.pendingLen); p += <usize>s.pendingLen;
+  store<i64>(p, s.pendingCost); p += 8;
+  store<i64>(p, s.pendingAt); p += 8;
+  return <i32>(p - into);
+}
+
+/**
+ * Writes only the 104-byte counter block of `s` at `now` (normalising it first): a request's
+ * bytes 40–143 when `into` is the request's base + 40 (what-if replay, assembly/state/replay.ts).
+ */
+export function writeCounterBlock(s: CounterState, now: i64, into: usize): void {
   normalise(s, now);
   put(into, R_SPENT_TODAY, s.spentDay);
   put(into, R_SPENT_WEEK, s.spentWeek);
@@ -43,10 +57,4 @@ export function writeSnapshot(s: CounterState, now: i64, into: usize): i32 {
   put(into, R_LAST_HEARTBEAT, s.has(StateFlag.HasLastHeartbeat) ? s.lastHeartbeatAt : 0);
   store<u32>(into + <usize>(R_COUNTER_FLAGS - R_SPENT_TODAY), counterFlags(s));
   store<u32>(into + <usize>(R_COUNTER_FLAGS - R_SPENT_TODAY + 4), 0);
-  let p = into + <usize>COUNTER_BLOCK;
-  store<u32>(p, <u32>s.pendingLen); p += 4;
-  memory.copy(p, s.pendingPtr(), <usize>s.pendingLen); p += <usize>s.pendingLen;
-  store<i64>(p, s.pendingCost); p += 8;
-  store<i64>(p, s.pendingAt); p += 8;
-  return <i32>(p - into);
 }

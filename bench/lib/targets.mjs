@@ -21,6 +21,7 @@ export function ratios(byId) {
     enforce_signing_share: div(m("enforce.signing"), m("enforce.signed")),
     evaluate_small_wasm_share: div(m("evaluate.small.wasm_only"), m("evaluate.small")),
     evaluate_full_wasm_share: div(m("evaluate.full.wasm_only"), m("evaluate.full")),
+    gateway_over_direct: div(m("gateway.proxied"), m("gateway.direct")),
   };
 }
 
@@ -34,6 +35,8 @@ export function targets(byId, r, paired = {}) {
   const hit = pr("allowlist_100k_over_10_hit"), miss = pr("allowlist_100k_over_10_miss");
   const allow = hit === null ? null : Math.max(hit, miss ?? 0);
   const cedarRatio = pr("cedar_over_warden");
+  const replaySeconds = get(byId, "replay.cli_1m")?.total_s ?? null;
+  const replayStep = get(byId, "replay.step");
   const t = (name, target, measured, met, reading = "") => ({ name, target, measured, met: measured === null ? null : met, reading });
   const wasmFull = get(byId, "evaluate.full.wasm_only")?.median_ns ?? null;
   const floor = get(byId, "floor.noop")?.median_ns ?? null;
@@ -47,10 +50,17 @@ export function targets(byId, r, paired = {}) {
   const allowReading = paired.allowlist_100k_over_10_hit
     ? `paired rounds: hit ${ratio(hit)}, miss ${ratio(miss)}; the medians: hit ${ratio(r.allowlist_100k_over_10_hit)}, miss ${ratio(r.allowlist_100k_over_10_miss)}`
     : "";
+  const added = get(byId, "gateway.added")?.median_ns ?? null;
+  const direct = get(byId, "gateway.direct")?.median_ns ?? null;
+  const gatewayReading = r.gateway_over_direct === null || r.gateway_over_direct === undefined ? ""
+    : `through the gateway ${duration(get(byId, "gateway.proxied").median_ns)} vs direct ${duration(direct)}: ${ratio(r.gateway_over_direct)} the direct call`;
   return [
     t("evaluate, full-catalogue passport", "median ≤ 1 µs", full, full !== null && full <= 1000, fullReading),
     t("vs cedar-wasm, equivalent policy", "≥ 100× faster", cedarRatio, cedarRatio !== null && cedarRatio >= 100, cedarReading),
     t("scanning vs RegExp scanner (worst size)", "≥ 2× the MB/s", worstScan, worstScan !== null && worstScan >= 2),
     t("100,000- vs 10-entry allowlist (worst of hit, miss)", "within 1.5×", allow, allow !== null && allow <= 1.5, allowReading),
+    t("warden proxy added latency, echo tool over stdio", "≤ 1000 µs added", added, added !== null && added <= 1e6, gatewayReading),
+    t("warden replay, 1,000,000 recorded requests end to end", "≤ 30 s", replaySeconds, replaySeconds !== null && replaySeconds <= 30,
+      replayStep === null ? "" : `Replay.step alone ${duration(replayStep.median_ns)} per request (${Math.round(replayStep.ops_per_s).toLocaleString("en-US")}/s)`),
   ];
 }

@@ -164,6 +164,18 @@ export type NoArgs = {} | true | null;
  * A case: a snapshot evaluation, or steps through the stateful enforcer.
  */
 export type FixtureCase = SnapshotCase | StepsCase;
+/**
+ * A downstream MCP server: a command spoken to over stdio, or a Streamable HTTP URL.
+ */
+export type DownstreamServer = StdioServer | HttpServer;
+/**
+ * Integer cents, or a JSON pointer (RFC 6901) to where they are.
+ */
+export type CentsOrPointer = Cents | JsonPointer;
+/**
+ * A JSON pointer (RFC 6901): /price_cents, /order/total; ~1 is /, ~0 is ~.
+ */
+export type JsonPointer = string;
 
 /**
  * The constraints of a passport (SPEC §2). Every core: key is listed with its value type; an unknown core: key is an error. Keys in any other namespace (acme:region) are kept, ignored by the engine and reported as a warning. The shared value types (cents, counts, times) are defined here and used by the other schemas.
@@ -178,21 +190,24 @@ export interface Constraints {
    */
   "core:cost:max_per_day"?: Cents;
   /**
-   * Block if spent_week + held + cost is above this many cents; the week starts Monday 00:00 UTC.
+   * Block if spent_week + held + cost is above this many cents; the week starts Monday 00:00 UTC (cost_limit_exceeded).
    */
   "core:cost:max_per_week"?: Cents;
   /**
-   * Block if spent_month + held + cost is above this many cents; calendar month, UTC.
+   * Block if spent_month + held + cost is above this many cents; calendar month, UTC (cost_limit_exceeded).
    */
   "core:cost:max_per_month"?: Cents;
   /**
-   * Block if spent_total + held + cost is above this many cents; never resets.
+   * Block if spent_total + held + cost is above this many cents; never resets (cost_limit_exceeded).
    */
   "core:cost:max_total"?: Cents;
   /**
-   * A cap over the window named by core:cost:cumulative_window (default daily); applies alongside the max_per_* caps.
+   * A cap over the window named by core:cost:cumulative_window (default daily); applies alongside the max_per_* caps (cost_limit_exceeded).
    */
   "core:cost:max_cumulative"?: Cents;
+  /**
+   * The window core:cost:max_cumulative counts over: daily, weekly, monthly or total (default daily); UTC like every window.
+   */
   "core:cost:cumulative_window"?: CostWindow;
   /**
    * Hold if the action's cost is above this many cents (cost_requires_approval).
@@ -226,7 +241,13 @@ export interface Constraints {
    * Block an action that matches a pattern (action_blocked).
    */
   "core:scope:action_blocklist"?: PatternList;
+  /**
+   * Block outside these hours (outside_operating_hours, retryable): one range or a list, each {timezone (IANA, default UTC), days (default every day), start, end}; start is inside, end outside; end <= start runs overnight.
+   */
   "core:time:operating_hours"?: Schedule;
+  /**
+   * Block when start <= now < end for any window (blackout_window, retryable); times are RFC 3339 instants.
+   */
   "core:time:blackout_windows"?: BlackoutWindows;
   /**
    * Hold if last_action_at is set and more than this many minutes have passed since (idle_timeout).
@@ -297,7 +318,13 @@ export interface ScheduleRange {
  * A period with no actions: block when start <= now < end. start must be before end.
  */
 export interface BlackoutWindow {
+  /**
+   * The first instant of the window (inside it).
+   */
   start: Timestamp;
+  /**
+   * The first instant after the window (outside it); must be after start.
+   */
   end: Timestamp;
   /**
    * Why, for people reading the passport.
@@ -373,6 +400,9 @@ export interface Counters {
  * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.
  */
 export interface Decision {
+  /**
+   * allow, request_hold (a human must approve first) or block.
+   */
   decision: Verdict;
   /**
    * Why: the reason of the blocking rule, of the first hold in pipeline order, or allowed.
@@ -455,13 +485,22 @@ export interface Decision {
  * A hold that applies.
  */
 export interface Hold {
+  /**
+   * The rule that asks for the hold.
+   */
   rule: RuleName;
+  /**
+   * Its reason code.
+   */
   reason: ReasonCode;
 }
 /**
  * One rule's outcome in the trace.
  */
 export interface RuleTrace {
+  /**
+   * The rule evaluated, in pipeline order.
+   */
   rule: RuleName;
   /**
    * What the rule did; skipped after the first block.
@@ -493,13 +532,25 @@ export interface SnapshotCase {
    * Notes for people.
    */
   description?: string;
+  /**
+   * This case's passport (inline or a path); the suite's when absent.
+   */
   passport?: PassportRef;
   /**
    * The time of the evaluation.
    */
   now: Timestamp;
+  /**
+   * The counter snapshot to decide against; every field optional.
+   */
   counters?: Counters;
+  /**
+   * The request to decide.
+   */
   request: EvalRequest;
+  /**
+   * The decision wanted; only the fields given are compared.
+   */
   expect: DecisionExpectation;
   /**
    * This interface was referenced by `SnapshotCase`'s JSON-Schema definition
@@ -557,6 +608,9 @@ export interface Passport {
    * A label for people (USD); all money is integer cents.
    */
   currency?: string;
+  /**
+   * The limits, keyed core:<family>:<name> (docs/constraints.md); keys in other namespaces are kept and ignored, with a warning.
+   */
   constraints?: Constraints;
   /**
    * Free-form data for the issuer; ignored by the engine.
@@ -596,17 +650,29 @@ export interface EvalRequest {
  * The fields of a decision to compare; only the fields given are compared, and holds compares the set of rules.
  */
 export interface DecisionExpectation {
+  /**
+   * allow, request_hold or block.
+   */
   decision?: Verdict;
+  /**
+   * The reason code (did-you-mean on a misspelling).
+   */
   reason?: ReasonCode;
   /**
-   * The rule that decided: the blocking rule or the first hold in pipeline order; null or absent for allow.
+   * The rule that decided, or null for an allow.
    */
   rule?: RuleName | null;
   /**
    * The decision's detail, compared exactly.
    */
   detail?: string;
+  /**
+   * The limit the decision reports.
+   */
   limit?: Quantity;
+  /**
+   * The amount the decision compared with the limit.
+   */
   observed?: Quantity;
   /**
    * Whether the same request may pass later.
@@ -637,6 +703,9 @@ export interface StepsCase {
    * Notes for people.
    */
   description?: string;
+  /**
+   * The passport registered in the in-memory enforcer (inline or a path); the suite's when absent.
+   */
   passport?: PassportRef;
   /**
    * The steps.
@@ -654,16 +723,34 @@ export interface StepsCase {
  * Send a request to the enforcer; expect is compared with the decision.
  */
 export interface EnforceStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The request, as for POST /v1/enforce without passport_id.
+   */
   enforce: EvalRequest;
+  /**
+   * The decision wanted; only the fields given are compared.
+   */
   expect?: DecisionExpectation;
 }
 /**
  * Approve an approval request; expect is compared with {status, permit}.
  */
 export interface ApproveStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The approval to approve: last (the newest) or an approval_request_id.
+   */
   approve: ApprovalRef;
+  /**
+   * The answer wanted.
+   */
   expect?: ApprovalExpectation;
 }
 /**
@@ -683,15 +770,30 @@ export interface ApprovalExpectation {
  * Deny an approval request; expect is compared with {status, permit}.
  */
 export interface DenyStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The approval to deny: last (the newest) or an approval_request_id.
+   */
   deny: ApprovalRef;
+  /**
+   * The answer wanted.
+   */
   expect?: ApprovalExpectation;
 }
 /**
  * Report an action's result with a permit; expect is compared with {accepted}.
  */
 export interface ReportStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * The outcome of an allowed action: its permit (last or a token), success, and the actual cost.
+   */
   report: ReportArgs;
   /**
    * Compared with the report's outcome.
@@ -725,8 +827,17 @@ export interface ReportArgs {
  * Record a heartbeat; expect is compared with {ok}.
  */
 export interface HeartbeatStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * Nothing: the agent says it is alive.
+   */
   heartbeat: NoArgs;
+  /**
+   * The answer wanted ({ok}).
+   */
   expect?: OkExpectation;
 }
 /**
@@ -742,6 +853,9 @@ export interface OkExpectation {
  * Stop everything; expect is compared with {ok}.
  */
 export interface EmergencyStopStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
   /**
    * Nothing, or {reason}.
@@ -754,22 +868,43 @@ export interface EmergencyStopStep {
          */
         reason?: string;
       };
+  /**
+   * The answer wanted ({ok}).
+   */
   expect?: OkExpectation;
 }
 /**
  * Resume after an emergency stop; expect is compared with {ok}.
  */
 export interface ResumeStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * Nothing: lift the emergency stop.
+   */
   resume: NoArgs;
+  /**
+   * The answer wanted ({ok}).
+   */
   expect?: OkExpectation;
 }
 /**
  * Read the counter snapshot; expect is compared with it.
  */
 export interface StateStep {
+  /**
+   * The clock for this step.
+   */
   at: Timestamp;
+  /**
+   * Nothing: read the counter snapshot at this time.
+   */
   state: NoArgs;
+  /**
+   * The counter fields wanted; only the fields given are compared.
+   */
   expect?: Counters;
 }
 /**
@@ -784,6 +919,9 @@ export interface FixtureSuite {
    * Notes for people.
    */
   description?: string;
+  /**
+   * The passport every case of the suite uses unless it names its own: inline, or a path relative to this file.
+   */
   passport?: PassportRef;
   /**
    * The cases.
@@ -796,4 +934,104 @@ export interface FixtureSuite {
    * via the `patternProperty` "^x-".
    */
   [k: string]: unknown | undefined;
+}
+/**
+ * The configuration of `warden proxy` (SPEC §12), in YAML or JSON: the passport every call acts for, where decisions are kept, the downstream MCP servers and how their tools map to actions. Paths are relative to the file.
+ */
+export interface ProxyConfig {
+  /**
+   * A passport file (.json, .yaml or .yml, or any path with a /; registered on start) or the id of a passport already in the store.
+   */
+  passport: string;
+  /**
+   * The embedded enforcer's store: sqlite:PATH (default sqlite:./warden.db), redis://HOST:PORT, redis-cluster://HOST:PORT,... or memory.
+   */
+  store?: string;
+  /**
+   * A remote `warden serve` to decide instead of the embedded enforcer (its API key in WARDEN_API_KEY). Not together with store.
+   */
+  server?: string;
+  /**
+   * Replace secrets (and PII when the passport sets core:data:redact_pii_in_logs) in downstream results with [REDACTED:kind].
+   */
+  redact_results?: boolean;
+  /**
+   * Leave out of tools/list the tools whose action the passport can never allow (permissions, action lists, read-only).
+   */
+  hide_denied_tools?: boolean;
+  /**
+   * On request_hold: wait for the operator's answer (default), or return at once with the approval id (a retry with the same arguments uses it).
+   */
+  holds?: "wait" | "return";
+  /**
+   * The downstream MCP servers by key (1 to 32 of A-Z a-z 0-9 _ -; no __). With several, tools are exposed as key__tool.
+   */
+  servers: {
+    [k: string]: DownstreamServer | undefined;
+  };
+  /**
+   * How tools become requests, by server:tool pattern (exact names and * globs; the first match wins). Unmatched tools act as server:tool at no cost.
+   */
+  tools?: {
+    [k: string]: ToolMapping | undefined;
+  };
+}
+/**
+ * A server started as a child process, spoken to on its stdin and stdout.
+ */
+export interface StdioServer {
+  /**
+   * The program (npx, node, uvx, a path).
+   */
+  command: string;
+  /**
+   * Its arguments.
+   */
+  args?: string[];
+  /**
+   * Environment variables added to the safe default set.
+   */
+  env?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Its working directory, relative to the config file.
+   */
+  cwd?: string;
+}
+/**
+ * A server reached over Streamable HTTP.
+ */
+export interface HttpServer {
+  /**
+   * Its MCP endpoint, like http://127.0.0.1:3001/mcp.
+   */
+  url: string;
+  /**
+   * Headers sent with every request (an Authorization header, say).
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
+}
+/**
+ * What a tool call is as a request: its action, cost, target and actual cost.
+ */
+export interface ToolMapping {
+  /**
+   * The action (files:write); default server:tool.
+   */
+  action?: string;
+  /**
+   * The cost: integer cents, or a JSON pointer into the arguments (/price_cents).
+   */
+  cost_cents?: CentsOrPointer;
+  /**
+   * The target: a JSON pointer into the arguments when it starts with / (/url), else a constant host or URL.
+   */
+  target?: string;
+  /**
+   * The actual cost reported after the call: integer cents, or a JSON pointer into the result's structuredContent.
+   */
+  actual_cost_cents?: CentsOrPointer;
 }

@@ -523,6 +523,67 @@ export const fixtureSuiteSchema = z
 /** An offline policy test (SPEC §9), in YAML or JSON: one case, or cases that share a top-level passport. Paths are relative to the file. Keys starting with x- are free, to hold YAML anchors. */
 export const fixtureSchema = z.union([snapshotCaseSchema, stepsCaseSchema, fixtureSuiteSchema]);
 
+/** A server started as a child process, spoken to on its stdin and stdout. */
+export const stdioServerSchema = z
+  .object({
+    command: z.string().min(1),
+    args: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    cwd: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** A server reached over Streamable HTTP. */
+export const httpServerSchema = z
+  .object({ url: z.string().min(1), headers: z.record(z.string(), z.string()).optional() })
+  .strict();
+
+/** A downstream MCP server: a command spoken to over stdio, or a Streamable HTTP URL. */
+export const downstreamServerSchema = z.union([stdioServerSchema, httpServerSchema]);
+
+/** A JSON pointer (RFC 6901): /price_cents, /order/total; ~1 is /, ~0 is ~. */
+export const jsonPointerSchema = z
+  .string()
+  .regex(new RegExp("^(/([^~/]|~[01])*)+$"), "a JSON pointer like /price_cents (~1 for /, ~0 for ~)");
+
+/** Integer cents, or a JSON pointer (RFC 6901) to where they are. */
+export const centsOrPointerSchema = z.union([centsSchema, jsonPointerSchema]);
+
+/** What a tool call is as a request: its action, cost, target and actual cost. */
+export const toolMappingSchema = z
+  .object({
+    action: z
+      .string()
+      .min(1)
+      .refine(isWellFormedString, {
+        message: "well-formed Unicode (no lone surrogates)",
+        params: { code: "invalid_string" },
+      })
+      .refine((s) => utf8ByteLength(s) <= 1024, {
+        message: "1 to 1024 bytes of UTF-8",
+        params: { code: "out_of_range" },
+      })
+      .optional(),
+    cost_cents: centsOrPointerSchema.optional(),
+    target: z.string().min(1).optional(),
+    actual_cost_cents: centsOrPointerSchema.optional(),
+  })
+  .strict();
+
+/** The configuration of `warden proxy` (SPEC §12), in YAML or JSON: the passport every call acts for, where decisions are kept, the downstream MCP servers and how their tools map to actions. Paths are relative to the file. */
+export const proxyConfigSchema = z
+  .object({
+    passport: z.string().min(1),
+    store: z.string().min(1).optional(),
+    server: z.string().min(1).optional(),
+    redact_results: z.boolean().optional(),
+    hide_denied_tools: z.boolean().optional(),
+    holds: z.enum(["wait", "return"]).optional(),
+    servers: z.record(z.string(), downstreamServerSchema),
+    tools: z.record(z.string(), toolMappingSchema).optional(),
+  })
+  .strict();
+
 /** For each object schema: property -> title of its shared value type. */
 export const propertyTypes = {
   Constraints: {
@@ -581,6 +642,7 @@ export const propertyTypes = {
     expires_at: "OptionalTimestamp",
     constraints: "Constraints",
   },
+  ProxyConfig: {},
   EvalRequest: { cost_cents: "Cents" },
 } as const;
 export type SchemaTypeName =

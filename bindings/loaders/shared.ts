@@ -5,3 +5,4 @@ export { Engine, Policy, type EvaluateOptions } from "../engine";
 export type { Decision, Hold, TraceEntry, Verdict, Outcome } from "../decision";
 export { EngineError, PassportError, RequestError, WardenError, type Problem } from "../errors";
 export { engineFromModule, engineFromModuleSync } from "../load";
+export { Replay, type HoldHandling, type LaneOp, type StepResult } from "../replay";

@@ -1,14 +1,17 @@
-// `warden check PASSPORT...`: validates passports with the engine and lists every problem with its path and line.
+// `warden check PASSPORT...`: validates passports with the engine (and gateway configs) and lists every problem with its path and line.
 
 import { loadEngine, PassportError, type Engine, type Problem } from "../../enforcer/index";
+import { lintPassport } from "../../bindings/lint";
 import { parse, type Io } from "../args";
 import { discover } from "../discover";
+import { looksLikeProxyConfig, proxyConfigProblems } from "../../gateway/config";
 import { UsageError } from "../errors";
 import { paint } from "../paint";
 import { parsePath, readSource, type Source } from "../source";
 import { plural } from "../words";
+import type { Passport } from "../../bindings/gen/types";
 
-const CHECK_OPTIONS = { json: { type: "boolean" } } as const;
+const CHECK_OPTIONS = { json: { type: "boolean" }, strict: { type: "boolean" } } as const;
 
 interface CheckedProblem extends Problem { line?: number }
 
@@ -18,6 +21,8 @@ export interface CheckResult {
   problems: CheckedProblem[];
   /** Keys outside core: that the engine keeps and ignores (SPEC §1). */
   warnings: string[];
+  /** Cross-field mistakes (bindings/lint.ts): warnings, failures under --strict. */
+  lint: CheckedProblem[];
 }
 
 export async function checkCommand(args: string[], io: Io): Promise<number> {
@@ -28,25 +33,31 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   const engine = await loadEngine();
   const results: CheckResult[] = [];
   for (const f of files) results.push(checkOne(await readSource(f.abs, f.shown), engine));
-  const bad = results.filter((r) => !r.ok).length;
-  if (values.json === true) io.stdout(JSON.stringify({ checked: results.length, invalid: bad, passports: results }, null, 2) + "\n");
-  else io.stdout(prettyCheck(results, io.color));
+  const strict = values.strict === true;
+  const bad = results.filter((r) => !r.ok || (strict && r.lint.length > 0)).length;
+  if (values.json === true) io.stdout(JSON.stringify({ checked: results.length, invalid: bad, strict, passports: results }, null, 2) + "\n");
+  else io.stdout(prettyCheck(results, io.color, strict));
   return bad === 0 ? 0 : 1;
 }
 
 function checkOne(source: Source, engine: Engine): CheckResult {
   if (source.errors.length > 0) {
-    return { file: source.file, ok: false, warnings: [], problems: source.errors.map((e) => ({ code: "invalid_file", path: "", message: e.message, line: e.line })) };
+    return { file: source.file, ok: false, warnings: [], lint: [], problems: source.errors.map((e) => ({ code: "invalid_file", path: "", message: e.message, line: e.line })) };
+  }
+  if (looksLikeProxyConfig(source.value)) {
+    const problems = proxyConfigProblems(source.value).map((p) => ({ ...p, line: source.lineOf(parsePath(p.path)) }));
+    return { file: source.file, ok: problems.length === 0, problems, warnings: [], lint: [] };
   }
   try {
-    const policy = engine.compile(source.value);
+    const policy = engine.compile(source.value as Passport);
     const warnings = [...policy.warnings];
+    const lint = lintPassport(policy.passport).map((p) => ({ ...p, line: source.lineOf(parsePath(p.path)) }));
     policy.dispose();
-    return { file: source.file, ok: true, problems: [], warnings };
+    return { file: source.file, ok: true, problems: [], warnings, lint };
   } catch (err) {
     if (!(err instanceof PassportError)) throw err;
     const problems = err.problems.map((p) => ({ ...p, line: source.lineOf(parsePath(p.path)) }));
-    return { file: source.file, ok: false, problems, warnings: [] };
+    return { file: source.file, ok: false, problems, warnings: [], lint: [] };
   }
 }
 
@@ -64,15 +75,17 @@ function problemText(file: string, p: CheckedProblem): string {
   return `${where} ${p.path === "" ? "" : `${p.path}: `}${p.message}${detail}${p.hint === undefined ? "" : `; ${p.hint}`}`;
 }
 
-function prettyCheck(results: readonly CheckResult[], color: boolean): string {
+function prettyCheck(results: readonly CheckResult[], color: boolean, strict: boolean): string {
   const c = paint(color);
   const lines: string[] = [];
   for (const r of results) {
-    if (r.ok) lines.push(`${c.green("ok")}   ${r.file}`);
-    else lines.push(`${c.red("FAIL")} ${r.file}: ${plural(r.problems.length, "problem")}`, ...r.problems.map((p) => `  ${problemText(r.file, p)}`));
+    if (!r.ok) lines.push(`${c.red("FAIL")} ${r.file}: ${plural(r.problems.length, "problem")}`, ...r.problems.map((p) => `  ${problemText(r.file, p)}`));
+    else if (strict && r.lint.length > 0) lines.push(`${c.red("FAIL")} ${r.file}: ${plural(r.lint.length, "warning")} (--strict)`);
+    else lines.push(`${c.green("ok")}   ${r.file}`);
+    for (const p of r.lint) lines.push(`  ${c.yellow("warning")} ${problemText(r.file, p)}`);
     for (const w of r.warnings) lines.push(`  ${c.yellow("warning")}: ${warningText(w)}`);
   }
-  const bad = results.filter((r) => !r.ok).length;
+  const bad = results.filter((r) => !r.ok || (strict && r.lint.length > 0)).length;
   lines.push(`${plural(results.length, "passport")} checked, ${bad} with problems`);
   return lines.join("\n") + "\n";
 }

@@ -9,6 +9,7 @@ import { InputError, UsageError } from "../errors";
 import { paint } from "../paint";
 import { readSource } from "../source";
 import { problemLines } from "./check";
+import type { Counters as CounterSnapshot, EvalRequest, Passport } from "../../bindings/gen/types";
 
 const EVAL_OPTIONS = {
   passport: { type: "string" },
@@ -45,12 +46,12 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
   const engine = await loadEngine();
   let policy;
   try {
-    policy = engine.compile(source.value);
+    policy = engine.compile(source.value as Passport);
   } catch (err) {
     if (err instanceof PassportError) throw new InputError([`${source.file} is not a valid passport:`, ...problemLines(source, err.problems)].join("\n"));
     throw err;
   }
-  const decision = policy.evaluate(request, counters, { now, explain: values.explain === true });
+  const decision = policy.evaluate(request as unknown as EvalRequest, counters as CounterSnapshot, { now, explain: values.explain === true });
   io.stdout(values.json === true ? JSON.stringify(decision, null, 2) + "\n" : prettyDecision(decision, io.color));
   return 0;
 }

@@ -56,7 +56,7 @@ function coverageLines(report: TestReport, table: boolean): string[] {
   const total = cov.rules.length;
   const idle = new Set(cov.not_exercised);
   const fired = total - cov.never_fired.length, passed = total - cov.never_passed.length;
-  const out = [`coverage: ${total - idle.size}/${total} rules exercised, ${fired} fired, ${passed} passed (${plural(cov.decisions, "decision")})`];
+  const out = [`coverage: ${total - idle.size}/${plural(total, "configured rule")} exercised, ${fired} fired, ${passed} passed (${plural(cov.decisions, "decision")})`];
   if (table) {
     const width = Math.max(...cov.rules.map((r) => r.rule.length));
     out.push(`  ${"rule".padEnd(width)}  ${"passed".padStart(6)}  ${"fired".padStart(6)}`);

@@ -25,7 +25,10 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
     const ms = performance.now() - t0;
     metrics.enforceSeconds.observe(ms / 1000);
     metrics.decisions.inc({ decision: decision.decision, rule: decision.rule ?? "none" });
-    events.emit("decision", { decision, issuer_id: issuer, duration_ms: ms });
+    events.emit("decision", {
+      decision, issuer_id: issuer, duration_ms: ms,
+      action: typeof body.action === "string" ? body.action : undefined, cost_cents: typeof body.cost_cents === "number" ? body.cost_cents : undefined,
+    });
     return decision;
   });
 

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import type { Engine } from "../../bindings/engine";
 import { decide, type ModelDecision } from "../reference/model";
 import { type Case, hasRfc3339, resolveCase, resolvePassport, rfc3339, runSpecArb, type RunSpec } from "./arbitraries";
+import type { Passport } from "../../bindings/gen/types";
 
 /** `now` as epoch ms, as an RFC 3339 string (Z or an offset, varied fractions) or as a Date. */
 function nowAs(ms: number, i: number): number | string | Date {
@@ -39,7 +40,7 @@ export class Divergence extends Error {
 /** Compiles the run's passport once and checks every case against the model. Returns the case count. */
 export function checkRun(engine: Engine, run: RunSpec): number {
   const passport = resolvePassport(run.passport, run.base);
-  const policy = engine.compile(passport);
+  const policy = engine.compile(passport as Passport);
   try {
     run.cases.forEach((spec, i) => {
       const c = resolveCase(spec, passport, run.base);

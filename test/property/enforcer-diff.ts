@@ -9,6 +9,7 @@ import { EnforcerModel } from "../reference/enforcer";
 import type { ModelDecision, ModelPassport, ModelRequest } from "../reference/model";
 import { project } from "./differential";
 import { baseInstants } from "./instants";
+import type { Passport } from "../../bindings/gen/types";
 
 const MIN = 60_000, HOUR = 3_600_000;
 
@@ -84,7 +85,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export async function checkEnforcerSequence(engine: Engine, seq: ESequence): Promise<number> {
   let now = seq.start;
   const enforcer = await Enforcer.create({ store: new MemoryStore(), clock: () => now, timers: false, engine });
-  await enforcer.register(seq.passport);
+  await enforcer.register(seq.passport as Passport);
   const model = new EnforcerModel(seq.passport);
   const approvals: [string, string][] = []; // [enforcer id, model id]
   const permits: [string, number][] = []; // [enforcer token, model index]

@@ -11,6 +11,7 @@ import { resolveCase, resolvePassport, runSpecArb, type RunSpec } from "./arbitr
 import { CASES_PER_RUN, decisionProperty } from "./differential";
 import { enforcerProperty } from "./enforcer-diff";
 import { stateProperty } from "./state-diff";
+import type { Passport } from "../../bindings/gen/types";
 
 export interface SoakOptions { wasm: string; seed: number; decisions: number; transitions: number; sequences: number; label: string; log: (line: string) => void }
 
@@ -60,7 +61,7 @@ export function digestOf(engine: Engine, runs: RunSpec[]): string {
   const hash = createHash("sha256");
   for (const run of runs) {
     const passport = resolvePassport(run.passport, run.base);
-    const policy = engine.compile(passport);
+    const policy = engine.compile(passport as Passport);
     for (const spec of run.cases) {
       const c = resolveCase(spec, passport, run.base);
       hash.update(JSON.stringify(policy.evaluate(c.request, c.counters, { now: c.now, explain: true })));
