@@ -1,6 +1,8 @@
 // The vocabulary of SPEC §2 and §10: rule names, reason codes and constraint keys, defined once.
 // The bindings read these tables from the module at load time, so they are never written twice.
 
+import { CatalogueTable } from "./gen/abi-layout";
+
 // Rules in pipeline order (SPEC §2 "Pipeline order"); the id is the position.
 export const enum Rule {
   EmergencyStop, FailClosed,
@@ -108,10 +110,10 @@ export const enum Verdict { Allow, Hold, Block }
 
 // Tables the bindings read at load time: 0 rules, 1 reasons, 2 keys, 3 key value kinds (as digits).
 export function catalogueEntry(table: i32, id: i32): string {
-  if (table == 0) return id < RULE_NAMES.length ? RULE_NAMES[id] : "";
-  if (table == 1) return id < REASON_NAMES.length ? REASON_NAMES[id] : "";
-  if (table == 2) return id < KEY_NAMES.length ? KEY_NAMES[id] : "";
-  if (table == 3) return id < KEY_KINDS.length ? KEY_KINDS[id].toString() : "";
+  if (table == CatalogueTable.Rules) return id < RULE_NAMES.length ? RULE_NAMES[id] : "";
+  if (table == CatalogueTable.Reasons) return id < REASON_NAMES.length ? REASON_NAMES[id] : "";
+  if (table == CatalogueTable.Keys) return id < KEY_NAMES.length ? KEY_NAMES[id] : "";
+  if (table == CatalogueTable.KeyKinds) return id < KEY_KINDS.length ? KEY_KINDS[id].toString() : "";
   return "";
 }
 

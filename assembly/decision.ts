@@ -4,22 +4,25 @@
 import { Outcome, Reason, Rule, RULE_NONE, Verdict } from "./catalogue";
 import { DETAIL_MAX, MAX_SAFE } from "./constants";
 import { OUT, OUT_SIZE, TextWriter } from "./io";
+import {
+  D_DETAIL, D_DETAIL_LEN, D_DETAIL_MAX, D_HAS_LIMIT, D_HOLD_COUNT, D_HOLDS, D_HOLDS_MAX, D_LIMIT, D_OBSERVED, D_REASON,
+  D_RETRYABLE, D_RULE, D_SIZE, D_SUGGESTION_COUNT, D_SUGGESTION_LENS, D_SUGGESTION_LENS_MAX, D_SUGGESTIONS, D_SUGGESTIONS_MAX,
+  D_TRACE, D_TRACE_COUNT, D_TRACE_MAX, D_VERDICT, D_WARNING_COUNT, D_WARNINGS, D_WARNINGS_MAX, DH_SIZE, DT_SIZE, SUGGESTION_MAX,
+} from "./request";
 
-const MAX_HOLDS: i32 = 8;
-const MAX_WARNINGS: i32 = 8;
-const MAX_SUGGESTIONS: i32 = 4;
-const SUGGESTION_MAX: i32 = 256;
-
-// Every section has a fixed place in the output area, so nothing is copied at the end
-// (memory.copy of a few bytes costs more than the rules it would report on).
-const MAX_TRACE: i32 = 32;
-const HOLD_AREA: usize = OUT + 32;
-const WARN_AREA: usize = HOLD_AREA + <usize>(MAX_HOLDS * 4);
-const TRACE_AREA: usize = WARN_AREA + <usize>MAX_WARNINGS;
-const SUGGEST_LENS: usize = TRACE_AREA + <usize>(MAX_TRACE * 2);
-const DETAIL_AREA: usize = SUGGEST_LENS + <usize>(MAX_SUGGESTIONS * 2);
-const SUGGEST_AREA: usize = DETAIL_AREA + <usize>DETAIL_MAX;
-const OUT_END: usize = SUGGEST_AREA + <usize>(MAX_SUGGESTIONS * SUGGESTION_MAX);
+// Every section has a fixed place in the output area (schemas/abi-layout.json "Decision"), so
+// nothing is copied at the end (memory.copy of a few bytes costs more than the rules it would report on).
+const MAX_HOLDS: i32 = D_HOLDS_MAX;
+const MAX_WARNINGS: i32 = D_WARNINGS_MAX;
+const MAX_SUGGESTIONS: i32 = D_SUGGESTION_LENS_MAX;
+const MAX_TRACE: i32 = D_TRACE_MAX;
+const HOLD_AREA: usize = OUT + <usize>D_HOLDS;
+const WARN_AREA: usize = OUT + <usize>D_WARNINGS;
+const TRACE_AREA: usize = OUT + <usize>D_TRACE;
+const SUGGEST_LENS: usize = OUT + <usize>D_SUGGESTION_LENS;
+const DETAIL_AREA: usize = OUT + <usize>D_DETAIL;
+const SUGGEST_AREA: usize = OUT + <usize>D_SUGGESTIONS;
+const OUT_END: usize = OUT + <usize>D_SIZE;
 
 export const detail = new TextWriter(DETAIL_AREA, DETAIL_MAX);
 export const suggestion = new TextWriter(SUGGEST_AREA, SUGGESTION_MAX);
@@ -53,8 +56,8 @@ export class Decision {
   /** Records a hold; the first one (pipeline order) names the decision. Returns true if it was the first. */
   hold(rule: i32, reason: Reason): bool {
     if (this.holds < MAX_HOLDS) {
-      store<u16>(HOLD_AREA + (<usize>this.holds << 2), <u16>rule);
-      store<u16>(HOLD_AREA + (<usize>this.holds << 2) + 2, <u16>reason);
+      store<u16>(HOLD_AREA + <usize>this.holds * <usize>DH_SIZE, <u16>rule);
+      store<u16>(HOLD_AREA + <usize>this.holds * <usize>DH_SIZE + 2, <u16>reason);
     }
     this.holds++;
     if (this.holds > 1) return false;
@@ -89,31 +92,32 @@ export class Decision {
 
   traceRule(rule: i32, outcome: Outcome): void {
     if (!this.explain || this.trace >= MAX_TRACE) return;
-    store<u8>(TRACE_AREA + (<usize>this.trace << 1), <u8>rule);
-    store<u8>(TRACE_AREA + (<usize>this.trace << 1) + 1, <u8>outcome);
+    store<u8>(TRACE_AREA + <usize>this.trace * <usize>DT_SIZE, <u8>rule);
+    store<u8>(TRACE_AREA + <usize>this.trace * <usize>DT_SIZE + 1, <u8>outcome);
     this.trace++;
   }
 
   /** Completes the header of the output area (docs/abi.md "Decision"); returns the area's length. */
   serialize(): i32 {
     const o = OUT;
-    store<u8>(o, <u8>this.verdict);
-    store<u8>(o, this.retryable ? 1 : 0, 1);
-    store<u8>(o, this.hasLimit ? 1 : 0, 2);
-    store<u8>(o, <u8>min(this.holds, MAX_HOLDS), 3);
-    store<u16>(o, this.rule, 4);
-    store<u16>(o, this.reason, 6);
-    store<i64>(o, this.limit, 8);
-    store<i64>(o, this.observed, 16);
-    store<u8>(o, <u8>min(this.warnings, MAX_WARNINGS), 24);
-    store<u8>(o, <u8>this.suggestions, 25);
-    store<u16>(o, <u16>this.trace, 26);
-    store<u32>(o, <u32>detail.len, 28);
+    store<u8>(o, <u8>this.verdict, D_VERDICT);
+    store<u8>(o, this.retryable ? 1 : 0, D_RETRYABLE);
+    store<u8>(o, this.hasLimit ? 1 : 0, D_HAS_LIMIT);
+    store<u8>(o, <u8>min(this.holds, MAX_HOLDS), D_HOLD_COUNT);
+    store<u16>(o, this.rule, D_RULE);
+    store<u16>(o, this.reason, D_REASON);
+    store<i64>(o, this.limit, D_LIMIT);
+    store<i64>(o, this.observed, D_OBSERVED);
+    store<u8>(o, <u8>min(this.warnings, MAX_WARNINGS), D_WARNING_COUNT);
+    store<u8>(o, <u8>this.suggestions, D_SUGGESTION_COUNT);
+    store<u16>(o, <u16>this.trace, D_TRACE_COUNT);
+    store<u32>(o, <u32>detail.len, D_DETAIL_LEN);
     return <i32>(OUT_END - o);
   }
 }
 
-// The output area must hold the largest decision.
+// The output area must hold the largest decision, and the layout's sections what this file writes.
 assert(<i32>(OUT_END - OUT) <= OUT_SIZE && <i32>Rule.COUNT <= MAX_TRACE);
+assert(D_DETAIL_MAX == DETAIL_MAX && D_SUGGESTIONS_MAX == MAX_SUGGESTIONS * SUGGESTION_MAX);
 
 export const decision = new Decision();

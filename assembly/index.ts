@@ -2,12 +2,14 @@
 
 import { nextDayStart, nextMonthStart, nextWeekStart } from "./calendar";
 import { catalogueEntry, warningName } from "./catalogue";
-import { APPROVAL_TTL_MS, PERMIT_TTL_MS } from "./constants";
+import { APPROVAL_TTL_MS, HEARTBEAT_STALE_MS, PERMIT_TTL_MS } from "./constants";
 import { decision } from "./decision";
 import { writeSentinelEntry } from "./match/sentinels";
 import { ensureIo, ioBase, OUT } from "./io";
 import { evaluatePolicy } from "./pipeline";
 import { decodePolicy, lastCompileError, Policy } from "./policy";
+import { spendCapsInputOk, writeFold, writeSpendCaps } from "./limits";
+import { CatalogueTable, DeadlineKind } from "./gen/abi-layout";
 import { input, readInput, REQ_HEADER, ReqFlag } from "./request";
 import { finishStep, freshLane, laneOk, laneOp, prepareStep } from "./state/replay";
 
@@ -54,18 +56,36 @@ export function evaluate(handle: i32, len: i32): i32 {
 
 /** Writes a catalogue name (table 0 rules, 1 reasons, 2 keys, 3 key kinds, 4 warnings, 5 sentinels) as UTF-8 into the output area. */
 export function catalogue_name(table: i32, id: i32): i32 {
-  if (table == 5) return writeSentinelEntry(id, OUT);
-  const s = table == 4 ? warningName(id) : catalogueEntry(table, id);
+  if (table == CatalogueTable.Sentinels) return writeSentinelEntry(id, OUT);
+  const s = table == CatalogueTable.Warnings ? warningName(id) : catalogueEntry(table, id);
   return String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, OUT) as i32;
 }
 
 /**
  * When an approval request (kind 0) or a permit (kind 1) issued at the i64 epoch ms in the input
- * area expires; the i64 is written to the output area. At that instant it is already expired.
+ * area expires, or a heartbeat (kind 2) sent then turns stale; the i64 is written to the output
+ * area. At that instant it is already expired (a heartbeat exactly 120 s old is still fresh).
  */
 export function deadline(kind: i32): void {
-  store<i64>(OUT, load<i64>(ioBase()) + (kind == 0 ? APPROVAL_TTL_MS : PERMIT_TTL_MS));
+  const at = load<i64>(ioBase());
+  store<i64>(OUT, kind == DeadlineKind.Approval ? at + APPROVAL_TTL_MS : kind == DeadlineKind.Permit ? at + PERMIT_TTL_MS : at + HEARTBEAT_STALE_MS + 1);
 }
+
+/**
+ * The effective spending caps of a compiled passport at the counter block of the request header in
+ * the input area (docs/abi.md "spend_caps"); returns the record's length, or -10 unknown handle,
+ * -11 input too short.
+ */
+export function spend_caps(handle: i32, len: i32): i32 {
+  if (handle < 0 || handle >= policies.length) return Status.BadHandle;
+  const p = policies[handle];
+  if (p == null) return Status.BadHandle;
+  if (!spendCapsInputOk(len)) return Status.BadRequest;
+  return writeSpendCaps(p, ioBase());
+}
+
+/** Folds the UTF-8 text in the input area as action patterns are compared (SPEC §3); returns its length or -1. */
+export function fold_action(len: i32): i32 { return writeFold(ioBase(), len); }
 
 /** Reads an i64 `now` from the input area; writes when the day, ISO week and month windows reset (3 × i64). */
 export function window_resets(): void {

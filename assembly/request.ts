@@ -2,37 +2,10 @@
 
 import { foldedLen, foldIntoScratch, hasNonAscii } from "./match/casefold";
 
-export const REQ_HEADER: i32 = 144;
-
-export const enum ReqFlag { HasTarget = 1, TargetInvalid = 2, HasContext = 4, Explain = 8, ApprovalRecheck = 16 }
-export const enum CounterFlag {
-  HasLastAction = 1, HasLastHeartbeat = 2, PendingApproval = 4, EmergencyStopped = 8, EnforcementPaused = 16,
-  /** With EnforcementPaused: `paused_by: fail_closed` (a heartbeat lifts it); without: an operator's pause. */
-  PausedByFailClosed = 32,
-}
-
-// Byte offsets in the request header.
-export const R_NOW = 0;
-export const R_COST = 8;
-export const R_FLAGS = 16;
-export const R_ACTION_LEN = 20;
-export const R_HOST_LEN = 24;
-export const R_TARGET_LEN = 28;
-export const R_CONTEXT_LEN = 32;
-export const R_TZ_COUNT = 36;
-export const R_SPENT_TODAY = 40;
-export const R_SPENT_WEEK = 48;
-export const R_SPENT_MONTH = 56;
-export const R_SPENT_TOTAL = 64;
-export const R_HELD = 72;
-export const R_ACTIONS_MINUTE = 80;
-export const R_ACTIONS_5MIN = 88;
-export const R_ACTIONS_30MIN = 96;
-export const R_ACTIONS_HOUR = 104;
-export const R_ACTIONS_TODAY = 112;
-export const R_LAST_ACTION = 120;
-export const R_LAST_HEARTBEAT = 128;
-export const R_COUNTER_FLAGS = 136;
+// The byte layout (offsets R_*, REQ_HEADER, ReqFlag, CounterFlag) is defined once, in
+// schemas/abi-layout.json; the bindings' copy is generated from the same table.
+import { R_ACTION_LEN, R_CONTEXT_LEN, R_COST, R_COUNTER_FLAGS, R_FLAGS, R_HOST_LEN, R_NOW, R_TARGET_LEN, R_TZ_COUNT, REQ_HEADER } from "./gen/abi-layout";
+export * from "./gen/abi-layout";
 
 /** The request being evaluated; fields point into the input area. Reused, never reallocated. */
 export class Input {

@@ -2,6 +2,7 @@
 // and recovery from a trap (a fresh instance; the engine then recompiles its live policies).
 
 import { EngineError } from "./errors";
+import { CatalogueTable } from "./gen/abi-layout";
 
 /** The module's exports, as documented in docs/abi.md. */
 export interface WardenExports {
@@ -27,6 +28,8 @@ export interface WardenExports {
   detect_start(): number;
   detect_end(): number;
   detect_kind_name(family: number, id: number): number;
+  spend_caps(handle: number, len: number): number;
+  fold_action(len: number): number;
 }
 
 /** Names the module defines once (assembly/catalogue.ts), read back at load time. */
@@ -41,7 +44,8 @@ export interface Catalogue {
   sentinels: Map<string, string[]>;
 }
 
-const TABLE_RULES = 0, TABLE_REASONS = 1, TABLE_KEYS = 2, TABLE_KEY_KINDS = 3, TABLE_WARNINGS = 4, TABLE_SENTINELS = 5;
+const TABLE_RULES = CatalogueTable.Rules, TABLE_REASONS = CatalogueTable.Reasons, TABLE_KEYS = CatalogueTable.Keys;
+const TABLE_KEY_KINDS = CatalogueTable.KeyKinds, TABLE_WARNINGS = CatalogueTable.Warnings, TABLE_SENTINELS = CatalogueTable.Sentinels;
 
 export class Core {
   exports!: WardenExports;

@@ -2,6 +2,11 @@
 
 import { readI64 } from "./bytes";
 import { type Core, readText } from "./core";
+import {
+  D_DETAIL, D_DETAIL_LEN, D_HAS_LIMIT, D_HOLD_COUNT, D_HOLDS, D_LIMIT, D_OBSERVED, D_REASON, D_RETRYABLE, D_RULE,
+  D_SUGGESTION_COUNT, D_SUGGESTION_LENS, D_SUGGESTIONS, D_TRACE, D_TRACE_COUNT, D_VERDICT, D_WARNING_COUNT, D_WARNINGS,
+  DH_SIZE, DT_SIZE, SUGGESTION_MAX,
+} from "./gen/abi-layout";
 
 export type Verdict = "allow" | "request_hold" | "block";
 export type Outcome = "pass" | "hold" | "block" | "skipped";
@@ -23,9 +28,9 @@ export interface Decision {
   evaluated?: TraceEntry[];
 }
 
-// Fixed places of the sections in the output area (assembly/decision.ts).
-const HOLDS_AT = 32, WARNINGS_AT = 64, TRACE_AT = 72, SUGGESTION_LENS_AT = 136, DETAIL_AT = 144, SUGGESTIONS_AT = 1168;
-const SUGGESTION_MAX = 256;
+// Fixed places of the sections in the output area: schemas/abi-layout.json "Decision", generated.
+const HOLDS_AT = D_HOLDS, WARNINGS_AT = D_WARNINGS, TRACE_AT = D_TRACE, SUGGESTION_LENS_AT = D_SUGGESTION_LENS;
+const DETAIL_AT = D_DETAIL, SUGGESTIONS_AT = D_SUGGESTIONS;
 
 const VERDICTS: Verdict[] = ["allow", "request_hold", "block"];
 const OUTCOMES: Outcome[] = ["pass", "hold", "block", "skipped"];
@@ -72,15 +77,15 @@ export function readDecision(core: Core, explain: boolean, staticWarnings: reado
   core.refresh();
   const { bytes, view, catalogue } = core;
   const o = core.outPtr;
-  const nHolds = bytes[o + 3], nWarnings = bytes[o + 24], nSuggestions = bytes[o + 25];
-  const nTrace = view.getUint16(o + 26, true), detailLen = view.getUint32(o + 28, true);
-  const ruleId = view.getUint16(o + 4, true);
-  const decision = VERDICTS[bytes[o]];
-  const reason = catalogue.reasons[view.getUint16(o + 6, true)];
+  const nHolds = bytes[o + D_HOLD_COUNT], nWarnings = bytes[o + D_WARNING_COUNT], nSuggestions = bytes[o + D_SUGGESTION_COUNT];
+  const nTrace = view.getUint16(o + D_TRACE_COUNT, true), detailLen = view.getUint32(o + D_DETAIL_LEN, true);
+  const ruleId = view.getUint16(o + D_RULE, true);
+  const decision = VERDICTS[bytes[o + D_VERDICT]];
+  const reason = catalogue.reasons[view.getUint16(o + D_REASON, true)];
   const rule = ruleId === RULE_NONE ? null : catalogue.rules[ruleId];
-  const retryable = bytes[o + 1] === 1;
+  const retryable = bytes[o + D_RETRYABLE] === 1;
   const holds: Hold[] = [], warnings: string[] = [], suggestions: string[] = [];
-  for (let i = 0, p = o + HOLDS_AT; i < nHolds; i++, p += 4) {
+  for (let i = 0, p = o + HOLDS_AT; i < nHolds; i++, p += DH_SIZE) {
     holds.push({ rule: catalogue.rules[view.getUint16(p, true)], reason: catalogue.reasons[view.getUint16(p + 2, true)] });
   }
   for (let i = 0; i < nWarnings; i++) warnings.push(catalogue.warnings[bytes[o + WARNINGS_AT + i]]);
@@ -88,15 +93,15 @@ export function readDecision(core: Core, explain: boolean, staticWarnings: reado
   let evaluated: TraceEntry[] | undefined;
   if (explain) {
     evaluated = [];
-    for (let i = 0, p = o + TRACE_AT; i < nTrace; i++, p += 2) evaluated.push({ rule: catalogue.rules[bytes[p]], outcome: OUTCOMES[bytes[p + 1]] });
+    for (let i = 0, p = o + TRACE_AT; i < nTrace; i++, p += DT_SIZE) evaluated.push({ rule: catalogue.rules[bytes[p]], outcome: OUTCOMES[bytes[p + 1]] });
   }
   const detail = detailCache.read(core, o + DETAIL_AT, detailLen);
   for (let i = 0; i < nSuggestions; i++) {
     suggestions.push(readText(bytes, o + SUGGESTIONS_AT + i * SUGGESTION_MAX, view.getUint16(o + SUGGESTION_LENS_AT + i * 2, true)));
   }
   // Two literal shapes, so key order (and so the JSON) is the same everywhere.
-  const d: Decision = bytes[o + 2] === 1
-    ? { decision, reason, rule, detail, limit: readI64(view, o + 8), observed: readI64(view, o + 16), retryable, holds, warnings, suggestions }
+  const d: Decision = bytes[o + D_HAS_LIMIT] === 1
+    ? { decision, reason, rule, detail, limit: readI64(view, o + D_LIMIT), observed: readI64(view, o + D_OBSERVED), retryable, holds, warnings, suggestions }
     : { decision, reason, rule, detail, retryable, holds, warnings, suggestions };
   if (evaluated) d.evaluated = evaluated;
   return d;

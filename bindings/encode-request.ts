@@ -7,13 +7,22 @@ import { encodeContext, encodeContextInto } from "./encode-context";
 import { canonicalHost } from "./host";
 import { tzOffsetMinutes } from "./timezone";
 import { COUNTER_FIELD_SET, fastInstant, isAmount } from "./validate";
+import {
+  COUNTER_BLOCK_FIELDS, COUNTER_BLOCK_START, CounterFlag, R_ACTION_LEN, R_ACTIONS_30MIN, R_ACTIONS_5MIN, R_ACTIONS_HOUR,
+  R_ACTIONS_MINUTE, R_ACTIONS_TODAY, R_CONTEXT_LEN, R_COST, R_COUNTER_FLAGS, R_FLAGS, R_HELD, R_HOST_LEN, R_LAST_ACTION,
+  R_LAST_HEARTBEAT, R_NOW, R_SPENT_MONTH, R_SPENT_TODAY, R_SPENT_TOTAL, R_SPENT_WEEK, R_TARGET_LEN, R_TZ_COUNT, REQ_HEADER, ReqFlag,
+} from "./gen/abi-layout";
 
-export const REQ_HEADER = 144;
-const FLAG_HAS_TARGET = 1, FLAG_TARGET_INVALID = 2, FLAG_HAS_CONTEXT = 4, FLAG_EXPLAIN = 8, FLAG_APPROVAL_RECHECK = 16;
+// The layout is generated from schemas/abi-layout.json, as the module's is (npm run gen).
+export { COUNTER_BLOCK_FIELDS, REQ_HEADER };
+const FLAG_HAS_TARGET = ReqFlag.HasTarget, FLAG_TARGET_INVALID = ReqFlag.TargetInvalid, FLAG_HAS_CONTEXT = ReqFlag.HasContext;
+const FLAG_EXPLAIN = ReqFlag.Explain, FLAG_APPROVAL_RECHECK = ReqFlag.ApprovalRecheck;
 
 /** What to evaluate: the whole pipeline, or only the checks an approval repeats. */
 export type EvalMode = "full" | "approval_recheck";
-const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16, C_FAIL_CLOSED = 32;
+const C_LAST_ACTION = CounterFlag.HasLastAction, C_LAST_HEARTBEAT = CounterFlag.HasLastHeartbeat;
+const C_PENDING = CounterFlag.PendingApproval, C_STOPPED = CounterFlag.EmergencyStopped, C_PAUSED = CounterFlag.EnforcementPaused;
+const C_FAIL_CLOSED = CounterFlag.PausedByFailClosed;
 
 /** Request fields after validation (SPEC §10 "Request"). */
 export interface RequestInput {
@@ -35,12 +44,6 @@ export interface CounterInput {
   paused_by?: "operator" | "fail_closed" | null;
 }
 
-/** The ten counters of the counter block (bytes 40–119), in order, eight bytes each. */
-export const COUNTER_BLOCK_FIELDS = [
-  "spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents",
-  "actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today",
-] as const;
-
 /** Writes a counter only when it is non-zero: the block was zeroed first. */
 function put(view: DataView, at: number, v: number | null | undefined): void {
   if (v) writeI64(view, at, v);
@@ -48,31 +51,31 @@ function put(view: DataView, at: number, v: number | null | undefined): void {
 
 /**
  * Writes a counter snapshot that is already valid (validateCounters' result, or the counter-state
- * module's) into the counter block (bytes 40–143) of the request at `base`.
+ * module's) into the counter block (COUNTER_BLOCK_START up to REQ_HEADER) of the request at `base`.
  */
 export function writeCounterBlock(core: Core, base: number, c: CounterInput): void {
   const view = core.view;
   zeroCounterBlock(core, base);
-  put(view, base + 40, c.spent_today_cents);
-  put(view, base + 48, c.spent_week_cents);
-  put(view, base + 56, c.spent_month_cents);
-  put(view, base + 64, c.spent_total_cents);
-  put(view, base + 72, c.held_cents);
-  put(view, base + 80, c.actions_last_minute);
-  put(view, base + 88, c.actions_last_5_minutes);
-  put(view, base + 96, c.actions_last_30_minutes);
-  put(view, base + 104, c.actions_last_hour);
-  put(view, base + 112, c.actions_today);
-  put(view, base + 120, c.last_action_at);
-  put(view, base + 128, c.last_heartbeat_at);
-  view.setUint32(base + 136, counterFlags(c), true);
+  put(view, base + R_SPENT_TODAY, c.spent_today_cents);
+  put(view, base + R_SPENT_WEEK, c.spent_week_cents);
+  put(view, base + R_SPENT_MONTH, c.spent_month_cents);
+  put(view, base + R_SPENT_TOTAL, c.spent_total_cents);
+  put(view, base + R_HELD, c.held_cents);
+  put(view, base + R_ACTIONS_MINUTE, c.actions_last_minute);
+  put(view, base + R_ACTIONS_5MIN, c.actions_last_5_minutes);
+  put(view, base + R_ACTIONS_30MIN, c.actions_last_30_minutes);
+  put(view, base + R_ACTIONS_HOUR, c.actions_last_hour);
+  put(view, base + R_ACTIONS_TODAY, c.actions_today);
+  put(view, base + R_LAST_ACTION, c.last_action_at);
+  put(view, base + R_LAST_HEARTBEAT, c.last_heartbeat_at);
+  view.setUint32(base + R_COUNTER_FLAGS, counterFlags(c), true);
 }
 
 /** Zeroes the counter block; the area is 16-byte aligned (docs/abi.md), so a word at a time. */
 function zeroCounterBlock(core: Core, base: number): void {
-  if ((base & 3) !== 0) { core.bytes.fill(0, base + 40, base + REQ_HEADER); return; }
+  if ((base & 3) !== 0) { core.bytes.fill(0, base + COUNTER_BLOCK_START, base + REQ_HEADER); return; }
   const words = core.words;
-  for (let w = (base + 40) >> 2, end = (base + REQ_HEADER) >> 2; w < end; w++) words[w] = 0;
+  for (let w = (base + COUNTER_BLOCK_START) >> 2, end = (base + REQ_HEADER) >> 2; w < end; w++) words[w] = 0;
 }
 
 /** Writes an amount that is present (the block was zeroed); returns 0, or NaN when it is not an amount. */
@@ -134,19 +137,19 @@ export function writeCounterSnapshot(core: Core, base: number, raw: unknown): bo
   const view = core.view;
   zeroCounterBlock(core, base);
   // Every helper returns a number; a NaN anywhere survives the sum.
-  const amounts = amountAt(view, base + 40, c.spent_today_cents) + amountAt(view, base + 48, c.spent_week_cents)
-    + amountAt(view, base + 56, c.spent_month_cents) + amountAt(view, base + 64, c.spent_total_cents)
-    + amountAt(view, base + 72, c.held_cents) + amountAt(view, base + 80, c.actions_last_minute)
-    + amountAt(view, base + 88, c.actions_last_5_minutes) + amountAt(view, base + 96, c.actions_last_30_minutes)
-    + amountAt(view, base + 104, c.actions_last_hour) + amountAt(view, base + 112, c.actions_today);
+  const amounts = amountAt(view, base + R_SPENT_TODAY, c.spent_today_cents) + amountAt(view, base + R_SPENT_WEEK, c.spent_week_cents)
+    + amountAt(view, base + R_SPENT_MONTH, c.spent_month_cents) + amountAt(view, base + R_SPENT_TOTAL, c.spent_total_cents)
+    + amountAt(view, base + R_HELD, c.held_cents) + amountAt(view, base + R_ACTIONS_MINUTE, c.actions_last_minute)
+    + amountAt(view, base + R_ACTIONS_5MIN, c.actions_last_5_minutes) + amountAt(view, base + R_ACTIONS_30MIN, c.actions_last_30_minutes)
+    + amountAt(view, base + R_ACTIONS_HOUR, c.actions_last_hour) + amountAt(view, base + R_ACTIONS_TODAY, c.actions_today);
   const pending = c.pending_approval_id;
-  const flags = instantAt(view, base + 120, c.last_action_at, C_LAST_ACTION)
-    + instantAt(view, base + 128, c.last_heartbeat_at, C_LAST_HEARTBEAT)
+  const flags = instantAt(view, base + R_LAST_ACTION, c.last_action_at, C_LAST_ACTION)
+    + instantAt(view, base + R_LAST_HEARTBEAT, c.last_heartbeat_at, C_LAST_HEARTBEAT)
     + (pending === undefined || pending === null ? 0 : typeof pending === "string" ? C_PENDING : Number.NaN)
     + boolFlag(c.emergency_stopped, C_STOPPED) + boolFlag(c.enforcement_paused, C_PAUSED)
     + pausedBy(c.paused_by, c.enforcement_paused === true);
   if (Number.isNaN(amounts + flags)) return false;
-  view.setUint32(base + 136, flags, true);
+  view.setUint32(base + R_COUNTER_FLAGS, flags, true);
   return true;
 }
 
@@ -230,13 +233,13 @@ function write(
   core.writing = true;
   const { view, bytes } = core;
 
-  writeI64(view, base, now);
-  writeI64(view, base + 8, req.cost_cents ?? 0);
-  view.setUint32(base + 16,
+  writeI64(view, base + R_NOW, now);
+  writeI64(view, base + R_COST, req.cost_cents ?? 0);
+  view.setUint32(base + R_FLAGS,
     (tb !== null ? FLAG_HAS_TARGET : 0) | (tb !== null && tb.host === null ? FLAG_TARGET_INVALID : 0)
     | (hasContext ? FLAG_HAS_CONTEXT : 0) | (explain ? FLAG_EXPLAIN : 0)
     | (mode === "approval_recheck" ? FLAG_APPROVAL_RECHECK : 0), true);
-  view.setUint32(base + 36, timezones.length, true);
+  view.setUint32(base + R_TZ_COUNT, timezones.length, true);
 
   let p = base + REQ_HEADER;
   for (let i = 0; i < timezones.length; i++) { view.setInt32(p, tzOffsetMinutes(timezones[i]!, now), true); p += 4; }
@@ -253,9 +256,9 @@ function write(
     ctxLen = end - p;
   }
   p += ctxLen;
-  view.setUint32(base + 20, actionLen, true);
-  view.setUint32(base + 24, hostLen, true);
-  view.setUint32(base + 28, targetLen, true);
-  view.setUint32(base + 32, ctxLen, true);
+  view.setUint32(base + R_ACTION_LEN, actionLen, true);
+  view.setUint32(base + R_HOST_LEN, hostLen, true);
+  view.setUint32(base + R_TARGET_LEN, targetLen, true);
+  view.setUint32(base + R_CONTEXT_LEN, ctxLen, true);
   return p - base;
 }

@@ -10,6 +10,9 @@ import {
 } from "./encode-request";
 import { EngineError, RequestError, WardenError } from "./errors";
 import type { Counters as CounterSnapshot, EvalRequest, Passport } from "./gen/types";
+import {
+  type DeadlineKind, type Lifetimes, type SpendCaps, readDeadline, readFold, readLifetimes, readSpendCaps,
+} from "./limits";
 import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
 
 export interface EvaluateOptions {
@@ -61,16 +64,32 @@ export class Engine {
     return new EngineError("wasm_trap", `the evaluator trapped and was restarted: ${(err as Error)?.message ?? err}`);
   }
 
-  /** When an approval request or a permit issued at `issuedAt` (epoch ms) expires (SPEC §7, §10). */
-  deadline(kind: "approval" | "permit", issuedAt: number): number {
-    return this.call(() => {
-      const core = this.core;
-      const ptr = core.io(8);
-      writeI64(core.view, ptr, issuedAt);
-      core.exports.deadline(kind === "approval" ? 0 : 1);
-      core.refresh();
-      return readI64(core.view, core.outPtr);
-    });
+  /**
+   * When an approval request or a permit issued at `issuedAt` (epoch ms) expires, or a heartbeat sent
+   * then turns stale (SPEC §7, §10); at that instant it is already expired.
+   */
+  deadline(kind: DeadlineKind, issuedAt: number): number {
+    return this.call(() => readDeadline(this.core, kind, issuedAt));
+  }
+
+  private lifetimesRead?: Lifetimes;
+
+  /** The approval and permit lifetimes and the heartbeat freshness, as the module applies them. */
+  get lifetimes(): Lifetimes {
+    this.lifetimesRead ??= Object.freeze(this.call(() => readLifetimes(this.core)));
+    return this.lifetimesRead;
+  }
+
+  /** The action folded as the module compares actions (simple Unicode lower case, SPEC §3). */
+  foldAction(action: string): string {
+    return this.call(() => readFold(this.core, action));
+  }
+
+  /** Whether two actions are the same action to the module (equal once folded); ill-formed strings equal nothing. */
+  sameAction(a: string, b: string): boolean {
+    if (a === b) return true;
+    if (!isWellFormed(a) || !isWellFormed(b)) return false;
+    return this.foldAction(a) === this.foldAction(b);
   }
 
   /** Forces a trap inside the module (tests use it to prove recovery). */
@@ -125,6 +144,10 @@ function readingFailure(engine: Engine, err: unknown): Error {
     code: "unreadable_input", path: "", message: `reading it threw: ${message}`,
     expected: "plain data (no getter or proxy that throws)", found: err instanceof Error ? err.name : typeof err,
   }, "request");
+}
+
+function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 function toEpochMs(now: EvaluateOptions["now"]): number {
@@ -208,6 +231,15 @@ export class Policy {
     } catch (err) {
       throw this.engine.failure(err);
     }
+  }
+
+  /**
+   * The effective spending caps and headroom of this passport at a valid counter snapshot (the
+   * counter-state module's, or validateCounters' result), computed by the module.
+   */
+  spendCaps(counters: CounterInput): SpendCaps {
+    const core = this.freeCore();
+    return this.engine.call(() => readSpendCaps(core, this.handle, counters));
   }
 
   /** Frees the compiled passport inside the module. */

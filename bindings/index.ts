@@ -41,4 +41,5 @@ export type {
 } from "./gen/types";
 export { EngineError, PassportError, RequestError, WardenError, type Problem } from "./errors";
 export { engineFromModule, engineFromModuleSync } from "./load";
+export type { SpendCaps, WindowCap, SpendWindow, Lifetimes, DeadlineKind } from "./limits";
 export { Replay, type HoldHandling, type LaneOp, type StepResult } from "./replay";

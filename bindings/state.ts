@@ -4,7 +4,10 @@
 
 import { readI64, utf8Length, writeI64 } from "./bytes";
 import type { Core } from "./core";
-import { COUNTER_BLOCK_FIELDS } from "./encode-request";
+import {
+  ResetKind as AbiReset, StateStatus as AbiStatus, COUNTER_BLOCK, COUNTER_BLOCK_FIELDS, COUNTER_BLOCK_START, CounterFlag,
+  R_COUNTER_FLAGS, R_LAST_ACTION, R_LAST_HEARTBEAT, SA_A, SA_B, SA_C, SA_D, SA_ID_LEN, SA_NOW, SA_SIZE, StateEvent, StateOp,
+} from "./gen/abi-layout";
 import type { Engine } from "./engine";
 import { EngineError, RequestError } from "./errors";
 
@@ -56,21 +59,27 @@ export interface StateResult {
   resets: number;
 }
 
-const enum Op {
-  Snapshot = 0, Commit = 1, Reserve = 2, Approve = 3, Release = 4, Reset = 5, TrueUp = 6,
-  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11, TrueUpRaise = 12, Trip = 13,
-}
-
-const STATUS: Record<number, StateStatus> = { 0: "ok", [-1]: "bad_state", [-2]: "already_pending", [-3]: "no_such_approval", [-4]: "kept" };
-const RESET_KINDS: readonly ResetKind[] = ["daily", "weekly", "monthly", "total", "all"];
-const EVENT_EXPIRED = 1, EVENT_RELEASED = 2, EVENT_TRIPPED = 4;
-const ARGS = 44;
+// Ops, statuses, events, reset kinds and the argument layout: schemas/abi-layout.json, generated.
+const Op = StateOp;
+type Op = (typeof StateOp)[keyof typeof StateOp];
+const STATUS: Record<number, StateStatus> = {
+  [AbiStatus.Ok]: "ok", [AbiStatus.BadInput]: "bad_state", [AbiStatus.AlreadyPending]: "already_pending", [AbiStatus.NoSuchApproval]: "no_such_approval", [AbiStatus.Kept]: "kept",
+};
+const RESET_KINDS: Record<ResetKind, number> = {
+  daily: AbiReset.Daily, weekly: AbiReset.Weekly, monthly: AbiReset.Monthly, total: AbiReset.Total, all: AbiReset.All,
+};
+const EVENT_EXPIRED = StateEvent.Expired, EVENT_RELEASED = StateEvent.Released, EVENT_TRIPPED = StateEvent.Tripped;
+const ARGS = SA_SIZE;
 const RESETS_UNKNOWN = -1;
 const RESETS_MAX = 0xffff_ffff;
 const APPROVAL_ID_MAX = 128;
-const COUNTER_BLOCK = 104;
-const C_LAST_ACTION = 1, C_LAST_HEARTBEAT = 2, C_PENDING = 4, C_STOPPED = 8, C_PAUSED = 16, C_FAIL_CLOSED = 32;
+const C_LAST_ACTION = CounterFlag.HasLastAction, C_LAST_HEARTBEAT = CounterFlag.HasLastHeartbeat;
+const C_PENDING = CounterFlag.PendingApproval, C_STOPPED = CounterFlag.EmergencyStopped, C_PAUSED = CounterFlag.EnforcementPaused;
+const C_FAIL_CLOSED = CounterFlag.PausedByFailClosed;
 const COUNTER_FIELDS = COUNTER_BLOCK_FIELDS;
+// The snapshot is the counter block rebased to 0 (docs/abi.md "Counter state"), so its offsets are the request's minus this.
+const FLAGS_AT = R_COUNTER_FLAGS - COUNTER_BLOCK_START;
+const LAST_ACTION_AT = R_LAST_ACTION - COUNTER_BLOCK_START, LAST_HEARTBEAT_AT = R_LAST_HEARTBEAT - COUNTER_BLOCK_START;
 
 const encoder = new TextEncoder();
 const EMPTY_ID = new Uint8Array(0);
@@ -135,8 +144,8 @@ export class CounterStates {
 
   /** Zeroes a spending window; `all` also actions today and the rate windows. Reservations stay. */
   reset(state: Uint8Array, now: number, kind: ResetKind): StateResult {
-    const k = RESET_KINDS.indexOf(kind);
-    if (k < 0) bad("kind", RESET_KINDS.join(" | "), kind);
+    const k = Object.hasOwn(RESET_KINDS, kind) ? RESET_KINDS[kind] : -1;
+    if (k < 0) bad("kind", Object.keys(RESET_KINDS).join(" | "), kind);
     return this.run(Op.Reset, state, now, k);
   }
 
@@ -187,12 +196,12 @@ export class CounterStates {
     return this.engine.call(() => {
       const len = ARGS + id.length + state.length;
       const base = core.io(len);
-      writeI64(core.view, base, now);
-      writeI64(core.view, base + 8, a);
-      writeI64(core.view, base + 16, b);
-      writeI64(core.view, base + 24, c);
-      writeI64(core.view, base + 32, d);
-      core.view.setUint32(base + 40, id.length, true);
+      writeI64(core.view, base + SA_NOW, now);
+      writeI64(core.view, base + SA_A, a);
+      writeI64(core.view, base + SA_B, b);
+      writeI64(core.view, base + SA_C, c);
+      writeI64(core.view, base + SA_D, d);
+      core.view.setUint32(base + SA_ID_LEN, id.length, true);
       core.bytes.set(id, base + ARGS);
       core.bytes.set(state, base + ARGS + id.length);
       const n = core.exports.state_op(op, len);
@@ -233,15 +242,15 @@ function readResult(core: Core, n: number, input: Uint8Array): StateResult {
 function readSnapshot(core: Core, at: number): Snapshot {
   const { view } = core;
   const i64 = (k: number): number => readI64(view, at + k * 8);
-  const flags = view.getUint32(at + 96, true);
+  const flags = view.getUint32(at + FLAGS_AT, true);
   const idLen = view.getUint32(at + COUNTER_BLOCK, true);
   const tail = at + COUNTER_BLOCK + 4 + idLen;
   const pending = (flags & C_PENDING) !== 0;
   // One object filled in place (two snapshots per decision: no spread copy).
   const snap = {} as Record<string, unknown>;
   for (let k = 0; k < COUNTER_FIELDS.length; k++) snap[COUNTER_FIELDS[k]!] = i64(k);
-  snap.last_action_at = flags & C_LAST_ACTION ? i64(10) : null;
-  snap.last_heartbeat_at = flags & C_LAST_HEARTBEAT ? i64(11) : null;
+  snap.last_action_at = flags & C_LAST_ACTION ? readI64(view, at + LAST_ACTION_AT) : null;
+  snap.last_heartbeat_at = flags & C_LAST_HEARTBEAT ? readI64(view, at + LAST_HEARTBEAT_AT) : null;
   snap.pending_approval_id = pending ? core.readUtf8(at + COUNTER_BLOCK + 4, idLen) : null;
   snap.emergency_stopped = (flags & C_STOPPED) !== 0;
   snap.enforcement_paused = (flags & C_PAUSED) !== 0;

@@ -10,10 +10,11 @@ import {
 } from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
-import type { CommitDoc, StateEntry, Store } from "./store";
+import { NAMESPACES } from "./records";
+import type { AuditHead, CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
-  Approval, ApprovalAnswer, CallOptions, Channel, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
+  Approval, ApprovalAnswer, CallOptions, Channel, EnforceRequest, EnforcedDecision, PassportLimits, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
 } from "./types";
 import type { Decision } from "../bindings/decision";
 import type { Passport } from "../bindings/gen/types";
@@ -43,7 +44,7 @@ export interface EnforcerOptions {
   hostCrypto?: HostCrypto;
 }
 
-const NS_PASSPORTS = "passports", NS_APPROVALS = "approvals", NS_PERMITS = "permits", NS_IDEM = "idempotency";
+const NS_PASSPORTS = NAMESPACES.passports, NS_APPROVALS = NAMESPACES.approvals, NS_PERMITS = NAMESPACES.permits, NS_IDEM = NAMESPACES.idempotency;
 /** action_ids are remembered at least this long (SPEC §10 "Idempotency"). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const MAX_CAS_ATTEMPTS = 1000;
@@ -136,6 +137,12 @@ export class Enforcer {
     const policy = this.engine.compile(doc.json);
     this.policies.set(passportId, { policy, version: doc.version });
     return policy;
+  }
+
+  /** The stored passport documents, sorted by id; with `issuer_id`, only that issuer's. */
+  async listPassports(filter: { issuer_id?: string } = {}): Promise<Record<string, unknown>[]> {
+    const all = (await this.store.listDocs(NS_PASSPORTS)).map((d) => JSON.parse(d.json) as Record<string, unknown>);
+    return filter.issuer_id === undefined ? all : all.filter((p) => p.issuer_id === filter.issuer_id);
   }
 
   // ---- enforce ---------------------------------------------------------------------------------
@@ -437,7 +444,7 @@ export class Enforcer {
       if (current.status === "pending" && lost) {
         // The counter state no longer holds this reservation (it expired or was released by an
         // operation that did not close the record): the record must not outlive it.
-        await this.closeApproval(pid, policy, current, "expired", "no answer within 5 minutes", now);
+        await this.closeApproval(pid, policy, current, "expired", this.noAnswerReason(), now);
         current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
       }
       if (current.status !== "pending") return { status: current.status, permit: false, reason: current.outcome_reason ?? undefined };
@@ -473,8 +480,13 @@ export class Enforcer {
     const a = JSON.parse(doc.json) as Approval;
     if (a.status !== "pending") return;
     const policy = this.policies.get(pid)?.policy ?? null;
-    if (result.expired) await this.closeApproval(pid, policy, a, "expired", "no answer within 5 minutes", now);
+    if (result.expired) await this.closeApproval(pid, policy, a, "expired", this.noAnswerReason(), now);
     else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now);
+  }
+
+  /** The reason an unanswered approval closes with, from the module's approval lifetime. */
+  private noAnswerReason(): string {
+    return `no answer within ${this.engine.lifetimes.approval_ms / 60_000} minutes`;
   }
 
   // ---- permits ---------------------------------------------------------------------------------
@@ -501,6 +513,12 @@ export class Enforcer {
     };
   }
 
+  /** A live permit by its token, without using it (null when unknown, used or gone). */
+  async getPermit(token: string): Promise<Permit | null> {
+    const doc = await this.store.getDoc(NS_PERMITS, token, { now: this.clock() });
+    return doc ? JSON.parse(doc.json) as Permit : null;
+  }
+
   /**
    * Closes the audit loop for a permit; an actual cost trues up the committed spend. From the agent
    * channel an actual cost may raise the committed cost, never lower it: a lower claim is recorded
@@ -522,7 +540,7 @@ export class Enforcer {
     if (now >= permit.expires_at) return { accepted: false, reason: "permit_expired" };
     // A permit is bound to its passport and action: a report that names others is refused.
     if ((input.passport_id !== undefined && input.passport_id !== permit.passport_id)
-      || (input.action !== undefined && input.action.toLowerCase() !== permit.action.toLowerCase())) {
+      || (input.action !== undefined && !this.engine.sameAction(input.action, permit.action))) {
       return { accepted: false, reason: "permit_mismatch" };
     }
     const policy = await this.policy(permit.passport_id);
@@ -608,6 +626,20 @@ export class Enforcer {
     };
   }
 
+  /** The passport's limits at now as the module computes them (PassportLimits): one source for every view. */
+  async limits(passportId: string): Promise<PassportLimits> {
+    const policy = await this.policy(passportId);
+    const now = this.clock();
+    const snap = (await this.snapshotOf(passportId)).snapshot;
+    const hb = snap.last_heartbeat_at;
+    const staleAt = hb === null ? null : this.engine.deadline("heartbeat", hb);
+    return {
+      passport_id: passportId, at: iso(now), ...policy.spendCaps(snap),
+      heartbeat_fresh: staleAt !== null && now < staleAt, heartbeat_stale_at: staleAt === null ? null : iso(staleAt),
+      lifetimes: this.engine.lifetimes,
+    };
+  }
+
   private async snapshotOf(pid: string): Promise<StateResult> {
     await this.sweep(pid);
     const entry = await this.store.getState(pid);
@@ -617,6 +649,23 @@ export class Enforcer {
   // ---- audit -----------------------------------------------------------------------------------
 
   auditLog(passportId: string): AsyncIterable<AuditRecord> { return this.audit.records(passportId); }
+
+  /** The last audit record's seq and hash (the head `verifyAuditLog` expects), or null before the first. */
+  attestationHead(passportId: string): Promise<AuditHead | null> { return this.audit.head(passportId); }
+
+  /** The passport's audit records from `fromSeq`, each exactly as stored (canonical JSON), for export. */
+  async *attestationJson(passportId: string, fromSeq = 1): AsyncIterable<string> {
+    for await (const e of this.store.readAudit(passportId, fromSeq)) yield e.json;
+  }
+
+  /** The passport's newest `count` audit records, oldest first (from the store: other processes' too). */
+  async auditTail(passportId: string, count: number): Promise<AuditRecord[]> {
+    const head = await this.audit.head(passportId);
+    if (!head) return [];
+    const out: AuditRecord[] = [];
+    for await (const r of this.audit.records(passportId, Math.max(1, head.seq - count + 1))) out.push(r);
+    return out;
+  }
 
   /** Calls `listener` after each audit record this process appends (dashboards, notifiers); returns an unsubscribe. */
   onEvent(listener: (event: EnforcerEvent) => void): () => void {

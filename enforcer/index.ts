@@ -7,3 +7,5 @@ export type { Store, StateEntry, DocEntry, ListedDoc, AuditEntry, AuditHead, Com
 export { verifyAuditLog, type AuditRecord, type AuditVerdict, type AuditProblem } from "./audit";
 export { generateSigningKey, importSigningKey, verifyCompact, canonicalJson, requestDigest, type SigningKey } from "./signing";
 export type * from "./types";
+export { Records, type RecordKind, type SharedRecordKind, type RecordPutOptions } from "./records";
+export { ERROR_STATUS, VALIDATION_STATUS, statusOf, isErrorCode, type ErrorCode } from "./error-codes";

@@ -1,6 +1,7 @@
 // The enforcer's public shapes: what enforce takes and returns, approvals, permits, reports, state.
 
 import type { Decision } from "../bindings/decision";
+import type { Lifetimes, SpendCaps } from "../bindings/limits";
 import type { Snapshot } from "../bindings/state";
 
 /**
@@ -117,4 +118,20 @@ export interface PassportState extends Omit<Snapshot, "last_action_at" | "last_h
   last_heartbeat_at: string | null;
   limits: Record<string, number>;
   window_resets_at: { daily: string; weekly: string; monthly: string };
+}
+
+/**
+ * `enforcer.limits()`: what people and agents are shown about a passport's limits at `at`, every
+ * number computed by the module — the effective cap, spend and headroom per spending window (the
+ * tightest of max_per_<window> and max_cumulative on that window), the per-action cap, the
+ * heartbeat's freshness and the approval / permit lifetimes.
+ */
+export interface PassportLimits extends SpendCaps {
+  passport_id: string;
+  at: string;
+  /** A heartbeat was recorded and is not older than `lifetimes.heartbeat_fresh_ms`. */
+  heartbeat_fresh: boolean;
+  /** When the last heartbeat turns (or turned) stale; null without one. */
+  heartbeat_stale_at: string | null;
+  lifetimes: Lifetimes;
 }

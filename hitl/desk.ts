@@ -3,16 +3,11 @@
 
 import { randomBytes } from "node:crypto";
 import type { Enforcer } from "../enforcer/enforcer";
+import { Records } from "../enforcer/records";
 import type { Approval, ApprovalAnswer } from "../enforcer/types";
 import { Redactor } from "../bindings/redact";
 import { normalizePhone } from "./format";
 
-/** Store namespaces of this module (documents in the enforcer's store, so every node and process sees them). */
-const NS_LINKS = "hitl_links", NS_PERMITS = "hitl_permits", NS_OPTOUT = "hitl_optout";
-/** Signatures of operator messages already acted on (SMS replies): the replay cache every worker shares. */
-const NS_SEEN_MESSAGES = "hitl_seen_messages";
-/** The enforcer's passport namespace (read-only here: listing passports is not part of its API yet). */
-const NS_PASSPORTS = "passports";
 /** An approval link keeps answering "expired" / "answered" this long, then says "not valid". */
 const LINK_TTL_MS = 24 * 3600_000;
 /** Capability codes carry this many random bytes (128 bits), base64url-encoded (22 characters). */
@@ -52,11 +47,23 @@ export interface DeskAnswer extends ApprovalAnswer {
   approval: Approval | null;
 }
 
+interface LinkDoc { approval_id: string; passport_id: string }
+interface PermitDoc { permit_token: string; permit_expires_at: string }
+
 export class ApprovalDesk {
   private readonly redactor: Redactor;
+  // Documents in the enforcer's store, so every node and process sees them.
+  private readonly links: Records<LinkDoc>;
+  private readonly permits: Records<PermitDoc>;
+  private readonly optOuts: Records<{ at: string }>;
+  private readonly seen: Records<number>;
 
   constructor(readonly enforcer: Enforcer, private readonly clock: () => number = Date.now) {
     this.redactor = new Redactor(enforcer.engine);
+    this.links = new Records(enforcer.store, "approvalLinks");
+    this.permits = new Records(enforcer.store, "approvalPermits");
+    this.optOuts = new Records(enforcer.store, "phoneOptOuts");
+    this.seen = new Records(enforcer.store, "seenMessages");
   }
 
   // ---- passports --------------------------------------------------------------------------------
@@ -67,8 +74,7 @@ export class ApprovalDesk {
 
   /** Every registered passport, sorted by id. */
   async passports(): Promise<PassportInfo[]> {
-    const docs = await this.enforcer.store.listDocs(NS_PASSPORTS);
-    return docs.map((d) => toInfo(JSON.parse(d.json) as Record<string, unknown>));
+    return (await this.enforcer.listPassports()).map(toInfo);
   }
 
   /** The passports whose approver has this phone number. */
@@ -84,18 +90,15 @@ export class ApprovalDesk {
   async createLink(approval: Approval): Promise<string> {
     const code = randomBytes(CODE_BYTES).toString("base64url");
     const now = this.clock();
-    await this.enforcer.store.putDoc(NS_LINKS, code, JSON.stringify({ approval_id: approval.id, passport_id: approval.passport_id }),
-      { ifAbsent: true, ttlMs: LINK_TTL_MS, now });
+    await this.links.put(code, { approval_id: approval.id, passport_id: approval.passport_id }, { ifAbsent: true, ttlMs: LINK_TTL_MS, now });
     return code;
   }
 
   /** The approval a code opens, or null for a malformed, unknown or forgotten code. */
   async resolveLink(code: string): Promise<Approval | null> {
     if (!CODE_PATTERN.test(code)) return null;
-    const doc = await this.enforcer.store.getDoc(NS_LINKS, code, { now: this.clock() });
-    if (!doc) return null;
-    const { approval_id } = JSON.parse(doc.json) as { approval_id: string };
-    return this.enforcer.getApproval(approval_id);
+    const link = await this.links.get(code, this.clock());
+    return link ? this.enforcer.getApproval(link.approval_id) : null;
   }
 
   // ---- answers ----------------------------------------------------------------------------------
@@ -107,28 +110,27 @@ export class ApprovalDesk {
     if (answer.permit_token && approval) {
       const now = this.clock();
       const expires = answer.permit_expires_at ? Date.parse(answer.permit_expires_at) : now;
-      await this.enforcer.store.putDoc(NS_PERMITS, `${approval.passport_id}/${approvalId}`,
-        JSON.stringify({ permit_token: answer.permit_token, permit_expires_at: answer.permit_expires_at }),
+      await this.permits.put(`${approval.passport_id}/${approvalId}`,
+        { permit_token: answer.permit_token, permit_expires_at: answer.permit_expires_at! },
         { ttlMs: Math.max(1, expires - now), now });
     }
     return { ...answer, approval };
   }
 
   /** The permit an approval issued, while it is still valid; only the approval's own passport may collect it. */
-  async permitFor(passportId: string, approvalId: string): Promise<{ permit_token: string; permit_expires_at: string } | null> {
-    const doc = await this.enforcer.store.getDoc(NS_PERMITS, `${passportId}/${approvalId}`, { now: this.clock() });
-    return doc ? JSON.parse(doc.json) as { permit_token: string; permit_expires_at: string } : null;
+  async permitFor(passportId: string, approvalId: string): Promise<PermitDoc | null> {
+    return this.permits.get(`${passportId}/${approvalId}`, this.clock());
   }
 
   // ---- views ------------------------------------------------------------------------------------
 
   async view(approval: Approval): Promise<ApprovalView> {
     const passport = await this.passport(approval.passport_id);
-    const state = await this.enforcer.state(approval.passport_id);
+    const daily = (await this.enforcer.limits(approval.passport_id)).windows.daily;
     return {
       approval, passport, ...this.shown(approval, passport),
-      spent_today_cents: state.spent_today_cents,
-      daily_limit_cents: dailyLimit(passport.constraints),
+      spent_today_cents: daily.spent_cents,
+      daily_limit_cents: daily.limit_cents,
     };
   }
 
@@ -145,30 +147,22 @@ export class ApprovalDesk {
 
   /** Records a message's signature for `ttlMs`; false when it was recorded before (a replay), by any process. */
   async rememberMessage(signature: string, ttlMs: number): Promise<boolean> {
-    return this.enforcer.store.putDoc(NS_SEEN_MESSAGES, signature, "1", { ifAbsent: true, ttlMs, now: this.clock() });
+    return this.seen.put(signature, 1, { ifAbsent: true, ttlMs, now: this.clock() });
   }
 
   // ---- notification opt-out (SMS STOP / START) --------------------------------------------------
 
   async optOut(phone: string): Promise<void> {
-    await this.enforcer.store.putDoc(NS_OPTOUT, normalizePhone(phone), JSON.stringify({ at: new Date(this.clock()).toISOString() }));
+    await this.optOuts.put(normalizePhone(phone), { at: new Date(this.clock()).toISOString() });
   }
 
   async optIn(phone: string): Promise<void> {
-    await this.enforcer.store.deleteDoc(NS_OPTOUT, normalizePhone(phone));
+    await this.optOuts.delete(normalizePhone(phone));
   }
 
   async isOptedOut(phone: string): Promise<boolean> {
-    return (await this.enforcer.store.getDoc(NS_OPTOUT, normalizePhone(phone))) !== null;
+    return (await this.optOuts.get(normalizePhone(phone))) !== null;
   }
-}
-
-/** The tightest daily cap: core:cost:max_per_day, and core:cost:max_cumulative when its window is daily (the default). */
-export function dailyLimit(constraints: Record<string, unknown>): number | null {
-  const window = constraints["core:cost:cumulative_window"] ?? "daily";
-  const caps = [constraints["core:cost:max_per_day"], window === "daily" ? constraints["core:cost:max_cumulative"] : undefined];
-  const numbers = caps.filter((v): v is number => typeof v === "number");
-  return numbers.length > 0 ? Math.min(...numbers) : null;
 }
 
 function toInfo(p: Record<string, unknown>): PassportInfo {

@@ -20,6 +20,12 @@ export function formatClock(isoTime: string): string {
   return `${d.toISOString().slice(11, 16)} UTC`;
 }
 
+/** A lifetime the module reports, as people read it: 300000 → "5 minutes", 30000 → "30 seconds". */
+export function formatDuration(ms: number): string {
+  const [n, unit] = ms % 60_000 === 0 ? [ms / 60_000, "minute"] : ms % 1000 === 0 ? [ms / 1000, "second"] : [ms, "millisecond"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

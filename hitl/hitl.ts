@@ -3,7 +3,6 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Enforcer } from "../enforcer/enforcer";
-import type { AuditRecord } from "../enforcer/audit";
 import { ApprovalDesk, type PassportInfo } from "./desk";
 import { EventHub, toActivity, type ActivityEvent } from "./events";
 import { formatCents } from "./format";
@@ -131,7 +130,7 @@ export class Hitl {
     const hit = matches.find((m) => m.r.method === method);
     if (!hit) {
       res.setHeader("allow", matches.map((m) => m.r.method).join(", "));
-      sendError(res, 405, "method_not_allowed", `${req.method} is not allowed on ${path}`);
+      sendError(res, "method_not_allowed", `${req.method} is not allowed on ${path}`);
       return true;
     }
     let principal: Principal | null = null;
@@ -139,7 +138,7 @@ export class Hitl {
       const key = bearer(req);
       principal = key && this.opts.auth ? await this.opts.auth.verifyKey(key) : null;
       if (!principal) {
-        sendError(res, 401, "unauthorized", "send Authorization: Bearer <api key>");
+        sendError(res, "unauthorized", "send Authorization: Bearer <api key>");
         return true;
       }
     }
@@ -168,15 +167,15 @@ export class Hitl {
   // ---- SMS replies ------------------------------------------------------------------------------
 
   private async smsInbound(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.sms) return sendError(res, 503, "sms_not_configured", "set an SMS webhook secret to accept replies");
+    if (!this.sms) return sendError(res, "sms_not_configured", "set an SMS webhook secret to accept replies");
     const raw = await readBody(req, MAX_FORM_BODY);
     const verdict = await this.sms.verifyOnce(req.headers, raw, (signature, ttlMs) => this.desk.rememberMessage(signature, ttlMs));
-    if (!verdict.ok) return sendError(res, 401, "bad_signature", `webhook signature ${verdict.reason}`);
+    if (!verdict.ok) return sendError(res, "bad_signature", `webhook signature ${verdict.reason}`);
     const fields = fieldsOf(req, raw);
     const from = fields.from ?? fields.From;
     const body = fields.body ?? fields.Body;
-    if (!from) throw new HttpError(400, "missing_field", "from is required");
-    if (body === undefined) throw new HttpError(400, "missing_field", "body is required");
+    if (!from) throw new HttpError("missing_field", "from is required");
+    if (body === undefined) throw new HttpError("missing_field", "body is required");
     const outcome = await handleSmsInbound(this.desk, { from, body }, (id) => this.alerts.linkFor(id));
     if (/\b(application|text)\/xml\b/.test(String(req.headers.accept ?? ""))) {
       const xml = `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(outcome.reply)}</Message></Response>`;
@@ -232,7 +231,7 @@ export class Hitl {
 
   private async dashboardEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const session = await this.session(req);
-    if (!session) return sendError(res, 401, "unauthorized", "sign in to the dashboard first");
+    if (!session) return sendError(res, "unauthorized", "sign in to the dashboard first");
     // The page names the last event it already shows; a reconnect sends Last-Event-ID instead.
     const after = new URL(req.url ?? "/", "http://localhost").searchParams.get("after");
     if (!req.headers["last-event-id"] && after !== null && /^\d{1,15}$/.test(after)) req.headers["last-event-id"] = after;
@@ -242,15 +241,15 @@ export class Hitl {
   /** `GET /v1/events[?passport_id=]`: the same feed for programs (the route's API key gives the principal). */
   private async apiEvents(req: IncomingMessage, res: ServerResponse, principal: Principal): Promise<void> {
     const only = new URL(req.url ?? "/", "http://localhost").searchParams.get("passport_id");
-    if (only && !(await this.visiblePassport(principal, only))) return sendError(res, 404, "not_found", `no passport ${only}`);
+    if (only && !(await this.visiblePassport(principal, only))) return sendError(res, "not_found", `no passport ${only}`);
     this.streams.serve(req, res, this.visibility(principal, only), this.streamOwner(principal));
   }
 
   private async summary(req: IncomingMessage, res: ServerResponse, pid: string): Promise<void> {
     const session = await this.session(req);
-    if (!session) return sendError(res, 401, "unauthorized", "sign in to the dashboard first");
+    if (!session) return sendError(res, "unauthorized", "sign in to the dashboard first");
     const info = await this.visiblePassport(session, pid);
-    if (!info) return sendError(res, 404, "not_found", `no passport ${pid}`);
+    if (!info) return sendError(res, "not_found", `no passport ${pid}`);
     sendHtmlFragment(res, renderSummary(await this.card(info), session.csrf));
   }
 
@@ -259,7 +258,7 @@ export class Hitl {
     if (!session) return;
     const approval = await this.enforcer.getApproval(approvalId);
     const info = approval ? await this.visiblePassport(session, approval.passport_id) : null;
-    if (!approval || !info) return sendError(res, 404, "not_found", `no approval ${approvalId}`);
+    if (!approval || !info) return sendError(res, "not_found", `no approval ${approvalId}`);
     const answer = await this.desk.answer(approval.id, yes);
     const what = `${this.desk.shown(approval, info).action} for ${formatCents(approval.cost_cents, info.currency)}`;
     const message = answer.status === "approved" ? `Approved ${what}.` : answer.status === "denied" ? `Denied ${what}.` : `Too late: the request is ${answer.status}.`;
@@ -270,10 +269,10 @@ export class Hitl {
     const { session, fields } = (await this.guard(req, res)) ?? {};
     if (!session || !fields) return;
     const info = await this.visiblePassport(session, pid);
-    if (!info) return sendError(res, 404, "not_found", `no passport ${pid}`);
+    if (!info) return sendError(res, "not_found", `no passport ${pid}`);
     if (op === "emergency-stop") {
       if (fields.confirm !== "yes") {
-        if (wantsJson(req)) return sendError(res, 400, "confirmation_required", "send confirm=yes to stop the agent");
+        if (wantsJson(req)) return sendError(res, "confirmation_required", "send confirm=yes to stop the agent");
         return sendPage(res, renderStopConfirm(info, session.csrf));
       }
       const { ok } = await this.enforcer.emergencyStop(pid);
@@ -290,12 +289,12 @@ export class Hitl {
     const fields = fieldsOf(req, await readBody(req, MAX_FORM_BODY));
     const session = await this.session(req);
     if (!session) {
-      if (wantsJson(req)) sendError(res, 401, "unauthorized", "sign in to the dashboard first");
+      if (wantsJson(req)) sendError(res, "unauthorized", "sign in to the dashboard first");
       else redirect(res, "/dashboard");
       return null;
     }
     if (!this.sessions.checkCsrf(session, header(req, "x-csrf-token") ?? fields.csrf)) {
-      sendError(res, 403, "bad_csrf_token", "reload the dashboard and try again");
+      sendError(res, "bad_csrf_token", "reload the dashboard and try again");
       return null;
     }
     return { session, fields };
@@ -348,21 +347,15 @@ export class Hitl {
   }
 
   private async card(info: PassportInfo): Promise<DashboardCard> {
-    const state = await this.enforcer.state(info.id);
+    const [state, limits] = await Promise.all([this.enforcer.state(info.id), this.enforcer.limits(info.id)]);
     const approval = state.pending_approval_id ? await this.enforcer.getApproval(state.pending_approval_id) : null;
     const pending = approval?.status === "pending" ? { approval, ...this.desk.shown(approval, info) } : null;
-    return { info, state, status: classify(info, state, this.clock()), pending, recent: await this.tail(info.id) };
+    return { info, state, limits, status: classify(info, state, limits), pending, recent: await this.tail(info.id) };
   }
 
   /** The passport's last audit records (from the store, so actions by other processes show too). */
   private async tail(pid: string): Promise<ActivityEvent[]> {
-    const head = await this.enforcer.store.auditHead(pid);
-    if (!head) return [];
-    const out: ActivityEvent[] = [];
-    for await (const entry of this.enforcer.store.readAudit(pid, Math.max(1, head.seq - FEED_TAIL + 1))) {
-      out.push(toActivity(0, JSON.parse(entry.json) as AuditRecord));
-    }
-    return out;
+    return (await this.enforcer.auditTail(pid, FEED_TAIL)).map((r) => toActivity(0, r));
   }
 
   private allowLogin(req: IncomingMessage): boolean {
@@ -380,11 +373,11 @@ export class Hitl {
 
   private fail(res: ServerResponse, err: unknown): void {
     if (res.headersSent) { res.end(); return; }
-    if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
+    if (err instanceof HttpError) return sendError(res, err.code, err.message);
     const code = (err as { code?: unknown })?.code;
-    if (code === "passport_not_found") return sendError(res, 404, "not_found", "not found");
+    if (code === "passport_not_found") return sendError(res, "not_found", "not found");
     this.log(`warden: human-in-the-loop route failed: ${(err as Error)?.stack ?? err}`);
-    sendError(res, 500, "internal_error", "the request failed");
+    sendError(res, "internal_error", "the request failed");
   }
 }
 

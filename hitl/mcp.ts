@@ -9,7 +9,8 @@ import { RequestError, WardenError } from "../bindings/errors";
 import { zodProblems } from "../bindings/validate";
 import { version as VERSION } from "../package.json";
 import { ApprovalDesk } from "./desk";
-import { formatCents } from "./format";
+import { formatCents, formatDuration } from "./format";
+import type { Lifetimes } from "../bindings/limits";
 import { classify } from "./status";
 
 export interface McpServerOptions {
@@ -48,13 +49,16 @@ export class HeartbeatThrottle {
 /** MCP is an agent channel (SPEC §11): every enforcer call made for the agent says so. */
 const AGENT = { channel: "agent" } as const;
 
-export const MCP_INSTRUCTIONS = [
-  "Agent Warden guards this agent's actions.",
-  "Before every action that costs money, changes data or reaches outside, call enforce_action and obey the decision:",
-  "allow → do it, then call report_action_result with the permit_token within 30 seconds;",
-  "request_hold → do not do it yet; a human was notified; poll get_approval_status until it is approved, denied or expired;",
-  "block → do not do it (retry later only if retryable is true).",
-].join(" ");
+/** What the MCP server tells the agent; the permit lifetime is the module's (`engine.lifetimes`). */
+export function mcpInstructions(lifetimes: Pick<Lifetimes, "permit_ms">): string {
+  return [
+    "Agent Warden guards this agent's actions.",
+    "Before every action that costs money, changes data or reaches outside, call enforce_action and obey the decision:",
+    `allow → do it, then call report_action_result with the permit_token within ${formatDuration(lifetimes.permit_ms)};`,
+    "request_hold → do not do it yet; a human was notified; poll get_approval_status until it is approved, denied or expired;",
+    "block → do not do it (retry later only if retryable is true).",
+  ].join(" ");
+}
 
 const money = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -64,7 +68,8 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   const clock = opts.clock ?? Date.now;
   const desk = opts.desk ?? new ApprovalDesk(enforcer, clock);
   const heartbeats = opts.heartbeats === undefined ? new HeartbeatThrottle(enforcer, clock) : opts.heartbeats;
-  const server = new McpServer({ name: "agent-warden", version: VERSION }, { instructions: MCP_INSTRUCTIONS });
+  const lifetimes = enforcer.engine.lifetimes;
+  const server = new McpServer({ name: "agent-warden", version: VERSION }, { instructions: mcpInstructions(lifetimes) });
 
   /**
    * Every tool: arguments checked strictly (an unknown field is `unknown_field` with a did-you-mean
@@ -106,8 +111,8 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, tool("get_passport_status", {}, async () => {
-    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT)]);
-    const status = classify(info, state, clock());
+    const [info, state, limits] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT), enforcer.limits(pid)]);
+    const status = classify(info, state, limits);
     const data = {
       passport_id: info.id, agent_id: info.agent_id, agent_name: info.agent_name, passport_status: info.status,
       expires_at: info.expires_at, enforcement: status.label, enforcement_detail: status.detail, not_enforced: status.not_enforced,
@@ -123,9 +128,9 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     inputSchema: toolInput({}),
     annotations: { readOnlyHint: true, openWorldHint: false },
   }, tool("get_cumulative_state", {}, async () => {
-    const [info, state] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT)]);
-    const cap = state.limits["core:cost:max_per_day"];
-    const ofCap = typeof cap === "number" ? ` of ${formatCents(cap, info.currency)} daily limit` : "";
+    const [info, state, limits] = await Promise.all([desk.passport(pid), enforcer.state(pid, AGENT), enforcer.limits(pid)]);
+    const cap = limits.windows.daily.limit_cents;
+    const ofCap = cap !== null ? ` of ${formatCents(cap, info.currency)} daily limit` : "";
     return result(`Spent today ${formatCents(state.spent_today_cents, info.currency)}${ofCap}; held ${formatCents(state.held_cents, info.currency)}; `
       + `${state.actions_today} actions today.`, state);
   }));
@@ -163,7 +168,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   };
   server.registerTool("report_action_result", {
     title: "Report the outcome",
-    description: "After performing an allowed or approved action, report how it went with its permit_token (single use, valid 30 s). "
+    description: `After performing an allowed or approved action, report how it went with its permit_token (single use, valid ${lifetimes.permit_ms / 1000} s). `
       + "actual_cost_cents corrects the spend if the real cost differed.",
     inputSchema: toolInput(reportShape),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -1,5 +1,6 @@
 // Server-Sent Events: the activity feed streamed to dashboards and API clients, bounded in connections and buffered bytes.
 
+import { type ErrorCode, statusOf } from "../enforcer/error-codes";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActivityEvent, EventHub } from "./events";
 
@@ -39,8 +40,8 @@ export class SseStreams {
   serve(req: IncomingMessage, res: ServerResponse, accept: EventFilter, who: StreamOwner = { owner: "" }): void {
     const mine = this.perOwner.get(who.owner) ?? 0;
     if (this.open.size >= this.limit || mine >= this.ownerLimit) {
-      const code = mine >= this.ownerLimit ? "too_many_streams_for_issuer" : "too_many_streams";
-      res.writeHead(503, { "content-type": "application/json", "retry-after": "5" });
+      const code: ErrorCode = mine >= this.ownerLimit ? "too_many_streams_for_issuer" : "too_many_streams";
+      res.writeHead(statusOf(code), { "content-type": "application/json", "retry-after": "5" });
       res.end(JSON.stringify({ error: { code, message: `too many open event streams${code === "too_many_streams" ? "" : " for this issuer"}; retry later` } }));
       return;
     }

@@ -1,13 +1,8 @@
 // How a passport's enforcement looks to a person: a status badge and the "Not Enforced" banner, read off the enforcer's snapshot.
 
-import type { PassportState } from "../enforcer/types";
+import type { PassportLimits, PassportState } from "../enforcer/types";
 import type { PassportInfo } from "./desk";
-
-/**
- * No heartbeat for longer than this and the agent shows as Disconnected: the same 120 s after which
- * SPEC `core:safety:fail_closed` calls a heartbeat stale (exactly 120 s old is still fresh).
- */
-export const DISCONNECTED_AFTER_MS = 120_000;
+import { formatDuration } from "./format";
 
 export type StatusKey = "active" | "disconnected" | "paused" | "stopped" | "revoked";
 
@@ -29,25 +24,29 @@ export interface PassportStatus {
   detail: string;
 }
 
-type StateFields = Pick<PassportState, "emergency_stopped" | "enforcement_paused" | "last_heartbeat_at">;
+type StateFields = Pick<PassportState, "emergency_stopped" | "enforcement_paused">;
+/**
+ * The heartbeat as the module judges it (`enforcer.limits()`): fresh or not, and how long one stays
+ * fresh (the 120 s after which SPEC `core:safety:fail_closed` calls it stale). Stale shows as Disconnected.
+ */
+export type HeartbeatView = Pick<PassportLimits, "heartbeat_fresh"> & { lifetimes: Pick<PassportLimits["lifetimes"], "heartbeat_fresh_ms"> };
 
-const RULES: Array<{ key: StatusKey; applies: (p: PassportInfo, s: StateFields, now: number) => boolean; detail: string }> = [
-  { key: "revoked", applies: (p) => p.status === "revoked", detail: "The passport is revoked: every action is blocked." },
-  { key: "stopped", applies: (_p, s) => s.emergency_stopped, detail: "Emergency stop: every action is blocked until you resume." },
-  { key: "paused", applies: (_p, s) => s.enforcement_paused, detail: "Enforcement is paused until the agent sends a heartbeat." },
-  { key: "disconnected", applies: (_p, s, now) => !heartbeatFresh(s.last_heartbeat_at, now), detail: "No heartbeat from the agent for 2 minutes." },
-  { key: "active", applies: () => true, detail: "The agent is connected and every action is checked." },
+const RULES: Array<{ key: StatusKey; applies: (p: PassportInfo, s: StateFields, hb: HeartbeatView) => boolean; detail: (hb: HeartbeatView) => string }> = [
+  { key: "revoked", applies: (p) => p.status === "revoked", detail: () => "The passport is revoked: every action is blocked." },
+  { key: "stopped", applies: (_p, s) => s.emergency_stopped, detail: () => "Emergency stop: every action is blocked until you resume." },
+  { key: "paused", applies: (_p, s) => s.enforcement_paused, detail: () => "Enforcement is paused until the agent sends a heartbeat." },
+  {
+    key: "disconnected", applies: (_p, _s, hb) => !hb.heartbeat_fresh,
+    detail: (hb) => `No heartbeat from the agent for ${formatDuration(hb.lifetimes.heartbeat_fresh_ms)}.`,
+  },
+  { key: "active", applies: () => true, detail: () => "The agent is connected and every action is checked." },
 ];
 
-export function heartbeatFresh(lastHeartbeatAt: string | null, now: number): boolean {
-  return lastHeartbeatAt !== null && now - Date.parse(lastHeartbeatAt) <= DISCONNECTED_AFTER_MS;
-}
-
-export function classify(passport: PassportInfo, state: StateFields, now: number): PassportStatus {
-  const rule = RULES.find((r) => r.applies(passport, state, now))!;
+export function classify(passport: PassportInfo, state: StateFields, heartbeat: HeartbeatView): PassportStatus {
+  const rule = RULES.find((r) => r.applies(passport, state, heartbeat))!;
   const hasConstraints = Object.keys(passport.constraints).length > 0;
   return {
-    key: rule.key, label: STATUS_LABELS[rule.key], detail: rule.detail,
+    key: rule.key, label: STATUS_LABELS[rule.key], detail: rule.detail(heartbeat),
     // A revoked passport blocks everything: that is enforcement, not its absence.
     not_enforced: hasConstraints && rule.key !== "active" && rule.key !== "revoked",
   };

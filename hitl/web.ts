@@ -2,20 +2,23 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Page } from "./pages/layout";
+import { type ErrorCode, statusOf } from "../enforcer/error-codes";
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  readonly status: number;
+  /** Its status is the one table's (enforcer/error-codes.ts), as for the server's ApiError. */
+  constructor(readonly code: ErrorCode, message: string) { super(message); this.status = statusOf(code); }
 }
 
 /** Reads the whole body, refusing more than `limit` bytes (413) before buffering it. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > limit) throw new HttpError(413, "payload_too_large", `the body must be at most ${limit} bytes`);
+  if (declared > limit) throw new HttpError("payload_too_large", `the body must be at most ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, "payload_too_large", `the body must be at most ${limit} bytes`);
+    if (size > limit) throw new HttpError("payload_too_large", `the body must be at most ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -30,14 +33,14 @@ export function fieldsOf(req: IncomingMessage, body: Buffer): Record<string, str
   const type = mediaType(req);
   if (type === "application/json") {
     let parsed: unknown;
-    try { parsed = JSON.parse(body.toString("utf8")); } catch { throw new HttpError(400, "invalid_json", "the body is not valid JSON"); }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new HttpError(400, "invalid_body", "the body must be a JSON object");
+    try { parsed = JSON.parse(body.toString("utf8")); } catch { throw new HttpError("invalid_json", "the body is not valid JSON"); }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new HttpError("invalid_body", "the body must be a JSON object");
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(parsed)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
     return out;
   }
   if (type === "application/x-www-form-urlencoded" || type === "") return Object.fromEntries(new URLSearchParams(body.toString("utf8")));
-  throw new HttpError(415, "unsupported_media_type", "send application/x-www-form-urlencoded or application/json");
+  throw new HttpError("unsupported_media_type", "send application/x-www-form-urlencoded or application/json");
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -46,8 +49,9 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   res.end(body);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
+/** `{ error: { code, message } }` with the code's status from the one table. */
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, statusOf(code), { error: { code, message } }, headers);
 }
 
 export function sendPage(res: ServerResponse, p: Page, extra: Record<string, string | string[]> = {}): void {

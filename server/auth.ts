@@ -2,10 +2,11 @@
 // the issuer it belongs to. A key sees only its issuer's passports, approvals and records.
 
 import { hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
 import { errors } from "./errors";
 
-export const NS_API_KEYS = "api_keys";
+const apiKeys = (store: Store) => new Records<ApiKeyRecord>(store, "apiKeys");
 /**
  * How long a verified key is trusted from memory before the store is asked again. Revocation must
  * end sessions and streams within 5 s (SPEC §11): a cache entry plus one check interval stays under it.
@@ -51,17 +52,16 @@ export async function createApiKey(store: Store, issuer: string, name: string | 
   const id = randomBytes(8).toString("hex");
   const key = `wk_${id}_${randomBytes(32).toString("hex")}`;
   const record: ApiKeyRecord = { id, issuer_id: issuer, role, sha256: sha256(key).toString("hex"), name, created_at: new Date().toISOString() };
-  if (!(await store.putDoc(NS_API_KEYS, id, JSON.stringify(record), { ifAbsent: true }))) throw new Error("key id collision; try again");
+  if (!(await apiKeys(store).put(id, record, { ifAbsent: true }))) throw new Error("key id collision; try again");
   return { key, record };
 }
 
 export async function listApiKeys(store: Store, issuer?: string): Promise<ApiKeyRecord[]> {
-  const docs = await store.listDocs(NS_API_KEYS);
-  return docs.map((d) => JSON.parse(d.json) as ApiKeyRecord).filter((r) => issuer === undefined || r.issuer_id === issuer);
+  return (await apiKeys(store).list()).map((d) => d.value).filter((r) => issuer === undefined || r.issuer_id === issuer);
 }
 
 export async function revokeApiKey(store: Store, id: string): Promise<boolean> {
-  return store.deleteDoc(NS_API_KEYS, id);
+  return apiKeys(store).delete(id);
 }
 
 /** Verifies `Authorization: Bearer <key>` headers, remembering good keys for a few seconds. */
@@ -82,8 +82,7 @@ export class ApiKeys {
     const now = this.clock();
     const hit = this.cache.get(parsed[1]!);
     if (hit && hit.until > now && timingSafeEqual(hit.digest, digest)) return hit.info;
-    const doc = await this.store.getDoc(NS_API_KEYS, parsed[1]!);
-    const record = doc ? (JSON.parse(doc.json) as ApiKeyRecord) : null;
+    const record = await apiKeys(this.store).get(parsed[1]!);
     const stored = record ? Buffer.from(record.sha256, "hex") : null;
     if (!record || !stored || stored.length !== digest.length || !timingSafeEqual(stored, digest)) {
       this.cache.delete(parsed[1]!);
@@ -100,7 +99,7 @@ export class ApiKeys {
     const now = this.clock();
     const until = this.live.get(keyId);
     if (until !== undefined && until > now) return true;
-    const live = (await this.store.getDoc(NS_API_KEYS, keyId)) !== null;
+    const live = (await apiKeys(this.store).get(keyId)) !== null;
     if (!live) { this.cache.delete(keyId); this.live.delete(keyId); return false; }
     if (this.live.size >= MAX_CACHED) this.live.clear();
     this.live.set(keyId, now + CACHE_MS);

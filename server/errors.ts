@@ -1,7 +1,9 @@
-// The server's errors: one `ApiError` with a stable code and an HTTP status, and the mapping from
-// every error the enforcer and bindings throw, so bad input is never answered with a 500.
+// The server's errors: one `ApiError` with a stable code whose HTTP status comes from the one table
+// (enforcer/error-codes.ts), and the mapping from every error the enforcer and bindings throw, so bad
+// input is never answered with a 500.
 
 import { PassportError, RequestError, WardenError, type Problem } from "../bindings/errors";
+import { ERROR_STATUS, type ErrorCode, VALIDATION_STATUS, isErrorCode, statusOf } from "../enforcer/error-codes";
 import { StoreClosedError } from "../enforcer/store";
 
 /** The body of every error response: `{ error: { code, message, path?, ... } }`. */
@@ -9,15 +11,26 @@ export interface ErrorBody {
   error: { code: string; message: string; path?: string; problems?: Problem[]; hint?: string };
 }
 
+/** The codes of the table whose status is S. */
+type CodeWithStatus<S extends number> = { [C in ErrorCode]: (typeof ERROR_STATUS)[C] extends S ? C : never }[ErrorCode];
+
+type ApiErrorExtra = { path?: string; problems?: Problem[]; hint?: string; headers?: Record<string, string> };
+
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: { path?: string; problems?: Problem[]; hint?: string; headers?: Record<string, string> } = {},
-  ) {
+  readonly status: number;
+  readonly code: string;
+
+  /** An error of the table: its status is the table's. (`problem`: see `invalid`.) */
+  constructor(code: ErrorCode, message: string, readonly extra: ApiErrorExtra = {}, problem?: { code: string }) {
     super(message);
     this.name = "ApiError";
+    this.code = problem?.code ?? code;
+    this.status = problem ? VALIDATION_STATUS : statusOf(code);
+  }
+
+  /** A validation problem of the bindings, answered under its own problem code with VALIDATION_STATUS. */
+  static invalid(problemCode: string, message: string, extra: ApiErrorExtra = {}): ApiError {
+    return new ApiError("invalid_value", message, extra, { code: problemCode });
   }
 
   get body(): ErrorBody {
@@ -26,30 +39,23 @@ export class ApiError extends Error {
   }
 }
 
-// Enforcer error codes that are the caller's doing, by HTTP status.
-const ENFORCER_STATUS: Record<string, number> = {
-  passport_not_found: 404,
-  missing_passport_id: 400,
-  action_id_conflict: 409,
-  state_conflict: 503,
-  forbidden_channel: 403,
-};
+// Enforcer errors answered with their own code (the others are internal: a 500 that hides them).
+const ENFORCER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["passport_not_found", "missing_passport_id", "action_id_conflict", "state_conflict", "forbidden_channel"]);
 
 /** Any thrown value as an ApiError; an unknown one is a 500 whose message hides internals. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof PassportError) {
-    return new ApiError(400, err.code, err.message, { path: problemPath(err.problems[0]), problems: err.problems });
+    return ApiError.invalid(err.code, err.message, { path: problemPath(err.problems[0]), problems: err.problems });
   }
   if (err instanceof RequestError) {
-    return new ApiError(400, err.code, err.message, { path: err.path, hint: err.hint });
+    return ApiError.invalid(err.code, err.message, { path: err.path, hint: err.hint });
   }
-  if (err instanceof StoreClosedError) return new ApiError(503, "unavailable", "the server is shutting down", { headers: { "retry-after": "1" } });
-  if (err instanceof WardenError && ENFORCER_STATUS[err.code] !== undefined) {
-    const status = ENFORCER_STATUS[err.code]!;
-    return new ApiError(status, err.code, err.message, status === 503 ? { headers: { "retry-after": "1" } } : {});
+  if (err instanceof StoreClosedError) return new ApiError("unavailable", "the server is shutting down", { headers: { "retry-after": "1" } });
+  if (err instanceof WardenError && isErrorCode(err.code) && ENFORCER_CODES.has(err.code)) {
+    return new ApiError(err.code, err.message, statusOf(err.code) === 503 ? { headers: { "retry-after": "1" } } : {});
   }
-  return new ApiError(500, "internal", "internal error; the server log has the details");
+  return new ApiError("internal", "internal error; the server log has the details");
 }
 
 function problemPath(p: Problem | undefined): string | undefined {
@@ -58,8 +64,8 @@ function problemPath(p: Problem | undefined): string | undefined {
 
 /** Shorthands for the errors handlers raise themselves. */
 export const errors = {
-  badRequest: (code: string, message: string, path?: string) => new ApiError(400, code, message, { path }),
-  unauthorized: (code: string, message: string) => new ApiError(401, code, message, { headers: { "www-authenticate": 'Bearer realm="warden"' } }),
-  notFound: (what: string, id?: string) => new ApiError(404, `${what}_not_found`, id === undefined ? `no such ${what}` : `no ${what} ${id}`),
-  conflict: (code: string, message: string) => new ApiError(409, code, message),
+  badRequest: (code: ErrorCode & CodeWithStatus<400>, message: string, path?: string) => new ApiError(code, message, { path }),
+  unauthorized: (code: ErrorCode & CodeWithStatus<401>, message: string) => new ApiError(code, message, { headers: { "www-authenticate": 'Bearer realm="warden"' } }),
+  notFound: (what: "passport" | "approval", id?: string) => new ApiError(`${what}_not_found`, id === undefined ? `no such ${what}` : `no ${what} ${id}`),
+  conflict: (code: ErrorCode & CodeWithStatus<409>, message: string) => new ApiError(code, message),
 };

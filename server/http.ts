@@ -32,7 +32,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 }
 
 function tooLarge(limit: number): ApiError {
-  return new ApiError(413, "payload_too_large", `the request body is larger than ${limit} bytes`);
+  return new ApiError("payload_too_large", `the request body is larger than ${limit} bytes`);
 }
 
 /** Parses a JSON body; an empty body is `undefined`. Errors name the line and column. */
@@ -43,7 +43,7 @@ export function parseJson(raw: Buffer): unknown {
     return JSON.parse(text);
   } catch (err) {
     const message = (err as Error).message;
-    throw new ApiError(400, "invalid_json", `the request body is not valid JSON: ${message}`, { path: "" });
+    throw new ApiError("invalid_json", `the request body is not valid JSON: ${message}`, { path: "" });
   }
 }
 
@@ -51,7 +51,7 @@ export function parseJson(raw: Buffer): unknown {
 export function expectObject(value: unknown, what = "the request body"): Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     const found = value === undefined ? "nothing" : Array.isArray(value) ? "a list" : value === null ? "null" : typeof value;
-    throw new ApiError(400, "invalid_type", `${what} must be a JSON object (found ${found})`, { path: "" });
+    throw new ApiError("invalid_type", `${what} must be a JSON object (found ${found})`, { path: "" });
   }
   return value as Record<string, unknown>;
 }

@@ -5,12 +5,9 @@ import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Policy } from "../bindings/engine";
 import type { Enforcer } from "../enforcer/enforcer";
 import { randomId } from "../enforcer/ids";
+import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
 import { errors } from "./errors";
-
-/** The public half of each passport's key pair, by passport id (the key is in the passport's slot). */
-const NS_PASSPORT_KEYS = "passport_keys";
-const NS_PASSPORTS = "passports";
 
 interface PassportKeyDoc { public_jwk: JWK; created_at: string }
 
@@ -30,8 +27,12 @@ const MAX_OWNERS = 100_000;
 
 export class Passports {
   private readonly owners = new Map<string, PassportOwner>();
+  /** The public half of each passport's key pair, by passport id. */
+  private readonly keys: Records<PassportKeyDoc>;
 
-  constructor(private readonly enforcer: Enforcer, private readonly store: Store) {}
+  constructor(private readonly enforcer: Enforcer, store: Store) {
+    this.keys = new Records<PassportKeyDoc>(store, "passportKeys");
+  }
 
   /** Validates, assigns the id and issuer, makes the key pair, stores both. */
   async create(issuer: string, body: Record<string, unknown>): Promise<CreatedPassport> {
@@ -49,7 +50,7 @@ export class Passports {
     const privateJwk = await exportJWK(pair.privateKey);
     const publicJwk = await exportJWK(pair.publicKey);
     const keyDoc: PassportKeyDoc = { public_jwk: publicJwk, created_at: new Date().toISOString() };
-    await this.store.putDoc(NS_PASSPORT_KEYS, doc.id, JSON.stringify(keyDoc));
+    await this.keys.put(doc.id, keyDoc);
     const policy = await this.enforcer.register(doc);
     return { passport: { ...policy.passport }, private_key_jwk: { ...privateJwk, alg: "EdDSA" }, public_key_jwk: { ...publicJwk, alg: "EdDSA" }, warnings };
   }
@@ -100,17 +101,11 @@ export class Passports {
 
   /** The issuer's passports (a scan of all passports: fine for the hundreds a team runs). */
   async list(issuer: string): Promise<Record<string, unknown>[]> {
-    const docs = await this.store.listDocs(NS_PASSPORTS);
-    const out: Record<string, unknown>[] = [];
-    for (const d of docs) {
-      const p = JSON.parse(d.json) as Record<string, unknown>;
-      if (p.issuer_id === issuer) out.push(p);
-    }
-    return out;
+    return this.enforcer.listPassports({ issuer_id: issuer });
   }
 
   async publicJwk(passportId: string): Promise<JWK | null> {
-    const doc = await this.store.getDoc(NS_PASSPORT_KEYS, passportId);
-    return doc ? { ...(JSON.parse(doc.json) as PassportKeyDoc).public_jwk, alg: "EdDSA" } : null;
+    const doc = await this.keys.get(passportId);
+    return doc ? { ...doc.public_jwk, alg: "EdDSA" } : null;
   }
 }

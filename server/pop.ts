@@ -4,7 +4,9 @@
 
 import { createHash } from "node:crypto";
 import { CompactSign, type CryptoKey, type JWK, compactVerify, decodeProtectedHeader, importJWK } from "jose";
+import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
+import type { ErrorCode } from "../enforcer/error-codes";
 import { ApiError } from "./errors";
 import { POP_HEADER } from "../hitl/mcp-http";
 
@@ -15,7 +17,7 @@ export const POP_TYP = "warden-pop+jws";
 export const POP_MAX_SKEW_S = 60;
 /** A nonce is remembered past any instant its timestamp could still be accepted. */
 const NONCE_TTL_MS = 3 * POP_MAX_SKEW_S * 1000;
-export const NS_POP_NONCES = "pop_nonces";
+
 const NONCE_FORMAT = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** What the JWS payload holds. */
@@ -56,8 +58,8 @@ export async function signPop(
     .sign(key);
 }
 
-const refuse = (code: string, message: string) =>
-  new ApiError(401, code, message, { headers: { "www-authenticate": `WardenPoP realm="warden", error="${code}"` } });
+const refuse = (code: Extract<ErrorCode, `pop_${string}`>, message: string) =>
+  new ApiError(code, message, { headers: { "www-authenticate": `WardenPoP realm="warden", error="${code}"` } });
 
 /** Checks PoP headers against each passport's public key; nonces go through the shared store. */
 export class PopVerifier {
@@ -79,7 +81,7 @@ export class PopVerifier {
     if (Math.abs(now / 1000 - claims.iat) > POP_MAX_SKEW_S) {
       throw refuse("pop_stale", `the proof's timestamp is more than ${POP_MAX_SKEW_S} s from the server's clock`);
     }
-    const fresh = await this.store.putDoc(NS_POP_NONCES, `${passportId}/${claims.nonce}`, "1", { ifAbsent: true, ttlMs: NONCE_TTL_MS, now });
+    const fresh = await new Records<number>(this.store, "popNonces").put(`${passportId}/${claims.nonce}`, 1, { ifAbsent: true, ttlMs: NONCE_TTL_MS, now });
     if (!fresh) throw refuse("pop_replayed", "this proof's nonce was already used");
   }
 

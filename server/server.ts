@@ -99,15 +99,15 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       const match = router.match(req.method ?? "GET", url.pathname);
-      if (match.kind === "none") throw new ApiError(404, "not_found", `no route ${req.method} ${url.pathname}; see /v1/openapi.json`);
+      if (match.kind === "none") throw new ApiError("not_found", `no route ${req.method} ${url.pathname}; see /v1/openapi.json`);
       if (match.kind === "wrong_method") {
-        throw new ApiError(405, "method_not_allowed", `${req.method} is not allowed here (allowed: ${match.allowed.join(", ")})`, { headers: { allow: match.allowed.join(", ") } });
+        throw new ApiError("method_not_allowed", `${req.method} is not allowed here (allowed: ${match.allowed.join(", ")})`, { headers: { allow: match.allowed.join(", ") } });
       }
       routeName = match.route.name;
       const auth = match.route.auth === "api_key" ? await authenticate(req) : null;
       limit(auth ? `key:${auth.key_id}` : `addr:${req.socket.remoteAddress}`);
       if (auth?.role === "agent" && match.route.role !== "agent") {
-        throw new ApiError(403, "operator_only", `${req.method} ${match.route.pattern} needs an operator key; this is an agent key (it may enforce, heartbeat, report and read state and approvals)`);
+        throw new ApiError("operator_only", `${req.method} ${match.route.pattern} needs an operator key; this is an agent key (it may enforce, heartbeat, report and read state and approvals)`);
       }
       const ctx = context(req, res, url, match.params, auth);
       const result = await match.route.handler(ctx);
@@ -140,7 +140,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
 
   function limit(client: string): void {
     const wait = limiter.take(client);
-    if (wait > 0) throw new ApiError(429, "rate_limited", `too many requests; retry in ${wait} s`, { headers: { "retry-after": String(wait) } });
+    if (wait > 0) throw new ApiError("rate_limited", `too many requests; retry in ${wait} s`, { headers: { "retry-after": String(wait) } });
   }
 
   function context(req: IncomingMessage, res: ServerResponse, url: URL, params: Record<string, string>, auth: RequestContext["auth"]): RequestContext {

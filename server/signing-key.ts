@@ -2,19 +2,20 @@
 // kept in the store, so restarts and every node of a Redis deployment sign with the same key.
 
 import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
 
-const NS_SERVER = "server";
 const SIGNING_KEY_DOC = "signing_key";
 
 /** The private JWK to sign with: `explicit` if given, else the stored one, created on first start. */
 export async function serverSigningJwk(store: Store, explicit?: JWK): Promise<JWK> {
   if (explicit) return explicit;
-  const existing = await store.getDoc(NS_SERVER, SIGNING_KEY_DOC);
-  if (existing) return JSON.parse(existing.json) as JWK;
+  const docs = new Records<JWK>(store, "server");
+  const existing = await docs.get(SIGNING_KEY_DOC);
+  if (existing) return existing;
   const pair = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const jwk = await exportJWK(pair.privateKey);
   // Two nodes starting at once: one write wins and both use it.
-  if (await store.putDoc(NS_SERVER, SIGNING_KEY_DOC, JSON.stringify(jwk), { ifAbsent: true })) return jwk;
-  return JSON.parse((await store.getDoc(NS_SERVER, SIGNING_KEY_DOC))!.json) as JWK;
+  if (await docs.put(SIGNING_KEY_DOC, jwk, { ifAbsent: true })) return jwk;
+  return (await docs.get(SIGNING_KEY_DOC))!;
 }

@@ -7,13 +7,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { dailyLimit, type ApprovalView } from "../hitl/desk";
+import type { ApprovalView } from "../hitl/desk";
 import { EVENT_BACKLOG, EventHub } from "../hitl/events";
 import { formatCents, normalizePhone } from "../hitl/format";
 import { ConsoleNotifier, FileNotifier, WebhookNotifier, approvalNotice, notifierFromSpecs } from "../hitl/notify";
 import { SIGNATURE_TOLERANCE_S, SignatureVerifier, signatureHeaders } from "../hitl/signature";
 import { parseSmsReply } from "../hitl/sms";
-import { DISCONNECTED_AFTER_MS, classify } from "../hitl/status";
+import { classify } from "../hitl/status";
+import { getEngine } from "./helpers";
 import type { PassportInfo } from "../hitl/desk";
 import * as hitlEntry from "../hitl/index";
 import { API_KEY, OTHER_KEY, PHONE, SMS_SECRET, manualClock, signIn, sms, startRig, travelPassport, type Rig } from "./hitl-helpers";
@@ -284,18 +285,24 @@ describe("status badges", () => {
   const state = (s: { hb?: number | null; paused?: boolean; stopped?: boolean } = {}) => ({
     last_heartbeat_at: at(s.hb === undefined ? 1000 : s.hb), enforcement_paused: s.paused ?? false, emergency_stopped: s.stopped ?? false,
   });
+  /** Freshness as the enforcer reports it (`limits().heartbeat_fresh`): stale from the module's heartbeat deadline on. */
+  const heartbeat = async (lastHeartbeatAt: string | null) => {
+    const engine = await getEngine();
+    const fresh = lastHeartbeatAt !== null && now < engine.deadline("heartbeat", Date.parse(lastHeartbeatAt));
+    return { heartbeat_fresh: fresh, lifetimes: engine.lifetimes };
+  };
 
   it.each([
     ["a fresh heartbeat", "Active", info(), state(), false],
-    ["a heartbeat exactly 120 s old", "Active", info(), state({ hb: DISCONNECTED_AFTER_MS }), false],
-    ["a heartbeat 120.001 s old", "Disconnected", info(), state({ hb: DISCONNECTED_AFTER_MS + 1 }), true],
+    ["a heartbeat exactly 120 s old", "Active", info(), state({ hb: 120_000 }), false],
+    ["a heartbeat 120.001 s old", "Disconnected", info(), state({ hb: 120_001 }), true],
     ["no heartbeat ever", "Disconnected", info(), state({ hb: null }), true],
     ["a pause", "Enforcement Paused", info(), state({ paused: true }), true],
     ["a stop (over a pause)", "Emergency Stopped", info(), state({ stopped: true, paused: true }), true],
     ["a revoked passport", "Revoked", info({ status: "revoked" }), state({ stopped: true }), false],
     ["no constraints, disconnected", "Disconnected", info({ constraints: {} }), state({ hb: null }), false],
-  ])("%s → %s", (_name, label, p, s, notEnforced) => {
-    expect(classify(p, s, now)).toMatchObject({ label, not_enforced: notEnforced });
+  ])("%s → %s", async (_name, label, p, s, notEnforced) => {
+    expect(classify(p, s, await heartbeat(s.last_heartbeat_at))).toMatchObject({ label, not_enforced: notEnforced });
   });
 });
 
@@ -404,9 +411,7 @@ describe("pieces", () => {
     expect(formatCents(100, "XYZ")).toBe("1.00 XYZ");
     expect(formatCents(Number.MAX_SAFE_INTEGER)).toBe("$90,071,992,547,409.91");
     expect(normalizePhone(" +1 (555) 010-0001 ")).toBe("+15550100001");
-    expect(dailyLimit({ "core:cost:max_per_day": 500, "core:cost:max_cumulative": 300 })).toBe(300);
-    expect(dailyLimit({ "core:cost:max_per_day": 500, "core:cost:max_cumulative": 300, "core:cost:cumulative_window": "weekly" })).toBe(500);
-    expect(dailyLimit({})).toBeNull();
+    // The daily limit is the module's now (Policy.spendCaps, Enforcer.limits): test/limits.test.ts.
   });
 });
 

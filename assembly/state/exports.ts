@@ -13,8 +13,9 @@ import { apply, argsOk, StateOp } from "./ops";
 import { writeSnapshot } from "./snapshot";
 import { APPROVAL_ID_MAX, CounterState } from "./state";
 import { event, StateStatus } from "./transitions";
+import { SA_A, SA_B, SA_C, SA_D, SA_ID_LEN, SA_NOW, SA_SIZE } from "../gen/abi-layout";
 
-const ARGS: i32 = 44;
+const ARGS: i32 = SA_SIZE;
 const state = new CounterState();
 
 /** Applies op to the state in the input area; writes the result at out_ptr and returns its length. */
@@ -23,9 +24,9 @@ export function state_op(op: i32, len: i32): i32 {
   const base = ioBase();
   // The whole input must lie in memory, or reading it would trap.
   if (base == 0 || len < ARGS || <u64>base + <u64>len > (<u64>memory.size() << 16)) return fail();
-  const now = load<i64>(base), a = load<i64>(base + 8), b = load<i64>(base + 16), c = load<i64>(base + 24);
-  const d = load<i64>(base + 32);
-  const idLen = load<u32>(base + 40);
+  const now = load<i64>(base + SA_NOW), a = load<i64>(base + SA_A), b = load<i64>(base + SA_B), c = load<i64>(base + SA_C);
+  const d = load<i64>(base + SA_D);
+  const idLen = load<u32>(base + SA_ID_LEN);
   if (idLen > <u32>APPROVAL_ID_MAX || ARGS + <i32>idLen > len) return fail();
   if (!argsOk(op, now, a, b, c, d, <i32>idLen)) return fail();
   const id = base + <usize>ARGS;

@@ -8,10 +8,9 @@ import {
   RESETS_UNKNOWN, StateStatus, trip, trueUp, trueUpRaise,
 } from "./transitions";
 
-export const enum StateOp {
-  Snapshot = 0, Commit = 1, Reserve = 2, Approve = 3, Release = 4, Reset = 5, TrueUp = 6,
-  Heartbeat = 7, Pause = 8, EmergencyStop = 9, Resume = 10, Fresh = 11, TrueUpRaise = 12, Trip = 13,
-}
+// The op numbers cross the boundary: defined in schemas/abi-layout.json.
+import { StateOp } from "../gen/abi-layout";
+export { StateOp };
 
 function money(v: i64): bool { return v >= 0 && v <= MAX_SAFE; }
 function instant(v: i64): bool { return v >= -MAX_SAFE && v <= MAX_SAFE; }

@@ -5,15 +5,12 @@
 // zero padding), then u32 pending id length, the id bytes, i64 pending cost, i64 pending created_at.
 
 import {
-  CounterFlag, R_ACTIONS_30MIN, R_ACTIONS_5MIN, R_ACTIONS_HOUR, R_ACTIONS_MINUTE, R_ACTIONS_TODAY,
+  COUNTER_BLOCK, CounterFlag, R_ACTIONS_30MIN, R_ACTIONS_5MIN, R_ACTIONS_HOUR, R_ACTIONS_MINUTE, R_ACTIONS_TODAY,
   R_COUNTER_FLAGS, R_HELD, R_LAST_ACTION, R_LAST_HEARTBEAT, R_SPENT_MONTH, R_SPENT_TODAY, R_SPENT_TOTAL,
-  R_SPENT_WEEK, REQ_HEADER,
+  R_SPENT_WEEK,
 } from "../request";
 import { CounterState, StateFlag, WINDOW_30_MIN, WINDOW_5_MIN, WINDOW_60_MIN } from "./state";
 import { normalise } from "./transitions";
-
-/** Length of the counter block: request bytes R_SPENT_TODAY up to the end of the header. */
-export const COUNTER_BLOCK: i32 = REQ_HEADER - R_SPENT_TODAY;
 
 @inline function put(into: usize, requestOffset: i32, v: i64): void {
   store<i64>(into + <usize>(requestOffset - R_SPENT_TODAY), v);

@@ -4,13 +4,10 @@
 import { APPROVAL_TTL_MS } from "../constants";
 import { addClamped, APPROVAL_ID_MAX, CounterState, dayIndex, monthIndex, StateFlag, weekIndex } from "./state";
 
-/** `Kept`: an agent's report claimed a lower actual cost; nothing was lowered (SPEC §11). */
-export const enum StateStatus { Ok = 0, BadInput = -1, AlreadyPending = -2, NoSuchApproval = -3, Kept = -4 }
-
-/** What happened to a pending approval during the op (at most one: there is only one pending). */
-export const enum StateEvent { None = 0, Expired = 1, Released = 2, Tripped = 4 }
-
-export const enum ResetKind { Daily = 0, Weekly = 1, Monthly = 2, Total = 3, All = 4 }
+// Status codes, events (what happened to a pending approval during the op: at most one, there is
+// only one pending) and reset kinds cross the boundary: defined in schemas/abi-layout.json.
+import { ResetKind, StateEvent, StateStatus } from "../gen/abi-layout";
+export { ResetKind, StateEvent, StateStatus };
 
 /** The approval that expired or was released by the last op: flags, id bytes and reserved cost. */
 export class EventRecord {

@@ -1,7 +1,8 @@
 // The dashboard (`GET /dashboard`): every passport with its status badge, spend against limits, pending approval,
 // emergency stop, and a live activity feed (Server-Sent Events). Server-rendered; the script only enhances.
 
-import type { Approval, PassportState } from "../../enforcer/types";
+import type { Approval, PassportLimits, PassportState } from "../../enforcer/types";
+import type { SpendWindow } from "../../bindings/limits";
 import type { PassportInfo } from "../desk";
 import type { ActivityEvent } from "../events";
 import { escapeHtml as h, formatCents, formatClock } from "../format";
@@ -11,18 +12,20 @@ import { page, type Page } from "./layout";
 export interface DashboardCard {
   info: PassportInfo;
   state: PassportState;
+  /** Caps, spend and headroom per window as the module computes them (`enforcer.limits()`). */
+  limits: PassportLimits;
   status: PassportStatus;
   /** The pending approval with its action and target redacted for display. */
   pending: { approval: Approval; action: string; target: string | null } | null;
   recent: ActivityEvent[];
 }
 
-/** Spending caps shown as meters: the constraint and the counter it weighs on. */
-const SPEND_METERS: Array<{ key: string; label: string; spent: keyof PassportState }> = [
-  { key: "core:cost:max_per_day", label: "Today", spent: "spent_today_cents" },
-  { key: "core:cost:max_per_week", label: "This week", spent: "spent_week_cents" },
-  { key: "core:cost:max_per_month", label: "This month", spent: "spent_month_cents" },
-  { key: "core:cost:max_total", label: "In total", spent: "spent_total_cents" },
+/** Spending windows shown as meters (each with its effective cap: max_per_<window> or max_cumulative, the tightest). */
+const SPEND_METERS: Array<{ window: SpendWindow; label: string }> = [
+  { window: "daily", label: "Today" },
+  { window: "weekly", label: "This week" },
+  { window: "monthly", label: "This month" },
+  { window: "total", label: "In total" },
 ];
 
 export function renderLogin(opts: { error?: string; status?: number } = {}): Page {
@@ -78,17 +81,17 @@ function renderCard(c: DashboardCard, csrf: string): string {
 
 /** The part of a card that changes with state (re-fetched by the script after each event). */
 export function renderSummary(c: DashboardCard, csrf: string): string {
-  const { info, state, status } = c;
+  const { info, state, limits, status } = c;
   const cur = info.currency;
   const banner = status.not_enforced
     ? `<p class="banner"><strong>Not Enforced</strong> — this passport has constraints, but they are not being applied: ${h(status.detail)}</p>` : "";
-  const meters = SPEND_METERS.filter((m) => typeof state.limits[m.key] === "number").map((m) => {
-    const limit = state.limits[m.key]!;
-    const spent = state[m.spent] as number;
+  const meters = SPEND_METERS.filter((m) => limits.windows[m.window].limit_cents !== null).map((m) => {
+    const limit = limits.windows[m.window].limit_cents!;
+    const spent = limits.windows[m.window].spent_cents;
     return `<div><span>${m.label}: ${h(formatCents(spent, cur))} of ${h(formatCents(limit, cur))}</span>
 <meter min="0" max="${limit}" high="${Math.floor(limit * 0.8)}" optimum="0" value="${Math.min(spent, limit)}" aria-label="${m.label}: spent against the limit">${h(formatCents(spent, cur))}</meter></div>`;
   }).join("");
-  const perAction = state.limits["core:cost:max_per_action"];
+  const perAction = limits.per_action_cents;
   const spend = meters || `<p class="muted">No spending caps. Spent today: ${h(formatCents(state.spent_today_cents, cur))}.</p>`;
   const heartbeat = state.last_heartbeat_at ? `last heartbeat ${h(formatClock(state.last_heartbeat_at))}` : "no heartbeat yet";
   return `<div class="head">
@@ -98,7 +101,7 @@ export function renderSummary(c: DashboardCard, csrf: string): string {
 <p class="muted"><code>${h(info.id)}</code> · ${h(status.detail)}</p>
 ${banner}
 <div class="limits">${spend}</div>
-<p class="muted">${typeof perAction === "number" ? `Per action at most ${h(formatCents(perAction, cur))} · ` : ""}held ${h(formatCents(state.held_cents, cur))} · ${state.actions_today} action${state.actions_today === 1 ? "" : "s"} today · ${heartbeat}</p>
+<p class="muted">${perAction !== null ? `Per action at most ${h(formatCents(perAction, cur))} · ` : ""}held ${h(formatCents(state.held_cents, cur))} · ${state.actions_today} action${state.actions_today === 1 ? "" : "s"} today · ${heartbeat}</p>
 ${c.pending ? pendingBlock(c, csrf) : ""}
 <div class="actions">${stopOrResume(info, state, csrf)}</div>`;
 }

@@ -7,11 +7,9 @@ import { type ServerDeps, channelOf, issuerOf } from "../context";
 import { POP_HEADER } from "../pop";
 import type { EnforceRequest, ReportInput } from "../../enforcer/types";
 
-/** The enforcer keeps permits here, by token; the server peeks to check the permit's issuer first. */
-const NS_PERMITS = "permits";
 const REPORT_FIELDS = new Set(["permit_token", "success", "result", "actual_cost_cents"]);
 
-export function enforceRoutes(router: Router, { enforcer, store, passports, pop, metrics, events, clock }: ServerDeps): void {
+export function enforceRoutes(router: Router, { enforcer, passports, pop, metrics, events }: ServerDeps): void {
   router.post("/v1/enforce", async (ctx) => {
     const issuer = issuerOf(ctx);
     const raw = await ctx.rawBody();
@@ -42,10 +40,9 @@ export function enforceRoutes(router: Router, { enforcer, store, passports, pop,
     if (typeof body.permit_token !== "string") throw errors.badRequest("invalid_type", "permit_token is required (a string)", "permit_token");
     if (typeof body.success !== "boolean") throw errors.badRequest("invalid_type", "success is required (true or false)", "success");
     // Another issuer's permit is answered exactly like an unknown one, and is not consumed.
-    const permit = await store.getDoc(NS_PERMITS, body.permit_token, { now: clock() });
+    const permit = await enforcer.getPermit(body.permit_token);
     if (permit) {
-      const owner = (JSON.parse(permit.json) as { passport_id: string }).passport_id;
-      try { await passports.owner(issuer, owner); } catch { return { accepted: false, reason: "unknown_or_used_permit" }; }
+      try { await passports.owner(issuer, permit.passport_id); } catch { return { accepted: false, reason: "unknown_or_used_permit" }; }
     }
     return enforcer.report(body as unknown as ReportInput, channelOf(ctx));
   }, { role: "agent" });

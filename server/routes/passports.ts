@@ -8,7 +8,7 @@ import type { WindowType } from "../../enforcer/types";
 
 const WINDOW_TYPES: readonly WindowType[] = ["daily", "weekly", "monthly", "total", "all"];
 
-export function passportRoutes(router: Router, { enforcer, store, passports }: ServerDeps): void {
+export function passportRoutes(router: Router, { enforcer, passports }: ServerDeps): void {
   router.post("/v1/passports", async (ctx) => {
     const created = await passports.create(issuerOf(ctx), expectObject(await ctx.json()));
     return new Reply(201, created, { location: `/v1/passports/${encodeURIComponent(created.passport.id as string)}` });
@@ -54,9 +54,9 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
     const fromParam = ctx.url.searchParams.get("from_seq");
     const from = fromParam === null ? 1 : Number(fromParam);
     if (!Number.isSafeInteger(from) || from < 1) throw errors.badRequest("invalid_value", "from_seq must be a whole number ≥ 1", "from_seq");
-    const head = await store.auditHead(id);
+    const head = await enforcer.attestationHead(id);
     async function* lines(): AsyncIterable<string> {
-      for await (const e of store.readAudit(id, from)) yield `${e.json}\n`;
+      for await (const json of enforcer.attestationJson(id, from)) yield `${json}\n`;
     }
     return Reply.raw(200, "application/jsonl; charset=utf-8", lines(), head ? { "x-warden-audit-head": `${head.seq}:${head.hash}` } : {});
   });

@@ -4,12 +4,14 @@ import { Reply } from "../http";
 import type { Router } from "../router";
 import type { ServerDeps } from "../context";
 import { openApiDocument } from "../openapi";
+import { Records } from "../../enforcer/records";
 
 export function publicRoutes(router: Router, { enforcer, store, metrics, storeKind }: ServerDeps, state: { draining: boolean }): void {
+  const probe = new Records<unknown>(store, "server");
   const health = async () => {
     if (state.draining) return new Reply(503, { status: "draining", store: storeKind });
     try {
-      await store.getDoc("server", "health");
+      await probe.get("health");
     } catch (err) {
       return new Reply(503, { status: "store_unavailable", store: storeKind, message: (err as Error).message });
     }

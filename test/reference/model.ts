@@ -317,3 +317,30 @@ export function decide(passport: ModelPassport, req: ModelRequest, counters: Mod
   }
   return withTrace({ decision: "request_hold", reason: holds[0]!.reason, rule: holds[0]!.rule, retryable: false, holds, warnings });
 }
+
+/**
+ * The effective spending caps shown to people (SPEC §2 cost caps, read as a person would): per
+ * window the tightest of max_per_<window> and max_cumulative when cumulative_window names it (a tie
+ * is named by max_per_<window>, earlier in the pipeline), and the headroom `max(0, cap − spent − held)`:
+ * the largest cost the cost caps of that window still let through.
+ */
+export interface ModelWindowCap { limit_cents: number | null; rule: string | null; spent_cents: number; held_cents: number; headroom_cents: number | null }
+export function spendCaps(passport: ModelPassport, counters: ModelCounters): { per_action_cents: number | null; windows: Record<string, ModelWindowCap> } {
+  const c = passport.constraints ?? {};
+  const num = (k: string): number | null => (typeof c[k] === "number" ? (c[k] as number) : null);
+  const windows: Record<string, ModelWindowCap> = {};
+  const keys: Record<string, string> = { daily: "core:cost:max_per_day", weekly: "core:cost:max_per_week", monthly: "core:cost:max_per_month", total: "core:cost:max_total" };
+  const cumulativeWindow = (c["core:cost:cumulative_window"] as string | undefined) ?? "daily";
+  for (const [window, key] of Object.entries(keys)) {
+    const candidates: Array<[string, number]> = [];
+    if (num(key) !== null) candidates.push([key, num(key)!]);
+    if (num("core:cost:max_cumulative") !== null && cumulativeWindow === window) candidates.push(["core:cost:max_cumulative", num("core:cost:max_cumulative")!]);
+    const tightest = candidates.reduce<[string, number] | null>((best, x) => (best === null || x[1] < best[1] ? x : best), null);
+    const spent = counters[WINDOW_SPENT[window]!] ?? 0, held = counters.held_cents ?? 0;
+    windows[window] = {
+      limit_cents: tightest?.[1] ?? null, rule: tightest?.[0] ?? null, spent_cents: spent, held_cents: held,
+      headroom_cents: tightest === null ? null : Math.max(0, tightest[1] - spent - held),
+    };
+  }
+  return { per_action_cents: num("core:cost:max_per_action"), windows };
+}
