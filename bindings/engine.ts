@@ -20,6 +20,8 @@ export interface EvaluateOptions {
 }
 
 const EMPTY_COUNTERS: CounterInput = Object.freeze({});
+/** Guards the i64 arithmetic of `expiryAfterDays` (callers validate a tighter bound: schemas/modei.schema.json). */
+const MAX_LIFETIME_DAYS = 100_000_000;
 
 export class Engine {
   /** Policies alive in this instance, so a trap can be followed by recompiling them. */
@@ -68,6 +70,22 @@ export class Engine {
       const ptr = core.io(8);
       writeI64(core.view, ptr, issuedAt);
       core.exports.deadline(kind === "approval" ? 0 : 1);
+      core.refresh();
+      return readI64(core.view, core.outPtr);
+    });
+  }
+
+  /** When a passport issued at `issuedAt` (epoch ms) for `days` whole days expires (Modei's `expires_in_days`). */
+  expiryAfterDays(issuedAt: number, days: number): number {
+    if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(days) || days < 0 || days > MAX_LIFETIME_DAYS) {
+      throw new RangeError(`expiryAfterDays: an epoch ms and 0..${MAX_LIFETIME_DAYS} days (found ${issuedAt}, ${days})`);
+    }
+    return this.call(() => {
+      const core = this.core;
+      const ptr = core.io(16);
+      writeI64(core.view, ptr, issuedAt);
+      writeI64(core.view, ptr + 8, days);
+      core.exports.deadline(2);
       core.refresh();
       return readI64(core.view, core.outPtr);
     });
@@ -208,6 +226,22 @@ export class Policy {
     } catch (err) {
       throw this.engine.failure(err);
     }
+  }
+
+  /**
+   * The daily caps people are shown (computed by the module): the tightest daily spending cap
+   * (core:cost:max_per_day, and core:cost:max_cumulative when its window is daily) and
+   * core:rate:max_per_day; null where none is set.
+   */
+  dailyLimits(): { cost_cents: number | null; requests: number | null } {
+    const core = this.freeCore();
+    return this.engine.call(() => {
+      const status = core.exports.daily_limits(this.handle);
+      if (status < 0) throw new EngineError("evaluate_failed", `the module rejected the policy handle (code ${status})`);
+      core.refresh();
+      const cost = readI64(core.view, core.outPtr), requests = readI64(core.view, core.outPtr + 8);
+      return { cost_cents: cost < 0 ? null : cost, requests: requests < 0 ? null : requests };
+    });
   }
 
   /** Frees the compiled passport inside the module. */

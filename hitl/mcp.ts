@@ -76,7 +76,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
       context: z.record(z.string(), z.unknown()).optional().describe("Details of the action (recipients, amounts, arguments); scanned for secrets and personal data."),
       action_id: z.string().min(1).max(256).optional().describe("Your id for this action: asking again with the same id returns the first decision and counts nothing twice."),
       cost_cents: money.optional().describe("What the action costs, in integer cents."),
-      target: z.string().max(8192).optional().describe("The URL or host the action reaches."),
+      target: z.string().max(8192).nullable().optional().describe("The URL or host the action reaches (null: none, as if absent)."),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   }, tool(async (args) => {
@@ -163,17 +163,19 @@ interface EnforceArgs {
   context?: Record<string, unknown>;
   action_id?: string;
   cost_cents?: number;
-  target?: string;
+  target?: string | null;
 }
 
 /** Cost and target may arrive inside `context` (many agents put every argument there); they are taken out of it. */
 export function liftFromContext(args: EnforceArgs): Omit<EnforceRequest, "passport_id"> {
   const { context, ...request } = args;
+  if (request.target === null) delete request.target; // null is no target, as if absent
   const rest: Record<string, unknown> = { ...(context ?? {}) };
   const lift = (key: "cost_cents" | "target", valid: (v: unknown) => boolean, expected: string) => {
     if (!(key in rest)) return;
     const value = rest[key];
     delete rest[key];
+    if (key === "target" && value === null) return; // no target, as if absent
     if (!valid(value)) throw new WardenError("invalid_argument", `context.${key} must be ${expected}`);
     if (request[key] !== undefined && request[key] !== value) {
       throw new WardenError("conflicting_argument", `${key} and context.${key} disagree; give it once`);
