@@ -97,7 +97,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
       passport_id: info.id, agent_id: info.agent_id, agent_name: info.agent_name, passport_status: info.status,
       expires_at: info.expires_at, enforcement: status.label, enforcement_detail: status.detail, not_enforced: status.not_enforced,
       emergency_stopped: state.emergency_stopped, enforcement_paused: state.enforcement_paused,
-      pending_approval_id: state.pending_approval_id, constraints: Object.keys(info.constraints),
+      pending_approval_id: state.pending_approval_id, constraints: info.constraints,
     };
     return result(`${info.agent_name} (${info.id}): passport ${info.status}, enforcement ${status.label}. ${status.detail}`, data);
   }));

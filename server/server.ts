@@ -19,6 +19,7 @@ import { approvalRoutes } from "./routes/approvals";
 import { enforceRoutes } from "./routes/enforce";
 import { passportRoutes } from "./routes/passports";
 import { publicRoutes } from "./routes/public";
+import { modeiRoutes } from "./modei";
 import { nodeCrypto } from "./node-crypto";
 import { serverSigningJwk } from "./signing-key";
 import { hitlRoutes, type HitlServerOptions } from "../hitl/mount";
@@ -83,6 +84,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   enforceRoutes(router, deps);
   approvalRoutes(router, deps);
   const hitl = hitlRoutes(router, deps, { log, ...opts.hitl });
+  modeiRoutes(router, deps); // last: aliases the routes above under Modei's paths
 
   const keys = new ApiKeys(store, clock);
   const limiter = new RateLimiter(opts.rateLimit ?? 2000, opts.rateBurst, clock);
