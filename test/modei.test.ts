@@ -28,6 +28,7 @@ describe("the module's numbers for the Modei fields match the reference model", 
       if (rate !== undefined) constraints["core:rate:max_per_day"] = rate;
       if (window !== undefined) constraints["core:cost:cumulative_window"] = window;
       const p = engine.compile({ constraints });
+      expect(p.evaluate({ action: "a", target: null }, {}, { now: 0 })).toEqual(p.evaluate({ action: "a" }, {}, { now: 0 }));
       try { expect(p.dailyLimits()).toEqual(dailyLimits({ constraints })); } finally { p.dispose(); }
     }), { numRuns: 300 });
     fc.assert(fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.integer({ min: 0, max: 36_500 }), (at, days) => {
@@ -106,6 +107,12 @@ describe("a Modei client against warden serve", () => {
     const viaModei = await rpc("/api/mcp/supravision", { "x-passport-id": created.body.id });
     expect(viaModei.status).toBe(200);
     expect(viaModei.body.result.structuredContent.constraints).toEqual({ "core:cost:max_per_day": 700 });
+    const nullTarget = await api(server.url, "POST", "/api/mcp/supravision", {
+      headers: { accept: "application/json, text/event-stream", "x-passport-id": created.body.id },
+      body: { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "enforce_action", arguments: { action: "web:search", target: null } } },
+    });
+    expect(nullTarget.body.result.isError ?? false).toBe(false);
+    expect(nullTarget.body.result.structuredContent).toMatchObject({ decision: "allow" });
     // No credential: refused the same way on both paths.
     const a = await rpc("/api/mcp/supravision", {}), b = await rpc("/mcp", {});
     expect([a.status, a.body]).toEqual([b.status, b.body]);
