@@ -1,13 +1,13 @@
 // The module's exports: the ABI documented in docs/abi.md, and nothing else.
 
 import { nextDayStart, nextMonthStart, nextWeekStart } from "./calendar";
-import { catalogueEntry, warningName } from "./catalogue";
-import { APPROVAL_TTL_MS, HEARTBEAT_STALE_MS, PERMIT_TTL_MS } from "./constants";
+import { catalogueEntry, Key, warningName } from "./catalogue";
+import { APPROVAL_TTL_MS, HEARTBEAT_STALE_MS, MS_PER_DAY, PERMIT_TTL_MS } from "./constants";
 import { decision } from "./decision";
 import { writeSentinelEntry } from "./match/sentinels";
 import { ensureIo, ioBase, OUT } from "./io";
 import { evaluatePolicy } from "./pipeline";
-import { decodePolicy, lastCompileError, Policy } from "./policy";
+import { decodePolicy, lastCompileError, Policy, Window } from "./policy";
 import { spendCapsInputOk, writeFold, writeSpendCaps } from "./limits";
 import { CatalogueTable, DeadlineKind } from "./gen/abi-layout";
 import { input, readInput, REQ_HEADER, ReqFlag } from "./request";
@@ -63,12 +63,36 @@ export function catalogue_name(table: i32, id: i32): i32 {
 
 /**
  * When an approval request (kind 0) or a permit (kind 1) issued at the i64 epoch ms in the input
- * area expires, or a heartbeat (kind 2) sent then turns stale; the i64 is written to the output
- * area. At that instant it is already expired (a heartbeat exactly 120 s old is still fresh).
+ * area expires, a heartbeat (kind 2) sent then turns stale, or (kind 3) a passport issued then for
+ * the i64 number of days that follows it (Modei's `expires_in_days`) expires that many whole UTC
+ * days later; the i64 is written to the output area. At that instant it is already expired (a
+ * heartbeat exactly 120 s old is still fresh).
  */
 export function deadline(kind: i32): void {
   const at = load<i64>(ioBase());
+  if (kind == DeadlineKind.ExpiryDays) { store<i64>(OUT, at + load<i64>(ioBase(), 8) * MS_PER_DAY); return; }
   store<i64>(OUT, kind == DeadlineKind.Approval ? at + APPROVAL_TTL_MS : kind == DeadlineKind.Permit ? at + PERMIT_TTL_MS : at + HEARTBEAT_STALE_MS + 1);
+}
+
+/**
+ * The daily caps of a compiled passport, as shown to people (Modei's `daily_cost_limit_cents` and
+ * `daily_request_limit`): writes two i64 to the output area, the tightest daily spending cap
+ * (core:cost:max_per_day, and core:cost:max_cumulative when its window is daily) and
+ * core:rate:max_per_day; −1 where none is set. Returns 0, or BadHandle.
+ */
+export function daily_limits(handle: i32): i32 {
+  if (handle < 0 || handle >= policies.length) return Status.BadHandle;
+  const p = policies[handle];
+  if (p == null) return Status.BadHandle;
+  let cost: i64 = p.has(Key.CostMaxPerDay) ? p.int(Key.CostMaxPerDay) : -1;
+  const cumulativeDaily = !p.has(Key.CostCumulativeWindow) || <i32>p.int(Key.CostCumulativeWindow) == Window.Daily;
+  if (p.has(Key.CostMaxCumulative) && cumulativeDaily) {
+    const c = p.int(Key.CostMaxCumulative);
+    if (cost < 0 || c < cost) cost = c;
+  }
+  store<i64>(OUT, cost);
+  store<i64>(OUT, p.has(Key.RateMaxPerDay) ? p.int(Key.RateMaxPerDay) : -1, 8);
+  return 0;
 }
 
 /**

@@ -16,6 +16,7 @@ export interface WardenExports {
   catalogue_name(table: number, id: number): number;
   deadline(kind: number): void;
   window_resets(): void;
+  daily_limits(handle: number): number;
   selftest_trap(): void;
   noop(): void;
   state_op(op: number, len: number): number;

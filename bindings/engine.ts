@@ -1,6 +1,7 @@
 // The engine: compiles passports into the module's memory and evaluates requests against them.
 // Everything here validates, encodes and decodes; every decision is made in WebAssembly.
 
+import { DeadlineKind as AbiDeadline } from "./gen/abi-layout";
 import { readI64, writeI64 } from "./bytes";
 import { Core } from "./core";
 import { type Decision, readDecision } from "./decision";
@@ -23,6 +24,8 @@ export interface EvaluateOptions {
 }
 
 const EMPTY_COUNTERS: CounterInput = Object.freeze({});
+/** Guards the i64 arithmetic of `expiryAfterDays` (callers validate a tighter bound: schemas/modei.schema.json). */
+const MAX_LIFETIME_DAYS = 100_000_000;
 
 export class Engine {
   /** Policies alive in this instance, so a trap can be followed by recompiling them. */
@@ -90,6 +93,22 @@ export class Engine {
     if (a === b) return true;
     if (!isWellFormed(a) || !isWellFormed(b)) return false;
     return this.foldAction(a) === this.foldAction(b);
+  }
+
+  /** When a passport issued at `issuedAt` (epoch ms) for `days` whole days expires (Modei's `expires_in_days`). */
+  expiryAfterDays(issuedAt: number, days: number): number {
+    if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(days) || days < 0 || days > MAX_LIFETIME_DAYS) {
+      throw new RangeError(`expiryAfterDays: an epoch ms and 0..${MAX_LIFETIME_DAYS} days (found ${issuedAt}, ${days})`);
+    }
+    return this.call(() => {
+      const core = this.core;
+      const ptr = core.io(16);
+      writeI64(core.view, ptr, issuedAt);
+      writeI64(core.view, ptr + 8, days);
+      core.exports.deadline(AbiDeadline.ExpiryDays);
+      core.refresh();
+      return readI64(core.view, core.outPtr);
+    });
   }
 
   /** Forces a trap inside the module (tests use it to prove recovery). */
@@ -240,6 +259,22 @@ export class Policy {
   spendCaps(counters: CounterInput): SpendCaps {
     const core = this.freeCore();
     return this.engine.call(() => readSpendCaps(core, this.handle, counters));
+  }
+
+  /**
+   * The daily caps people are shown (computed by the module): the tightest daily spending cap
+   * (core:cost:max_per_day, and core:cost:max_cumulative when its window is daily) and
+   * core:rate:max_per_day; null where none is set.
+   */
+  dailyLimits(): { cost_cents: number | null; requests: number | null } {
+    const core = this.freeCore();
+    return this.engine.call(() => {
+      const status = core.exports.daily_limits(this.handle);
+      if (status < 0) throw new EngineError("evaluate_failed", `the module rejected the policy handle (code ${status})`);
+      core.refresh();
+      const cost = readI64(core.view, core.outPtr), requests = readI64(core.view, core.outPtr + 8);
+      return { cost_cents: cost < 0 ? null : cost, requests: requests < 0 ? null : requests };
+    });
   }
 
   /** Frees the compiled passport inside the module. */

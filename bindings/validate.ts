@@ -599,9 +599,10 @@ function checkBlackout(window: unknown, path: Segment[], problems: Problem[]): v
 
 // ---- requests --------------------------------------------------------------------------------
 
-/** A request as the encoder reads it: cost_cents defaults to 0, absent fields are undefined. */
-export interface ValidRequest extends EvalRequest {
+/** A request as the encoder reads it: cost_cents defaults to 0, absent fields (and a null target) are undefined. */
+export interface ValidRequest extends Omit<EvalRequest, "target"> {
   cost_cents: number;
+  target?: string;
 }
 
 /**
@@ -624,10 +625,11 @@ function fastRequest(input: unknown): ValidRequest | null {
   const { action, cost_cents, target, context, action_id } = input;
   if (typeof action !== "string" || !isActionText(action)) return null;
   if (cost_cents !== undefined && !isAmount(cost_cents)) return null;
-  if (target !== undefined && !(typeof target === "string" && isWellFormedString(target))) return null;
+  if (target !== undefined && target !== null && !(typeof target === "string" && isWellFormedString(target))) return null;
   if (context !== undefined && !isPlainObject(context)) return null;
   if (action_id !== undefined && !(typeof action_id === "string" && action_id !== "" && isWellFormedString(action_id))) return null;
-  return { action, cost_cents: cost_cents ?? 0, target, context, action_id };
+  // `target: null` is no target, as if absent (docs/decisions.md).
+  return { action, cost_cents: cost_cents ?? 0, target: target ?? undefined, context, action_id };
 }
 
 /** 1 to 1024 bytes of UTF-8, without lone surrogates. Up to 341 UTF-16 units always fit. */

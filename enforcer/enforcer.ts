@@ -154,6 +154,7 @@ export class Enforcer {
       throw new RequestError({ code: "invalid_type", path: "passport_id", message: "passport_id is required", expected: "string", found: typeof input?.passport_id });
     }
     const { passport_id: pid, ...rest } = input;
+    if (rest.target === null) delete rest.target; // null is no target: the same decision and idempotency fingerprint as absent
     const req = validateRequest(rest) as RequestInput;
     // A store with `commit` gets each decision as one atomic write. Without it (or for a passport id
     // that commit cannot prefix: empty or containing "/"), the parts are written one by one.

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   missing_passport_id: 400,
   issuer_mismatch: 400,
   confirmation_required: 400,
+  conflicting_fields: 400,
   // 401: who is asking is not established.
   unauthorized: 401,
   missing_api_key: 401,

@@ -22,7 +22,8 @@ export interface EnforceRequest {
   passport_id: string;
   action: string;
   cost_cents?: number;
-  target?: string;
+  /** null is no target, as if absent. */
+  target?: string | null;
   context?: Record<string, unknown>;
   action_id?: string;
 }

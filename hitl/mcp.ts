@@ -91,7 +91,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     context: z.record(z.string(), z.unknown()).optional().describe("Details of the action (recipients, amounts, arguments); scanned for secrets and personal data."),
     action_id: z.string().min(1).max(256).optional().describe("Your id for this action: asking again with the same id returns the first decision and counts nothing twice."),
     cost_cents: money.optional().describe("What the action costs, in integer cents."),
-    target: z.string().max(8192).optional().describe("The URL or host the action reaches."),
+    target: z.string().max(8192).nullable().optional().describe("The URL or host the action reaches (null: none, as if absent)."),
   };
   server.registerTool("enforce_action", {
     title: "Ask before acting",
@@ -117,7 +117,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
       passport_id: info.id, agent_id: info.agent_id, agent_name: info.agent_name, passport_status: info.status,
       expires_at: info.expires_at, enforcement: status.label, enforcement_detail: status.detail, not_enforced: status.not_enforced,
       emergency_stopped: state.emergency_stopped, enforcement_paused: state.enforcement_paused,
-      pending_approval_id: state.pending_approval_id, constraints: Object.keys(info.constraints),
+      pending_approval_id: state.pending_approval_id, constraints: info.constraints,
     };
     return result(`${info.agent_name} (${info.id}): passport ${info.status}, enforcement ${status.label}. ${status.detail}`, data);
   }));
@@ -203,17 +203,19 @@ interface EnforceArgs {
   context?: Record<string, unknown>;
   action_id?: string;
   cost_cents?: number;
-  target?: string;
+  target?: string | null;
 }
 
 /** Cost and target may arrive inside `context` (many agents put every argument there); they are taken out of it. */
 export function liftFromContext(args: EnforceArgs): Omit<EnforceRequest, "passport_id"> {
   const { context, ...request } = args;
+  if (request.target === null) delete request.target; // null is no target, as if absent
   const rest: Record<string, unknown> = { ...(context ?? {}) };
   const lift = (key: "cost_cents" | "target", valid: (v: unknown) => boolean, expected: string) => {
     if (!(key in rest)) return;
     const value = rest[key];
     delete rest[key];
+    if (key === "target" && value === null) return; // no target, as if absent
     if (!valid(value)) throw new WardenError("invalid_argument", `context.${key} must be ${expected}`);
     if (request[key] !== undefined && request[key] !== value) {
       throw new WardenError("conflicting_argument", `${key} and context.${key} disagree; give it once`);

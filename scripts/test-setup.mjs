@@ -42,6 +42,25 @@ function ensureDebianPackages() {
   if (still.length > 0) fail(`${still.join(", ")} still missing after apt-get; run: ${command}`);
 }
 
+/** Debian's python3-httpx, for the Modei client examples (test/modei.test.ts runs them with /usr/bin/python3). */
+function ensurePythonHttpx() {
+  const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  const has = () => { try { execFileSync(python, ["-c", "import httpx"], { stdio: "ignore" }); return true; } catch { return false; } };
+  if (has()) return;
+  const command = "apt-get install -y python3-httpx";
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!root || !onPath("apt-get")) fail(`missing python3-httpx; run: sudo ${command}`);
+  console.log("test setup: installing python3-httpx from Debian's packages");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  try {
+    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    execFileSync("apt-get", ["install", "-y", "-qq", "python3-httpx"], { stdio: "inherit", env });
+  } catch {
+    fail(`could not install python3-httpx; run: ${command}`);
+  }
+  if (!has()) fail(`python3-httpx still missing after apt-get (${python} -c 'import httpx' fails); run: ${command}`);
+}
+
 function ensureRuntimes() {
   const missing = Object.entries(runtimeBins()).filter(([name, b]) => name !== "chromium" && b.path === null);
   if (missing.length === 0) return;
@@ -54,8 +73,9 @@ function ensureRuntimes() {
 }
 
 ensureDebianPackages();
+ensurePythonHttpx();
 ensureRuntimes();
 const bins = runtimeBins();
 const absent = Object.entries(bins).filter(([, b]) => b.path === null);
 if (absent.length > 0) fail(absent.map(([n, b]) => `${n}: ${b.reason}`).join("; "));
-console.log(`test setup: ${Object.entries(bins).map(([n, b]) => `${n} ${b.version.replace(/^\D+/, "").split(/\s/)[0]}`).join(", ")}, redis-server — all present`);
+console.log(`test setup: ${Object.entries(bins).map(([n, b]) => `${n} ${b.version.replace(/^\D+/, "").split(/\s/)[0]}`).join(", ")}, redis-server, python3-httpx — all present`);

@@ -8,6 +8,7 @@ import requestSchema from "../schemas/request.schema.json";
 import type { Route, Router } from "./router";
 import { POP_MAX_SKEW_S } from "./pop";
 import { HITL_OPERATIONS } from "../hitl/openapi";
+import { MODEI_ALIASES } from "./modei";
 
 type Json = Record<string, unknown>;
 
@@ -116,6 +117,11 @@ export const OPERATIONS: Record<string, Operation> = {
   },
   ...HITL_OPERATIONS,
 };
+for (const [alias, target] of Object.entries(MODEI_ALIASES)) {
+  const op = OPERATIONS[target]!;
+  OPERATIONS[alias] = { ...op, summary: `${op.summary} (Modei-compatible path)`, tags: ["modei"],
+    description: `The same as ${target} under Modei's path and field names (docs/migrating-from-modei.md).${op.description ? ` ${op.description}` : ""}` };
+}
 
 const SCHEMAS: Json = {
   Error: obj({

@@ -19,6 +19,7 @@ import { approvalRoutes } from "./routes/approvals";
 import { enforceRoutes } from "./routes/enforce";
 import { passportRoutes } from "./routes/passports";
 import { publicRoutes } from "./routes/public";
+import { modeiRoutes } from "./modei";
 import { nodeCrypto } from "./node-crypto";
 import { serverSigningJwk } from "./signing-key";
 import { hitlRoutes, type HitlServerOptions } from "../hitl/mount";
@@ -86,6 +87,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   approvalRoutes(router, deps);
   const keys = new ApiKeys(store, clock);
   const hitl = hitlRoutes(router, deps, keys, { log, ...opts.hitl });
+  modeiRoutes(router, deps); // last: aliases the routes above under Modei's paths
 
   const limiter = new RateLimiter(opts.rateLimit ?? 2000, opts.rateBurst, clock);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;

@@ -17,7 +17,7 @@ describe("the error table", () => {
     // The pairs the server and the human-facing routes answered with, as written at their call sites before.
     expect(ERROR_STATUS).toEqual({
       invalid_json: 400, invalid_body: 400, invalid_type: 400, invalid_value: 400, unknown_field: 400, missing_field: 400,
-      missing_passport_id: 400, issuer_mismatch: 400, confirmation_required: 400,
+      missing_passport_id: 400, issuer_mismatch: 400, confirmation_required: 400, conflicting_fields: 400,
       unauthorized: 401, missing_api_key: 401, invalid_api_key: 401, bad_signature: 401,
       pop_required: 401, pop_invalid: 401, pop_stale: 401, pop_replayed: 401,
       bad_csrf_token: 403, forbidden_channel: 403, operator_only: 403, host_not_allowed: 403, origin_not_allowed: 403,

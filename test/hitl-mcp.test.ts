@@ -117,7 +117,7 @@ describe("MCP over Streamable HTTP", () => {
   it("get_passport_status reports the passport and an Active agent (tool calls are heartbeats)", async () => {
     const s = await call(client, "get_passport_status");
     expect(s).toMatchObject({ passport_id: rig.pid, agent_name: "Travel bot", passport_status: "active", enforcement: "Active", not_enforced: false });
-    expect(s.constraints).toEqual(expect.arrayContaining(["core:cost:max_per_day"]));
+    expect(s.constraints).toMatchObject({ "core:cost:max_per_day": expect.any(Number) }); // the values, not only the names
   });
 
   it("another passport's approval is not found; bad arguments are tool errors, not crashes", async () => {

@@ -56,7 +56,7 @@ export function startDecisionSpan(api: Api, request: EnforceRequest, extra: Attr
     [ATTR.operation]: OPERATION, [ATTR.passport]: request.passport_id, [ATTR.agentId]: request.passport_id,
     [ATTR.action]: request.action, [ATTR.cost]: request.cost_cents ?? 0, ...extra,
   };
-  if (opts.recordTarget && request.target !== undefined) attributes[ATTR.target] = request.target;
+  if (opts.recordTarget && request.target !== undefined && request.target !== null) attributes[ATTR.target] = request.target;
   const span = tracer.startSpan(`${OPERATION} ${request.action}`, { kind: api.SpanKind.INTERNAL, attributes });
   return {
     span,

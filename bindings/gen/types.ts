@@ -641,9 +641,9 @@ export interface EvalRequest {
    */
   cost_cents?: Cents;
   /**
-   * A URL or bare host the action reaches (https://api.openai.com/v1/x, serpapi.com).
+   * A URL or bare host the action reaches (https://api.openai.com/v1/x, serpapi.com); null means the same as absent (no target).
    */
-  target?: string;
+  target?: string | null;
   /**
    * Free-form data the action carries; scanned for secrets and PII.
    */

@@ -325,11 +325,15 @@ export const evalRequestSchema = z
       }),
     cost_cents: centsSchema.optional(),
     target: z
-      .string()
-      .refine(isWellFormedString, {
-        message: "well-formed Unicode (no lone surrogates)",
-        params: { code: "invalid_string" },
-      })
+      .union([
+        z
+          .string()
+          .refine(isWellFormedString, {
+            message: "well-formed Unicode (no lone surrogates)",
+            params: { code: "invalid_string" },
+          }),
+        z.null(),
+      ])
       .optional(),
     context: z.record(z.string(), z.any()).optional(),
     action_id: z

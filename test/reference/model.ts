@@ -344,3 +344,18 @@ export function spendCaps(passport: ModelPassport, counters: ModelCounters): { p
   }
   return { per_action_cents: num("core:cost:max_per_action"), windows };
 }
+
+/**
+ * The daily caps people are shown (the Modei-compatible state's daily_cost_limit_cents and
+ * daily_request_limit): a day's spend is blocked past core:cost:max_per_day and past
+ * core:cost:max_cumulative when its window is daily (§2), so the cap shown is the smaller of the
+ * two; the request cap is core:rate:max_per_day. null where nothing is set.
+ */
+export function dailyLimits(passport: ModelPassport): { cost_cents: number | null; requests: number | null } {
+  const c = passport.constraints ?? {};
+  const caps: number[] = [];
+  if (typeof c["core:cost:max_per_day"] === "number") caps.push(c["core:cost:max_per_day"]);
+  if (typeof c["core:cost:max_cumulative"] === "number" && (c["core:cost:cumulative_window"] ?? "daily") === "daily") caps.push(c["core:cost:max_cumulative"]);
+  const requests = c["core:rate:max_per_day"];
+  return { cost_cents: caps.length === 0 ? null : Math.min(...caps), requests: typeof requests === "number" ? requests : null };
+}

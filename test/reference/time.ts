@@ -72,3 +72,8 @@ export function wallClock(timeZone: string, ms: number): { weekday: Weekday; min
   }
   return { weekday: weekday as Weekday, minute: hour * 60 + minute };
 }
+
+/** A passport issued at `issuedAt` for `days` whole days (Modei's `expires_in_days`) expires `days` UTC days later. */
+export function expiryAfterDays(issuedAt: number, days: number): number {
+  return issuedAt + days * MS_PER_DAY;
+}
