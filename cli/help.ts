@@ -1,8 +1,8 @@
 // Help texts: `warden --help` and `warden <command> --help`.
 
 import { VERSION } from "./version";
-import { KEYS_HELP, SERVE_HELP } from "../server/cli";
-import { MCP_HELP } from "../hitl/mcp-stdio";
+import { KEYS_HELP, SERVE_HELP } from "./commands/serve";
+import { MCP_HELP } from "./commands/mcp";
 
 export const MAIN_HELP = `warden ${VERSION} — policy-as-code guardrails for AI agents
 

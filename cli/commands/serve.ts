@@ -4,11 +4,11 @@ import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
-import { ISSUER_FORMAT, createApiKey, listApiKeys, revokeApiKey } from "./auth";
-import { createWardenServer } from "./server";
-import { serverSigningJwk } from "./signing-key";
-import { hitlOptionsFromEnv } from "../hitl/mount";
-import { DEFAULT_STORE, StoreSpecError, openStore } from "./store-url";
+import { ISSUER_FORMAT, createApiKey, listApiKeys, revokeApiKey } from "../../server/auth";
+import { createWardenServer } from "../../server/server";
+import { serverSigningJwk } from "../../server/signing-key";
+import { hitlOptionsFromEnv } from "../../hitl/mount";
+import { DEFAULT_STORE, StoreSpecError, openStore } from "../../server/store-url";
 
 /** Where a command writes (structurally the CLI's Io). */
 export interface CommandIo {

@@ -5,15 +5,15 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { Enforcer } from "../enforcer/enforcer";
-import { DEFAULT_STORE, StoreSpecError, openStore } from "../server/store-url";
-import { nodeCrypto } from "../server/node-crypto";
-import { serverSigningJwk } from "../server/signing-key";
-import { ApprovalAlerts } from "./alerts";
-import { ApprovalDesk } from "./desk";
-import { EventHub } from "./events";
-import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "./mcp";
-import { notifierFromSpecs } from "./notify";
+import { Enforcer } from "../../enforcer/enforcer";
+import { DEFAULT_STORE, StoreSpecError, openStore } from "../../server/store-url";
+import { nodeCrypto } from "../../server/node-crypto";
+import { serverSigningJwk } from "../../server/signing-key";
+import { ApprovalAlerts } from "../../hitl/alerts";
+import { ApprovalDesk } from "../../hitl/desk";
+import { EventHub } from "../../hitl/events";
+import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "../../hitl/mcp";
+import { notifierFromSpecs } from "../../hitl/notify";
 
 export interface McpCommandIo {
   stdout(text: string): void;
