@@ -1,7 +1,8 @@
 // Help texts: `warden --help` and `warden <command> --help`.
 
 import { VERSION } from "./version";
-import { KEYS_HELP, SERVE_HELP } from "./commands/serve";
+import { KEYS_HELP } from "./commands/keys";
+import { SERVE_HELP } from "./commands/serve";
 import { MCP_HELP } from "./commands/mcp";
 
 export const MAIN_HELP = `warden ${VERSION} — policy-as-code guardrails for AI agents

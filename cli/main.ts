@@ -4,7 +4,8 @@ import type { Io } from "./args";
 import { checkCommand } from "./commands/check";
 import { evalCommand } from "./commands/eval";
 import { testCommand } from "./commands/test";
-import { keysCommand, serveCommand } from "./commands/serve";
+import { keysCommand } from "./commands/keys";
+import { serveCommand } from "./commands/serve";
 import { mcpCommand } from "./commands/mcp";
 import { explainError, InputError, UsageError } from "./errors";
 import { COMMAND_HELP, MAIN_HELP } from "./help";
@@ -55,9 +56,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** The server-side commands answer a usage error with their whole help (as they always have); the others point to it. */
+const FULL_HELP_ON_USAGE = new Set(["serve", "keys", "mcp"]);
+
 function usage(io: Io, err: UsageError): number {
   const where = err.command ? `warden ${err.command}` : "warden";
-  io.stderr(`${where}: ${err.message}\nRun \`${where} --help\` for usage.\n`);
+  const help = err.command !== undefined && FULL_HELP_ON_USAGE.has(err.command) ? COMMAND_HELP[err.command] : undefined;
+  io.stderr(help ? `${where}: ${err.message}\n\n${help}` : `${where}: ${err.message}\nRun \`${where} --help\` for usage.\n`);
   return err.exitCode;
 }
 
