@@ -21,8 +21,8 @@ const common = {
   logLevel: "warning",
 };
 
-// server/node-crypto.ts is the package export "./node-crypto": node:crypto signing for the Enforcer on Node.
-const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "server/node-crypto.ts"].filter((f) => existsSync(f));
+// node/node-crypto.ts is the package export "./node-crypto": node:crypto signing for the Enforcer on Node.
+const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "node/node-crypto.ts"].filter((f) => existsSync(f));
 await build({ ...common, entryPoints: libraries });
 
 // The other runtimes' entries (browser, workerd, deno, CommonJS): see scripts/runtimes/build-entries.mjs.

@@ -19,8 +19,8 @@ import { approvalRoutes } from "./routes/approvals";
 import { enforceRoutes } from "./routes/enforce";
 import { passportRoutes } from "./routes/passports";
 import { publicRoutes } from "./routes/public";
-import { nodeCrypto } from "./node-crypto";
-import { serverSigningJwk } from "./signing-key";
+import { nodeCrypto } from "../node/node-crypto";
+import { serverSigningJwk } from "../node/signing-key";
 import { hitlRoutes, type HitlServerOptions } from "../hitl/mount";
 
 export interface ServerOptions {

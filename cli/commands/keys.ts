@@ -1,7 +1,7 @@
 // `warden keys create|list|revoke`: the API keys of `warden serve`, kept (as hashes) in its store.
 
 import { ISSUER_FORMAT, createApiKey, listApiKeys, revokeApiKey } from "../../server/auth";
-import { DEFAULT_STORE, StoreSpecError, openStore } from "../../server/store-url";
+import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
 import { option, parse, type Io } from "../args";
 import { UsageError } from "../errors";
 

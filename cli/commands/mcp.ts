@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Enforcer } from "../../enforcer/enforcer";
-import { DEFAULT_STORE, StoreSpecError, openStore } from "../../server/store-url";
-import { nodeCrypto } from "../../server/node-crypto";
-import { serverSigningJwk } from "../../server/signing-key";
+import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
+import { nodeCrypto } from "../../node/node-crypto";
+import { serverSigningJwk } from "../../node/signing-key";
 import { ApprovalAlerts } from "../../hitl/alerts";
 import { ApprovalDesk } from "../../hitl/desk";
 import { EventHub } from "../../hitl/events";
