@@ -1,8 +1,8 @@
 // Human in the loop: MCP server, notifiers, SMS replies, approval links, dashboard and live feed (docs/human-in-the-loop.md).
 
 export { createHitl, Hitl, type HitlOptions, type HitlRoute } from "./hitl";
-export { createMcpServer, HeartbeatThrottle, HEARTBEAT_EVERY_MS, MCP_INSTRUCTIONS, liftFromContext, type McpServerOptions } from "./mcp";
-export { handleMcpHttp, isCredentialGrade, PASSPORT_HEADER, type McpHttpOptions } from "./mcp-http";
+export { createMcpServer, HeartbeatThrottle, HEARTBEAT_EVERY_MS, MCP_INSTRUCTIONS, liftFromContext, type McpServerOptions } from "../mcp/server";
+export { handleMcpHttp, isCredentialGrade, PASSPORT_HEADER, type McpHttpOptions } from "../mcp/http";
 export { mcpCommand, MCP_HELP } from "../cli/commands/mcp";
 export { ApprovalDesk, APPROVER_PHONE_FIELD, dailyLimit, type ApprovalView, type PassportInfo, type DeskAnswer } from "./desk";
 export { ApprovalAlerts, type ApprovalAlertsOptions } from "./alerts";

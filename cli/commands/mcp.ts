@@ -10,7 +10,7 @@ import { serverSigningJwk } from "../../node/signing-key";
 import { ApprovalAlerts } from "../../hitl/alerts";
 import { ApprovalDesk } from "../../hitl/desk";
 import { EventHub } from "../../hitl/events";
-import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "../../hitl/mcp";
+import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "../../mcp/server";
 import { notifierFromSpecs } from "../../hitl/notify";
 import { jwkOption, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";

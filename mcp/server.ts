@@ -7,9 +7,9 @@ import type { Enforcer } from "../enforcer/enforcer";
 import type { Approval, EnforceRequest, EnforcedDecision } from "../enforcer/types";
 import { WardenError } from "../bindings/errors";
 import { version as VERSION } from "../package.json";
-import { ApprovalDesk } from "./desk";
-import { formatCents } from "./format";
-import { classify } from "./status";
+import { ApprovalDesk } from "../hitl/desk";
+import { formatCents } from "../hitl/format";
+import { classify } from "../hitl/status";
 
 export interface McpServerOptions {
   enforcer: Enforcer;
