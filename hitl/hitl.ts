@@ -4,24 +4,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Enforcer } from "../enforcer/enforcer";
 import type { AuditRecord } from "../enforcer/audit";
-import { ApprovalDesk, type PassportInfo } from "./desk";
-import { EventHub, toActivity, type ActivityEvent } from "./events";
-import { formatCents } from "./format";
+import { ApprovalDesk, type PassportInfo } from "../desk/desk";
+import { EventHub, toActivity, type ActivityEvent } from "../humans/events";
+import { formatCents } from "../desk/format";
 import { HeartbeatThrottle } from "../mcp/server";
 import { handleMcpHttp } from "../mcp/http";
-import { ApprovalAlerts } from "./alerts";
-import { ConsoleNotifier, type Notifier } from "./notify";
-import { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
-import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "./pages/dashboard";
-import { page } from "./pages/layout";
-import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "./session";
-import { SignatureVerifier } from "./signature";
-import { handleSmsInbound } from "./sms";
-import { SseStreams } from "./sse";
-import { classify } from "./status";
+import { ApprovalAlerts } from "../humans/alerts";
+import { ConsoleNotifier, type Notifier } from "../humans/notify";
+import { renderApprovalPage, renderLinkNotFound } from "../humans/pages/approval";
+import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "../humans/pages/dashboard";
+import { page } from "../humans/pages/layout";
+import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "../humans/session";
+import { SignatureVerifier } from "../humans/signature";
+import { handleSmsInbound } from "../humans/sms";
+import { SseStreams } from "../humans/sse";
+import { classify } from "../desk/status";
 import {
   HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson,
-} from "./web";
+} from "../desk/web";
 
 export interface HitlOptions {
   enforcer: Enforcer;

@@ -4,18 +4,18 @@ export { createHitl, Hitl, type HitlOptions, type HitlRoute } from "./hitl";
 export { createMcpServer, HeartbeatThrottle, HEARTBEAT_EVERY_MS, MCP_INSTRUCTIONS, liftFromContext, type McpServerOptions } from "../mcp/server";
 export { handleMcpHttp, isCredentialGrade, PASSPORT_HEADER, type McpHttpOptions } from "../mcp/http";
 export { mcpCommand, MCP_HELP } from "../cli/commands/mcp";
-export { ApprovalDesk, APPROVER_PHONE_FIELD, dailyLimit, type ApprovalView, type PassportInfo, type DeskAnswer } from "./desk";
-export { ApprovalAlerts, type ApprovalAlertsOptions } from "./alerts";
+export { ApprovalDesk, APPROVER_PHONE_FIELD, dailyLimit, type ApprovalView, type PassportInfo, type DeskAnswer } from "../desk/desk";
+export { ApprovalAlerts, type ApprovalAlertsOptions } from "../humans/alerts";
 export {
   ConsoleNotifier, FileNotifier, WebhookNotifier, FanoutNotifier, approvalNotice, notifierFromSpecs,
   type Notifier, type ApprovalNotice, type WebhookNotifierOptions,
-} from "./notify";
-export { handleSmsInbound, parseSmsReply, SMS_WORDS, SMS_HELP, type SmsIntent, type SmsInbound, type SmsOutcome } from "./sms";
-export { SignatureVerifier, sign, signatureHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER, SIGNATURE_TOLERANCE_S } from "./signature";
-export { EventHub, toActivity, EVENT_BACKLOG, type ActivityEvent, type ActivityListener } from "./events";
-export { SseStreams, SSE_KEEPALIVE_MS } from "./sse";
-export { classify, DISCONNECTED_AFTER_MS, STATUS_LABELS, type PassportStatus, type StatusKey } from "./status";
-export { staticKeys, canSee, type DashboardAuth, type Principal } from "./session";
-export { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
-export { renderDashboard, renderSummary, renderLogin, type DashboardCard } from "./pages/dashboard";
+} from "../humans/notify";
+export { handleSmsInbound, parseSmsReply, SMS_WORDS, SMS_HELP, type SmsIntent, type SmsInbound, type SmsOutcome } from "../humans/sms";
+export { SignatureVerifier, sign, signatureHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER, SIGNATURE_TOLERANCE_S } from "../humans/signature";
+export { EventHub, toActivity, EVENT_BACKLOG, type ActivityEvent, type ActivityListener } from "../humans/events";
+export { SseStreams, SSE_KEEPALIVE_MS } from "../humans/sse";
+export { classify, DISCONNECTED_AFTER_MS, STATUS_LABELS, type PassportStatus, type StatusKey } from "../desk/status";
+export { staticKeys, canSee, type DashboardAuth, type Principal } from "../humans/session";
+export { renderApprovalPage, renderLinkNotFound } from "../humans/pages/approval";
+export { renderDashboard, renderSummary, renderLogin, type DashboardCard } from "../humans/pages/dashboard";
 export { hitlRoutes, hitlOptionsFromEnv, type HitlServerOptions } from "./mount";

@@ -4,8 +4,8 @@ import type { ServerDeps } from "../server/context";
 import { ApiKeys } from "../server/auth";
 import type { Router } from "../server/router";
 import { createHitl, type Hitl, type HitlOptions } from "./hitl";
-import { notifierFromSpecs } from "./notify";
-import type { DashboardAuth } from "./session";
+import { notifierFromSpecs } from "../humans/notify";
+import type { DashboardAuth } from "../humans/session";
 
 /** What `warden serve` may set; the enforcer, clock and API keys come from the server. */
 export type HitlServerOptions = Omit<HitlOptions, "enforcer" | "auth" | "clock">;

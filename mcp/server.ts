@@ -7,9 +7,9 @@ import type { Enforcer } from "../enforcer/enforcer";
 import type { Approval, EnforceRequest, EnforcedDecision } from "../enforcer/types";
 import { WardenError } from "../bindings/errors";
 import { version as VERSION } from "../package.json";
-import { ApprovalDesk } from "../hitl/desk";
-import { formatCents } from "../hitl/format";
-import { classify } from "../hitl/status";
+import { ApprovalDesk } from "../desk/desk";
+import { formatCents } from "../desk/format";
+import { classify } from "../desk/status";
 
 export interface McpServerOptions {
   enforcer: Enforcer;

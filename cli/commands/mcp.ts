@@ -7,11 +7,11 @@ import { Enforcer } from "../../enforcer/enforcer";
 import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
 import { nodeCrypto } from "../../node/node-crypto";
 import { serverSigningJwk } from "../../node/signing-key";
-import { ApprovalAlerts } from "../../hitl/alerts";
-import { ApprovalDesk } from "../../hitl/desk";
-import { EventHub } from "../../hitl/events";
+import { ApprovalAlerts } from "../../humans/alerts";
+import { ApprovalDesk } from "../../desk/desk";
+import { EventHub } from "../../humans/events";
 import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "../../mcp/server";
-import { notifierFromSpecs } from "../../hitl/notify";
+import { notifierFromSpecs } from "../../humans/notify";
 import { jwkOption, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";
 

@@ -2,10 +2,10 @@
 // emergency stop, and a live activity feed (Server-Sent Events). Server-rendered; the script only enhances.
 
 import type { Approval, PassportState } from "../../enforcer/types";
-import type { PassportInfo } from "../desk";
+import type { PassportInfo } from "../../desk/desk";
 import type { ActivityEvent } from "../events";
-import { escapeHtml as h, formatCents, formatClock } from "../format";
-import type { PassportStatus } from "../status";
+import { escapeHtml as h, formatCents, formatClock } from "../../desk/format";
+import type { PassportStatus } from "../../desk/status";
 import { page, type Page } from "./layout";
 
 export interface DashboardCard {
