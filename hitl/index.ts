@@ -1,6 +1,9 @@
-// Human in the loop: MCP server, notifiers, SMS replies, approval links, dashboard and live feed (docs/human-in-the-loop.md).
+// The package entry agent-warden/hitl, kept for existing users: one import for the human-in-the-loop
+// pieces (docs/human-in-the-loop.md), which live in mcp/ (the agent's MCP server), humans/ (notifiers,
+// SMS replies, pages, live feed), desk/ (what both share), server/ (the routes) and cli/commands/mcp.ts.
+// Nothing in the source imports this file (dependency-cruiser checks it).
 
-export { createHitl, Hitl, type HitlOptions, type HitlRoute } from "./hitl";
+export { createHitl, Hitl, type HitlOptions, type HitlRoute } from "../server/hitl";
 export { createMcpServer, HeartbeatThrottle, HEARTBEAT_EVERY_MS, MCP_INSTRUCTIONS, liftFromContext, type McpServerOptions } from "../mcp/server";
 export { handleMcpHttp, isCredentialGrade, PASSPORT_HEADER, type McpHttpOptions } from "../mcp/http";
 export { mcpCommand, MCP_HELP } from "../cli/commands/mcp";
@@ -18,4 +21,4 @@ export { classify, DISCONNECTED_AFTER_MS, STATUS_LABELS, type PassportStatus, ty
 export { staticKeys, canSee, type DashboardAuth, type Principal } from "../humans/session";
 export { renderApprovalPage, renderLinkNotFound } from "../humans/pages/approval";
 export { renderDashboard, renderSummary, renderLogin, type DashboardCard } from "../humans/pages/dashboard";
-export { hitlRoutes, hitlOptionsFromEnv, type HitlServerOptions } from "./mount";
+export { hitlRoutes, hitlOptionsFromEnv, type HitlServerOptions } from "../server/hitl-mount";

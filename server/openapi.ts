@@ -7,7 +7,7 @@ import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import type { Route, Router } from "./router";
 import { POP_MAX_SKEW_S } from "./pop";
-import { HITL_OPERATIONS } from "../hitl/openapi";
+import { HITL_OPERATIONS } from "./hitl-openapi";
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Enforcer } from "../enforcer/enforcer";
 import { MemoryStore } from "../enforcer/memory-store";
 import { randomId } from "../enforcer/ids";
-import { createHitl, type Hitl, type HitlOptions } from "../hitl/hitl";
+import { createHitl, type Hitl, type HitlOptions } from "../server/hitl";
 import type { ApprovalNotice, Notifier } from "../humans/notify";
 import { staticKeys } from "../humans/session";
 import { signatureHeaders } from "../humans/signature";

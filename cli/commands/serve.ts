@@ -4,7 +4,7 @@ import cluster from "node:cluster";
 import type { JWK } from "jose";
 import { createWardenServer } from "../../server/server";
 import { serverSigningJwk } from "../../node/signing-key";
-import { hitlOptionsFromEnv } from "../../hitl/mount";
+import { hitlOptionsFromEnv } from "../../server/hitl-mount";
 import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
 import { jwkOption, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";

@@ -1,8 +1,8 @@
 // Mounts the human-in-the-loop routes on `warden serve`'s router, with the server's API keys for the dashboard.
 
-import type { ServerDeps } from "../server/context";
-import { ApiKeys } from "../server/auth";
-import type { Router } from "../server/router";
+import type { ServerDeps } from "./context";
+import { ApiKeys } from "./auth";
+import type { Router } from "./router";
 import { createHitl, type Hitl, type HitlOptions } from "./hitl";
 import { notifierFromSpecs } from "../humans/notify";
 import type { DashboardAuth } from "../humans/session";

@@ -1,5 +1,5 @@
-// Human in the loop, mounted on any node:http server: /mcp, SMS replies, approval links, the dashboard and its live feed.
-// Works against an Enforcer directly; `warden serve` mounts it next to the /v1 API.
+// Human in the loop, mounted on any node:http server: /mcp (mcp/), SMS replies, approval links, the dashboard and its
+// live feed (humans/). Works against an Enforcer directly; `warden serve` mounts it next to the /v1 API (hitl-mount.ts).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Enforcer } from "../enforcer/enforcer";
@@ -75,7 +75,7 @@ export class Hitl {
   private readonly heartbeats: HeartbeatThrottle | false;
   private readonly detach: Array<() => void> = [];
   private readonly logins = new Map<string, { count: number; since: number }>();
-  /** The routes, for a host server's router (`warden serve` mounts them; see hitl/mount.ts). */
+  /** The routes, for a host server's router (`warden serve` mounts them; see server/hitl-mount.ts). */
   readonly routes: readonly HitlRoute[];
 
   constructor(private readonly opts: HitlOptions) {
