@@ -3,10 +3,10 @@
 import { generateSigningKey, loadEngine } from "../../enforcer/index";
 import { discover } from "../discover";
 import { readSource } from "../source";
-import { Coverage, type CoverageReport } from "../fixtures/coverage";
-import { loadFixtureFile } from "../fixtures/load";
-import type { CaseResult, LoadedCase, SkippedFile } from "../fixtures/model";
-import { runCase, type RunContext } from "../fixtures/run";
+import { Coverage, type CoverageReport } from "../runner/coverage";
+import { loadFixtureFile } from "../runner/load";
+import type { CaseResult, LoadedCase, SkippedFile } from "../runner/model";
+import { runCase, type RunContext } from "../runner/run";
 import { junitReport } from "../report/junit";
 import { prettyTestReport } from "../report/pretty";
 import { option, parse, type Io } from "../args";
