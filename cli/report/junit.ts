@@ -1,6 +1,6 @@
 // The JUnit XML report of `warden test`, for CI systems: a testsuite per file, a testcase per case.
 
-import type { TestReport } from "../commands/test";
+import type { TestReport } from "../runner/model";
 import type { CaseResult } from "../runner/model";
 import { caseLine } from "./pretty";
 
