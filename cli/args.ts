@@ -1,6 +1,8 @@
 // Command-line parsing on node:util parseArgs, with its errors turned into plain-word usage errors.
 
+import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { JWK } from "jose";
 import { UsageError } from "./errors";
 
 /** Where a command reads and writes; tests pass their own. */
@@ -22,7 +24,11 @@ export const COMMON_OPTIONS = {
   debug: { type: "boolean" },
 } as const;
 
-export function parse<T extends Options>(command: string, args: string[], options: T, positionals: boolean) {
+type ParseConfig<T extends Options> = { args: string[]; options: T & typeof COMMON_OPTIONS; allowPositionals: boolean; strict: true };
+/** What `parse` returns, named so declarations can be emitted for the commands a package entry re-exports. */
+export type Parsed<T extends Options> = ReturnType<typeof parseArgs<ParseConfig<T>>>;
+
+export function parse<T extends Options>(command: string, args: string[], options: T, positionals: boolean): Parsed<T> {
   try {
     return parseArgs({ args, options: { ...options, ...COMMON_OPTIONS }, allowPositionals: positionals, strict: true });
   } catch (err) {
@@ -52,4 +58,22 @@ function plainParseError(err: unknown, command: string): string {
 /** A string option, or undefined when absent. parseArgs gives the last value when one is repeated. */
 export function option(value: string | boolean | (string | boolean)[] | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The private JWK of `--signing-key FILE`, else of the WARDEN_SIGNING_KEY variable, else undefined
+ * (the server's own key, kept in the store). serve and mcp read it alike.
+ */
+export function jwkOption(file: string | undefined, command: string): JWK | undefined {
+  const text = file !== undefined ? readOptionFile(file, command) : process.env.WARDEN_SIGNING_KEY;
+  if (text === undefined || text === "") return undefined;
+  try {
+    return JSON.parse(text) as JWK;
+  } catch {
+    throw new UsageError(`the signing key${file ? ` in ${file}` : " in WARDEN_SIGNING_KEY"} is not a JSON Web Key`, command);
+  }
+}
+
+function readOptionFile(file: string, command: string): string {
+  try { return readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, command); }
 }

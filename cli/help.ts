@@ -1,8 +1,9 @@
 // Help texts: `warden --help` and `warden <command> --help`.
 
 import { VERSION } from "./version";
-import { KEYS_HELP, SERVE_HELP } from "../server/cli";
-import { MCP_HELP } from "../hitl/mcp-stdio";
+import { KEYS_HELP } from "./commands/keys";
+import { SERVE_HELP } from "./commands/serve";
+import { MCP_HELP } from "./commands/mcp";
 import { PROXY_HELP } from "./commands/proxy";
 
 export const MAIN_HELP = `warden ${VERSION} — policy-as-code guardrails for AI agents

@@ -7,8 +7,9 @@ import { proxyCommand } from "./commands/proxy";
 import { testCommand } from "./commands/test";
 import { replayCommand } from "./commands/replay";
 import { diffCommand } from "./commands/diff";
-import { keysCommand, serveCommand } from "../server/cli";
-import { mcpCommand } from "../hitl/mcp-stdio";
+import { keysCommand } from "./commands/keys";
+import { serveCommand } from "./commands/serve";
+import { mcpCommand } from "./commands/mcp";
 import { explainError, InputError, UsageError } from "./errors";
 import { COMMAND_HELP, MAIN_HELP } from "./help";
 import { VERSION } from "./version";
@@ -61,9 +62,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** The server-side commands answer a usage error with their whole help (as they always have); the others point to it. */
+const FULL_HELP_ON_USAGE = new Set(["serve", "keys", "mcp"]);
+
 function usage(io: Io, err: UsageError): number {
   const where = err.command ? `warden ${err.command}` : "warden";
-  io.stderr(`${where}: ${err.message}\nRun \`${where} --help\` for usage.\n`);
+  const help = err.command !== undefined && FULL_HELP_ON_USAGE.has(err.command) ? COMMAND_HELP[err.command] : undefined;
+  io.stderr(help ? `${where}: ${err.message}\n\n${help}` : `${where}: ${err.message}\nRun \`${where} --help\` for usage.\n`);
   return err.exitCode;
 }
 

@@ -63,7 +63,7 @@ export async function signCompact(payload: object, privateKey: CryptoKey, kid: s
 /**
  * Synchronous stand-ins for WebCrypto that a host may supply. On Node, `node:crypto` signs with
  * Ed25519 in about half the time WebCrypto takes and hashes without a hop to the thread pool; the
- * server passes them (`server/node-crypto.ts`), so this package never imports `node:` modules
+ * server passes them (`node/node-crypto.ts`), so this package never imports `node:` modules
  * itself. Left out, WebCrypto and jose are used, as in browsers, Deno, Bun and workerd. Ed25519
  * is deterministic, so both paths produce the same bytes.
  */

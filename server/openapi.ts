@@ -7,7 +7,8 @@ import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import type { Route, Router } from "./router";
 import { POP_MAX_SKEW_S } from "./pop";
-import { HITL_OPERATIONS } from "../hitl/openapi";
+import { HITL_OPERATIONS } from "./hitl-openapi";
+import type { Operation } from "./openapi-operation";
 import { MODEI_ALIASES } from "./modei";
 
 type Json = Record<string, unknown>;
@@ -28,16 +29,6 @@ const COMMON_ERRORS: Json = {
 const PASSPORT_ID = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Passport id (pass_...)." };
 const APPROVAL_ID = { name: "id", in: "path", required: true, schema: { type: "string" }, description: "Approval id (apr_...)." };
 const OK_FLAG = json(obj({ ok: { type: "boolean" } }, ["ok"]));
-
-export interface Operation {
-  summary: string;
-  description?: string;
-  tags: string[];
-  parameters?: Json[];
-  requestBody?: Json;
-  responses: Json;
-  security?: Json[];
-}
 
 const open = { security: [] as Json[] };
 

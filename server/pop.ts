@@ -8,7 +8,7 @@ import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
 import type { ErrorCode } from "../enforcer/error-codes";
 import { ApiError } from "./errors";
-import { POP_HEADER } from "../hitl/mcp-http";
+import { POP_HEADER } from "../mcp/http";
 
 /** Defined beside /mcp, which checks the same header (hitl cannot import the server). */
 export { POP_HEADER };

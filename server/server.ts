@@ -20,9 +20,9 @@ import { enforceRoutes } from "./routes/enforce";
 import { passportRoutes } from "./routes/passports";
 import { publicRoutes } from "./routes/public";
 import { modeiRoutes } from "./modei";
-import { nodeCrypto } from "./node-crypto";
-import { serverSigningJwk } from "./signing-key";
-import { hitlRoutes, type HitlServerOptions } from "../hitl/mount";
+import { nodeCrypto } from "../node/node-crypto";
+import { serverSigningJwk } from "../node/signing-key";
+import { hitlRoutes, type HitlServerOptions } from "./hitl-mount";
 import { traceDecisions } from "./otel";
 
 export interface ServerOptions {
@@ -39,7 +39,7 @@ export interface ServerOptions {
   rateBurst?: number;
   /** How long a shutdown waits for requests in flight, in ms. Default 10 s. */
   drainTimeoutMs?: number;
-  /** Human in the loop (/mcp, SMS replies, approval links, dashboard): links, notifier, secrets (hitl/mount.ts). */
+  /** Human in the loop (/mcp, SMS replies, approval links, dashboard): links, notifier, secrets (server/hitl-mount.ts). */
   hitl?: HitlServerOptions;
   /** Epoch ms; injected in tests. */
   clock?: () => number;

@@ -1,7 +1,7 @@
 // `npm test` runs the examples suite: `warden test examples/` must pass, and cover every rule of SPEC §2.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { RULES } from "../cli/fixtures/coverage";
+import { RULES } from "../cli/runner/coverage";
 import { lastLine, tree, warden } from "./cli-helpers";
 
 describe("warden test examples/", () => {

@@ -7,7 +7,7 @@ import { PassportError, RequestError } from "../bindings/errors";
 import { ERROR_STATUS, isErrorCode, statusOf } from "../enforcer/error-codes";
 import { EnforcerError } from "../enforcer/enforcer";
 import { StoreClosedError } from "../enforcer/store";
-import { HttpError } from "../hitl/web";
+import { HttpError } from "../desk/web";
 import { ApiError, errors, toApiError } from "../server/errors";
 
 const ROOT = join(import.meta.dirname, "..");

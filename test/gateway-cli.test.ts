@@ -10,7 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { SqliteStore } from "../enforcer/sqlite-store";
 import { createWardenServer, type WardenServer } from "../server/server";
-import type { ApprovalNotice } from "../hitl/notify";
+import type { ApprovalNotice } from "../humans/notify";
 import { FS_SERVER, gatewayPassport, textOf } from "./gateway-helpers";
 
 const OUT_DIR = `test-artifacts/gateway-cli-${process.pid}`;

@@ -5,10 +5,10 @@ import type { AddressInfo } from "node:net";
 import { Enforcer } from "../enforcer/enforcer";
 import { MemoryStore } from "../enforcer/memory-store";
 import { randomId } from "../enforcer/ids";
-import { createHitl, type Hitl, type HitlOptions } from "../hitl/hitl";
-import type { ApprovalNotice, Notifier } from "../hitl/notify";
-import { staticKeys } from "../hitl/session";
-import { signatureHeaders } from "../hitl/signature";
+import { createHitl, type Hitl, type HitlOptions } from "../server/hitl";
+import type { ApprovalNotice, Notifier } from "../humans/notify";
+import { staticKeys } from "../humans/session";
+import { signatureHeaders } from "../humans/signature";
 
 export const SMS_SECRET = "test-sms-secret";
 export const API_KEY = "wk_test_dashboard_key_0123456789abcdef";

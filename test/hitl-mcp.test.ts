@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { AuditRecord } from "../enforcer/audit";
 import { verifyAuditLog } from "../enforcer/audit";
-import { liftFromContext } from "../hitl/mcp";
+import { liftFromContext } from "../mcp/server";
 import { PHONE, sms, startRig, travelPassport, type Rig } from "./hitl-helpers";
 
 const TOOLS = ["enforce_action", "get_approval_status", "get_cumulative_state", "get_passport_status", "list_pending_approvals", "report_action_result"];

@@ -13,7 +13,7 @@ import { verifyAuditLog, type AuditRecord } from "../enforcer/audit";
 import { SqliteStore } from "../enforcer/sqlite-store";
 import { createApiKey } from "../server/auth";
 import { createWardenServer, type WardenServer } from "../server/server";
-import type { ApprovalNotice } from "../hitl/notify";
+import type { ApprovalNotice } from "../humans/notify";
 import { SMS_SECRET, sms, travelPassport } from "./hitl-helpers";
 
 // Two levels below the root, like dist/cli/, so ../../build/warden.wasm resolves from the bundle.

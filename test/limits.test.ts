@@ -9,11 +9,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Enforcer } from "../enforcer/enforcer";
 import { MemoryStore } from "../enforcer/memory-store";
-import { ApprovalDesk } from "../hitl/desk";
-import { createMcpServer, mcpInstructions } from "../hitl/mcp";
-import { renderApprovalPage } from "../hitl/pages/approval";
-import { renderSummary } from "../hitl/pages/dashboard";
-import { classify } from "../hitl/status";
+import { ApprovalDesk } from "../desk/desk";
+import { createMcpServer, mcpInstructions } from "../mcp/server";
+import { renderApprovalPage } from "../humans/pages/approval";
+import { renderSummary } from "../humans/pages/dashboard";
+import { classify } from "../desk/status";
 import { getEngine, NOW, passport, policy } from "./helpers";
 import { spendCaps as modelSpendCaps } from "./reference/model";
 

@@ -10,7 +10,7 @@ import { MemoryStore } from "../enforcer/memory-store";
 import {
   type SigningKey, canonicalJson, generateSigningKey, importSigningKey, payloadSigner, signCompact, verifyCompact,
 } from "../enforcer/signing";
-import { nodeCrypto } from "../server/node-crypto";
+import { nodeCrypto } from "../node/node-crypto";
 
 const PAYLOADS: object[] = [
   { hash: "ab".repeat(32), seq: 1 },
@@ -79,7 +79,7 @@ describe("nodeCrypto", () => {
 
   it("is the package export agent-warden/node-crypto, and an Enforcer from the package signs with it", () => {
     // A real Node process importing the built package by its own name (package.json "exports").
-    expect(existsSync("dist/server/node-crypto.js"), "run npm run build").toBe(true);
+    expect(existsSync("dist/node/node-crypto.js"), "run npm run build").toBe(true);
     const script = `
       const { nodeCrypto } = await import("agent-warden/node-crypto");
       const { Enforcer, MemoryStore, verifyCompact } = await import("agent-warden");

@@ -206,7 +206,7 @@ describe("`warden mcp` (stdio) for an L3 passport proves possession of its key",
     const { SqliteStore } = await import("../enforcer/sqlite-store");
     const { Enforcer } = await import("../enforcer/enforcer");
     const { Passports } = await import("../server/passports");
-    const { mcpCommand } = await import("../hitl/mcp-stdio");
+    const { mcpCommand } = await import("../cli/commands/mcp");
     const { exportJWK, generateKeyPair } = await import("jose");
     const dir = mkdtempSync(join(tmpdir(), "warden-l3-stdio-"));
     try {
@@ -366,7 +366,7 @@ describe("a signed SMS reply is acted on once, by every worker and across restar
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const { SqliteStore } = await import("../enforcer/sqlite-store");
-    const { signatureHeaders } = await import("../hitl/signature");
+    const { signatureHeaders } = await import("../humans/signature");
     const secret = "sms-secret";
     const dir = mkdtempSync(join(tmpdir(), "warden-sms-replay-"));
     const db = join(dir, "w.db");

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStore } from "../enforcer/memory-store";
 import { createApiKey } from "../server/auth";
 import { createWardenServer, type WardenServer } from "../server/server";
-import { signatureHeaders } from "../hitl/signature";
+import { signatureHeaders } from "../humans/signature";
 
 const SMS_SECRET = "fuzz-secret";
 const MAX_BODY = 64 * 1024;

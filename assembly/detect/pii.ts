@@ -30,7 +30,7 @@
 import {
   C_ALNUM, C_DASH, C_DIGIT, C_LOWER, C_MAIL_PUNCT, C_NUM_SEP, C_SPACE, C_UPPER, C_UPPER_ALNUM,
   C_WORD, byteAt, byteIs, classOf, hasClass, isDigitAt, isTokenStart, runEnd,
-} from "./scan";
+} from "./bytes";
 import { CARD_NUMBER, EMAIL, IBAN, PHONE, US_SSN } from "./kinds";
 
 const NO_MATCH: i32 = -1;

@@ -15,7 +15,7 @@
 import {
   C_ALNUM, C_DASH, C_TOKEN_PUNCT, C_UNDER, C_UPPER_ALNUM, C_WORD,
   byteAt, byteIs, runEnd, startsWith,
-} from "./scan";
+} from "./bytes";
 import {
   AWS_ACCESS_KEY_ID, BEARER_TOKEN, GITHUB_PAT, GITHUB_TOKEN, GOOGLE_API_KEY, OPENAI_KEY,
   PRIVATE_KEY, SLACK_TOKEN, STRIPE_KEY,

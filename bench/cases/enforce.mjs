@@ -6,7 +6,7 @@
 // warden serve does.
 import { CompactSign } from "jose";
 import { Enforcer, MemoryStore, canonicalJson, generateSigningKey } from "../../dist/enforcer/index.js";
-import { nodeCrypto } from "../../dist/server/node-crypto.js";
+import { nodeCrypto } from "../../dist/node/node-crypto.js";
 import { smallCase } from "../lib/inputs.mjs";
 
 // The Enforcer reads its clock; this one moves one minute per call through weekday working hours

@@ -1,7 +1,7 @@
 // The JUnit XML report of `warden test`, for CI systems: a testsuite per file, a testcase per case.
 
-import type { TestReport } from "../commands/test";
-import type { CaseResult } from "../fixtures/model";
+import type { TestReport } from "../runner/model";
+import type { CaseResult } from "../runner/model";
 import { caseLine } from "./pretty";
 
 /** Malformed fixtures are <error>s, wrong answers <failure>s, as JUnit readers expect. */

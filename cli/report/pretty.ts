@@ -1,7 +1,7 @@
 // The human report of `warden test`: one line per failing case, coverage, and `N passed, N failed` last.
 
-import type { TestReport } from "../commands/test";
-import type { CaseResult, Failure } from "../fixtures/model";
+import type { TestReport } from "../runner/model";
+import type { CaseResult, Failure } from "../runner/model";
 import { paint } from "../paint";
 import { plural } from "../words";
 

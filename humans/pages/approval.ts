@@ -1,7 +1,7 @@
 // The approval page behind a link (`GET /a/:code`): what the agent wants, for how much, against today's spend; Approve / Deny.
 
-import type { ApprovalView } from "../desk";
-import { escapeHtml as h, formatCents, formatClock } from "../format";
+import type { ApprovalView } from "../../desk/desk";
+import { escapeHtml as h, formatCents, formatClock } from "../../desk/format";
 import { page, type Page } from "./layout";
 
 /** Why a hold happened, in words (rules not listed show their key). */

@@ -1,6 +1,6 @@
 // OpenAPI descriptions of the human-in-the-loop routes, merged into the server's /v1/openapi.json.
 
-import type { Operation } from "../server/openapi";
+import type { Operation } from "./openapi-operation";
 
 type Json = Record<string, unknown>;
 

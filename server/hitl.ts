@@ -1,26 +1,26 @@
-// Human in the loop, mounted on any node:http server: /mcp, SMS replies, approval links, the dashboard and its live feed.
-// Works against an Enforcer directly; `warden serve` mounts it next to the /v1 API.
+// Human in the loop, mounted on any node:http server: /mcp (mcp/), SMS replies, approval links, the dashboard and its
+// live feed (humans/). Works against an Enforcer directly; `warden serve` mounts it next to the /v1 API (hitl-mount.ts).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Enforcer } from "../enforcer/enforcer";
-import { ApprovalDesk, type PassportInfo } from "./desk";
-import { EventHub, toActivity, type ActivityEvent } from "./events";
-import { formatCents } from "./format";
-import { HeartbeatThrottle } from "./mcp";
-import { OriginGuard, handleMcpHttp, type McpProof } from "./mcp-http";
-import { ApprovalAlerts } from "./alerts";
-import { ConsoleNotifier, type Notifier } from "./notify";
-import { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
-import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "./pages/dashboard";
-import { page } from "./pages/layout";
-import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "./session";
-import { SignatureVerifier } from "./signature";
-import { handleSmsInbound } from "./sms";
-import { SseStreams, type StreamOwner } from "./sse";
-import { classify } from "./status";
+import { ApprovalDesk, type PassportInfo } from "../desk/desk";
+import { EventHub, toActivity, type ActivityEvent } from "../humans/events";
+import { formatCents } from "../desk/format";
+import { HeartbeatThrottle } from "../mcp/server";
+import { OriginGuard, handleMcpHttp, type McpProof } from "../mcp/http";
+import { ApprovalAlerts } from "../humans/alerts";
+import { ConsoleNotifier, type Notifier } from "../humans/notify";
+import { renderApprovalPage, renderLinkNotFound } from "../humans/pages/approval";
+import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "../humans/pages/dashboard";
+import { page } from "../humans/pages/layout";
+import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "../humans/session";
+import { SignatureVerifier } from "../humans/signature";
+import { handleSmsInbound } from "../humans/sms";
+import { SseStreams, type StreamOwner } from "../humans/sse";
+import { classify } from "../desk/status";
 import {
   HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson,
-} from "./web";
+} from "../desk/web";
 
 export interface HitlOptions {
   enforcer: Enforcer;
@@ -81,7 +81,7 @@ export class Hitl {
   private readonly origins: OriginGuard;
   private readonly detach: Array<() => void> = [];
   private readonly logins = new Map<string, { count: number; since: number }>();
-  /** The routes, for a host server's router (`warden serve` mounts them; see hitl/mount.ts). */
+  /** The routes, for a host server's router (`warden serve` mounts them; see server/hitl-mount.ts). */
   readonly routes: readonly HitlRoute[];
 
   constructor(private readonly opts: HitlOptions) {

@@ -1,9 +1,9 @@
 // Notifiers: how a held action reaches a human. Console or file by default; an HTTP webhook (signed JSON POST) to route to any SMS or e-mail provider.
 
 import { appendFile } from "node:fs/promises";
-import { formatCents, formatClock } from "./format";
+import { formatCents, formatClock } from "../desk/format";
 import { signatureHeaders } from "./signature";
-import type { ApprovalView } from "./desk";
+import type { ApprovalView } from "../desk/desk";
 
 /** What a notifier is asked to deliver when an action waits for a human. */
 export interface ApprovalNotice {

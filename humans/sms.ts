@@ -1,7 +1,7 @@
 // Text-message replies from approvers: YES / NO answer the one pending approval, STOP stops every agent, START turns notifications back on.
 
-import type { ApprovalDesk, PassportInfo } from "./desk";
-import { formatCents, formatClock } from "./format";
+import type { ApprovalDesk, PassportInfo } from "../desk/desk";
+import { formatCents, formatClock } from "../desk/format";
 
 export type SmsIntent = "approve" | "deny" | "stop" | "start" | "help";
 

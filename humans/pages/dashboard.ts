@@ -3,10 +3,10 @@
 
 import type { Approval, PassportLimits, PassportState } from "../../enforcer/types";
 import type { SpendWindow } from "../../bindings/limits";
-import type { PassportInfo } from "../desk";
+import type { PassportInfo } from "../../desk/desk";
 import type { ActivityEvent } from "../events";
-import { escapeHtml as h, formatCents, formatClock } from "../format";
-import type { PassportStatus } from "../status";
+import { escapeHtml as h, formatCents, formatClock } from "../../desk/format";
+import type { PassportStatus } from "../../desk/status";
 import { page, type Page } from "./layout";
 
 export interface DashboardCard {

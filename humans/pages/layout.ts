@@ -1,13 +1,10 @@
 // The page shell: one stylesheet for every page (readable on a phone, WCAG AA contrast, visible focus) and strict security headers.
 
 import { randomBytes } from "node:crypto";
-import { escapeHtml } from "../format";
+import { escapeHtml } from "../../desk/format";
+import type { Page } from "../../desk/web";
 
-export interface Page {
-  status: number;
-  headers: Record<string, string>;
-  html: string;
-}
+export type { Page };
 
 /** Per-response nonce: the Content-Security-Policy lets in only our own inline style and script. */
 export function nonce(): string {

@@ -1,6 +1,6 @@
 // Approval alerts: when a decision is a hold, make its approval link and tell the passport's approvers through the notifier.
 
-import type { ApprovalDesk } from "./desk";
+import type { ApprovalDesk } from "../desk/desk";
 import type { ActivityEvent, EventHub } from "./events";
 import { approvalNotice, type Notifier } from "./notify";
 

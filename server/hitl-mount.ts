@@ -1,11 +1,11 @@
 // Mounts the human-in-the-loop routes on `warden serve`'s router, with the server's API keys for the dashboard.
 
-import type { ServerDeps } from "../server/context";
-import type { ApiKeys } from "../server/auth";
-import type { Router } from "../server/router";
+import type { ServerDeps } from "./context";
+import type { ApiKeys } from "./auth";
+import type { Router } from "./router";
 import { createHitl, type Hitl, type HitlOptions } from "./hitl";
-import { notifierFromSpecs } from "./notify";
-import type { DashboardAuth } from "./session";
+import { notifierFromSpecs } from "../humans/notify";
+import type { DashboardAuth } from "../humans/session";
 
 /** What `warden serve` may set; the enforcer, clock and API keys come from the server. */
 export type HitlServerOptions = Omit<HitlOptions, "enforcer" | "auth" | "clock" | "mcpProof">;

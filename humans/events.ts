@@ -1,7 +1,7 @@
 // The live activity feed: audit records of the enforcer turned into short events, fanned out to subscribers (SSE, notifiers).
 
 import type { Enforcer, EnforcerEvent } from "../enforcer/enforcer";
-import { formatCents } from "./format";
+import { formatCents } from "../desk/format";
 
 /** One line of a passport's activity feed. `id` orders events within this hub (the SSE event id). */
 export interface ActivityEvent {

@@ -1,7 +1,7 @@
 // Dashboard login: API keys are checked by a pluggable verifier; a signed, HttpOnly session cookie and a CSRF token follow.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { PassportInfo } from "./desk";
+import type { PassportInfo } from "../desk/desk";
 
 /** Who is signed in: one issuer's passports, or every passport (`issuer_id: null`, an operator key). */
 export interface Principal {

@@ -1,8 +1,14 @@
-// Small node:http helpers for the human-in-the-loop routes: bounded bodies, forms, JSON, pages, redirects, cookies.
+// Small node:http helpers shared by the human-facing routes and /mcp: bounded bodies, forms, JSON, pages, redirects, cookies.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Page } from "./pages/layout";
 import { type ErrorCode, statusOf } from "../enforcer/error-codes";
+
+/** A rendered page: status, headers and HTML (humans/pages/layout.ts makes them). */
+export interface Page {
+  status: number;
+  headers: Record<string, string>;
+  html: string;
+}
 
 export class HttpError extends Error {
   readonly status: number;

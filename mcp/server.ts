@@ -8,10 +8,10 @@ import type { Approval, EnforceRequest, EnforcedDecision } from "../enforcer/typ
 import { RequestError, WardenError } from "../bindings/errors";
 import { zodProblems } from "../bindings/validate";
 import { version as VERSION } from "../package.json";
-import { ApprovalDesk } from "./desk";
-import { formatCents, formatDuration } from "./format";
+import { ApprovalDesk } from "../desk/desk";
+import { formatCents, formatDuration } from "../desk/format";
 import type { Lifetimes } from "../bindings/limits";
-import { classify } from "./status";
+import { classify } from "../desk/status";
 
 export interface McpServerOptions {
   enforcer: Enforcer;

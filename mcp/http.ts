@@ -3,9 +3,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { Enforcer } from "../enforcer/enforcer";
-import type { ApprovalDesk } from "./desk";
-import { createMcpServer, type HeartbeatThrottle } from "./mcp";
-import { HttpError, header, readBody } from "./web";
+import type { ApprovalDesk } from "../desk/desk";
+import { createMcpServer, type HeartbeatThrottle } from "./server";
+import { HttpError, header, readBody } from "../desk/web";
 
 export const PASSPORT_HEADER = "x-passport-id";
 /** JSON-RPC bodies larger than this are refused (413). */

@@ -2,28 +2,24 @@
 // It opens the same store as `warden serve`, so approvals answered there (SMS, links, dashboard) reach it.
 
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { Enforcer } from "../enforcer/enforcer";
-import type { Store } from "../enforcer/store";
-import { DEFAULT_STORE, StoreSpecError, openStore } from "../server/store-url";
-import { nodeCrypto } from "../server/node-crypto";
-import { serverSigningJwk } from "../server/signing-key";
-import { Passports } from "../server/passports";
-import { PopVerifier, signPop } from "../server/pop";
-import { canonicalJson } from "../enforcer/signing";
-import { WardenError } from "../bindings/errors";
-import { ApprovalAlerts } from "./alerts";
-import { ApprovalDesk } from "./desk";
-import { EventHub } from "./events";
-import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "./mcp";
-import { notifierFromSpecs } from "./notify";
-
-export interface McpCommandIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+import { Enforcer } from "../../enforcer/enforcer";
+import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
+import { nodeCrypto } from "../../node/node-crypto";
+import { serverSigningJwk } from "../../node/signing-key";
+import { ApprovalAlerts } from "../../humans/alerts";
+import { ApprovalDesk } from "../../desk/desk";
+import { EventHub } from "../../humans/events";
+import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "../../mcp/server";
+import { notifierFromSpecs } from "../../humans/notify";
+import { jwkOption, option, parse, type Io } from "../args";
+import { UsageError } from "../errors";
+import type { Store } from "../../enforcer/store";
+import { canonicalJson } from "../../enforcer/signing";
+import { WardenError } from "../../bindings/errors";
+import { Passports } from "../../server/passports";
+import { PopVerifier, signPop } from "../../server/pop";
 
 export const MCP_HELP = `Usage: warden mcp --passport PASSPORT_ID [options]
 
@@ -49,21 +45,16 @@ Options:
 Nothing but the protocol is written to stdout; messages go to stderr.
 `;
 
-class Usage extends Error {}
+const MCP_OPTIONS = {
+  passport: { type: "string" }, store: { type: "string" }, "passport-file": { type: "string" }, "public-url": { type: "string" },
+  notify: { type: "string", multiple: true }, "signing-key": { type: "string" }, "passport-key": { type: "string" },
+} as const;
 
-const processIo: McpCommandIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+const processIo: Pick<Io, "stdout" | "stderr"> = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
-/** Runs until the client closes stdin; resolves with the exit code. */
-export async function mcpCommand(args: string[], io: McpCommandIo = processIo, streams = { stdin: process.stdin, stdout: process.stdout }): Promise<number> {
-  let opts;
-  try {
-    opts = parse(args);
-  } catch (err) {
-    if (!(err instanceof Usage)) throw err;
-    io.stderr(`warden mcp: ${err.message}\n\n${MCP_HELP}`);
-    return 2;
-  }
-  if (opts === "help") { io.stderr(MCP_HELP); return 0; }
+/** Runs until the client closes stdin; resolves with the exit code. Usage errors throw UsageError (cli/main prints them). */
+export async function mcpCommand(args: string[], io: Pick<Io, "stdout" | "stderr"> = processIo, streams = { stdin: process.stdin, stdout: process.stdout }): Promise<number> {
+  const opts = options(args);
   let store;
   try {
     ({ store } = await openStore(opts.store));
@@ -113,46 +104,37 @@ export async function mcpCommand(args: string[], io: McpCommandIo = processIo, s
   return 0;
 }
 
-function parse(args: string[]) {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args, strict: true, allowPositionals: false,
-      options: {
-        passport: { type: "string" }, store: { type: "string" }, "passport-file": { type: "string" }, "public-url": { type: "string" },
-        notify: { type: "string", multiple: true }, "signing-key": { type: "string" }, "passport-key": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    throw new Usage((err as Error).message);
-  }
-  if (values.help) return "help" as const;
-  const passport = (values.passport as string | undefined) ?? process.env.WARDEN_PASSPORT_ID;
-  if (!passport) throw new Usage("--passport PASSPORT_ID is required");
+function options(args: string[]) {
+  const { values } = parse("mcp", args, MCP_OPTIONS, false);
+  const passport = option(values.passport) ?? process.env.WARDEN_PASSPORT_ID;
+  if (!passport) throw new UsageError("--passport PASSPORT_ID is required", "mcp");
   let notifier;
   try {
-    notifier = notifierFromSpecs((values.notify as string[] | undefined) ?? ["console"], process.env.WARDEN_WEBHOOK_SECRET);
+    notifier = notifierFromSpecs(values.notify ?? ["console"], process.env.WARDEN_WEBHOOK_SECRET);
   } catch (err) {
-    throw new Usage((err as Error).message);
+    throw new UsageError((err as Error).message, "mcp");
   }
-  const publicUrl = (values["public-url"] as string | undefined) ?? process.env.WARDEN_PUBLIC_URL ?? "http://127.0.0.1:8787";
-  if (!URL.canParse(publicUrl)) throw new Usage(`--public-url must be a URL (found ${JSON.stringify(publicUrl)})`);
+  const publicUrl = option(values["public-url"]) ?? process.env.WARDEN_PUBLIC_URL ?? "http://127.0.0.1:8787";
+  if (!URL.canParse(publicUrl)) throw new UsageError(`--public-url must be a URL (found ${JSON.stringify(publicUrl)})`, "mcp");
   return {
     passport,
-    store: (values.store as string | undefined) ?? process.env.WARDEN_STORE ?? DEFAULT_STORE,
-    passportFile: values["passport-file"] as string | undefined,
+    store: option(values.store) ?? process.env.WARDEN_STORE ?? DEFAULT_STORE,
+    passportFile: option(values["passport-file"]),
     publicUrl,
     notifier,
-    signingJwk: signingKey(values["signing-key"] as string | undefined),
-    passportKey: passportKey(values["passport-key"] as string | undefined),
+    signingJwk: jwkOption(option(values["signing-key"]), "mcp"),
+    passportKey: passportKey(option(values["passport-key"])),
   };
 }
 
+function readKeyFile(file: string): string {
+  try { return readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, "mcp"); }
+}
+
 function passportKey(file: string | undefined): JWK | undefined {
-  const text = file !== undefined ? read(file) : process.env.WARDEN_PASSPORT_KEY;
+  const text = file !== undefined ? readKeyFile(file) : process.env.WARDEN_PASSPORT_KEY;
   if (!text) return undefined;
-  try { return JSON.parse(text) as JWK; } catch { throw new Usage(`the passport key${file ? ` in ${file}` : " in WARDEN_PASSPORT_KEY"} is not a JSON Web Key`); }
+  try { return JSON.parse(text) as JWK; } catch { throw new UsageError(`the passport key${file ? ` in ${file}` : " in WARDEN_PASSPORT_KEY"} is not a JSON Web Key`, "mcp"); }
 }
 
 /**
@@ -173,14 +155,4 @@ function l3Proof(enforcer: Enforcer, store: Store, passportId: string, key: JWK 
       throw new WardenError(code, `${code}: ${(err as Error).message}`);
     }
   };
-}
-
-function signingKey(file: string | undefined): JWK | undefined {
-  const text = file !== undefined ? read(file) : process.env.WARDEN_SIGNING_KEY;
-  if (!text) return undefined;
-  try { return JSON.parse(text) as JWK; } catch { throw new Usage(`the signing key${file ? ` in ${file}` : ""} is not a JSON Web Key`); }
-}
-
-function read(file: string): string {
-  try { return readFileSync(file, "utf8"); } catch (err) { throw new Usage(`cannot read ${file}: ${(err as Error).message}`); }
 }
