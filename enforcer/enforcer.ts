@@ -12,7 +12,7 @@ import { MemoryStore } from "./memory-store";
 import type { CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
-  Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
+  Actor, Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
 } from "./types";
 import type { Decision } from "../bindings/decision";
 import type { Passport } from "../bindings/gen/types";
@@ -357,16 +357,16 @@ export class Enforcer {
   }
 
   /** A human says yes: re-checks stop, revocation and expiry, commits the reservation, issues a permit. */
-  async approve(id: string): Promise<ApprovalAnswer> {
-    return this.answer(id, true);
+  async approve(id: string, actor?: Actor): Promise<ApprovalAnswer> {
+    return this.answer(id, true, actor);
   }
 
   /** A human says no: the reservation is released. */
-  async deny(id: string): Promise<ApprovalAnswer> {
-    return this.answer(id, false);
+  async deny(id: string, actor?: Actor): Promise<ApprovalAnswer> {
+    return this.answer(id, false, actor);
   }
 
-  private async answer(id: string, yes: boolean): Promise<ApprovalAnswer> {
+  private async answer(id: string, yes: boolean, actor?: Actor): Promise<ApprovalAnswer> {
     const doc = await this.store.getDoc(NS_APPROVALS, id);
     if (!doc) return { status: "not_found", permit: false };
     const pid = (JSON.parse(doc.json) as Approval).passport_id;
@@ -405,15 +405,18 @@ export class Enforcer {
         answer.permit_token = permit.token;
         answer.permit_expires_at = iso(permit.expires_at);
       }
-      await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now);
+      await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now, actor);
       return answer;
     });
   }
 
-  private async closeApproval(pid: string, policy: Policy | null, a: Approval, status: Approval["status"], reason: string, now: number): Promise<void> {
-    const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason };
+  private async closeApproval(
+    pid: string, policy: Policy | null, a: Approval, status: Approval["status"], reason: string, now: number, actor?: Actor,
+  ): Promise<void> {
+    const who = actor ? { answered_by: actor.by, channel: actor.channel } : {};
+    const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason, ...who };
     await this.store.putDoc(NS_APPROVALS, a.id, JSON.stringify(closed));
-    await this.record(pid, policy, { type: "approval", at: iso(now), approval_id: a.id, status, reason, action: a.action, cost_cents: a.cost_cents });
+    await this.record(pid, policy, { type: "approval", at: iso(now), approval_id: a.id, status, reason, action: a.action, cost_cents: a.cost_cents, ...who });
   }
 
   /** Approvals that the state module expired or released during a transition get their records closed. */
@@ -498,12 +501,12 @@ export class Enforcer {
   }
 
   /** Denies the pending approval, releases its reservation, blocks every later request, writes PANIC. */
-  async emergencyStop(passportId: string): Promise<{ ok: boolean }> {
-    return this.operate(passportId, (bytes, now) => this.states.emergencyStop(bytes, now), "panic");
+  async emergencyStop(passportId: string, actor?: Actor): Promise<{ ok: boolean }> {
+    return this.operate(passportId, (bytes, now) => this.states.emergencyStop(bytes, now), "panic", actor ? { by: actor.by, channel: actor.channel } : {});
   }
 
-  async resume(passportId: string): Promise<{ ok: boolean }> {
-    return this.operate(passportId, (bytes, now) => this.states.resume(bytes, now), "resume");
+  async resume(passportId: string, actor?: Actor): Promise<{ ok: boolean }> {
+    return this.operate(passportId, (bytes, now) => this.states.resume(bytes, now), "resume", actor ? { by: actor.by, channel: actor.channel } : {});
   }
 
   async resetWindow(passportId: string, windowType: WindowType): Promise<{ ok: boolean }> {

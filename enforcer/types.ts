@@ -42,6 +42,15 @@ export interface Approval {
   decided_at: string | null;
   /** Why an approval ended as it did (e.g. "emergency_stopped", "passport_revoked"). */
   outcome_reason: string | null;
+  /** Who answered (an issuer id, a phone number, a Slack user) and through which channel; absent when nobody did. */
+  answered_by?: string | null;
+  channel?: string | null;
+}
+
+/** Who acts on an approval or a passport, and through which channel (sms, link, dashboard, api, slack, twilio, email). */
+export interface Actor {
+  by: string;
+  channel: string;
 }
 
 export interface ApprovalAnswer {

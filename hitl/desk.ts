@@ -3,7 +3,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { Enforcer } from "../enforcer/enforcer";
-import type { Approval, ApprovalAnswer } from "../enforcer/types";
+import type { Actor, Approval, ApprovalAnswer } from "../enforcer/types";
 import { Redactor } from "../bindings/redact";
 import { normalizePhone } from "./format";
 
@@ -19,6 +19,8 @@ const CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Where a passport's approver is reached: `metadata.approver_phone` (one number or a list). */
 export const APPROVER_PHONE_FIELD = "approver_phone";
+/** Where a passport's approver gets e-mail: `metadata.approver_email` (one address or a list). */
+export const APPROVER_EMAIL_FIELD = "approver_email";
 
 /** A passport as the desk shows it. */
 export interface PassportInfo {
@@ -31,6 +33,7 @@ export interface PassportInfo {
   expires_at: string | null;
   constraints: Record<string, unknown>;
   phones: string[];
+  emails: string[];
 }
 
 /** Everything an approval page or notification says about one approval. */
@@ -44,7 +47,7 @@ export interface ApprovalView {
   daily_limit_cents: number | null;
 }
 
-export type AnswerChannel = "sms" | "link" | "dashboard";
+export type AnswerChannel = "sms" | "link" | "dashboard" | "api" | "slack" | "twilio";
 
 export interface DeskAnswer extends ApprovalAnswer {
   approval: Approval | null;
@@ -99,8 +102,8 @@ export class ApprovalDesk {
   // ---- answers ----------------------------------------------------------------------------------
 
   /** Approves or denies; an approval's permit is kept for the agent, which collects it with get_approval_status. */
-  async answer(approvalId: string, yes: boolean): Promise<DeskAnswer> {
-    const answer = yes ? await this.enforcer.approve(approvalId) : await this.enforcer.deny(approvalId);
+  async answer(approvalId: string, yes: boolean, actor?: Actor): Promise<DeskAnswer> {
+    const answer = yes ? await this.enforcer.approve(approvalId, actor) : await this.enforcer.deny(approvalId, actor);
     const approval = await this.enforcer.getApproval(approvalId);
     if (answer.permit_token && approval) {
       const now = this.clock();
@@ -165,7 +168,7 @@ export function dailyLimit(constraints: Record<string, unknown>): number | null 
 function toInfo(p: Record<string, unknown>): PassportInfo {
   const metadata = (p.metadata ?? {}) as Record<string, unknown>;
   const raw = metadata[APPROVER_PHONE_FIELD];
-  const phones = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string").map(normalizePhone);
+  const phones = listOf(raw).map(normalizePhone);
   return {
     id: String(p.id),
     agent_id: typeof p.agent_id === "string" ? p.agent_id : null,
@@ -176,5 +179,10 @@ function toInfo(p: Record<string, unknown>): PassportInfo {
     expires_at: typeof p.expires_at === "string" ? p.expires_at : null,
     constraints: (p.constraints ?? {}) as Record<string, unknown>,
     phones,
+    emails: listOf(metadata[APPROVER_EMAIL_FIELD]).map((e) => e.trim()).filter((e) => e.includes("@")),
   };
+}
+
+function listOf(raw: unknown): string[] {
+  return (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
 }

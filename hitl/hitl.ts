@@ -10,6 +10,7 @@ import { formatCents } from "./format";
 import { HeartbeatThrottle } from "./mcp";
 import { handleMcpHttp } from "./mcp-http";
 import { ApprovalAlerts } from "./alerts";
+import { OutcomeAlerts } from "./outcomes";
 import { ConsoleNotifier, type Notifier } from "./notify";
 import { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
 import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "./pages/dashboard";
@@ -69,6 +70,7 @@ export class Hitl {
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
   readonly alerts: ApprovalAlerts;
+  readonly outcomes: OutcomeAlerts;
   private readonly sms: SignatureVerifier | null;
   private readonly sessions: SessionCookies;
   private readonly streams: SseStreams;
@@ -86,11 +88,12 @@ export class Hitl {
     this.alerts = new ApprovalAlerts({
       desk: this.desk, notifier: opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier, publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787", log: this.log,
     });
+    this.outcomes = new OutcomeAlerts({ desk: this.desk, notifier: opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier, log: this.log });
     this.sms = opts.smsSecret ? new SignatureVerifier(opts.smsSecret, this.clock) : null;
     this.sessions = new SessionCookies(opts.sessionSecret, this.clock, () => this.alerts.publicUrl.startsWith("https:"));
     this.streams = new SseStreams(this.hub, opts.maxStreams ?? 100);
     this.heartbeats = opts.mcpHeartbeats === false ? false : new HeartbeatThrottle(this.enforcer, this.clock);
-    this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub));
+    this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub), this.outcomes.watch(this.enforcer));
     const route = (method: HitlRoute["method"], pattern: string, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
       method, pattern, auth, run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
     });
@@ -139,7 +142,7 @@ export class Hitl {
   }
 
   /** Resolves when every notification started so far has been sent (or has failed). */
-  settled(): Promise<void> { return this.alerts.settled(); }
+  async settled(): Promise<void> { await this.alerts.settled(); await this.outcomes.settled(); }
 
   /** Detaches from the enforcer and ends open event streams (call before closing the HTTP server). */
   close(): void {
@@ -190,7 +193,7 @@ export class Hitl {
     const approval = await this.desk.resolveLink(code);
     if (!approval) return sendPage(res, renderLinkNotFound());
     // Only a pending approval is answered; the page then shows the final state (answered, expired) either way.
-    if (approval.status === "pending") await this.desk.answer(approval.id, yes);
+    if (approval.status === "pending") await this.desk.answer(approval.id, yes, { by: "approval link", channel: "link" });
     redirect(res, `/a/${encodeURIComponent(code)}`);
   }
 
@@ -250,7 +253,7 @@ export class Hitl {
     const approval = await this.enforcer.getApproval(approvalId);
     const info = approval ? await this.visiblePassport(session, approval.passport_id) : null;
     if (!approval || !info) return sendError(res, 404, "not_found", `no approval ${approvalId}`);
-    const answer = await this.desk.answer(approval.id, yes);
+    const answer = await this.desk.answer(approval.id, yes, { by: session.issuer_id ?? "operator", channel: "dashboard" });
     const what = `${this.desk.shown(approval, info).action} for ${formatCents(approval.cost_cents, info.currency)}`;
     const message = answer.status === "approved" ? `Approved ${what}.` : answer.status === "denied" ? `Denied ${what}.` : `Too late: the request is ${answer.status}.`;
     this.done(req, res, { ok: answer.status === (yes ? "approved" : "denied"), status: answer.status, message });
@@ -266,10 +269,10 @@ export class Hitl {
         if (wantsJson(req)) return sendError(res, 400, "confirmation_required", "send confirm=yes to stop the agent");
         return sendPage(res, renderStopConfirm(info, session.csrf));
       }
-      const { ok } = await this.enforcer.emergencyStop(pid);
+      const { ok } = await this.enforcer.emergencyStop(pid, { by: session.issuer_id ?? "operator", channel: "dashboard" });
       return this.done(req, res, { ok, message: ok ? `${info.agent_name} is stopped: every action is blocked until you resume.` : "The stop failed." });
     }
-    const { ok } = await this.enforcer.resume(pid);
+    const { ok } = await this.enforcer.resume(pid, { by: session.issuer_id ?? "operator", channel: "dashboard" });
     this.done(req, res, { ok, message: ok ? `${info.agent_name} is resumed.` : "The resume failed." });
   }
 

@@ -217,7 +217,7 @@ describe("notifiers", () => {
       holds: ["core:cost:approval_threshold"], status: "pending", created_at: "2026-02-24T10:00:00.000Z", expires_at: "2026-02-24T10:05:00.000Z",
       decided_at: null, outcome_reason: null,
     },
-    passport: { id: "pass_1", agent_id: null, agent_name: "Travel bot", issuer_id: null, status: "active", currency: "EUR", expires_at: null, constraints: {}, phones: to ? [to] : [] },
+    passport: { id: "pass_1", agent_id: null, agent_name: "Travel bot", issuer_id: null, status: "active", currency: "EUR", expires_at: null, constraints: {}, phones: to ? [to] : [], emails: [] },
     action: "travel:book", target: null, spent_today_cents: 0, daily_limit_cents: null,
   });
 
@@ -278,7 +278,7 @@ describe("status badges", () => {
   const now = Date.parse("2026-02-24T10:00:00Z");
   const info = (extra: Partial<PassportInfo> = {}): PassportInfo => ({
     id: "pass_1", agent_id: null, agent_name: "a", issuer_id: null, status: "active", currency: "USD", expires_at: null,
-    constraints: { "core:cost:max_per_day": 100 }, phones: [], ...extra,
+    constraints: { "core:cost:max_per_day": 100 }, phones: [], emails: [], ...extra,
   });
   const at = (msAgo: number | null) => (msAgo === null ? null : new Date(now - msAgo).toISOString());
   const state = (s: { hb?: number | null; paused?: boolean; stopped?: boolean } = {}) => ({
