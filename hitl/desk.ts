@@ -121,6 +121,12 @@ export class ApprovalDesk {
     return doc ? JSON.parse(doc.json) as { permit_token: string; permit_expires_at: string } : null;
   }
 
+  /** The permit an approval issued, handed over once: the first caller takes it, later ones get null (HTTP agents). */
+  async takePermit(passportId: string, approvalId: string): Promise<{ permit_token: string; permit_expires_at: string } | null> {
+    const doc = await this.enforcer.store.takeDoc(NS_PERMITS, `${passportId}/${approvalId}`, { now: this.clock() });
+    return doc ? JSON.parse(doc.json) as { permit_token: string; permit_expires_at: string } : null;
+  }
+
   // ---- views ------------------------------------------------------------------------------------
 
   async view(approval: Approval): Promise<ApprovalView> {

@@ -79,11 +79,12 @@ async function answerPending(desk: ApprovalDesk, passports: PassportInfo[], yes:
 }
 
 async function stopAll(desk: ApprovalDesk, passports: PassportInfo[], from: string): Promise<SmsOutcome> {
+  // Opted out first: the stop's own notice must not be texted to a number that just said STOP.
+  await desk.optOut(from);
   const stopped: string[] = [];
   for (const p of passports) {
     if ((await desk.enforcer.emergencyStop(p.id, { by: normalizePhone(from), channel: "sms" })).ok) stopped.push(p.id);
   }
-  await desk.optOut(from);
   const names = passports.filter((p) => stopped.includes(p.id)).map((p) => p.agent_name).join(", ");
   return {
     intent: "stop", stopped,

@@ -4,7 +4,7 @@ import { Reply, expectObject } from "../http";
 import type { Router } from "../router";
 import { errors } from "../errors";
 import { type ServerDeps, issuerOf } from "../context";
-import type { WindowType } from "../../enforcer/types";
+import type { Actor, WindowType } from "../../enforcer/types";
 
 const WINDOW_TYPES: readonly WindowType[] = ["daily", "weekly", "monthly", "total", "all"];
 
@@ -37,15 +37,15 @@ export function passportRoutes(router: Router, { enforcer, store, passports }: S
     return enforcer.resetWindow(ctx.params.id!, wt as WindowType);
   });
 
-  const act = (path: string, op: (id: string) => Promise<{ ok: boolean }>) =>
+  const act = (path: string, op: (id: string, actor: Actor) => Promise<{ ok: boolean }>) =>
     router.post(`/v1/passports/:id/${path}`, async (ctx) => {
       await passports.owner(issuerOf(ctx), ctx.params.id!);
-      return op(ctx.params.id!);
+      return op(ctx.params.id!, { by: issuerOf(ctx), channel: "api" });
     });
   act("heartbeat", (id) => enforcer.heartbeat(id));
   act("pause", (id) => enforcer.pause(id));
-  act("emergency-stop", (id) => enforcer.emergencyStop(id));
-  act("resume", (id) => enforcer.resume(id));
+  act("emergency-stop", (id, actor) => enforcer.emergencyStop(id, actor));
+  act("resume", (id, actor) => enforcer.resume(id, actor));
 
   router.get("/v1/passports/:id/attestations", async (ctx) => {
     const id = ctx.params.id!;
