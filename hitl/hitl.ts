@@ -18,6 +18,7 @@ import { page } from "./pages/layout";
 import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "./session";
 import { SignatureVerifier } from "./signature";
 import { handleSmsInbound } from "./sms";
+import { handleTwilioInbound } from "./twilio";
 import { SseStreams } from "./sse";
 import { classify } from "./status";
 import {
@@ -32,6 +33,8 @@ export interface HitlOptions {
   notifier?: Notifier | null;
   /** Shared secret(s) of the SMS webhook; without one, POST /v1/sms/inbound answers 503. */
   smsSecret?: string | string[];
+  /** TWILIO_AUTH_TOKEN: Twilio posts replies to POST /v1/sms/twilio (X-Twilio-Signature); without it that route answers 503. */
+  twilioAuthToken?: string;
   /** Checks dashboard and /v1/events API keys; without it the dashboard answers 503. */
   auth?: DashboardAuth;
   /** Signs dashboard session cookies; set the same one on every node. Default: random per process. */
@@ -100,6 +103,7 @@ export class Hitl {
     this.routes = [
       route("POST", "/mcp", (req, res) => this.mcp(req, res)),
       route("POST", "/v1/sms/inbound", (req, res) => this.smsInbound(req, res)),
+      route("POST", "/v1/sms/twilio", (req, res) => this.twilioInbound(req, res)),
       route("GET", "/v1/events", (req, res, _p, principal) => this.apiEvents(req, res, principal!), "api_key"),
       route("GET", "/a/:code", (_req, res, p) => this.approvalPage(res, p.code!)),
       route("POST", "/a/:code/approve", (req, res, p) => this.approvalAnswer(req, res, p.code!, true)),
@@ -178,6 +182,13 @@ export class Hitl {
       return;
     }
     sendJson(res, 200, outcome);
+  }
+
+  private async twilioInbound(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.opts.twilioAuthToken) return sendError(res, 503, "twilio_not_configured", "set TWILIO_AUTH_TOKEN to accept Twilio replies");
+    return handleTwilioInbound(req, res, {
+      authToken: this.opts.twilioAuthToken, url: `${this.alerts.publicUrl}/v1/sms/twilio`, desk: this.desk, linkFor: (id) => this.alerts.linkFor(id), clock: this.clock,
+    });
   }
 
   // ---- approval links ---------------------------------------------------------------------------

@@ -40,7 +40,7 @@ function serverKeys(deps: Pick<ServerDeps, "store" | "clock">): DashboardAuth {
 
 /**
  * The environment of `warden serve`: WARDEN_PUBLIC_URL (approval links), WARDEN_NOTIFY (console, none,
- * file:PATH, webhook:URL; comma-separated), WARDEN_WEBHOOK_SECRET (signs webhook notifications),
+ * file:PATH, webhook:URL, smtp://…?from=, twilio:; comma-separated), TWILIO_* (twilio: notifier and POST /v1/sms/twilio), WARDEN_WEBHOOK_SECRET (signs webhook notifications),
  * WARDEN_SMS_SECRET (verifies SMS replies; comma-separated for rotation), WARDEN_SESSION_SECRET (dashboard cookies, same on every node).
  */
 export function hitlOptionsFromEnv(env: Record<string, string | undefined>, fallbackUrl?: string): HitlServerOptions {
@@ -51,5 +51,6 @@ export function hitlOptionsFromEnv(env: Record<string, string | undefined>, fall
     notifier: notifierFromSpecs(notify.length > 0 ? notify : ["console"], env.WARDEN_WEBHOOK_SECRET || undefined),
     smsSecret: list(env.WARDEN_SMS_SECRET).length > 0 ? list(env.WARDEN_SMS_SECRET) : undefined,
     sessionSecret: env.WARDEN_SESSION_SECRET || undefined,
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
   };
 }

@@ -6,6 +6,7 @@ import { signatureHeaders } from "./signature";
 import type { ApprovalView } from "./desk";
 import type { OutcomeNotice } from "./outcomes";
 import { SmtpNotifier } from "./notifiers/smtp";
+import { TwilioNotifier } from "./notifiers/twilio";
 
 /** What a notifier is asked to deliver when an action waits for a human. */
 export interface ApprovalNotice {
@@ -151,7 +152,8 @@ export function notifierFromSpecs(specs: string[], webhookSecret?: string): Noti
     if (spec.startsWith("file:") && spec.length > 5) return [new FileNotifier(spec.slice(5))];
     if (spec.startsWith("webhook:")) return [new WebhookNotifier({ url: spec.slice(8), secret: webhookSecret })];
     if (spec.startsWith("smtp:") || spec.startsWith("smtps:")) return [SmtpNotifier.fromSpec(spec)];
-    throw new TypeError(`unknown notifier ${JSON.stringify(spec)}: use console, none, file:PATH, webhook:URL or smtp://HOST:PORT?from=ADDRESS`);
+    if (spec === "twilio" || spec === "twilio:") return [TwilioNotifier.fromEnv(process.env)];
+    throw new TypeError(`unknown notifier ${JSON.stringify(spec)}: use console, none, file:PATH, webhook:URL, smtp://HOST:PORT?from=ADDRESS or twilio:`);
   });
   if (list.length === 0) return null;
   return list.length === 1 ? list[0]! : new FanoutNotifier(list);
