@@ -16,7 +16,7 @@ export const STATUS_LABELS: Record<StatusKey, string> = {
   revoked: "Revoked",
   stopped: "Emergency Stopped",
   paused: "Enforcement Paused",
-  disconnected: "Disconnected",
+  disconnected: "No heartbeat (enforcement still on)",
   active: "Active",
 };
 
@@ -35,7 +35,10 @@ const RULES: Array<{ key: StatusKey; applies: (p: PassportInfo, s: StateFields, 
   { key: "revoked", applies: (p) => p.status === "revoked", detail: "The passport is revoked: every action is blocked." },
   { key: "stopped", applies: (_p, s) => s.emergency_stopped, detail: "Emergency stop: every action is blocked until you resume." },
   { key: "paused", applies: (_p, s) => s.enforcement_paused, detail: "Enforcement is paused until the agent sends a heartbeat." },
-  { key: "disconnected", applies: (_p, s, now) => !heartbeatFresh(s.last_heartbeat_at, now), detail: "No heartbeat from the agent for 2 minutes." },
+  {
+    key: "disconnected", applies: (_p, s, now) => !heartbeatFresh(s.last_heartbeat_at, now),
+    detail: "No heartbeat from the agent for 2 minutes; every action it sends is still checked (HTTP agents: POST /v1/passports/:id/heartbeat every minute).",
+  },
   { key: "active", applies: () => true, detail: "The agent is connected and every action is checked." },
 ];
 
@@ -43,12 +46,18 @@ export function heartbeatFresh(lastHeartbeatAt: string | null, now: number): boo
   return lastHeartbeatAt !== null && now - Date.parse(lastHeartbeatAt) <= DISCONNECTED_AFTER_MS;
 }
 
+/** The detail when core:safety:fail_closed is set and the heartbeat is stale: the agent is cut off. */
+export const FAIL_CLOSED_TRIPPED = "Fail-closed tripped: no fresh heartbeat from the agent, so every action is blocked until it sends one.";
+
 export function classify(passport: PassportInfo, state: StateFields, now: number): PassportStatus {
   const rule = RULES.find((r) => r.applies(passport, state, now))!;
   const hasConstraints = Object.keys(passport.constraints).length > 0;
+  // "Not Enforced" only when fail-closed is configured and tripped (or enforcement was paused, which is
+  // what fail-closed acts on); a missing heartbeat alone does not stop the checks (issue #17).
+  const failClosed = passport.constraints["core:safety:fail_closed"] === true;
+  const tripped = rule.key === "disconnected" && failClosed;
   return {
-    key: rule.key, label: STATUS_LABELS[rule.key], detail: rule.detail,
-    // A revoked passport blocks everything: that is enforcement, not its absence.
-    not_enforced: hasConstraints && rule.key !== "active" && rule.key !== "revoked",
+    key: rule.key, label: STATUS_LABELS[rule.key], detail: tripped ? FAIL_CLOSED_TRIPPED : rule.detail,
+    not_enforced: hasConstraints && (tripped || state.enforcement_paused) && rule.key !== "revoked",
   };
 }

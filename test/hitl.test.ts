@@ -280,6 +280,7 @@ describe("status badges", () => {
     id: "pass_1", agent_id: null, agent_name: "a", issuer_id: null, status: "active", currency: "USD", expires_at: null,
     constraints: { "core:cost:max_per_day": 100 }, phones: [], emails: [], ...extra,
   });
+  const NO_HB = "No heartbeat (enforcement still on)";
   const at = (msAgo: number | null) => (msAgo === null ? null : new Date(now - msAgo).toISOString());
   const state = (s: { hb?: number | null; paused?: boolean; stopped?: boolean } = {}) => ({
     last_heartbeat_at: at(s.hb === undefined ? 1000 : s.hb), enforcement_paused: s.paused ?? false, emergency_stopped: s.stopped ?? false,
@@ -288,12 +289,14 @@ describe("status badges", () => {
   it.each([
     ["a fresh heartbeat", "Active", info(), state(), false],
     ["a heartbeat exactly 120 s old", "Active", info(), state({ hb: DISCONNECTED_AFTER_MS }), false],
-    ["a heartbeat 120.001 s old", "Disconnected", info(), state({ hb: DISCONNECTED_AFTER_MS + 1 }), true],
-    ["no heartbeat ever", "Disconnected", info(), state({ hb: null }), true],
+    ["a heartbeat 120.001 s old", NO_HB, info(), state({ hb: DISCONNECTED_AFTER_MS + 1 }), false],
+    ["no heartbeat ever (HTTP agent without heartbeats: still checked)", NO_HB, info(), state({ hb: null }), false],
+    ["no heartbeat with fail-closed: tripped", NO_HB, info({ constraints: { "core:safety:fail_closed": true } }), state({ hb: null }), true],
+    ["a fresh heartbeat with fail-closed", "Active", info({ constraints: { "core:safety:fail_closed": true } }), state(), false],
     ["a pause", "Enforcement Paused", info(), state({ paused: true }), true],
     ["a stop (over a pause)", "Emergency Stopped", info(), state({ stopped: true, paused: true }), true],
     ["a revoked passport", "Revoked", info({ status: "revoked" }), state({ stopped: true }), false],
-    ["no constraints, disconnected", "Disconnected", info({ constraints: {} }), state({ hb: null }), false],
+    ["no constraints, disconnected", NO_HB, info({ constraints: {} }), state({ hb: null }), false],
   ])("%s → %s", (_name, label, p, s, notEnforced) => {
     expect(classify(p, s, now)).toMatchObject({ label, not_enforced: notEnforced });
   });
@@ -351,7 +354,9 @@ describe("dashboard without a browser", () => {
     expect((await rig.enforcer.state(rig.pid)).emergency_stopped).toBe(true);
     const summary = await (await fetch(`${rig.base}/dashboard/passports/${rig.pid}/summary`, { headers: { cookie } })).text();
     expect(summary).toContain('data-status="stopped"');
-    expect(summary).toContain("Not Enforced");
+    // A stop blocks every action: that is enforcement, so no "Not Enforced" banner (only a tripped fail-closed or a pause shows it).
+    expect(summary).toContain("Emergency Stopped");
+    expect(summary).not.toContain("Not Enforced");
     expect(summary).toContain("Resume");
   });
 

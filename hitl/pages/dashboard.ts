@@ -81,7 +81,7 @@ export function renderSummary(c: DashboardCard, csrf: string): string {
   const { info, state, status } = c;
   const cur = info.currency;
   const banner = status.not_enforced
-    ? `<p class="banner"><strong>Not Enforced</strong> — this passport has constraints, but they are not being applied: ${h(status.detail)}</p>` : "";
+    ? `<p class="banner"><strong>Not Enforced</strong> — ${h(status.detail)}</p>` : "";
   const meters = SPEND_METERS.filter((m) => typeof state.limits[m.key] === "number").map((m) => {
     const limit = state.limits[m.key]!;
     const spent = state[m.spent] as number;
