@@ -11,7 +11,8 @@ import { HeartbeatThrottle } from "./mcp";
 import { handleMcpHttp } from "./mcp-http";
 import { ApprovalAlerts } from "./alerts";
 import { OutcomeAlerts } from "./outcomes";
-import { ConsoleNotifier, type Notifier } from "./notify";
+import { ConsoleNotifier, FanoutNotifier, type Notifier } from "./notify";
+import { SlackApp, type SlackOptions } from "./slack";
 import { renderApprovalPage, renderLinkNotFound } from "./pages/approval";
 import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "./pages/dashboard";
 import { page } from "./pages/layout";
@@ -35,6 +36,8 @@ export interface HitlOptions {
   smsSecret?: string | string[];
   /** TWILIO_AUTH_TOKEN: Twilio posts replies to POST /v1/sms/twilio (X-Twilio-Signature); without it that route answers 503. */
   twilioAuthToken?: string;
+  /** Slack: holds posted with Approve / Deny buttons; clicks come to POST /v1/slack/interactivity (503 without). */
+  slack?: Omit<SlackOptions, "desk" | "clock">;
   /** Checks dashboard and /v1/events API keys; without it the dashboard answers 503. */
   auth?: DashboardAuth;
   /** Signs dashboard session cookies; set the same one on every node. Default: random per process. */
@@ -74,6 +77,7 @@ export class Hitl {
   private readonly log: (line: string) => void;
   readonly alerts: ApprovalAlerts;
   readonly outcomes: OutcomeAlerts;
+  readonly slack: SlackApp | null;
   private readonly sms: SignatureVerifier | null;
   private readonly sessions: SessionCookies;
   private readonly streams: SseStreams;
@@ -88,10 +92,13 @@ export class Hitl {
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? ((line) => { process.stderr.write(`${line}\n`); });
     this.desk = new ApprovalDesk(this.enforcer, this.clock);
+    this.slack = opts.slack ? new SlackApp({ ...opts.slack, desk: this.desk, clock: this.clock }) : null;
+    const base = opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier;
+    const notifier = this.slack ? (base ? new FanoutNotifier([base, this.slack]) : this.slack) : base;
     this.alerts = new ApprovalAlerts({
-      desk: this.desk, notifier: opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier, publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787", log: this.log,
+      desk: this.desk, notifier, publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787", log: this.log,
     });
-    this.outcomes = new OutcomeAlerts({ desk: this.desk, notifier: opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier, log: this.log });
+    this.outcomes = new OutcomeAlerts({ desk: this.desk, notifier, log: this.log });
     this.sms = opts.smsSecret ? new SignatureVerifier(opts.smsSecret, this.clock) : null;
     this.sessions = new SessionCookies(opts.sessionSecret, this.clock, () => this.alerts.publicUrl.startsWith("https:"));
     this.streams = new SseStreams(this.hub, opts.maxStreams ?? 100);
@@ -104,6 +111,8 @@ export class Hitl {
       route("POST", "/mcp", (req, res) => this.mcp(req, res)),
       route("POST", "/v1/sms/inbound", (req, res) => this.smsInbound(req, res)),
       route("POST", "/v1/sms/twilio", (req, res) => this.twilioInbound(req, res)),
+      route("POST", "/v1/slack/interactivity", (req, res) => this.slack
+        ? this.slack.interactivity(req, res) : Promise.resolve(sendError(res, 503, "slack_not_configured", "set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_CHANNEL"))),
       route("GET", "/v1/events", (req, res, _p, principal) => this.apiEvents(req, res, principal!), "api_key"),
       route("GET", "/a/:code", (_req, res, p) => this.approvalPage(res, p.code!)),
       route("POST", "/a/:code/approve", (req, res, p) => this.approvalAnswer(req, res, p.code!, true)),

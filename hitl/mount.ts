@@ -52,5 +52,7 @@ export function hitlOptionsFromEnv(env: Record<string, string | undefined>, fall
     smsSecret: list(env.WARDEN_SMS_SECRET).length > 0 ? list(env.WARDEN_SMS_SECRET) : undefined,
     sessionSecret: env.WARDEN_SESSION_SECRET || undefined,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+    slack: env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET && env.SLACK_CHANNEL
+      ? { token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, channel: env.SLACK_CHANNEL } : undefined,
   };
 }
