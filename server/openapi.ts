@@ -105,7 +105,7 @@ export const OPERATIONS: Record<string, Operation> = {
     parameters: [{ name: "passport_id", in: "query", schema: { type: "string" }, description: "Only this passport's." }],
     responses: { "200": json(obj({ approvals: { type: "array", items: ref("Approval") } }, ["approvals"])), ...COMMON_ERRORS },
   },
-  "GET /v1/approvals/{id}": { summary: "One approval request", tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("Approval")), ...COMMON_ERRORS } },
+  "GET /v1/approvals/{id}": { summary: "One approval request", description: "Once approved, the first read carries `permit_token` and `permit_expires_at` for the waiting agent; later reads do not.", tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("Approval")), ...COMMON_ERRORS } },
   "POST /v1/approvals/{id}/approve": {
     summary: "Approve: commits the reservation and issues a permit", description: "Re-checks emergency stop, revocation and expiry; if one fails the answer is denied.",
     tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("ApprovalAnswer")), ...COMMON_ERRORS, "409": err("The approval is no longer pending.") },
