@@ -148,6 +148,10 @@ const SCHEMAS: Json = {
       action: { type: "string" }, cost_cents: { type: "integer" }, target: { type: ["string", "null"] }, holds: { type: "array", items: { type: "string" } },
       status: { enum: ["pending", "approved", "denied", "expired"] }, created_at: { type: "string" }, expires_at: { type: "string" },
       decided_at: { type: ["string", "null"] }, outcome_reason: { type: ["string", "null"] },
+      answered_by: { type: ["string", "null"], description: "Who answered: an issuer id, a phone number, slack:<user>, or \"approval link\"." },
+      channel: { type: ["string", "null"], description: "Through which channel: api, dashboard, link, sms, slack." },
+      permit_token: { type: "string", description: "On the first read after approval only (GET /v1/approvals/{id})." },
+      permit_expires_at: { type: "string" },
     },
   },
   ApprovalAnswer: {
