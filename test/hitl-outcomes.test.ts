@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyAuditLog, type AuditRecord } from "../enforcer/audit";
-import { PHONE, manualClock, signIn, sms, startRig, type Rig } from "./hitl-helpers";
+import { PHONE, manualClock, signIn, sms, startRig, travelPassport, type Rig } from "./hitl-helpers";
 
 let rig: Rig | null = null;
 afterEach(async () => { await rig?.close(); rig = null; });
@@ -79,5 +79,17 @@ describe("outcome notices", () => {
     await rig.hitl.settled();
     expect(rig.notifier.outcomes.map((o) => o.kind)).toEqual(["enforcement_paused"]);
     expect(rig.notifier.outcomes[0]!.text).toMatch(/fail-closed/);
+  });
+});
+
+describe("dashboard meters", () => {
+  it("max_cumulative gets a meter on its window's counter (the seeds' example showed 'No spending caps')", async () => {
+    rig = await startRig({}, travelPassport({ constraints: { "core:cost:max_cumulative": 10000, "core:cost:cumulative_window": "weekly" } }));
+    await rig.enforcer.enforce({ passport_id: rig.pid, action: "web:search", cost_cents: 1234 });
+    const { cookie } = await signIn(rig.base);
+    const summary = await (await fetch(`${rig.base}/dashboard/passports/${rig.pid}/summary`, { headers: { cookie } })).text();
+    expect(summary).not.toContain("No spending caps");
+    expect(summary).toContain("Cumulative (this week): $12.34 of $100.00");
+    expect(summary).toContain('<meter min="0" max="10000"');
   });
 });

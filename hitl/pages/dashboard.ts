@@ -25,6 +25,16 @@ const SPEND_METERS: Array<{ key: string; label: string; spent: keyof PassportSta
   { key: "core:cost:max_total", label: "In total", spent: "spent_total_cents" },
 ];
 
+/** core:cost:max_cumulative weighs on the counter of its core:cost:cumulative_window (daily when absent). */
+function cumulativeMeter(constraints: Record<string, unknown>): { key: string; label: string; spent: keyof PassportState } {
+  const window = constraints["core:cost:cumulative_window"];
+  const on: Record<string, [string, keyof PassportState]> = {
+    daily: ["today", "spent_today_cents"], weekly: ["this week", "spent_week_cents"], monthly: ["this month", "spent_month_cents"], total: ["in total", "spent_total_cents"],
+  };
+  const [label, spent] = on[typeof window === "string" ? window : "daily"] ?? on.daily!;
+  return { key: "core:cost:max_cumulative", label: `Cumulative (${label})`, spent };
+}
+
 export function renderLogin(opts: { error?: string; status?: number } = {}): Page {
   const error = opts.error ? `<p class="notice result-denied" role="alert" id="login-error">${h(opts.error)}</p>` : "";
   return page({
@@ -82,7 +92,7 @@ export function renderSummary(c: DashboardCard, csrf: string): string {
   const cur = info.currency;
   const banner = status.not_enforced
     ? `<p class="banner"><strong>Not Enforced</strong> — ${h(status.detail)}</p>` : "";
-  const meters = SPEND_METERS.filter((m) => typeof state.limits[m.key] === "number").map((m) => {
+  const meters = [...SPEND_METERS, cumulativeMeter(info.constraints)].filter((m) => typeof state.limits[m.key] === "number").map((m) => {
     const limit = state.limits[m.key]!;
     const spent = state[m.spent] as number;
     return `<div><span>${m.label}: ${h(formatCents(spent, cur))} of ${h(formatCents(limit, cur))}</span>
