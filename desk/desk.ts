@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { Enforcer } from "../enforcer/enforcer";
 import { Records } from "../enforcer/records";
-import type { Approval, ApprovalAnswer } from "../enforcer/types";
+import type { Actor, Approval, ApprovalAnswer } from "../enforcer/types";
 import { Redactor } from "../bindings/redact";
 import { normalizePhone } from "./format";
 
@@ -16,6 +16,8 @@ const CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 /** Where a passport's approver is reached: `metadata.approver_phone` (one number or a list). */
 export const APPROVER_PHONE_FIELD = "approver_phone";
+/** Where a passport's approver gets e-mail: `metadata.approver_email` (one address or a list). */
+export const APPROVER_EMAIL_FIELD = "approver_email";
 
 /** A passport as the desk shows it. */
 export interface PassportInfo {
@@ -28,6 +30,7 @@ export interface PassportInfo {
   expires_at: string | null;
   constraints: Record<string, unknown>;
   phones: string[];
+  emails: string[];
 }
 
 /** Everything an approval page or notification says about one approval. */
@@ -41,7 +44,7 @@ export interface ApprovalView {
   daily_limit_cents: number | null;
 }
 
-export type AnswerChannel = "sms" | "link" | "dashboard";
+export type AnswerChannel = "sms" | "link" | "dashboard" | "api" | "slack" | "twilio";
 
 export interface DeskAnswer extends ApprovalAnswer {
   approval: Approval | null;
@@ -104,8 +107,8 @@ export class ApprovalDesk {
   // ---- answers ----------------------------------------------------------------------------------
 
   /** Approves or denies; an approval's permit is kept for the agent, which collects it with get_approval_status. */
-  async answer(approvalId: string, yes: boolean): Promise<DeskAnswer> {
-    const answer = yes ? await this.enforcer.approve(approvalId) : await this.enforcer.deny(approvalId);
+  async answer(approvalId: string, yes: boolean, actor?: Actor): Promise<DeskAnswer> {
+    const answer = yes ? await this.enforcer.approve(approvalId, { actor }) : await this.enforcer.deny(approvalId, { actor });
     const approval = await this.enforcer.getApproval(approvalId);
     if (answer.permit_token && approval) {
       const now = this.clock();
@@ -120,6 +123,11 @@ export class ApprovalDesk {
   /** The permit an approval issued, while it is still valid; only the approval's own passport may collect it. */
   async permitFor(passportId: string, approvalId: string): Promise<PermitDoc | null> {
     return this.permits.get(`${passportId}/${approvalId}`, this.clock());
+  }
+
+  /** The permit an approval issued, handed over once: the first caller takes it, later ones get null (HTTP agents). */
+  async takePermit(passportId: string, approvalId: string): Promise<{ permit_token: string; permit_expires_at: string } | null> {
+    return this.permits.take(`${passportId}/${approvalId}`, this.clock());
   }
 
   // ---- views ------------------------------------------------------------------------------------
@@ -168,7 +176,7 @@ export class ApprovalDesk {
 function toInfo(p: Record<string, unknown>): PassportInfo {
   const metadata = (p.metadata ?? {}) as Record<string, unknown>;
   const raw = metadata[APPROVER_PHONE_FIELD];
-  const phones = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string").map(normalizePhone);
+  const phones = listOf(raw).map(normalizePhone);
   return {
     id: String(p.id),
     agent_id: typeof p.agent_id === "string" ? p.agent_id : null,
@@ -179,5 +187,10 @@ function toInfo(p: Record<string, unknown>): PassportInfo {
     expires_at: typeof p.expires_at === "string" ? p.expires_at : null,
     constraints: (p.constraints ?? {}) as Record<string, unknown>,
     phones,
+    emails: listOf(metadata[APPROVER_EMAIL_FIELD]).map((e) => e.trim()).filter((e) => e.includes("@")),
   };
+}
+
+function listOf(raw: unknown): string[] {
+  return (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
 }

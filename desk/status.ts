@@ -11,7 +11,7 @@ export const STATUS_LABELS: Record<StatusKey, string> = {
   revoked: "Revoked",
   stopped: "Emergency Stopped",
   paused: "Enforcement Paused",
-  disconnected: "Disconnected",
+  disconnected: "No heartbeat (enforcement still on)",
   active: "Active",
 };
 
@@ -37,17 +37,23 @@ const RULES: Array<{ key: StatusKey; applies: (p: PassportInfo, s: StateFields, 
   { key: "paused", applies: (_p, s) => s.enforcement_paused, detail: () => "Enforcement is paused until the agent sends a heartbeat." },
   {
     key: "disconnected", applies: (_p, _s, hb) => !hb.heartbeat_fresh,
-    detail: (hb) => `No heartbeat from the agent for ${formatDuration(hb.lifetimes.heartbeat_fresh_ms)}.`,
+    detail: (hb) => `No heartbeat from the agent for ${formatDuration(hb.lifetimes.heartbeat_fresh_ms)}; every action it sends is still checked (HTTP agents: POST /v1/passports/:id/heartbeat every minute).`,
   },
   { key: "active", applies: () => true, detail: () => "The agent is connected and every action is checked." },
 ];
 
+/** The detail when core:safety:fail_closed is set and the heartbeat is stale: the agent is cut off. */
+export const FAIL_CLOSED_TRIPPED = "Fail-closed tripped: no fresh heartbeat from the agent, so every action is blocked until it sends one.";
+
 export function classify(passport: PassportInfo, state: StateFields, heartbeat: HeartbeatView): PassportStatus {
   const rule = RULES.find((r) => r.applies(passport, state, heartbeat))!;
   const hasConstraints = Object.keys(passport.constraints).length > 0;
+  // "Not Enforced" only when fail-closed is configured and tripped (or enforcement was paused, which is
+  // what fail-closed acts on); a missing heartbeat alone does not stop the checks (issue #17).
+  const failClosed = passport.constraints["core:safety:fail_closed"] === true;
+  const tripped = rule.key === "disconnected" && failClosed;
   return {
-    key: rule.key, label: STATUS_LABELS[rule.key], detail: rule.detail(heartbeat),
-    // A revoked passport blocks everything: that is enforcement, not its absence.
-    not_enforced: hasConstraints && rule.key !== "active" && rule.key !== "revoked",
+    key: rule.key, label: STATUS_LABELS[rule.key], detail: tripped ? FAIL_CLOSED_TRIPPED : rule.detail(heartbeat),
+    not_enforced: hasConstraints && (tripped || state.enforcement_paused) && rule.key !== "revoked",
   };
 }

@@ -14,7 +14,7 @@ import { NAMESPACES } from "./records";
 import type { AuditHead, CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
-  Approval, ApprovalAnswer, CallOptions, Channel, EnforceRequest, EnforcedDecision, PassportLimits, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
+  Actor, Approval, ApprovalAnswer, CallOptions, Channel, EnforceRequest, EnforcedDecision, PassportLimits, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
 } from "./types";
 import type { Decision } from "../bindings/decision";
 import type { Passport } from "../bindings/gen/types";
@@ -410,16 +410,16 @@ export class Enforcer {
   /** A human says yes: re-checks stop, revocation and expiry, commits the reservation, issues a permit. */
   async approve(id: string, opts?: CallOptions): Promise<ApprovalAnswer> {
     operatorOnly("approve", opts);
-    return this.answer(id, true);
+    return this.answer(id, true, opts?.actor);
   }
 
   /** A human says no: the reservation is released. */
   async deny(id: string, opts?: CallOptions): Promise<ApprovalAnswer> {
     operatorOnly("deny", opts);
-    return this.answer(id, false);
+    return this.answer(id, false, opts?.actor);
   }
 
-  private async answer(id: string, yes: boolean): Promise<ApprovalAnswer> {
+  private async answer(id: string, yes: boolean, actor?: Actor): Promise<ApprovalAnswer> {
     const doc = await this.store.getDoc(NS_APPROVALS, id);
     if (!doc) return { status: "not_found", permit: false };
     const pid = (JSON.parse(doc.json) as Approval).passport_id;
@@ -461,15 +461,18 @@ export class Enforcer {
         answer.permit_expires_at = iso(permit.expires_at);
         if (permit.request_digest !== undefined) answer.request_digest = permit.request_digest;
       }
-      await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now);
+      await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now, actor);
       return answer;
     });
   }
 
-  private async closeApproval(pid: string, policy: Policy | null, a: Approval, status: Approval["status"], reason: string, now: number): Promise<void> {
-    const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason };
+  private async closeApproval(
+    pid: string, policy: Policy | null, a: Approval, status: Approval["status"], reason: string, now: number, actor?: Actor,
+  ): Promise<void> {
+    const who = actor ? { answered_by: actor.by, channel: actor.channel } : {};
+    const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason, ...who };
     await this.store.putDoc(NS_APPROVALS, a.id, JSON.stringify(closed));
-    await this.record(pid, policy, { type: "approval", at: iso(now), approval_id: a.id, status, reason, action: a.action, cost_cents: a.cost_cents });
+    await this.record(pid, policy, { type: "approval", at: iso(now), approval_id: a.id, status, reason, action: a.action, cost_cents: a.cost_cents, ...who });
   }
 
   /** Approvals that the state module expired or released during a transition get their records closed. */
@@ -580,13 +583,13 @@ export class Enforcer {
   /** Denies the pending approval, releases its reservation, blocks every later request, writes PANIC. */
   async emergencyStop(passportId: string, opts?: CallOptions): Promise<{ ok: boolean }> {
     operatorOnly("emergency stop", opts);
-    return this.operate(passportId, (bytes, now) => this.states.emergencyStop(bytes, now), "panic");
+    return this.operate(passportId, (bytes, now) => this.states.emergencyStop(bytes, now), "panic", actorFields(opts));
   }
 
   /** Lifts an emergency stop and a pause of either kind. */
   async resume(passportId: string, opts?: CallOptions): Promise<{ ok: boolean }> {
     operatorOnly("resume", opts);
-    return this.operate(passportId, (bytes, now) => this.states.resume(bytes, now), "resume");
+    return this.operate(passportId, (bytes, now) => this.states.resume(bytes, now), "resume", actorFields(opts));
   }
 
   async resetWindow(passportId: string, windowType: WindowType, opts?: CallOptions): Promise<{ ok: boolean }> {
@@ -729,3 +732,8 @@ function merge(snap: StateResult, next: StateResult): StateResult {
 }
 
 export function parseAt(value: string | number | Date, path: string): number { return parseTime(value, path); }
+
+/** The audit fields that name who acted and through what, when a caller said. */
+function actorFields(opts: CallOptions | undefined): { by?: string; channel?: string } {
+  return opts?.actor ? { by: opts.actor.by, channel: opts.actor.channel } : {};
+}

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   missing_passport_id: 400,
   issuer_mismatch: 400,
   confirmation_required: 400,
+  invalid_payload: 400,
   conflicting_fields: 400,
   // 401: who is asking is not established.
   unauthorized: 401,
@@ -38,6 +39,7 @@ export const ERROR_STATUS = {
   // 409: the state does not allow it.
   action_id_conflict: 409,
   approval_not_pending: 409,
+  replayed: 409,
   // 413 / 415 / 429
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -48,6 +50,8 @@ export const ERROR_STATUS = {
   unavailable: 503,
   state_conflict: 503,
   sms_not_configured: 503,
+  twilio_not_configured: 503,
+  slack_not_configured: 503,
   too_many_streams: 503,
   too_many_streams_for_issuer: 503,
 } as const satisfies Record<string, number>;

@@ -19,6 +19,12 @@ export const NAMESPACES = {
   phoneOptOuts: "hitl_optout",
   /** Signatures of operator messages already acted on (SMS replies): the replay cache every worker shares. */
   seenMessages: "hitl_seen_messages",
+  /** The Slack message posted for each approval (channel and ts), so the reply can update it. */
+  slackMessages: "hitl_slack_messages",
+  /** Slack interactivity requests already acted on (by signature). */
+  slackSeen: "hitl_slack_seen",
+  /** Twilio MessageSids already acted on. */
+  twilioSids: "hitl_twilio_sids",
 } as const;
 
 export type RecordKind = keyof typeof NAMESPACES;
@@ -53,6 +59,12 @@ export class Records<T> {
   /** Writes the record; false when `ifAbsent` and one exists. */
   put(key: string, value: T, opts?: RecordPutOptions): Promise<boolean> {
     return this.store.putDoc(this.ns, key, JSON.stringify(value), opts);
+  }
+
+  /** Reads and deletes the record in one step: the first caller gets it, later ones null. */
+  async take(key: string, now?: number): Promise<T | null> {
+    const doc = await this.store.takeDoc(this.ns, key, now === undefined ? undefined : { now });
+    return doc ? (JSON.parse(doc.json) as T) : null;
   }
 
   delete(key: string): Promise<boolean> {

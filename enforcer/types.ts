@@ -16,6 +16,8 @@ export type Channel = "agent" | "operator";
 export interface CallOptions {
   /** Default `operator`. */
   channel?: Channel;
+  /** Who acted and through what (sms, link, dashboard, api, slack): recorded, signed, on the approval or stop it answers. */
+  actor?: Actor;
 }
 
 export interface EnforceRequest {
@@ -60,6 +62,15 @@ export interface Approval {
   decided_at: string | null;
   /** Why an approval ended as it did (e.g. "emergency_stopped", "passport_revoked"). */
   outcome_reason: string | null;
+  /** Who answered (an issuer id, a phone number, a Slack user) and through which channel; absent when nobody did. */
+  answered_by?: string | null;
+  channel?: string | null;
+}
+
+/** Who acts on an approval or a passport, and through which channel (sms, link, dashboard, api, slack, twilio, email). */
+export interface Actor {
+  by: string;
+  channel: string;
 }
 
 export interface ApprovalAnswer {

@@ -7,12 +7,17 @@ export { createHitl, Hitl, type HitlOptions, type HitlRoute } from "../server/hi
 export { createMcpServer, HeartbeatThrottle, HEARTBEAT_EVERY_MS, mcpInstructions, liftFromContext, type McpServerOptions } from "../mcp/server";
 export { handleMcpHttp, isCredentialGrade, PASSPORT_HEADER, type McpHttpOptions } from "../mcp/http";
 export { mcpCommand, MCP_HELP } from "../cli/commands/mcp";
-export { ApprovalDesk, APPROVER_PHONE_FIELD, type ApprovalView, type PassportInfo, type DeskAnswer } from "../desk/desk";
+export { ApprovalDesk, APPROVER_PHONE_FIELD, APPROVER_EMAIL_FIELD, type ApprovalView, type PassportInfo, type DeskAnswer } from "../desk/desk";
 export { ApprovalAlerts, type ApprovalAlertsOptions } from "../humans/alerts";
 export {
   ConsoleNotifier, FileNotifier, WebhookNotifier, FanoutNotifier, approvalNotice, notifierFromSpecs,
-  type Notifier, type ApprovalNotice, type WebhookNotifierOptions,
+  type Notifier, type Notice, type ApprovalNotice, type WebhookNotifierOptions,
 } from "../humans/notify";
+export { OutcomeAlerts, outcomeNotice, type OutcomeNotice, type OutcomeKind, type OutcomeAlertsOptions } from "../humans/outcomes";
+export { SmtpNotifier, approvalMail, type SmtpNotifierOptions } from "../humans/notifiers/smtp";
+export { TwilioNotifier, type TwilioNotifierOptions } from "../humans/notifiers/twilio";
+export { handleTwilioInbound, type TwilioInboundOptions } from "../humans/twilio";
+export { SlackApp, verifySlackSignature, SLACK_TOLERANCE_S, type SlackOptions } from "../humans/slack";
 export { handleSmsInbound, parseSmsReply, SMS_WORDS, SMS_HELP, type SmsIntent, type SmsInbound, type SmsOutcome } from "../humans/sms";
 export { SignatureVerifier, sign, signatureHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER, SIGNATURE_TOLERANCE_S } from "../humans/signature";
 export { EventHub, toActivity, EVENT_BACKLOG, type ActivityEvent, type ActivityListener } from "../humans/events";

@@ -54,12 +54,15 @@ export class ApprovalAlerts {
     const link = await this.linkFor(approval.id);
     const phones = view.passport.phones;
     if (phones.length === 0) return notifier!.notify(approvalNotice(view, link, null));
+    let emailed = false; // e-mail addresses ride on one notice only, so each address gets one mail
     for (const phone of phones) {
       if (await desk.isOptedOut(phone)) {
         this.opts.log(`warden: ${phone} replied STOP; not notified of ${approval.id} (reply START to get notifications again)`);
         continue;
       }
-      await notifier!.notify(approvalNotice(view, link, phone));
+      await notifier!.notify({ ...approvalNotice(view, link, phone), ...(emailed ? { emails: [] } : {}) });
+      emailed = true;
     }
+    if (!emailed && view.passport.emails.length > 0) await notifier!.notify(approvalNotice(view, link, null));
   }
 }

@@ -4,6 +4,9 @@ import { appendFile } from "node:fs/promises";
 import { formatCents, formatClock } from "../desk/format";
 import { signatureHeaders } from "./signature";
 import type { ApprovalView } from "../desk/desk";
+import type { OutcomeNotice } from "./outcomes";
+import { SmtpNotifier } from "./notifiers/smtp";
+import { TwilioNotifier } from "./notifiers/twilio";
 
 /** What a notifier is asked to deliver when an action waits for a human. */
 export interface ApprovalNotice {
@@ -27,10 +30,20 @@ export interface ApprovalNotice {
   expires_in_minutes: number;
   /** The whole message, ready to send as a text. */
   text: string;
+  /** The approvers' e-mail addresses (passport `metadata.approver_email`). */
+  emails: string[];
+  /** Today's committed spend and the daily limit, as the approval page shows them (null: no daily cap). */
+  spent_today_cents: number;
+  daily_limit_cents: number | null;
+  /** "$12.34 of $500.00 daily limit", or "$12.34 today" without a cap. */
+  spend: string;
 }
 
+/** Everything a notifier may be asked to deliver: a hold, or an outcome (hitl/outcomes.ts). */
+export type Notice = ApprovalNotice | OutcomeNotice;
+
 export interface Notifier {
-  notify(notice: ApprovalNotice): Promise<void>;
+  notify(notice: Notice): Promise<void>;
 }
 
 /** Builds the notice for one pending approval. */
@@ -46,6 +59,9 @@ export function approvalNotice(view: ApprovalView, link: string, to: string | nu
     kind: "approval_requested", to, passport_id: passport.id, agent_name: passport.agent_name, action: view.action,
     target: view.target, cost_cents: approval.cost_cents, currency: passport.currency, amount, approval_id: approval.id,
     link, created_at: approval.created_at, expires_at: approval.expires_at, expires_in_minutes: minutes, text,
+    emails: passport.emails, spent_today_cents: view.spent_today_cents, daily_limit_cents: view.daily_limit_cents,
+    spend: view.daily_limit_cents === null ? `${formatCents(view.spent_today_cents, passport.currency)} today`
+      : `${formatCents(view.spent_today_cents, passport.currency)} of ${formatCents(view.daily_limit_cents, passport.currency)} daily limit`,
   };
 }
 
@@ -53,7 +69,7 @@ export function approvalNotice(view: ApprovalView, link: string, to: string | nu
 export class ConsoleNotifier implements Notifier {
   constructor(private readonly write: (line: string) => void = (line) => { process.stderr.write(line); }) {}
 
-  async notify(notice: ApprovalNotice): Promise<void> {
+  async notify(notice: Notice): Promise<void> {
     this.write(`[warden] ${notice.to ? `to ${notice.to}: ` : ""}${notice.text}\n`);
   }
 }
@@ -62,7 +78,7 @@ export class ConsoleNotifier implements Notifier {
 export class FileNotifier implements Notifier {
   constructor(private readonly path: string) {}
 
-  async notify(notice: ApprovalNotice): Promise<void> {
+  async notify(notice: Notice): Promise<void> {
     await appendFile(this.path, JSON.stringify(notice) + "\n", { encoding: "utf8", mode: 0o600 });
   }
 }
@@ -89,7 +105,7 @@ export class WebhookNotifier implements Notifier {
     this.opts = { timeoutMs: 5000, retries: 2, fetch: globalThis.fetch, ...opts };
   }
 
-  async notify(notice: ApprovalNotice): Promise<void> {
+  async notify(notice: Notice): Promise<void> {
     const body = JSON.stringify(notice);
     let lastError: unknown = null;
     for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
@@ -114,7 +130,7 @@ export class WebhookNotifier implements Notifier {
 export class FanoutNotifier implements Notifier {
   constructor(private readonly notifiers: Notifier[]) {}
 
-  async notify(notice: ApprovalNotice): Promise<void> {
+  async notify(notice: Notice): Promise<void> {
     const results = await Promise.allSettled(this.notifiers.map((n) => n.notify(notice)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
@@ -135,7 +151,9 @@ export function notifierFromSpecs(specs: string[], webhookSecret?: string): Noti
     if (spec === "none") return [];
     if (spec.startsWith("file:") && spec.length > 5) return [new FileNotifier(spec.slice(5))];
     if (spec.startsWith("webhook:")) return [new WebhookNotifier({ url: spec.slice(8), secret: webhookSecret })];
-    throw new TypeError(`unknown notifier ${JSON.stringify(spec)}: use console, none, file:PATH or webhook:URL`);
+    if (spec.startsWith("smtp:") || spec.startsWith("smtps:")) return [SmtpNotifier.fromSpec(spec)];
+    if (spec === "twilio" || spec === "twilio:") return [TwilioNotifier.fromEnv(process.env)];
+    throw new TypeError(`unknown notifier ${JSON.stringify(spec)}: use console, none, file:PATH, webhook:URL, smtp://HOST:PORT?from=ADDRESS or twilio:`);
   });
   if (list.length === 0) return null;
   return list.length === 1 ? list[0]! : new FanoutNotifier(list);

@@ -1,7 +1,7 @@
 // Text-message replies from approvers: YES / NO answer the one pending approval, STOP stops every agent, START turns notifications back on.
 
 import type { ApprovalDesk, PassportInfo } from "../desk/desk";
-import { formatCents, formatClock } from "../desk/format";
+import { formatCents, formatClock, normalizePhone } from "../desk/format";
 
 export type SmsIntent = "approve" | "deny" | "stop" | "start" | "help";
 
@@ -47,7 +47,7 @@ export async function handleSmsInbound(desk: ApprovalDesk, msg: SmsInbound, link
   const passports = await desk.passportsForPhone(msg.from);
   if (passports.length === 0) return { intent, reply: "Agent Warden: this number is not registered as an approver." };
   switch (intent) {
-    case "approve": case "deny": return answerPending(desk, passports, intent === "approve", linkFor);
+    case "approve": case "deny": return answerPending(desk, passports, intent === "approve", linkFor, msg.from);
     case "stop": return stopAll(desk, passports, msg.from);
     case "start":
       await desk.optIn(msg.from);
@@ -56,7 +56,7 @@ export async function handleSmsInbound(desk: ApprovalDesk, msg: SmsInbound, link
   }
 }
 
-async function answerPending(desk: ApprovalDesk, passports: PassportInfo[], yes: boolean, linkFor: LinkMaker): Promise<SmsOutcome> {
+async function answerPending(desk: ApprovalDesk, passports: PassportInfo[], yes: boolean, linkFor: LinkMaker, from: string): Promise<SmsOutcome> {
   const intent: SmsIntent = yes ? "approve" : "deny";
   const pending = (await Promise.all(passports.map((p) => desk.enforcer.listPendingApprovals(p.id)))).flat();
   if (pending.length === 0) return { intent, reply: "Agent Warden: nothing is waiting for your approval." };
@@ -67,7 +67,7 @@ async function answerPending(desk: ApprovalDesk, passports: PassportInfo[], yes:
   }
   const approval = pending[0]!;
   const passport = passports.find((p) => p.id === approval.passport_id)!;
-  const answer = await desk.answer(approval.id, yes);
+  const answer = await desk.answer(approval.id, yes, { by: normalizePhone(from), channel: "sms" });
   const what = `${passport.agent_name}: ${approval.action} for ${formatCents(approval.cost_cents, passport.currency)}`;
   const replies: Record<string, string> = {
     approved: `Approved — ${what}.`,
@@ -79,11 +79,12 @@ async function answerPending(desk: ApprovalDesk, passports: PassportInfo[], yes:
 }
 
 async function stopAll(desk: ApprovalDesk, passports: PassportInfo[], from: string): Promise<SmsOutcome> {
+  // Opted out first: the stop's own notice must not be texted to a number that just said STOP.
+  await desk.optOut(from);
   const stopped: string[] = [];
   for (const p of passports) {
-    if ((await desk.enforcer.emergencyStop(p.id)).ok) stopped.push(p.id);
+    if ((await desk.enforcer.emergencyStop(p.id, { actor: { by: normalizePhone(from), channel: "sms" } })).ok) stopped.push(p.id);
   }
-  await desk.optOut(from);
   const names = passports.filter((p) => stopped.includes(p.id)).map((p) => p.agent_name).join(", ");
   return {
     intent: "stop", stopped,

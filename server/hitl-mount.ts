@@ -46,7 +46,7 @@ function serverKeys(keys: ApiKeys): DashboardAuth {
 
 /**
  * The environment of `warden serve`: WARDEN_PUBLIC_URL (approval links), WARDEN_NOTIFY (console, none,
- * file:PATH, webhook:URL; comma-separated), WARDEN_WEBHOOK_SECRET (signs webhook notifications),
+ * file:PATH, webhook:URL, smtp://…?from=, twilio:; comma-separated), TWILIO_* (twilio: notifier and POST /v1/sms/twilio), WARDEN_WEBHOOK_SECRET (signs webhook notifications),
  * WARDEN_SMS_SECRET (verifies SMS replies; comma-separated for rotation), WARDEN_SESSION_SECRET (dashboard cookies, same on every node),
  * WARDEN_MCP_ALLOWED_ORIGINS (origins besides the server's own that may reach /mcp; comma-separated).
  */
@@ -59,5 +59,8 @@ export function hitlOptionsFromEnv(env: Record<string, string | undefined>, fall
     smsSecret: list(env.WARDEN_SMS_SECRET).length > 0 ? list(env.WARDEN_SMS_SECRET) : undefined,
     sessionSecret: env.WARDEN_SESSION_SECRET || undefined,
     mcpAllowedOrigins: list(env.WARDEN_MCP_ALLOWED_ORIGINS),
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+    slack: env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET && env.SLACK_CHANNEL
+      ? { token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, channel: env.SLACK_CHANNEL } : undefined,
   };
 }

@@ -54,6 +54,32 @@ export const HITL_OPERATIONS: Record<string, Operation> = {
       "400": error("Missing from or body."), "401": error("Missing, stale, wrong or replayed signature."), "503": error("No SMS secret is configured."),
     },
   },
+  "POST /v1/sms/twilio": {
+    summary: "Text-message replies straight from Twilio",
+    description: "Twilio's inbound-message webhook (form: MessageSid, From, Body, ...). Checked with the twilio package's validateRequest "
+      + "(`X-Twilio-Signature` over WARDEN_PUBLIC_URL + `/v1/sms/twilio` and the form, with TWILIO_AUTH_TOKEN); each MessageSid is acted on once. "
+      + "Replies as POST /v1/sms/inbound, answered in TwiML.",
+    tags: ["human-in-the-loop"], ...open,
+    requestBody: form({ MessageSid: { type: "string" }, From: { type: "string" }, Body: { type: "string" } }, ["MessageSid", "From"]),
+    responses: {
+      "200": { description: "TwiML `<Response><Message>…</Message></Response>`.", content: { "text/xml": { schema: { type: "string" } } } },
+      "400": error("Missing MessageSid or From."), "403": error("Missing or wrong X-Twilio-Signature."), "409": error("The message was already handled."),
+      "503": error("TWILIO_AUTH_TOKEN is not set."),
+    },
+  },
+  "POST /v1/slack/interactivity": {
+    summary: "Approve / Deny clicks from Slack",
+    description: "Slack's interactivity request (form field `payload`, a block_actions JSON). Checked: `X-Slack-Signature` "
+      + "(v0=HMAC-SHA256(signing secret, `v0:<timestamp>:<body>`)), `X-Slack-Request-Timestamp` within 300 s, each request once, "
+      + "and the click must come from the message posted for that approval.",
+    tags: ["human-in-the-loop"], ...open,
+    requestBody: form({ payload: { type: "string" } }, ["payload"]),
+    responses: {
+      "200": jsonOf({ type: "object", properties: { status: { type: "string" } }, required: ["status"] }),
+      "400": error("Not a Warden button's block_actions payload."), "401": error("Missing, stale or wrong signature."),
+      "404": error("No approval was posted as this message."), "409": error("The request was already handled."), "503": error("Slack is not configured."),
+    },
+  },
   "GET /v1/events": {
     summary: "Live activity feed (Server-Sent Events)",
     description: "Decisions, approval outcomes, reports, stops and resumes of the key's passports, as they happen in this server process.",

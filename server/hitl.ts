@@ -9,13 +9,16 @@ import { formatCents } from "../desk/format";
 import { HeartbeatThrottle } from "../mcp/server";
 import { OriginGuard, handleMcpHttp, type McpProof } from "../mcp/http";
 import { ApprovalAlerts } from "../humans/alerts";
-import { ConsoleNotifier, type Notifier } from "../humans/notify";
+import { OutcomeAlerts } from "../humans/outcomes";
+import { ConsoleNotifier, FanoutNotifier, type Notifier } from "../humans/notify";
+import { SlackApp, type SlackOptions } from "../humans/slack";
 import { renderApprovalPage, renderLinkNotFound } from "../humans/pages/approval";
 import { renderDashboard, renderLogin, renderStopConfirm, renderSummary, type DashboardCard } from "../humans/pages/dashboard";
 import { page } from "../humans/pages/layout";
 import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Principal, type Session } from "../humans/session";
 import { SignatureVerifier } from "../humans/signature";
 import { handleSmsInbound } from "../humans/sms";
+import { handleTwilioInbound } from "../humans/twilio";
 import { SseStreams, type StreamOwner } from "../humans/sse";
 import { classify } from "../desk/status";
 import {
@@ -30,6 +33,10 @@ export interface HitlOptions {
   notifier?: Notifier | null;
   /** Shared secret(s) of the SMS webhook; without one, POST /v1/sms/inbound answers 503. */
   smsSecret?: string | string[];
+  /** TWILIO_AUTH_TOKEN: Twilio posts replies to POST /v1/sms/twilio (X-Twilio-Signature); without it that route answers 503. */
+  twilioAuthToken?: string;
+  /** Slack: holds posted with Approve / Deny buttons; clicks come to POST /v1/slack/interactivity (503 without). */
+  slack?: Omit<SlackOptions, "desk" | "clock">;
   /** Checks dashboard and /v1/events API keys; without it the dashboard answers 503. */
   auth?: DashboardAuth;
   /** Signs dashboard session cookies; set the same one on every node. Default: random per process. */
@@ -74,6 +81,8 @@ export class Hitl {
   private readonly clock: () => number;
   private readonly log: (line: string) => void;
   readonly alerts: ApprovalAlerts;
+  readonly outcomes: OutcomeAlerts;
+  readonly slack: SlackApp | null;
   private readonly sms: SignatureVerifier | null;
   private readonly sessions: SessionCookies;
   private readonly streams: SseStreams;
@@ -89,22 +98,29 @@ export class Hitl {
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? ((line) => { process.stderr.write(`${line}\n`); });
     this.desk = new ApprovalDesk(this.enforcer, this.clock);
+    this.slack = opts.slack ? new SlackApp({ ...opts.slack, desk: this.desk, clock: this.clock }) : null;
+    const base = opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier;
+    const notifier = this.slack ? (base ? new FanoutNotifier([base, this.slack]) : this.slack) : base;
     this.alerts = new ApprovalAlerts({
-      desk: this.desk, notifier: opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier, publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787", log: this.log,
+      desk: this.desk, notifier, publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787", log: this.log,
     });
+    this.outcomes = new OutcomeAlerts({ desk: this.desk, notifier, log: this.log });
     this.sms = opts.smsSecret ? new SignatureVerifier(opts.smsSecret, this.clock) : null;
     this.sessions = new SessionCookies(opts.sessionSecret, this.clock, () => this.alerts.publicUrl.startsWith("https:"));
     const maxStreams = opts.maxStreams ?? 100;
     this.streams = new SseStreams(this.hub, maxStreams, undefined, opts.maxStreamsPerIssuer ?? Math.max(1, Math.floor(maxStreams / 5)));
     this.heartbeats = opts.mcpHeartbeats === false ? false : new HeartbeatThrottle(this.enforcer, this.clock);
     this.origins = new OriginGuard(() => this.alerts.publicUrl, opts.mcpAllowedOrigins ?? []);
-    this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub));
+    this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub), this.outcomes.watch(this.enforcer));
     const route = (method: HitlRoute["method"], pattern: string, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
       method, pattern, auth, run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
     });
     this.routes = [
       route("POST", "/mcp", (req, res) => this.mcp(req, res)),
       route("POST", "/v1/sms/inbound", (req, res) => this.smsInbound(req, res)),
+      route("POST", "/v1/sms/twilio", (req, res) => this.twilioInbound(req, res)),
+      route("POST", "/v1/slack/interactivity", (req, res) => this.slack
+        ? this.slack.interactivity(req, res) : Promise.resolve(sendError(res, "slack_not_configured", "set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_CHANNEL"))),
       route("GET", "/v1/events", (req, res, _p, principal) => this.apiEvents(req, res, principal!), "api_key"),
       route("GET", "/a/:code", (_req, res, p) => this.approvalPage(res, p.code!)),
       route("POST", "/a/:code/approve", (req, res, p) => this.approvalAnswer(req, res, p.code!, true)),
@@ -147,7 +163,7 @@ export class Hitl {
   }
 
   /** Resolves when every notification started so far has been sent (or has failed). */
-  settled(): Promise<void> { return this.alerts.settled(); }
+  async settled(): Promise<void> { await this.alerts.settled(); await this.outcomes.settled(); }
 
   /** Detaches from the enforcer and ends open event streams (call before closing the HTTP server). */
   close(): void {
@@ -186,6 +202,13 @@ export class Hitl {
     sendJson(res, 200, outcome);
   }
 
+  private async twilioInbound(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.opts.twilioAuthToken) return sendError(res, "twilio_not_configured", "set TWILIO_AUTH_TOKEN to accept Twilio replies");
+    return handleTwilioInbound(req, res, {
+      authToken: this.opts.twilioAuthToken, url: `${this.alerts.publicUrl}/v1/sms/twilio`, desk: this.desk, linkFor: (id) => this.alerts.linkFor(id), clock: this.clock,
+    });
+  }
+
   // ---- approval links ---------------------------------------------------------------------------
 
   private async approvalPage(res: ServerResponse, code: string): Promise<void> {
@@ -199,7 +222,7 @@ export class Hitl {
     const approval = await this.desk.resolveLink(code);
     if (!approval) return sendPage(res, renderLinkNotFound());
     // Only a pending approval is answered; the page then shows the final state (answered, expired) either way.
-    if (approval.status === "pending") await this.desk.answer(approval.id, yes);
+    if (approval.status === "pending") await this.desk.answer(approval.id, yes, { by: "approval link", channel: "link" });
     redirect(res, `/a/${encodeURIComponent(code)}`);
   }
 
@@ -259,7 +282,7 @@ export class Hitl {
     const approval = await this.enforcer.getApproval(approvalId);
     const info = approval ? await this.visiblePassport(session, approval.passport_id) : null;
     if (!approval || !info) return sendError(res, "not_found", `no approval ${approvalId}`);
-    const answer = await this.desk.answer(approval.id, yes);
+    const answer = await this.desk.answer(approval.id, yes, { by: session.issuer_id ?? "operator", channel: "dashboard" });
     const what = `${this.desk.shown(approval, info).action} for ${formatCents(approval.cost_cents, info.currency)}`;
     const message = answer.status === "approved" ? `Approved ${what}.` : answer.status === "denied" ? `Denied ${what}.` : `Too late: the request is ${answer.status}.`;
     this.done(req, res, { ok: answer.status === (yes ? "approved" : "denied"), status: answer.status, message });
@@ -275,10 +298,10 @@ export class Hitl {
         if (wantsJson(req)) return sendError(res, "confirmation_required", "send confirm=yes to stop the agent");
         return sendPage(res, renderStopConfirm(info, session.csrf));
       }
-      const { ok } = await this.enforcer.emergencyStop(pid);
+      const { ok } = await this.enforcer.emergencyStop(pid, { actor: { by: session.issuer_id ?? "operator", channel: "dashboard" } });
       return this.done(req, res, { ok, message: ok ? `${info.agent_name} is stopped: every action is blocked until you resume.` : "The stop failed." });
     }
-    const { ok } = await this.enforcer.resume(pid);
+    const { ok } = await this.enforcer.resume(pid, { actor: { by: session.issuer_id ?? "operator", channel: "dashboard" } });
     this.done(req, res, { ok, message: ok ? `${info.agent_name} is resumed.` : "The resume failed." });
   }
 

@@ -97,7 +97,7 @@ export const OPERATIONS: Record<string, Operation> = {
     parameters: [{ name: "passport_id", in: "query", schema: { type: "string" }, description: "Only this passport's." }],
     responses: { "200": json(obj({ approvals: { type: "array", items: ref("Approval") } }, ["approvals"])), ...COMMON_ERRORS },
   },
-  "GET /v1/approvals/{id}": { summary: "One approval request", tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("Approval")), ...COMMON_ERRORS } },
+  "GET /v1/approvals/{id}": { summary: "One approval request", description: "Once approved, the first read carries `permit_token` and `permit_expires_at` for the waiting agent; later reads do not.", tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("Approval")), ...COMMON_ERRORS } },
   "POST /v1/approvals/{id}/approve": {
     summary: "Approve: commits the reservation and issues a permit", description: "Re-checks emergency stop, revocation and expiry; if one fails the answer is denied.",
     tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("ApprovalAnswer")), ...COMMON_ERRORS, "409": err("The approval is no longer pending.") },
@@ -145,6 +145,10 @@ const SCHEMAS: Json = {
       action: { type: "string" }, cost_cents: { type: "integer" }, target: { type: ["string", "null"] }, holds: { type: "array", items: { type: "string" } },
       status: { enum: ["pending", "approved", "denied", "expired"] }, created_at: { type: "string" }, expires_at: { type: "string" },
       decided_at: { type: ["string", "null"] }, outcome_reason: { type: ["string", "null"] },
+      answered_by: { type: ["string", "null"], description: "Who answered: an issuer id, a phone number, slack:<user>, or \"approval link\"." },
+      channel: { type: ["string", "null"], description: "Through which channel: api, dashboard, link, sms, slack." },
+      permit_token: { type: "string", description: "On the first read after approval only (GET /v1/approvals/{id})." },
+      permit_expires_at: { type: "string" },
     },
   },
   ApprovalAnswer: {

@@ -17,14 +17,14 @@ describe("the error table", () => {
     // The pairs the server and the human-facing routes answered with, as written at their call sites before.
     expect(ERROR_STATUS).toEqual({
       invalid_json: 400, invalid_body: 400, invalid_type: 400, invalid_value: 400, unknown_field: 400, missing_field: 400,
-      missing_passport_id: 400, issuer_mismatch: 400, confirmation_required: 400, conflicting_fields: 400,
+      missing_passport_id: 400, issuer_mismatch: 400, confirmation_required: 400, invalid_payload: 400, conflicting_fields: 400,
       unauthorized: 401, missing_api_key: 401, invalid_api_key: 401, bad_signature: 401,
       pop_required: 401, pop_invalid: 401, pop_stale: 401, pop_replayed: 401,
       bad_csrf_token: 403, forbidden_channel: 403, operator_only: 403, host_not_allowed: 403, origin_not_allowed: 403,
       not_found: 404, passport_not_found: 404, approval_not_found: 404, method_not_allowed: 405,
-      action_id_conflict: 409, approval_not_pending: 409,
+      action_id_conflict: 409, approval_not_pending: 409, replayed: 409,
       payload_too_large: 413, unsupported_media_type: 415, rate_limited: 429,
-      internal: 500, internal_error: 500, unavailable: 503, state_conflict: 503, sms_not_configured: 503, too_many_streams: 503,
+      internal: 500, internal_error: 500, unavailable: 503, state_conflict: 503, sms_not_configured: 503, twilio_not_configured: 503, slack_not_configured: 503, too_many_streams: 503,
       too_many_streams_for_issuer: 503,
     });
   });

@@ -6,7 +6,8 @@ import { Enforcer } from "../enforcer/enforcer";
 import { MemoryStore } from "../enforcer/memory-store";
 import { randomId } from "../enforcer/ids";
 import { createHitl, type Hitl, type HitlOptions } from "../server/hitl";
-import type { ApprovalNotice, Notifier } from "../humans/notify";
+import type { ApprovalNotice, Notice, Notifier } from "../humans/notify";
+import type { OutcomeNotice } from "../humans/outcomes";
 import { staticKeys } from "../humans/session";
 import { signatureHeaders } from "../humans/signature";
 
@@ -17,8 +18,14 @@ export const PHONE = "+15550100001";
 
 /** Captures notices instead of sending them. */
 export class RecordingNotifier implements Notifier {
+  /** Holds (approval_requested). */
   readonly notices: ApprovalNotice[] = [];
-  async notify(notice: ApprovalNotice): Promise<void> { this.notices.push(notice); }
+  /** Everything else: answers, expiries, stops, resumes, pauses. */
+  readonly outcomes: OutcomeNotice[] = [];
+  async notify(notice: Notice): Promise<void> {
+    if (notice.kind === "approval_requested") this.notices.push(notice);
+    else this.outcomes.push(notice);
+  }
 }
 
 export function travelPassport(extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -218,7 +218,7 @@ describe("notifiers", () => {
       holds: ["core:cost:approval_threshold"], status: "pending", created_at: "2026-02-24T10:00:00.000Z", expires_at: "2026-02-24T10:05:00.000Z",
       decided_at: null, outcome_reason: null,
     },
-    passport: { id: "pass_1", agent_id: null, agent_name: "Travel bot", issuer_id: null, status: "active", currency: "EUR", expires_at: null, constraints: {}, phones: to ? [to] : [] },
+    passport: { id: "pass_1", agent_id: null, agent_name: "Travel bot", issuer_id: null, status: "active", currency: "EUR", expires_at: null, constraints: {}, phones: to ? [to] : [], emails: [] },
     action: "travel:book", target: null, spent_today_cents: 0, daily_limit_cents: null,
   });
 
@@ -279,8 +279,9 @@ describe("status badges", () => {
   const now = Date.parse("2026-02-24T10:00:00Z");
   const info = (extra: Partial<PassportInfo> = {}): PassportInfo => ({
     id: "pass_1", agent_id: null, agent_name: "a", issuer_id: null, status: "active", currency: "USD", expires_at: null,
-    constraints: { "core:cost:max_per_day": 100 }, phones: [], ...extra,
+    constraints: { "core:cost:max_per_day": 100 }, phones: [], emails: [], ...extra,
   });
+  const NO_HB = "No heartbeat (enforcement still on)";
   const at = (msAgo: number | null) => (msAgo === null ? null : new Date(now - msAgo).toISOString());
   const state = (s: { hb?: number | null; paused?: boolean; stopped?: boolean } = {}) => ({
     last_heartbeat_at: at(s.hb === undefined ? 1000 : s.hb), enforcement_paused: s.paused ?? false, emergency_stopped: s.stopped ?? false,
@@ -295,12 +296,14 @@ describe("status badges", () => {
   it.each([
     ["a fresh heartbeat", "Active", info(), state(), false],
     ["a heartbeat exactly 120 s old", "Active", info(), state({ hb: 120_000 }), false],
-    ["a heartbeat 120.001 s old", "Disconnected", info(), state({ hb: 120_001 }), true],
-    ["no heartbeat ever", "Disconnected", info(), state({ hb: null }), true],
+    ["a heartbeat 120.001 s old", NO_HB, info(), state({ hb: 120_001 }), false],
+    ["no heartbeat ever (HTTP agent without heartbeats: still checked)", NO_HB, info(), state({ hb: null }), false],
+    ["no heartbeat with fail-closed: tripped", NO_HB, info({ constraints: { "core:safety:fail_closed": true } }), state({ hb: null }), true],
+    ["a fresh heartbeat with fail-closed", "Active", info({ constraints: { "core:safety:fail_closed": true } }), state(), false],
     ["a pause", "Enforcement Paused", info(), state({ paused: true }), true],
     ["a stop (over a pause)", "Emergency Stopped", info(), state({ stopped: true, paused: true }), true],
     ["a revoked passport", "Revoked", info({ status: "revoked" }), state({ stopped: true }), false],
-    ["no constraints, disconnected", "Disconnected", info({ constraints: {} }), state({ hb: null }), false],
+    ["no constraints, disconnected", NO_HB, info({ constraints: {} }), state({ hb: null }), false],
   ])("%s → %s", async (_name, label, p, s, notEnforced) => {
     expect(classify(p, s, await heartbeat(s.last_heartbeat_at))).toMatchObject({ label, not_enforced: notEnforced });
   });
@@ -358,7 +361,9 @@ describe("dashboard without a browser", () => {
     expect((await rig.enforcer.state(rig.pid)).emergency_stopped).toBe(true);
     const summary = await (await fetch(`${rig.base}/dashboard/passports/${rig.pid}/summary`, { headers: { cookie } })).text();
     expect(summary).toContain('data-status="stopped"');
-    expect(summary).toContain("Not Enforced");
+    // A stop blocks every action: that is enforcement, so no "Not Enforced" banner (only a tripped fail-closed or a pause shows it).
+    expect(summary).toContain("Emergency Stopped");
+    expect(summary).not.toContain("Not Enforced");
     expect(summary).toContain("Resume");
   });
 

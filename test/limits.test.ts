@@ -14,6 +14,7 @@ import { createMcpServer, mcpInstructions } from "../mcp/server";
 import { renderApprovalPage } from "../humans/pages/approval";
 import { renderSummary } from "../humans/pages/dashboard";
 import { classify } from "../desk/status";
+import { FAIL_CLOSED_TRIPPED } from "../desk/status";
 import { getEngine, NOW, passport, policy } from "./helpers";
 import { spendCaps as modelSpendCaps } from "./reference/model";
 
@@ -94,7 +95,7 @@ describe("lifetimes and heartbeat freshness (module export deadline)", () => {
     const p = passport({ "core:safety:fail_closed": true, "core:cost:max_per_day": 100 }, { id: "pass_hb" });
     await enforcer.register(p);
     const engine = enforcer.engine;
-    const info = { id: "pass_hb", agent_id: null, agent_name: "a", issuer_id: null, status: "active" as const, currency: "USD", expires_at: null, constraints: p.constraints as Record<string, unknown>, phones: [] };
+    const info = { id: "pass_hb", agent_id: null, agent_name: "a", issuer_id: null, status: "active" as const, currency: "USD", expires_at: null, constraints: p.constraints as Record<string, unknown>, phones: [], emails: [] };
     await enforcer.heartbeat("pass_hb");
     const sent = now;
     for (const [age, fresh] of [[120_000, true], [120_001, false]] as const) {
@@ -103,12 +104,12 @@ describe("lifetimes and heartbeat freshness (module export deadline)", () => {
       expect(limits.heartbeat_fresh).toBe(fresh);
       expect(limits.heartbeat_stale_at).toBe(new Date(sent + 120_001).toISOString());
       const state = await enforcer.state("pass_hb");
-      expect(classify(info, state, limits).label).toBe(fresh ? "Active" : "Disconnected");
+      expect(classify(info, state, limits).label).toBe(fresh ? "Active" : "No heartbeat (enforcement still on)");
       // The same instant, as the pipeline sees it: fail_closed passes exactly when the badge says Active.
       const d = (await engine.compile(p)).evaluate({ action: "a:b" }, { last_heartbeat_at: sent }, { now });
       expect(d.decision).toBe(fresh ? "allow" : "block");
     }
-    expect(classify(info, await enforcer.state("pass_hb"), await enforcer.limits("pass_hb")).detail).toBe("No heartbeat from the agent for 2 minutes.");
+    expect(classify(info, await enforcer.state("pass_hb"), await enforcer.limits("pass_hb")).detail).toBe(FAIL_CLOSED_TRIPPED);
     enforcer.close();
   });
 });

@@ -84,7 +84,7 @@ export function renderSummary(c: DashboardCard, csrf: string): string {
   const { info, state, limits, status } = c;
   const cur = info.currency;
   const banner = status.not_enforced
-    ? `<p class="banner"><strong>Not Enforced</strong> — this passport has constraints, but they are not being applied: ${h(status.detail)}</p>` : "";
+    ? `<p class="banner"><strong>Not Enforced</strong> — ${h(status.detail)}</p>` : "";
   const meters = SPEND_METERS.filter((m) => limits.windows[m.window].limit_cents !== null).map((m) => {
     const limit = limits.windows[m.window].limit_cents!;
     const spent = limits.windows[m.window].spent_cents;

@@ -4,8 +4,11 @@ import { errors } from "../errors";
 import type { Router } from "../router";
 import { type ServerDeps, channelOf, issuerOf } from "../context";
 import type { Approval } from "../../enforcer/types";
+import { ApprovalDesk } from "../../desk/desk";
 
-export function approvalRoutes(router: Router, { enforcer, passports }: ServerDeps): void {
+export function approvalRoutes(router: Router, { enforcer, passports, clock }: ServerDeps): void {
+  // Answers go through the desk, which keeps an approval's permit for the waiting agent (handed over once, below).
+  const desk = new ApprovalDesk(enforcer, clock);
   /** The approval if its passport belongs to `issuer`; 404 otherwise. */
   async function approvalFor(issuer: string, id: string, channel: ReturnType<typeof channelOf> = { channel: "operator" }): Promise<Approval> {
     const approval = await enforcer.getApproval(id, channel);
@@ -30,7 +33,13 @@ export function approvalRoutes(router: Router, { enforcer, passports }: ServerDe
     return { approvals };
   });
 
-  router.get("/v1/approvals/:id", async (ctx) => approvalFor(issuerOf(ctx), ctx.params.id!, channelOf(ctx)), { role: "agent" });
+  router.get("/v1/approvals/:id", async (ctx) => {
+    const approval = await approvalFor(issuerOf(ctx), ctx.params.id!, channelOf(ctx));
+    if (approval.status !== "approved") return approval;
+    // The waiting agent collects its permit here once, like MCP's get_approval_status; later reads carry none.
+    const permit = await desk.takePermit(approval.passport_id, approval.id);
+    return permit ? { ...approval, ...permit } : approval;
+  }, { role: "agent" });
 
   for (const verb of ["approve", "deny"] as const) {
     router.post(`/v1/approvals/:id/${verb}`, async (ctx) => {
@@ -38,7 +47,8 @@ export function approvalRoutes(router: Router, { enforcer, passports }: ServerDe
       if (approval.status !== "pending") {
         throw errors.conflict("approval_not_pending", `approval ${approval.id} is already ${approval.status}`);
       }
-      return verb === "approve" ? enforcer.approve(approval.id) : enforcer.deny(approval.id);
+      const { approval: _closed, ...answer } = await desk.answer(approval.id, verb === "approve", { by: issuerOf(ctx), channel: "api" });
+      return answer;
     });
   }
 }

@@ -37,16 +37,16 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
     return enforcer.resetWindow(ctx.params.id!, wt as WindowType);
   });
 
-  type Channel = ReturnType<typeof channelOf>;
-  const act = (path: string, op: (id: string, ch: Channel) => Promise<{ ok: boolean }>, role: "agent" | "operator" = "operator") =>
+  type Channel = ReturnType<typeof channelOf>["channel"];
+  const act = (path: string, op: (id: string, opts: { channel: Channel; actor: { by: string; channel: string } }) => Promise<{ ok: boolean }>, role: "agent" | "operator" = "operator") =>
     router.post(`/v1/passports/:id/${path}`, async (ctx) => {
       await passports.owner(issuerOf(ctx), ctx.params.id!);
-      return op(ctx.params.id!, channelOf(ctx));
+      return op(ctx.params.id!, { channel: channelOf(ctx).channel, actor: { by: issuerOf(ctx), channel: "api" } });
     }, { role });
-  act("heartbeat", (id, ch) => enforcer.heartbeat(id, ch), "agent");
-  act("pause", (id) => enforcer.pause(id));
-  act("emergency-stop", (id) => enforcer.emergencyStop(id));
-  act("resume", (id) => enforcer.resume(id));
+  act("heartbeat", (id, { channel }) => enforcer.heartbeat(id, { channel }), "agent");
+  act("pause", (id, { channel }) => enforcer.pause(id, { channel }));
+  act("emergency-stop", (id, opts) => enforcer.emergencyStop(id, opts));
+  act("resume", (id, opts) => enforcer.resume(id, opts));
 
   router.get("/v1/passports/:id/attestations", async (ctx) => {
     const id = ctx.params.id!;

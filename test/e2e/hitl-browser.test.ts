@@ -169,7 +169,7 @@ describe("dashboard in Chromium", () => {
       await page.screenshot({ path: `${SHOTS}/dashboard-stop-dialog.png` });
       await dialog.getByRole("button", { name: "Stop the agent" }).click();
       await c.locator('.badge[data-status="stopped"]').waitFor(WAIT);
-      await c.getByText("Not Enforced").waitFor(WAIT);
+      await c.getByText("Emergency stop: every action is blocked until you resume.").waitFor(WAIT);
       await c.locator(".feed li", { hasText: "emergency stop" }).waitFor(WAIT);
       await page.screenshot({ path: `${SHOTS}/dashboard-stopped.png`, fullPage: true });
       // The history rendered with the page and the live feed never show one record twice.
