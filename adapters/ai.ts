@@ -21,7 +21,10 @@ export function wardenTools<T extends ToolSet>(tools: T, options: GuardOptions |
   const out: Record<string, unknown> = {};
   for (const [name, t] of Object.entries(tools)) {
     const execute = t.execute;
-    if (typeof execute !== "function") { out[name] = t; continue; }
+    if (typeof execute !== "function") {
+      out[name] = t;
+      continue;
+    }
     const own = t.needsApproval;
     out[name] = {
       ...t,

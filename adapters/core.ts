@@ -5,7 +5,9 @@
 import type { Approval, EnforceRequest, EnforcedDecision, ReportAnswer, ReportInput } from "../enforcer/types";
 
 /** Options of one call into the Enforcer (SPEC §11): which channel the call comes from. */
-export interface CallOptions { channel?: "agent" | "operator" }
+export interface CallOptions {
+  channel?: "agent" | "operator";
+}
 
 /**
  * SPEC §11: the framework adapters call as the agent. This is the one place the channel is named;
@@ -25,6 +27,8 @@ export interface WardenLike {
 }
 
 /** How one tool's calls become requests: all optional; the action defaults to the tool's name. */
+// The framework hands tool inputs and outputs over untyped; a caller may narrow them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default keeps untyped tools assignable
 export interface ToolPolicy<I = any, O = any> {
   /** The action the passport sees (`web:search`); default: the adapter's `action` function, else the tool's name. */
   action?: string;
@@ -37,14 +41,23 @@ export interface ToolPolicy<I = any, O = any> {
 }
 
 /** What an observer (e.g. `agent-warden/otel`) learns of each decision. */
-export interface DecisionInfo { tool: string; call_id: string | undefined; request: EnforceRequest }
+export interface DecisionInfo {
+  tool: string;
+  call_id: string | undefined;
+  request: EnforceRequest;
+}
 export interface DecisionObserver {
   /** Called before the request is sent; the returned function is called with the decision or the error. */
   start(info: DecisionInfo): (outcome: { decision?: EnforcedDecision; error?: unknown }) => void;
 }
 
 /** What `onHold` receives: a tool call waits for the operator's answer to this approval. */
-export interface HoldInfo { tool: string; call_id: string | undefined; approval_request_id: string; decision: EnforcedDecision }
+export interface HoldInfo {
+  tool: string;
+  call_id: string | undefined;
+  approval_request_id: string;
+  decision: EnforcedDecision;
+}
 
 export interface GuardOptions {
   /** The embedded `Enforcer` or a `WardenClient` for a remote `warden serve`. */
@@ -78,7 +91,11 @@ export interface GuardOptions {
 /** The reason a tool call did not run, in words the model can act on; `decision` has the details. */
 export class WardenToolError extends Error {
   override readonly name = "WardenToolError";
-  constructor(message: string, readonly decision: EnforcedDecision | null, readonly approval?: Approval | null) {
+  constructor(
+    message: string,
+    readonly decision: EnforcedDecision | null,
+    readonly approval?: Approval | null,
+  ) {
     super(message);
   }
 }
@@ -98,7 +115,10 @@ function holdMessage(a: Approval | null, id: string): string {
   return `Held by Agent Warden for a person's approval (${id}); the approval was ${status}${why}, so the action was not performed.`;
 }
 
-interface Pending { key: string; decision: EnforcedDecision }
+interface Pending {
+  key: string;
+  decision: EnforcedDecision;
+}
 
 /** Decided calls waiting to run, by call id; bounded so calls that never run cannot pile up. */
 const MAX_PENDING = 1024;
@@ -113,7 +133,8 @@ export class Guard {
   readonly holds: "approval" | "wait";
 
   constructor(readonly options: GuardOptions) {
-    if (!options?.warden || typeof options.warden.enforce !== "function") throw new TypeError("agent-warden adapter: `warden` must be an Enforcer or a WardenClient");
+    if (!options?.warden || typeof options.warden.enforce !== "function")
+      throw new TypeError("agent-warden adapter: `warden` must be an Enforcer or a WardenClient");
     if (typeof options.passportId !== "string" || options.passportId === "") throw new TypeError("agent-warden adapter: `passportId` is required");
     this.pollMs = options.pollMs ?? 1000;
     this.holds = options.holds ?? "approval";
@@ -174,7 +195,9 @@ export class Guard {
   }
 
   /** Forgets a decided call that will not run (the framework rejected it). */
-  forget(callId: string): void { this.pending.delete(callId); }
+  forget(callId: string): void {
+    this.pending.delete(callId);
+  }
 
   /**
    * Runs `fn` under the call's decision: block → WardenToolError (fn never runs); hold → waits for
@@ -207,7 +230,10 @@ export class Guard {
   private async *reportAfter(tool: string, input: unknown, permit: string, stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
     let last: unknown;
     try {
-      for await (const chunk of stream) { last = chunk; yield chunk; }
+      for await (const chunk of stream) {
+        last = chunk;
+        yield chunk;
+      }
     } catch (error) {
       await this.report(tool, { permit_token: permit, success: false });
       throw error;
@@ -260,15 +286,26 @@ function defaultContext(input: unknown): Record<string, unknown> | undefined {
 
 /** JSON with object keys sorted: the same input compares equal whatever order the framework built it in. */
 function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v) ?? "undefined";
+  return (
+    JSON.stringify(value, (_k, v: unknown) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ) ?? "undefined"
+  );
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((ok, fail) => {
     if (signal?.aborted) return fail(signal.reason);
-    const timer = setTimeout(() => { signal?.removeEventListener("abort", onAbort); ok(); }, ms);
-    const onAbort = () => { clearTimeout(timer); fail(signal!.reason); };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      ok();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      fail(signal!.reason);
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

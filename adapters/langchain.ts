@@ -36,7 +36,11 @@ export interface LangChainOptions {
  * const tools = wardenTools([search, bookFlight], { warden: enforcer, passportId, tools: { book_flight: { action: "travel:book", cost: (i) => i.price_cents } } });
  * const agent = createReactAgent({ llm, tools, checkpointer });
  */
-export function wardenTools(tools: StructuredToolInterface[], options: (GuardOptions & LangChainOptions) | Guard, lc: LangChainOptions = {}): DynamicStructuredTool[] {
+export function wardenTools(
+  tools: StructuredToolInterface[],
+  options: (GuardOptions & LangChainOptions) | Guard,
+  lc: LangChainOptions = {},
+): DynamicStructuredTool[] {
   const guard = asGuard(options);
   const interrupt = lc.interrupt ?? (options as LangChainOptions).interrupt;
   return tools.map((t) => wardenTool(t, guard, interrupt));
@@ -56,8 +60,12 @@ function wardenTool(t: StructuredToolInterface, guard: Guard, interrupt?: LangCh
           // On the first pass `interrupt` throws and the graph pauses; on resume it returns the answer
           // and this function runs again from the top, reusing the decision (same call id and input).
           const answer = interrupt({
-            type: "agent_warden_hold", tool: name, action: guard.request(name, input).action, approval_request_id: d.approval_request_id,
-            holds: d.holds.map((h) => h.rule), detail: d.detail ?? null,
+            type: "agent_warden_hold",
+            tool: name,
+            action: guard.request(name, input).action,
+            approval_request_id: d.approval_request_id,
+            holds: d.holds.map((h) => h.rule),
+            detail: d.detail ?? null,
           });
           if (answer === false || (typeof answer === "object" && answer !== null && (answer as { approved?: unknown }).approved === false)) {
             if (callId !== undefined) guard.forget(callId);

@@ -5,8 +5,14 @@
 // the model reads, and the tool never runs; results are reported with the permit.
 
 import {
-  type FunctionTool, ToolGuardrailFunctionOutputFactory, type ToolInputGuardrailDefinition, type ToolInputParameters, type ToolOptions,
-  type UnknownContext, defineToolInputGuardrail, tool,
+  type FunctionTool,
+  ToolGuardrailFunctionOutputFactory,
+  type ToolInputGuardrailDefinition,
+  type ToolInputParameters,
+  type ToolOptions,
+  type UnknownContext,
+  defineToolInputGuardrail,
+  tool,
 } from "@openai/agents";
 import { Guard, type GuardOptions, asGuard, blockMessage } from "./core";
 
@@ -23,7 +29,8 @@ type Execute = (input: unknown, context?: unknown, details?: { toolCall?: { call
  * const bookFlight = wardenTool({ name: "book_flight", description: "...", parameters: z.object({ price_cents: z.number() }), execute }, guard);
  */
 export function wardenTool<TParameters extends ToolInputParameters = undefined, Context = UnknownContext, Result = string>(
-  options: ToolOptions<TParameters, Context>, guardOrOptions: Guard | GuardOptions,
+  options: ToolOptions<TParameters, Context>,
+  guardOrOptions: Guard | GuardOptions,
 ): FunctionTool<Context, TParameters, Result> {
   const guard = asGuard(guardOrOptions);
   const name = options.name;

@@ -20,7 +20,14 @@ const second = performance.now();
 policy.evaluate(request, { spent_today_cents: 4250 }, options);
 const t5 = performance.now();
 
-process.stdout.write(JSON.stringify({
-  decision: d.decision, node_boot_ms: t0, import_ms: t1 - t0, instantiate_ms: t2 - t1, compile_ms: t3 - t2,
-  first_decision_ms: t4 - t3, second_decision_ms: t5 - second,
-}));
+process.stdout.write(
+  JSON.stringify({
+    decision: d.decision,
+    node_boot_ms: t0,
+    import_ms: t1 - t0,
+    instantiate_ms: t2 - t1,
+    compile_ms: t3 - t2,
+    first_decision_ms: t4 - t3,
+    second_decision_ms: t5 - second,
+  }),
+);

@@ -55,21 +55,31 @@ function summarize(profile, wasm, files) {
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const hits = new Map();
   for (const s of profile.samples) hits.set(s, (hits.get(s) ?? 0) + 1);
-  const self = new Map(), incl = new Map();
+  const self = new Map(),
+    incl = new Map();
   for (const [id, n] of hits) {
     const k = label(byId.get(id).callFrame, wasm, files);
     self.set(k, (self.get(k) ?? 0) + n);
     const seen = new Set();
     for (let x = id; x !== undefined; x = parent.get(x)) {
       const l = label(byId.get(x).callFrame, wasm, files);
-      if (!seen.has(l)) { seen.add(l); incl.set(l, (incl.get(l) ?? 0) + n); }
+      if (!seen.has(l)) {
+        seen.add(l);
+        incl.set(l, (incl.get(l) ?? 0) + n);
+      }
     }
   }
   const total = profile.samples.length;
-  const show = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, TOP).map(([k, v]) => `${(100 * v / total).toFixed(1).padStart(6)}%  ${k}`).join("\n");
+  const show = (m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(6)}%  ${k}`)
+      .join("\n");
   const side = { wasm: 0, js: 0, gc: 0, other: 0 };
-  for (const [k, v] of self) side[k.startsWith("wasm ") ? "wasm" : k.includes("(bindings/") || k.includes("(dist)") ? "js" : k.includes("garbage") ? "gc" : "other"] += v;
-  const pct = (v) => `${(100 * v / total).toFixed(1)}%`;
+  for (const [k, v] of self)
+    side[k.startsWith("wasm ") ? "wasm" : k.includes("(bindings/") || k.includes("(dist)") ? "js" : k.includes("garbage") ? "gc" : "other"] += v;
+  const pct = (v) => `${((100 * v) / total).toFixed(1)}%`;
   return `self time by side: WASM ${pct(side.wasm)}, bindings JS ${pct(side.js)}, GC ${pct(side.gc)}, other (V8 builtins, TextEncoder, loop) ${pct(side.other)}\n\nSELF\n${show(self)}\n\nINCLUSIVE\n${show(incl)}`;
 }
 
@@ -78,7 +88,15 @@ const input = evaluateInputs({ engine }).find((x) => x.key === key);
 if (!input) throw new Error(`unknown input ${key}`);
 const policy = engine.compile(input.passport);
 const opts = { now: input.now };
-const run = (ms) => { let n = 0; const end = performance.now() + ms; while (performance.now() < end) { for (let i = 0; i < 1000; i++) policy.evaluate(input.request, input.counters, opts); n += 1000; } return n; };
+const run = (ms) => {
+  let n = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    for (let i = 0; i < 1000; i++) policy.evaluate(input.request, input.counters, opts);
+    n += 1000;
+  }
+  return n;
+};
 run(1000); // warm up: let the JIT and wasm tiering settle
 
 const session = new Session();
@@ -92,5 +110,7 @@ session.disconnect();
 
 const file = join(tmpdir(), `warden-evaluate-${key}.cpuprofile`);
 writeFileSync(file, JSON.stringify(profile));
-console.log(`policy.evaluate: ${input.name} — ${calls.toLocaleString("en-US")} calls in ${seconds} s under the profiler (${(seconds * 1e9 / calls).toFixed(0)} ns/call, profiler on); profile: ${file}\n`);
+console.log(
+  `policy.evaluate: ${input.name} — ${calls.toLocaleString("en-US")} calls in ${seconds} s under the profiler (${((seconds * 1e9) / calls).toFixed(0)} ns/call, profiler on); profile: ${file}\n`,
+);
 console.log(summarize(profile, wasmNames(), jsFiles()));

@@ -35,8 +35,16 @@ async function allCases() {
   const ctx = { engine, budget };
   ctx.inputs = evaluateInputs(ctx);
   return [
-    ...floorCases(ctx), ...evaluateCases(ctx), ...(await referenceCases(ctx)), ...(await cedarCases(ctx)),
-    ...scanCases(ctx), ...compileCases(ctx), ...(await enforceCases(ctx)), ...replayCases(ctx), ...coldStartCases(ctx), ...(await gatewayCases(ctx)),
+    ...floorCases(ctx),
+    ...evaluateCases(ctx),
+    ...(await referenceCases(ctx)),
+    ...(await cedarCases(ctx)),
+    ...scanCases(ctx),
+    ...compileCases(ctx),
+    ...(await enforceCases(ctx)),
+    ...replayCases(ctx),
+    ...coldStartCases(ctx),
+    ...(await gatewayCases(ctx)),
   ];
 }
 
@@ -57,10 +65,17 @@ async function runCase(c, done) {
   else if (c.process) figures = c.process(budget);
   else {
     await c.before?.();
-    try { figures = await measure(c, budget); } finally { await c.after?.(); }
+    try {
+      figures = await measure(c, budget);
+    } finally {
+      await c.after?.();
+    }
   }
   const r = { ...base, status: "ok", ...figures };
-  if (c.bytes) { r.bytes = c.bytes; r.mb_per_s = (c.bytes / r.median_ns) * 1e3; }
+  if (c.bytes) {
+    r.bytes = c.bytes;
+    r.mb_per_s = (c.bytes / r.median_ns) * 1e3;
+  }
   if (c.entries) r.entries = c.entries;
   r.note = typeof c.note === "function" ? c.note(r) : c.note;
   return r;
@@ -69,7 +84,11 @@ async function runCase(c, done) {
 function coldStartRuntimes() {
   const path = RESULTS + "cold-start.json";
   if (!existsSync(path)) return null;
-  try { return JSON.parse(readFileSync(path, "utf8")); } catch { return null; }
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return null;
+  }
 }
 
 /** Replaces what sits between the result markers of bench/README.md. */
@@ -77,8 +96,10 @@ function updateReadme(results) {
   const path = ROOT + "bench/README.md";
   if (!existsSync(path)) return;
   const text = readFileSync(path, "utf8");
-  const start = "<!-- results:start -->", end = "<!-- results:end -->";
-  const i = text.indexOf(start), j = text.indexOf(end);
+  const start = "<!-- results:start -->",
+    end = "<!-- results:end -->";
+  const i = text.indexOf(start),
+    j = text.indexOf(end);
   if (i < 0 || j < i) return;
   writeFileSync(path, `${text.slice(0, i + start.length)}\n${tables(results)}\n${text.slice(j)}`);
 }
@@ -101,7 +122,8 @@ for (const [i, c] of cases.entries()) {
 const paired = {};
 const caseById = Object.fromEntries(cases.map((c) => [c.id, c]));
 for (const pair of PAIRS) {
-  const a = caseById[pair.a], b = caseById[pair.b];
+  const a = caseById[pair.a],
+    b = caseById[pair.b];
   if (done[pair.a]?.status !== "ok" || done[pair.b]?.status !== "ok" || a.async || b.async) continue;
   paired[pair.id] = { a: pair.a, b: pair.b, ...pairedRatio(a.fn, b.fn, quick ? { rounds: 7, ms: 15 } : { rounds: 21, ms: 40 }) };
   const p = paired[pair.id];
@@ -136,14 +158,23 @@ results.targets = targets(done, results.ratios, paired);
 const rate = (id) => (done[id]?.status === "ok" ? done[id].ops_per_s : null);
 if (rate("replay.step") !== null || rate("replay.cli_1m") !== null) {
   const cli = done["replay.cli_1m"];
-  console.log(`\nreplay     ${count(rate("replay.step") ?? 0)} requests/s (Replay.step)` +
-    `, ${cli?.status === "ok" ? `${count(cli.ops_per_s)} requests/s end to end (warden replay, ${count(REPLAY_REQUESTS)} in ${cli.total_s.toFixed(1)} s)` : "end to end not measured"}` +
-    `; policy.evaluate ${count(rate("evaluate.small") ?? 0)}/s (README passport), ${count(rate("evaluate.full") ?? 0)}/s (full catalogue)`);
+  console.log(
+    `\nreplay     ${count(rate("replay.step") ?? 0)} requests/s (Replay.step)` +
+      `, ${cli?.status === "ok" ? `${count(cli.ops_per_s)} requests/s end to end (warden replay, ${count(REPLAY_REQUESTS)} in ${cli.total_s.toFixed(1)} s)` : "end to end not measured"}` +
+      `; policy.evaluate ${count(rate("evaluate.small") ?? 0)}/s (README passport), ${count(rate("evaluate.full") ?? 0)}/s (full catalogue)`,
+  );
 }
 
 console.log("\nTargets:");
 for (const t of results.targets) {
-  const measured = t.measured === null ? "not measured" : t.target.includes("µs") ? duration(t.measured) : t.target.endsWith(" s") ? `${t.measured.toFixed(1)} s` : ratio(t.measured);
+  const measured =
+    t.measured === null
+      ? "not measured"
+      : t.target.includes("µs")
+        ? duration(t.measured)
+        : t.target.endsWith(" s")
+          ? `${t.measured.toFixed(1)} s`
+          : ratio(t.measured);
   console.log(`  ${t.met === null ? "?" : t.met ? "met    " : "NOT MET"}  ${t.name}: ${t.target}, measured ${measured}${t.reading ? ` (${t.reading})` : ""}`);
 }
 
@@ -157,10 +188,13 @@ if (only !== null) {
   writeFileSync(`${dir}latest.json`, JSON.stringify(results, null, 2) + "\n");
   writeFileSync(`${dir}latest.md`, markdown(results));
   const chartRows = list.filter((r) => r.status === "ok");
-  writeFileSync(`${dir}latest.svg`, latencyChart(chartRows, {
-    title: `Agent Warden — latency per case${quick ? " (quick run)" : ""}`,
-    footer: `${results.command} · ${results.generated_at.slice(0, 10)} · ${machineLine(results.machine)}`,
-  }));
+  writeFileSync(
+    `${dir}latest.svg`,
+    latencyChart(chartRows, {
+      title: `Agent Warden — latency per case${quick ? " (quick run)" : ""}`,
+      footer: `${results.command} · ${results.generated_at.slice(0, 10)} · ${machineLine(results.machine)}`,
+    }),
+  );
   if (!quick) updateReadme(results);
   console.log(`\nWrote ${shown}latest.json, latest.md, latest.svg${quick ? "" : " and the tables in bench/README.md"}.`);
 }

@@ -13,7 +13,9 @@ export class ByteSink {
     this.view = new DataView(this.buf.buffer);
   }
 
-  reset(): void { this.len = 0; }
+  reset(): void {
+    this.len = 0;
+  }
 
   reserve(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -25,11 +27,26 @@ export class ByteSink {
     this.view = new DataView(next.buffer);
   }
 
-  u8(v: number): void { this.reserve(1); this.buf[this.len++] = v; }
-  u32(v: number): void { this.reserve(4); this.view.setUint32(this.len, v, true); this.len += 4; }
-  i32(v: number): void { this.reserve(4); this.view.setInt32(this.len, v, true); this.len += 4; }
+  u8(v: number): void {
+    this.reserve(1);
+    this.buf[this.len++] = v;
+  }
+  u32(v: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.len, v, true);
+    this.len += 4;
+  }
+  i32(v: number): void {
+    this.reserve(4);
+    this.view.setInt32(this.len, v, true);
+    this.len += 4;
+  }
   /** Integers up to ±2^53, written as two 32-bit halves (no BigInt). */
-  i64(v: number): void { this.reserve(8); writeI64(this.view, this.len, v); this.len += 8; }
+  i64(v: number): void {
+    this.reserve(8);
+    writeI64(this.view, this.len, v);
+    this.len += 8;
+  }
 
   /** A u32 byte length followed by the UTF-8 bytes of `s`. */
   str(s: string): void {
@@ -39,7 +56,9 @@ export class ByteSink {
     this.len += 4 + written;
   }
 
-  bytes(): Uint8Array { return this.buf.subarray(0, this.len); }
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
 }
 
 /**
@@ -61,7 +80,11 @@ export function writeUtf8(buf: Uint8Array, at: number, s: string): number {
 }
 
 export function writeI64(view: DataView, at: number, v: number): void {
-  if (v >= 0 && v < TWO_32) { view.setUint32(at, v, true); view.setUint32(at + 4, 0, true); return; }
+  if (v >= 0 && v < TWO_32) {
+    view.setUint32(at, v, true);
+    view.setUint32(at + 4, 0, true);
+    return;
+  }
   const hi = Math.floor(v / TWO_32);
   view.setUint32(at, v - hi * TWO_32, true);
   view.setInt32(at + 4, hi, true);
@@ -77,8 +100,10 @@ export function utf8Length(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) { n += 4; i++; }
-    else n += 3;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
   }
   return n;
 }

@@ -45,8 +45,12 @@ export interface Catalogue {
   sentinels: Map<string, string[]>;
 }
 
-const TABLE_RULES = CatalogueTable.Rules, TABLE_REASONS = CatalogueTable.Reasons, TABLE_KEYS = CatalogueTable.Keys;
-const TABLE_KEY_KINDS = CatalogueTable.KeyKinds, TABLE_WARNINGS = CatalogueTable.Warnings, TABLE_SENTINELS = CatalogueTable.Sentinels;
+const TABLE_RULES = CatalogueTable.Rules,
+  TABLE_REASONS = CatalogueTable.Reasons,
+  TABLE_KEYS = CatalogueTable.Keys;
+const TABLE_KEY_KINDS = CatalogueTable.KeyKinds,
+  TABLE_WARNINGS = CatalogueTable.Warnings,
+  TABLE_SENTINELS = CatalogueTable.Sentinels;
 
 export class Core {
   exports!: WardenExports;
@@ -68,7 +72,10 @@ export class Core {
    */
   writing = false;
 
-  constructor(readonly module: WebAssembly.Module, instance: WebAssembly.Instance) {
+  constructor(
+    readonly module: WebAssembly.Module,
+    instance: WebAssembly.Instance,
+  ) {
     this.attach(instance);
     this.catalogue = readCatalogue(this);
   }
@@ -109,10 +116,14 @@ export class Core {
   }
 
   /** The address of the input area, as the last `io` call returned it. */
-  get inputPtr(): number { return this.ioPtr; }
+  get inputPtr(): number {
+    return this.ioPtr;
+  }
 
   /** How many bytes the input area at `inputPtr` holds (at least what was last asked for). */
-  get ioCapacity(): number { return this.ioCap; }
+  get ioCapacity(): number {
+    return this.ioCap;
+  }
 
   /**
    * The address of an input area of at least `len` bytes, with views that are current. Asks the
@@ -123,7 +134,10 @@ export class Core {
     this.checkFree();
     const ptr = this.exports.io_ptr(len);
     // The area only grows: at the same address it holds at least the most asked for since it moved.
-    if (ptr !== this.ioPtr) { this.ioPtr = ptr; this.ioCap = len; } else if (len > this.ioCap) this.ioCap = len;
+    if (ptr !== this.ioPtr) {
+      this.ioPtr = ptr;
+      this.ioCap = len;
+    } else if (len > this.ioCap) this.ioCap = len;
     this.refresh();
     return ptr;
   }
@@ -131,8 +145,10 @@ export class Core {
   /** Throws EngineError `reentrant_call` while a request is being written (see `writing`). */
   checkFree(): void {
     if (this.writing) {
-      throw new EngineError("reentrant_call",
-        "the engine was called from code that runs while a request is being read (a getter or proxy in the request, its context or the counter snapshot); read such values into plain data before evaluating");
+      throw new EngineError(
+        "reentrant_call",
+        "the engine was called from code that runs while a request is being read (a getter or proxy in the request, its context or the counter snapshot); read such values into plain data before evaluating",
+      );
     }
   }
 
@@ -176,6 +192,11 @@ function readCatalogue(core: Core): Catalogue {
     keyKinds: readTable(core, TABLE_KEY_KINDS).map(Number),
     warnings: readTable(core, TABLE_WARNINGS),
     keyIds: new Map(keys.map((k, i) => [k, i])),
-    sentinels: new Map(readTable(core, TABLE_SENTINELS).map((e) => { const [name, ...patterns] = e.split(" "); return [name!, patterns]; })),
+    sentinels: new Map(
+      readTable(core, TABLE_SENTINELS).map((e) => {
+        const [name, ...patterns] = e.split(" ");
+        return [name!, patterns];
+      }),
+    ),
   };
 }

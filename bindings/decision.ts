@@ -3,16 +3,40 @@
 import { readI64 } from "./bytes";
 import { type Core, readText } from "./core";
 import {
-  D_DETAIL, D_DETAIL_LEN, D_HAS_LIMIT, D_HOLD_COUNT, D_HOLDS, D_LIMIT, D_OBSERVED, D_REASON, D_RETRYABLE, D_RULE,
-  D_SUGGESTION_COUNT, D_SUGGESTION_LENS, D_SUGGESTIONS, D_TRACE, D_TRACE_COUNT, D_VERDICT, D_WARNING_COUNT, D_WARNINGS,
-  DH_SIZE, DT_SIZE, SUGGESTION_MAX,
+  D_DETAIL,
+  D_DETAIL_LEN,
+  D_HAS_LIMIT,
+  D_HOLD_COUNT,
+  D_HOLDS,
+  D_LIMIT,
+  D_OBSERVED,
+  D_REASON,
+  D_RETRYABLE,
+  D_RULE,
+  D_SUGGESTION_COUNT,
+  D_SUGGESTION_LENS,
+  D_SUGGESTIONS,
+  D_TRACE,
+  D_TRACE_COUNT,
+  D_VERDICT,
+  D_WARNING_COUNT,
+  D_WARNINGS,
+  DH_SIZE,
+  DT_SIZE,
+  SUGGESTION_MAX,
 } from "./gen/abi-layout";
 
 export type Verdict = "allow" | "request_hold" | "block";
 export type Outcome = "pass" | "hold" | "block" | "skipped";
 
-export interface Hold { rule: string; reason: string }
-export interface TraceEntry { rule: string; outcome: Outcome }
+export interface Hold {
+  rule: string;
+  reason: string;
+}
+export interface TraceEntry {
+  rule: string;
+  outcome: Outcome;
+}
 
 export interface Decision {
   decision: Verdict;
@@ -29,8 +53,12 @@ export interface Decision {
 }
 
 // Fixed places of the sections in the output area: schemas/abi-layout.json "Decision", generated.
-const HOLDS_AT = D_HOLDS, WARNINGS_AT = D_WARNINGS, TRACE_AT = D_TRACE, SUGGESTION_LENS_AT = D_SUGGESTION_LENS;
-const DETAIL_AT = D_DETAIL, SUGGESTIONS_AT = D_SUGGESTIONS;
+const HOLDS_AT = D_HOLDS,
+  WARNINGS_AT = D_WARNINGS,
+  TRACE_AT = D_TRACE,
+  SUGGESTION_LENS_AT = D_SUGGESTION_LENS;
+const DETAIL_AT = D_DETAIL,
+  SUGGESTIONS_AT = D_SUGGESTIONS;
 
 const VERDICTS: Verdict[] = ["allow", "request_hold", "block"];
 const OUTCOMES: Outcome[] = ["pass", "hold", "block", "skipped"];
@@ -48,15 +76,24 @@ export class LastText {
   read(core: Pick<Core, "bytes" | "words">, ptr: number, len: number): string {
     const { bytes, words } = core;
     if ((ptr & 3) !== 0) return readText(bytes, ptr, len); // not where the ABI puts it; never on the hot path
-    const n = len >> 2, tail = len & 3, w = ptr >> 2;
+    const n = len >> 2,
+      tail = len & 3,
+      w = ptr >> 2;
     if (len === this.len) {
       let same = true;
-      for (let i = 0; i < n; i++) if (words[w + i] !== this.last[i]) { same = false; break; }
+      for (let i = 0; i < n; i++)
+        if (words[w + i] !== this.last[i]) {
+          same = false;
+          break;
+        }
       if (same && tail > 0) same = tailWord(bytes, ptr + n * 4, tail) === this.last[n];
       if (same) return this.text;
     }
     this.text = readText(bytes, ptr, len);
-    if (len > LastText.MAX) { this.len = -1; return this.text; }
+    if (len > LastText.MAX) {
+      this.len = -1;
+      return this.text;
+    }
     this.len = len;
     for (let i = 0; i < n; i++) this.last[i] = words[w + i]!;
     if (tail > 0) this.last[n] = tailWord(bytes, ptr + n * 4, tail);
@@ -77,14 +114,19 @@ export function readDecision(core: Core, explain: boolean, staticWarnings: reado
   core.refresh();
   const { bytes, view, catalogue } = core;
   const o = core.outPtr;
-  const nHolds = bytes[o + D_HOLD_COUNT], nWarnings = bytes[o + D_WARNING_COUNT], nSuggestions = bytes[o + D_SUGGESTION_COUNT];
-  const nTrace = view.getUint16(o + D_TRACE_COUNT, true), detailLen = view.getUint32(o + D_DETAIL_LEN, true);
+  const nHolds = bytes[o + D_HOLD_COUNT],
+    nWarnings = bytes[o + D_WARNING_COUNT],
+    nSuggestions = bytes[o + D_SUGGESTION_COUNT];
+  const nTrace = view.getUint16(o + D_TRACE_COUNT, true),
+    detailLen = view.getUint32(o + D_DETAIL_LEN, true);
   const ruleId = view.getUint16(o + D_RULE, true);
   const decision = VERDICTS[bytes[o + D_VERDICT]];
   const reason = catalogue.reasons[view.getUint16(o + D_REASON, true)];
   const rule = ruleId === RULE_NONE ? null : catalogue.rules[ruleId];
   const retryable = bytes[o + D_RETRYABLE] === 1;
-  const holds: Hold[] = [], warnings: string[] = [], suggestions: string[] = [];
+  const holds: Hold[] = [],
+    warnings: string[] = [],
+    suggestions: string[] = [];
   for (let i = 0, p = o + HOLDS_AT; i < nHolds; i++, p += DH_SIZE) {
     holds.push({ rule: catalogue.rules[view.getUint16(p, true)], reason: catalogue.reasons[view.getUint16(p + 2, true)] });
   }
@@ -100,9 +142,10 @@ export function readDecision(core: Core, explain: boolean, staticWarnings: reado
     suggestions.push(readText(bytes, o + SUGGESTIONS_AT + i * SUGGESTION_MAX, view.getUint16(o + SUGGESTION_LENS_AT + i * 2, true)));
   }
   // Two literal shapes, so key order (and so the JSON) is the same everywhere.
-  const d: Decision = bytes[o + D_HAS_LIMIT] === 1
-    ? { decision, reason, rule, detail, limit: readI64(view, o + D_LIMIT), observed: readI64(view, o + D_OBSERVED), retryable, holds, warnings, suggestions }
-    : { decision, reason, rule, detail, retryable, holds, warnings, suggestions };
+  const d: Decision =
+    bytes[o + D_HAS_LIMIT] === 1
+      ? { decision, reason, rule, detail, limit: readI64(view, o + D_LIMIT), observed: readI64(view, o + D_OBSERVED), retryable, holds, warnings, suggestions }
+      : { decision, reason, rule, detail, retryable, holds, warnings, suggestions };
   if (evaluated) d.evaluated = evaluated;
   return d;
 }

@@ -8,7 +8,12 @@ import { RequestError } from "./errors";
 export const Tag = { Obj: 1, Arr: 2, Str: 3, Num: 4, True: 5, False: 6, Null: 7, Key: 8 } as const;
 
 /** A container being written; `at` is how its parent reached it (key or index), for error paths. */
-interface Frame { value: object; keys: string[] | null; i: number; at: string | number | null }
+interface Frame {
+  value: object;
+  keys: string[] | null;
+  i: number;
+  at: string | number | null;
+}
 
 function describe(v: unknown): string {
   if (typeof v === "number") return String(v);
@@ -36,13 +41,23 @@ function isPlainObject(v: object): boolean {
 /** Writes a scalar; returns false for a container (the caller opens a frame). */
 function writeScalar(sink: ByteSink, v: unknown, stack: Frame[], at: string | number): boolean {
   switch (typeof v) {
-    case "string": sink.u8(Tag.Str); sink.str(v); return true;
-    case "boolean": sink.u8(v ? Tag.True : Tag.False); return true;
+    case "string":
+      sink.u8(Tag.Str);
+      sink.str(v);
+      return true;
+    case "boolean":
+      sink.u8(v ? Tag.True : Tag.False);
+      return true;
     case "number":
       if (!Number.isFinite(v)) throw badValue(pathOf(stack, at), v);
-      sink.u8(Tag.Num); sink.str(String(v)); return true;
+      sink.u8(Tag.Num);
+      sink.str(String(v));
+      return true;
     case "object":
-      if (v === null) { sink.u8(Tag.Null); return true; }
+      if (v === null) {
+        sink.u8(Tag.Null);
+        return true;
+      }
       if (Array.isArray(v) || isPlainObject(v)) return false;
       throw badValue(pathOf(stack, at), v);
     default:
@@ -52,8 +67,11 @@ function writeScalar(sink: ByteSink, v: unknown, stack: Frame[], at: string | nu
 
 function badValue(path: string, v: unknown): RequestError {
   return new RequestError({
-    code: "invalid_context", path, message: `${path} must be a JSON value`,
-    expected: "string, finite number, boolean, null, array or plain object", found: describe(v),
+    code: "invalid_context",
+    path,
+    message: `${path} must be a JSON value`,
+    expected: "string, finite number, boolean, null, array or plain object",
+    found: describe(v),
   });
 }
 
@@ -64,12 +82,14 @@ function open(sink: ByteSink, value: object, at: string | number | null, stack: 
   }
   onPath.add(value);
   if (Array.isArray(value)) {
-    sink.u8(Tag.Arr); sink.u32(value.length);
+    sink.u8(Tag.Arr);
+    sink.u32(value.length);
     stack.push({ value, keys: null, i: 0, at });
   } else {
     // Like JSON: a key whose value is undefined is absent.
     const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-    sink.u8(Tag.Obj); sink.u32(keys.length);
+    sink.u8(Tag.Obj);
+    sink.u32(keys.length);
     stack.push({ value, keys, i: 0, at });
   }
 }
@@ -82,11 +102,16 @@ export function encodeContext(sink: ByteSink, context: object): void {
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     const size = top.keys ? top.keys.length : (top.value as unknown[]).length;
-    if (top.i >= size) { onPath.delete(top.value); stack.pop(); continue; }
+    if (top.i >= size) {
+      onPath.delete(top.value);
+      stack.pop();
+      continue;
+    }
     let child: unknown, at: string | number;
     if (top.keys) {
       at = top.keys[top.i++]!;
-      sink.u8(Tag.Key); sink.str(at);
+      sink.u8(Tag.Key);
+      sink.str(at);
       child = (top.value as Record<string, unknown>)[at];
     } else {
       at = top.i;
@@ -110,7 +135,10 @@ let end = 0;
 
 /** Encodes `context` into bytes[at, limit); returns the end offset, or -1 to fall back to encodeContext. */
 export function encodeContextInto(bytes: Uint8Array, view: DataView, at: number, limit: number, context: object): number {
-  out = bytes; outView = view; pos = at; end = limit;
+  out = bytes;
+  outView = view;
+  pos = at;
+  end = limit;
   return objectFast(context, 0) ? pos : -1;
 }
 
@@ -146,15 +174,19 @@ function arrayFast(a: unknown[], depth: number): boolean {
 
 function valueFast(v: unknown, depth: number): boolean {
   switch (typeof v) {
-    case "string": return textFast(Tag.Str, v);
-    case "number": return Number.isFinite(v) && textFast(Tag.Num, String(v));
-    case "boolean": return tagFast(v ? Tag.True : Tag.False);
+    case "string":
+      return textFast(Tag.Str, v);
+    case "number":
+      return Number.isFinite(v) && textFast(Tag.Num, String(v));
+    case "boolean":
+      return tagFast(v ? Tag.True : Tag.False);
     case "object": {
       if (v === null) return tagFast(Tag.Null);
       if (Array.isArray(v)) return arrayFast(v, depth + 1);
       return isPlainObject(v) && objectFast(v, depth + 1);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

@@ -15,8 +15,17 @@ const WINDOWS = ["daily", "weekly", "monthly", "total"];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const ALL_DAYS = 0x7f;
 
-interface ScheduleRange { timezone?: string; days?: string[]; start: string; end: string }
-interface Blackout { start: string; end: string; reason?: string }
+interface ScheduleRange {
+  timezone?: string;
+  days?: string[];
+  start: string;
+  end: string;
+}
+interface Blackout {
+  start: string;
+  end: string;
+  reason?: string;
+}
 
 export interface PassportLike {
   status?: string;
@@ -60,9 +69,15 @@ function encodeSchedule(sink: ByteSink, value: unknown, timezones: string[]): vo
 
 function encodeValue(sink: ByteSink, kind: number, value: unknown, timezones: string[]): void {
   switch (kind) {
-    case ValueKind.Int: sink.i64(value as number); break;
-    case ValueKind.Bool: sink.i64(value ? 1 : 0); break;
-    case ValueKind.Window: sink.i64(WINDOWS.indexOf(value as string)); break;
+    case ValueKind.Int:
+      sink.i64(value as number);
+      break;
+    case ValueKind.Bool:
+      sink.i64(value ? 1 : 0);
+      break;
+    case ValueKind.Window:
+      sink.i64(WINDOWS.indexOf(value as string));
+      break;
     case ValueKind.Patterns: {
       const list = value as string[];
       sink.u32(list.length);
@@ -80,7 +95,9 @@ function encodeValue(sink: ByteSink, kind: number, value: unknown, timezones: st
       }
       break;
     }
-    case ValueKind.Schedule: encodeSchedule(sink, value, timezones); break;
+    case ValueKind.Schedule:
+      encodeSchedule(sink, value, timezones);
+      break;
     case ValueKind.Blackouts: {
       const list = value as Blackout[];
       sink.u32(list.length);
@@ -110,7 +127,8 @@ export function encodePassport(passport: PassportLike, catalogue: Catalogue): En
   const head = new ByteSink(256);
   head.u32(POLICY_MAGIC);
   head.u32(passport.status === "revoked" ? 1 : 0);
-  const nb = passport.not_before ?? null, exp = passport.expires_at ?? null;
+  const nb = passport.not_before ?? null,
+    exp = passport.expires_at ?? null;
   head.u32((nb !== null ? 1 : 0) | (exp !== null ? 2 : 0));
   head.i64(nb !== null ? Date.parse(nb) : 0);
   head.i64(exp !== null ? Date.parse(exp) : 0);

@@ -8,20 +8,49 @@ import { canonicalHost } from "./host";
 import { tzOffsetMinutes } from "./timezone";
 import { COUNTER_FIELD_SET, fastInstant, isAmount } from "./validate";
 import {
-  COUNTER_BLOCK_FIELDS, COUNTER_BLOCK_START, CounterFlag, R_ACTION_LEN, R_ACTIONS_30MIN, R_ACTIONS_5MIN, R_ACTIONS_HOUR,
-  R_ACTIONS_MINUTE, R_ACTIONS_TODAY, R_CONTEXT_LEN, R_COST, R_COUNTER_FLAGS, R_FLAGS, R_HELD, R_HOST_LEN, R_LAST_ACTION,
-  R_LAST_HEARTBEAT, R_NOW, R_SPENT_MONTH, R_SPENT_TODAY, R_SPENT_TOTAL, R_SPENT_WEEK, R_TARGET_LEN, R_TZ_COUNT, REQ_HEADER, ReqFlag,
+  COUNTER_BLOCK_FIELDS,
+  COUNTER_BLOCK_START,
+  CounterFlag,
+  R_ACTION_LEN,
+  R_ACTIONS_30MIN,
+  R_ACTIONS_5MIN,
+  R_ACTIONS_HOUR,
+  R_ACTIONS_MINUTE,
+  R_ACTIONS_TODAY,
+  R_CONTEXT_LEN,
+  R_COST,
+  R_COUNTER_FLAGS,
+  R_FLAGS,
+  R_HELD,
+  R_HOST_LEN,
+  R_LAST_ACTION,
+  R_LAST_HEARTBEAT,
+  R_NOW,
+  R_SPENT_MONTH,
+  R_SPENT_TODAY,
+  R_SPENT_TOTAL,
+  R_SPENT_WEEK,
+  R_TARGET_LEN,
+  R_TZ_COUNT,
+  REQ_HEADER,
+  ReqFlag,
 } from "./gen/abi-layout";
 
 // The layout is generated from schemas/abi-layout.json, as the module's is (npm run gen).
 export { COUNTER_BLOCK_FIELDS, REQ_HEADER };
-const FLAG_HAS_TARGET = ReqFlag.HasTarget, FLAG_TARGET_INVALID = ReqFlag.TargetInvalid, FLAG_HAS_CONTEXT = ReqFlag.HasContext;
-const FLAG_EXPLAIN = ReqFlag.Explain, FLAG_APPROVAL_RECHECK = ReqFlag.ApprovalRecheck;
+const FLAG_HAS_TARGET = ReqFlag.HasTarget,
+  FLAG_TARGET_INVALID = ReqFlag.TargetInvalid,
+  FLAG_HAS_CONTEXT = ReqFlag.HasContext;
+const FLAG_EXPLAIN = ReqFlag.Explain,
+  FLAG_APPROVAL_RECHECK = ReqFlag.ApprovalRecheck;
 
 /** What to evaluate: the whole pipeline, or only the checks an approval repeats. */
 export type EvalMode = "full" | "approval_recheck";
-const C_LAST_ACTION = CounterFlag.HasLastAction, C_LAST_HEARTBEAT = CounterFlag.HasLastHeartbeat;
-const C_PENDING = CounterFlag.PendingApproval, C_STOPPED = CounterFlag.EmergencyStopped, C_PAUSED = CounterFlag.EnforcementPaused;
+const C_LAST_ACTION = CounterFlag.HasLastAction,
+  C_LAST_HEARTBEAT = CounterFlag.HasLastHeartbeat;
+const C_PENDING = CounterFlag.PendingApproval,
+  C_STOPPED = CounterFlag.EmergencyStopped,
+  C_PAUSED = CounterFlag.EnforcementPaused;
 const C_FAIL_CLOSED = CounterFlag.PausedByFailClosed;
 
 /** Request fields after validation (SPEC §10 "Request"). */
@@ -35,12 +64,21 @@ export interface RequestInput {
 
 /** A counter snapshot after validation: times are epoch ms (SPEC §6). */
 export interface CounterInput {
-  spent_today_cents?: number; spent_week_cents?: number; spent_month_cents?: number; spent_total_cents?: number;
+  spent_today_cents?: number;
+  spent_week_cents?: number;
+  spent_month_cents?: number;
+  spent_total_cents?: number;
   held_cents?: number;
-  actions_last_minute?: number; actions_last_5_minutes?: number; actions_last_30_minutes?: number;
-  actions_last_hour?: number; actions_today?: number;
-  last_action_at?: number | null; last_heartbeat_at?: number | null;
-  pending_approval_id?: string | null; emergency_stopped?: boolean; enforcement_paused?: boolean;
+  actions_last_minute?: number;
+  actions_last_5_minutes?: number;
+  actions_last_30_minutes?: number;
+  actions_last_hour?: number;
+  actions_today?: number;
+  last_action_at?: number | null;
+  last_heartbeat_at?: number | null;
+  pending_approval_id?: string | null;
+  emergency_stopped?: boolean;
+  enforcement_paused?: boolean;
   paused_by?: "operator" | "fail_closed" | null;
 }
 
@@ -73,7 +111,10 @@ export function writeCounterBlock(core: Core, base: number, c: CounterInput): vo
 
 /** Zeroes the counter block; the area is 16-byte aligned (docs/abi.md), so a word at a time. */
 function zeroCounterBlock(core: Core, base: number): void {
-  if ((base & 3) !== 0) { core.bytes.fill(0, base + COUNTER_BLOCK_START, base + REQ_HEADER); return; }
+  if ((base & 3) !== 0) {
+    core.bytes.fill(0, base + COUNTER_BLOCK_START, base + REQ_HEADER);
+    return;
+  }
   const words = core.words;
   for (let w = (base + COUNTER_BLOCK_START) >> 2, end = (base + REQ_HEADER) >> 2; w < end; w++) words[w] = 0;
 }
@@ -109,10 +150,22 @@ function pausedBy(v: unknown, paused: boolean): number {
 /** A field of the SPEC §6 snapshot. A switch: for-in keys are interned, so each case is one comparison. */
 function isCounterField(key: string): boolean {
   switch (key) {
-    case "spent_today_cents": case "spent_week_cents": case "spent_month_cents": case "spent_total_cents":
-    case "held_cents": case "actions_last_minute": case "actions_last_5_minutes": case "actions_last_30_minutes":
-    case "actions_last_hour": case "actions_today": case "last_action_at": case "last_heartbeat_at":
-    case "pending_approval_id": case "emergency_stopped": case "enforcement_paused": case "paused_by":
+    case "spent_today_cents":
+    case "spent_week_cents":
+    case "spent_month_cents":
+    case "spent_total_cents":
+    case "held_cents":
+    case "actions_last_minute":
+    case "actions_last_5_minutes":
+    case "actions_last_30_minutes":
+    case "actions_last_hour":
+    case "actions_today":
+    case "last_action_at":
+    case "last_heartbeat_at":
+    case "pending_approval_id":
+    case "emergency_stopped":
+    case "enforcement_paused":
+    case "paused_by":
       return true;
     default:
       return false;
@@ -137,17 +190,25 @@ export function writeCounterSnapshot(core: Core, base: number, raw: unknown): bo
   const view = core.view;
   zeroCounterBlock(core, base);
   // Every helper returns a number; a NaN anywhere survives the sum.
-  const amounts = amountAt(view, base + R_SPENT_TODAY, c.spent_today_cents) + amountAt(view, base + R_SPENT_WEEK, c.spent_week_cents)
-    + amountAt(view, base + R_SPENT_MONTH, c.spent_month_cents) + amountAt(view, base + R_SPENT_TOTAL, c.spent_total_cents)
-    + amountAt(view, base + R_HELD, c.held_cents) + amountAt(view, base + R_ACTIONS_MINUTE, c.actions_last_minute)
-    + amountAt(view, base + R_ACTIONS_5MIN, c.actions_last_5_minutes) + amountAt(view, base + R_ACTIONS_30MIN, c.actions_last_30_minutes)
-    + amountAt(view, base + R_ACTIONS_HOUR, c.actions_last_hour) + amountAt(view, base + R_ACTIONS_TODAY, c.actions_today);
+  const amounts =
+    amountAt(view, base + R_SPENT_TODAY, c.spent_today_cents) +
+    amountAt(view, base + R_SPENT_WEEK, c.spent_week_cents) +
+    amountAt(view, base + R_SPENT_MONTH, c.spent_month_cents) +
+    amountAt(view, base + R_SPENT_TOTAL, c.spent_total_cents) +
+    amountAt(view, base + R_HELD, c.held_cents) +
+    amountAt(view, base + R_ACTIONS_MINUTE, c.actions_last_minute) +
+    amountAt(view, base + R_ACTIONS_5MIN, c.actions_last_5_minutes) +
+    amountAt(view, base + R_ACTIONS_30MIN, c.actions_last_30_minutes) +
+    amountAt(view, base + R_ACTIONS_HOUR, c.actions_last_hour) +
+    amountAt(view, base + R_ACTIONS_TODAY, c.actions_today);
   const pending = c.pending_approval_id;
-  const flags = instantAt(view, base + R_LAST_ACTION, c.last_action_at, C_LAST_ACTION)
-    + instantAt(view, base + R_LAST_HEARTBEAT, c.last_heartbeat_at, C_LAST_HEARTBEAT)
-    + (pending === undefined || pending === null ? 0 : typeof pending === "string" ? C_PENDING : Number.NaN)
-    + boolFlag(c.emergency_stopped, C_STOPPED) + boolFlag(c.enforcement_paused, C_PAUSED)
-    + pausedBy(c.paused_by, c.enforcement_paused === true);
+  const flags =
+    instantAt(view, base + R_LAST_ACTION, c.last_action_at, C_LAST_ACTION) +
+    instantAt(view, base + R_LAST_HEARTBEAT, c.last_heartbeat_at, C_LAST_HEARTBEAT) +
+    (pending === undefined || pending === null ? 0 : typeof pending === "string" ? C_PENDING : Number.NaN) +
+    boolFlag(c.emergency_stopped, C_STOPPED) +
+    boolFlag(c.enforcement_paused, C_PAUSED) +
+    pausedBy(c.paused_by, c.enforcement_paused === true);
   if (Number.isNaN(amounts + flags)) return false;
   view.setUint32(base + R_COUNTER_FLAGS, flags, true);
   return true;
@@ -157,7 +218,12 @@ const encoder = new TextEncoder();
 const contextSink = new ByteSink(4096);
 
 /** A target as the module reads it: its canonical host (null when unparsable) and the UTF-8 of host then target. */
-interface TargetBytes { host: string | null; hostLen: number; targetLen: number; bytes: Uint8Array }
+interface TargetBytes {
+  host: string | null;
+  hostLen: number;
+  targetLen: number;
+  bytes: Uint8Array;
+}
 
 /**
  * A small cache of target → its bytes: agents call the same endpoints again and again, and URL
@@ -170,7 +236,8 @@ function targetBytes(target: string): TargetBytes {
   let entry = targetCache.get(target);
   if (entry === undefined) {
     const host = canonicalHost(target);
-    const h = encoder.encode(host ?? ""), t = encoder.encode(target);
+    const h = encoder.encode(host ?? ""),
+      t = encoder.encode(target);
     const bytes = new Uint8Array(h.length + t.length);
     bytes.set(h);
     bytes.set(t, h.length);
@@ -182,12 +249,14 @@ function targetBytes(target: string): TargetBytes {
 }
 
 function counterFlags(c: CounterInput): number {
-  return (c.last_action_at != null ? C_LAST_ACTION : 0)
-    | (c.last_heartbeat_at != null ? C_LAST_HEARTBEAT : 0)
-    | (c.pending_approval_id != null ? C_PENDING : 0)
-    | (c.emergency_stopped ? C_STOPPED : 0)
-    | (c.enforcement_paused ? C_PAUSED : 0)
-    | (c.enforcement_paused && c.paused_by === "fail_closed" ? C_FAIL_CLOSED : 0);
+  return (
+    (c.last_action_at != null ? C_LAST_ACTION : 0) |
+    (c.last_heartbeat_at != null ? C_LAST_HEARTBEAT : 0) |
+    (c.pending_approval_id != null ? C_PENDING : 0) |
+    (c.emergency_stopped ? C_STOPPED : 0) |
+    (c.enforcement_paused ? C_PAUSED : 0) |
+    (c.enforcement_paused && c.paused_by === "fail_closed" ? C_FAIL_CLOSED : 0)
+  );
 }
 
 function hasKeys(o: object): boolean {
@@ -204,9 +273,7 @@ const CONTEXT_ROOM = 1024;
  * set: the caller clears it once the counter block is written too.
  * @throws RequestError when the context holds a value JSON cannot carry
  */
-export function writeRequest(
-  core: Core, timezones: readonly string[], req: RequestInput, now: number, explain: boolean, mode: EvalMode = "full",
-): number {
+export function writeRequest(core: Core, timezones: readonly string[], req: RequestInput, now: number, explain: boolean, mode: EvalMode = "full"): number {
   const len = write(core, timezones, req, now, explain, mode, false);
   if (len >= 0) return len;
   // The sink encoder reads the context before it asks for the area: nothing is half-written meanwhile.
@@ -219,14 +286,15 @@ export function writeRequest(
  * the other encodes it into a sink first (which throws, naming the path, on a bad value) and sizes
  * the area to fit.
  */
-function write(
-  core: Core, timezones: readonly string[], req: RequestInput, now: number, explain: boolean, mode: EvalMode, viaSink: boolean,
-): number {
+function write(core: Core, timezones: readonly string[], req: RequestInput, now: number, explain: boolean, mode: EvalMode, viaSink: boolean): number {
   const target = req.target;
   const tb = target !== undefined ? targetBytes(target) : null;
   const context = req.context;
   const hasContext = context !== undefined && hasKeys(context);
-  if (viaSink && hasContext) { contextSink.reset(); encodeContext(contextSink, context); }
+  if (viaSink && hasContext) {
+    contextSink.reset();
+    encodeContext(contextSink, context);
+  }
   const fixed = REQ_HEADER + timezones.length * 4 + req.action.length * 3 + (tb?.bytes.length ?? 0);
   const base = core.io(fixed + (!hasContext ? 0 : viaSink ? contextSink.len : CONTEXT_ROOM));
   // From here until the caller clears it, the request is half-written (see Core.writing).
@@ -235,17 +303,30 @@ function write(
 
   writeI64(view, base + R_NOW, now);
   writeI64(view, base + R_COST, req.cost_cents ?? 0);
-  view.setUint32(base + R_FLAGS,
-    (tb !== null ? FLAG_HAS_TARGET : 0) | (tb !== null && tb.host === null ? FLAG_TARGET_INVALID : 0)
-    | (hasContext ? FLAG_HAS_CONTEXT : 0) | (explain ? FLAG_EXPLAIN : 0)
-    | (mode === "approval_recheck" ? FLAG_APPROVAL_RECHECK : 0), true);
+  view.setUint32(
+    base + R_FLAGS,
+    (tb !== null ? FLAG_HAS_TARGET : 0) |
+      (tb !== null && tb.host === null ? FLAG_TARGET_INVALID : 0) |
+      (hasContext ? FLAG_HAS_CONTEXT : 0) |
+      (explain ? FLAG_EXPLAIN : 0) |
+      (mode === "approval_recheck" ? FLAG_APPROVAL_RECHECK : 0),
+    true,
+  );
   view.setUint32(base + R_TZ_COUNT, timezones.length, true);
 
   let p = base + REQ_HEADER;
-  for (let i = 0; i < timezones.length; i++) { view.setInt32(p, tzOffsetMinutes(timezones[i]!, now), true); p += 4; }
-  const actionLen = writeUtf8(bytes, p, req.action); p += actionLen;
-  const hostLen = tb?.hostLen ?? 0, targetLen = tb?.targetLen ?? 0;
-  if (tb !== null) { bytes.set(tb.bytes, p); p += tb.bytes.length; }
+  for (let i = 0; i < timezones.length; i++) {
+    view.setInt32(p, tzOffsetMinutes(timezones[i]!, now), true);
+    p += 4;
+  }
+  const actionLen = writeUtf8(bytes, p, req.action);
+  p += actionLen;
+  const hostLen = tb?.hostLen ?? 0,
+    targetLen = tb?.targetLen ?? 0;
+  if (tb !== null) {
+    bytes.set(tb.bytes, p);
+    p += tb.bytes.length;
+  }
   let ctxLen = 0;
   if (hasContext && viaSink) {
     ctxLen = contextSink.len;

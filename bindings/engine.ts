@@ -6,14 +6,10 @@ import { readI64, writeI64 } from "./bytes";
 import { Core } from "./core";
 import { type Decision, readDecision } from "./decision";
 import { encodePassport } from "./encode-passport";
-import {
-  type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest,
-} from "./encode-request";
+import { type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest } from "./encode-request";
 import { EngineError, RequestError, WardenError } from "./errors";
 import type { Counters as CounterSnapshot, EvalRequest, Passport } from "./gen/types";
-import {
-  type DeadlineKind, type Lifetimes, type SpendCaps, readDeadline, readFold, readLifetimes, readSpendCaps,
-} from "./limits";
+import { type DeadlineKind, type Lifetimes, type SpendCaps, readDeadline, readFold, readLifetimes, readSpendCaps } from "./limits";
 import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
 
 export interface EvaluateOptions {
@@ -30,12 +26,10 @@ const MAX_LIFETIME_DAYS = 100_000_000;
 export class Engine {
   /** Policies alive in this instance, so a trap can be followed by recompiling them. */
   private readonly live = new Set<WeakRef<Policy>>();
-  private readonly finalizer = new FinalizationRegistry<{ handle: number; generation: number; ref: WeakRef<Policy> }>(
-    (held) => {
-      this.live.delete(held.ref);
-      if (held.generation === this.core.generation) this.release(held.handle);
-    },
-  );
+  private readonly finalizer = new FinalizationRegistry<{ handle: number; generation: number; ref: WeakRef<Policy> }>((held) => {
+    this.live.delete(held.ref);
+    if (held.generation === this.core.generation) this.release(held.handle);
+  });
 
   constructor(readonly core: Core) {}
 
@@ -112,7 +106,9 @@ export class Engine {
   }
 
   /** Forces a trap inside the module (tests use it to prove recovery). */
-  trapForTest(): void { this.call(() => this.core.exports.selftest_trap()); }
+  trapForTest(): void {
+    this.call(() => this.core.exports.selftest_trap());
+  }
 
   dispose(policy: Policy): void {
     if (policy.handle < 0) return;
@@ -124,7 +120,10 @@ export class Engine {
 
   private release(handle: number): void {
     this.core.checkFree();
-    this.call(() => { this.core.exports.release(handle); this.core.exports.collect(); });
+    this.call(() => {
+      this.core.exports.release(handle);
+      this.core.exports.collect();
+    });
   }
 
   private load(bytes: Uint8Array): number {
@@ -142,7 +141,10 @@ export class Engine {
     this.core.reinstantiate();
     for (const ref of this.live) {
       const policy = ref.deref();
-      if (!policy || policy.handle < 0) { this.live.delete(ref); continue; }
+      if (!policy || policy.handle < 0) {
+        this.live.delete(ref);
+        continue;
+      }
       policy.handle = this.load(policy.compiled);
       this.finalizer.unregister(policy);
       this.finalizer.register(policy, { handle: policy.handle, generation: this.core.generation, ref }, policy);
@@ -159,10 +161,16 @@ export class Engine {
 function readingFailure(engine: Engine, err: unknown): Error {
   if (err instanceof WardenError || err instanceof WebAssembly.RuntimeError) return engine.failure(err);
   const message = err instanceof Error ? err.message : String(err);
-  return new RequestError({
-    code: "unreadable_input", path: "", message: `reading it threw: ${message}`,
-    expected: "plain data (no getter or proxy that throws)", found: err instanceof Error ? err.name : typeof err,
-  }, "request");
+  return new RequestError(
+    {
+      code: "unreadable_input",
+      path: "",
+      message: `reading it threw: ${message}`,
+      expected: "plain data (no getter or proxy that throws)",
+      found: err instanceof Error ? err.name : typeof err,
+    },
+    "request",
+  );
 }
 
 function isWellFormed(s: string): boolean {
@@ -188,7 +196,9 @@ export class Policy {
     readonly warnings: readonly string[],
   ) {}
 
-  get id(): string | undefined { return this.passport.id; }
+  get id(): string | undefined {
+    return this.passport.id;
+  }
 
   /** Decides one request against this passport, a counter snapshot and `now` (SPEC §8). */
   evaluate(request: EvalRequest, counters?: CounterSnapshot, options?: EvaluateOptions): Decision {
@@ -272,11 +282,14 @@ export class Policy {
       const status = core.exports.daily_limits(this.handle);
       if (status < 0) throw new EngineError("evaluate_failed", `the module rejected the policy handle (code ${status})`);
       core.refresh();
-      const cost = readI64(core.view, core.outPtr), requests = readI64(core.view, core.outPtr + 8);
+      const cost = readI64(core.view, core.outPtr),
+        requests = readI64(core.view, core.outPtr + 8);
       return { cost_cents: cost < 0 ? null : cost, requests: requests < 0 ? null : requests };
     });
   }
 
   /** Frees the compiled passport inside the module. */
-  dispose(): void { this.engine.dispose(this); }
+  dispose(): void {
+    this.engine.dispose(this);
+  }
 }

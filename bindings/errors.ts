@@ -118,6 +118,9 @@ function renderObject(o: object): string {
   const kind = proto && proto !== Object.prototype ? (proto.constructor?.name ?? "object") : "object";
   const keys = Object.keys(o);
   if (keys.length === 0) return kind === "object" ? "an empty object" : `a ${kind}`;
-  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k)).join(", ");
+  const shown = keys
+    .slice(0, 5)
+    .map((k) => JSON.stringify(k))
+    .join(", ");
   return `${kind === "object" ? "an object" : `a ${kind}`} with keys ${shown}${keys.length > 5 ? ", …" : ""}`;
 }

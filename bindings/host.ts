@@ -38,7 +38,8 @@ const IPV4_MAPPED = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/;
 function unmapIpv4(host: string): string {
   const m = IPV4_MAPPED.exec(host);
   if (m === null) return host;
-  const hi = parseInt(m[1]!, 16), lo = parseInt(m[2]!, 16);
+  const hi = parseInt(m[1]!, 16),
+    lo = parseInt(m[2]!, 16);
   return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
@@ -58,6 +59,7 @@ function parsedHost(target: string): string | null {
   return host === "" ? null : host;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a host may not hold
 const FORBIDDEN_IN_DOMAIN = /[\u0000-\u0020\u007f#%/:<>?@[\\\]^|]/;
 
 function dropTrailingDot(host: string): string {

@@ -36,8 +36,17 @@ export { Engine, Policy, type EvaluateOptions } from "./engine";
 export type { Decision, Hold, TraceEntry, Verdict, Outcome } from "./decision";
 /** The documents' shapes, generated from schemas/ (the same schemas validate every input at run time). */
 export type {
-  Passport, Constraints, EvalRequest, Counters, Counters as CounterSnapshot, ReasonCode, RuleName, ScheduleRange,
-  BlackoutWindow, Weekday, Fixture,
+  Passport,
+  Constraints,
+  EvalRequest,
+  Counters,
+  Counters as CounterSnapshot,
+  ReasonCode,
+  RuleName,
+  ScheduleRange,
+  BlackoutWindow,
+  Weekday,
+  Fixture,
 } from "./gen/types";
 export { EngineError, PassportError, RequestError, WardenError, type Problem } from "./errors";
 export { engineFromModule, engineFromModuleSync } from "./load";

@@ -8,7 +8,17 @@ import type { Core } from "./core";
 import { type CounterInput, writeCounterBlock } from "./encode-request";
 import { EngineError } from "./errors";
 import {
-  DeadlineKind as AbiDeadline, REQ_HEADER, SC_PER_ACTION, SC_SIZE, SC_WINDOWS, WC_HEADROOM, WC_HELD, WC_LIMIT, WC_RULE, WC_SIZE, WC_SPENT,
+  DeadlineKind as AbiDeadline,
+  REQ_HEADER,
+  SC_PER_ACTION,
+  SC_SIZE,
+  SC_WINDOWS,
+  WC_HEADROOM,
+  WC_HELD,
+  WC_LIMIT,
+  WC_RULE,
+  WC_SIZE,
+  WC_SPENT,
 } from "./gen/abi-layout";
 
 export type SpendWindow = "daily" | "weekly" | "monthly" | "total";

@@ -6,10 +6,22 @@
 import type { Constraints, Passport } from "./gen/types";
 import type { Problem } from "./errors";
 
-type Cost = "core:cost:max_per_action" | "core:cost:max_per_day" | "core:cost:max_per_week" | "core:cost:max_per_month" | "core:cost:max_total" | "core:cost:max_cumulative";
+type Cost =
+  | "core:cost:max_per_action"
+  | "core:cost:max_per_day"
+  | "core:cost:max_per_week"
+  | "core:cost:max_per_month"
+  | "core:cost:max_total"
+  | "core:cost:max_cumulative";
 
 /** Caps on what has been spent: cost > cap - spent is blocked, so cost > cap always is. */
-export const SPEND_CAPS: readonly Cost[] = ["core:cost:max_per_day", "core:cost:max_per_week", "core:cost:max_per_month", "core:cost:max_total", "core:cost:max_cumulative"];
+export const SPEND_CAPS: readonly Cost[] = [
+  "core:cost:max_per_day",
+  "core:cost:max_per_week",
+  "core:cost:max_per_month",
+  "core:cost:max_total",
+  "core:cost:max_cumulative",
+];
 const COST_CAPS: readonly Cost[] = ["core:cost:max_per_action", ...SPEND_CAPS];
 
 export interface LintRule {
@@ -20,8 +32,7 @@ export interface LintRule {
 }
 
 const at = (key: string): string => `constraints[${JSON.stringify(key)}]`;
-const num = (c: Constraints, key: Cost | "core:cost:approval_threshold"): number | undefined =>
-  typeof c[key] === "number" ? (c[key] as number) : undefined;
+const num = (c: Constraints, key: Cost | "core:cost:approval_threshold"): number | undefined => (typeof c[key] === "number" ? (c[key] as number) : undefined);
 const dollars = (cents: number): string => `$${(cents / 100).toFixed(2)}`;
 
 export const LINT_RULES: readonly LintRule[] = [
@@ -33,12 +44,14 @@ export const LINT_RULES: readonly LintRule[] = [
       if (t === undefined) return [];
       const cap = COST_CAPS.find((k) => num(c, k) !== undefined && t >= num(c, k)!);
       if (cap === undefined) return [];
-      return [{
-        code: "threshold_unreachable",
-        path: at("core:cost:approval_threshold"),
-        message: `approval threshold ${t} is not below ${cap} ${num(c, cap)}: an action costing more than ${t} is blocked by the cap before it can be held`,
-        hint: `set the threshold below ${num(c, cap)} cents, or raise the cap`,
-      }];
+      return [
+        {
+          code: "threshold_unreachable",
+          path: at("core:cost:approval_threshold"),
+          message: `approval threshold ${t} is not below ${cap} ${num(c, cap)}: an action costing more than ${t} is blocked by the cap before it can be held`,
+          hint: `set the threshold below ${num(c, cap)} cents, or raise the cap`,
+        },
+      ];
     },
   },
   {
@@ -49,19 +62,24 @@ export const LINT_RULES: readonly LintRule[] = [
       if (a === undefined) return [];
       const cap = SPEND_CAPS.find((k) => num(c, k) !== undefined && a >= num(c, k)!);
       if (cap === undefined) return [];
-      return [{
-        code: "per_action_not_below_cap",
-        path: at("core:cost:max_per_action"),
-        message: `max_per_action ${a} is not below ${cap} ${num(c, cap)}: it never blocks anything the ${cap.slice("core:cost:".length)} cap would allow`,
-        hint: `set max_per_action below ${num(c, cap)} cents, or drop it`,
-      }];
+      return [
+        {
+          code: "per_action_not_below_cap",
+          path: at("core:cost:max_per_action"),
+          message: `max_per_action ${a} is not below ${cap} ${num(c, cap)}: it never blocks anything the ${cap.slice("core:cost:".length)} cap would allow`,
+          hint: `set max_per_action below ${num(c, cap)} cents, or drop it`,
+        },
+      ];
     },
   },
   {
     code: "cents_look_like_dollars",
     about: "a cost cap under 100 cents (a dollar): amounts are cents, and small numbers are often dollars written as cents",
     check(c) {
-      return COST_CAPS.filter((k) => { const v = num(c, k); return v !== undefined && v > 0 && v < 100; }).map((k) => ({
+      return COST_CAPS.filter((k) => {
+        const v = num(c, k);
+        return v !== undefined && v > 0 && v < 100;
+      }).map((k) => ({
         code: "cents_look_like_dollars",
         path: at(k),
         message: `${num(c, k)} cents is ${dollars(num(c, k)!)}: cost amounts are in cents`,

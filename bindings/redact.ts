@@ -3,11 +3,16 @@
 
 import type { Engine } from "./engine";
 
-const FAMILY_SECRET = 0, FAMILY_PII = 1;
+const FAMILY_SECRET = 0,
+  FAMILY_PII = 1;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-interface Span { start: number; end: number; kind: string }
+interface Span {
+  start: number;
+  end: number;
+  kind: string;
+}
 
 export class Redactor {
   private readonly names = new Map<number, string>();
@@ -20,7 +25,8 @@ export class Redactor {
     const bytes = encoder.encode(text);
     const spans = this.engine.call(() => this.findSpans(bytes, pii));
     if (spans.length === 0) return text;
-    let out = "", at = 0;
+    let out = "",
+      at = 0;
     for (const s of spans) {
       if (s.start < at) continue; // overlaps a span already replaced
       out += decoder.decode(bytes.subarray(at, s.start)) + `[REDACTED:${s.kind}]`;
@@ -53,13 +59,17 @@ export class Redactor {
       for (let from = 0; from < bytes.length;) {
         const kind = family === FAMILY_SECRET ? ex.detect_secret(bytes.length, from) : ex.detect_pii(bytes.length, from);
         if (kind === 0) break;
-        const start = ex.detect_start(), end = ex.detect_end();
+        const start = ex.detect_start(),
+          end = ex.detect_end();
         spans.push({ start, end, kind: String(family * 256 + kind) });
         from = end > from ? end : from + 1;
       }
     }
     // Names are read last: detect_kind_name writes into the same scratch area as the text.
-    for (const s of spans) { const key = Number(s.kind); s.kind = this.kindName(key >> 8, key & 255); }
+    for (const s of spans) {
+      const key = Number(s.kind);
+      s.kind = this.kindName(key >> 8, key & 255);
+    }
     return spans.sort((a, b) => a.start - b.start || b.end - a.end);
   }
 

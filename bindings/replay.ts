@@ -14,12 +14,23 @@ import type { Verdict } from "./decision";
 export type HoldHandling = "approve" | "caller";
 
 /** The decision of one replayed request, as ids into the catalogue (no strings on the hot path). */
-export interface StepResult { verdict: 0 | 1 | 2; rule: number; reason: number }
+export interface StepResult {
+  verdict: 0 | 1 | 2;
+  rule: number;
+  reason: number;
+}
 
 export type LaneOp = "reserve" | "approve" | "release" | "reset" | "emergency_stop" | "resume" | "pause" | "heartbeat";
 
 const OP_CODES: Record<LaneOp, number> = {
-  reserve: 2, approve: 3, release: 4, reset: 5, heartbeat: 7, pause: 8, emergency_stop: 9, resume: 10,
+  reserve: 2,
+  approve: 3,
+  release: 4,
+  reset: 5,
+  heartbeat: 7,
+  pause: 8,
+  emergency_stop: 9,
+  resume: 10,
 };
 const RESET_KINDS = ["daily", "weekly", "monthly", "total", "all"] as const;
 export type ReplayResetKind = (typeof RESET_KINDS)[number];
@@ -27,7 +38,8 @@ export type ReplayResetKind = (typeof RESET_KINDS)[number];
 /** Lanes the module keeps (assembly/state/replay.ts REPLAY_LANES). */
 export const REPLAY_LANES = 8;
 const RULE_NONE = 0xffff;
-const FLAG_HOLD_BY_CALLER = 1, FLAG_FRESH_HEARTBEAT = 4;
+const FLAG_HOLD_BY_CALLER = 1,
+  FLAG_FRESH_HEARTBEAT = 4;
 const STATUS_NAMES: Record<number, string> = { 0: "ok", [-1]: "bad_input", [-2]: "already_pending", [-3]: "no_such_approval" };
 const VERDICTS: readonly Verdict[] = ["allow", "request_hold", "block"];
 const encoder = new TextEncoder();
@@ -43,9 +55,18 @@ export class Replay {
   /** The decision of the last step (reused: no allocation per request). */
   readonly last: StepResult = { verdict: 0, rule: RULE_NONE, reason: 0 };
 
-  constructor(private readonly engine: Engine, private readonly policies: readonly Policy[]) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly policies: readonly Policy[],
+  ) {
     if (policies.length === 0 || policies.length > REPLAY_LANES) {
-      throw new RequestError({ code: "out_of_range", path: "policies", message: "invalid argument", expected: `1 to ${REPLAY_LANES} policies`, found: String(policies.length) });
+      throw new RequestError({
+        code: "out_of_range",
+        path: "policies",
+        message: "invalid argument",
+        expected: `1 to ${REPLAY_LANES} policies`,
+        found: String(policies.length),
+      });
     }
     this.core = engine.core;
     this.generation = this.core.generation;
@@ -55,9 +76,15 @@ export class Replay {
   }
 
   /** The catalogue's names, for turning step results into words once, at the end. */
-  verdictName(v: number): Verdict { return VERDICTS[v]!; }
-  ruleName(id: number): string | null { return id === RULE_NONE ? null : this.core.catalogue.rules[id] ?? null; }
-  reasonName(id: number): string { return this.core.catalogue.reasons[id] ?? "unknown"; }
+  verdictName(v: number): Verdict {
+    return VERDICTS[v]!;
+  }
+  ruleName(id: number): string | null {
+    return id === RULE_NONE ? null : (this.core.catalogue.rules[id] ?? null);
+  }
+  reasonName(id: number): string {
+    return this.core.catalogue.reasons[id] ?? "unknown";
+  }
 
   /**
    * Decides a validated request at `now` on `lane` and applies its transition there: an allow is
@@ -83,7 +110,8 @@ export class Replay {
       const n = core.exports.replay_step(policy.handle, lane, len, flags);
       if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the replayed request (code ${n})`);
       core.refresh();
-      const o = core.outPtr, bytes = core.bytes;
+      const o = core.outPtr,
+        bytes = core.bytes;
       const last = this.last;
       last.verdict = bytes[o] as 0 | 1 | 2;
       last.rule = bytes[o + 4]! | (bytes[o + 5]! << 8);
@@ -109,7 +137,7 @@ export class Replay {
     this.checkAlive();
     const code = OP_CODES[op];
     const id = encoder.encode(opts.id ?? "");
-    const a = op === "reset" ? RESET_KINDS.indexOf(opts.kind ?? "all") : op === "reserve" ? opts.cost ?? 0 : 0;
+    const a = op === "reset" ? RESET_KINDS.indexOf(opts.kind ?? "all") : op === "reserve" ? (opts.cost ?? 0) : 0;
     const core = this.core;
     const status = this.engine.call(() => {
       const base = core.io(44 + id.length);

@@ -5,8 +5,24 @@
 import { readI64, utf8Length, writeI64 } from "./bytes";
 import type { Core } from "./core";
 import {
-  ResetKind as AbiReset, StateStatus as AbiStatus, COUNTER_BLOCK, COUNTER_BLOCK_FIELDS, COUNTER_BLOCK_START, CounterFlag,
-  R_COUNTER_FLAGS, R_LAST_ACTION, R_LAST_HEARTBEAT, SA_A, SA_B, SA_C, SA_D, SA_ID_LEN, SA_NOW, SA_SIZE, StateEvent, StateOp,
+  ResetKind as AbiReset,
+  StateStatus as AbiStatus,
+  COUNTER_BLOCK,
+  COUNTER_BLOCK_FIELDS,
+  COUNTER_BLOCK_START,
+  CounterFlag,
+  R_COUNTER_FLAGS,
+  R_LAST_ACTION,
+  R_LAST_HEARTBEAT,
+  SA_A,
+  SA_B,
+  SA_C,
+  SA_D,
+  SA_ID_LEN,
+  SA_NOW,
+  SA_SIZE,
+  StateEvent,
+  StateOp,
 } from "./gen/abi-layout";
 import type { Engine } from "./engine";
 import { EngineError, RequestError } from "./errors";
@@ -35,7 +51,10 @@ export interface Snapshot {
 }
 
 /** A pending approval that expired, or that an emergency stop released. */
-export interface ApprovalEvent { id: string; cost_cents: number }
+export interface ApprovalEvent {
+  id: string;
+  cost_cents: number;
+}
 
 /** `kept`: an agent-channel report claimed a lower actual cost; the committed cost stays (SPEC §11). */
 export type StateStatus = "ok" | "already_pending" | "no_such_approval" | "bad_state" | "kept";
@@ -63,23 +82,37 @@ export interface StateResult {
 const Op = StateOp;
 type Op = (typeof StateOp)[keyof typeof StateOp];
 const STATUS: Record<number, StateStatus> = {
-  [AbiStatus.Ok]: "ok", [AbiStatus.BadInput]: "bad_state", [AbiStatus.AlreadyPending]: "already_pending", [AbiStatus.NoSuchApproval]: "no_such_approval", [AbiStatus.Kept]: "kept",
+  [AbiStatus.Ok]: "ok",
+  [AbiStatus.BadInput]: "bad_state",
+  [AbiStatus.AlreadyPending]: "already_pending",
+  [AbiStatus.NoSuchApproval]: "no_such_approval",
+  [AbiStatus.Kept]: "kept",
 };
 const RESET_KINDS: Record<ResetKind, number> = {
-  daily: AbiReset.Daily, weekly: AbiReset.Weekly, monthly: AbiReset.Monthly, total: AbiReset.Total, all: AbiReset.All,
+  daily: AbiReset.Daily,
+  weekly: AbiReset.Weekly,
+  monthly: AbiReset.Monthly,
+  total: AbiReset.Total,
+  all: AbiReset.All,
 };
-const EVENT_EXPIRED = StateEvent.Expired, EVENT_RELEASED = StateEvent.Released, EVENT_TRIPPED = StateEvent.Tripped;
+const EVENT_EXPIRED = StateEvent.Expired,
+  EVENT_RELEASED = StateEvent.Released,
+  EVENT_TRIPPED = StateEvent.Tripped;
 const ARGS = SA_SIZE;
 const RESETS_UNKNOWN = -1;
 const RESETS_MAX = 0xffff_ffff;
 const APPROVAL_ID_MAX = 128;
-const C_LAST_ACTION = CounterFlag.HasLastAction, C_LAST_HEARTBEAT = CounterFlag.HasLastHeartbeat;
-const C_PENDING = CounterFlag.PendingApproval, C_STOPPED = CounterFlag.EmergencyStopped, C_PAUSED = CounterFlag.EnforcementPaused;
+const C_LAST_ACTION = CounterFlag.HasLastAction,
+  C_LAST_HEARTBEAT = CounterFlag.HasLastHeartbeat;
+const C_PENDING = CounterFlag.PendingApproval,
+  C_STOPPED = CounterFlag.EmergencyStopped,
+  C_PAUSED = CounterFlag.EnforcementPaused;
 const C_FAIL_CLOSED = CounterFlag.PausedByFailClosed;
 const COUNTER_FIELDS = COUNTER_BLOCK_FIELDS;
 // The snapshot is the counter block rebased to 0 (docs/abi.md "Counter state"), so its offsets are the request's minus this.
 const FLAGS_AT = R_COUNTER_FLAGS - COUNTER_BLOCK_START;
-const LAST_ACTION_AT = R_LAST_ACTION - COUNTER_BLOCK_START, LAST_HEARTBEAT_AT = R_LAST_HEARTBEAT - COUNTER_BLOCK_START;
+const LAST_ACTION_AT = R_LAST_ACTION - COUNTER_BLOCK_START,
+  LAST_HEARTBEAT_AT = R_LAST_HEARTBEAT - COUNTER_BLOCK_START;
 
 const encoder = new TextEncoder();
 const EMPTY_ID = new Uint8Array(0);
@@ -117,10 +150,14 @@ export class CounterStates {
   constructor(private readonly engine: Engine) {}
 
   /** A state with nothing counted. */
-  fresh(): Uint8Array { return this.run(Op.Fresh, EMPTY_STATE, 0).state; }
+  fresh(): Uint8Array {
+    return this.run(Op.Fresh, EMPTY_STATE, 0).state;
+  }
 
   /** The snapshot at `now` (the state returned is normalised: windows rolled, an expired approval released). */
-  snapshot(state: Uint8Array, now: number): StateResult { return this.run(Op.Snapshot, state, now); }
+  snapshot(state: Uint8Array, now: number): StateResult {
+    return this.run(Op.Snapshot, state, now);
+  }
 
   /** An allowed action: `cost` in every spending window, one action in every rate window. */
   commit(state: Uint8Array, now: number, cost: number): StateResult {
@@ -158,23 +195,45 @@ export class CounterStates {
    * the status is `kept`.
    */
   trueUp(
-    state: Uint8Array, now: number, committedAt: number, committedResets: number | undefined, oldCost: number, newCost: number,
+    state: Uint8Array,
+    now: number,
+    committedAt: number,
+    committedResets: number | undefined,
+    oldCost: number,
+    newCost: number,
     raiseOnly = false,
   ): StateResult {
-    return this.run(raiseOnly ? Op.TrueUpRaise : Op.TrueUp, state, now,
-      instant(committedAt, "committed_at"), cents(oldCost, "old_cost_cents"), cents(newCost, "actual_cost_cents"),
-      EMPTY_ID, generation(committedResets));
+    return this.run(
+      raiseOnly ? Op.TrueUpRaise : Op.TrueUp,
+      state,
+      now,
+      instant(committedAt, "committed_at"),
+      cents(oldCost, "old_cost_cents"),
+      cents(newCost, "actual_cost_cents"),
+      EMPTY_ID,
+      generation(committedResets),
+    );
   }
 
   /** Records a heartbeat; lifts a fail-closed pause, never an operator's. */
-  heartbeat(state: Uint8Array, now: number): StateResult { return this.run(Op.Heartbeat, state, now); }
+  heartbeat(state: Uint8Array, now: number): StateResult {
+    return this.run(Op.Heartbeat, state, now);
+  }
   /** An operator's pause (lifted only by `resume`). */
-  pause(state: Uint8Array, now: number): StateResult { return this.run(Op.Pause, state, now); }
+  pause(state: Uint8Array, now: number): StateResult {
+    return this.run(Op.Pause, state, now);
+  }
   /** A fail-closed trip: pauses with `paused_by: fail_closed` unless paused already; `tripped` when it did. */
-  trip(state: Uint8Array, now: number): StateResult { return this.run(Op.Trip, state, now); }
+  trip(state: Uint8Array, now: number): StateResult {
+    return this.run(Op.Trip, state, now);
+  }
   /** Stops the passport; a pending approval is released and reported in `released`. */
-  emergencyStop(state: Uint8Array, now: number): StateResult { return this.run(Op.EmergencyStop, state, now); }
-  resume(state: Uint8Array, now: number): StateResult { return this.run(Op.Resume, state, now); }
+  emergencyStop(state: Uint8Array, now: number): StateResult {
+    return this.run(Op.EmergencyStop, state, now);
+  }
+  resume(state: Uint8Array, now: number): StateResult {
+    return this.run(Op.Resume, state, now);
+  }
 
   /** When the day, ISO week and month windows containing `now` reset (epoch ms). */
   windowResets(now: number): { daily: number; weekly: number; monthly: number } {

@@ -88,8 +88,7 @@ function nearest(spellings: readonly string[], known: readonly string[]): string
   return found;
 }
 
-const didYouMean = (name: string | undefined): string | undefined =>
-  name === undefined ? undefined : `did you mean "${name}"?`;
+const didYouMean = (name: string | undefined): string | undefined => (name === undefined ? undefined : `did you mean "${name}"?`);
 
 /** `did you mean "x"?` for the known name nearest to `name` (as written or lower-cased), or undefined. */
 export const hintFor = (name: string, known: readonly string[]): string | undefined => didYouMean(nearest([name, name.toLowerCase()], known));
@@ -105,7 +104,7 @@ const EXPECTED: Partial<Record<SchemaTypeName, string>> = {
   CostWindow: "one of daily, weekly, monthly, total",
   DomainList: "a list of hosts (example.com, *.example.com, 10.0.0.1)",
   PatternList: "a list of action patterns (web:*, documents:read)",
-  Schedule: "a schedule {timezone?, days?, start: \"HH:MM\", end: \"HH:MM\"} or a non-empty list of them",
+  Schedule: 'a schedule {timezone?, days?, start: "HH:MM", end: "HH:MM"} or a non-empty list of them',
   BlackoutWindows: "a list of {start, end, reason?} with RFC 3339 times",
   Timestamp: "an RFC 3339 date-time like 2026-02-24T15:00:00Z",
   OptionalTimestamp: "an RFC 3339 date-time like 2026-02-24T15:00:00Z, or null",
@@ -157,12 +156,7 @@ function issueProblems(issue: Issue, base: readonly Segment[], input: unknown, s
 }
 
 /** A union failed: report the branch that got furthest, or "A or B" when none got anywhere. */
-function unionProblems(
-  issue: Extract<Issue, { code: "invalid_union" }>,
-  path: readonly Segment[],
-  input: unknown,
-  shape: DocumentShape,
-): Problem[] {
+function unionProblems(issue: Extract<Issue, { code: "invalid_union" }>, path: readonly Segment[], input: unknown, shape: DocumentShape): Problem[] {
   const branches = issue.errors.filter((b) => b.length > 0);
   const shallow = branches.every((b) => b.length === 1 && b[0]!.code === "invalid_type" && b[0]!.path.length === 0);
   if (branches.length === 0 || shallow) {
@@ -324,8 +318,12 @@ export function rfc3339ToMs(s: string): number {
 
 function parseRfc3339(s: string): number {
   if (s.length < 20 || s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":") return Number.NaN;
-  const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
-  const h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
+  const y = digits(s, 0, 4),
+    mo = digits(s, 5, 2),
+    d = digits(s, 8, 2);
+  const h = digits(s, 11, 2),
+    mi = digits(s, 14, 2),
+    sec = digits(s, 17, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return Number.NaN;
   if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return Number.NaN;
   let i = 19;
@@ -348,7 +346,8 @@ function offsetMs(s: string, i: number): number {
   if (s[i] === "Z") return i + 1 === s.length ? 0 : Number.NaN;
   const sign = s[i] === "+" ? 1 : s[i] === "-" ? -1 : 0;
   if (sign === 0 || i + 6 !== s.length || s[i + 3] !== ":") return Number.NaN;
-  const oh = digits(s, i + 1, 2), om = digits(s, i + 4, 2);
+  const oh = digits(s, i + 1, 2),
+    om = digits(s, i + 4, 2);
   if (oh < 0 || oh > 23 || om < 0 || om > 59) return Number.NaN;
   return sign * (oh * 60 + om) * 60_000;
 }
@@ -365,10 +364,7 @@ export function parseTime(value: Date | number | string, path: string): number {
   else if (typeof value === "number") ms = Number.isInteger(value) ? value : Number.NaN;
   else if (value instanceof Date) ms = value.getTime();
   if (Number.isFinite(ms) && Math.abs(ms) <= MAX_EPOCH_MS) return ms;
-  throw new RequestError(
-    { code: "invalid_time", path, message: "is not a time", expected: TIME_EXPECTED, found: renderValue(value) },
-    "time",
-  );
+  throw new RequestError({ code: "invalid_time", path, message: "is not a time", expected: TIME_EXPECTED, found: renderValue(value) }, "time");
 }
 
 // ---- passports -------------------------------------------------------------------------------
@@ -480,10 +476,18 @@ function keyVerdict(key: string): "core" | "foreign" | Problem {
     return problem("misspelled_constraint", `"${key}" is not a constraint key: keys are case-sensitive`, "write the namespace as core:");
   }
   if (colon < 0) {
-    return problem("unknown_constraint", `unknown constraint "${key}": keys need a namespace`, "core keys look like core:cost:max_per_day; put your own keys in a namespace, like acme:region");
+    return problem(
+      "unknown_constraint",
+      `unknown constraint "${key}": keys need a namespace`,
+      "core keys look like core:cost:max_per_day; put your own keys in a namespace, like acme:region",
+    );
   }
   if (CORE_FAMILIES.has(namespace) || CORE_KEYS.has(`core:${lower}`)) {
-    return problem("misspelled_constraint", `"${key}" looks like a core constraint without its core: prefix`, `write core:${key}, or use your own namespace, like acme:${key.slice(colon + 1)}`);
+    return problem(
+      "misspelled_constraint",
+      `"${key}" looks like a core constraint without its core: prefix`,
+      `write core:${key}, or use your own namespace, like acme:${key.slice(colon + 1)}`,
+    );
   }
   return "foreign";
 }
@@ -518,7 +522,12 @@ function checkDomain(entry: unknown, path: Segment[], problems: Problem[]): void
 
 /** For an entry written as a URL or host:port, the host it holds, when that one is valid. */
 function hostHint(entry: string): { hint?: string } {
-  let host = entry.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/^[^/@]*@/, "").split(/[/?#]/)[0] ?? "";
+  let host =
+    entry
+      .trim()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
+      .replace(/^[^/@]*@/, "")
+      .split(/[/?#]/)[0] ?? "";
   if (!host.startsWith("[")) host = host.replace(/:\d*$/, "");
   return host !== "" && host !== entry && canonicalEntry(host) !== null ? { hint: `write the host only: ${JSON.stringify(host)}` } : {};
 }
@@ -641,8 +650,7 @@ function isActionText(s: string): boolean {
 // ---- counter snapshots -----------------------------------------------------------------------
 
 /** A counter snapshot with every field present: defaults filled in, times in epoch ms. */
-export interface NormalizedCounters
-  extends Required<Omit<Counters, "last_action_at" | "last_heartbeat_at" | "pending_approval_id" | "paused_by">> {
+export interface NormalizedCounters extends Required<Omit<Counters, "last_action_at" | "last_heartbeat_at" | "pending_approval_id" | "paused_by">> {
   paused_by: "operator" | "fail_closed" | null;
   last_action_at: number | null;
   last_heartbeat_at: number | null;
@@ -686,9 +694,19 @@ function fastCounters(input: unknown): NormalizedCounters | null {
     paused_by: c.paused_by ?? null,
   };
   // A bad amount or instant is NaN, and NaN survives any sum (null adds 0).
-  const sum = out.spent_today_cents + out.spent_week_cents + out.spent_month_cents + out.spent_total_cents +
-    out.held_cents + out.actions_last_minute + out.actions_last_5_minutes + out.actions_last_30_minutes +
-    out.actions_last_hour + out.actions_today + (out.last_action_at ?? 0) + (out.last_heartbeat_at ?? 0);
+  const sum =
+    out.spent_today_cents +
+    out.spent_week_cents +
+    out.spent_month_cents +
+    out.spent_total_cents +
+    out.held_cents +
+    out.actions_last_minute +
+    out.actions_last_5_minutes +
+    out.actions_last_30_minutes +
+    out.actions_last_hour +
+    out.actions_today +
+    (out.last_action_at ?? 0) +
+    (out.last_heartbeat_at ?? 0);
   if (Number.isNaN(sum) || typeof out.emergency_stopped !== "boolean" || typeof out.enforcement_paused !== "boolean") return null;
   if (out.paused_by !== null && out.paused_by !== "operator" && out.paused_by !== "fail_closed") return null;
   return typeof out.pending_approval_id === "string" || out.pending_approval_id === null ? out : null;
@@ -726,12 +744,7 @@ function isPlainObject(v: unknown): v is Json {
 export const isAmount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= MAX_SAFE;
 
 /** The slow path: the generated schema says what is wrong; the first problem becomes the error. */
-function failRequest(
-  schema: z.ZodType,
-  input: unknown,
-  subject: string,
-  shape: DocumentShape,
-): never {
+function failRequest(schema: z.ZodType, input: unknown, subject: string, shape: DocumentShape): never {
   const result = schema.safeParse(input);
   if (result.success) {
     throw new EngineError("validator_mismatch", `the ${subject} fast check and its schema disagree; please report this`);

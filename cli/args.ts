@@ -45,9 +45,7 @@ function plainParseError(err: unknown, command: string): string {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown option ${option ?? message}`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return message.includes("does not take an argument")
-        ? `${option ?? "an option"} takes no value`
-        : `${option ?? "an option"} needs a value`;
+      return message.includes("does not take an argument") ? `${option ?? "an option"} takes no value` : `${option ?? "an option"} needs a value`;
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       return `warden ${command} takes no arguments besides its options (found ${/'([^']*)'/.exec(message)?.[1] ?? "one"})`;
     default:
@@ -75,5 +73,9 @@ export function jwkOption(file: string | undefined, command: string): JWK | unde
 }
 
 function readOptionFile(file: string, command: string): string {
-  try { return readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, command); }
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, command);
+  }
 }

@@ -5,7 +5,10 @@ import { PassportError, RequestError, WardenError } from "../enforcer/index";
 /** The command line itself is wrong: unknown flag, missing argument, path that does not exist. */
 export class UsageError extends Error {
   readonly exitCode = 2;
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
     this.name = "UsageError";
   }

@@ -2,9 +2,18 @@
 
 type Brush = (text: string) => string;
 
-export interface Paint { red: Brush; green: Brush; yellow: Brush; dim: Brush; bold: Brush }
+export interface Paint {
+  red: Brush;
+  green: Brush;
+  yellow: Brush;
+  dim: Brush;
+  bold: Brush;
+}
 
-const wrap = (open: number, close: number): Brush => (text) => `\x1b[${open}m${text}\x1b[${close}m`;
+const wrap =
+  (open: number, close: number): Brush =>
+  (text) =>
+    `\x1b[${open}m${text}\x1b[${close}m`;
 const none: Brush = (text) => text;
 
 export function paint(on: boolean): Paint {

@@ -6,7 +6,11 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 export type Segment = string | number;
 
 /** A file that cannot be read or parsed, with the line where the parser stopped. */
-export interface SourceError { code: "file_not_found" | "unreadable_file" | "invalid_yaml"; line?: number; message: string }
+export interface SourceError {
+  code: "file_not_found" | "unreadable_file" | "invalid_yaml";
+  line?: number;
+  message: string;
+}
 
 /** A document read from a file: its value, and the line of any path into it. */
 export interface Source {

@@ -50,8 +50,14 @@ export interface DeskAnswer extends ApprovalAnswer {
   approval: Approval | null;
 }
 
-interface LinkDoc { approval_id: string; passport_id: string }
-interface PermitDoc { permit_token: string; permit_expires_at: string }
+interface LinkDoc {
+  approval_id: string;
+  passport_id: string;
+}
+interface PermitDoc {
+  permit_token: string;
+  permit_expires_at: string;
+}
 
 export class ApprovalDesk {
   private readonly redactor: Redactor;
@@ -61,7 +67,10 @@ export class ApprovalDesk {
   private readonly optOuts: Records<{ at: string }>;
   private readonly seen: Records<number>;
 
-  constructor(readonly enforcer: Enforcer, private readonly clock: () => number = Date.now) {
+  constructor(
+    readonly enforcer: Enforcer,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.redactor = new Redactor(enforcer.engine);
     this.links = new Records(enforcer.store, "approvalLinks");
     this.permits = new Records(enforcer.store, "approvalPermits");
@@ -113,9 +122,11 @@ export class ApprovalDesk {
     if (answer.permit_token && approval) {
       const now = this.clock();
       const expires = answer.permit_expires_at ? Date.parse(answer.permit_expires_at) : now;
-      await this.permits.put(`${approval.passport_id}/${approvalId}`,
+      await this.permits.put(
+        `${approval.passport_id}/${approvalId}`,
         { permit_token: answer.permit_token, permit_expires_at: answer.permit_expires_at! },
-        { ttlMs: Math.max(1, expires - now), now });
+        { ttlMs: Math.max(1, expires - now), now },
+      );
     }
     return { ...answer, approval };
   }
@@ -136,7 +147,9 @@ export class ApprovalDesk {
     const passport = await this.passport(approval.passport_id);
     const daily = (await this.enforcer.limits(approval.passport_id)).windows.daily;
     return {
-      approval, passport, ...this.shown(approval, passport),
+      approval,
+      passport,
+      ...this.shown(approval, passport),
       spent_today_cents: daily.spent_cents,
       daily_limit_cents: daily.limit_cents,
     };
@@ -187,7 +200,9 @@ function toInfo(p: Record<string, unknown>): PassportInfo {
     expires_at: typeof p.expires_at === "string" ? p.expires_at : null,
     constraints: (p.constraints ?? {}) as Record<string, unknown>,
     phones,
-    emails: listOf(metadata[APPROVER_EMAIL_FIELD]).map((e) => e.trim()).filter((e) => e.includes("@")),
+    emails: listOf(metadata[APPROVER_EMAIL_FIELD])
+      .map((e) => e.trim())
+      .filter((e) => e.includes("@")),
   };
 }
 

@@ -36,8 +36,10 @@ const RULES: Array<{ key: StatusKey; applies: (p: PassportInfo, s: StateFields, 
   { key: "stopped", applies: (_p, s) => s.emergency_stopped, detail: () => "Emergency stop: every action is blocked until you resume." },
   { key: "paused", applies: (_p, s) => s.enforcement_paused, detail: () => "Enforcement is paused until the agent sends a heartbeat." },
   {
-    key: "disconnected", applies: (_p, _s, hb) => !hb.heartbeat_fresh,
-    detail: (hb) => `No heartbeat from the agent for ${formatDuration(hb.lifetimes.heartbeat_fresh_ms)}; every action it sends is still checked (HTTP agents: POST /v1/passports/:id/heartbeat every minute).`,
+    key: "disconnected",
+    applies: (_p, _s, hb) => !hb.heartbeat_fresh,
+    detail: (hb) =>
+      `No heartbeat from the agent for ${formatDuration(hb.lifetimes.heartbeat_fresh_ms)}; every action it sends is still checked (HTTP agents: POST /v1/passports/:id/heartbeat every minute).`,
   },
   { key: "active", applies: () => true, detail: () => "The agent is connected and every action is checked." },
 ];
@@ -53,7 +55,9 @@ export function classify(passport: PassportInfo, state: StateFields, heartbeat: 
   const failClosed = passport.constraints["core:safety:fail_closed"] === true;
   const tripped = rule.key === "disconnected" && failClosed;
   return {
-    key: rule.key, label: STATUS_LABELS[rule.key], detail: tripped ? FAIL_CLOSED_TRIPPED : rule.detail(heartbeat),
+    key: rule.key,
+    label: STATUS_LABELS[rule.key],
+    detail: tripped ? FAIL_CLOSED_TRIPPED : rule.detail(heartbeat),
     not_enforced: hasConstraints && (tripped || state.enforcement_paused) && rule.key !== "revoked",
   };
 }

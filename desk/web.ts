@@ -13,7 +13,13 @@ export interface Page {
 export class HttpError extends Error {
   readonly status: number;
   /** Its status is the one table's (enforcer/error-codes.ts), as for the server's ApiError. */
-  constructor(readonly code: ErrorCode, message: string) { super(message); this.status = statusOf(code); }
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.status = statusOf(code);
+  }
 }
 
 /** Reads the whole body, refusing more than `limit` bytes (413) before buffering it. */
@@ -31,7 +37,10 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 }
 
 export function mediaType(req: IncomingMessage): string {
-  return String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  return String(req.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
 }
 
 /** A form or JSON body as a flat record of strings (other JSON values are stringified). */
@@ -39,7 +48,11 @@ export function fieldsOf(req: IncomingMessage, body: Buffer): Record<string, str
   const type = mediaType(req);
   if (type === "application/json") {
     let parsed: unknown;
-    try { parsed = JSON.parse(body.toString("utf8")); } catch { throw new HttpError("invalid_json", "the body is not valid JSON"); }
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      throw new HttpError("invalid_json", "the body is not valid JSON");
+    }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new HttpError("invalid_body", "the body must be a JSON object");
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(parsed)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
@@ -51,7 +64,12 @@ export function fieldsOf(req: IncomingMessage, body: Buffer): Record<string, str
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -66,7 +84,12 @@ export function sendPage(res: ServerResponse, p: Page, extra: Record<string, str
 }
 
 export function sendHtmlFragment(res: ServerResponse, html: string): void {
-  res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", "content-length": Buffer.byteLength(html) });
+  res.writeHead(200, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "content-length": Buffer.byteLength(html),
+  });
   res.end(html);
 }
 

@@ -13,8 +13,7 @@ const MAX_APPEND_ATTEMPTS = 100;
 const MAX_CACHED_HEADS = 100_000;
 
 /** What happened, in SPEC §7's terms. */
-export type AuditType =
-  | "decision" | "approval" | "permit_report" | "panic" | "resume" | "pause" | "heartbeat" | "reset" | "register";
+export type AuditType = "decision" | "approval" | "permit_report" | "panic" | "resume" | "pause" | "heartbeat" | "reset" | "register";
 
 /** What a caller appends: a type, an RFC 3339 instant and any JSON fields. */
 export interface AuditInput {
@@ -69,7 +68,9 @@ export class AuditLog {
     const run = (this.tails.get(passportId) ?? Promise.resolve()).then(() => this.appendNow(passportId, body));
     const tail = run.catch(() => undefined);
     this.tails.set(passportId, tail);
-    void tail.then(() => { if (this.tails.get(passportId) === tail) this.tails.delete(passportId); });
+    void tail.then(() => {
+      if (this.tails.get(passportId) === tail) this.tails.delete(passportId);
+    });
     return run;
   }
 
@@ -88,7 +89,7 @@ export class AuditLog {
    * caller that appends through `Store.commit`: it seals with `seal` and reports with `committed`.
    */
   async startHead(passportId: string): Promise<AuditHead> {
-    return this.heads.get(passportId) ?? await this.readHead(passportId);
+    return this.heads.get(passportId) ?? (await this.readHead(passportId));
   }
 
   /** The store's head (GENESIS for an empty log), and forgets the remembered one. */
@@ -183,8 +184,12 @@ export async function verifyAuditLog(
 type Found = { seq: number; problem: AuditProblem } | null;
 
 async function checkRecord(
-  r: AuditRecord, prev: AuditRecord | null, list: AuditRecord[], i: number,
-  seqCount: Map<unknown, number>, key: CryptoKey,
+  r: AuditRecord,
+  prev: AuditRecord | null,
+  list: AuditRecord[],
+  i: number,
+  seqCount: Map<unknown, number>,
+  key: CryptoKey,
 ): Promise<Found> {
   const expectedSeq = (prev?.seq ?? 0) + 1;
   if (!isChained(r) || (await recordHash(r)) !== r.hash) return { seq: expectedSeq, problem: "edited" };
@@ -208,8 +213,13 @@ function checkHead(list: AuditRecord[], head: AuditHead): AuditVerdict {
 }
 
 function isChained(r: AuditRecord): boolean {
-  return Number.isSafeInteger(r.seq) && typeof r.hash === "string" && typeof r.prev_hash === "string"
-    && typeof r.signature === "string" && typeof r.passport_id === "string";
+  return (
+    Number.isSafeInteger(r.seq) &&
+    typeof r.hash === "string" &&
+    typeof r.prev_hash === "string" &&
+    typeof r.signature === "string" &&
+    typeof r.passport_id === "string"
+  );
 }
 
 async function signatureHolds(r: AuditRecord, key: CryptoKey): Promise<boolean> {

@@ -5,7 +5,14 @@
 
 import type { JWK } from "jose";
 import {
-  type HostCrypto, type PayloadSigner, type SigningKey, type SigningKeyInput, canonicalJson, generateSigningKey, importSigningKey, payloadSigner,
+  type HostCrypto,
+  type PayloadSigner,
+  type SigningKey,
+  type SigningKeyInput,
+  canonicalJson,
+  generateSigningKey,
+  importSigningKey,
+  payloadSigner,
   requestDigest,
 } from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
@@ -14,7 +21,19 @@ import { NAMESPACES } from "./records";
 import type { AuditHead, CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
-  Actor, Approval, ApprovalAnswer, CallOptions, Channel, EnforceRequest, EnforcedDecision, PassportLimits, PassportState, Permit, ReportAnswer, ReportInput, WindowType,
+  Actor,
+  Approval,
+  ApprovalAnswer,
+  CallOptions,
+  Channel,
+  EnforceRequest,
+  EnforcedDecision,
+  PassportLimits,
+  PassportState,
+  Permit,
+  ReportAnswer,
+  ReportInput,
+  WindowType,
 } from "./types";
 import type { Decision } from "../bindings/decision";
 import type { Passport } from "../bindings/gen/types";
@@ -44,7 +63,10 @@ export interface EnforcerOptions {
   hostCrypto?: HostCrypto;
 }
 
-const NS_PASSPORTS = NAMESPACES.passports, NS_APPROVALS = NAMESPACES.approvals, NS_PERMITS = NAMESPACES.permits, NS_IDEM = NAMESPACES.idempotency;
+const NS_PASSPORTS = NAMESPACES.passports,
+  NS_APPROVALS = NAMESPACES.approvals,
+  NS_PERMITS = NAMESPACES.permits,
+  NS_IDEM = NAMESPACES.idempotency;
 /** action_ids are remembered at least this long (SPEC §10 "Idempotency"). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const MAX_CAS_ATTEMPTS = 1000;
@@ -73,7 +95,10 @@ function operatorOnly(what: string, opts: CallOptions | undefined): void {
   }
 }
 
-interface IdempotencyRecord { fingerprint: string; decision: EnforcedDecision }
+interface IdempotencyRecord {
+  fingerprint: string;
+  decision: EnforcedDecision;
+}
 
 /** What `onEvent` listeners receive: each audit record as appended (redacted, chained, signed). */
 export type EnforcerEvent = AuditRecord;
@@ -105,13 +130,15 @@ export class Enforcer {
   }
 
   static async create(opts: EnforcerOptions = {}): Promise<Enforcer> {
-    const engine = opts.engine ?? await loadEngine();
+    const engine = opts.engine ?? (await loadEngine());
     const key = opts.signingKey ? await importSigningKey(opts.signingKey) : await generateSigningKey();
     return new Enforcer(engine, opts.store ?? new MemoryStore(), opts.clock ?? Date.now, key, opts.timers ?? true, opts.signDecisions ?? true, opts.hostCrypto);
   }
 
   /** The public key that verifies decision signatures and audit records. */
-  get publicJwk(): JWK { return this.key.publicJwk; }
+  get publicJwk(): JWK {
+    return this.key.publicJwk;
+  }
 
   // ---- passports -------------------------------------------------------------------------------
 
@@ -151,7 +178,13 @@ export class Enforcer {
   async enforce(input: EnforceRequest, opts?: CallOptions): Promise<EnforcedDecision> {
     channelOf(opts);
     if (typeof input !== "object" || input === null || typeof input.passport_id !== "string") {
-      throw new RequestError({ code: "invalid_type", path: "passport_id", message: "passport_id is required", expected: "string", found: typeof input?.passport_id });
+      throw new RequestError({
+        code: "invalid_type",
+        path: "passport_id",
+        message: "passport_id is required",
+        expected: "string",
+        found: typeof input?.passport_id,
+      });
     }
     const { passport_id: pid, ...rest } = input;
     if (rest.target === null) delete rest.target; // null is no target: the same decision and idempotency fingerprint as absent
@@ -194,7 +227,12 @@ export class Enforcer {
    * a client's retry) won, so its decision is the answer and nothing is counted twice.
    */
   private async decideAndCommit(
-    pid: string, policy: Policy, req: RequestInput, fingerprint: string, now: number, read: StateEntry | null,
+    pid: string,
+    policy: Policy,
+    req: RequestInput,
+    fingerprint: string,
+    now: number,
+    read: StateEntry | null,
   ): Promise<EnforcedDecision> {
     const approvalId = randomId("apr");
     const cost = req.cost_cents ?? 0;
@@ -222,10 +260,17 @@ export class Enforcer {
       const { out, permit } = this.outcome(pid, req, decision, approvalId, result.resets, now);
       const signed = await this.signOutcome(out);
       const sealed = await this.audit.seal(pid, this.redacted(policy, this.decisionRecord(req, decision, out, now)), head);
-      const docs: CommitDoc[] = req.action_id === undefined ? [] : [{
-        ns: NS_IDEM, key: `${pid}/${req.action_id}`, json: JSON.stringify({ fingerprint, decision: signed } satisfies IdempotencyRecord),
-        opts: { ifAbsent: true, ttlMs: IDEMPOTENCY_TTL_MS, now },
-      }];
+      const docs: CommitDoc[] =
+        req.action_id === undefined
+          ? []
+          : [
+              {
+                ns: NS_IDEM,
+                key: `${pid}/${req.action_id}`,
+                json: JSON.stringify({ fingerprint, decision: signed } satisfies IdempotencyRecord),
+                opts: { ifAbsent: true, ttlMs: IDEMPOTENCY_TTL_MS, now },
+              },
+            ];
       const done = await this.store.commit!(pid, {
         state: { expectedVersion: entry?.version ?? null, bytes: result.state },
         docs,
@@ -273,11 +318,16 @@ export class Enforcer {
   private async decide(pid: string, policy: Policy, req: RequestInput, now: number, entry: StateEntry | null) {
     const approvalId = randomId("apr");
     let decision!: Decision;
-    const result = await this.mutate(pid, (bytes) => {
-      const snap = this.states.snapshot(bytes, now);
-      decision = policy.evaluateValidated(req, snap.snapshot, now, false);
-      return this.transition(snap, decision, now, req.cost_cents ?? 0, approvalId);
-    }, true, entry);
+    const result = await this.mutate(
+      pid,
+      (bytes) => {
+        const snap = this.states.snapshot(bytes, now);
+        decision = policy.evaluateValidated(req, snap.snapshot, now, false);
+        return this.transition(snap, decision, now, req.cost_cents ?? 0, approvalId);
+      },
+      true,
+      entry,
+    );
     return { decision, result, approvalId };
   }
 
@@ -299,7 +349,13 @@ export class Enforcer {
   }
 
   private async finish(
-    pid: string, policy: Policy, req: RequestInput, decision: Decision, result: StateResult, approvalId: string, now: number,
+    pid: string,
+    policy: Policy,
+    req: RequestInput,
+    decision: Decision,
+    result: StateResult,
+    approvalId: string,
+    now: number,
   ): Promise<EnforcedDecision> {
     await this.settleEvents(pid, result, now);
     const { out, permit } = this.outcome(pid, req, decision, approvalId, result.resets, now);
@@ -313,10 +369,19 @@ export class Enforcer {
 
   /** The decision as the enforcer answers it (ids, time, the approval id or the permit), and the permit of an allow. */
   private outcome(
-    pid: string, req: RequestInput, decision: Decision, approvalId: string, resets: number, now: number,
+    pid: string,
+    req: RequestInput,
+    decision: Decision,
+    approvalId: string,
+    resets: number,
+    now: number,
   ): { out: Omit<EnforcedDecision, "signature">; permit: Permit | null } {
     const out: Omit<EnforcedDecision, "signature"> = {
-      ...decision, decision_id: randomId("dec"), passport_id: pid, action_id: req.action_id ?? null, at: iso(now),
+      ...decision,
+      decision_id: randomId("dec"),
+      passport_id: pid,
+      action_id: req.action_id ?? null,
+      at: iso(now),
     };
     let permit: Permit | null = null;
     if (decision.decision === "request_hold") {
@@ -336,33 +401,51 @@ export class Enforcer {
   /** The audit input of a decision (before redaction). */
   private decisionRecord(req: RequestInput, decision: Decision, out: Omit<EnforcedDecision, "signature">, now: number): AuditInput {
     return {
-      type: "decision", at: iso(now), decision_id: out.decision_id, action_id: out.action_id,
+      type: "decision",
+      at: iso(now),
+      decision_id: out.decision_id,
+      action_id: out.action_id,
       request: { action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, context: req.context ?? null },
-      decision: decision.decision, reason: decision.reason, rule: decision.rule, holds: decision.holds.map((h) => h.rule),
-      approval_request_id: out.approval_request_id ?? null, permit_issued: out.permit_token !== undefined,
+      decision: decision.decision,
+      reason: decision.reason,
+      rule: decision.rule,
+      holds: decision.holds.map((h) => h.rule),
+      approval_request_id: out.approval_request_id ?? null,
+      permit_issued: out.permit_token !== undefined,
     };
   }
 
   // ---- approvals -------------------------------------------------------------------------------
 
-  private async openApproval(
-    pid: string, policy: Policy, req: RequestInput, decisionId: string, decision: Decision, id: string, now: number,
-  ): Promise<void> {
+  private async openApproval(pid: string, policy: Policy, req: RequestInput, decisionId: string, decision: Decision, id: string, now: number): Promise<void> {
     const approval: Approval = {
-      id, passport_id: pid, agent_name: (policy.passport.agent_name as string | undefined) ?? null, decision_id: decisionId,
-      action: req.action, cost_cents: req.cost_cents ?? 0, target: req.target ?? null, holds: decision.holds.map((h) => h.rule),
+      id,
+      passport_id: pid,
+      agent_name: (policy.passport.agent_name as string | undefined) ?? null,
+      decision_id: decisionId,
+      action: req.action,
+      cost_cents: req.cost_cents ?? 0,
+      target: req.target ?? null,
+      holds: decision.holds.map((h) => h.rule),
       request_digest: await requestDigest(req),
-      status: "pending", created_at: iso(now), expires_at: iso(this.engine.deadline("approval", now)), decided_at: null, outcome_reason: null,
+      status: "pending",
+      created_at: iso(now),
+      expires_at: iso(this.engine.deadline("approval", now)),
+      decided_at: null,
+      outcome_reason: null,
     };
     await this.store.putDoc(NS_APPROVALS, id, JSON.stringify(approval));
     if (this.useTimers) this.scheduleExpiry(pid, this.engine.deadline("approval", now) - now);
   }
 
   private scheduleExpiry(pid: string, delayMs: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.sweep(pid).catch(() => undefined);
-    }, Math.max(0, delayMs) + 10);
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        this.sweep(pid).catch(() => undefined);
+      },
+      Math.max(0, delayMs) + 10,
+    );
     (t as { unref?: () => void }).unref?.();
     this.timers.add(t);
   }
@@ -385,7 +468,7 @@ export class Enforcer {
     if (approval.status === "pending") {
       await this.sweep(approval.passport_id);
       const fresh = await this.store.getDoc(NS_APPROVALS, id);
-      return fresh ? JSON.parse(fresh.json) as Approval : null;
+      return fresh ? (JSON.parse(fresh.json) as Approval) : null;
     }
     return approval;
   }
@@ -429,17 +512,21 @@ export class Enforcer {
       const approval = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
       let refusal: string | null = null;
       let lost = false;
-      const result = await this.mutate(pid, (bytes) => {
-        const snap = this.states.snapshot(bytes, now);
-        refusal = null;
-        lost = snap.snapshot.pending_approval_id !== id;
-        if (lost) return snap;
-        if (yes) {
-          const check = policy.evaluateValidated({ action: approval.action, cost_cents: approval.cost_cents }, snap.snapshot, now, false, "approval_recheck");
-          if (check.decision === "block") refusal = check.reason;
-        }
-        return merge(snap, yes && refusal === null ? this.states.approve(snap.state, now, id) : this.states.release(snap.state, now, id));
-      }, true);
+      const result = await this.mutate(
+        pid,
+        (bytes) => {
+          const snap = this.states.snapshot(bytes, now);
+          refusal = null;
+          lost = snap.snapshot.pending_approval_id !== id;
+          if (lost) return snap;
+          if (yes) {
+            const check = policy.evaluateValidated({ action: approval.action, cost_cents: approval.cost_cents }, snap.snapshot, now, false, "approval_recheck");
+            if (check.decision === "block") refusal = check.reason;
+          }
+          return merge(snap, yes && refusal === null ? this.states.approve(snap.state, now, id) : this.states.release(snap.state, now, id));
+        },
+        true,
+      );
       await this.settleEvents(pid, result, now);
       let current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
       if (current.status === "pending" && lost) {
@@ -467,7 +554,13 @@ export class Enforcer {
   }
 
   private async closeApproval(
-    pid: string, policy: Policy | null, a: Approval, status: Approval["status"], reason: string, now: number, actor?: Actor,
+    pid: string,
+    policy: Policy | null,
+    a: Approval,
+    status: Approval["status"],
+    reason: string,
+    now: number,
+    actor?: Actor,
   ): Promise<void> {
     const who = actor ? { answered_by: actor.by, channel: actor.channel } : {};
     const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason, ...who };
@@ -497,7 +590,13 @@ export class Enforcer {
 
   /** `committedResets`: the reset generation of the state the cost was committed in (for the true-up). */
   private async issuePermit(
-    pid: string, action: string, cost: number, decisionId: string, committedAt: number, committedResets: number, now: number,
+    pid: string,
+    action: string,
+    cost: number,
+    decisionId: string,
+    committedAt: number,
+    committedResets: number,
+    now: number,
   ): Promise<Permit> {
     const permit = this.newPermit(pid, action, cost, decisionId, committedAt, committedResets, now);
     await this.putPermit(permit, now);
@@ -508,19 +607,24 @@ export class Enforcer {
     await this.store.putDoc(NS_PERMITS, permit.token, JSON.stringify(permit), { ttlMs: PERMIT_TTL_MS, now });
   }
 
-  private newPermit(
-    pid: string, action: string, cost: number, decisionId: string, committedAt: number, committedResets: number, now: number,
-  ): Permit {
+  private newPermit(pid: string, action: string, cost: number, decisionId: string, committedAt: number, committedResets: number, now: number): Permit {
     return {
-      token: randomId("pmt"), passport_id: pid, action, cost_cents: cost, decision_id: decisionId,
-      committed_at: committedAt, committed_resets: committedResets, issued_at: now, expires_at: this.engine.deadline("permit", now),
+      token: randomId("pmt"),
+      passport_id: pid,
+      action,
+      cost_cents: cost,
+      decision_id: decisionId,
+      committed_at: committedAt,
+      committed_resets: committedResets,
+      issued_at: now,
+      expires_at: this.engine.deadline("permit", now),
     };
   }
 
   /** A live permit by its token, without using it (null when unknown, used or gone). */
   async getPermit(token: string): Promise<Permit | null> {
     const doc = await this.store.getDoc(NS_PERMITS, token, { now: this.clock() });
-    return doc ? JSON.parse(doc.json) as Permit : null;
+    return doc ? (JSON.parse(doc.json) as Permit) : null;
   }
 
   /**
@@ -531,11 +635,23 @@ export class Enforcer {
   async report(input: ReportInput, opts?: CallOptions): Promise<ReportAnswer> {
     const channel = channelOf(opts);
     if (typeof input?.permit_token !== "string") {
-      throw new RequestError({ code: "invalid_type", path: "permit_token", message: "permit_token is required", expected: "string", found: typeof input?.permit_token });
+      throw new RequestError({
+        code: "invalid_type",
+        path: "permit_token",
+        message: "permit_token is required",
+        expected: "string",
+        found: typeof input?.permit_token,
+      });
     }
     const actual = input.actual_cost_cents;
     if (actual !== undefined && !(Number.isSafeInteger(actual) && actual >= 0)) {
-      throw new RequestError({ code: "out_of_range", path: "actual_cost_cents", message: "actual_cost_cents must be integer cents", expected: "integer cents, 0 ≤ n ≤ 2^53−1", found: String(actual) });
+      throw new RequestError({
+        code: "out_of_range",
+        path: "actual_cost_cents",
+        message: "actual_cost_cents must be integer cents",
+        expected: "integer cents, 0 ≤ n ≤ 2^53−1",
+        found: String(actual),
+      });
     }
     const now = this.clock();
     const doc = await this.store.takeDoc(NS_PERMITS, input.permit_token, { now });
@@ -543,22 +659,32 @@ export class Enforcer {
     const permit = JSON.parse(doc.json) as Permit;
     if (now >= permit.expires_at) return { accepted: false, reason: "permit_expired" };
     // A permit is bound to its passport and action: a report that names others is refused.
-    if ((input.passport_id !== undefined && input.passport_id !== permit.passport_id)
-      || (input.action !== undefined && !this.engine.sameAction(input.action, permit.action))) {
+    if (
+      (input.passport_id !== undefined && input.passport_id !== permit.passport_id) ||
+      (input.action !== undefined && !this.engine.sameAction(input.action, permit.action))
+    ) {
       return { accepted: false, reason: "permit_mismatch" };
     }
     const policy = await this.policy(permit.passport_id);
     return this.serial(permit.passport_id, async () => {
       let kept = false;
       if (actual !== undefined && actual !== permit.cost_cents) {
-        const result = await this.mutate(permit.passport_id, (bytes) => this.states.trueUp(
-          bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual, channel === "agent"));
+        const result = await this.mutate(permit.passport_id, (bytes) =>
+          this.states.trueUp(bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual, channel === "agent"),
+        );
         kept = result.status === "kept";
         await this.settleEvents(permit.passport_id, result, now);
       }
       const rec: AuditInput = {
-        type: "permit_report", at: iso(now), decision_id: permit.decision_id, action: permit.action, success: input.success === true,
-        result: input.result ?? null, committed_cost_cents: permit.cost_cents, actual_cost_cents: kept ? null : actual ?? null, channel,
+        type: "permit_report",
+        at: iso(now),
+        decision_id: permit.decision_id,
+        action: permit.action,
+        success: input.success === true,
+        result: input.result ?? null,
+        committed_cost_cents: permit.cost_cents,
+        actual_cost_cents: kept ? null : (actual ?? null),
+        channel,
       };
       if (kept) rec.claimed_actual_cost_cents = actual;
       await this.record(permit.passport_id, policy, rec);
@@ -598,7 +724,10 @@ export class Enforcer {
   }
 
   private async operate(
-    pid: string, op: (bytes: Uint8Array, now: number) => StateResult, audit: AuditInput["type"] | null, extra: Record<string, unknown> = {},
+    pid: string,
+    op: (bytes: Uint8Array, now: number) => StateResult,
+    audit: AuditInput["type"] | null,
+    extra: Record<string, unknown> = {},
   ): Promise<{ ok: boolean }> {
     const policy = await this.policy(pid);
     return this.serial(pid, async () => {
@@ -622,7 +751,8 @@ export class Enforcer {
     for (const [k, v] of Object.entries(constraints)) if (typeof v === "number") limits[k] = v;
     const resets = this.states.windowResets(now);
     return {
-      passport_id: passportId, ...rest,
+      passport_id: passportId,
+      ...rest,
       last_action_at: last_action_at === null ? null : iso(last_action_at),
       last_heartbeat_at: last_heartbeat_at === null ? null : iso(last_heartbeat_at),
       limits,
@@ -638,8 +768,11 @@ export class Enforcer {
     const hb = snap.last_heartbeat_at;
     const staleAt = hb === null ? null : this.engine.deadline("heartbeat", hb);
     return {
-      passport_id: passportId, at: iso(now), ...policy.spendCaps(snap),
-      heartbeat_fresh: staleAt !== null && now < staleAt, heartbeat_stale_at: staleAt === null ? null : iso(staleAt),
+      passport_id: passportId,
+      at: iso(now),
+      ...policy.spendCaps(snap),
+      heartbeat_fresh: staleAt !== null && now < staleAt,
+      heartbeat_stale_at: staleAt === null ? null : iso(staleAt),
       lifetimes: this.engine.lifetimes,
     };
   }
@@ -652,10 +785,14 @@ export class Enforcer {
 
   // ---- audit -----------------------------------------------------------------------------------
 
-  auditLog(passportId: string): AsyncIterable<AuditRecord> { return this.audit.records(passportId); }
+  auditLog(passportId: string): AsyncIterable<AuditRecord> {
+    return this.audit.records(passportId);
+  }
 
   /** The last audit record's seq and hash (the head `verifyAuditLog` expects), or null before the first. */
-  attestationHead(passportId: string): Promise<AuditHead | null> { return this.audit.head(passportId); }
+  attestationHead(passportId: string): Promise<AuditHead | null> {
+    return this.audit.head(passportId);
+  }
 
   /** The passport's audit records from `fromSeq`, each exactly as stored (canonical JSON), for export. */
   async *attestationJson(passportId: string, fromSeq = 1): AsyncIterable<string> {
@@ -674,7 +811,9 @@ export class Enforcer {
   /** Calls `listener` after each audit record this process appends (dashboards, notifiers); returns an unsubscribe. */
   onEvent(listener: (event: EnforcerEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** Secrets are always redacted from what is stored; PII too with core:data:redact_pii_in_logs. */
@@ -689,7 +828,13 @@ export class Enforcer {
 
   private notify(stored: AuditRecord): void {
     // A listener's failure must never fail the decision it observes.
-    for (const listener of this.listeners) { try { listener(stored); } catch { /* ignored */ } }
+    for (const listener of this.listeners) {
+      try {
+        listener(stored);
+      } catch {
+        /* ignored */
+      }
+    }
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
@@ -699,7 +844,9 @@ export class Enforcer {
     const run = (this.queues.get(pid) ?? Promise.resolve()).then(fn);
     const tail = run.catch(() => undefined);
     this.queues.set(pid, tail);
-    tail.then(() => { if (this.queues.get(pid) === tail) this.queues.delete(pid); });
+    tail.then(() => {
+      if (this.queues.get(pid) === tail) this.queues.delete(pid);
+    });
     return run;
   }
 
@@ -731,7 +878,9 @@ function merge(snap: StateResult, next: StateResult): StateResult {
   return { ...next, expired: next.expired ?? snap.expired, released: next.released ?? snap.released };
 }
 
-export function parseAt(value: string | number | Date, path: string): number { return parseTime(value, path); }
+export function parseAt(value: string | number | Date, path: string): number {
+  return parseTime(value, path);
+}
 
 /** The audit fields that name who acted and through what, when a caller said. */
 function actorFields(opts: CallOptions | undefined): { by?: string; channel?: string } {

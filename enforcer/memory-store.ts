@@ -1,9 +1,22 @@
 // The default Store: everything in this process's memory, each operation atomic because it never yields.
 
 import {
-  type AuditEntry, type AuditHead, type ClockOptions, type CommitBatch, type CommitResult, type DeleteDocOptions, type DocEntry,
-  type ListDocsFilter, type ListedDoc, type PutDocOptions, type StateEntry, type Store,
-  StoreClosedError, checkBatch, expiryOf, isLive,
+  type AuditEntry,
+  type AuditHead,
+  type ClockOptions,
+  type CommitBatch,
+  type CommitResult,
+  type DeleteDocOptions,
+  type DocEntry,
+  type ListDocsFilter,
+  type ListedDoc,
+  type PutDocOptions,
+  type StateEntry,
+  type Store,
+  StoreClosedError,
+  checkBatch,
+  expiryOf,
+  isLive,
 } from "./store";
 
 interface StoredDoc {

@@ -46,7 +46,10 @@ export interface RecordPutOptions {
 export class Records<T> {
   private readonly ns: Namespace;
 
-  constructor(private readonly store: Store, kind: SharedRecordKind) {
+  constructor(
+    private readonly store: Store,
+    kind: SharedRecordKind,
+  ) {
     this.ns = NAMESPACES[kind];
   }
 

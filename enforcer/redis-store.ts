@@ -3,9 +3,21 @@
 
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import {
-  type AuditEntry, type AuditHead, type ClockOptions, type CommitBatch, type CommitResult, type DeleteDocOptions, type DocEntry,
-  type ListDocsFilter, type ListedDoc, type PutDocOptions, type StateEntry, type Store,
-  StoreClosedError, checkBatch, expiryOf,
+  type AuditEntry,
+  type AuditHead,
+  type ClockOptions,
+  type CommitBatch,
+  type CommitResult,
+  type DeleteDocOptions,
+  type DocEntry,
+  type ListDocsFilter,
+  type ListedDoc,
+  type PutDocOptions,
+  type StateEntry,
+  type Store,
+  StoreClosedError,
+  checkBatch,
+  expiryOf,
 } from "./store";
 
 export interface RedisStoreOptions {
@@ -49,7 +61,9 @@ end
 
 const SCRIPTS = {
   // KEYS: state. ARGV: expected version ('' = absent), bytes.
-  wardenCasState: { numberOfKeys: 1, lua: `
+  wardenCasState: {
+    numberOfKeys: 1,
+    lua: `
 local v = redis.call('HGET', KEYS[1], 'v')
 if ARGV[1] == '' then
   if v then return 0 end
@@ -58,9 +72,15 @@ if ARGV[1] == '' then
 end
 if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'b', ARGV[2], 'v', string.format('%.0f', tonumber(v) + 1))
-return 1` },
+return 1`,
+  },
   // KEYS: doc, version counter. ARGV: json, mode ('' | 'absent' | 'version'), ifVersion, now, expiresAt, gc ttl ms.
-  wardenPutDoc: { numberOfKeys: 2, lua: NEXT_VERSION + LIVE_VERSION + `
+  wardenPutDoc: {
+    numberOfKeys: 2,
+    lua:
+      NEXT_VERSION +
+      LIVE_VERSION +
+      `
 local cur = live_version(KEYS[1], ARGV[4])
 if ARGV[2] == 'absent' and cur then return false end
 if ARGV[2] == 'version' and cur ~= ARGV[3] then return false end
@@ -72,26 +92,40 @@ else
   redis.call('HSET', KEYS[1], 'j', ARGV[1], 'v', v, 'e', ARGV[5])
   redis.call('PEXPIRE', KEYS[1], ARGV[6])
 end
-return v` },
+return v`,
+  },
   // KEYS: doc. ARGV: now. Returns {json, version} of the live document, which is gone afterwards.
-  wardenTakeDoc: { numberOfKeys: 1, lua: LIVE_VERSION + `
+  wardenTakeDoc: {
+    numberOfKeys: 1,
+    lua:
+      LIVE_VERSION +
+      `
 local cur = live_version(KEYS[1], ARGV[1])
 local j = redis.call('HGET', KEYS[1], 'j')
 redis.call('DEL', KEYS[1])
 if not cur then return false end
-return {j, cur}` },
+return {j, cur}`,
+  },
   // KEYS: doc. ARGV: now, ifVersion ('' = any).
-  wardenDeleteDoc: { numberOfKeys: 1, lua: LIVE_VERSION + `
+  wardenDeleteDoc: {
+    numberOfKeys: 1,
+    lua:
+      LIVE_VERSION +
+      `
 local cur = live_version(KEYS[1], ARGV[1])
 if not cur or (ARGV[2] ~= '' and cur ~= ARGV[2]) then return 0 end
 redis.call('DEL', KEYS[1])
-return 1` },
+return 1`,
+  },
   // KEYS: audit list, audit head. ARGV: seq, json, hash.
-  wardenAppendAudit: { numberOfKeys: 2, lua: `
+  wardenAppendAudit: {
+    numberOfKeys: 2,
+    lua: `
 if tonumber(ARGV[1]) ~= redis.call('LLEN', KEYS[1]) + 1 then return 0 end
 redis.call('RPUSH', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[2], 'seq', ARGV[1], 'hash', ARGV[3])
-return 1` },
+return 1`,
+  },
   // One passport's atomic batch (Store.commit): every condition is checked first, then every write
   // is made, or none. KEYS: state, audit list, audit head, document version counter, then one key per
   // document. ARGV: has state ('1'/''), expected version ('' = absent), bytes, has audit ('1'/''),
@@ -101,7 +135,12 @@ return 1` },
   // Defined once per number of documents (wardenCommit0, wardenCommit1, …: see commitCommand), so
   // the first argument is always the state key: ioredis routes (and auto-pipelines) a command in a
   // cluster by its first argument, which would otherwise be the key count.
-  wardenCommit: { numberOfKeys: 4, lua: NEXT_VERSION + LIVE_VERSION + `
+  wardenCommit: {
+    numberOfKeys: 4,
+    lua:
+      NEXT_VERSION +
+      LIVE_VERSION +
+      `
 local fails = {}
 if ARGV[1] == '1' then
   local v = redis.call('HGET', KEYS[1], 'v')
@@ -136,7 +175,8 @@ if ARGV[4] == '1' then
   redis.call('RPUSH', KEYS[2], ARGV[6])
   redis.call('HSET', KEYS[3], 'seq', ARGV[5], 'hash', ARGV[7])
 end
-return fails` },
+return fails`,
+  },
 } as const;
 
 type Client = Redis | Cluster;
@@ -155,10 +195,15 @@ export class RedisStore implements Store {
   lastError: Error | null = null;
 
   /** Wraps a client you configured (a `Cluster` too); the store closes it on `close()`. */
-  constructor(private readonly redis: Client, opts: RedisStoreOptions = {}) {
+  constructor(
+    private readonly redis: Client,
+    opts: RedisStoreOptions = {},
+  ) {
     this.prefix = opts.prefix ?? "warden:";
     // ioredis reconnects by itself; without a listener it would print every failed attempt.
-    redis.on("error", (err: Error) => { this.lastError = err; });
+    redis.on("error", (err: Error) => {
+      this.lastError = err;
+    });
     for (const [name, def] of Object.entries(SCRIPTS)) {
       if (name !== "wardenCommit" && !(name in redis)) redis.defineCommand(name, def);
     }
@@ -232,8 +277,14 @@ export class RedisStore implements Store {
     const [, version] = await Promise.all([
       this.redis.zadd(this.indexKey(ns), "GT", indexScore, key),
       this.run.wardenPutDoc(
-        this.docKey(ns, key), this.versionKey(key), json, mode, String(opts.ifVersion ?? ""),
-        opts.now === undefined ? "" : String(opts.now), expiresAt === null ? "" : String(expiresAt), gcMs,
+        this.docKey(ns, key),
+        this.versionKey(key),
+        json,
+        mode,
+        String(opts.ifVersion ?? ""),
+        opts.now === undefined ? "" : String(opts.now),
+        expiresAt === null ? "" : String(expiresAt),
+        gcMs,
       ),
     ]);
     this.afterWrite(ns);
@@ -242,14 +293,16 @@ export class RedisStore implements Store {
 
   async takeDoc(ns: string, key: string, opts: ClockOptions = {}): Promise<DocEntry | null> {
     this.open();
-    const r = await this.run.wardenTakeDoc(this.docKey(ns, key), opts.now === undefined ? "" : String(opts.now)) as [string, string] | null;
+    const r = (await this.run.wardenTakeDoc(this.docKey(ns, key), opts.now === undefined ? "" : String(opts.now))) as [string, string] | null;
     return r ? { json: r[0], version: Number(r[1]) } : null;
   }
 
   async deleteDoc(ns: string, key: string, opts: DeleteDocOptions = {}): Promise<boolean> {
     this.open();
     const ok = await this.run.wardenDeleteDoc(
-      this.docKey(ns, key), opts.now === undefined ? "" : String(opts.now), opts.ifVersion === undefined ? "" : String(opts.ifVersion),
+      this.docKey(ns, key),
+      opts.now === undefined ? "" : String(opts.now),
+      opts.ifVersion === undefined ? "" : String(opts.ifVersion),
     );
     return ok === 1;
   }
@@ -261,7 +314,9 @@ export class RedisStore implements Store {
     const keys = (await this.redis.zrange(this.indexKey(ns), "0", "-1")).filter((k) => k.startsWith(prefix)).sort();
     const docs = await Promise.all(keys.map((k) => this.getDoc(ns, k, { now: filter.now })));
     const out: ListedDoc[] = [];
-    docs.forEach((d, i) => { if (d) out.push({ key: keys[i]!, ...d }); });
+    docs.forEach((d, i) => {
+      if (d) out.push({ key: keys[i]!, ...d });
+    });
     return out;
   }
 
@@ -281,9 +336,13 @@ export class RedisStore implements Store {
     // passport, like its state and audit keys: the script touches one slot.
     const keys = [this.key(passportId, "state"), this.key(passportId, "audit"), this.key(passportId, "audit:head"), this.key(passportId, "docver")];
     const args: (string | Buffer)[] = [
-      batch.state ? "1" : "", batch.state?.expectedVersion == null ? "" : String(batch.state.expectedVersion),
+      batch.state ? "1" : "",
+      batch.state?.expectedVersion == null ? "" : String(batch.state.expectedVersion),
       batch.state ? Buffer.from(batch.state.bytes) : "",
-      batch.audit ? "1" : "", String(batch.audit?.seq ?? ""), batch.audit?.json ?? "", batch.audit?.hash ?? "",
+      batch.audit ? "1" : "",
+      String(batch.audit?.seq ?? ""),
+      batch.audit?.json ?? "",
+      batch.audit?.hash ?? "",
       String(docs.length),
     ];
     const indexed: Promise<unknown>[] = [];
@@ -292,13 +351,17 @@ export class RedisStore implements Store {
       const gcMs = o.ttlMs === undefined ? "" : String(Math.ceil(o.ttlMs) + GC_GRACE_MS);
       keys.push(this.docKey(d.ns, d.key));
       args.push(
-        d.json, o.ifAbsent ? "absent" : o.ifVersion !== undefined ? "version" : "", String(o.ifVersion ?? ""),
-        o.now === undefined ? "" : String(o.now), expiries[i] === null ? "" : String(expiries[i]), gcMs,
+        d.json,
+        o.ifAbsent ? "absent" : o.ifVersion !== undefined ? "version" : "",
+        String(o.ifVersion ?? ""),
+        o.now === undefined ? "" : String(o.now),
+        expiries[i] === null ? "" : String(expiries[i]),
+        gcMs,
       );
       // As in putDoc: the namespace index (another slot) is updated first, in the same round trip.
       indexed.push(this.redis.zadd(this.indexKey(d.ns), "GT", gcMs === "" ? "+inf" : String(Date.now() + Number(gcMs)), d.key));
     });
-    const [, fails] = await Promise.all([Promise.all(indexed), run(...keys, ...args)]) as [unknown, (string | number)[]];
+    const [, fails] = (await Promise.all([Promise.all(indexed), run(...keys, ...args)])) as [unknown, (string | number)[]];
     if (fails.length === 0) {
       for (const d of docs) this.afterWrite(d.ns);
       return { ok: true };
@@ -327,7 +390,11 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try { await this.redis.quit(); } catch { this.redis.disconnect(); }
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
   }
 
   // ---- keys ------------------------------------------------------------------------------------

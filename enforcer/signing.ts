@@ -1,8 +1,15 @@
 // Ed25519 keys, compact JWS and canonical JSON, via jose and WebCrypto so it runs in every JavaScript runtime.
 
 import {
-  CompactSign, type CryptoKey, type JWK, calculateJwkThumbprint, compactVerify,
-  decodeProtectedHeader, exportJWK, generateKeyPair, importJWK,
+  CompactSign,
+  type CryptoKey,
+  type JWK,
+  calculateJwkThumbprint,
+  compactVerify,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
 } from "jose";
 
 /** The JWS algorithm of every signature we make (Ed25519). */
@@ -55,9 +62,7 @@ export async function importSigningKey(input: SigningKeyInput): Promise<SigningK
  * @example const jws = await signCompact({ hash, seq }, key.privateKey, key.kid);
  */
 export async function signCompact(payload: object, privateKey: CryptoKey, kid: string): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(canonicalJson(payload)))
-    .setProtectedHeader({ alg: SIGNING_ALG, kid })
-    .sign(privateKey);
+  return new CompactSign(new TextEncoder().encode(canonicalJson(payload))).setProtectedHeader({ alg: SIGNING_ALG, kid }).sign(privateKey);
 }
 
 /**
@@ -145,14 +150,19 @@ function write(value: unknown, stack: object[]): string | undefined {
   const v = hasToJson(value) ? value.toJSON() : value;
   if (v === null) return "null";
   switch (typeof v) {
-    case "string": return JSON.stringify(v);
-    case "boolean": return v ? "true" : "false";
+    case "string":
+      return JSON.stringify(v);
+    case "boolean":
+      return v ? "true" : "false";
     case "number":
       if (!Number.isFinite(v)) throw new TypeError(`canonicalJson: ${v} is not a JSON number`);
       return JSON.stringify(v);
-    case "bigint": throw new TypeError("canonicalJson: bigint has no JSON form");
-    case "object": return writeContainer(v, stack);
-    default: return undefined; // undefined, functions and symbols, as JSON.stringify
+    case "bigint":
+      throw new TypeError("canonicalJson: bigint has no JSON form");
+    case "object":
+      return writeContainer(v, stack);
+    default:
+      return undefined; // undefined, functions and symbols, as JSON.stringify
   }
 }
 

@@ -5,9 +5,21 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import {
-  type AuditEntry, type AuditHead, type ClockOptions, type CommitBatch, type CommitResult, type DeleteDocOptions, type DocEntry,
-  type ListDocsFilter, type ListedDoc, type PutDocOptions, type StateEntry, type Store,
-  StoreClosedError, checkBatch, expiryOf,
+  type AuditEntry,
+  type AuditHead,
+  type ClockOptions,
+  type CommitBatch,
+  type CommitResult,
+  type DeleteDocOptions,
+  type DocEntry,
+  type ListDocsFilter,
+  type ListedDoc,
+  type PutDocOptions,
+  type StateEntry,
+  type Store,
+  StoreClosedError,
+  checkBatch,
+  expiryOf,
 } from "./store";
 
 export interface SqliteStoreOptions {
@@ -71,7 +83,11 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) 
 INSERT OR IGNORE INTO meta (name, value) VALUES ('doc_version', 0);
 `;
 
-interface DocRow { json: string; version: number; expires_at: number | null }
+interface DocRow {
+  json: string;
+  version: number;
+  expires_at: number | null;
+}
 
 /** SQL that every method needs, prepared once. */
 function prepare(db: Database.Database) {
@@ -82,11 +98,11 @@ function prepare(db: Database.Database) {
     getDoc: db.prepare<[string, string], DocRow>("SELECT json, version, expires_at FROM docs WHERE ns = ? AND key = ?"),
     nextVersion: db.prepare<[], { value: number }>("UPDATE meta SET value = value + 1 WHERE name = 'doc_version' RETURNING value"),
     putDoc: db.prepare<[string, string, string, number, number | null]>(
-      "INSERT INTO docs (ns, key, json, version, expires_at) VALUES (?, ?, ?, ?, ?) "
-      + "ON CONFLICT (ns, key) DO UPDATE SET json = excluded.json, version = excluded.version, expires_at = excluded.expires_at"),
+      "INSERT INTO docs (ns, key, json, version, expires_at) VALUES (?, ?, ?, ?, ?) " +
+        "ON CONFLICT (ns, key) DO UPDATE SET json = excluded.json, version = excluded.version, expires_at = excluded.expires_at",
+    ),
     deleteDoc: db.prepare<[string, string]>("DELETE FROM docs WHERE ns = ? AND key = ?"),
-    listFrom: db.prepare<[string, string], DocRow & { key: string }>(
-      "SELECT key, json, version, expires_at FROM docs WHERE ns = ? AND key >= ? ORDER BY key"),
+    listFrom: db.prepare<[string, string], DocRow & { key: string }>("SELECT key, json, version, expires_at FROM docs WHERE ns = ? AND key >= ? ORDER BY key"),
     sweep: db.prepare<[number]>("DELETE FROM docs WHERE expires_at IS NOT NULL AND expires_at <= ?"),
     auditHead: db.prepare<[string], { seq: number; hash: string }>("SELECT seq, hash FROM audit WHERE passport_id = ? ORDER BY seq DESC LIMIT 1"),
     appendAudit: db.prepare<[string, number, string, string]>("INSERT INTO audit (passport_id, seq, json, hash) VALUES (?, ?, ?, ?)"),
@@ -141,9 +157,9 @@ export class SqliteStore implements Store {
   async casState(passportId: string, expectedVersion: number | null, bytes: Uint8Array): Promise<boolean> {
     const buf = Buffer.from(bytes);
     // One statement is atomic: the version condition lives in the WHERE clause.
-    const info = await this.run(() => expectedVersion === null
-      ? this.sql.insertState.run(passportId, buf)
-      : this.sql.updateState.run(buf, expectedVersion + 1, passportId, expectedVersion));
+    const info = await this.run(() =>
+      expectedVersion === null ? this.sql.insertState.run(passportId, buf) : this.sql.updateState.run(buf, expectedVersion + 1, passportId, expectedVersion),
+    );
     return info.changes === 1;
   }
 
@@ -268,7 +284,12 @@ export class SqliteStore implements Store {
       const exited = new Promise((ok) => this.checkpointer!.once("exit", ok));
       this.checkpointer.postMessage("close");
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([exited, new Promise((ok) => { timer = setTimeout(ok, 2000); })]);
+      await Promise.race([
+        exited,
+        new Promise((ok) => {
+          timer = setTimeout(ok, 2000);
+        }),
+      ]);
       clearTimeout(timer);
       await this.checkpointer.terminate();
     }

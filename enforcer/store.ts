@@ -155,9 +155,7 @@ export interface CommitBatch {
  * failed: `state` (the version moved: re-read the state), `docs` (the indexes into `batch.docs`
  * whose `ifAbsent`/`ifVersion` failed, in order), `audit` (the seq is not head + 1: re-read the head).
  */
-export type CommitResult =
-  | { ok: true }
-  | { ok: false; state: boolean; docs: number[]; audit: boolean };
+export type CommitResult = { ok: true } | { ok: false; state: boolean; docs: number[]; audit: boolean };
 
 /**
  * Checks a batch the same way in every store and returns each document's expiry instant (or null),
@@ -171,7 +169,9 @@ export function checkBatch(passportId: string, batch: CommitBatch): (number | nu
   const seen = new Set<string>();
   return (batch.docs ?? []).map((d) => {
     if (!d.key.startsWith(prefix)) {
-      throw new StoreUsageError(`commit: document key ${JSON.stringify(d.key)} is not under passport ${JSON.stringify(passportId)} (keys must begin with "${prefix}")`);
+      throw new StoreUsageError(
+        `commit: document key ${JSON.stringify(d.key)} is not under passport ${JSON.stringify(passportId)} (keys must begin with "${prefix}")`,
+      );
     }
     const id = `${d.ns}\u0000${d.key}`;
     if (seen.has(id)) throw new StoreUsageError(`commit: ${d.ns}/${d.key} is written twice in one batch`);

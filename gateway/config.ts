@@ -22,13 +22,26 @@ const FIELDS: Readonly<Record<string, readonly string[]>> = {
 
 const SHAPE: DocumentShape = {
   kindAt: () => undefined,
-  fieldsAt: (path) => (path.length === 0 ? FIELDS[""]! : path.length === 2 && path[0] === "servers" ? FIELDS.server! : path.length === 2 && path[0] === "tools" ? FIELDS.tool! : []),
+  fieldsAt: (path) =>
+    path.length === 0
+      ? FIELDS[""]!
+      : path.length === 2 && path[0] === "servers"
+        ? FIELDS.server!
+        : path.length === 2 && path[0] === "tools"
+          ? FIELDS.tool!
+          : [],
 };
 
 /** A config that does not validate: every problem, each with its path. */
 export class ProxyConfigError extends WardenError {
-  constructor(readonly problems: Problem[], readonly file?: string) {
-    super("invalid_proxy_config", `${file ?? "the proxy config"} has ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${problems.map(describeProblem).join("; ")}`);
+  constructor(
+    readonly problems: Problem[],
+    readonly file?: string,
+  ) {
+    super(
+      "invalid_proxy_config",
+      `${file ?? "the proxy config"} has ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${problems.map(describeProblem).join("; ")}`,
+    );
   }
 }
 
@@ -44,22 +57,50 @@ export function proxyConfigProblems(doc: unknown): Problem[] {
   if (!isObject(doc)) return problems;
   const servers = isObject(doc.servers) ? Object.keys(doc.servers) : [];
   if (isObject(doc.servers) && servers.length === 0) {
-    problems.push({ code: "out_of_range", path: "servers", message: "names no server", expected: "at least one server, like fs: { command: npx, args: [...] }" });
+    problems.push({
+      code: "out_of_range",
+      path: "servers",
+      message: "names no server",
+      expected: "at least one server, like fs: { command: npx, args: [...] }",
+    });
   }
   for (const key of servers) {
     if (!SERVER_KEY.test(key) || key.includes("__")) {
-      problems.push({ code: "invalid_format", path: renderPath(["servers", key]), message: "is not a usable server key", expected: "1 to 32 of A-Z a-z 0-9 _ - without __ (it prefixes tool names)", found: JSON.stringify(key) });
+      problems.push({
+        code: "invalid_format",
+        path: renderPath(["servers", key]),
+        message: "is not a usable server key",
+        expected: "1 to 32 of A-Z a-z 0-9 _ - without __ (it prefixes tool names)",
+        found: JSON.stringify(key),
+      });
     }
   }
   if (doc.store !== undefined && doc.server !== undefined) {
-    problems.push({ code: "conflicting_field", path: "server", message: "cannot be given with store", hint: "decide with the embedded enforcer (store) or a remote warden serve (server), not both" });
+    problems.push({
+      code: "conflicting_field",
+      path: "server",
+      message: "cannot be given with store",
+      hint: "decide with the embedded enforcer (store) or a remote warden serve (server), not both",
+    });
   }
   if (typeof doc.server === "string" && !URL.canParse(doc.server)) {
-    problems.push({ code: "invalid_format", path: "server", message: "is not a URL", expected: "http://HOST:PORT of a warden serve", found: JSON.stringify(doc.server) });
+    problems.push({
+      code: "invalid_format",
+      path: "server",
+      message: "is not a URL",
+      expected: "http://HOST:PORT of a warden serve",
+      found: JSON.stringify(doc.server),
+    });
   }
   for (const [key, value] of isObject(doc.servers) ? Object.entries(doc.servers) : []) {
     if (isObject(value) && typeof value.url === "string" && !URL.canParse(value.url)) {
-      problems.push({ code: "invalid_format", path: renderPath(["servers", key, "url"]), message: "is not a URL", expected: "http://HOST:PORT/mcp", found: JSON.stringify(value.url) });
+      problems.push({
+        code: "invalid_format",
+        path: renderPath(["servers", key, "url"]),
+        message: "is not a URL",
+        expected: "http://HOST:PORT/mcp",
+        found: JSON.stringify(value.url),
+      });
     }
   }
   for (const pattern of isObject(doc.tools) ? Object.keys(doc.tools) : []) problems.push(...toolKeyProblems(pattern, servers));
@@ -71,7 +112,15 @@ function toolKeyProblems(pattern: string, servers: readonly string[]): Problem[]
   const path = renderPath(["tools", pattern]);
   const colon = pattern.indexOf(":");
   if (colon <= 0 || colon === pattern.length - 1) {
-    return [{ code: "invalid_format", path, message: "is not a server:tool pattern", expected: "server:tool, with * globs (fs:read*, *:delete*)", found: JSON.stringify(pattern) }];
+    return [
+      {
+        code: "invalid_format",
+        path,
+        message: "is not a server:tool pattern",
+        expected: "server:tool, with * globs (fs:read*, *:delete*)",
+        found: JSON.stringify(pattern),
+      },
+    ];
   }
   const server = pattern.slice(0, colon);
   if (server.includes("*") || servers.includes(server)) return [];

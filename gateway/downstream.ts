@@ -6,8 +6,13 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
-  LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
-  type CallToolResult, type LoggingLevel, type LoggingMessageNotification, type Progress, type Tool,
+  LoggingMessageNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type LoggingLevel,
+  type LoggingMessageNotification,
+  type Progress,
+  type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { version as VERSION } from "../package.json";
 import type { DownstreamServer } from "./config";
@@ -34,14 +39,22 @@ export class Downstream {
   private client: Client | null = null;
   private stdio: StdioClientTransport | null = null;
 
-  constructor(readonly key: string, private readonly spec: DownstreamServer, private readonly base: string, private readonly events: DownstreamEvents) {}
+  constructor(
+    readonly key: string,
+    private readonly spec: DownstreamServer,
+    private readonly base: string,
+    private readonly events: DownstreamEvents,
+  ) {}
 
   /** Connects and reads the tool list; a failure leaves it `failed` (calls to it are refused), never throws. */
   async start(): Promise<void> {
     const client = new Client({ name: "agent-warden-gateway", version: VERSION }, { capabilities: {} });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => this.events.onLog(this.key, n.params));
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      this.refresh().then(() => this.events.onToolsChanged(this.key), (err) => this.events.log(`warden proxy: ${this.key}: cannot re-read its tools: ${message(err)}`));
+      this.refresh().then(
+        () => this.events.onToolsChanged(this.key),
+        (err) => this.events.log(`warden proxy: ${this.key}: cannot re-read its tools: ${message(err)}`),
+      );
     });
     client.onclose = () => {
       if (this.status === "closed") return;
@@ -62,9 +75,13 @@ export class Downstream {
     if ("url" in this.spec) {
       return new StreamableHTTPClientTransport(new URL(this.spec.url), { requestInit: { headers: strings(this.spec.headers) } });
     }
-    const t = this.stdio = new StdioClientTransport({
-      command: this.spec.command, args: this.spec.args ?? [], env: this.spec.env ? strings(this.spec.env) : undefined, cwd: this.spec.cwd ? resolve(this.base, this.spec.cwd) : this.base, stderr: "pipe",
-    });
+    const t = (this.stdio = new StdioClientTransport({
+      command: this.spec.command,
+      args: this.spec.args ?? [],
+      env: this.spec.env ? strings(this.spec.env) : undefined,
+      cwd: this.spec.cwd ? resolve(this.base, this.spec.cwd) : this.base,
+      stderr: "pipe",
+    }));
     // Its stderr is the operator's, line by line with the server's key in front; never the agent's.
     let partial = "";
     t.stderr?.on("data", (chunk: Buffer) => {
@@ -97,13 +114,18 @@ export class Downstream {
   /** Forwards one call; progress comes back through `onProgress`, cancellation goes down through `signal`. */
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal, onProgress?: (p: Progress) => void): Promise<CallToolResult> {
     if (this.status !== "ready" || !this.client) throw new Error(`downstream server ${this.key} is unavailable: ${this.problem}`);
-    return await this.client.callTool({ name: tool, arguments: args }, undefined, {
-      signal, timeout: CALL_TIMEOUT_MS, resetTimeoutOnProgress: true, ...(onProgress ? { onprogress: onProgress } : {}),
-    }) as CallToolResult;
+    return (await this.client.callTool({ name: tool, arguments: args }, undefined, {
+      signal,
+      timeout: CALL_TIMEOUT_MS,
+      resetTimeoutOnProgress: true,
+      ...(onProgress ? { onprogress: onProgress } : {}),
+    })) as CallToolResult;
   }
 
   /** The process id of a stdio server while it runs (for the operator's tools and tests). */
-  get pid(): number | null { return this.stdio?.pid ?? null; }
+  get pid(): number | null {
+    return this.stdio?.pid ?? null;
+  }
 
   /** Passes the agent's logging level on, when the server logs at all. */
   async setLoggingLevel(level: LoggingLevel): Promise<void> {

@@ -4,8 +4,15 @@
 import { createHash } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
-  CallToolRequestSchema, ListToolsRequestSchema, SetLevelRequestSchema,
-  type CallToolResult, type LoggingMessageNotification, type Progress, type ServerNotification, type ServerRequest, type Tool,
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  SetLevelRequestSchema,
+  type CallToolResult,
+  type LoggingMessageNotification,
+  type Progress,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Engine } from "../bindings/engine";
@@ -24,7 +31,8 @@ export const APPROVAL_POLL_MS = 500;
 /** How often a waiting call tells the agent it is still waiting (when it gave a progress token). */
 export const HOLD_PROGRESS_MS = 5_000;
 /** How long an approved call looks for its permit, and how often. */
-const PERMIT_COLLECT_MS = 2_000, PERMIT_COLLECT_STEP_MS = 50;
+const PERMIT_COLLECT_MS = 2_000,
+  PERMIT_COLLECT_STEP_MS = 50;
 /** Reasons that no request for the action can ever pass: the tool is hidden with hide_denied_tools. */
 const NEVER_ALLOWED: ReadonlySet<string> = new Set(["permission_denied", "action_blocked", "action_not_allowed", "read_only"]);
 
@@ -58,10 +66,14 @@ export class Gateway {
     this.redactor = new Redactor(opts.engine);
     const events = {
       onLog: (server: string, params: LoggingMessageNotification["params"]) => this.broadcastLog(server, params),
-      onToolsChanged: () => { for (const s of this.sessions) void s.sendToolListChanged().catch(() => undefined); },
+      onToolsChanged: () => {
+        for (const s of this.sessions) void s.sendToolListChanged().catch(() => undefined);
+      },
       log: opts.log,
     };
-    this.downstreams = new Map(Object.entries(opts.config.servers).flatMap(([key, spec]) => (spec ? [[key, new Downstream(key, spec, opts.base, events)]] : [])));
+    this.downstreams = new Map(
+      Object.entries(opts.config.servers).flatMap(([key, spec]) => (spec ? [[key, new Downstream(key, spec, opts.base, events)]] : [])),
+    );
   }
 
   /** Starts every downstream server; one that fails is reported on stderr and its calls refused. */
@@ -80,7 +92,10 @@ export class Gateway {
   createServer(): Server {
     const server = new Server(
       { name: "agent-warden-gateway", version: VERSION },
-      { capabilities: { tools: { listChanged: true }, logging: {} }, instructions: "Agent Warden decides every tool call before it runs: a blocked call returns an error that says why." },
+      {
+        capabilities: { tools: { listChanged: true }, logging: {} },
+        instructions: "Agent Warden decides every tool call before it runs: a blocked call returns an error that says why.",
+      },
     );
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await this.listTools() }));
     server.setRequestHandler(CallToolRequestSchema, (req, extra) => this.callTool(req.params.name, req.params.arguments ?? {}, extra));
@@ -90,7 +105,10 @@ export class Gateway {
     });
     this.sessions.add(server);
     const onclose = server.onclose;
-    server.onclose = () => { this.sessions.delete(server); onclose?.(); };
+    server.onclose = () => {
+      this.sessions.delete(server);
+      onclose?.();
+    };
     return server;
   }
 
@@ -110,7 +128,9 @@ export class Gateway {
           const key = `${d.key}:${def.name}`;
           if (!this.unnamed.has(key)) {
             this.unnamed.add(key);
-            this.opts.log(`warden proxy: tool ${def.name} of ${d.key} is not exposed: ${name === null ? "its prefixed name breaks MCP's tool-name rule" : `the name ${name} is taken`}`);
+            this.opts.log(
+              `warden proxy: tool ${def.name} of ${d.key} is not exposed: ${name === null ? "its prefixed name breaks MCP's tool-name rule" : `the name ${name} is taken`}`,
+            );
           }
           continue;
         }
@@ -126,7 +146,11 @@ export class Gateway {
     let visible = all;
     if (this.opts.config.hide_denied_tools) {
       // Hiding is a courtesy to the model; every call is decided anyway. Without the passport, nothing is hidden.
-      try { visible = await this.allowable(all); } catch (err) { this.opts.log(`warden proxy: cannot read the passport to hide tools: ${message(err)}`); }
+      try {
+        visible = await this.allowable(all);
+      } catch (err) {
+        this.opts.log(`warden proxy: cannot read the passport to hide tools: ${message(err)}`);
+      }
     }
     // No outputSchema: a call's result is the tool's output or the gateway's decision (a block, a hold), which that schema
     // does not describe, and SDK clients check an error's structuredContent against it too.
@@ -216,8 +240,10 @@ export class Gateway {
       return this.refused(`cannot read approval ${approvalId} (${err instanceof Error ? err.message : String(err)})`, "enforcement_unavailable");
     }
     if (approval?.status === "pending") {
-      return errorResult(`ON HOLD: still waiting for a human to answer approval ${approvalId} (until ${approval.expires_at}). Call again with the same arguments later.`,
-        { approval_id: approvalId, status: "pending", expires_at: approval.expires_at });
+      return errorResult(
+        `ON HOLD: still waiting for a human to answer approval ${approvalId} (until ${approval.expires_at}). Call again with the same arguments later.`,
+        { approval_id: approvalId, status: "pending", expires_at: approval.expires_at },
+      );
     }
     // Answered (or gone): the parked call is used up either way; a later identical call is decided afresh.
     this.parked.delete(digest);
@@ -225,17 +251,27 @@ export class Gateway {
   }
 
   private async afterAnswer(
-    approval: Approval | null, approvalId: string, tool: ExposedName, call: MappedCall, args: Record<string, unknown>, decision: EnforcedDecision | null, extra: Extra,
+    approval: Approval | null,
+    approvalId: string,
+    tool: ExposedName,
+    call: MappedCall,
+    args: Record<string, unknown>,
+    decision: EnforcedDecision | null,
+    extra: Extra,
   ): Promise<CallToolResult> {
     if (approval?.status === "approved") {
       return this.forward(tool, call, args, await this.collectPermit(approvalId), extra);
     }
-    if (extra.signal.aborted) return errorResult(`Not run: the call was cancelled while approval ${approvalId} was pending.`, { approval_id: approvalId, status: "cancelled" });
+    if (extra.signal.aborted)
+      return errorResult(`Not run: the call was cancelled while approval ${approvalId} was pending.`, { approval_id: approvalId, status: "cancelled" });
     const status = approval?.status ?? "not_found";
     const why = approval?.outcome_reason && approval.outcome_reason !== status ? ` (${approval.outcome_reason})` : "";
-    const text = status === "denied" ? `DENIED${why}: a human refused ${call.action}; it was not run. Do not retry it.`
-      : status === "expired" ? `EXPIRED: nobody answered approval ${approvalId} in time; ${call.action} was not run. You may ask again.`
-        : `Not run: approval ${approvalId} cannot be found.`;
+    const text =
+      status === "denied"
+        ? `DENIED${why}: a human refused ${call.action}; it was not run. Do not retry it.`
+        : status === "expired"
+          ? `EXPIRED: nobody answered approval ${approvalId} in time; ${call.action} was not run. You may ask again.`
+          : `Not run: approval ${approvalId} cannot be found.`;
     return errorResult(text, { approval_id: approvalId, status, ...(decision ? { decision } : {}) });
   }
 
@@ -273,14 +309,23 @@ export class Gateway {
         const now = this.clock();
         if (token !== undefined && now - lastProgress >= HOLD_PROGRESS_MS) {
           lastProgress = now;
-          await extra.sendNotification({
-            method: "notifications/progress",
-            params: { progressToken: token, progress: ++progress, message: `waiting for a human to answer approval ${approvalId} (until ${approval.expires_at ?? "it expires"})` },
-          }).catch(() => undefined);
+          await extra
+            .sendNotification({
+              method: "notifications/progress",
+              params: {
+                progressToken: token,
+                progress: ++progress,
+                message: `waiting for a human to answer approval ${approvalId} (until ${approval.expires_at ?? "it expires"})`,
+              },
+            })
+            .catch(() => undefined);
         }
         await new Promise<void>((done) => {
           const t = setTimeout(done, APPROVAL_POLL_MS);
-          wake = () => { clearTimeout(t); done(); };
+          wake = () => {
+            clearTimeout(t);
+            done();
+          };
           extra.signal.addEventListener("abort", wake, { once: true });
         });
       }
@@ -295,9 +340,14 @@ export class Gateway {
     const token = extra._meta?.progressToken;
     // Progress goes out in order, and all of it before the result: a client drops progress for a request it has an answer to.
     let progressSent = Promise.resolve();
-    const onProgress = token === undefined ? undefined : (p: Progress) => {
-      progressSent = progressSent.then(() => extra.sendNotification({ method: "notifications/progress", params: { ...p, progressToken: token } })).catch(() => undefined);
-    };
+    const onProgress =
+      token === undefined
+        ? undefined
+        : (p: Progress) => {
+            progressSent = progressSent
+              .then(() => extra.sendNotification({ method: "notifications/progress", params: { ...p, progressToken: token } }))
+              .catch(() => undefined);
+          };
     let result: CallToolResult;
     try {
       result = await down.call(tool.tool, args, extra.signal, onProgress);
@@ -317,7 +367,11 @@ export class Gateway {
     if (permit === null) return;
     try {
       const answer = await this.opts.guard.report({
-        permit_token: permit, action: call.action, success, ...(result === null ? {} : { result }), ...(actual === undefined ? {} : { actual_cost_cents: actual }),
+        permit_token: permit,
+        action: call.action,
+        success,
+        ...(result === null ? {} : { result }),
+        ...(actual === undefined ? {} : { actual_cost_cents: actual }),
       });
       if (!answer.accepted) this.opts.log(`warden proxy: the report of ${call.action} was refused (${answer.reason})`);
     } catch (err) {
@@ -352,7 +406,9 @@ export class Gateway {
 
 /** The binding of a parked call (holds: return): SHA-256 of the canonical JSON of its server, tool and arguments. */
 export function requestDigest(server: string, tool: string, args: Record<string, unknown>): string {
-  return createHash("sha256").update(canonicalJson({ server, tool, arguments: args })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ server, tool, arguments: args }))
+    .digest("hex");
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -370,7 +426,12 @@ export function blockResult(d: EnforcedDecision): CallToolResult {
 }
 
 function holdResult(d: EnforcedDecision, status: string): CallToolResult {
-  const text = `ON HOLD (${d.reason}): not run yet. A human was asked to approve it (approval ${d.approval_request_id}). `
-    + "Call this tool again with exactly the same arguments once it is approved; it runs then.";
-  return { isError: true, content: [{ type: "text", text }], structuredContent: { ...d, approval_id: d.approval_request_id, status } as unknown as Record<string, unknown> };
+  const text =
+    `ON HOLD (${d.reason}): not run yet. A human was asked to approve it (approval ${d.approval_request_id}). ` +
+    "Call this tool again with exactly the same arguments once it is approved; it runs then.";
+  return {
+    isError: true,
+    content: [{ type: "text", text }],
+    structuredContent: { ...d, approval_id: d.approval_request_id, status } as unknown as Record<string, unknown>,
+  };
 }

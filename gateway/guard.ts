@@ -36,9 +36,15 @@ export const AGENT_CHANNEL = { channel: "agent" } as const;
 
 /** An enforcer in this process, acting for one passport. */
 export class EmbeddedGuard implements Guard {
-  constructor(private readonly enforcer: Enforcer, readonly passportId: string, private readonly opts: EmbeddedGuardOptions = {}) {}
+  constructor(
+    private readonly enforcer: Enforcer,
+    readonly passportId: string,
+    private readonly opts: EmbeddedGuardOptions = {},
+  ) {}
 
-  policy(): Promise<Policy> { return this.enforcer.policy(this.passportId); }
+  policy(): Promise<Policy> {
+    return this.enforcer.policy(this.passportId);
+  }
 
   enforce(request: Omit<EnforceRequest, "passport_id">): Promise<EnforcedDecision> {
     return this.enforcer.enforce({ ...request, passport_id: this.passportId });

@@ -22,7 +22,10 @@ export async function serveHttp(gateway: Gateway, port: number, host = "127.0.0.
   let hosts: Set<string> = new Set();
   let origins: Set<string> = new Set();
   const http: HttpServer = createServer((req, res) => {
-    handle(req, res).catch(() => { if (!res.headersSent) rpcError(res, 500, -32603, "Internal error"); else res.destroy(); });
+    handle(req, res).catch(() => {
+      if (!res.headersSent) rpcError(res, 500, -32603, "Internal error");
+      else res.destroy();
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -40,19 +43,31 @@ export async function serveHttp(gateway: Gateway, port: number, host = "127.0.0.
     try {
       body = JSON.parse((await readBody(req)).toString("utf8"));
     } catch (err) {
-      return err instanceof BodyTooLarge ? rpcError(res, 413, -32600, "Request body too large") : rpcError(res, 400, -32700, "Parse error: the body is not JSON");
+      return err instanceof BodyTooLarge
+        ? rpcError(res, 413, -32600, "Request body too large")
+        : rpcError(res, 400, -32700, "Parse error: the body is not JSON");
     }
     if (!isInitializeRequest(body)) return rpcError(res, 400, -32000, "Bad request: no session; the first request must be initialize");
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => { sessions.set(id, transport); },
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+      },
     });
-    transport.onclose = () => { if (transport.sessionId) sessions.delete(transport.sessionId); };
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
     await gateway.createServer().connect(transport);
     await transport.handleRequest(req, res, body);
   }
 
-  await new Promise<void>((ok, fail) => { http.once("error", fail); http.listen(port, host, () => { http.off("error", fail); ok(); }); });
+  await new Promise<void>((ok, fail) => {
+    http.once("error", fail);
+    http.listen(port, host, () => {
+      http.off("error", fail);
+      ok();
+    });
+  });
   const addr = http.address() as AddressInfo;
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   const names = host === "127.0.0.1" || host === "::1" || host === "localhost" ? ["127.0.0.1", "localhost", "[::1]"] : [shown];

@@ -13,7 +13,9 @@ export const REMOTE_TIMEOUT_MS = 10_000;
 /** The server could not be reached or answered with a failure: the gateway refuses the call. */
 export class RemoteError extends WardenError {}
 
-interface ErrorBody { error?: { code?: string; message?: string; path?: string } }
+interface ErrorBody {
+  error?: { code?: string; message?: string; path?: string };
+}
 
 export class RemoteGuard implements Guard {
   private cached: { policy: Policy; json: string; at: number } | null = null;
@@ -23,13 +25,18 @@ export class RemoteGuard implements Guard {
 
   /** `heartbeatEveryMs`: heartbeats closer together than this are not sent (default: every one). */
   constructor(
-    server: string, private readonly apiKey: string, readonly passportId: string, private readonly engine: Engine,
+    server: string,
+    private readonly apiKey: string,
+    readonly passportId: string,
+    private readonly engine: Engine,
     private readonly opts: { heartbeatEveryMs?: number; clock?: () => number } = {},
   ) {
     this.base = server.replace(/\/+$/, "");
   }
 
-  private get clock(): () => number { return this.opts.clock ?? Date.now; }
+  private get clock(): () => number {
+    return this.opts.clock ?? Date.now;
+  }
 
   /** The passport as the server has it, compiled here (the same module decides the same way). */
   async policy(): Promise<Policy> {
@@ -63,7 +70,9 @@ export class RemoteGuard implements Guard {
   }
 
   /** The server hands an approval's permit to the agent over MCP only; the approved call runs unreported. */
-  async approvedPermit(): Promise<string | null> { return null; }
+  async approvedPermit(): Promise<string | null> {
+    return null;
+  }
 
   async heartbeat(): Promise<void> {
     const now = this.clock();
@@ -73,7 +82,9 @@ export class RemoteGuard implements Guard {
   }
 
   /** Answers on the server are seen by polling. */
-  onActivity(): () => void { return () => undefined; }
+  onActivity(): () => void {
+    return () => undefined;
+  }
 
   private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
     let res: Response;
@@ -89,7 +100,11 @@ export class RemoteGuard implements Guard {
     }
     const text = await res.text();
     let data: unknown;
-    try { data = JSON.parse(text); } catch { data = null; }
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
     if (res.ok) return data as T;
     const e = (data as ErrorBody | null)?.error;
     const code = e?.code ?? `http_${res.status}`;

@@ -13,7 +13,11 @@ export const PREFIX_SEPARATOR = "__";
 export class MappingError extends WardenError {}
 
 /** A downstream tool as the agent sees it. */
-export interface ExposedName { server: string; tool: string; name: string }
+export interface ExposedName {
+  server: string;
+  tool: string;
+  name: string;
+}
 
 /** The agent's name for a tool: kept with one server, `key__tool` with several; null when that breaks MCP's name rule. */
 export function exposedName(server: string, tool: string, several: boolean): string | null {
@@ -21,7 +25,10 @@ export function exposedName(server: string, tool: string, several: boolean): str
   return TOOL_NAME.test(name) || !several ? name : null;
 }
 
-interface CompiledEntry { pattern: RegExp; mapping: ToolMapping }
+interface CompiledEntry {
+  pattern: RegExp;
+  mapping: ToolMapping;
+}
 
 /** The config's tool map, compiled once: first match wins. */
 export class ToolMap {
@@ -58,14 +65,20 @@ export function mapCall(map: ToolMap, server: string, tool: string, args: Record
   if (m.cost_cents !== undefined) {
     const cost = typeof m.cost_cents === "number" ? m.cost_cents : pointer(args, m.cost_cents);
     if (!isCents(cost)) {
-      throw new MappingError("invalid_argument", `the cost of ${tool} is read from its argument ${m.cost_cents}, which must be integer cents (found ${show(cost)})`);
+      throw new MappingError(
+        "invalid_argument",
+        `the cost of ${tool} is read from its argument ${m.cost_cents}, which must be integer cents (found ${show(cost)})`,
+      );
     }
     out.cost_cents = cost;
   }
   if (m.target !== undefined) {
     const target = m.target.startsWith("/") ? pointer(args, m.target) : m.target;
     if (typeof target !== "string" || target === "") {
-      throw new MappingError("invalid_argument", `the target of ${tool} is read from its argument ${m.target}, which must be a non-empty string (found ${show(target)})`);
+      throw new MappingError(
+        "invalid_argument",
+        `the target of ${tool} is read from its argument ${m.target}, which must be a non-empty string (found ${show(target)})`,
+      );
     }
     out.target = target;
   }
@@ -93,7 +106,13 @@ export function pointer(doc: unknown, ptr: string): unknown {
 }
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "s",
+  );
 }
 
 const isCents = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;

@@ -10,8 +10,16 @@ export { mcpCommand, MCP_HELP } from "../cli/commands/mcp";
 export { ApprovalDesk, APPROVER_PHONE_FIELD, APPROVER_EMAIL_FIELD, type ApprovalView, type PassportInfo, type DeskAnswer } from "../desk/desk";
 export { ApprovalAlerts, type ApprovalAlertsOptions } from "../humans/alerts";
 export {
-  ConsoleNotifier, FileNotifier, WebhookNotifier, FanoutNotifier, approvalNotice, notifierFromSpecs,
-  type Notifier, type Notice, type ApprovalNotice, type WebhookNotifierOptions,
+  ConsoleNotifier,
+  FileNotifier,
+  WebhookNotifier,
+  FanoutNotifier,
+  approvalNotice,
+  notifierFromSpecs,
+  type Notifier,
+  type Notice,
+  type ApprovalNotice,
+  type WebhookNotifierOptions,
 } from "../humans/notify";
 export { OutcomeAlerts, outcomeNotice, type OutcomeNotice, type OutcomeKind, type OutcomeAlertsOptions } from "../humans/outcomes";
 export { SmtpNotifier, approvalMail, type SmtpNotifierOptions } from "../humans/notifiers/smtp";

@@ -44,14 +44,20 @@ export class EventHub {
     this.backlog.push(event);
     if (this.backlog.length > EVENT_BACKLOG) this.backlog.shift();
     for (const listener of this.listeners) {
-      try { listener(event); } catch { /* a broken subscriber must not starve the others */ }
+      try {
+        listener(event);
+      } catch {
+        /* a broken subscriber must not starve the others */
+      }
     }
     return event;
   }
 
   subscribe(listener: ActivityListener): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** Events after `id` still in the backlog (for a reconnecting client), oldest first. */
@@ -64,10 +70,14 @@ export class EventHub {
     return this.backlog.filter((e) => e.passport_id === passportId).slice(-limit);
   }
 
-  get subscriberCount(): number { return this.listeners.size; }
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
 
   /** The id of the newest event published (0 before any). */
-  get lastId(): number { return this.nextId - 1; }
+  get lastId(): number {
+    return this.nextId - 1;
+  }
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -85,7 +95,12 @@ export function toActivity(id: number, r: EnforcerEvent): ActivityEvent {
       const reason = str(r.reason);
       const why = decision === "allow" ? "" : ` — ${reason ?? ""}`;
       return {
-        ...base, decision, reason, action, cost_cents: cost, approval_id: str(r.approval_request_id),
+        ...base,
+        decision,
+        reason,
+        action,
+        cost_cents: cost,
+        approval_id: str(r.approval_request_id),
         summary: `${decision} ${action} (${formatCents(cost)})${why}`,
       };
     }
@@ -93,20 +108,32 @@ export function toActivity(id: number, r: EnforcerEvent): ActivityEvent {
       const action = str(r.action) ?? "?";
       const status = str(r.status) ?? "?";
       return {
-        ...base, action, status, approval_id: str(r.approval_id), cost_cents: num(r.cost_cents), reason: str(r.reason),
+        ...base,
+        action,
+        status,
+        approval_id: str(r.approval_id),
+        cost_cents: num(r.cost_cents),
+        reason: str(r.reason),
         summary: `approval ${status}: ${action} (${formatCents(num(r.cost_cents) ?? 0)})`,
       };
     }
     case "permit_report":
       return {
-        ...base, action: str(r.action),
-        summary: `reported ${r.success === true ? "success" : "failure"}: ${str(r.action) ?? "?"}`
-          + (typeof r.actual_cost_cents === "number" ? ` (actual ${formatCents(r.actual_cost_cents)})` : ""),
+        ...base,
+        action: str(r.action),
+        summary:
+          `reported ${r.success === true ? "success" : "failure"}: ${str(r.action) ?? "?"}` +
+          (typeof r.actual_cost_cents === "number" ? ` (actual ${formatCents(r.actual_cost_cents)})` : ""),
       };
-    case "panic": return { ...base, summary: "emergency stop" };
-    case "resume": return { ...base, summary: "resumed" };
-    case "pause": return { ...base, summary: "enforcement paused" };
-    case "reset": return { ...base, summary: `counters reset (${str(r.window_type) ?? "?"})` };
-    default: return { ...base, summary: r.type };
+    case "panic":
+      return { ...base, summary: "emergency stop" };
+    case "resume":
+      return { ...base, summary: "resumed" };
+    case "pause":
+      return { ...base, summary: "enforcement paused" };
+    case "reset":
+      return { ...base, summary: `counters reset (${str(r.window_type) ?? "?"})` };
+    default:
+      return { ...base, summary: r.type };
   }
 }

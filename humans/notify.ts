@@ -4,47 +4,11 @@ import { appendFile } from "node:fs/promises";
 import { formatCents, formatClock } from "../desk/format";
 import { signatureHeaders } from "./signature";
 import type { ApprovalView } from "../desk/desk";
-import type { OutcomeNotice } from "./outcomes";
+import type { ApprovalNotice, Notice, Notifier } from "./notice";
 import { SmtpNotifier } from "./notifiers/smtp";
 import { TwilioNotifier } from "./notifiers/twilio";
 
-/** What a notifier is asked to deliver when an action waits for a human. */
-export interface ApprovalNotice {
-  kind: "approval_requested";
-  /** The approver's phone number (passport `metadata.approver_phone`), or null when none is set. */
-  to: string | null;
-  passport_id: string;
-  agent_name: string;
-  action: string;
-  target: string | null;
-  cost_cents: number;
-  currency: string;
-  /** `cost_cents` as money text ("$350.00"). */
-  amount: string;
-  approval_id: string;
-  /** The approval page: open it to approve or deny; it is the capability, share it with no one else. */
-  link: string;
-  created_at: string;
-  expires_at: string;
-  /** Minutes between created_at and expires_at (5, SPEC §7). */
-  expires_in_minutes: number;
-  /** The whole message, ready to send as a text. */
-  text: string;
-  /** The approvers' e-mail addresses (passport `metadata.approver_email`). */
-  emails: string[];
-  /** Today's committed spend and the daily limit, as the approval page shows them (null: no daily cap). */
-  spent_today_cents: number;
-  daily_limit_cents: number | null;
-  /** "$12.34 of $500.00 daily limit", or "$12.34 today" without a cap. */
-  spend: string;
-}
-
-/** Everything a notifier may be asked to deliver: a hold, or an outcome (hitl/outcomes.ts). */
-export type Notice = ApprovalNotice | OutcomeNotice;
-
-export interface Notifier {
-  notify(notice: Notice): Promise<void>;
-}
+export type { ApprovalNotice, Notice, Notifier } from "./notice";
 
 /** Builds the notice for one pending approval. */
 export function approvalNotice(view: ApprovalView, link: string, to: string | null): ApprovalNotice {
@@ -53,21 +17,42 @@ export function approvalNotice(view: ApprovalView, link: string, to: string | nu
   const minutes = Math.round((Date.parse(approval.expires_at) - Date.parse(approval.created_at)) / 60_000);
   const on = view.target ? ` on ${view.target}` : "";
   const reply = to ? " Or reply YES to approve, NO to deny." : "";
-  const text = `${passport.agent_name} wants to ${view.action}${on} for ${amount}. `
-    + `Approve or deny within ${minutes} minutes (until ${formatClock(approval.expires_at)}): ${link}${reply}`;
+  const text =
+    `${passport.agent_name} wants to ${view.action}${on} for ${amount}. ` +
+    `Approve or deny within ${minutes} minutes (until ${formatClock(approval.expires_at)}): ${link}${reply}`;
   return {
-    kind: "approval_requested", to, passport_id: passport.id, agent_name: passport.agent_name, action: view.action,
-    target: view.target, cost_cents: approval.cost_cents, currency: passport.currency, amount, approval_id: approval.id,
-    link, created_at: approval.created_at, expires_at: approval.expires_at, expires_in_minutes: minutes, text,
-    emails: passport.emails, spent_today_cents: view.spent_today_cents, daily_limit_cents: view.daily_limit_cents,
-    spend: view.daily_limit_cents === null ? `${formatCents(view.spent_today_cents, passport.currency)} today`
-      : `${formatCents(view.spent_today_cents, passport.currency)} of ${formatCents(view.daily_limit_cents, passport.currency)} daily limit`,
+    kind: "approval_requested",
+    to,
+    passport_id: passport.id,
+    agent_name: passport.agent_name,
+    action: view.action,
+    target: view.target,
+    cost_cents: approval.cost_cents,
+    currency: passport.currency,
+    amount,
+    approval_id: approval.id,
+    link,
+    created_at: approval.created_at,
+    expires_at: approval.expires_at,
+    expires_in_minutes: minutes,
+    text,
+    emails: passport.emails,
+    spent_today_cents: view.spent_today_cents,
+    daily_limit_cents: view.daily_limit_cents,
+    spend:
+      view.daily_limit_cents === null
+        ? `${formatCents(view.spent_today_cents, passport.currency)} today`
+        : `${formatCents(view.spent_today_cents, passport.currency)} of ${formatCents(view.daily_limit_cents, passport.currency)} daily limit`,
   };
 }
 
 /** Writes each notice as one line to a stream (stderr by default: in stdio MCP mode stdout is the protocol). */
 export class ConsoleNotifier implements Notifier {
-  constructor(private readonly write: (line: string) => void = (line) => { process.stderr.write(line); }) {}
+  constructor(
+    private readonly write: (line: string) => void = (line) => {
+      process.stderr.write(line);
+    },
+  ) {}
 
   async notify(notice: Notice): Promise<void> {
     this.write(`[warden] ${notice.to ? `to ${notice.to}: ` : ""}${notice.text}\n`);

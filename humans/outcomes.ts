@@ -5,33 +5,9 @@
 import type { ApprovalDesk } from "../desk/desk";
 import type { EnforcerEvent } from "../enforcer/enforcer";
 import { formatCents } from "../desk/format";
-import type { Notifier } from "./notify";
+import type { Notifier, OutcomeKind, OutcomeNotice } from "./notice";
 
-export type OutcomeKind = "approval_approved" | "approval_denied" | "approval_expired" | "emergency_stop" | "resumed" | "enforcement_paused";
-
-/** What a notifier is asked to deliver when something a person must know has happened. */
-export interface OutcomeNotice {
-  kind: OutcomeKind;
-  /** The approver's phone number, or null for channels that do not text (e-mail, Slack, webhook without one). */
-  to: string | null;
-  passport_id: string;
-  agent_name: string;
-  /** The approval it closes (approval_* kinds). */
-  approval_id: string | null;
-  action: string | null;
-  cost_cents: number | null;
-  amount: string | null;
-  /** Who answered or acted and through which channel, as the audit record names them (null: nobody, e.g. expiry). */
-  answered_by: string | null;
-  channel: string | null;
-  /** The audit record's reason (e.g. "emergency_stopped", "no answer within 5 minutes"). */
-  reason: string | null;
-  at: string;
-  /** The audit record this notice reports (its place in the passport's signed chain). */
-  seq: number;
-  emails: string[];
-  text: string;
-}
+export type { OutcomeKind, OutcomeNotice } from "./notice";
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
@@ -57,19 +33,42 @@ export function outcomeNotice(record: EnforcerEvent, agentName: string, currency
     enforcement_paused: `Enforcement paused for ${agentName}: every action is blocked until the agent sends a heartbeat (fail-closed).`,
   };
   return {
-    kind, to, passport_id: record.passport_id, agent_name: agentName, approval_id: str(record.approval_id), action, cost_cents: cost, amount,
-    answered_by: answeredBy, channel, reason, at: record.at, seq: record.seq, emails, text: `Agent Warden: ${texts[kind]}`,
+    kind,
+    to,
+    passport_id: record.passport_id,
+    agent_name: agentName,
+    approval_id: str(record.approval_id),
+    action,
+    cost_cents: cost,
+    amount,
+    answered_by: answeredBy,
+    channel,
+    reason,
+    at: record.at,
+    seq: record.seq,
+    emails,
+    text: `Agent Warden: ${texts[kind]}`,
   };
 }
 
 function kindOf(record: EnforcerEvent): OutcomeKind | null {
   switch (record.type) {
     case "approval":
-      return record.status === "approved" ? "approval_approved" : record.status === "denied" ? "approval_denied" : record.status === "expired" ? "approval_expired" : null;
-    case "panic": return "emergency_stop";
-    case "resume": return "resumed";
-    case "pause": return "enforcement_paused";
-    default: return null;
+      return record.status === "approved"
+        ? "approval_approved"
+        : record.status === "denied"
+          ? "approval_denied"
+          : record.status === "expired"
+            ? "approval_expired"
+            : null;
+    case "panic":
+      return "emergency_stop";
+    case "resume":
+      return "resumed";
+    case "pause":
+      return "enforcement_paused";
+    default:
+      return null;
   }
 }
 
@@ -88,7 +87,9 @@ export class OutcomeAlerts {
   watch(enforcer: { onEvent(listener: (e: EnforcerEvent) => void): () => void }): () => void {
     return enforcer.onEvent((record) => {
       if (!this.opts.notifier || !kindOf(record)) return;
-      const job = this.send(record).catch((err) => this.opts.log(`warden: outcome notice for ${record.passport_id} #${record.seq} failed: ${(err as Error).message}`));
+      const job = this.send(record).catch((err) =>
+        this.opts.log(`warden: outcome notice for ${record.passport_id} #${record.seq} failed: ${(err as Error).message}`),
+      );
       this.inflight.add(job);
       void job.finally(() => this.inflight.delete(job));
     });

@@ -48,7 +48,11 @@ export class SessionCookies {
   private readonly secret: Buffer;
 
   /** `secure`: whether cookies get the Secure flag (the public URL is https). */
-  constructor(secret: string | undefined, private readonly clock: () => number, private readonly secure: () => boolean) {
+  constructor(
+    secret: string | undefined,
+    private readonly clock: () => number,
+    private readonly secure: () => boolean,
+  ) {
     this.secret = secret ? Buffer.from(secret, "utf8") : randomBytes(32);
   }
 
@@ -72,7 +76,9 @@ export class SessionCookies {
     }
   }
 
-  clear(): string { return this.header("", 0); }
+  clear(): string {
+    return this.header("", 0);
+  }
 
   checkCsrf(session: Session, token: string | undefined): boolean {
     return typeof token === "string" && safeEqual(token, session.csrf);
@@ -91,9 +97,12 @@ export class SessionCookies {
   }
 }
 
-function sha256(text: string): Buffer { return createHash("sha256").update(text, "utf8").digest(); }
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
 
 function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -42,7 +42,10 @@ export class SignatureVerifier {
   private readonly secrets: string[];
   private readonly seen = new Map<string, number>();
 
-  constructor(secrets: string | string[], private readonly clock: () => number = Date.now) {
+  constructor(
+    secrets: string | string[],
+    private readonly clock: () => number = Date.now,
+  ) {
     this.secrets = (Array.isArray(secrets) ? secrets : [secrets]).filter((s) => s.length > 0);
     if (this.secrets.length === 0) throw new TypeError("a webhook secret must not be empty");
   }
@@ -67,8 +70,10 @@ export class SignatureVerifier {
   }
 
   /** The one well-formed signature, made with one of our secrets over this timestamp and body. */
-  private check(headers: Record<string, string | string[] | undefined>, rawBody: Uint8Array | string):
-    { ok: true; signature: string } | { ok: false; reason: "missing" | "stale" | "mismatch" } {
+  private check(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Uint8Array | string,
+  ): { ok: true; signature: string } | { ok: false; reason: "missing" | "stale" | "mismatch" } {
     const tsText = only(headers[TIMESTAMP_HEADER]);
     const sigText = only(headers[SIGNATURE_HEADER]);
     if (!tsText || !sigText || !/^\d{1,12}$/.test(tsText)) return { ok: false, reason: "missing" };
@@ -96,6 +101,7 @@ function only(v: string | string[] | undefined): string | undefined {
 }
 
 function same(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }

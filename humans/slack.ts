@@ -30,7 +30,10 @@ export interface SlackOptions {
   client?: WebClientOptions;
 }
 
-interface MessageRef { channel: string; ts: string }
+interface MessageRef {
+  channel: string;
+  ts: string;
+}
 
 export class SlackApp implements Notifier {
   readonly client: WebClient;
@@ -49,11 +52,20 @@ export class SlackApp implements Notifier {
       if (this.once(`${notice.kind}:${notice.approval_id}`)) return; // one post per hold, not one per phone
       const text = `${notice.agent_name} wants to ${notice.action} for ${notice.amount} (${notice.spend}); expires in ${notice.expires_in_minutes} minutes.`;
       const res = await this.client.chat.postMessage({
-        channel: this.opts.channel, text,
+        channel: this.opts.channel,
+        text,
         blocks: [
-          { type: "section", text: { type: "mrkdwn", text: `*${esc(notice.agent_name)}* wants to \`${esc(notice.action)}\` for *${esc(notice.amount)}*.\nSpent: ${esc(notice.spend)} · expires in ${notice.expires_in_minutes} minutes` } },
           {
-            type: "actions", block_id: "warden_answer", elements: [
+            type: "section",
+            text: {
+              type: "mrkdwn",
+              text: `*${esc(notice.agent_name)}* wants to \`${esc(notice.action)}\` for *${esc(notice.amount)}*.\nSpent: ${esc(notice.spend)} · expires in ${notice.expires_in_minutes} minutes`,
+            },
+          },
+          {
+            type: "actions",
+            block_id: "warden_answer",
+            elements: [
               { type: "button", action_id: "warden_approve", text: { type: "plain_text", text: "Approve" }, style: "primary", value: notice.approval_id },
               { type: "button", action_id: "warden_deny", text: { type: "plain_text", text: "Deny" }, style: "danger", value: notice.approval_id },
             ],
@@ -67,7 +79,12 @@ export class SlackApp implements Notifier {
     if (this.once(`${notice.kind}:${notice.passport_id}:${notice.seq}`)) return;
     const ref = notice.approval_id ? await messages.get(notice.approval_id, this.clock()) : null;
     if (ref) {
-      await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: notice.text, blocks: [{ type: "section", text: { type: "mrkdwn", text: esc(notice.text) } }] });
+      await this.client.chat.update({
+        channel: ref.channel,
+        ts: ref.ts,
+        text: notice.text,
+        blocks: [{ type: "section", text: { type: "mrkdwn", text: esc(notice.text) } }],
+      });
     } else {
       await this.client.chat.postMessage({ channel: this.opts.channel, text: notice.text });
     }
@@ -84,11 +101,21 @@ export class SlackApp implements Notifier {
   /** POST /v1/slack/interactivity. */
   async interactivity(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req, MAX_BODY);
-    const verdict = verifySlackSignature(this.opts.signingSecret, header(req, "x-slack-request-timestamp"), header(req, "x-slack-signature"), raw, this.clock());
+    const verdict = verifySlackSignature(
+      this.opts.signingSecret,
+      header(req, "x-slack-request-timestamp"),
+      header(req, "x-slack-signature"),
+      raw,
+      this.clock(),
+    );
     if (verdict !== "ok") return sendError(res, "bad_signature", `slack signature ${verdict}`);
     const now = this.clock();
     const store = this.opts.desk.enforcer.store;
-    const seen = await new Records<object>(store, "slackSeen").put(header(req, "x-slack-signature")!, {}, { ifAbsent: true, ttlMs: 2 * SLACK_TOLERANCE_S * 1000, now });
+    const seen = await new Records<object>(store, "slackSeen").put(
+      header(req, "x-slack-signature")!,
+      {},
+      { ifAbsent: true, ttlMs: 2 * SLACK_TOLERANCE_S * 1000, now },
+    );
     if (!seen) return sendError(res, "replayed", "this request was already handled");
     let payload: SlackPayload;
     try {
@@ -97,7 +124,12 @@ export class SlackApp implements Notifier {
       throw new HttpError("invalid_payload", "payload must be Slack's JSON");
     }
     const action = payload.actions?.[0];
-    if (payload.type !== "block_actions" || !action || (action.action_id !== "warden_approve" && action.action_id !== "warden_deny") || typeof action.value !== "string") {
+    if (
+      payload.type !== "block_actions" ||
+      !action ||
+      (action.action_id !== "warden_approve" && action.action_id !== "warden_deny") ||
+      typeof action.value !== "string"
+    ) {
       throw new HttpError("invalid_payload", "expected a block_actions payload from a Warden button");
     }
     // Only the message posted for this approval answers it: a button value naming another approval is refused.
@@ -118,7 +150,13 @@ interface SlackPayload {
 }
 
 /** Slack's v0 scheme: "ok", or why not ("missing", "stale", "mismatch"). */
-export function verifySlackSignature(secret: string, timestamp: string | undefined, signature: string | undefined, body: Buffer, nowMs: number): "ok" | "missing" | "stale" | "mismatch" {
+export function verifySlackSignature(
+  secret: string,
+  timestamp: string | undefined,
+  signature: string | undefined,
+  body: Buffer,
+  nowMs: number,
+): "ok" | "missing" | "stale" | "mismatch" {
   if (!timestamp || !signature) return "missing";
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_TOLERANCE_S) return "stale";
   const expected = Buffer.from(`v0=${createHmac("sha256", secret).update(`v0:${timestamp}:`).update(body).digest("hex")}`);

@@ -13,10 +13,14 @@ export const SMS_WORDS: Record<Exclude<SmsIntent, "help">, readonly string[]> = 
   start: ["START"],
 };
 
-export const SMS_HELP = "Agent Warden: reply YES to approve or NO to deny the pending request, STOP to emergency-stop your agents, START to get notifications again.";
+export const SMS_HELP =
+  "Agent Warden: reply YES to approve or NO to deny the pending request, STOP to emergency-stop your agents, START to get notifications again.";
 
 export function parseSmsReply(body: string): SmsIntent {
-  const word = body.replace(/\s+/g, "").replace(/[.!]+$/, "").toUpperCase();
+  const word = body
+    .replace(/\s+/g, "")
+    .replace(/[.!]+$/, "")
+    .toUpperCase();
   for (const [intent, words] of Object.entries(SMS_WORDS) as Array<[SmsIntent, readonly string[]]>) {
     if (words.includes(word)) return intent;
   }
@@ -47,12 +51,16 @@ export async function handleSmsInbound(desk: ApprovalDesk, msg: SmsInbound, link
   const passports = await desk.passportsForPhone(msg.from);
   if (passports.length === 0) return { intent, reply: "Agent Warden: this number is not registered as an approver." };
   switch (intent) {
-    case "approve": case "deny": return answerPending(desk, passports, intent === "approve", linkFor, msg.from);
-    case "stop": return stopAll(desk, passports, msg.from);
+    case "approve":
+    case "deny":
+      return answerPending(desk, passports, intent === "approve", linkFor, msg.from);
+    case "stop":
+      return stopAll(desk, passports, msg.from);
     case "start":
       await desk.optIn(msg.from);
       return { intent, reply: "Agent Warden: notifications are on again. Agents stopped by STOP stay stopped until resumed from the dashboard." };
-    default: return { intent, reply: SMS_HELP };
+    default:
+      return { intent, reply: SMS_HELP };
   }
 }
 
@@ -85,10 +93,15 @@ async function stopAll(desk: ApprovalDesk, passports: PassportInfo[], from: stri
   for (const p of passports) {
     if ((await desk.enforcer.emergencyStop(p.id, { actor: { by: normalizePhone(from), channel: "sms" } })).ok) stopped.push(p.id);
   }
-  const names = passports.filter((p) => stopped.includes(p.id)).map((p) => p.agent_name).join(", ");
+  const names = passports
+    .filter((p) => stopped.includes(p.id))
+    .map((p) => p.agent_name)
+    .join(", ");
   return {
-    intent: "stop", stopped,
-    reply: `Agent Warden: emergency stop — ${stopped.length} agent${stopped.length === 1 ? "" : "s"} stopped (${names}). `
-      + "Every action is blocked until resumed from the dashboard. Notifications are off; reply START to turn them on.",
+    intent: "stop",
+    stopped,
+    reply:
+      `Agent Warden: emergency stop — ${stopped.length} agent${stopped.length === 1 ? "" : "s"} stopped (${names}). ` +
+      "Every action is blocked until resumed from the dashboard. Notifications are off; reply START to turn them on.",
   };
 }

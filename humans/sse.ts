@@ -34,7 +34,9 @@ export class SseStreams {
     private readonly ownerLimit = Math.max(1, Math.floor(limit / 5)),
   ) {}
 
-  get size(): number { return this.open.size; }
+  get size(): number {
+    return this.open.size;
+  }
 
   /** Streams the hub's events that pass `accept`, after replaying those missed since `Last-Event-ID`. */
   serve(req: IncomingMessage, res: ServerResponse, accept: EventFilter, who: StreamOwner = { owner: "" }): void {
@@ -47,27 +49,41 @@ export class SseStreams {
     }
     this.perOwner.set(who.owner, mine + 1);
     res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no",
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
     });
     res.write("retry: 3000\n\n");
     this.open.add(res);
     // Filters may be async; a chain keeps events in order on this connection.
     let chain: Promise<void> = Promise.resolve();
     const deliver = (event: ActivityEvent) => {
-      chain = chain.then(async () => {
-        if (res.writableEnded || !(await accept(event))) return;
-        res.write(`id: ${event.id}\nevent: activity\ndata: ${JSON.stringify(event)}\n\n`);
-        if (res.writableLength > MAX_BUFFERED_BYTES) res.end();
-      }).catch(() => undefined);
+      chain = chain
+        .then(async () => {
+          if (res.writableEnded || !(await accept(event))) return;
+          res.write(`id: ${event.id}\nevent: activity\ndata: ${JSON.stringify(event)}\n\n`);
+          if (res.writableLength > MAX_BUFFERED_BYTES) res.end();
+        })
+        .catch(() => undefined);
     };
     const lastId = Number(req.headers["last-event-id"] ?? NaN);
     if (Number.isSafeInteger(lastId)) for (const e of this.hub.since(lastId)) deliver(e);
     const unsubscribe = this.hub.subscribe(deliver);
-    const ping = setInterval(() => { if (!res.writableEnded) res.write(": keepalive\n\n"); }, this.keepAliveMs);
+    const ping = setInterval(() => {
+      if (!res.writableEnded) res.write(": keepalive\n\n");
+    }, this.keepAliveMs);
     ping.unref?.();
-    const check = who.alive ? setInterval(() => {
-      who.alive!().then((ok) => { if (!ok) res.end(); }, () => res.end());
-    }, SSE_LIVENESS_MS) : null;
+    const check = who.alive
+      ? setInterval(() => {
+          who.alive!().then(
+            (ok) => {
+              if (!ok) res.end();
+            },
+            () => res.end(),
+          );
+        }, SSE_LIVENESS_MS)
+      : null;
     check?.unref?.();
     let closed = false;
     const done = () => {

@@ -37,7 +37,11 @@ export async function handleTwilioInbound(req: IncomingMessage, res: ServerRespo
   if (!sid) throw new HttpError("missing_field", "MessageSid is required");
   if (!fields.From) throw new HttpError("missing_field", "From is required");
   const now = opts.clock();
-  const fresh = await new Records<{ at: string }>(opts.desk.enforcer.store, "twilioSids").put(sid, { at: new Date(now).toISOString() }, { ifAbsent: true, ttlMs: SID_TTL_MS, now });
+  const fresh = await new Records<{ at: string }>(opts.desk.enforcer.store, "twilioSids").put(
+    sid,
+    { at: new Date(now).toISOString() },
+    { ifAbsent: true, ttlMs: SID_TTL_MS, now },
+  );
   if (!fresh) return sendError(res, "replayed", `message ${sid} was already handled`);
   const outcome = await handleSmsInbound(opts.desk, { from: fields.From, body: fields.Body ?? "" }, opts.linkFor);
   const twiml = new twilio.twiml.MessagingResponse();

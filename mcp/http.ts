@@ -52,7 +52,10 @@ export class OriginGuard {
   private readonly hosts: Set<string>;
 
   /** `publicUrl`: where people reach the server (asked each time: a port known only after listen); `allow`: extra origins. */
-  constructor(private readonly publicUrl: () => string | undefined = () => undefined, allow: readonly string[] = []) {
+  constructor(
+    private readonly publicUrl: () => string | undefined = () => undefined,
+    allow: readonly string[] = [],
+  ) {
     this.origins = new Set(allow.map(originOf).filter((o): o is string => o !== null));
     this.hosts = new Set([...LOOPBACK_NAMES, ...[...this.origins].map((o) => new URL(o).hostname)]);
   }
@@ -63,14 +66,20 @@ export class OriginGuard {
     const host = header(req, "host") ?? "";
     const hostName = hostnameOf(host);
     if (hostName === null || !(this.hosts.has(hostName) || (own !== null && new URL(own).hostname === hostName))) {
-      return { code: "host_not_allowed", message: `Host ${JSON.stringify(host)} is not this server's; add its origin to the allowed origins (WARDEN_MCP_ALLOWED_ORIGINS)` };
+      return {
+        code: "host_not_allowed",
+        message: `Host ${JSON.stringify(host)} is not this server's; add its origin to the allowed origins (WARDEN_MCP_ALLOWED_ORIGINS)`,
+      };
     }
     const origin = header(req, "origin");
     if (origin === undefined) return null;
     const normal = originOf(origin);
     const sameHost = normal !== null && normal === originOf(`${new URL(normal).protocol}//${host}`);
     if (normal === null || !(sameHost || normal === own || this.origins.has(normal))) {
-      return { code: "origin_not_allowed", message: `Origin ${JSON.stringify(origin)} is not allowed; add it to the allowed origins (WARDEN_MCP_ALLOWED_ORIGINS)` };
+      return {
+        code: "origin_not_allowed",
+        message: `Origin ${JSON.stringify(origin)} is not allowed; add it to the allowed origins (WARDEN_MCP_ALLOWED_ORIGINS)`,
+      };
     }
     return null;
   }
@@ -121,7 +130,8 @@ export async function handleMcpHttp(req: IncomingMessage, res: ServerResponse, o
   if (trustTier === "L3") {
     // SPEC §11: every agent-channel call of an L3 passport proves possession of its key, MCP included.
     const proof = header(req, POP_HEADER);
-    if (!opts.proof) return rpcError(res, 401, -32001, "pop_required: this server cannot check proofs of possession, so it serves no L3 passport on /mcp", {}, "pop_required");
+    if (!opts.proof)
+      return rpcError(res, 401, -32001, "pop_required: this server cannot check proofs of possession, so it serves no L3 passport on /mcp", {}, "pop_required");
     try {
       await opts.proof.verify(passportId, { method: "POST", path: new URL(req.url ?? "/", "http://localhost").pathname, body: raw, header: proof });
     } catch (err) {

@@ -16,5 +16,6 @@ export const nodeCrypto: HostCrypto = {
   },
   // The one-shot hash (Node ≥ 20.12) makes no Hash object, so the garbage collector has no native handle to clean up.
   sha256Hex: (text) => hash("sha256", text, "hex"),
-  base64url: (data) => (typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString("base64url"),
+  base64url: (data) =>
+    (typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString("base64url"),
 };

@@ -8,7 +8,10 @@ import type { Store } from "../enforcer/store";
 
 export const DEFAULT_STORE = "sqlite:./warden.db";
 
-export interface OpenedStore { store: Store; kind: "sqlite" | "redis" | "memory" }
+export interface OpenedStore {
+  store: Store;
+  kind: "sqlite" | "redis" | "memory";
+}
 
 /** Thrown for a `--store` value that names no store; the message shows the accepted forms. */
 export class StoreSpecError extends Error {}
@@ -21,7 +24,10 @@ export async function openStore(spec: string, opts: { redisPrefix?: string } = {
     return { store: SqliteStore.open(path), kind: "sqlite" };
   }
   if (spec.startsWith("redis-cluster://")) {
-    const nodes = spec.slice("redis-cluster://".length).split(",").filter((n) => n !== "");
+    const nodes = spec
+      .slice("redis-cluster://".length)
+      .split(",")
+      .filter((n) => n !== "");
     if (nodes.length === 0) throw new StoreSpecError("redis-cluster: needs nodes, like redis-cluster://10.0.0.1:7000,10.0.0.2:7000");
     return { store: await RedisStore.connectCluster(nodes, { prefix: opts.redisPrefix }), kind: "redis" };
   }

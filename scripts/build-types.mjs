@@ -23,7 +23,7 @@ export function typedEntries(exportsField) {
     const found = new Set();
     const walk = (v) => {
       if (typeof v !== "object" || v === null) return;
-      for (const [k, x] of Object.entries(v)) (k === "types" && typeof x === "string" ? found.add(x) : walk(x));
+      for (const [k, x] of Object.entries(v)) k === "types" && typeof x === "string" ? found.add(x) : walk(x);
     };
     walk(target);
     const dts = [...found].filter((t) => t.endsWith(".d.ts"));
@@ -48,12 +48,19 @@ const sourceOf = (types) => types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/,
 rmSync(TMP, { recursive: true, force: true });
 const tsconfig = path.join(TMP, "tsconfig.json");
 mkdirSync(TMP, { recursive: true });
-writeFileSync(tsconfig, JSON.stringify({
-  extends: "../../tsconfig.json",
-  compilerOptions: { noEmit: false, emitDeclarationOnly: true, declaration: true, outDir: ".", rootDir: "../.." },
-  files: entries.map((e) => `../../${sourceOf(e.types)}`),
-  include: [],
-}, null, 2));
+writeFileSync(
+  tsconfig,
+  JSON.stringify(
+    {
+      extends: "../../tsconfig.json",
+      compilerOptions: { noEmit: false, emitDeclarationOnly: true, declaration: true, outDir: ".", rootDir: "../.." },
+      files: entries.map((e) => `../../${sourceOf(e.types)}`),
+      include: [],
+    },
+    null,
+    2,
+  ),
+);
 execFileSync("npx", ["tsc", "-p", tsconfig], { cwd: ROOT, stdio: "inherit" });
 
 mkdirSync(REPORTS, { recursive: true });
@@ -93,7 +100,10 @@ for (const entry of entries) {
   });
   if (result.errorCount > 0 || (check && result.apiReportChanged)) {
     failed++;
-    if (result.apiReportChanged) console.error(`${entry.subpath}: the public API differs from docs/api/${name}.api.md — run \`npm run build:types\` and commit the report if the change is meant`);
+    if (result.apiReportChanged)
+      console.error(
+        `${entry.subpath}: the public API differs from docs/api/${name}.api.md — run \`npm run build:types\` and commit the report if the change is meant`,
+      );
   }
   if (entry.copies.length > 0) {
     const cjs = forCommonJs(readFileSync(rolled, "utf8"));

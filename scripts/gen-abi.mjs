@@ -10,8 +10,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const LAYOUT_PATH = join(ROOT, "schemas", "abi-layout.json");
 const SIZES = { i64: 8, u64: 8, i32: 4, u32: 4, u16: 2, u8: 1 };
-const BANNER =
-  "// generated — do not edit. The ABI byte layout from schemas/abi-layout.json by scripts/gen-abi.mjs; run `npm run gen`.\n";
+const BANNER = "// generated — do not edit. The ABI byte layout from schemas/abi-layout.json by scripts/gen-abi.mjs; run `npm run gen`.\n";
 
 /** Offsets of the request header's fields, each after the one before; checks names, types and alignment. */
 export function requestOffsets(layout) {
@@ -48,13 +47,15 @@ function flagTables(layout) {
 
 /** Numbered choices: distinct integer values per enum. */
 function enumTables(layout) {
-  return Object.entries(layout.enums ?? {}).filter(([k]) => k !== "$comment").map(([name, table]) => {
-    const values = Object.entries(table);
-    if (values.some(([, v]) => !Number.isInteger(v)) || new Set(values.map(([, v]) => v)).size !== values.length) {
-      throw new Error(`${name}: values must be distinct integers`);
-    }
-    return [name, values];
-  });
+  return Object.entries(layout.enums ?? {})
+    .filter(([k]) => k !== "$comment")
+    .map(([name, table]) => {
+      const values = Object.entries(table);
+      if (values.some(([, v]) => !Number.isInteger(v)) || new Set(values.map(([, v]) => v)).size !== values.length) {
+        throw new Error(`${name}: values must be distinct integers`);
+      }
+      return [name, values];
+    });
 }
 
 const fieldDoc = (f) => f.doc ?? f.counter;
@@ -182,5 +183,10 @@ function main() {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try { main(); } catch (err) { console.error(err instanceof Error ? err.message : err); process.exitCode = 2; }
+  try {
+    main();
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 2;
+  }
 }

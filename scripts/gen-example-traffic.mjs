@@ -7,7 +7,10 @@ import { loadEngine, Replay } from "../dist/bindings/index.js";
 
 const ROOT = new URL("../", import.meta.url);
 let seed = 22;
-const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+const rand = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 
 const HOSTS = ["serpapi.com", "serpapi.com", "api.openai.com", "arxiv.org", "en.wikipedia.org", "de.wikipedia.org", "pastebin.com", "api.semanticscholar.org"];
@@ -19,7 +22,14 @@ while (t < Date.parse("2026-02-24T20:55:00Z")) {
   for (let i = 0; i < burst; i++) {
     const action = pick(["web:search", "web:search", "web:fetch", "documents:read"]);
     const host = pick(HOSTS);
-    const cost = action === "web:search" ? 2 + Math.floor(rand() * 40) : action === "web:fetch" ? Math.floor(rand() * 10) : rand() < 0.15 ? 220 + Math.floor(rand() * 160) : 5;
+    const cost =
+      action === "web:search"
+        ? 2 + Math.floor(rand() * 40)
+        : action === "web:fetch"
+          ? Math.floor(rand() * 10)
+          : rand() < 0.15
+            ? 220 + Math.floor(rand() * 160)
+            : 5;
     const req = { at: new Date(t).toISOString(), action, cost_cents: cost };
     if (action !== "documents:read") req.target = `https://${host}/${action === "web:search" ? "search?q=sparse+matrices" : "abs/2401.00001"}`;
     requests.push(req);

@@ -86,7 +86,10 @@ function reasonsIn(text) {
 function render() {
   const out = [];
   out.push("# Constraint reference", "");
-  out.push("<!-- generated — do not edit. From schemas/constraints.schema.json and schemas/decision.schema.json by scripts/gen-reference.mjs; run `npm run gen`. -->", "");
+  out.push(
+    "<!-- generated — do not edit. From schemas/constraints.schema.json and schemas/decision.schema.json by scripts/gen-reference.mjs; run `npm run gen`. -->",
+    "",
+  );
   out.push(
     "A passport's `constraints` object maps keys to values. Every key below is `core:<family>:<name>`;",
     "keys in other namespaces are kept and ignored (a warning), and a key that looks like a misspelled",
@@ -131,7 +134,11 @@ function render() {
   for (const [key, prop] of keys) for (const r of reasonsIn(prop.description ?? "")) byKey.set(r, [...(byKey.get(r) ?? []), key]);
   out.push("| reason | from |", "|---|---|");
   for (const reason of decision.$defs.ReasonCode.enum) {
-    const from = byKey.get(reason)?.map((k) => `\`${k}\``).join(", ") ?? OTHER_REASONS[reason];
+    const from =
+      byKey
+        .get(reason)
+        ?.map((k) => `\`${k}\``)
+        .join(", ") ?? OTHER_REASONS[reason];
     if (from === undefined) throw new Error(`reason ${reason} is named by no constraint description and not in OTHER_REASONS`);
     out.push(`| \`${reason}\` | ${from} |`);
   }
@@ -142,7 +149,11 @@ function render() {
 const text = render();
 if (process.argv.includes("--check")) {
   let current = "";
-  try { current = readFileSync(OUT, "utf8"); } catch { /* missing counts as stale */ }
+  try {
+    current = readFileSync(OUT, "utf8");
+  } catch {
+    /* missing counts as stale */
+  }
   if (current !== text) {
     console.error("docs/constraints.md is stale: run `npm run gen`");
     process.exit(1);

@@ -13,8 +13,7 @@ const SCHEMAS = join(ROOT, "schemas");
 const OUT_ARG = process.argv.indexOf("--out");
 const OUT = OUT_ARG > 0 ? resolve(process.argv[OUT_ARG + 1] ?? "") : join(ROOT, "bindings", "gen");
 const SHOWN_OUT = OUT_ARG > 0 ? OUT : "bindings/gen";
-const BANNER = (what) =>
-  `// generated — do not edit. ${what} from schemas/*.schema.json by scripts/gen-types.mjs; run \`npm run gen\`.\n`;
+const BANNER = (what) => `// generated — do not edit. ${what} from schemas/*.schema.json by scripts/gen-types.mjs; run \`npm run gen\`.\n`;
 /** Keywords that may sit beside a $ref: annotations only, so inlining never changes what validates. */
 const REF_SIBLINGS = new Set(["description", "title", "$comment"]);
 
@@ -22,7 +21,9 @@ const REF_SIBLINGS = new Set(["description", "title", "$comment"]);
 
 /** Loads every schema, sorted by file name, so the output never depends on directory order. */
 function loadSchemas() {
-  const files = readdirSync(SCHEMAS).filter((f) => f.endsWith(".schema.json")).sort();
+  const files = readdirSync(SCHEMAS)
+    .filter((f) => f.endsWith(".schema.json"))
+    .sort();
   return files.map((file) => {
     const schema = JSON.parse(readFileSync(join(SCHEMAS, file), "utf8"));
     for (const key of ["$schema", "$id", "title", "description"]) {
@@ -143,7 +144,9 @@ function patternObjectOverride(schema, refs) {
   if (!free) throw new Error("patternProperties must be `true` (free keys): value schemas are not supported");
   const { patternProperties: _p, additionalProperties: _a, ...rest } = schema;
   const known = JSON.stringify(Object.keys(schema.properties ?? {}));
-  const regexes = Object.keys(patterns).map((p) => `new RegExp(${JSON.stringify(p)})`).join(", ");
+  const regexes = Object.keys(patterns)
+    .map((p) => `new RegExp(${JSON.stringify(p)})`)
+    .join(", ");
   return (
     parseSchema({ ...rest, additionalProperties: true }, refs).replace(/\.catchall\(z\.any\(\)\)$/, ".catchall(z.unknown())") +
     `.superRefine((value, ctx) => { const known: string[] = ${known}; const free = [${regexes}];` +
@@ -195,9 +198,7 @@ async function generateZod(docs, byFile) {
     if (names.has(schema)) return names.get(schema);
     const name = `${schema.title[0].toLowerCase()}${schema.title.slice(1)}Schema`;
     const override = (s, refs) =>
-      s !== schema && typeof s.title === "string" && shared.has(s)
-        ? declare(s)
-        : (patternObjectOverride(s, refs) ?? stringOverride(s, refs));
+      s !== schema && typeof s.title === "string" && shared.has(s) ? declare(s) : (patternObjectOverride(s, refs) ?? stringOverride(s, refs));
     const opts = { name, module: "esm", noImport: true, withoutDefaults: true, withoutDescribes: true };
     const code = jsonSchemaToZod(schema, { ...opts, parserOverride: override });
     names.set(schema, name);

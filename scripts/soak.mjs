@@ -26,12 +26,23 @@ function parseArgs(argv) {
     const [flag, inline] = argv[i].split("=", 2);
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case "--cases": opts.cases = Number(value()); break;
-      case "--seed": opts.seed = Number(value()) | 0; break;
-      case "--workers": opts.workers = Math.max(1, Number(value()) | 0); break;
-      case "--wasm": opts.wasm = resolve(value()); break;
-      case "--digest": opts.digest = Number(value()); break;
-      case "--help": case "-h":
+      case "--cases":
+        opts.cases = Number(value());
+        break;
+      case "--seed":
+        opts.seed = Number(value()) | 0;
+        break;
+      case "--workers":
+        opts.workers = Math.max(1, Number(value()) | 0);
+        break;
+      case "--wasm":
+        opts.wasm = resolve(value());
+        break;
+      case "--digest":
+        opts.digest = Number(value());
+        break;
+      case "--help":
+      case "-h":
         console.log("usage: npm run soak -- [--cases N] [--seed S] [--workers W] [--wasm FILE] [--digest N]");
         process.exit(0);
         break;
@@ -51,15 +62,23 @@ async function bundle(dir) {
   const { build } = await import("esbuild");
   const out = join(dir, "soak-main.mjs");
   await build({
-    entryPoints: [join(root, "test/property/soak-main.ts")], bundle: true, platform: "node", format: "esm",
-    target: "node20", outfile: out, logLevel: "error",
+    entryPoints: [join(root, "test/property/soak-main.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile: out,
+    logLevel: "error",
   });
   return out;
 }
 
 function buildWasm(dir) {
   const out = join(dir, "warden.wasm");
-  execFileSync(process.execPath, [join(root, "node_modules/assemblyscript/bin/asc.js"), "assembly/index.ts", "--target", "release", "-o", out], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [join(root, "node_modules/assemblyscript/bin/asc.js"), "assembly/index.ts", "--target", "release", "-o", out], {
+    cwd: root,
+    stdio: "inherit",
+  });
   return out;
 }
 
@@ -78,17 +97,37 @@ async function main() {
     const share = (total) => Math.ceil(total / n);
     console.log(`soak: ${opts.cases.toLocaleString("en")} decisions on ${n} worker${n === 1 ? "" : "s"}, seed ${opts.seed}`);
     const started = Date.now();
-    const results = await Promise.all(Array.from({ length: n }, (_, i) => new Promise((done) => {
-      const w = new Worker(fileURLToPath(import.meta.url), {
-        workerData: {
-          entry, wasm, label: n > 1 ? `[${i + 1}/${n}] ` : "", seed: (opts.seed + i * 1_000_003) | 0,
-          decisions: share(opts.cases), transitions: share(opts.cases / 10), sequences: share(opts.cases / 1000),
-        },
-      });
-      w.on("message", (m) => { if (m.log) console.log(m.log); if (m.failure) { console.error(m.failure); process.exitCode = 1; } });
-      w.on("error", (err) => { console.error(err); done(false); });
-      w.on("exit", () => done(process.exitCode !== 1));
-    })));
+    const results = await Promise.all(
+      Array.from(
+        { length: n },
+        (_, i) =>
+          new Promise((done) => {
+            const w = new Worker(fileURLToPath(import.meta.url), {
+              workerData: {
+                entry,
+                wasm,
+                label: n > 1 ? `[${i + 1}/${n}] ` : "",
+                seed: (opts.seed + i * 1_000_003) | 0,
+                decisions: share(opts.cases),
+                transitions: share(opts.cases / 10),
+                sequences: share(opts.cases / 1000),
+              },
+            });
+            w.on("message", (m) => {
+              if (m.log) console.log(m.log);
+              if (m.failure) {
+                console.error(m.failure);
+                process.exitCode = 1;
+              }
+            });
+            w.on("error", (err) => {
+              console.error(err);
+              done(false);
+            });
+            w.on("exit", () => done(process.exitCode !== 1));
+          }),
+      ),
+    );
     const ok = results.every(Boolean) && process.exitCode !== 1;
     console.log(`soak: ${ok ? "no divergence" : "DIVERGENCE"} in ${((Date.now() - started) / 1000).toFixed(0)} s (seed ${opts.seed})`);
     return ok ? 0 : 1;

@@ -45,7 +45,14 @@ function ensureDebianPackages() {
 /** Debian's python3-httpx, for the Modei client examples (test/modei.test.ts runs them with /usr/bin/python3). */
 function ensurePythonHttpx() {
   const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const has = () => { try { execFileSync(python, ["-c", "import httpx"], { stdio: "ignore" }); return true; } catch { return false; } };
+  const has = () => {
+    try {
+      execFileSync(python, ["-c", "import httpx"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   if (has()) return;
   const command = "apt-get install -y python3-httpx";
   const root = typeof process.getuid === "function" && process.getuid() === 0;
@@ -78,4 +85,8 @@ ensureRuntimes();
 const bins = runtimeBins();
 const absent = Object.entries(bins).filter(([, b]) => b.path === null);
 if (absent.length > 0) fail(absent.map(([n, b]) => `${n}: ${b.reason}`).join("; "));
-console.log(`test setup: ${Object.entries(bins).map(([n, b]) => `${n} ${b.version.replace(/^\D+/, "").split(/\s/)[0]}`).join(", ")}, redis-server, python3-httpx — all present`);
+console.log(
+  `test setup: ${Object.entries(bins)
+    .map(([n, b]) => `${n} ${b.version.replace(/^\D+/, "").split(/\s/)[0]}`)
+    .join(", ")}, redis-server, python3-httpx — all present`,
+);

@@ -37,7 +37,11 @@ export interface ApiKeyRecord {
 }
 
 /** The caller of a request, once its key is verified. */
-export interface ApiKeyInfo { key_id: string; issuer_id: string; role: ApiKeyRole }
+export interface ApiKeyInfo {
+  key_id: string;
+  issuer_id: string;
+  role: ApiKeyRole;
+}
 
 // One-shot (Node ≥ 20.12): no Hash object per request.
 const sha256 = (s: string): Buffer => hash("sha256", s, "buffer") as unknown as Buffer;
@@ -46,7 +50,12 @@ const sha256 = (s: string): Buffer => hash("sha256", s, "buffer") as unknown as 
  * Creates a key for `issuer`; the returned `key` is the only copy.
  * @example const { key } = await createApiKey(store, "iss_acme"); console.log(key);
  */
-export async function createApiKey(store: Store, issuer: string, name: string | null = null, role: ApiKeyRole = "operator"): Promise<{ key: string; record: ApiKeyRecord }> {
+export async function createApiKey(
+  store: Store,
+  issuer: string,
+  name: string | null = null,
+  role: ApiKeyRole = "operator",
+): Promise<{ key: string; record: ApiKeyRecord }> {
   if (!ISSUER_FORMAT.test(issuer)) throw new Error(`issuer must be 1–128 of letters, digits and _.:- (found ${JSON.stringify(issuer)})`);
   if (!API_KEY_ROLES.includes(role)) throw new Error(`role must be agent or operator (found ${JSON.stringify(role)})`);
   const id = randomBytes(8).toString("hex");
@@ -69,7 +78,10 @@ export class ApiKeys {
   private readonly cache = new Map<string, { info: ApiKeyInfo; digest: Buffer; until: number }>();
   private readonly live = new Map<string, number>();
 
-  constructor(private readonly store: Store, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** The key's issuer, or a 401 that says what is wrong (never which part of a key was right). */
   async verify(header: string | undefined): Promise<ApiKeyInfo> {
@@ -100,7 +112,11 @@ export class ApiKeys {
     const until = this.live.get(keyId);
     if (until !== undefined && until > now) return true;
     const live = (await apiKeys(this.store).get(keyId)) !== null;
-    if (!live) { this.cache.delete(keyId); this.live.delete(keyId); return false; }
+    if (!live) {
+      this.cache.delete(keyId);
+      this.live.delete(keyId);
+      return false;
+    }
     if (this.live.size >= MAX_CACHED) this.live.clear();
     this.live.set(keyId, now + CACHE_MS);
     return true;

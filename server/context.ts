@@ -32,9 +32,17 @@ export class ServerEvents {
   private readonly emitter = new EventEmitter();
 
   on<K extends keyof EventMap>(name: K, listener: (...args: EventMap[K]) => void): () => void {
-    const safe = (...args: EventMap[K]) => { try { listener(...args); } catch { /* a listener never breaks a request */ } };
+    const safe = (...args: EventMap[K]) => {
+      try {
+        listener(...args);
+      } catch {
+        /* a listener never breaks a request */
+      }
+    };
     this.emitter.on(name, safe as (...a: unknown[]) => void);
-    return () => { this.emitter.off(name, safe as (...a: unknown[]) => void); };
+    return () => {
+      this.emitter.off(name, safe as (...a: unknown[]) => void);
+    };
   }
 
   emit<K extends keyof EventMap>(name: K, ...args: EventMap[K]): void {

@@ -21,7 +21,12 @@ export class ApiError extends Error {
   readonly code: string;
 
   /** An error of the table: its status is the table's. (`problem`: see `invalid`.) */
-  constructor(code: ErrorCode, message: string, readonly extra: ApiErrorExtra = {}, problem?: { code: string }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly extra: ApiErrorExtra = {},
+    problem?: { code: string },
+  ) {
     super(message);
     this.name = "ApiError";
     this.code = problem?.code ?? code;
@@ -40,7 +45,13 @@ export class ApiError extends Error {
 }
 
 // Enforcer errors answered with their own code (the others are internal: a 500 that hides them).
-const ENFORCER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["passport_not_found", "missing_passport_id", "action_id_conflict", "state_conflict", "forbidden_channel"]);
+const ENFORCER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "passport_not_found",
+  "missing_passport_id",
+  "action_id_conflict",
+  "state_conflict",
+  "forbidden_channel",
+]);
 
 /** Any thrown value as an ApiError; an unknown one is a 500 whose message hides internals. */
 export function toApiError(err: unknown): ApiError {
@@ -65,7 +76,8 @@ function problemPath(p: Problem | undefined): string | undefined {
 /** Shorthands for the errors handlers raise themselves. */
 export const errors = {
   badRequest: (code: ErrorCode & CodeWithStatus<400>, message: string, path?: string) => new ApiError(code, message, { path }),
-  unauthorized: (code: ErrorCode & CodeWithStatus<401>, message: string) => new ApiError(code, message, { headers: { "www-authenticate": 'Bearer realm="warden"' } }),
+  unauthorized: (code: ErrorCode & CodeWithStatus<401>, message: string) =>
+    new ApiError(code, message, { headers: { "www-authenticate": 'Bearer realm="warden"' } }),
   notFound: (what: "passport" | "approval", id?: string) => new ApiError(`${what}_not_found`, id === undefined ? `no such ${what}` : `no ${what} ${id}`),
   conflict: (code: ErrorCode & CodeWithStatus<409>, message: string) => new ApiError(code, message),
 };

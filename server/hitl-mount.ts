@@ -18,9 +18,14 @@ export function hitlRoutes(router: Router, deps: Pick<ServerDeps, "enforcer" | "
   // /mcp checks L3 proofs exactly as /v1/enforce does (same verifier, same nonce store).
   const hitl = createHitl({ ...opts, enforcer: deps.enforcer, clock: deps.clock, auth: serverKeys(keys), mcpProof: deps.pop });
   for (const r of hitl.routes) {
-    router.add(r.method, r.pattern, async (ctx) => {
-      await r.run(ctx.req, ctx.res, ctx.params, ctx.auth ? { issuer_id: ctx.auth.issuer_id, key_id: ctx.auth.key_id } : null);
-    }, { auth: r.auth });
+    router.add(
+      r.method,
+      r.pattern,
+      async (ctx) => {
+        await r.run(ctx.req, ctx.res, ctx.params, ctx.auth ? { issuer_id: ctx.auth.issuer_id, key_id: ctx.auth.key_id } : null);
+      },
+      { auth: r.auth },
+    );
   }
   return hitl;
 }
@@ -51,7 +56,11 @@ function serverKeys(keys: ApiKeys): DashboardAuth {
  * WARDEN_MCP_ALLOWED_ORIGINS (origins besides the server's own that may reach /mcp; comma-separated).
  */
 export function hitlOptionsFromEnv(env: Record<string, string | undefined>, fallbackUrl?: string): HitlServerOptions {
-  const list = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   const notify = list(env.WARDEN_NOTIFY);
   return {
     publicUrl: env.WARDEN_PUBLIC_URL || fallbackUrl,
@@ -60,7 +69,9 @@ export function hitlOptionsFromEnv(env: Record<string, string | undefined>, fall
     sessionSecret: env.WARDEN_SESSION_SECRET || undefined,
     mcpAllowedOrigins: list(env.WARDEN_MCP_ALLOWED_ORIGINS),
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
-    slack: env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET && env.SLACK_CHANNEL
-      ? { token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, channel: env.SLACK_CHANNEL } : undefined,
+    slack:
+      env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET && env.SLACK_CHANNEL
+        ? { token: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, channel: env.SLACK_CHANNEL }
+        : undefined,
   };
 }

@@ -4,7 +4,6 @@ import type { Operation } from "./openapi-operation";
 
 type Json = Record<string, unknown>;
 
-
 const open = { security: [] as Json[] };
 const html = (description: string): Json => ({ description, content: { "text/html": { schema: { type: "string" } } } });
 const jsonOf = (schema: Json, description = "OK"): Json => ({ description, content: { "application/json": { schema } } });
@@ -21,11 +20,17 @@ const form = (properties: Json, required: string[] = []): Json => ({
     "application/json": { schema: { type: "object", properties, required } },
   },
 });
-const SESSION = "Needs the dashboard session cookie (sign in with an API key at /dashboard) and, for POSTs, its CSRF token (`x-csrf-token` header or `csrf` field).";
-const OK_MESSAGE = jsonOf({ type: "object", properties: { ok: { type: "boolean" }, status: { type: "string" }, message: { type: "string" } }, required: ["ok", "message"] });
+const SESSION =
+  "Needs the dashboard session cookie (sign in with an API key at /dashboard) and, for POSTs, its CSRF token (`x-csrf-token` header or `csrf` field).";
+const OK_MESSAGE = jsonOf({
+  type: "object",
+  properties: { ok: { type: "boolean" }, status: { type: "string" }, message: { type: "string" } },
+  required: ["ok", "message"],
+});
 const ACTIVITY = {
-  description: "Server-Sent Events: `event: activity`, `id:` (resume with Last-Event-ID), `data:` an activity event as JSON "
-    + "{id, passport_id, type, at, seq, summary, decision?, reason?, action?, cost_cents?, approval_id?, status?}.",
+  description:
+    "Server-Sent Events: `event: activity`, `id:` (resume with Last-Event-ID), `data:` an activity event as JSON " +
+    "{id, passport_id, type, at, seq, summary, decision?, reason?, action?, cost_cents?, approval_id?, status?}.",
   content: { "text/event-stream": { schema: { type: "string" } } },
 };
 
@@ -33,51 +38,74 @@ const ACTIVITY = {
 export const HITL_OPERATIONS: Record<string, Operation> = {
   "POST /mcp": {
     summary: "MCP server (Streamable HTTP, stateless)",
-    description: "JSON-RPC of the Model Context Protocol. The passport is named by the `x-passport-id` header (its unguessable id is the credential). "
-      + "Tools: enforce_action, get_passport_status, get_cumulative_state, get_approval_status, list_pending_approvals, report_action_result. "
-      + "GET and DELETE answer 405 (no sessions).",
-    tags: ["human-in-the-loop"], ...open,
+    description:
+      "JSON-RPC of the Model Context Protocol. The passport is named by the `x-passport-id` header (its unguessable id is the credential). " +
+      "Tools: enforce_action, get_passport_status, get_cumulative_state, get_approval_status, list_pending_approvals, report_action_result. " +
+      "GET and DELETE answer 405 (no sessions).",
+    tags: ["human-in-the-loop"],
+    ...open,
     parameters: [{ name: "x-passport-id", in: "header", required: true, schema: { type: "string" } }],
     requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
-    responses: { "200": jsonOf({ type: "object" }, "JSON-RPC response"), "400": jsonOf({ type: "object" }, "JSON-RPC parse error"), "401": jsonOf({ type: "object" }, "Missing, weak or unknown passport id") },
+    responses: {
+      "200": jsonOf({ type: "object" }, "JSON-RPC response"),
+      "400": jsonOf({ type: "object" }, "JSON-RPC parse error"),
+      "401": jsonOf({ type: "object" }, "Missing, weak or unknown passport id"),
+    },
   },
   "POST /v1/sms/inbound": {
     summary: "Text-message replies from approvers",
-    description: "Form or JSON with `from` and `body` (`From`/`Body` also accepted). YES/Y/APPROVE/1 or NO/N/DENY/0 answer the one pending approval "
-      + "of the passports whose `metadata.approver_phone` is the sender; STOP emergency-stops all of them and turns notifications off; START turns them on; "
-      + "anything else gets help. Signed: `x-warden-timestamp` (unix seconds, ±300 s) and `x-warden-signature: v1=<hex HMAC-SHA256(secret, timestamp + \".\" + raw body)>`. "
-      + "Answers JSON `{intent, reply, ...}`, or TwiML when Accept asks for XML.",
-    tags: ["human-in-the-loop"], ...open,
+    description:
+      "Form or JSON with `from` and `body` (`From`/`Body` also accepted). YES/Y/APPROVE/1 or NO/N/DENY/0 answer the one pending approval " +
+      "of the passports whose `metadata.approver_phone` is the sender; STOP emergency-stops all of them and turns notifications off; START turns them on; " +
+      'anything else gets help. Signed: `x-warden-timestamp` (unix seconds, ±300 s) and `x-warden-signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`. ' +
+      "Answers JSON `{intent, reply, ...}`, or TwiML when Accept asks for XML.",
+    tags: ["human-in-the-loop"],
+    ...open,
     requestBody: form({ from: { type: "string" }, body: { type: "string" } }, ["from", "body"]),
     responses: {
-      "200": jsonOf({ type: "object", properties: { intent: { enum: ["approve", "deny", "stop", "start", "help"] }, reply: { type: "string" } }, required: ["intent", "reply"] }),
-      "400": error("Missing from or body."), "401": error("Missing, stale, wrong or replayed signature."), "503": error("No SMS secret is configured."),
+      "200": jsonOf({
+        type: "object",
+        properties: { intent: { enum: ["approve", "deny", "stop", "start", "help"] }, reply: { type: "string" } },
+        required: ["intent", "reply"],
+      }),
+      "400": error("Missing from or body."),
+      "401": error("Missing, stale, wrong or replayed signature."),
+      "503": error("No SMS secret is configured."),
     },
   },
   "POST /v1/sms/twilio": {
     summary: "Text-message replies straight from Twilio",
-    description: "Twilio's inbound-message webhook (form: MessageSid, From, Body, ...). Checked with the twilio package's validateRequest "
-      + "(`X-Twilio-Signature` over WARDEN_PUBLIC_URL + `/v1/sms/twilio` and the form, with TWILIO_AUTH_TOKEN); each MessageSid is acted on once. "
-      + "Replies as POST /v1/sms/inbound, answered in TwiML.",
-    tags: ["human-in-the-loop"], ...open,
+    description:
+      "Twilio's inbound-message webhook (form: MessageSid, From, Body, ...). Checked with the twilio package's validateRequest " +
+      "(`X-Twilio-Signature` over WARDEN_PUBLIC_URL + `/v1/sms/twilio` and the form, with TWILIO_AUTH_TOKEN); each MessageSid is acted on once. " +
+      "Replies as POST /v1/sms/inbound, answered in TwiML.",
+    tags: ["human-in-the-loop"],
+    ...open,
     requestBody: form({ MessageSid: { type: "string" }, From: { type: "string" }, Body: { type: "string" } }, ["MessageSid", "From"]),
     responses: {
       "200": { description: "TwiML `<Response><Message>…</Message></Response>`.", content: { "text/xml": { schema: { type: "string" } } } },
-      "400": error("Missing MessageSid or From."), "403": error("Missing or wrong X-Twilio-Signature."), "409": error("The message was already handled."),
+      "400": error("Missing MessageSid or From."),
+      "403": error("Missing or wrong X-Twilio-Signature."),
+      "409": error("The message was already handled."),
       "503": error("TWILIO_AUTH_TOKEN is not set."),
     },
   },
   "POST /v1/slack/interactivity": {
     summary: "Approve / Deny clicks from Slack",
-    description: "Slack's interactivity request (form field `payload`, a block_actions JSON). Checked: `X-Slack-Signature` "
-      + "(v0=HMAC-SHA256(signing secret, `v0:<timestamp>:<body>`)), `X-Slack-Request-Timestamp` within 300 s, each request once, "
-      + "and the click must come from the message posted for that approval.",
-    tags: ["human-in-the-loop"], ...open,
+    description:
+      "Slack's interactivity request (form field `payload`, a block_actions JSON). Checked: `X-Slack-Signature` " +
+      "(v0=HMAC-SHA256(signing secret, `v0:<timestamp>:<body>`)), `X-Slack-Request-Timestamp` within 300 s, each request once, " +
+      "and the click must come from the message posted for that approval.",
+    tags: ["human-in-the-loop"],
+    ...open,
     requestBody: form({ payload: { type: "string" } }, ["payload"]),
     responses: {
       "200": jsonOf({ type: "object", properties: { status: { type: "string" } }, required: ["status"] }),
-      "400": error("Not a Warden button's block_actions payload."), "401": error("Missing, stale or wrong signature."),
-      "404": error("No approval was posted as this message."), "409": error("The request was already handled."), "503": error("Slack is not configured."),
+      "400": error("Not a Warden button's block_actions payload."),
+      "401": error("Missing, stale or wrong signature."),
+      "404": error("No approval was posted as this message."),
+      "409": error("The request was already handled."),
+      "503": error("Slack is not configured."),
     },
   },
   "GET /v1/events": {
@@ -85,57 +113,109 @@ export const HITL_OPERATIONS: Record<string, Operation> = {
     description: "Decisions, approval outcomes, reports, stops and resumes of the key's passports, as they happen in this server process.",
     tags: ["human-in-the-loop"],
     parameters: [{ name: "passport_id", in: "query", required: false, schema: { type: "string" } }],
-    responses: { "200": ACTIVITY, "401": error("Missing or invalid API key."), "404": error("No such passport, or another issuer's."), "503": error("Too many open streams.") },
+    responses: {
+      "200": ACTIVITY,
+      "401": error("Missing or invalid API key."),
+      "404": error("No such passport, or another issuer's."),
+      "503": error("Too many open streams."),
+    },
   },
   "GET /a/{code}": {
-    summary: "Approval page", description: "What the agent wants, for how much, spent today against the daily limit; Approve and Deny buttons. No login: the code is the capability.",
-    tags: ["human-in-the-loop"], ...open, parameters: [CODE],
+    summary: "Approval page",
+    description: "What the agent wants, for how much, spent today against the daily limit; Approve and Deny buttons. No login: the code is the capability.",
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [CODE],
     responses: { "200": html("The approval, or its final state (approved, denied, expired)."), "404": html("Unknown or forgotten code.") },
   },
   "POST /a/{code}/approve": {
-    summary: "Approve from the link", tags: ["human-in-the-loop"], ...open, parameters: [CODE],
+    summary: "Approve from the link",
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [CODE],
     responses: { "303": seeOther("the approval page"), "404": html("Unknown or forgotten code.") },
   },
   "POST /a/{code}/deny": {
-    summary: "Deny from the link", tags: ["human-in-the-loop"], ...open, parameters: [CODE],
+    summary: "Deny from the link",
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [CODE],
     responses: { "303": seeOther("the approval page"), "404": html("Unknown or forgotten code.") },
   },
   "GET /dashboard": {
-    summary: "Dashboard", description: "The sign-in form, or every passport of the session's issuer with status badge, spend against limits, pending approval, emergency stop and live feed.",
-    tags: ["human-in-the-loop"], ...open, responses: { "200": html("The page."), "503": html("No API-key verifier configured.") },
+    summary: "Dashboard",
+    description:
+      "The sign-in form, or every passport of the session's issuer with status badge, spend against limits, pending approval, emergency stop and live feed.",
+    tags: ["human-in-the-loop"],
+    ...open,
+    responses: { "200": html("The page."), "503": html("No API-key verifier configured.") },
   },
   "POST /dashboard/login": {
-    summary: "Sign in to the dashboard with an API key", tags: ["human-in-the-loop"], ...open,
+    summary: "Sign in to the dashboard with an API key",
+    tags: ["human-in-the-loop"],
+    ...open,
     requestBody: form({ api_key: { type: "string" } }, ["api_key"]),
     responses: { "303": seeOther("/dashboard, with the session cookie"), "401": html("Key not accepted."), "429": html("Too many attempts.") },
   },
   "POST /dashboard/logout": {
-    summary: "Sign out", description: SESSION, tags: ["human-in-the-loop"], ...open,
+    summary: "Sign out",
+    description: SESSION,
+    tags: ["human-in-the-loop"],
+    ...open,
     responses: { "303": seeOther("/dashboard"), "403": error("Bad CSRF token.") },
   },
   "GET /dashboard/events": {
-    summary: "The dashboard's live feed (Server-Sent Events)", description: `${SESSION} \`?after=N\` replays events after id N.`,
-    tags: ["human-in-the-loop"], ...open, responses: { "200": ACTIVITY, "401": error("Not signed in.") },
+    summary: "The dashboard's live feed (Server-Sent Events)",
+    description: `${SESSION} \`?after=N\` replays events after id N.`,
+    tags: ["human-in-the-loop"],
+    ...open,
+    responses: { "200": ACTIVITY, "401": error("Not signed in.") },
   },
   "GET /dashboard/passports/{id}/summary": {
-    summary: "One passport's card (HTML fragment)", description: SESSION, tags: ["human-in-the-loop"], ...open, parameters: [PASSPORT],
+    summary: "One passport's card (HTML fragment)",
+    description: SESSION,
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [PASSPORT],
     responses: { "200": html("The fragment."), "401": error("Not signed in."), "404": error("No such passport, or another issuer's.") },
   },
   "POST /dashboard/passports/{id}/emergency-stop": {
-    summary: "Emergency stop from the dashboard", description: `${SESSION} Needs \`confirm=yes\`; without it a form post gets a confirmation page.`,
-    tags: ["human-in-the-loop"], ...open, parameters: [PASSPORT], requestBody: form({ confirm: { const: "yes" }, csrf: { type: "string" } }),
-    responses: { "200": OK_MESSAGE, "303": seeOther("/dashboard"), "400": error("confirm=yes missing (JSON)."), "403": error("Bad CSRF token."), "404": error("No such passport.") },
+    summary: "Emergency stop from the dashboard",
+    description: `${SESSION} Needs \`confirm=yes\`; without it a form post gets a confirmation page.`,
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [PASSPORT],
+    requestBody: form({ confirm: { const: "yes" }, csrf: { type: "string" } }),
+    responses: {
+      "200": OK_MESSAGE,
+      "303": seeOther("/dashboard"),
+      "400": error("confirm=yes missing (JSON)."),
+      "403": error("Bad CSRF token."),
+      "404": error("No such passport."),
+    },
   },
   "POST /dashboard/passports/{id}/resume": {
-    summary: "Resume after an emergency stop", description: SESSION, tags: ["human-in-the-loop"], ...open, parameters: [PASSPORT],
+    summary: "Resume after an emergency stop",
+    description: SESSION,
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [PASSPORT],
     responses: { "200": OK_MESSAGE, "303": seeOther("/dashboard"), "403": error("Bad CSRF token."), "404": error("No such passport.") },
   },
   "POST /dashboard/approvals/{id}/approve": {
-    summary: "Approve from the dashboard", description: SESSION, tags: ["human-in-the-loop"], ...open, parameters: [APPROVAL],
+    summary: "Approve from the dashboard",
+    description: SESSION,
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [APPROVAL],
     responses: { "200": OK_MESSAGE, "303": seeOther("/dashboard"), "403": error("Bad CSRF token."), "404": error("No such approval."), "409": OK_MESSAGE },
   },
   "POST /dashboard/approvals/{id}/deny": {
-    summary: "Deny from the dashboard", description: SESSION, tags: ["human-in-the-loop"], ...open, parameters: [APPROVAL],
+    summary: "Deny from the dashboard",
+    description: SESSION,
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [APPROVAL],
     responses: { "200": OK_MESSAGE, "303": seeOther("/dashboard"), "403": error("Bad CSRF token."), "404": error("No such approval."), "409": OK_MESSAGE },
   },
 };

@@ -21,9 +21,7 @@ import { handleSmsInbound } from "../humans/sms";
 import { handleTwilioInbound } from "../humans/twilio";
 import { SseStreams, type StreamOwner } from "../humans/sse";
 import { classify } from "../desk/status";
-import {
-  HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson,
-} from "../desk/web";
+import { HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson } from "../desk/web";
 
 export interface HitlOptions {
   enforcer: Enforcer;
@@ -96,13 +94,20 @@ export class Hitl {
   constructor(private readonly opts: HitlOptions) {
     this.enforcer = opts.enforcer;
     this.clock = opts.clock ?? Date.now;
-    this.log = opts.log ?? ((line) => { process.stderr.write(`${line}\n`); });
+    this.log =
+      opts.log ??
+      ((line) => {
+        process.stderr.write(`${line}\n`);
+      });
     this.desk = new ApprovalDesk(this.enforcer, this.clock);
     this.slack = opts.slack ? new SlackApp({ ...opts.slack, desk: this.desk, clock: this.clock }) : null;
     const base = opts.notifier === undefined ? new ConsoleNotifier() : opts.notifier;
     const notifier = this.slack ? (base ? new FanoutNotifier([base, this.slack]) : this.slack) : base;
     this.alerts = new ApprovalAlerts({
-      desk: this.desk, notifier, publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787", log: this.log,
+      desk: this.desk,
+      notifier,
+      publicUrl: opts.publicUrl ?? "http://127.0.0.1:8787",
+      log: this.log,
     });
     this.outcomes = new OutcomeAlerts({ desk: this.desk, notifier, log: this.log });
     this.sms = opts.smsSecret ? new SignatureVerifier(opts.smsSecret, this.clock) : null;
@@ -113,14 +118,20 @@ export class Hitl {
     this.origins = new OriginGuard(() => this.alerts.publicUrl, opts.mcpAllowedOrigins ?? []);
     this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub), this.outcomes.watch(this.enforcer));
     const route = (method: HitlRoute["method"], pattern: string, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
-      method, pattern, auth, run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
+      method,
+      pattern,
+      auth,
+      run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
     });
     this.routes = [
       route("POST", "/mcp", (req, res) => this.mcp(req, res)),
       route("POST", "/v1/sms/inbound", (req, res) => this.smsInbound(req, res)),
       route("POST", "/v1/sms/twilio", (req, res) => this.twilioInbound(req, res)),
-      route("POST", "/v1/slack/interactivity", (req, res) => this.slack
-        ? this.slack.interactivity(req, res) : Promise.resolve(sendError(res, "slack_not_configured", "set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_CHANNEL"))),
+      route("POST", "/v1/slack/interactivity", (req, res) =>
+        this.slack
+          ? this.slack.interactivity(req, res)
+          : Promise.resolve(sendError(res, "slack_not_configured", "set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_CHANNEL")),
+      ),
       route("GET", "/v1/events", (req, res, _p, principal) => this.apiEvents(req, res, principal!), "api_key"),
       route("GET", "/a/:code", (_req, res, p) => this.approvalPage(res, p.code!)),
       route("POST", "/a/:code/approve", (req, res, p) => this.approvalAnswer(req, res, p.code!, true)),
@@ -163,7 +174,10 @@ export class Hitl {
   }
 
   /** Resolves when every notification started so far has been sent (or has failed). */
-  async settled(): Promise<void> { await this.alerts.settled(); await this.outcomes.settled(); }
+  async settled(): Promise<void> {
+    await this.alerts.settled();
+    await this.outcomes.settled();
+  }
 
   /** Detaches from the enforcer and ends open event streams (call before closing the HTTP server). */
   close(): void {
@@ -175,8 +189,13 @@ export class Hitl {
 
   private mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return handleMcpHttp(req, res, {
-      enforcer: this.enforcer, desk: this.desk, heartbeats: this.heartbeats, allowWeakPassportIds: this.opts.allowWeakPassportIds, clock: this.clock,
-      proof: this.opts.mcpProof ?? null, origins: this.origins,
+      enforcer: this.enforcer,
+      desk: this.desk,
+      heartbeats: this.heartbeats,
+      allowWeakPassportIds: this.opts.allowWeakPassportIds,
+      clock: this.clock,
+      proof: this.opts.mcpProof ?? null,
+      origins: this.origins,
     });
   }
 
@@ -205,7 +224,11 @@ export class Hitl {
   private async twilioInbound(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.opts.twilioAuthToken) return sendError(res, "twilio_not_configured", "set TWILIO_AUTH_TOKEN to accept Twilio replies");
     return handleTwilioInbound(req, res, {
-      authToken: this.opts.twilioAuthToken, url: `${this.alerts.publicUrl}/v1/sms/twilio`, desk: this.desk, linkFor: (id) => this.alerts.linkFor(id), clock: this.clock,
+      authToken: this.opts.twilioAuthToken,
+      url: `${this.alerts.publicUrl}/v1/sms/twilio`,
+      desk: this.desk,
+      linkFor: (id) => this.alerts.linkFor(id),
+      clock: this.clock,
     });
   }
 
@@ -284,7 +307,8 @@ export class Hitl {
     if (!approval || !info) return sendError(res, "not_found", `no approval ${approvalId}`);
     const answer = await this.desk.answer(approval.id, yes, { by: session.issuer_id ?? "operator", channel: "dashboard" });
     const what = `${this.desk.shown(approval, info).action} for ${formatCents(approval.cost_cents, info.currency)}`;
-    const message = answer.status === "approved" ? `Approved ${what}.` : answer.status === "denied" ? `Denied ${what}.` : `Too late: the request is ${answer.status}.`;
+    const message =
+      answer.status === "approved" ? `Approved ${what}.` : answer.status === "denied" ? `Denied ${what}.` : `Too late: the request is ${answer.status}.`;
     this.done(req, res, { ok: answer.status === (yes ? "approved" : "denied"), status: answer.status, message });
   }
 
@@ -395,7 +419,10 @@ export class Hitl {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
-    if (res.headersSent) { res.end(); return; }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     if (err instanceof HttpError) return sendError(res, err.code, err.message);
     const code = (err as { code?: unknown })?.code;
     if (code === "passport_not_found") return sendError(res, "not_found", "not found");
@@ -410,7 +437,8 @@ export function createHitl(opts: HitlOptions): Hitl {
 
 function notConfigured() {
   return page({
-    status: 503, title: "Dashboard not configured",
+    status: 503,
+    title: "Dashboard not configured",
     body: "<main><h1>The dashboard is not configured</h1><p>Start the server with API keys to sign in.</p></main>",
   });
 }
@@ -421,12 +449,17 @@ function escapeXml(text: string): string {
 
 /** `:name` segments capture (URI-decoded); empty segments are ignored, as the server's router does. */
 function matchPattern(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split("/").filter(Boolean), got = path.split("/").filter(Boolean);
+  const want = pattern.split("/").filter(Boolean),
+    got = path.split("/").filter(Boolean);
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
     if (want[i]!.startsWith(":")) {
-      try { params[want[i]!.slice(1)] = decodeURIComponent(got[i]!); } catch { return null; }
+      try {
+        params[want[i]!.slice(1)] = decodeURIComponent(got[i]!);
+      } catch {
+        return null;
+      }
     } else if (want[i] !== got[i]) return null;
   }
   return params;

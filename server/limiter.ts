@@ -1,6 +1,9 @@
 // Per-client token buckets: a client that floods gets 429 with Retry-After, others are unaffected.
 
-interface Bucket { tokens: number; at: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 // Buckets idle long enough to be full again are forgotten, so memory follows the active clients.
 const MAX_BUCKETS = 100_000;
@@ -9,7 +12,11 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   /** `perSecond` tokens refill each second up to `burst`; `perSecond` 0 turns limiting off. */
-  constructor(readonly perSecond: number, readonly burst: number = perSecond * 2, private readonly clock: () => number = Date.now) {}
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number = perSecond * 2,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Takes a token for `client`; returns 0 when allowed, else the seconds to wait. */
   take(client: string): number {
@@ -36,7 +43,10 @@ export class RateLimiter {
     // Still full of active clients: drop the oldest half rather than grow without bound.
     if (this.buckets.size >= MAX_BUCKETS) {
       let n = 0;
-      for (const k of this.buckets.keys()) { if (n++ >= MAX_BUCKETS / 2) break; this.buckets.delete(k); }
+      for (const k of this.buckets.keys()) {
+        if (n++ >= MAX_BUCKETS / 2) break;
+        this.buckets.delete(k);
+      }
     }
   }
 }

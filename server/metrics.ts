@@ -19,7 +19,10 @@ function seriesKey(labels: Labels): string {
 
 export class Counter {
   private readonly series = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   inc(labels: Labels = {}, by = 1): void {
     const key = seriesKey(labels);
@@ -28,7 +31,9 @@ export class Counter {
     else this.series.set(key, { labels, value: by });
   }
 
-  get(labels: Labels = {}): number { return this.series.get(seriesKey(labels))?.value ?? 0; }
+  get(labels: Labels = {}): number {
+    return this.series.get(seriesKey(labels))?.value ?? 0;
+  }
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
@@ -39,7 +44,11 @@ export class Counter {
 
 export class Histogram {
   private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: readonly number[],
+  ) {}
 
   observe(value: number, labels: Labels = {}): void {
     const key = seriesKey(labels);
@@ -66,8 +75,12 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 
 /** The server's metrics; routes add to them, GET /metrics renders them. */
 export class ServerMetrics {
-  readonly decisions = new Counter("warden_decisions_total", "Decisions made by POST /v1/enforce, by outcome and deciding rule (\"none\" for allow).");
-  readonly enforceSeconds = new Histogram("warden_enforce_duration_seconds", "Time to decide POST /v1/enforce, from the parsed body to the signed decision.", LATENCY_BUCKETS);
+  readonly decisions = new Counter("warden_decisions_total", 'Decisions made by POST /v1/enforce, by outcome and deciding rule ("none" for allow).');
+  readonly enforceSeconds = new Histogram(
+    "warden_enforce_duration_seconds",
+    "Time to decide POST /v1/enforce, from the parsed body to the signed decision.",
+    LATENCY_BUCKETS,
+  );
   readonly requests = new Counter("warden_http_requests_total", "HTTP requests by route, method and status.");
   readonly requestSeconds = new Histogram("warden_http_request_duration_seconds", "HTTP request duration by route.", LATENCY_BUCKETS);
   readonly events = new Counter("warden_audit_records_total", "Audit records appended by this process, by type.");

@@ -43,20 +43,32 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
       body.expires_at = new Date(enforcer.engine.expiryAfterDays(clock(), days)).toISOString();
       delete body.expires_in_days;
     }
-    const text = JSON.stringify(body);
-    const reply = await run({ ...ctx, json: async () => JSON.parse(text), rawBody: async () => Buffer.from(text) });
+    const reply = await run(withBody(ctx, body));
     if (!(reply instanceof Reply)) return reply;
     const created = reply.body as { passport: Record<string, unknown>; private_key_jwk: JWK; public_key_jwk: JWK };
     const p = created.passport;
-    return new Reply(reply.status, {
-      id: p.id, passport_id: p.id,
-      agent_id: p.agent_id ?? null, agent_name: p.agent_name ?? null, issuer_id: p.issuer_id,
-      permissions: p.permissions ?? [], trust_tier: p.trust_tier ?? null, status: p.status ?? "active",
-      expires_at: p.expires_at ?? null, metadata: p.metadata ?? {},
-      public_key: createPublicKey({ key: created.public_key_jwk as import("node:crypto").JsonWebKey, format: "jwk" }).export({ type: "spki", format: "pem" }),
-      private_key: createPrivateKey({ key: created.private_key_jwk as import("node:crypto").JsonWebKey, format: "jwk" }).export({ type: "pkcs8", format: "pem" }),
-      ...created,
-    }, reply.headers);
+    return new Reply(
+      reply.status,
+      {
+        id: p.id,
+        passport_id: p.id,
+        agent_id: p.agent_id ?? null,
+        agent_name: p.agent_name ?? null,
+        issuer_id: p.issuer_id,
+        permissions: p.permissions ?? [],
+        trust_tier: p.trust_tier ?? null,
+        status: p.status ?? "active",
+        expires_at: p.expires_at ?? null,
+        metadata: p.metadata ?? {},
+        public_key: createPublicKey({ key: created.public_key_jwk as import("node:crypto").JsonWebKey, format: "jwk" }).export({ type: "spki", format: "pem" }),
+        private_key: createPrivateKey({ key: created.private_key_jwk as import("node:crypto").JsonWebKey, format: "jwk" }).export({
+          type: "pkcs8",
+          format: "pem",
+        }),
+        ...created,
+      },
+      reply.headers,
+    );
   });
 
   // POST /api/v1/enforce and /api/enforce: the same body and handler (target: null is accepted everywhere).
@@ -71,10 +83,13 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
     const caps = (await enforcer.policy(ctx.params.id!)).dailyLimits();
     return {
       ...s,
-      daily_cost_cents: s.spent_today_cents, daily_cost_limit_cents: caps.cost_cents,
-      daily_requests: s.actions_today, daily_request_limit: caps.requests,
+      daily_cost_cents: s.spent_today_cents,
+      daily_cost_limit_cents: caps.cost_cents,
+      daily_requests: s.actions_today,
+      daily_request_limit: caps.requests,
       // Modei names one reset instant; ours are per window.
-      window_resets_at: s.window_resets_at.daily, window_resets: s.window_resets_at,
+      window_resets_at: s.window_resets_at.daily,
+      window_resets: s.window_resets_at,
     };
   };
   alias(state, "GET", "/api/v1/passports/:id/state", withModei);
@@ -85,12 +100,25 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
   alias(reset, "POST", "/api/v1/passports/:id/state/reset", async (ctx, run) => {
     const raw = await ctx.json();
     const body = raw === undefined ? { window_type: "daily" } : expectObject(raw);
-    const text = JSON.stringify(body.window_type === undefined ? { ...body, window_type: "daily" } : body);
-    return run({ ...ctx, json: async () => JSON.parse(text), rawBody: async () => Buffer.from(text) });
+    return run(raw === undefined || body.window_type === undefined ? withBody(ctx, { ...body, window_type: body.window_type ?? "daily" }) : ctx);
   });
 
   // MCP at Modei's Supravision URL: the /mcp handler itself (same auth, same checks).
   for (const r of router.list().filter((x) => x.pattern === "/mcp")) alias(r, r.method, "/api/mcp/supravision");
+}
+
+/**
+ * The request with a rewritten body for the /v1 handler. A body too deep to write out again is the
+ * caller's (a 400, never a stack overflow): the /v1 route would refuse it too.
+ */
+function withBody<C extends { json(): Promise<unknown>; rawBody(): Promise<Buffer> }>(ctx: C, body: unknown): C {
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    throw errors.badRequest("invalid_body", "the body nests too deeply");
+  }
+  return { ...ctx, json: async () => JSON.parse(text), rawBody: async () => Buffer.from(text) };
 }
 
 /** Modei's paths → the operation each stands for (their OpenAPI entries are derived from ours). */

@@ -34,47 +34,106 @@ const open = { security: [] as Json[] };
 
 /** Documentation of the built-in routes, by `METHOD pattern`. */
 export const OPERATIONS: Record<string, Operation> = {
-  "GET /healthz": { summary: "Liveness and store reachability", tags: ["meta"], ...open, responses: { "200": json(ref("Health")), "503": json(ref("Health"), "Draining or store unreachable") } },
-  "GET /v1/healthz": { summary: "Same as /healthz", tags: ["meta"], ...open, responses: { "200": json(ref("Health")), "503": json(ref("Health"), "Draining or store unreachable") } },
-  "GET /.well-known/jwks.json": { summary: "Public keys that verify decision signatures and audit records", tags: ["meta"], ...open, responses: { "200": json(ref("Jwks")) } },
+  "GET /healthz": {
+    summary: "Liveness and store reachability",
+    tags: ["meta"],
+    ...open,
+    responses: { "200": json(ref("Health")), "503": json(ref("Health"), "Draining or store unreachable") },
+  },
+  "GET /v1/healthz": {
+    summary: "Same as /healthz",
+    tags: ["meta"],
+    ...open,
+    responses: { "200": json(ref("Health")), "503": json(ref("Health"), "Draining or store unreachable") },
+  },
+  "GET /.well-known/jwks.json": {
+    summary: "Public keys that verify decision signatures and audit records",
+    tags: ["meta"],
+    ...open,
+    responses: { "200": json(ref("Jwks")) },
+  },
   "GET /v1/jwks.json": { summary: "Same as /.well-known/jwks.json", tags: ["meta"], ...open, responses: { "200": json(ref("Jwks")) } },
   "GET /metrics": {
-    summary: "Prometheus metrics", description: "Decisions by outcome and rule, enforce latency histogram, HTTP requests by route and status.",
-    tags: ["meta"], ...open, responses: { "200": { description: "Prometheus text format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } } },
+    summary: "Prometheus metrics",
+    description: "Decisions by outcome and rule, enforce latency histogram, HTTP requests by route and status.",
+    tags: ["meta"],
+    ...open,
+    responses: { "200": { description: "Prometheus text format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } } },
   },
   "GET /v1/openapi.json": { summary: "This document", tags: ["meta"], ...open, responses: { "200": json({ type: "object" }) } },
   "POST /v1/passports": {
     summary: "Issue a passport",
-    description: "Validates and stores the passport with a server-assigned id (an `id` in the body is replaced, with a warning) and the caller's issuer, creates its Ed25519 key pair and returns the private key exactly once; the server keeps only the public key. Trust tier L3 passports must sign each enforce request with it (see POST /v1/enforce).",
-    tags: ["passports"], requestBody: body(ref("Passport")),
+    description:
+      "Validates and stores the passport with a server-assigned id (an `id` in the body is replaced, with a warning) and the caller's issuer, creates its Ed25519 key pair and returns the private key exactly once; the server keeps only the public key. Trust tier L3 passports must sign each enforce request with it (see POST /v1/enforce).",
+    tags: ["passports"],
+    requestBody: body(ref("Passport")),
     responses: { "201": json(ref("CreatedPassport"), "Created"), ...COMMON_ERRORS },
   },
-  "GET /v1/passports": { summary: "The caller's passports", tags: ["passports"], responses: { "200": json(obj({ passports: { type: "array", items: ref("Passport") } }, ["passports"])), ...COMMON_ERRORS } },
+  "GET /v1/passports": {
+    summary: "The caller's passports",
+    tags: ["passports"],
+    responses: { "200": json(obj({ passports: { type: "array", items: ref("Passport") } }, ["passports"])), ...COMMON_ERRORS },
+  },
   "GET /v1/passports/{id}": {
-    summary: "One passport and its public key", tags: ["passports"], parameters: [PASSPORT_ID],
-    responses: { "200": json(obj({ passport: ref("Passport"), public_key_jwk: { oneOf: [ref("Jwk"), { type: "null" }] } }, ["passport", "public_key_jwk"])), ...COMMON_ERRORS },
+    summary: "One passport and its public key",
+    tags: ["passports"],
+    parameters: [PASSPORT_ID],
+    responses: {
+      "200": json(obj({ passport: ref("Passport"), public_key_jwk: { oneOf: [ref("Jwk"), { type: "null" }] } }, ["passport", "public_key_jwk"])),
+      ...COMMON_ERRORS,
+    },
   },
   "POST /v1/passports/{id}/revoke": {
-    summary: "Revoke a passport", description: "Sets status revoked: every later request is blocked with passport_revoked, on every node.",
-    tags: ["passports"], parameters: [PASSPORT_ID], responses: { "200": json(obj({ passport: ref("Passport") }, ["passport"])), ...COMMON_ERRORS },
+    summary: "Revoke a passport",
+    description: "Sets status revoked: every later request is blocked with passport_revoked, on every node.",
+    tags: ["passports"],
+    parameters: [PASSPORT_ID],
+    responses: { "200": json(obj({ passport: ref("Passport") }, ["passport"])), ...COMMON_ERRORS },
   },
-  "GET /v1/passports/{id}/state": { summary: "Counter snapshot (SPEC §6), limits and window resets", tags: ["state"], parameters: [PASSPORT_ID], responses: { "200": json(ref("PassportState")), ...COMMON_ERRORS } },
+  "GET /v1/passports/{id}/state": {
+    summary: "Counter snapshot (SPEC §6), limits and window resets",
+    tags: ["state"],
+    parameters: [PASSPORT_ID],
+    responses: { "200": json(ref("PassportState")), ...COMMON_ERRORS },
+  },
   "POST /v1/passports/{id}/state/reset": {
-    summary: "Reset a spending window", tags: ["state"], parameters: [PASSPORT_ID],
+    summary: "Reset a spending window",
+    tags: ["state"],
+    parameters: [PASSPORT_ID],
     requestBody: body(obj({ window_type: { enum: ["daily", "weekly", "monthly", "total", "all"] } }, ["window_type"])),
     responses: { "200": OK_FLAG, ...COMMON_ERRORS },
   },
-  "POST /v1/passports/{id}/heartbeat": { summary: "Record a heartbeat (clears a pause; keeps fail_closed passports open)", tags: ["state"], parameters: [PASSPORT_ID], responses: { "200": OK_FLAG, ...COMMON_ERRORS } },
-  "POST /v1/passports/{id}/pause": { summary: "Pause enforcement: every request is blocked until the next heartbeat", tags: ["state"], parameters: [PASSPORT_ID], responses: { "200": OK_FLAG, ...COMMON_ERRORS } },
-  "POST /v1/passports/{id}/emergency-stop": {
-    summary: "Emergency stop", description: "Denies the pending approval, releases reservations, blocks every later request with emergency_stopped and writes a PANIC audit record.",
-    tags: ["state"], parameters: [PASSPORT_ID], responses: { "200": OK_FLAG, ...COMMON_ERRORS },
+  "POST /v1/passports/{id}/heartbeat": {
+    summary: "Record a heartbeat (clears a pause; keeps fail_closed passports open)",
+    tags: ["state"],
+    parameters: [PASSPORT_ID],
+    responses: { "200": OK_FLAG, ...COMMON_ERRORS },
   },
-  "POST /v1/passports/{id}/resume": { summary: "Clear an emergency stop", tags: ["state"], parameters: [PASSPORT_ID], responses: { "200": OK_FLAG, ...COMMON_ERRORS } },
+  "POST /v1/passports/{id}/pause": {
+    summary: "Pause enforcement: every request is blocked until the next heartbeat",
+    tags: ["state"],
+    parameters: [PASSPORT_ID],
+    responses: { "200": OK_FLAG, ...COMMON_ERRORS },
+  },
+  "POST /v1/passports/{id}/emergency-stop": {
+    summary: "Emergency stop",
+    description: "Denies the pending approval, releases reservations, blocks every later request with emergency_stopped and writes a PANIC audit record.",
+    tags: ["state"],
+    parameters: [PASSPORT_ID],
+    responses: { "200": OK_FLAG, ...COMMON_ERRORS },
+  },
+  "POST /v1/passports/{id}/resume": {
+    summary: "Clear an emergency stop",
+    tags: ["state"],
+    parameters: [PASSPORT_ID],
+    responses: { "200": OK_FLAG, ...COMMON_ERRORS },
+  },
   "GET /v1/passports/{id}/attestations": {
     summary: "The passport's signed, hash-chained audit log (JSON Lines)",
-    description: "One audit record per line, oldest first. The `X-Warden-Audit-Head` header gives `seq:hash` of the last record, to detect truncation when verifying.",
-    tags: ["audit"], parameters: [PASSPORT_ID, { name: "from_seq", in: "query", schema: { type: "integer", minimum: 1 }, description: "First record to return (default 1)." }],
+    description:
+      "One audit record per line, oldest first. The `X-Warden-Audit-Head` header gives `seq:hash` of the last record, to detect truncation when verifying.",
+    tags: ["audit"],
+    parameters: [PASSPORT_ID, { name: "from_seq", in: "query", schema: { type: "integer", minimum: 1 }, description: "First record to return (default 1)." }],
     responses: { "200": { description: "JSON Lines", content: { "application/jsonl": { schema: ref("AuditRecord") } } }, ...COMMON_ERRORS },
   },
   "POST /v1/enforce": {
@@ -83,69 +142,131 @@ export const OPERATIONS: Record<string, Operation> = {
     tags: ["enforce"],
     parameters: [{ name: "Warden-PoP", in: "header", required: false, schema: { type: "string" }, description: "Proof of possession (trust_tier L3 only)." }],
     requestBody: body({ allOf: [ref("Request"), { type: "object", properties: { passport_id: { type: "string" } }, required: ["passport_id"] }] }),
-    responses: { "200": json(ref("Decision"), "The decision (allow, request_hold or block)"), ...COMMON_ERRORS, "409": err("action_id reused for a different request.") },
+    responses: {
+      "200": json(ref("Decision"), "The decision (allow, request_hold or block)"),
+      ...COMMON_ERRORS,
+      "409": err("action_id reused for a different request."),
+    },
   },
   "POST /v1/actions/report": {
     summary: "Report an action's result with its permit (closes the audit loop)",
     description: "Permits are single-use and expire 30 s after issue; actual_cost_cents trues up the committed spend.",
     tags: ["enforce"],
-    requestBody: body(obj({ permit_token: { type: "string" }, success: { type: "boolean" }, result: {}, actual_cost_cents: { type: "integer", minimum: 0, maximum: 9007199254740991 } }, ["permit_token", "success"])),
-    responses: { "200": json(obj({ accepted: { type: "boolean" }, reason: { enum: ["unknown_or_used_permit", "permit_expired"] } }, ["accepted"])), ...COMMON_ERRORS },
+    requestBody: body(
+      obj(
+        {
+          permit_token: { type: "string" },
+          success: { type: "boolean" },
+          result: {},
+          actual_cost_cents: { type: "integer", minimum: 0, maximum: 9007199254740991 },
+        },
+        ["permit_token", "success"],
+      ),
+    ),
+    responses: {
+      "200": json(obj({ accepted: { type: "boolean" }, reason: { enum: ["unknown_or_used_permit", "permit_expired"] } }, ["accepted"])),
+      ...COMMON_ERRORS,
+    },
   },
   "GET /v1/approvals": {
-    summary: "Pending approvals of the caller's passports", tags: ["approvals"],
+    summary: "Pending approvals of the caller's passports",
+    tags: ["approvals"],
     parameters: [{ name: "passport_id", in: "query", schema: { type: "string" }, description: "Only this passport's." }],
     responses: { "200": json(obj({ approvals: { type: "array", items: ref("Approval") } }, ["approvals"])), ...COMMON_ERRORS },
   },
-  "GET /v1/approvals/{id}": { summary: "One approval request", description: "Once approved, the first read carries `permit_token` and `permit_expires_at` for the waiting agent; later reads do not.", tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("Approval")), ...COMMON_ERRORS } },
+  "GET /v1/approvals/{id}": {
+    summary: "One approval request",
+    description: "Once approved, the first read carries `permit_token` and `permit_expires_at` for the waiting agent; later reads do not.",
+    tags: ["approvals"],
+    parameters: [APPROVAL_ID],
+    responses: { "200": json(ref("Approval")), ...COMMON_ERRORS },
+  },
   "POST /v1/approvals/{id}/approve": {
-    summary: "Approve: commits the reservation and issues a permit", description: "Re-checks emergency stop, revocation and expiry; if one fails the answer is denied.",
-    tags: ["approvals"], parameters: [APPROVAL_ID], responses: { "200": json(ref("ApprovalAnswer")), ...COMMON_ERRORS, "409": err("The approval is no longer pending.") },
+    summary: "Approve: commits the reservation and issues a permit",
+    description: "Re-checks emergency stop, revocation and expiry; if one fails the answer is denied.",
+    tags: ["approvals"],
+    parameters: [APPROVAL_ID],
+    responses: { "200": json(ref("ApprovalAnswer")), ...COMMON_ERRORS, "409": err("The approval is no longer pending.") },
   },
   "POST /v1/approvals/{id}/deny": {
-    summary: "Deny: releases the reservation", tags: ["approvals"], parameters: [APPROVAL_ID],
+    summary: "Deny: releases the reservation",
+    tags: ["approvals"],
+    parameters: [APPROVAL_ID],
     responses: { "200": json(ref("ApprovalAnswer")), ...COMMON_ERRORS, "409": err("The approval is no longer pending.") },
   },
   ...HITL_OPERATIONS,
 };
 for (const [alias, target] of Object.entries(MODEI_ALIASES)) {
   const op = OPERATIONS[target]!;
-  OPERATIONS[alias] = { ...op, summary: `${op.summary} (Modei-compatible path)`, tags: ["modei"],
-    description: `The same as ${target} under Modei's path and field names (docs/migrating-from-modei.md).${op.description ? ` ${op.description}` : ""}` };
+  OPERATIONS[alias] = {
+    ...op,
+    summary: `${op.summary} (Modei-compatible path)`,
+    tags: ["modei"],
+    description: `The same as ${target} under Modei's path and field names (docs/migrating-from-modei.md).${op.description ? ` ${op.description}` : ""}`,
+  };
 }
 
 const SCHEMAS: Json = {
-  Error: obj({
-    error: obj({
-      code: { type: "string", description: "Stable, machine-readable." },
-      message: { type: "string" },
-      path: { type: "string", description: "Where in the request body (`constraints[\"core:cost:max_per_day\"]`, `cost_cents`)." },
-      hint: { type: "string" },
-      problems: { type: "array", items: { type: "object" }, description: "Every problem of an invalid passport." },
-    }, ["code", "message"]),
-  }, ["error"]),
+  Error: obj(
+    {
+      error: obj(
+        {
+          code: { type: "string", description: "Stable, machine-readable." },
+          message: { type: "string" },
+          path: { type: "string", description: 'Where in the request body (`constraints["core:cost:max_per_day"]`, `cost_cents`).' },
+          hint: { type: "string" },
+          problems: { type: "array", items: { type: "object" }, description: "Every problem of an invalid passport." },
+        },
+        ["code", "message"],
+      ),
+    },
+    ["error"],
+  ),
   Passport: passportSchema,
   Constraints: constraintsSchema,
   Request: requestSchema,
   Decision: decisionSchema,
-  Jwk: { type: "object", properties: { kty: { const: "OKP" }, crv: { const: "Ed25519" }, x: { type: "string" }, d: { type: "string" }, kid: { type: "string" }, alg: { const: "EdDSA" } }, required: ["kty", "crv", "x"] },
+  Jwk: {
+    type: "object",
+    properties: {
+      kty: { const: "OKP" },
+      crv: { const: "Ed25519" },
+      x: { type: "string" },
+      d: { type: "string" },
+      kid: { type: "string" },
+      alg: { const: "EdDSA" },
+    },
+    required: ["kty", "crv", "x"],
+  },
   Jwks: obj({ keys: { type: "array", items: ref("Jwk") } }, ["keys"]),
   Health: { type: "object", properties: { status: { enum: ["ok", "draining", "store_unavailable"] }, store: { type: "string" } }, required: ["status"] },
-  CreatedPassport: obj({
-    passport: ref("Passport"),
-    private_key_jwk: { ...ref("Jwk"), description: "Returned once; the server does not keep it." },
-    public_key_jwk: ref("Jwk"),
-    warnings: { type: "array", items: { type: "string" } },
-  }, ["passport", "private_key_jwk", "public_key_jwk", "warnings"]),
+  CreatedPassport: obj(
+    {
+      passport: ref("Passport"),
+      private_key_jwk: { ...ref("Jwk"), description: "Returned once; the server does not keep it." },
+      public_key_jwk: ref("Jwk"),
+      warnings: { type: "array", items: { type: "string" } },
+    },
+    ["passport", "private_key_jwk", "public_key_jwk", "warnings"],
+  ),
   PassportState: { type: "object", description: "The SPEC §6 snapshot with RFC 3339 times, plus `passport_id`, `limits` and `window_resets_at`." },
   Approval: {
     type: "object",
     properties: {
-      id: { type: "string" }, passport_id: { type: "string" }, agent_name: { type: ["string", "null"] }, decision_id: { type: "string" },
-      action: { type: "string" }, cost_cents: { type: "integer" }, target: { type: ["string", "null"] }, holds: { type: "array", items: { type: "string" } },
-      status: { enum: ["pending", "approved", "denied", "expired"] }, created_at: { type: "string" }, expires_at: { type: "string" },
-      decided_at: { type: ["string", "null"] }, outcome_reason: { type: ["string", "null"] },
-      answered_by: { type: ["string", "null"], description: "Who answered: an issuer id, a phone number, slack:<user>, or \"approval link\"." },
+      id: { type: "string" },
+      passport_id: { type: "string" },
+      agent_name: { type: ["string", "null"] },
+      decision_id: { type: "string" },
+      action: { type: "string" },
+      cost_cents: { type: "integer" },
+      target: { type: ["string", "null"] },
+      holds: { type: "array", items: { type: "string" } },
+      status: { enum: ["pending", "approved", "denied", "expired"] },
+      created_at: { type: "string" },
+      expires_at: { type: "string" },
+      decided_at: { type: ["string", "null"] },
+      outcome_reason: { type: ["string", "null"] },
+      answered_by: { type: ["string", "null"], description: 'Who answered: an issuer id, a phone number, slack:<user>, or "approval link".' },
       channel: { type: ["string", "null"], description: "Through which channel: api, dashboard, link, sms, slack." },
       permit_token: { type: "string", description: "On the first read after approval only (GET /v1/approvals/{id})." },
       permit_expires_at: { type: "string" },
@@ -153,12 +274,28 @@ const SCHEMAS: Json = {
   },
   ApprovalAnswer: {
     type: "object",
-    properties: { status: { enum: ["approved", "denied", "expired", "not_found"] }, permit: { type: "boolean" }, permit_token: { type: "string" }, permit_expires_at: { type: "string" }, reason: { type: "string" } },
+    properties: {
+      status: { enum: ["approved", "denied", "expired", "not_found"] },
+      permit: { type: "boolean" },
+      permit_token: { type: "string" },
+      permit_expires_at: { type: "string" },
+      reason: { type: "string" },
+    },
     required: ["status", "permit"],
   },
   AuditRecord: {
-    type: "object", description: "An audit record: type, at, passport_id, seq, prev_hash, hash (SHA-256 of the canonical JSON without hash and signature) and signature (compact JWS over {hash, seq}).",
-    properties: { type: { type: "string" }, at: { type: "string" }, passport_id: { type: "string" }, seq: { type: "integer" }, prev_hash: { type: "string" }, hash: { type: "string" }, signature: { type: "string" } },
+    type: "object",
+    description:
+      "An audit record: type, at, passport_id, seq, prev_hash, hash (SHA-256 of the canonical JSON without hash and signature) and signature (compact JWS over {hash, seq}).",
+    properties: {
+      type: { type: "string" },
+      at: { type: "string" },
+      passport_id: { type: "string" },
+      seq: { type: "integer" },
+      prev_hash: { type: "string" },
+      hash: { type: "string" },
+      signature: { type: "string" },
+    },
     required: ["type", "at", "passport_id", "seq", "prev_hash", "hash", "signature"],
   },
 };
@@ -175,12 +312,18 @@ export function openApiDocument(router: Router): Json {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Agent Warden enforcement API", version: "1", description: "Policy-as-code guardrails for AI agents: every agent asks before acting. Errors are `{error: {code, message, path?}}`." },
+    info: {
+      title: "Agent Warden enforcement API",
+      version: "1",
+      description: "Policy-as-code guardrails for AI agents: every agent asks before acting. Errors are `{error: {code, message, path?}}`.",
+    },
     servers: [{ url: "/" }],
     security: [{ apiKey: [] }],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key from `warden keys create --issuer iss_...`; it sees only its issuer's passports." } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An API key from `warden keys create --issuer iss_...`; it sees only its issuer's passports." },
+      },
       schemas: SCHEMAS,
     },
   };
@@ -189,9 +332,21 @@ export function openApiDocument(router: Router): Json {
 function operationOf(route: Route, path: string): Json {
   const op = OPERATIONS[`${route.method} ${path}`];
   if (op) return { operationId: operationId(route.method, path), ...op };
-  return { operationId: operationId(route.method, path), summary: "(undocumented)", "x-undocumented": true, responses: { default: { description: "See the route's module" } } };
+  return {
+    operationId: operationId(route.method, path),
+    summary: "(undocumented)",
+    "x-undocumented": true,
+    responses: { default: { description: "See the route's module" } },
+  };
 }
 
 function operationId(method: string, path: string): string {
-  return method.toLowerCase() + path.split(/[/{}.-]+/).filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join("");
+  return (
+    method.toLowerCase() +
+    path
+      .split(/[/{}.-]+/)
+      .filter(Boolean)
+      .map((s) => s[0]!.toUpperCase() + s.slice(1))
+      .join("")
+  );
 }

@@ -9,7 +9,10 @@ import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
 import { errors } from "./errors";
 
-interface PassportKeyDoc { public_jwk: JWK; created_at: string }
+interface PassportKeyDoc {
+  public_jwk: JWK;
+  created_at: string;
+}
 
 export interface CreatedPassport {
   passport: Record<string, unknown>;
@@ -20,7 +23,10 @@ export interface CreatedPassport {
 }
 
 /** What never changes once a passport is issued here: whose it is and how much proof it needs. */
-export interface PassportOwner { issuer_id: string; trust_tier: string | null }
+export interface PassportOwner {
+  issuer_id: string;
+  trust_tier: string | null;
+}
 
 // Owners are remembered without expiry (they never change); the map is cleared when it gets this big.
 const MAX_OWNERS = 100_000;
@@ -30,7 +36,10 @@ export class Passports {
   /** The public half of each passport's key pair, by passport id. */
   private readonly keys: Records<PassportKeyDoc>;
 
-  constructor(private readonly enforcer: Enforcer, store: Store) {
+  constructor(
+    private readonly enforcer: Enforcer,
+    store: Store,
+  ) {
     this.keys = new Records<PassportKeyDoc>(store, "passportKeys");
   }
 

@@ -53,9 +53,7 @@ export async function signPop(
     htu: req.path,
     sha256: bodyDigest(req.body),
   };
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: "EdDSA", typ: POP_TYP })
-    .sign(key);
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: "EdDSA", typ: POP_TYP }).sign(key);
 }
 
 const refuse = (code: Extract<ErrorCode, `pop_${string}`>, message: string) =>
@@ -114,6 +112,13 @@ export class PopVerifier {
 function isClaims(c: unknown): c is PopClaims {
   if (c === null || typeof c !== "object") return false;
   const o = c as Record<string, unknown>;
-  return typeof o.iat === "number" && Number.isFinite(o.iat) && typeof o.nonce === "string" && NONCE_FORMAT.test(o.nonce)
-    && typeof o.htm === "string" && typeof o.htu === "string" && typeof o.sha256 === "string";
+  return (
+    typeof o.iat === "number" &&
+    Number.isFinite(o.iat) &&
+    typeof o.nonce === "string" &&
+    NONCE_FORMAT.test(o.nonce) &&
+    typeof o.htm === "string" &&
+    typeof o.htu === "string" &&
+    typeof o.sha256 === "string"
+  );
 }

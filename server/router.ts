@@ -13,7 +13,10 @@ export type RouteAuth = "api_key" | "none";
  */
 export type RouteRole = "operator" | "agent";
 
-export interface RouteOptions { auth?: RouteAuth; role?: RouteRole }
+export interface RouteOptions {
+  auth?: RouteAuth;
+  role?: RouteRole;
+}
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -46,10 +49,7 @@ export interface Route {
   segments: string[];
 }
 
-export type Match =
-  | { kind: "found"; route: Route; params: Record<string, string> }
-  | { kind: "wrong_method"; allowed: string[] }
-  | { kind: "none" };
+export type Match = { kind: "found"; route: Route; params: Record<string, string> } | { kind: "wrong_method"; allowed: string[] } | { kind: "none" };
 
 export class Router {
   private readonly routes: Route[] = [];
@@ -57,18 +57,30 @@ export class Router {
   /** Adds a route; `pattern` segments starting with `:` capture (URI-decoded) parameters. */
   add(method: string, pattern: string, handler: Handler, opts: RouteOptions = {}): this {
     const route: Route = {
-      method: method.toUpperCase(), pattern, name: pattern, auth: opts.auth ?? "api_key", role: opts.role ?? "operator", handler, segments: split(pattern),
+      method: method.toUpperCase(),
+      pattern,
+      name: pattern,
+      auth: opts.auth ?? "api_key",
+      role: opts.role ?? "operator",
+      handler,
+      segments: split(pattern),
     };
     if (this.routes.some((r) => r.method === route.method && r.pattern === pattern)) throw new Error(`route ${method} ${pattern} is already defined`);
     this.routes.push(route);
     return this;
   }
 
-  get(pattern: string, handler: Handler, opts?: RouteOptions): this { return this.add("GET", pattern, handler, opts); }
-  post(pattern: string, handler: Handler, opts?: RouteOptions): this { return this.add("POST", pattern, handler, opts); }
+  get(pattern: string, handler: Handler, opts?: RouteOptions): this {
+    return this.add("GET", pattern, handler, opts);
+  }
+  post(pattern: string, handler: Handler, opts?: RouteOptions): this {
+    return this.add("POST", pattern, handler, opts);
+  }
 
   /** Every route, in the order added (the OpenAPI test checks each is documented). */
-  list(): readonly Route[] { return this.routes; }
+  list(): readonly Route[] {
+    return this.routes;
+  }
 
   match(method: string, path: string): Match {
     const parts = split(path);
@@ -102,5 +114,9 @@ function bind(pattern: string[], parts: string[]): Record<string, string> | null
 }
 
 function safeDecode(s: string): string | null {
-  try { return decodeURIComponent(s); } catch { return null; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
 }

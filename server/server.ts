@@ -73,7 +73,10 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   const enforcer = await Enforcer.create({ store, clock, signingKey, hostCrypto: nodeCrypto });
   const metrics = new ServerMetrics();
   const events = new ServerEvents();
-  enforcer.onEvent((e) => { metrics.events.inc({ type: e.type }); events.emit("record", e); });
+  enforcer.onEvent((e) => {
+    metrics.events.inc({ type: e.type });
+    events.emit("record", e);
+  });
   await traceDecisions(events); // OpenTelemetry spans when @opentelemetry/api is installed (server/otel.ts)
   const passports = new Passports(enforcer, store);
   const pop = new PopVerifier(store, (id) => passports.publicJwk(id), clock);
@@ -103,13 +106,18 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
       const match = router.match(req.method ?? "GET", url.pathname);
       if (match.kind === "none") throw new ApiError("not_found", `no route ${req.method} ${url.pathname}; see /v1/openapi.json`);
       if (match.kind === "wrong_method") {
-        throw new ApiError("method_not_allowed", `${req.method} is not allowed here (allowed: ${match.allowed.join(", ")})`, { headers: { allow: match.allowed.join(", ") } });
+        throw new ApiError("method_not_allowed", `${req.method} is not allowed here (allowed: ${match.allowed.join(", ")})`, {
+          headers: { allow: match.allowed.join(", ") },
+        });
       }
       routeName = match.route.name;
       const auth = match.route.auth === "api_key" ? await authenticate(req) : null;
       limit(auth ? `key:${auth.key_id}` : `addr:${req.socket.remoteAddress}`);
       if (auth?.role === "agent" && match.route.role !== "agent") {
-        throw new ApiError("operator_only", `${req.method} ${match.route.pattern} needs an operator key; this is an agent key (it may enforce, heartbeat, report and read state and approvals)`);
+        throw new ApiError(
+          "operator_only",
+          `${req.method} ${match.route.pattern} needs an operator key; this is an agent key (it may enforce, heartbeat, report and read state and approvals)`,
+        );
       }
       const ctx = context(req, res, url, match.params, auth);
       const result = await match.route.handler(ctx);
@@ -153,9 +161,11 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
 
   const http = createServer((req, res) => {
     inFlight++;
-    handle(req, res).catch(() => res.destroy()).finally(() => {
-      if (--inFlight === 0 && drained) drained();
-    });
+    handle(req, res)
+      .catch(() => res.destroy())
+      .finally(() => {
+        if (--inFlight === 0 && drained) drained();
+      });
   });
   // Bounds for slow or idle clients; a load balancer's keep-alive should be shorter than ours.
   http.requestTimeout = 30_000;
@@ -164,11 +174,19 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
 
   let closing: Promise<void> | null = null;
   const server: WardenServer = {
-    http, router, events, enforcer, store, metrics,
+    http,
+    router,
+    events,
+    enforcer,
+    store,
+    metrics,
     listen(port, host = "127.0.0.1") {
       return new Promise((ok, fail) => {
         http.once("error", fail);
-        http.listen(port, host, () => { http.off("error", fail); ok(http.address() as AddressInfo); });
+        http.listen(port, host, () => {
+          http.off("error", fail);
+          ok(http.address() as AddressInfo);
+        });
       });
     },
     close() {
@@ -179,7 +197,9 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
         http.closeIdleConnections();
         if (inFlight > 0) {
           await Promise.race([
-            new Promise<void>((ok) => { drained = ok; }),
+            new Promise<void>((ok) => {
+              drained = ok;
+            }),
             new Promise<void>((ok) => setTimeout(ok, opts.drainTimeoutMs ?? 10_000).unref()),
           ]);
         }

@@ -4,9 +4,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuditInput, AuditLog, type AuditRecord, GENESIS_HASH, recordHash, verifyAuditLog } from "../enforcer/audit";
 import { MemoryStore } from "../enforcer/memory-store";
-import {
-  type SigningKey, SigningKeyError, canonicalJson, generateSigningKey, importSigningKey, signCompact, verifyCompact,
-} from "../enforcer/signing";
+import { type SigningKey, SigningKeyError, canonicalJson, generateSigningKey, importSigningKey, signCompact, verifyCompact } from "../enforcer/signing";
 
 const at = (s: number): string => new Date(Date.UTC(2025, 0, 1, 12, 0, s)).toISOString();
 
@@ -37,12 +35,18 @@ describe("canonicalJson", () => {
     const reference = (v: unknown): string => {
       if (Array.isArray(v)) return `[${v.map(reference).join(",")}]`;
       if (v !== null && typeof v === "object") {
-        return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${reference((v as Record<string, unknown>)[k])}`).join(",")}}`;
+        return `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${reference((v as Record<string, unknown>)[k])}`)
+          .join(",")}}`;
       }
       return JSON.stringify(v);
     };
     const anyKeys = fc.dictionary(fc.string({ unit: "binary" }), fc.jsonValue(), { maxKeys: 40 }); // more than insertion sort handles
-    fc.assert(fc.property(fc.oneof(fc.jsonValue(), anyKeys), (v) => canonicalJson(v) === reference(v)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), anyKeys), (v) => canonicalJson(v) === reference(v)),
+      { numRuns: 2000 },
+    );
   });
 
   it("orders integer-like keys as strings, unlike object insertion order", () => {
@@ -50,8 +54,7 @@ describe("canonicalJson", () => {
   });
 
   it("follows JSON.stringify for undefined, toJSON and -0, and refuses what JSON cannot say", () => {
-    expect(canonicalJson({ a: undefined, b: [undefined], c: new Date(0), d: -0 }))
-      .toBe('{"b":[null],"c":"1970-01-01T00:00:00.000Z","d":0}');
+    expect(canonicalJson({ a: undefined, b: [undefined], c: new Date(0), d: -0 })).toBe('{"b":[null],"c":"1970-01-01T00:00:00.000Z","d":0}');
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
     const cyclic: Record<string, unknown> = {};
@@ -62,7 +65,9 @@ describe("canonicalJson", () => {
 
 describe("signing", () => {
   let key: SigningKey;
-  beforeAll(async () => { key = await generateSigningKey(); });
+  beforeAll(async () => {
+    key = await generateSigningKey();
+  });
 
   it("round-trips a compact JWS with alg EdDSA and the RFC 7638 kid", async () => {
     const jws = await signCompact({ seq: 1, hash: "ab" }, key.privateKey, key.kid);
@@ -153,8 +158,7 @@ describe("audit log", () => {
 
   it("detects an inserted forged record, even with a correct hash and link", async () => {
     const forger = await generateSigningKey();
-    const body = { type: "decision" as const, at: at(2), decision: "allow", cost_cents: 1,
-      passport_id: "p1", seq: 3, prev_hash: records[1]!.hash };
+    const body = { type: "decision" as const, at: at(2), decision: "allow", cost_cents: 1, passport_id: "p1", seq: 3, prev_hash: records[1]!.hash };
     const hash = await recordHash(body);
     const forged = { ...body, hash, signature: await signCompact({ hash, seq: 3 }, forger.privateKey, key.kid) };
     const tampered = [...records.slice(0, 2), forged, ...records.slice(2)];

@@ -11,7 +11,9 @@ import { getEngine, NOW, policy } from "./helpers";
 import type { Counters as CounterSnapshot } from "../bindings/gen/types";
 
 const CAPS = {
-  "core:cost:max_per_day": 10_000, "core:rate:max_per_minute": 5, "core:time:idle_timeout_minutes": 10,
+  "core:cost:max_per_day": 10_000,
+  "core:rate:max_per_minute": 5,
+  "core:time:idle_timeout_minutes": 10,
   "core:cost:approval_threshold": 100,
 };
 
@@ -27,23 +29,53 @@ function outcome(fn: () => unknown): unknown {
 describe("counter snapshot fast path", () => {
   const proto = Object.create({ spent_today_cents: 9_999 });
   const snapshots: unknown[] = [
-    {}, { spent_today_cents: 9_999 }, { spent_today_cents: 10_000 }, { spent_today_cents: 2 ** 32 + 7 },
-    { spent_today_cents: Number.MAX_SAFE_INTEGER }, { spent_today_cents: Number.MAX_SAFE_INTEGER + 1 },
-    { spent_today_cents: undefined }, { spent_today_cents: undefined, extra: 1 }, { extra: 1 },
-    { spent_today_cents: null }, { spent_today_cents: -1 }, { spent_today_cents: 1.5 }, { spent_today_cents: "5" },
-    { spent_today_cents: Number.NaN }, { actions_last_minute: 5 }, { actions_last_minute: 4 },
-    { last_action_at: "2026-02-24T14:55:00Z" }, { last_action_at: Date.parse(NOW) - 11 * 60_000 },
-    { last_action_at: "2026-02-24T14:55:00+01:00" }, { last_action_at: "yesterday" }, { last_action_at: null },
-    { last_action_at: -5 }, { last_heartbeat_at: "2026-02-24T14:59:00.250Z" }, { pending_approval_id: "ap_1" },
-    { pending_approval_id: null }, { pending_approval_id: 7 }, { emergency_stopped: true }, { emergency_stopped: false },
-    { emergency_stopped: null }, { emergency_stopped: 1 }, { enforcement_paused: true }, { enforcement_paused: "yes" },
-    [], null, 5, "x", proto, Object.assign(Object.create(null), { spent_today_cents: 10_000 }),
+    {},
+    { spent_today_cents: 9_999 },
+    { spent_today_cents: 10_000 },
+    { spent_today_cents: 2 ** 32 + 7 },
+    { spent_today_cents: Number.MAX_SAFE_INTEGER },
+    { spent_today_cents: Number.MAX_SAFE_INTEGER + 1 },
+    { spent_today_cents: undefined },
+    { spent_today_cents: undefined, extra: 1 },
+    { extra: 1 },
+    { spent_today_cents: null },
+    { spent_today_cents: -1 },
+    { spent_today_cents: 1.5 },
+    { spent_today_cents: "5" },
+    { spent_today_cents: Number.NaN },
+    { actions_last_minute: 5 },
+    { actions_last_minute: 4 },
+    { last_action_at: "2026-02-24T14:55:00Z" },
+    { last_action_at: Date.parse(NOW) - 11 * 60_000 },
+    { last_action_at: "2026-02-24T14:55:00+01:00" },
+    { last_action_at: "yesterday" },
+    { last_action_at: null },
+    { last_action_at: -5 },
+    { last_heartbeat_at: "2026-02-24T14:59:00.250Z" },
+    { pending_approval_id: "ap_1" },
+    { pending_approval_id: null },
+    { pending_approval_id: 7 },
+    { emergency_stopped: true },
+    { emergency_stopped: false },
+    { emergency_stopped: null },
+    { emergency_stopped: 1 },
+    { enforcement_paused: true },
+    { enforcement_paused: "yes" },
+    [],
+    null,
+    5,
+    "x",
+    proto,
+    Object.assign(Object.create(null), { spent_today_cents: 10_000 }),
     Object.defineProperty({ extra: 1 }, "spent_today_cents", { value: 5, enumerable: false }),
   ];
 
   it("decides or rejects every snapshot exactly as the validated snapshot does", async () => {
     const p = await policy(CAPS);
-    for (const request of [{ action: "a", cost_cents: 1 }, { action: "a", cost_cents: 150 }]) {
+    for (const request of [
+      { action: "a", cost_cents: 1 },
+      { action: "a", cost_cents: 150 },
+    ]) {
       for (const snap of snapshots) {
         const fast = outcome(() => p.evaluate(request, snap as CounterSnapshot, { now: NOW, explain: true }));
         const slow = outcome(() => p.evaluate(request, validateCounters(snap), { now: NOW, explain: true }));
@@ -67,11 +99,21 @@ describe("counter snapshot fast path", () => {
 });
 
 describe("context fast encoder", () => {
-  const deep = (n: number): unknown => { let v: unknown = "leaf"; for (let i = 0; i < n; i++) v = { k: v }; return v; };
+  const deep = (n: number): unknown => {
+    let v: unknown = "leaf";
+    for (let i = 0; i < n; i++) v = { k: v };
+    return v;
+  };
   const contexts: object[] = [
-    {}, { a: 1 }, { a: undefined, b: 2 }, { list: [1, undefined, null, true, false, "x", -0, 1e21, 0.1] },
-    { "key with spaces": { "ü": "€ and 😀", nested: [[[]], {}] } }, { long: "x".repeat(65), longUnicode: "é".repeat(100) },
-    Object.assign(Object.create(null), { bare: "proto-less" }), { deep: deep(31) }, { deep: deep(40) },
+    {},
+    { a: 1 },
+    { a: undefined, b: 2 },
+    { list: [1, undefined, null, true, false, "x", -0, 1e21, 0.1] },
+    { "key with spaces": { ü: "€ and 😀", nested: [[[]], {}] } },
+    { long: "x".repeat(65), longUnicode: "é".repeat(100) },
+    Object.assign(Object.create(null), { bare: "proto-less" }),
+    { deep: deep(31) },
+    { deep: deep(40) },
     { big: "a".repeat(5_000) },
   ];
 
@@ -86,7 +128,10 @@ describe("context fast encoder", () => {
     for (const context of contexts) {
       const bytes = new Uint8Array(2048);
       const end = encodeContextInto(bytes, new DataView(bytes.buffer), 16, bytes.length, context);
-      if (end < 0) { gaveUp++; continue; }
+      if (end < 0) {
+        gaveUp++;
+        continue;
+      }
       expect(bytes.slice(16, end), JSON.stringify(context).slice(0, 80)).toEqual(viaSink(context));
     }
     expect(gaveUp).toBe(2); // 40 levels deep, and 5,000 bytes in 2 KiB
@@ -109,8 +154,7 @@ describe("context fast encoder", () => {
     const large = p.evaluate({ action: "a", context: { pad: "x".repeat(100_000), note: key } }, {}, { now: NOW });
     expect(small.decision).toBe("block");
     expect(large.reason).toBe(small.reason);
-    expect(() => p.evaluate({ action: "a", context: { pad: "x".repeat(10), bad: [1, () => 2] } }, {}, { now: NOW }))
-      .toThrow(/context\.bad\[1\]/);
+    expect(() => p.evaluate({ action: "a", context: { pad: "x".repeat(10), bad: [1, () => 2] } }, {}, { now: NOW })).toThrow(/context\.bad\[1\]/);
   });
 });
 

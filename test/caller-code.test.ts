@@ -23,20 +23,93 @@ function nest(levels: number, leaf: object): object {
 }
 
 describe("a getter or proxy that throws", () => {
-  const boom = (): never => { throw new Error("boom"); };
+  const boom = (): never => {
+    throw new Error("boom");
+  };
   const cases: [string, () => unknown][] = [
-    ["in the context", () => policy.evaluate({ action: "web:search", context: { a: 1, get q() { return boom(); } } }, {}, { now: NOW })],
-    ["deep in the context (careful encoder)", () => policy.evaluate({ action: "web:search", context: nest(40, { get q() { return boom(); } }) as Record<string, unknown> }, {}, { now: NOW })],
-    ["on the request", () => policy.evaluate({ get action() { return boom(); } }, {}, { now: NOW })],
-    ["in the counter snapshot", () => policy.evaluate({ action: "web:search" }, { get spent_today_cents() { return boom(); } }, { now: NOW })],
-    ["in the options", () => policy.evaluate({ action: "web:search" }, {}, { get now() { return boom(); } })],
+    [
+      "in the context",
+      () =>
+        policy.evaluate(
+          {
+            action: "web:search",
+            context: {
+              a: 1,
+              get q() {
+                return boom();
+              },
+            },
+          },
+          {},
+          { now: NOW },
+        ),
+    ],
+    [
+      "deep in the context (careful encoder)",
+      () =>
+        policy.evaluate(
+          {
+            action: "web:search",
+            context: nest(40, {
+              get q() {
+                return boom();
+              },
+            }) as Record<string, unknown>,
+          },
+          {},
+          { now: NOW },
+        ),
+    ],
+    [
+      "on the request",
+      () =>
+        policy.evaluate(
+          {
+            get action() {
+              return boom();
+            },
+          },
+          {},
+          { now: NOW },
+        ),
+    ],
+    [
+      "in the counter snapshot",
+      () =>
+        policy.evaluate(
+          { action: "web:search" },
+          {
+            get spent_today_cents() {
+              return boom();
+            },
+          },
+          { now: NOW },
+        ),
+    ],
+    [
+      "in the options",
+      () =>
+        policy.evaluate(
+          { action: "web:search" },
+          {},
+          {
+            get now() {
+              return boom();
+            },
+          },
+        ),
+    ],
     ["as a proxy's ownKeys", () => policy.evaluate({ action: "web:search", context: new Proxy({}, { ownKeys: boom }) }, {}, { now: NOW })],
   ];
   for (const [where, run] of cases) {
     it(`${where}: a RequestError naming the caller's error, and the instance is not restarted`, () => {
       const generation = engine.core.generation;
       let err: unknown;
-      try { run(); } catch (e) { err = e; }
+      try {
+        run();
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(RequestError);
       expect(err).toMatchObject({ code: "unreadable_input" });
       expect((err as Error).message).toContain("boom");
@@ -51,9 +124,25 @@ describe("a call back into the engine while a request is being read", () => {
 
   it("from a context getter: both calls throw reentrant_call, nothing is decided on a mixed request", () => {
     let inner: unknown;
-    const context = { a: "x", get b() { try { policy.evaluate({ action: "shell:rm" }, {}, { now: NOW }); } catch (e) { inner = e; throw e; } return "y"; }, c: AWS_KEY };
+    const context = {
+      a: "x",
+      get b() {
+        try {
+          policy.evaluate({ action: "shell:rm" }, {}, { now: NOW });
+        } catch (e) {
+          inner = e;
+          throw e;
+        }
+        return "y";
+      },
+      c: AWS_KEY,
+    };
     let outer: unknown;
-    try { policy.evaluate({ action: "web:search", context }, {}, { now: NOW }); } catch (e) { outer = e; }
+    try {
+      policy.evaluate({ action: "web:search", context }, {}, { now: NOW });
+    } catch (e) {
+      outer = e;
+    }
     expect(inner).toBeInstanceOf(EngineError);
     expect(inner).toMatchObject({ code: "reentrant_call" });
     expect(outer).toBe(inner);
@@ -62,7 +151,18 @@ describe("a call back into the engine while a request is being read", () => {
 
   it("a getter that swallows the refusal: the outer call decides on its own request, as with plain data", () => {
     const refusals: unknown[] = [];
-    const context = { a: "x", get b() { try { policy.evaluate({ action: "shell:rm" }, {}, { now: NOW }); } catch (e) { refusals.push(e); } return "y"; }, c: AWS_KEY };
+    const context = {
+      a: "x",
+      get b() {
+        try {
+          policy.evaluate({ action: "shell:rm" }, {}, { now: NOW });
+        } catch (e) {
+          refusals.push(e);
+        }
+        return "y";
+      },
+      c: AWS_KEY,
+    };
     expect(policy.evaluate({ action: "web:search", context }, {}, { now: NOW })).toEqual(policy.evaluate(plain, {}, { now: NOW }));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatchObject({ code: "reentrant_call" });
@@ -79,7 +179,16 @@ describe("a call back into the engine while a request is being read", () => {
     ];
     for (const [name, call] of tries) {
       let seen: unknown;
-      const counters = { get spent_today_cents() { try { call(); } catch (e) { seen = e; } return 5; } };
+      const counters = {
+        get spent_today_cents() {
+          try {
+            call();
+          } catch (e) {
+            seen = e;
+          }
+          return 5;
+        },
+      };
       const d = policy.evaluate({ action: "web:search", context: { c: AWS_KEY } }, counters, { now: NOW });
       expect(seen, name).toMatchObject({ code: "reentrant_call" });
       expect(d.reason, name).toBe("secret_detected");
@@ -90,7 +199,16 @@ describe("a call back into the engine while a request is being read", () => {
   it("while the careful encoder reads a deep context, nothing is half-written: a nested call completes and both decide right", () => {
     let inner: unknown;
     // Read twice: by the in-place encoder (which gives up at depth 32, refusing the nested call), then by the careful one.
-    const leaf = { get q() { try { inner = policy.evaluate({ action: "shell:rm" }, {}, { now: NOW }); } catch { /* first read */ } return AWS_KEY; } };
+    const leaf = {
+      get q() {
+        try {
+          inner = policy.evaluate({ action: "shell:rm" }, {}, { now: NOW });
+        } catch {
+          /* first read */
+        }
+        return AWS_KEY;
+      },
+    };
     const d = policy.evaluate({ action: "web:search", context: nest(40, leaf) as Record<string, unknown> }, {}, { now: NOW });
     expect(d.reason).toBe("secret_detected");
     expect(inner).toMatchObject({ decision: "block", reason: "action_not_allowed" });

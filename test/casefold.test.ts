@@ -28,7 +28,12 @@ export function buf(): usize { return BUF; }
 export function fold(n: i32): i32 { return foldUtf8(BUF, n, BUF + 4096); }
 `;
 
-interface Fold { lower(c: number): number; buf(): number; fold(n: number): number; memory: WebAssembly.Memory }
+interface Fold {
+  lower(c: number): number;
+  buf(): number;
+  fold(n: number): number;
+  memory: WebAssembly.Memory;
+}
 let m: Fold;
 
 beforeAll(async () => {
@@ -40,7 +45,9 @@ beforeAll(async () => {
       const p = join(baseDir === "." ? dir : baseDir, name);
       return existsSync(p) ? readFileSync(p, "utf8") : null;
     },
-    writeFile: (name: string, contents: Uint8Array | string) => { if (name.endsWith(".wasm")) binary = contents as Uint8Array; },
+    writeFile: (name: string, contents: Uint8Array | string) => {
+      if (name.endsWith(".wasm")) binary = contents as Uint8Array;
+    },
     listFiles: () => [],
   });
   if (r.error || !binary) throw new Error(`asc: ${r.error?.message} ${r.stderr.toString()}`);
@@ -69,20 +76,35 @@ describe("the module's fold", () => {
 
   it("folds UTF-8 text, lengths changing with the letters (ẞ 3 → ß 2 bytes, Ⱥ 2 → ⱥ 3, K 3 → k 1)", () => {
     // ASCII letters are left to the matcher (it folds them byte by byte): fold them here to compare.
-    const enc = new TextEncoder(), dec = (b: Uint8Array) => new TextDecoder().decode(b).replace(/[A-Z]/g, (c) => c.toLowerCase());
+    const enc = new TextEncoder(),
+      dec = (b: Uint8Array) => new TextDecoder().decode(b).replace(/[A-Z]/g, (c) => c.toLowerCase());
     for (const s of ["CAFÉ:ORDER", "DATEI:LÖSCHEN", "STRAẞE", "ȺȾ", "\u212Aill", "İ:x", "ΣΑΣ ς", "УДАЛИТЬ", "𐐀𐐇:X", "a*É*b", ""]) {
       expect(dec(foldBytes(enc.encode(s))), s).toBe(foldCase(s));
     }
     for (let c = 0x80; c <= 0x10ffff; c += 0x100) {
-      const s = Array.from({ length: 200 }, (_, i) => c + i).filter((x) => x <= 0x10ffff && (x < 0xd800 || x > 0xdfff)).map((x) => String.fromCodePoint(x)).join("");
+      const s = Array.from({ length: 200 }, (_, i) => c + i)
+        .filter((x) => x <= 0x10ffff && (x < 0xd800 || x > 0xdfff))
+        .map((x) => String.fromCodePoint(x))
+        .join("");
       expect(dec(foldBytes(enc.encode(s)))).toBe(foldCase(s));
     }
   });
 
   it("keeps bytes that do not decode as UTF-8 as they are, and never traps", () => {
     const cases: number[][] = [
-      [0xc3], [0xc3, 0x41], [0xc0, 0x80], [0xc1, 0xbf], [0xed, 0xa0, 0x80], [0xe0, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80],
-      [0xf4, 0x90, 0x80, 0x80], [0x80], [0xbf, 0x41], [0xe1, 0xba], [0xf0, 0x90, 0x90], [0xff, 0xfe],
+      [0xc3],
+      [0xc3, 0x41],
+      [0xc0, 0x80],
+      [0xc1, 0xbf],
+      [0xed, 0xa0, 0x80],
+      [0xe0, 0x80, 0x80],
+      [0xf8, 0x88, 0x80, 0x80, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0x80],
+      [0xbf, 0x41],
+      [0xe1, 0xba],
+      [0xf0, 0x90, 0x90],
+      [0xff, 0xfe],
     ];
     for (const bytes of cases) expect([...foldBytes(Uint8Array.from(bytes))], bytes.join(",")).toEqual(bytes);
     // A broken sequence does not hide the letter after it: 0xC3 then "É".

@@ -11,13 +11,21 @@ const BIN = `${OUT_DIR}/warden.js`;
 beforeAll(() => {
   mkdirSync(OUT_DIR, { recursive: true });
   // The same settings as the CLI step of scripts/build.mjs.
-  execFileSync(process.execPath, ["-e", `
+  execFileSync(
+    process.execPath,
+    [
+      "-e",
+      `
     const { build } = await import("esbuild");
     const { chmodSync } = await import("node:fs");
     await build({ entryPoints: ["cli/warden.ts"], outfile: ${JSON.stringify(BIN)}, bundle: true, format: "esm", platform: "node",
       target: "node20", packages: "external", logLevel: "warning", banner: { js: "#!/usr/bin/env node" } });
     chmodSync(${JSON.stringify(BIN)}, 0o755);
-  `, "--input-type=module"], { stdio: "inherit" });
+  `,
+      "--input-type=module",
+    ],
+    { stdio: "inherit" },
+  );
 });
 
 afterAll(() => rmSync(OUT_DIR, { recursive: true, force: true }));
@@ -38,7 +46,9 @@ describe("the warden executable", () => {
   });
 
   it("exits 1 on a failing fixture and 2 on a usage error, without stack traces", () => {
-    const dir = tree({ "f.yaml": 'name: f\npassport: { constraints: {} }\nnow: "2026-02-24T15:00:00Z"\nrequest: { action: a }\nexpect: { decision: block }\n' });
+    const dir = tree({
+      "f.yaml": 'name: f\npassport: { constraints: {} }\nnow: "2026-02-24T15:00:00Z"\nrequest: { action: a }\nexpect: { decision: block }\n',
+    });
     const failing = run(["test", "f.yaml"], dir);
     expect(failing.status).toBe(1);
     expect(failing.stdout).toContain("FAIL f.yaml:1  f — expect.decision (line 5): expected block, got allow");

@@ -38,12 +38,20 @@ describe("warden test examples/", () => {
     };
     const dir = tree({
       "cost.yaml": edit("examples/fixtures/rules/cost.yaml", "observed: 501", "observed: 502"),
-      "approvals.yaml": edit("examples/fixtures/stateful/approvals.yaml", "expect: { status: approved, permit: true }", "expect: { status: approved, permit: false }"),
+      "approvals.yaml": edit(
+        "examples/fixtures/stateful/approvals.yaml",
+        "expect: { status: approved, permit: true }",
+        "expect: { status: approved, permit: false }",
+      ),
     });
     const r = await warden(["test", "."], dir);
     expect(r.code).toBe(1);
     expect(lastLine(r)).toMatch(/^\d+ passed, 2 failed$/);
-    expect(r.stdout).toMatch(/^FAIL cost\.yaml:\d+ {2}max_per_action blocks one cent above the cap, not retryable — expect\.observed \(line \d+\): expected 502, got 501$/m);
-    expect(r.stdout).toMatch(/^FAIL approvals\.yaml:\d+ {2}a held flight is approved \(SPEC §9 example\) — steps\[1\]\.expect\.permit \(line \d+\): expected false, got true \(the 1 later step did not run\)$/m);
+    expect(r.stdout).toMatch(
+      /^FAIL cost\.yaml:\d+ {2}max_per_action blocks one cent above the cap, not retryable — expect\.observed \(line \d+\): expected 502, got 501$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^FAIL approvals\.yaml:\d+ {2}a held flight is approved \(SPEC §9 example\) — steps\[1\]\.expect\.permit \(line \d+\): expected false, got true \(the 1 later step did not run\)$/m,
+    );
   });
 });

@@ -5,14 +5,24 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { main } from "../cli/main";
 
-export interface Run { code: number; stdout: string; stderr: string; lines: string[] }
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+}
 
 /** Runs the CLI as `warden ...args` from `cwd`, without colour, and captures everything it prints. */
 export async function warden(args: string[], cwd = process.cwd()): Promise<Run> {
-  let stdout = "", stderr = "";
+  let stdout = "",
+    stderr = "";
   const code = await main(args, {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
     cwd,
     color: false,
     debug: false,

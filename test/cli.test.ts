@@ -73,8 +73,8 @@ describe("warden test", () => {
     expect(fails).toHaveLength(1);
     expect(fails[0]).toBe(
       "FAIL fixtures/wrong.yaml:1  wrong expectation — expect.decision (line 7): expected allow, got block " +
-      "(the engine: block, cost_limit_exceeded by core:cost:max_per_day: projected daily spend 1005 > limit 1000 (spent 995, held 0, this action 10)); " +
-      "expect.reason (line 8): expected allowed, got cost_limit_exceeded",
+        "(the engine: block, cost_limit_exceeded by core:cost:max_per_day: projected daily spend 1005 > limit 1000 (spent 995, held 0, this action 10)); " +
+        "expect.reason (line 8): expected allowed, got cost_limit_exceeded",
     );
   });
 
@@ -128,7 +128,9 @@ expect: { holds: ["core:approval:required"] }
     });
     const r = await warden(["test", "f.yaml"], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('passport.constraints["core:cost:max_per_dya"] (line 4): unknown constraint "core:cost:max_per_dya"; did you mean "core:cost:max_per_day"?');
+    expect(r.stdout).toContain(
+      'passport.constraints["core:cost:max_per_dya"] (line 4): unknown constraint "core:cost:max_per_dya"; did you mean "core:cost:max_per_day"?',
+    );
   });
 
   it("steps: a passport without id, time going backwards and a failing step are reported", async () => {
@@ -171,7 +173,11 @@ expect: { holds: ["core:approval:required"] }
     const rule = report.coverage.rules.find((x: { rule: string }) => x.rule === "core:cost:max_per_day");
     expect(rule).toEqual({ rule: "core:cost:max_per_day", passed: 1, fired: 2 });
     // Coverage counts the rules the tested passports configure, not the whole catalogue.
-    expect(report.coverage.rules.map((x: { rule: string }) => x.rule)).toEqual(["core:cost:max_per_day", "core:approval:required", "core:cost:approval_threshold"]);
+    expect(report.coverage.rules.map((x: { rule: string }) => x.rule)).toEqual([
+      "core:cost:max_per_day",
+      "core:approval:required",
+      "core:cost:approval_threshold",
+    ]);
     expect(report.coverage.never_fired).toEqual(["core:cost:approval_threshold"]);
   });
 
@@ -181,7 +187,9 @@ expect: { holds: ["core:approval:required"] }
     expect(r.code).toBe(1);
     expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="warden test" tests="5" failures="1" errors="1"')).toBe(true);
     expect(r.stdout).toContain('<testsuite name="fixtures/good.yaml" tests="3" failures="0" errors="0"');
-    expect(r.stdout).toMatch(/<testcase name="wrong expectation" classname="fixtures\/wrong.yaml" file="fixtures\/wrong.yaml" line="1" time="[\d.]+">\s*<failure message="expect.decision: expected allow, got block \(the engine: block, cost_limit_exceeded by core:cost:max_per_day: projected daily spend 1005 &gt; limit 1000[^"]*" type="mismatch">/);
+    expect(r.stdout).toMatch(
+      /<testcase name="wrong expectation" classname="fixtures\/wrong.yaml" file="fixtures\/wrong.yaml" line="1" time="[\d.]+">\s*<failure message="expect.decision: expected allow, got block \(the engine: block, cost_limit_exceeded by core:cost:max_per_day: projected daily spend 1005 &gt; limit 1000[^"]*" type="mismatch">/,
+    );
     expect(r.stdout).toMatch(/<error message="[^"]+" type="invalid_yaml">/);
     expect(r.stdout.match(/<testcase /g)).toHaveLength(5);
     expect(r.stdout.trimEnd().endsWith("</testsuites>")).toBe(true);
@@ -219,12 +227,14 @@ expect: { holds: ["core:approval:required"] }
 
   it("prints the coverage summary, and the full table with --coverage", async () => {
     // The rate cap is configured but a permission block always comes first; fail-closed is off.
-    const dir = suite({ "fixtures/perm.yaml": `name: not permitted
+    const dir = suite({
+      "fixtures/perm.yaml": `name: not permitted
 passport: { permissions: ["web:*"], constraints: { "core:rate:max_per_minute": 5, "core:safety:fail_closed": false } }
 now: "2026-02-24T15:00:00Z"
 request: { action: "mail:send" }
 expect: { decision: block, rule: "passport:permissions" }
-` });
+`,
+    });
     const r = await warden(["test", "fixtures"], dir);
     expect(r.stdout).toMatch(/^coverage: 4\/5 configured rules exercised, 3 fired, 2 passed \(4 decisions\)$/m);
     expect(r.stdout).toMatch(/^ {2}never fired: core:cost:approval_threshold$/m);
@@ -260,9 +270,15 @@ expect: { decision: block, rule: "passport:permissions" }
   it("an internal error is exit 1 in plain words; the stack only with --debug", async () => {
     const dir = suite();
     const io = (debug: boolean, out: string[]) => ({
-      stdout: () => { throw new Error("disk full"); },
-      stderr: (t: string) => { out.push(t); },
-      cwd: dir, color: false, debug,
+      stdout: () => {
+        throw new Error("disk full");
+      },
+      stderr: (t: string) => {
+        out.push(t);
+      },
+      cwd: dir,
+      color: false,
+      debug,
     });
     const plain: string[] = [];
     expect(await main(["test", "fixtures"], io(false, plain))).toBe(1);
@@ -285,7 +301,23 @@ describe("warden eval", () => {
 
   it("prints the decision in plain words, with the trace on --explain", async () => {
     const dir = passportDir();
-    const r = await warden(["eval", "--passport", "p.json", "--action", "web:search", "--cost", "10", "--counters", '{"spent_today_cents": 995}', "--now", "2026-02-24T15:00:00Z", "--explain"], dir);
+    const r = await warden(
+      [
+        "eval",
+        "--passport",
+        "p.json",
+        "--action",
+        "web:search",
+        "--cost",
+        "10",
+        "--counters",
+        '{"spent_today_cents": 995}',
+        "--now",
+        "2026-02-24T15:00:00Z",
+        "--explain",
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(r.lines[0]).toBe("BLOCK  cost_limit_exceeded  (core:cost:max_per_day)");
     expect(r.stdout).toContain("projected daily spend 1005 > limit 1000");
@@ -296,15 +328,40 @@ describe("warden eval", () => {
 
   it("--json prints the raw decision", async () => {
     const dir = passportDir();
-    const r = await warden(["eval", "--passport", "p.json", "--action", "travel:book", "--cost", "600", "--target", "example.com", "--context", '{"trip": "Berlin"}', "--now", "2026-02-24T15:00:00Z", "--json"], dir);
+    const r = await warden(
+      [
+        "eval",
+        "--passport",
+        "p.json",
+        "--action",
+        "travel:book",
+        "--cost",
+        "600",
+        "--target",
+        "example.com",
+        "--context",
+        '{"trip": "Berlin"}',
+        "--now",
+        "2026-02-24T15:00:00Z",
+        "--json",
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ decision: "request_hold", reason: "cost_requires_approval", holds: [{ rule: "core:cost:approval_threshold", reason: "cost_requires_approval" }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      decision: "request_hold",
+      reason: "cost_requires_approval",
+      holds: [{ rule: "core:cost:approval_threshold", reason: "cost_requires_approval" }],
+    });
     expect(JSON.parse(r.stdout).evaluated).toBeUndefined();
   });
 
   it("reads --counters and --context from a file with @", async () => {
     const dir = tree({ "p.json": PASSPORT, "c.json": '{"spent_today_cents": 1000}' });
-    const r = await warden(["eval", "--passport", "p.json", "--action", "a", "--cost", "1", "--counters", "@c.json", "--json", "--now", "2026-02-24T15:00:00Z"], dir);
+    const r = await warden(
+      ["eval", "--passport", "p.json", "--action", "a", "--cost", "1", "--counters", "@c.json", "--json", "--now", "2026-02-24T15:00:00Z"],
+      dir,
+    );
     expect(JSON.parse(r.stdout)).toMatchObject({ decision: "block", observed: 1001 });
   });
 
@@ -369,7 +426,9 @@ describe("warden check", () => {
     const r = await warden(["check", "."], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("FAIL bad.json: 4 problems");
-    expect(r.stdout).toContain('  bad.json:4 constraints["core:cost:max_per_dya"]: unknown constraint "core:cost:max_per_dya"; did you mean "core:cost:max_per_day"?');
+    expect(r.stdout).toContain(
+      '  bad.json:4 constraints["core:cost:max_per_dya"]: unknown constraint "core:cost:max_per_dya"; did you mean "core:cost:max_per_day"?',
+    );
     expect(r.stdout).toContain('  bad.json:5 constraints["core:rate:max_per_minute"]: has the wrong type');
     expect(r.stdout).toContain('  bad.json:6 constraints["core:scope:domain_allowlist"][0]: is not a host');
     expect(r.stdout).toContain("  bad.json:2 status: is not an allowed value");

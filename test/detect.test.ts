@@ -18,8 +18,15 @@ interface DetectExports {
 }
 
 const SECRET_KINDS = [
-  "openai_key", "stripe_key", "aws_access_key_id", "github_token", "github_pat",
-  "bearer_token", "slack_token", "google_api_key", "private_key",
+  "openai_key",
+  "stripe_key",
+  "aws_access_key_id",
+  "github_token",
+  "github_pat",
+  "bearer_token",
+  "slack_token",
+  "google_api_key",
+  "private_key",
 ];
 const PII_KINDS = ["email", "phone", "card_number", "us_ssn", "iban"];
 
@@ -35,10 +42,11 @@ beforeAll(() => {
   buildDir = mkdtempSync(join(tmpdir(), "warden-detect-"));
   const out = join(buildDir, "detect.test.wasm");
   const asc = join(ROOT, "node_modules/assemblyscript/bin/asc.js");
-  execFileSync(process.execPath, [
-    asc, "assembly/detect/exports.ts", "--config", join(buildDir, "no-asconfig.json"),
-    "--outFile", out, "--runtime", "stub", "--use", "abort=", "-O3",
-  ], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [asc, "assembly/detect/exports.ts", "--config", join(buildDir, "no-asconfig.json"), "--outFile", out, "--runtime", "stub", "--use", "abort=", "-O3"],
+    { cwd: ROOT, stdio: "inherit" },
+  );
   wasm = new WebAssembly.Module(readFileSync(out));
   ex = new WebAssembly.Instance(wasm, {}).exports as unknown as DetectExports;
 });
@@ -118,9 +126,11 @@ function run(n: number, alphabet = ALNUM): string {
 describe("module", () => {
   it("imports nothing and exports exactly the detector ABI", () => {
     expect(WebAssembly.Module.imports(wasm)).toEqual([]);
-    expect(WebAssembly.Module.exports(wasm).map((e) => e.name).sort()).toEqual([
-      "detect_buf", "detect_end", "detect_kind_name", "detect_pii", "detect_secret", "detect_start", "memory",
-    ]);
+    expect(
+      WebAssembly.Module.exports(wasm)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(["detect_buf", "detect_end", "detect_kind_name", "detect_pii", "detect_secret", "detect_start", "memory"]);
   });
 
   it("names every kind id, in the documented order, and nothing past the end", () => {
@@ -321,7 +331,9 @@ describe("secrets: scanning", () => {
     const text = `日本 ${openai}→${aws}, é${slack}`;
     const found = scanAll("secret", text);
     expect(found.map((f) => [f.kind, f.text])).toEqual([
-      ["openai_key", openai], ["aws_access_key_id", aws], ["slack_token", slack],
+      ["openai_key", openai],
+      ["aws_access_key_id", aws],
+      ["slack_token", slack],
     ]);
     expect(found[0].start).toBe(encoder.encode("日本 ").length);
     expect(found[1].start).toBe(encoder.encode(`日本 ${openai}→`).length);
@@ -358,9 +370,7 @@ describe("secrets: scanning", () => {
 
 describe("PII: e-mail", () => {
   it("matches local@domain.tld with the usual local-part characters", () => {
-    expect(pii("mail Jane.Doe+news_1%x@mail.Example.co.uk today")).toEqual([
-      ["email", "Jane.Doe+news_1%x@mail.Example.co.uk"],
-    ]);
+    expect(pii("mail Jane.Doe+news_1%x@mail.Example.co.uk today")).toEqual([["email", "Jane.Doe+news_1%x@mail.Example.co.uk"]]);
   });
 
   it("needs a TLD of two letters or more, and ends after the last such label", () => {
@@ -385,7 +395,10 @@ describe("PII: e-mail", () => {
 
   it("reports an e-mail over a number that starts inside its local part", () => {
     expect(pii("x.4111111111111111@y.io")).toEqual([["email", "x.4111111111111111@y.io"]]);
-    expect(pii("4111 1111 1111 1111-x@y.io")).toEqual([["card_number", "4111 1111 1111 1111"], ["email", "x@y.io"]]);
+    expect(pii("4111 1111 1111 1111-x@y.io")).toEqual([
+      ["card_number", "4111 1111 1111 1111"],
+      ["email", "x@y.io"],
+    ]);
   });
 
   it("limits the local part to 64 bytes, starting at the first token start within them", () => {
@@ -403,7 +416,9 @@ describe("PII: e-mail", () => {
 
   it("finds several addresses in one string", () => {
     expect(pii("a@x.io, b.c@y.org;d@z.net")).toEqual([
-      ["email", "a@x.io"], ["email", "b.c@y.org"], ["email", "d@z.net"],
+      ["email", "a@x.io"],
+      ["email", "b.c@y.org"],
+      ["email", "d@z.net"],
     ]);
   });
 });

@@ -39,7 +39,10 @@ function liveCases(e: Engine): { policies: Policy[]; cases: [Policy, ...Paramete
 
 const sha = (lines: string[]): string => {
   const h = createHash("sha256");
-  for (const l of lines) { h.update(l); h.update("\n"); }
+  for (const l of lines) {
+    h.update(l);
+    h.update("\n");
+  }
   return h.digest("hex");
 };
 

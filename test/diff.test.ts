@@ -20,7 +20,8 @@ const cls = (r: DiffReport, rule: string, from: string, to: string): DiffClass |
 /** Every example of the report, evaluated again in the module with both passports: verdicts as reported, and different. */
 async function confirm(old: object, neu: object, report: DiffReport): Promise<void> {
   const engine = await loadEngine();
-  const a = engine.compile(old), b = engine.compile(neu);
+  const a = engine.compile(old),
+    b = engine.compile(neu);
   for (const c of report.classes) {
     for (const f of c.flips) {
       const { request, counters, now } = f.example;
@@ -42,7 +43,8 @@ describe("warden diff", () => {
   });
 
   it("a lower daily cap: pass → block where the projected spend lies between the two caps, with its edges found in the module", async () => {
-    const old = P({ "core:cost:max_per_day": 10000 }), neu = P({ "core:cost:max_per_day": 5000 });
+    const old = P({ "core:cost:max_per_day": 10000 }),
+      neu = P({ "core:cost:max_per_day": 5000 });
     const { code, report } = await diff(old, neu);
     expect(code).toBe(1);
     const c = cls(report, "core:cost:max_per_day", "pass", "block")!;
@@ -58,12 +60,15 @@ describe("warden diff", () => {
 
   it("a domain added to the blocklist, a blackout window, a detection switch, narrower permissions, a new approval threshold", async () => {
     const old = P({ "core:scope:domain_blocklist": ["pastebin.com"] });
-    const neu = P({
-      "core:scope:domain_blocklist": ["pastebin.com", "evil.com"],
-      "core:time:blackout_windows": [{ start: "2026-03-01T00:00:00Z", end: "2026-03-02T00:00:00Z", reason: "freeze" }],
-      "core:data:no_secrets_export": true,
-      "core:cost:approval_threshold": 500,
-    }, { permissions: ["web:*", "docs:read"] });
+    const neu = P(
+      {
+        "core:scope:domain_blocklist": ["pastebin.com", "evil.com"],
+        "core:time:blackout_windows": [{ start: "2026-03-01T00:00:00Z", end: "2026-03-02T00:00:00Z", reason: "freeze" }],
+        "core:data:no_secrets_export": true,
+        "core:cost:approval_threshold": 500,
+      },
+      { permissions: ["web:*", "docs:read"] },
+    );
     const { report } = await diff({ ...old, permissions: ["web:*", "docs:*"] }, neu);
     const domain = cls(report, "core:scope:domain_blocklist", "pass", "block")!;
     expect(domain.change.added).toEqual(["evil.com"]);
@@ -87,10 +92,14 @@ describe("warden diff", () => {
     const r = await warden(["diff", "examples/passports/research-agent.json", "examples/passports/research-agent-v2.json"]);
     expect(r.code).toBe(1);
     for (const line of [
-      "core:scope:domain_allowlist: pass → block", "core:scope:domain_allowlist: block → pass",
-      "core:time:operating_hours: pass → block", "core:cost:max_per_day: pass → block",
-      "core:rate:max_per_minute: pass → block", "core:cost:approval_threshold: pass → hold",
-    ]) expect(r.stdout).toContain(line);
+      "core:scope:domain_allowlist: pass → block",
+      "core:scope:domain_allowlist: block → pass",
+      "core:time:operating_hours: pass → block",
+      "core:cost:max_per_day: pass → block",
+      "core:rate:max_per_minute: pass → block",
+      "core:cost:approval_threshold: pass → hold",
+    ])
+      expect(r.stdout).toContain(line);
     expect(r.stdout).toContain('removed: "arxiv.org"');
     expect(r.stdout).toContain('added:   "api.semanticscholar.org"');
   });

@@ -8,12 +8,20 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SHARED_SPEC = resolve(ROOT, "../shared/SPEC.md");
-const pages = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const pages = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 /** Relative link targets of a markdown page (no URLs, no in-page anchors), without their #anchor. */
 function links(page: string): string[] {
   const text = readFileSync(join(ROOT, page), "utf8").replace(/```[\s\S]*?```/g, "");
-  return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/i.test(l) && !l.startsWith("#")).map((l) => l.split("#")[0]!);
+  return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!)
+    .filter((l) => !/^[a-z]+:/i.test(l) && !l.startsWith("#"))
+    .map((l) => l.split("#")[0]!);
 }
 
 describe("documentation", () => {
@@ -38,10 +46,19 @@ describe("documentation", () => {
   });
 
   it("the generator's --check fails on a stale reference", () => {
-    const r = spawnSync(process.execPath, ["-e", `
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `
       const fs = require("node:fs"); const real = fs.readFileSync;
       fs.readFileSync = (p, ...a) => String(p).endsWith("docs/constraints.md") ? "stale" : real(p, ...a);
-      import(${JSON.stringify(join(ROOT, "scripts/gen-reference.mjs"))});`, "--", "--check"], { cwd: ROOT, encoding: "utf8" });
+      import(${JSON.stringify(join(ROOT, "scripts/gen-reference.mjs"))});`,
+        "--",
+        "--check",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("docs/constraints.md is stale");
   });

@@ -6,13 +6,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  Enforcer, MemoryStore, generateSigningKey, verifyAuditLog, type AuditRecord, type CommitBatch, type CommitResult, type EnforcedDecision, type Store,
+  Enforcer,
+  MemoryStore,
+  generateSigningKey,
+  verifyAuditLog,
+  type AuditRecord,
+  type CommitBatch,
+  type CommitResult,
+  type EnforcedDecision,
+  type Store,
 } from "../enforcer/index";
 import { SqliteStore } from "../enforcer/sqlite-store";
 
 const T0 = Date.parse("2026-02-24T10:00:00Z");
 
-const collect = async (it: AsyncIterable<AuditRecord>) => { const out: AuditRecord[] = []; for await (const r of it) out.push(r); return out; };
+const collect = async (it: AsyncIterable<AuditRecord>) => {
+  const out: AuditRecord[] = [];
+  for await (const r of it) out.push(r);
+  return out;
+};
 
 /** The same store with no `commit`: a third-party store of before. */
 function withoutCommit(store: Store): Store {
@@ -22,7 +34,9 @@ function withoutCommit(store: Store): Store {
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
-    has(target, prop) { return prop !== "commit" && prop in target; },
+    has(target, prop) {
+      return prop !== "commit" && prop in target;
+    },
   });
 }
 
@@ -53,30 +67,53 @@ function instrumented(store: Store) {
 
 async function sqlitePair() {
   const dir = mkdtempSync(join(tmpdir(), "warden-commit-"));
-  const a = SqliteStore.open(join(dir, "w.db")), b = SqliteStore.open(join(dir, "w.db"));
-  return { stores: [a, b] as [Store, Store], close: async () => { await a.close(); await b.close(); rmSync(dir, { recursive: true, force: true }); } };
+  const a = SqliteStore.open(join(dir, "w.db")),
+    b = SqliteStore.open(join(dir, "w.db"));
+  return {
+    stores: [a, b] as [Store, Store],
+    close: async () => {
+      await a.close();
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const pairs: [string, () => Promise<{ stores: [Store, Store]; close: () => Promise<void> }>][] = [
-  ["MemoryStore", async () => { const s = new MemoryStore(); return { stores: [s, s], close: async () => undefined }; }],
+  [
+    "MemoryStore",
+    async () => {
+      const s = new MemoryStore();
+      return { stores: [s, s], close: async () => undefined };
+    },
+  ],
   ["SqliteStore, two connections to one file", sqlitePair],
 ];
 
 describe("two enforcers (two nodes) deciding the same action_id at once", () => {
   for (const [name, open] of pairs) {
     it(`${name}: each action_id is counted once and both answers are the first decision`, async () => {
-      const { stores: [sa, sb], close } = await open();
-      const ia = instrumented(sa), ib = instrumented(sb);
+      const {
+        stores: [sa, sb],
+        close,
+      } = await open();
+      const ia = instrumented(sa),
+        ib = instrumented(sb);
       const key = await generateSigningKey();
       const [a, b] = await Promise.all([
-        Enforcer.create({ store: ia.store, timers: false, signingKey: key }), Enforcer.create({ store: ib.store, timers: false, signingKey: key }),
+        Enforcer.create({ store: ia.store, timers: false, signingKey: key }),
+        Enforcer.create({ store: ib.store, timers: false, signingKey: key }),
       ]);
       await a.register({ id: "pass_1", constraints: { "core:cost:max_per_day": 100_000 } });
       const ids = Array.from({ length: 40 }, (_, i) => `act_${i}`);
-      const answers = await Promise.all(ids.map((id, i) => Promise.all([
-        a.enforce({ passport_id: "pass_1", action: "api:call", cost_cents: i + 1, action_id: id }),
-        b.enforce({ passport_id: "pass_1", action: "api:call", cost_cents: i + 1, action_id: id }),
-      ])));
+      const answers = await Promise.all(
+        ids.map((id, i) =>
+          Promise.all([
+            a.enforce({ passport_id: "pass_1", action: "api:call", cost_cents: i + 1, action_id: id }),
+            b.enforce({ passport_id: "pass_1", action: "api:call", cost_cents: i + 1, action_id: id }),
+          ]),
+        ),
+      );
       for (const [x, y] of answers) {
         expect(x.decision).toBe("allow");
         expect(y).toEqual(x); // the same decision_id, permit and signature
@@ -90,7 +127,8 @@ describe("two enforcers (two nodes) deciding the same action_id at once", () => 
       expect(decided).toHaveLength(ids.length);
       expect(new Set(decided.map((r) => r.decision_id))).toEqual(new Set(answers.map(([x]) => x.decision_id)));
       expect(await verifyAuditLog(log, key.publicJwk)).toEqual({ ok: true });
-      a.close(); b.close();
+      a.close();
+      b.close();
       await close();
     });
   }
@@ -99,7 +137,10 @@ describe("two enforcers (two nodes) deciding the same action_id at once", () => 
 describe("a crash right after the commit", () => {
   for (const [name, open] of pairs) {
     it(`${name}: the retry of the action_id returns the first decision and counts nothing twice`, async () => {
-      const { stores: [sa], close } = await open();
+      const {
+        stores: [sa],
+        close,
+      } = await open();
       const { store, seen } = instrumented(sa);
       const enforcer = await Enforcer.create({ store, timers: false, clock: () => T0 });
       await enforcer.register({ id: "pass_1", constraints: { "core:cost:max_per_day": 1000, "core:cost:approval_threshold": 500 } });
@@ -124,7 +165,11 @@ describe("a crash right after the commit", () => {
       // The chain goes on from the store's head (this process's remembered one was stale) and verifies.
       expect((await enforcer.enforce({ passport_id: "pass_1", action: "c", cost_cents: 1, action_id: "x3" })).decision).toBe("allow");
       const log = await collect(enforcer.auditLog("pass_1"));
-      expect(log.map((r) => [r.seq, r.type, r.decision])).toEqual([[1, "decision", "allow"], [2, "decision", "request_hold"], [3, "decision", "allow"]]);
+      expect(log.map((r) => [r.seq, r.type, r.decision])).toEqual([
+        [1, "decision", "allow"],
+        [2, "decision", "request_hold"],
+        [3, "decision", "allow"],
+      ]);
       expect(await verifyAuditLog(log, enforcer.publicJwk)).toEqual({ ok: true });
       enforcer.close();
       await close();
@@ -137,11 +182,16 @@ async function scenario(store: Store) {
   let now = T0;
   const key = await generateSigningKey();
   const enforcer = await Enforcer.create({ store, timers: false, clock: () => now, signingKey: key });
-  await enforcer.register({ id: "pass_1", constraints: { "core:cost:max_per_day": 1000, "core:cost:approval_threshold": 500, "core:data:redact_pii_in_logs": true } });
+  await enforcer.register({
+    id: "pass_1",
+    constraints: { "core:cost:max_per_day": 1000, "core:cost:approval_threshold": 500, "core:data:redact_pii_in_logs": true },
+  });
   const out: EnforcedDecision[] = [];
   out.push(await enforcer.enforce({ passport_id: "pass_1", action: "mail:send", cost_cents: 10, action_id: "m1", context: { to: "jane@example.com" } }));
   out.push(await enforcer.enforce({ passport_id: "pass_1", action: "mail:send", cost_cents: 10, action_id: "m1", context: { to: "jane@example.com" } }));
-  await expect(enforcer.enforce({ passport_id: "pass_1", action: "mail:send", cost_cents: 11, action_id: "m1" })).rejects.toMatchObject({ code: "action_id_conflict" });
+  await expect(enforcer.enforce({ passport_id: "pass_1", action: "mail:send", cost_cents: 11, action_id: "m1" })).rejects.toMatchObject({
+    code: "action_id_conflict",
+  });
   out.push(await enforcer.enforce({ passport_id: "pass_1", action: "travel:book", cost_cents: 600 }));
   now += 300_000; // the hold expires unanswered; the next request closes it before its own decision
   out.push(await enforcer.enforce({ passport_id: "pass_1", action: "x", cost_cents: 2000 }));
@@ -174,13 +224,16 @@ describe("a store without commit (the sequential path)", () => {
   });
 
   it("works on SQLite too", async () => {
-    const { stores: [s], close } = await sqlitePair();
+    const {
+      stores: [s],
+      close,
+    } = await sqlitePair();
     const { state } = await scenario(withoutCommit(s));
     expect(state).toMatchObject({ spent_today_cents: 14, actions_today: 2, held_cents: 0 });
     await close();
   });
 
-  it("a passport id containing \"/\" (no unambiguous prefix for commit) takes the sequential path", async () => {
+  it('a passport id containing "/" (no unambiguous prefix for commit) takes the sequential path', async () => {
     const { store, seen } = instrumented(new MemoryStore());
     const enforcer = await Enforcer.create({ store, timers: false });
     await enforcer.register({ id: "team/bot", constraints: {} });

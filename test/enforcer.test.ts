@@ -12,13 +12,24 @@ const T0 = Date.parse("2026-02-24T10:00:00Z");
 
 async function setup(constraints: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   let now = T0;
-  const clock = { set: (iso: string) => { now = Date.parse(iso); }, advance: (ms: number) => { now += ms; } };
+  const clock = {
+    set: (iso: string) => {
+      now = Date.parse(iso);
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
   const enforcer = await Enforcer.create({ store: new MemoryStore(), clock: () => now, timers: false });
   await enforcer.register({ id: "pass_1", agent_name: "Travel bot", constraints, ...extra });
   return { enforcer, clock };
 }
 
-const collect = async (it: AsyncIterable<AuditRecord>) => { const out: AuditRecord[] = []; for await (const r of it) out.push(r); return out; };
+const collect = async (it: AsyncIterable<AuditRecord>) => {
+  const out: AuditRecord[] = [];
+  for await (const r of it) out.push(r);
+  return out;
+};
 
 describe("Enforcer", () => {
   it("commits allowed spend and blocks the action that would cross the daily cap", async () => {
@@ -106,7 +117,10 @@ describe("Enforcer", () => {
   it("a permit is bound to its passport and action, and single-use", async () => {
     const { enforcer } = await setup({});
     const d = await enforcer.enforce({ passport_id: "pass_1", action: "files:read", cost_cents: 5 });
-    expect(await enforcer.report({ permit_token: d.permit_token!, success: true, action: "files:delete" })).toEqual({ accepted: false, reason: "permit_mismatch" });
+    expect(await enforcer.report({ permit_token: d.permit_token!, success: true, action: "files:delete" })).toEqual({
+      accepted: false,
+      reason: "permit_mismatch",
+    });
     const d2 = await enforcer.enforce({ passport_id: "pass_1", action: "files:read", cost_cents: 5 });
     expect(await enforcer.report({ permit_token: d2.permit_token!, success: true, passport_id: "pass_1", action: "files:read" })).toEqual({ accepted: true });
     expect(await enforcer.report({ permit_token: d2.permit_token!, success: true })).toEqual({ accepted: false, reason: "unknown_or_used_permit" });
@@ -118,7 +132,9 @@ describe("Enforcer", () => {
     const b = await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 3, action_id: "x1" });
     expect(b).toEqual(a);
     expect((await enforcer.state("pass_1")).actions_last_minute).toBe(1);
-    await expect(enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 4, action_id: "x1" })).rejects.toMatchObject({ code: "action_id_conflict" });
+    await expect(enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 4, action_id: "x1" })).rejects.toMatchObject({
+      code: "action_id_conflict",
+    });
   });
 
   it("fail_closed: no heartbeat blocks, a heartbeat opens, an operator's pause blocks until resumed", async () => {
@@ -186,8 +202,9 @@ describe("Enforcer", () => {
 
   it("1,000 concurrent enforce calls never pass the cap and lose no update", async () => {
     const { enforcer } = await setup({ "core:cost:max_per_day": 5000, "core:cost:approval_threshold": 40 });
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) =>
-      enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: i % 50 === 0 ? 45 : 7 })));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: i % 50 === 0 ? 45 : 7 })),
+    );
     const allowed = results.filter((d) => d.decision === "allow");
     const committed = allowed.reduce((sum, d) => sum + (d.observed ?? 0), 0);
     const s = await enforcer.state("pass_1");
@@ -255,18 +272,41 @@ describe("redaction shares the input area with evaluation", () => {
 
 describe("two enforcers on one store (two nodes)", () => {
   const stores: [string, () => Promise<{ stores: [Store, Store]; close: () => Promise<void> }>][] = [
-    ["MemoryStore", async () => { const s = new MemoryStore(); return { stores: [s, s], close: async () => undefined }; }],
-    ["SqliteStore, two connections to one file", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "warden-nodes-"));
-      const a = SqliteStore.open(join(dir, "w.db")), b = SqliteStore.open(join(dir, "w.db"));
-      return { stores: [a, b], close: async () => { await a.close(); await b.close(); rmSync(dir, { recursive: true, force: true }); } };
-    }],
+    [
+      "MemoryStore",
+      async () => {
+        const s = new MemoryStore();
+        return { stores: [s, s], close: async () => undefined };
+      },
+    ],
+    [
+      "SqliteStore, two connections to one file",
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), "warden-nodes-"));
+        const a = SqliteStore.open(join(dir, "w.db")),
+          b = SqliteStore.open(join(dir, "w.db"));
+        return {
+          stores: [a, b],
+          close: async () => {
+            await a.close();
+            await b.close();
+            rmSync(dir, { recursive: true, force: true });
+          },
+        };
+      },
+    ],
   ];
   for (const [name, open] of stores) {
     it(`${name}: a revocation through one is enforced by the other at its next request`, async () => {
-      const { stores: [sa, sb], close } = await open();
+      const {
+        stores: [sa, sb],
+        close,
+      } = await open();
       const key = await generateSigningKey();
-      const [a, b] = await Promise.all([Enforcer.create({ store: sa, timers: false, signingKey: key }), Enforcer.create({ store: sb, timers: false, signingKey: key })]);
+      const [a, b] = await Promise.all([
+        Enforcer.create({ store: sa, timers: false, signingKey: key }),
+        Enforcer.create({ store: sb, timers: false, signingKey: key }),
+      ]);
       const passport = { id: "pass_1", constraints: { "core:cost:max_per_day": 1000 } };
       await a.register(passport);
       // B compiles and remembers the passport while it is active.
@@ -281,7 +321,8 @@ describe("two enforcers on one store (two nodes)", () => {
       const all = await collect(b.auditLog("pass_1"));
       expect(all.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
       expect(await verifyAuditLog(all, key.publicJwk)).toEqual({ ok: true });
-      a.close(); b.close();
+      a.close();
+      b.close();
       await close();
     });
   }

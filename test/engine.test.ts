@@ -13,7 +13,9 @@ describe("module", () => {
   });
 
   it("exports exactly the documented ABI (docs/abi.md)", () => {
-    const names = WebAssembly.Module.exports(mod).map((e) => e.name).sort();
+    const names = WebAssembly.Module.exports(mod)
+      .map((e) => e.name)
+      .sort();
     const documented = [...readFileSync("docs/abi.md", "utf8").matchAll(/^### `(\w+)`/gm)].map((m) => m[1]).sort();
     expect(names).toEqual(documented);
   });
@@ -58,7 +60,11 @@ describe("bad input", () => {
   ])("%s is a RequestError naming the field", async (_, request, field) => {
     const p = await policy({});
     let err: unknown;
-    try { p.evaluate(request as EvalRequest, {}, { now: NOW }); } catch (e) { err = e; }
+    try {
+      p.evaluate(request as EvalRequest, {}, { now: NOW });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(RequestError);
     expect((err as RequestError).path).toContain(field);
     await expectStillWorks();
@@ -99,8 +105,12 @@ describe("bad input", () => {
     const engine = await getEngine();
     let err: unknown;
     try {
-      engine.compile({ constraints: { "core:cost:max_per_dya": 5, "core:cost:max_per_action": -1, "core:time:operating_hours": { start: "09:00", end: "09:00" } } });
-    } catch (e) { err = e; }
+      engine.compile({
+        constraints: { "core:cost:max_per_dya": 5, "core:cost:max_per_action": -1, "core:time:operating_hours": { start: "09:00", end: "09:00" } },
+      });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(PassportError);
     const paths = (err as PassportError).problems.map((p) => p.path).join(" ");
     expect(paths).toContain("core:cost:max_per_dya");

@@ -16,15 +16,48 @@ describe("the error table", () => {
   it("keeps every wire code at the status it had before the table", () => {
     // The pairs the server and the human-facing routes answered with, as written at their call sites before.
     expect(ERROR_STATUS).toEqual({
-      invalid_json: 400, invalid_body: 400, invalid_type: 400, invalid_value: 400, unknown_field: 400, missing_field: 400,
-      missing_passport_id: 400, issuer_mismatch: 400, confirmation_required: 400, invalid_payload: 400, conflicting_fields: 400,
-      unauthorized: 401, missing_api_key: 401, invalid_api_key: 401, bad_signature: 401,
-      pop_required: 401, pop_invalid: 401, pop_stale: 401, pop_replayed: 401,
-      bad_csrf_token: 403, forbidden_channel: 403, operator_only: 403, host_not_allowed: 403, origin_not_allowed: 403,
-      not_found: 404, passport_not_found: 404, approval_not_found: 404, method_not_allowed: 405,
-      action_id_conflict: 409, approval_not_pending: 409, replayed: 409,
-      payload_too_large: 413, unsupported_media_type: 415, rate_limited: 429,
-      internal: 500, internal_error: 500, unavailable: 503, state_conflict: 503, sms_not_configured: 503, twilio_not_configured: 503, slack_not_configured: 503, too_many_streams: 503,
+      invalid_json: 400,
+      invalid_body: 400,
+      invalid_type: 400,
+      invalid_value: 400,
+      unknown_field: 400,
+      missing_field: 400,
+      missing_passport_id: 400,
+      issuer_mismatch: 400,
+      confirmation_required: 400,
+      invalid_payload: 400,
+      conflicting_fields: 400,
+      unauthorized: 401,
+      missing_api_key: 401,
+      invalid_api_key: 401,
+      bad_signature: 401,
+      pop_required: 401,
+      pop_invalid: 401,
+      pop_stale: 401,
+      pop_replayed: 401,
+      bad_csrf_token: 403,
+      forbidden_channel: 403,
+      operator_only: 403,
+      host_not_allowed: 403,
+      origin_not_allowed: 403,
+      not_found: 404,
+      passport_not_found: 404,
+      approval_not_found: 404,
+      method_not_allowed: 405,
+      action_id_conflict: 409,
+      approval_not_pending: 409,
+      replayed: 409,
+      payload_too_large: 413,
+      unsupported_media_type: 415,
+      rate_limited: 429,
+      internal: 500,
+      internal_error: 500,
+      unavailable: 503,
+      state_conflict: 503,
+      sms_not_configured: 503,
+      twilio_not_configured: 503,
+      slack_not_configured: 503,
+      too_many_streams: 503,
       too_many_streams_for_issuer: 503,
     });
   });
@@ -41,8 +74,16 @@ describe("the error table", () => {
   it("maps what the enforcer and the bindings throw to the same codes and statuses as before", () => {
     const problem = { code: "out_of_range", path: "cost_cents", message: "too big" };
     expect(toApiError(new RequestError(problem))).toMatchObject({ status: 400, code: "out_of_range", extra: { path: "cost_cents" } });
-    expect(toApiError(new PassportError([{ code: "unknown_constraint", path: "constraints.x", message: "?" }]))).toMatchObject({ status: 400, code: "unknown_constraint" });
-    for (const [code, status] of [["passport_not_found", 404], ["missing_passport_id", 400], ["action_id_conflict", 409], ["state_conflict", 503]] as const) {
+    expect(toApiError(new PassportError([{ code: "unknown_constraint", path: "constraints.x", message: "?" }]))).toMatchObject({
+      status: 400,
+      code: "unknown_constraint",
+    });
+    for (const [code, status] of [
+      ["passport_not_found", 404],
+      ["missing_passport_id", 400],
+      ["action_id_conflict", 409],
+      ["state_conflict", 503],
+    ] as const) {
       expect(toApiError(new EnforcerError(code, "m"))).toMatchObject({ status, code });
     }
     expect(toApiError(new EnforcerError("state_conflict", "m")).extra.headers).toEqual({ "retry-after": "1" });
@@ -60,9 +101,12 @@ describe("the error table", () => {
         if (name.startsWith(".") || (dir === ROOT && skip.has(name))) continue;
         if (statSync(path).isDirectory()) walk(path);
         else if (dir !== ROOT && name.endsWith(".ts")) {
-          readFileSync(path, "utf8").split("\n").forEach((line, i) => {
-            if (/\b(ApiError|HttpError)\(\s*\d{3}|sendError\(\s*\w+,\s*\d{3}|_STATUS\s*:\s*Record<string/.test(line)) offenders.push(`${relative(ROOT, path)}:${i + 1}`);
-          });
+          readFileSync(path, "utf8")
+            .split("\n")
+            .forEach((line, i) => {
+              if (/\b(ApiError|HttpError)\(\s*\d{3}|sendError\(\s*\w+,\s*\d{3}|_STATUS\s*:\s*Record<string/.test(line))
+                offenders.push(`${relative(ROOT, path)}:${i + 1}`);
+            });
         }
       }
     };

@@ -25,11 +25,19 @@ const passport = gatewayPassport({ "core:approval:for_actions": ["files:write*"]
 
 beforeAll(async () => {
   mkdirSync(OUT_DIR, { recursive: true });
-  execFileSync(process.execPath, ["-e", `
+  execFileSync(
+    process.execPath,
+    [
+      "-e",
+      `
     const { build } = await import("esbuild");
     await build({ entryPoints: ["cli/warden.ts"], outfile: ${JSON.stringify(BIN)}, bundle: true, format: "esm", platform: "node",
       target: "node20", packages: "external", logLevel: "warning", banner: { js: "#!/usr/bin/env node" } });
-  `, "--input-type=module"], { stdio: "inherit" });
+  `,
+      "--input-type=module",
+    ],
+    { stdio: "inherit" },
+  );
   dir = mkdtempSync(join(tmpdir(), "warden-proxy-cli-"));
   sandbox = join(dir, "sandbox");
   mkdirSync(sandbox);
@@ -37,22 +45,36 @@ beforeAll(async () => {
   const addr = await server.listen(0, "127.0.0.1");
   writeFileSync(join(dir, "passport.json"), JSON.stringify(passport));
   // Relative paths resolve against the config's directory, not the working directory.
-  writeFileSync(join(dir, "warden.proxy.yaml"), [
-    "passport: ./passport.json",
-    "store: sqlite:./warden.db",
-    "redact_results: true",
-    "servers:",
-    `  fs: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(FS_SERVER)}, ./sandbox] }`,
-    "tools:",
-    '  "fs:read*": { cost_cents: 1 }',
-    '  "fs:write_file": { action: "files:write", target: /path }',
-  ].join("\n"));
+  writeFileSync(
+    join(dir, "warden.proxy.yaml"),
+    [
+      "passport: ./passport.json",
+      "store: sqlite:./warden.db",
+      "redact_results: true",
+      "servers:",
+      `  fs: { command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(FS_SERVER)}, ./sandbox] }`,
+      "tools:",
+      '  "fs:read*": { cost_cents: 1 }',
+      '  "fs:write_file": { action: "files:write", target: /path }',
+    ].join("\n"),
+  );
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, "proxy", "--config", join(dir, "warden.proxy.yaml"), "--public-url", `http://127.0.0.1:${addr.port}`, "--notify", `file:${join(dir, "outbox.jsonl")}`],
+    args: [
+      BIN,
+      "proxy",
+      "--config",
+      join(dir, "warden.proxy.yaml"),
+      "--public-url",
+      `http://127.0.0.1:${addr.port}`,
+      "--notify",
+      `file:${join(dir, "outbox.jsonl")}`,
+    ],
     stderr: "pipe",
   });
-  transport.stderr?.on("data", (chunk) => { stderr += String(chunk); });
+  transport.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
   client = new Client({ name: "gateway-cli-test", version: "1.0.0" });
   await client.connect(transport);
 }, 120_000);
@@ -109,7 +131,7 @@ describe("warden proxy (stdio, built CLI)", () => {
 describe("warden check on proxy configs", () => {
   it("lists each problem with its line, path and hint; a good config passes", () => {
     const bad = join(dir, "bad.proxy.yaml");
-    writeFileSync(bad, "passport: p.json\nredact_result: true\nservers:\n  fs: { command: npx }\ntools:\n  \"fz:read*\": { cost_cents: 1 }\n");
+    writeFileSync(bad, 'passport: p.json\nredact_result: true\nservers:\n  fs: { command: npx }\ntools:\n  "fz:read*": { cost_cents: 1 }\n');
     const out = spawnSync(process.execPath, [BIN, "check", bad], { encoding: "utf8" });
     expect(out.status).toBe(1);
     expect(out.stdout).toContain(`${bad}:2 redact_result: unknown field "redact_result"; did you mean "redact_results"?`);

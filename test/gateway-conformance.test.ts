@@ -35,12 +35,18 @@ afterAll(async () => {
 });
 
 describe("warden proxy --http: MCP conformance", () => {
-  it.each(SCENARIOS)("passes %s", async (scenario) => {
-    const bun = (runtimeBins() as { bun: { path?: string; reason?: string } }).bun;
-    if (!bun.path) throw new Error(`Bun is missing (${bun.reason}): run \`npm run runtimes:install\` (npm test installs it)`);
-    // A URL naming localhost, as the suite's clients use (the DNS-rebinding scenario swaps the Host and Origin).
-    const url = http.url.replace("127.0.0.1", "localhost");
-    const { stdout } = await run(bun.path, [SUITE, "server", "--url", url, "--scenario", scenario], { timeout: 60_000 }).catch((err) => ({ stdout: `${err.stdout}\n${err.stderr}` }));
-    expect(stdout, stdout).toMatch(/Passed: ([1-9]\d*)\/\1, 0 failed/);
-  }, 90_000);
+  it.each(SCENARIOS)(
+    "passes %s",
+    async (scenario) => {
+      const bun = (runtimeBins() as { bun: { path?: string; reason?: string } }).bun;
+      if (!bun.path) throw new Error(`Bun is missing (${bun.reason}): run \`npm run runtimes:install\` (npm test installs it)`);
+      // A URL naming localhost, as the suite's clients use (the DNS-rebinding scenario swaps the Host and Origin).
+      const url = http.url.replace("127.0.0.1", "localhost");
+      const { stdout } = await run(bun.path, [SUITE, "server", "--url", url, "--scenario", scenario], { timeout: 60_000 }).catch((err) => ({
+        stdout: `${err.stdout}\n${err.stderr}`,
+      }));
+      expect(stdout, stdout).toMatch(/Passed: ([1-9]\d*)\/\1, 0 failed/);
+    },
+    90_000,
+  );
 });

@@ -38,7 +38,11 @@ export function sandboxDir(): string {
 
 /** A gateway for `passportId` on `enforcer`, its downstream servers started, and an agent connected in memory. */
 export async function startGateway(
-  enforcer: Enforcer, passportId: string, config: Omit<ProxyConfig, "passport">, sandbox: string, guardOpts: EmbeddedGuardOptions = {},
+  enforcer: Enforcer,
+  passportId: string,
+  config: Omit<ProxyConfig, "passport">,
+  sandbox: string,
+  guardOpts: EmbeddedGuardOptions = {},
 ): Promise<GatewayRig> {
   const logs: string[] = [];
   const guard = new EmbeddedGuard(enforcer, passportId, guardOpts);
@@ -49,7 +53,10 @@ export async function startGateway(
   const agent = new Client({ name: "test-agent", version: "1.0.0" });
   await agent.connect(b);
   return {
-    gateway, agent, logs, sandbox,
+    gateway,
+    agent,
+    logs,
+    sandbox,
     async close() {
       await agent.close().catch(() => undefined);
       await gateway.close();
@@ -61,5 +68,5 @@ export async function startGateway(
 /** The text of a tool result's first content item. */
 export function textOf(result: unknown): string {
   const first = ((result as { content?: unknown }).content as { type: string; text?: string }[] | undefined)?.[0];
-  return first?.type === "text" ? first.text ?? "" : "";
+  return first?.type === "text" ? (first.text ?? "") : "";
 }

@@ -20,7 +20,9 @@ import { everythingServer, fsServer, gatewayPassport, sandboxDir, startGateway, 
 import { startRig, type Rig } from "./hitl-helpers";
 
 const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => { while (cleanups.length > 0) await cleanups.pop()!(); });
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
 
 async function enforcerWith(passport: Record<string, unknown>): Promise<Enforcer> {
   const enforcer = await Enforcer.create({ store: new MemoryStore() });
@@ -29,7 +31,10 @@ async function enforcerWith(passport: Record<string, unknown>): Promise<Enforcer
   return enforcer;
 }
 
-async function fsGateway(constraints: Record<string, unknown>, config: Record<string, unknown> = {}): Promise<GatewayRig & { enforcer: Enforcer; pid: string }> {
+async function fsGateway(
+  constraints: Record<string, unknown>,
+  config: Record<string, unknown> = {},
+): Promise<GatewayRig & { enforcer: Enforcer; pid: string }> {
   const passport = gatewayPassport(constraints);
   const enforcer = await enforcerWith(passport);
   const sandbox = sandboxDir();
@@ -59,7 +64,10 @@ describe("warden proxy: allow and block", () => {
     const audit = await auditOf(rig.enforcer, rig.pid);
     const decision = audit.find((r) => r.type === "decision")!;
     // The audit record names the server and the tool beside the mapped action and target.
-    expect(decision).toMatchObject({ decision: "allow", request: { action: "files:write", target: file, context: { server: "fs", tool: "write_file", arguments: { path: file } } } });
+    expect(decision).toMatchObject({
+      decision: "allow",
+      request: { action: "files:write", target: file, context: { server: "fs", tool: "write_file", arguments: { path: file } } },
+    });
     expect(audit.find((r) => r.type === "permit_report")).toMatchObject({ action: "files:write", success: true });
   });
 
@@ -133,8 +141,9 @@ describe("warden proxy: holds", () => {
     const hitl = await startRig({}, passport);
     cleanups.push(() => hitl.close());
     const sandbox = sandboxDir();
-    const gw = await startGateway(hitl.enforcer, hitl.pid, { servers: { fs: fsServer(sandbox) }, tools: WRITE_MAP, ...config }, sandbox,
-      { approvedPermit: (pid, id) => hitl.hitl.desk.permitFor(pid, id) });
+    const gw = await startGateway(hitl.enforcer, hitl.pid, { servers: { fs: fsServer(sandbox) }, tools: WRITE_MAP, ...config }, sandbox, {
+      approvedPermit: (pid, id) => hitl.hitl.desk.permitFor(pid, id),
+    });
     cleanups.push(() => gw.close());
     return { hitl, gw };
   }
@@ -150,8 +159,10 @@ describe("warden proxy: holds", () => {
     const { hitl, gw } = await heldRig();
     const file = join(gw.sandbox, "approved.txt");
     const progress: string[] = [];
-    const call = gw.agent.callTool({ name: "write_file", arguments: { path: file, content: "approved content" } }, undefined,
-      { onprogress: (p) => progress.push(p.message ?? ""), timeout: 30_000 });
+    const call = gw.agent.callTool({ name: "write_file", arguments: { path: file, content: "approved content" } }, undefined, {
+      onprogress: (p) => progress.push(p.message ?? ""),
+      timeout: 30_000,
+    });
     await answerThroughPage(hitl, "approve");
     const res = await call;
     expect(res.isError).toBeFalsy();
@@ -254,9 +265,14 @@ describe("warden proxy: results, failures and transports", () => {
     const passport = gatewayPassport();
     const enforcer = await enforcerWith(passport);
     const sandbox = sandboxDir();
-    const rig = await startGateway(enforcer, passport.id as string, {
-      servers: { ev: everythingServer(), broken: { command: process.execPath, args: ["-e", "process.exit(3)"] } },
-    }, sandbox);
+    const rig = await startGateway(
+      enforcer,
+      passport.id as string,
+      {
+        servers: { ev: everythingServer(), broken: { command: process.execPath, args: ["-e", "process.exit(3)"] } },
+      },
+      sandbox,
+    );
     cleanups.push(() => rig.close());
     const names = (await rig.agent.listTools()).tools.map((t) => t.name);
     expect(names).toContain("ev__echo"); // several servers: key__tool
@@ -291,14 +307,17 @@ describe("warden proxy: results, failures and transports", () => {
     const rig = await startGateway(enforcer, passport.id as string, { servers: { ev: everythingServer() } }, sandbox);
     cleanups.push(() => rig.close());
     const progress: number[] = [];
-    const res = await rig.agent.callTool({ name: "trigger-long-running-operation", arguments: { duration: 0.3, steps: 3 } }, undefined,
-      { onprogress: (p) => progress.push(p.progress) });
+    const res = await rig.agent.callTool({ name: "trigger-long-running-operation", arguments: { duration: 0.3, steps: 3 } }, undefined, {
+      onprogress: (p) => progress.push(p.progress),
+    });
     expect(res.isError).toBeFalsy();
     // The SDK handles a notification a microtask after a response read in the same chunk, so the last step's progress,
     // sent right before the result, may be dropped (at the gateway's client or the agent's); the earlier ones arrive in order.
     expect(progress.slice(0, 2)).toEqual([1, 2]);
     const logs: string[] = [];
-    rig.agent.setNotificationHandler(LoggingMessageNotificationSchema, (n) => { logs.push(String(n.params.level)); });
+    rig.agent.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(String(n.params.level));
+    });
     await rig.agent.setLoggingLevel("debug");
     await rig.agent.callTool({ name: "toggle-simulated-logging", arguments: {} });
     for (let i = 0; i < 200 && logs.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
@@ -340,8 +359,14 @@ describe("warden proxy: results, failures and transports", () => {
     expect(textOf(await agent.callTool({ name: "echo", arguments: { message: "over http" } }))).toContain("over http");
     expect((await agent.callTool({ name: "get-env", arguments: {} })).structuredContent).toMatchObject({ reason: "action_blocked" });
     const evil = await fetch(http.url, {
-      method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", origin: "http://evil.example" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } }),
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", origin: "http://evil.example" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+      }),
     });
     expect(evil.status).toBe(403);
   });
@@ -351,25 +376,40 @@ describe("warden proxy with server: (a remote warden serve)", () => {
   it("decides every call on the server: allowed calls forwarded, budgets counted there, blocks never forwarded; an unreachable server refuses", async () => {
     const server = await createWardenServer({ store: new MemoryStore(), storeKind: "memory", log: () => undefined, hitl: { notifier: null } });
     let closed = false;
-    cleanups.push(async () => { if (!closed) await server.close(); });
+    cleanups.push(async () => {
+      if (!closed) await server.close();
+    });
     const addr = await server.listen(0, "127.0.0.1");
     const base = `http://127.0.0.1:${addr.port}`;
     const { key } = await createApiKey(server.store, "iss_acme");
     const created = await fetch(`${base}/v1/passports`, {
-      method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ agent_name: "remote gateway agent", constraints: { "core:cost:max_per_day": 2, "core:scope:action_blocklist": ["files:write*"] } }),
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        agent_name: "remote gateway agent",
+        constraints: { "core:cost:max_per_day": 2, "core:scope:action_blocklist": ["files:write*"] },
+      }),
     });
     const pid = ((await created.json()) as { passport: { id: string } }).passport.id;
     const sandbox = sandboxDir();
     const logs: string[] = [];
     const guard = new RemoteGuard(base, key, pid, server.enforcer.engine);
-    const gateway = new Gateway({ config: { passport: pid, server: base, servers: { fs: fsServer(sandbox) }, tools: WRITE_MAP, hide_denied_tools: true }, base: sandbox, guard, engine: server.enforcer.engine, log: (l) => logs.push(l) });
+    const gateway = new Gateway({
+      config: { passport: pid, server: base, servers: { fs: fsServer(sandbox) }, tools: WRITE_MAP, hide_denied_tools: true },
+      base: sandbox,
+      guard,
+      engine: server.enforcer.engine,
+      log: (l) => logs.push(l),
+    });
     await gateway.start();
     const [a, b] = InMemoryTransport.createLinkedPair();
     await gateway.createServer().connect(a);
     const agent = new Client({ name: "remote-agent", version: "1.0.0" });
     await agent.connect(b);
-    cleanups.push(async () => { await agent.close(); await gateway.close(); });
+    cleanups.push(async () => {
+      await agent.close();
+      await gateway.close();
+    });
     expect((await agent.listTools()).tools.map((t) => t.name)).not.toContain("write_file"); // the server's passport, decided here by the module
     const file = join(sandbox, "r.txt");
     writeFileSync(file, "remote");
@@ -394,13 +434,18 @@ describe("warden proxy with server: (a remote warden serve)", () => {
 describe("warden proxy config", () => {
   it("names each problem by path, with did-you-mean hints", () => {
     const problems = proxyConfigProblems({
-      passport: "p.json", redact_result: true, servers: { fs: { command: "x" } }, tools: { "fz:read*": { cost_cents: -1 } },
+      passport: "p.json",
+      redact_result: true,
+      servers: { fs: { command: "x" } },
+      tools: { "fz:read*": { cost_cents: -1 } },
     });
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ code: "unknown_field", path: "redact_result", hint: 'did you mean "redact_results"?' }),
-      expect.objectContaining({ code: "unknown_server", path: 'tools["fz:read*"]', hint: 'did you mean "fs"?' }),
-      expect.objectContaining({ path: 'tools["fz:read*"].cost_cents' }),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: "unknown_field", path: "redact_result", hint: 'did you mean "redact_results"?' }),
+        expect.objectContaining({ code: "unknown_server", path: 'tools["fz:read*"]', hint: 'did you mean "fs"?' }),
+        expect.objectContaining({ path: 'tools["fz:read*"].cost_cents' }),
+      ]),
+    );
     expect(proxyConfigProblems({ passport: "p", servers: { fs: { url: "http://127.0.0.1:1/mcp" } } })).toEqual([]);
   });
 });

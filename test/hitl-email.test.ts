@@ -10,26 +10,46 @@ import { SmtpNotifier } from "../humans/notifiers/smtp";
 import { notifierFromSpecs } from "../humans/notify";
 import { startRig, travelPassport, type Rig } from "./hitl-helpers";
 
-interface Inbox { mails: ParsedMail[]; envelopes: string[][]; logins: string[]; port: number; close(): Promise<void>; waitFor(n: number): Promise<ParsedMail[]> }
+interface Inbox {
+  mails: ParsedMail[];
+  envelopes: string[][];
+  logins: string[];
+  port: number;
+  close(): Promise<void>;
+  waitFor(n: number): Promise<ParsedMail[]>;
+}
 
 async function startSmtp(auth?: { user: string; pass: string }): Promise<Inbox> {
   const mails: ParsedMail[] = [];
   const envelopes: string[][] = [];
   const logins: string[] = [];
   const server = new SMTPServer({
-    disabledCommands: auth ? ["STARTTLS"] : ["STARTTLS", "AUTH"], authOptional: !auth, allowInsecureAuth: true, logger: false,
+    disabledCommands: auth ? ["STARTTLS"] : ["STARTTLS", "AUTH"],
+    authOptional: !auth,
+    allowInsecureAuth: true,
+    logger: false,
     onAuth(a, _session, cb) {
-      if (auth && a.username === auth.user && a.password === auth.pass) { logins.push(a.username!); return cb(null, { user: a.username }); }
+      if (auth && a.username === auth.user && a.password === auth.pass) {
+        logins.push(a.username!);
+        return cb(null, { user: a.username });
+      }
       cb(new Error("bad credentials"));
     },
     onData(stream, session, cb) {
-      simpleParser(stream).then((m) => { mails.push(m); envelopes.push(session.envelope.rcptTo.map((r) => r.address)); cb(); }, cb);
+      simpleParser(stream).then((m) => {
+        mails.push(m);
+        envelopes.push(session.envelope.rcptTo.map((r) => r.address));
+        cb();
+      }, cb);
     },
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const port = (server.server.address() as AddressInfo).port;
   return {
-    mails, envelopes, logins, port,
+    mails,
+    envelopes,
+    logins,
+    port,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
     async waitFor(n) {
       for (let i = 0; i < 200 && mails.length < n; i++) await new Promise((r) => setTimeout(r, 10));
@@ -41,7 +61,14 @@ async function startSmtp(auth?: { user: string; pass: string }): Promise<Inbox> 
 let rig: Rig | null = null;
 let inbox: Inbox | null = null;
 let mailer: SmtpNotifier | null = null;
-afterEach(async () => { await rig?.close(); mailer?.close(); await inbox?.close(); rig = null; inbox = null; mailer = null; });
+afterEach(async () => {
+  await rig?.close();
+  mailer?.close();
+  await inbox?.close();
+  rig = null;
+  inbox = null;
+  mailer = null;
+});
 
 const passport = () => travelPassport({ metadata: { approver_email: ["ops@example.test", "cfo@example.test"] } });
 

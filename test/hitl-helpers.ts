@@ -30,9 +30,15 @@ export class RecordingNotifier implements Notifier {
 
 export function travelPassport(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    id: randomId("pass"), agent_id: "travel-bot", agent_name: "Travel bot", issuer_id: "iss_acme", currency: "USD",
+    id: randomId("pass"),
+    agent_id: "travel-bot",
+    agent_name: "Travel bot",
+    issuer_id: "iss_acme",
+    currency: "USD",
     constraints: {
-      "core:cost:approval_threshold": 2000, "core:cost:max_per_day": 50000, "core:scope:action_blocklist": ["files:delete*"],
+      "core:cost:approval_threshold": 2000,
+      "core:cost:max_per_day": 50000,
+      "core:scope:action_blocklist": ["files:delete*"],
     },
     metadata: { approver_phone: "+1 (555) 010-0001" },
     ...extra,
@@ -56,18 +62,34 @@ export async function startRig(opts: Partial<HitlOptions> = {}, passport = trave
   const notifier = new RecordingNotifier();
   let hitl: Hitl | null = null;
   const server = createServer((req, res) => {
-    hitl!.handle(req, res).then((handled) => {
-      if (!handled) { res.statusCode = 404; res.end(); }
-    }, () => res.destroy());
+    hitl!.handle(req, res).then(
+      (handled) => {
+        if (!handled) {
+          res.statusCode = 404;
+          res.end();
+        }
+      },
+      () => res.destroy(),
+    );
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   hitl = createHitl({
-    enforcer, notifier, smsSecret: SMS_SECRET, auth: staticKeys({ [API_KEY]: "iss_acme", [OTHER_KEY]: "iss_other" }),
-    log: () => undefined, publicUrl: base, ...opts,
+    enforcer,
+    notifier,
+    smsSecret: SMS_SECRET,
+    auth: staticKeys({ [API_KEY]: "iss_acme", [OTHER_KEY]: "iss_other" }),
+    log: () => undefined,
+    publicUrl: base,
+    ...opts,
   });
   return {
-    enforcer, hitl, notifier, server, base, pid: passport.id as string,
+    enforcer,
+    hitl,
+    notifier,
+    server,
+    base,
+    pid: passport.id as string,
     async close() {
       hitl!.close();
       server.closeAllConnections();
@@ -90,13 +112,21 @@ export async function sms(base: string, from: string, body: string, secret = SMS
 /** A clock tests move by hand. */
 export function manualClock(start = Date.parse("2026-02-24T10:00:00Z")) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => { now += ms; } };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 /** Signs in to the dashboard with an API key; returns the session cookie and the page's CSRF token. */
 export async function signIn(base: string, key = API_KEY): Promise<{ cookie: string; csrf: string; html: string }> {
   const login = await fetch(`${base}/dashboard/login`, {
-    method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ api_key: key }).toString(),
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ api_key: key }).toString(),
   });
   if (login.status !== 303) throw new Error(`sign-in answered ${login.status}`);
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;

@@ -33,8 +33,14 @@ async function records(rig: Rig): Promise<AuditRecord[]> {
 describe("MCP over Streamable HTTP", () => {
   let rig: Rig;
   let client: Client;
-  beforeEach(async () => { rig = await startRig(); client = await connect(rig); });
-  afterEach(async () => { await client.close(); await rig.close(); });
+  beforeEach(async () => {
+    rig = await startRig();
+    client = await connect(rig);
+  });
+  afterEach(async () => {
+    await client.close();
+    await rig.close();
+  });
 
   it("lists six tools, each with a JSON Schema for its input", async () => {
     const { tools } = await client.listTools();
@@ -104,12 +110,16 @@ describe("MCP over Streamable HTTP", () => {
     const status = await call(client, "get_approval_status", { approval_id: approvalId });
     expect(status).toMatchObject({ status: "approved", approval_id: approvalId });
     expect(status.permit_token).toMatch(/^pmt_/);
-    expect(await call(client, "report_action_result", { permit_token: status.permit_token, success: true, actual_cost_cents: 30000 })).toMatchObject({ accepted: true });
+    expect(await call(client, "report_action_result", { permit_token: status.permit_token, success: true, actual_cost_cents: 30000 })).toMatchObject({
+      accepted: true,
+    });
     // MCP is an agent channel: a lower actual cost is recorded as a claim, the counted spend stays (SPEC §11).
     expect(await call(client, "get_cumulative_state")).toMatchObject({ spent_today_cents: 35000, held_cents: 0, pending_approval_id: null });
     // Asking again with the same action_id returns the first decision.
-    expect(await call(client, "enforce_action", { action: "travel:book", cost_cents: 35000, target: "airline.example", action_id: "trip-1" }))
-      .toMatchObject({ decision: "request_hold", approval_request_id: approvalId });
+    expect(await call(client, "enforce_action", { action: "travel:book", cost_cents: 35000, target: "airline.example", action_id: "trip-1" })).toMatchObject({
+      decision: "request_hold",
+      approval_request_id: approvalId,
+    });
     const types = (await records(rig)).map((r) => r.type);
     expect(types).toEqual(["decision", "approval", "permit_report"]);
   });
@@ -127,7 +137,10 @@ describe("MCP over Streamable HTTP", () => {
     const res = (await client.callTool({ name: "get_approval_status", arguments: { approval_id: hold.approval_request_id } })) as CallToolResult;
     expect(res.isError).toBe(true);
     expect((res.content[0] as { text: string }).text).toContain("approval_not_found");
-    const conflict = (await client.callTool({ name: "enforce_action", arguments: { action: "a", cost_cents: 5, context: { cost_cents: 6 } } })) as CallToolResult;
+    const conflict = (await client.callTool({
+      name: "enforce_action",
+      arguments: { action: "a", cost_cents: 5, context: { cost_cents: 6 } },
+    })) as CallToolResult;
     expect(conflict.isError).toBe(true);
     expect((conflict.content[0] as { text: string }).text).toContain("conflicting_argument");
     const bad = (await client.callTool({ name: "enforce_action", arguments: { action: "a", context: { cost_cents: -1 } } })) as CallToolResult;
@@ -139,13 +152,25 @@ describe("MCP over Streamable HTTP", () => {
 
 describe("MCP over HTTP: the x-passport-id header is the credential", () => {
   let rig: Rig;
-  beforeEach(async () => { rig = await startRig(); });
-  afterEach(async () => { await rig.close(); });
-
-  const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } };
-  const post = (headers: Record<string, string>, body: unknown = init) => fetch(`${rig.base}/mcp`, {
-    method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body: JSON.stringify(body),
+  beforeEach(async () => {
+    rig = await startRig();
   });
+  afterEach(async () => {
+    await rig.close();
+  });
+
+  const init = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+  };
+  const post = (headers: Record<string, string>, body: unknown = init) =>
+    fetch(`${rig.base}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+      body: JSON.stringify(body),
+    });
 
   it("refuses a missing, short or unknown passport id with 401", async () => {
     expect((await post({})).status).toBe(401);
@@ -168,7 +193,12 @@ describe("MCP over HTTP: the x-passport-id header is the credential", () => {
 
 describe("liftFromContext", () => {
   it("takes cost and target out of context, refuses disagreement and bad types", () => {
-    expect(liftFromContext({ action: "a", context: { cost_cents: 5, target: "x.com", k: 1 } })).toEqual({ action: "a", cost_cents: 5, target: "x.com", context: { k: 1 } });
+    expect(liftFromContext({ action: "a", context: { cost_cents: 5, target: "x.com", k: 1 } })).toEqual({
+      action: "a",
+      cost_cents: 5,
+      target: "x.com",
+      context: { k: 1 },
+    });
     expect(liftFromContext({ action: "a", cost_cents: 5, context: { cost_cents: 5 } })).toEqual({ action: "a", cost_cents: 5, context: {} });
     expect(liftFromContext({ action: "a" })).toEqual({ action: "a" });
     expect(() => liftFromContext({ action: "a", target: "y", context: { target: "x" } })).toThrow(/disagree/);

@@ -6,7 +6,10 @@ import { verifyAuditLog, type AuditRecord } from "../enforcer/audit";
 import { PHONE, manualClock, signIn, sms, startRig, travelPassport, type Rig } from "./hitl-helpers";
 
 let rig: Rig | null = null;
-afterEach(async () => { await rig?.close(); rig = null; });
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
 
 async function hold(r: Rig) {
   const d = await r.enforcer.enforce({ passport_id: r.pid, action: "travel:book", cost_cents: 35000 });
@@ -30,7 +33,14 @@ describe("outcome notices", () => {
     const forged = records.map((r) => (r === records.at(-1) ? { ...r, answered_by: "+15559999999" } : r));
     expect(await verifyAuditLog(forged, rig.enforcer.publicJwk)).toMatchObject({ ok: false, problem: "edited" });
     expect(rig.notifier.outcomes).toHaveLength(1);
-    expect(rig.notifier.outcomes[0]).toMatchObject({ kind: "approval_approved", to: PHONE, approval_id: id, answered_by: PHONE, channel: "sms", amount: "$350.00" });
+    expect(rig.notifier.outcomes[0]).toMatchObject({
+      kind: "approval_approved",
+      to: PHONE,
+      approval_id: id,
+      answered_by: PHONE,
+      channel: "sms",
+      amount: "$350.00",
+    });
     expect(rig.notifier.outcomes[0]!.text).toBe(`Agent Warden: Approved by ${PHONE} (sms): Travel bot may travel:book for $350.00.`);
   });
 
@@ -39,7 +49,10 @@ describe("outcome notices", () => {
     rig = await startRig({ clock: clock.now });
     const first = await hold(rig);
     const { cookie, csrf } = await signIn(rig.base);
-    const res = await fetch(`${rig.base}/dashboard/approvals/${first}/deny`, { method: "POST", headers: { cookie, "x-csrf-token": csrf, accept: "application/json" } });
+    const res = await fetch(`${rig.base}/dashboard/approvals/${first}/deny`, {
+      method: "POST",
+      headers: { cookie, "x-csrf-token": csrf, accept: "application/json" },
+    });
     expect(res.status).toBe(200);
     await rig.hitl.settled();
     expect(rig.notifier.outcomes.at(-1)).toMatchObject({ kind: "approval_denied", answered_by: "iss_acme", channel: "dashboard" });
@@ -54,16 +67,22 @@ describe("outcome notices", () => {
   it("emergency stop and resume from the dashboard, SMS STOP and the enforcer API each send a notice", async () => {
     rig = await startRig();
     const { cookie, csrf } = await signIn(rig.base);
-    const post = (op: string) => fetch(`${rig!.base}/dashboard/passports/${rig!.pid}/${op}`, {
-      method: "POST", headers: { cookie, "x-csrf-token": csrf, accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: "confirm=yes",
-    });
+    const post = (op: string) =>
+      fetch(`${rig!.base}/dashboard/passports/${rig!.pid}/${op}`, {
+        method: "POST",
+        headers: { cookie, "x-csrf-token": csrf, accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+        body: "confirm=yes",
+      });
     expect((await post("emergency-stop")).status).toBe(200);
     expect((await post("resume")).status).toBe(200);
     await rig.enforcer.emergencyStop(rig.pid, { actor: { by: "iss_acme", channel: "api" } });
     await rig.enforcer.resume(rig.pid);
     await rig.hitl.settled();
     expect(rig.notifier.outcomes.map((o) => [o.kind, o.answered_by, o.channel])).toEqual([
-      ["emergency_stop", "iss_acme", "dashboard"], ["resumed", "iss_acme", "dashboard"], ["emergency_stop", "iss_acme", "api"], ["resumed", null, null],
+      ["emergency_stop", "iss_acme", "dashboard"],
+      ["resumed", "iss_acme", "dashboard"],
+      ["emergency_stop", "iss_acme", "api"],
+      ["resumed", null, null],
     ]);
     // STOP by text silences that phone: the stop is recorded with the phone, and the notice is not texted back to it.
     expect((await sms(rig.base, PHONE, "STOP")).status).toBe(200);

@@ -12,14 +12,24 @@ import { startRig, travelPassport, type Rig } from "./hitl-helpers";
 const SECRET = "slack-signing-secret-for-tests";
 let rig: Rig | null = null;
 let fake: { server: Server; calls: Array<{ method: string; body: Record<string, unknown>; auth: string | undefined }> } | null = null;
-afterEach(async () => { await rig?.close(); if (fake) { fake.server.closeAllConnections(); await new Promise((ok) => fake!.server.close(ok)); } rig = null; fake = null; });
+afterEach(async () => {
+  await rig?.close();
+  if (fake) {
+    fake.server.closeAllConnections();
+    await new Promise((ok) => fake!.server.close(ok));
+  }
+  rig = null;
+  fake = null;
+});
 
 async function fakeSlack() {
   const calls: Array<{ method: string; body: Record<string, unknown>; auth: string | undefined }> = [];
   let n = 0;
   const server = createServer((req, res) => {
     let raw = "";
-    req.on("data", (c) => { raw += c; });
+    req.on("data", (c) => {
+      raw += c;
+    });
     req.on("end", () => {
       const method = req.url!.replace(/^\/api\//, "");
       const body = String(req.headers["content-type"]).includes("json") ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
@@ -35,14 +45,25 @@ async function fakeSlack() {
 }
 
 function sign(body: string, tsSeconds = Math.floor(Date.now() / 1000), secret = SECRET) {
-  return { "x-slack-request-timestamp": String(tsSeconds), "x-slack-signature": `v0=${createHmac("sha256", secret).update(`v0:${tsSeconds}:${body}`).digest("hex")}` };
+  return {
+    "x-slack-request-timestamp": String(tsSeconds),
+    "x-slack-signature": `v0=${createHmac("sha256", secret).update(`v0:${tsSeconds}:${body}`).digest("hex")}`,
+  };
 }
 
 function click(approvalId: string, opts: { action?: string; ts?: string; channel?: string } = {}) {
-  return "payload=" + encodeURIComponent(JSON.stringify({
-    type: "block_actions", user: { id: "U123", username: "alice" }, channel: { id: opts.channel ?? "C0APPROVE" }, message: { ts: opts.ts ?? "1700000000.000001" },
-    actions: [{ action_id: opts.action ?? "warden_approve", value: approvalId }],
-  }));
+  return (
+    "payload=" +
+    encodeURIComponent(
+      JSON.stringify({
+        type: "block_actions",
+        user: { id: "U123", username: "alice" },
+        channel: { id: opts.channel ?? "C0APPROVE" },
+        message: { ts: opts.ts ?? "1700000000.000001" },
+        actions: [{ action_id: opts.action ?? "warden_approve", value: approvalId }],
+      }),
+    )
+  );
 }
 
 async function post(base: string, body: string, headers: Record<string, string>) {
@@ -65,8 +86,13 @@ describe("Slack", () => {
     expect(posted.method).toBe("chat.postMessage");
     expect(posted.auth).toBe("Bearer xoxb-test");
     expect(posted.body.channel).toBe("#approvals");
-    const buttons = (posted.body.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === "actions")!.elements!;
-    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([["warden_approve", d.approval_request_id], ["warden_deny", d.approval_request_id]]);
+    const buttons = (posted.body.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find(
+      (b) => b.type === "actions",
+    )!.elements!;
+    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
+      ["warden_approve", d.approval_request_id],
+      ["warden_deny", d.approval_request_id],
+    ]);
     const body = click(d.approval_request_id!);
     const res = await post(r.base, body, sign(body));
     expect(res.status).toBe(200);
@@ -90,7 +116,13 @@ describe("Slack", () => {
     await r.hitl.settled();
     const body = click(mine.approval_request_id!, { action: "warden_deny" });
     const now = Math.floor(Date.now() / 1000);
-    for (const headers of [{}, { ...sign(body), "x-slack-signature": "v0=00" }, sign(body, now, "other-secret"), sign(body, now - 301), sign(body, now + 301)]) {
+    for (const headers of [
+      {},
+      { ...sign(body), "x-slack-signature": "v0=00" },
+      sign(body, now, "other-secret"),
+      sign(body, now - 301),
+      sign(body, now + 301),
+    ]) {
       expect((await post(r.base, body, headers)).status).toBe(401);
     }
     // Signed, but the body was changed after signing.

@@ -30,14 +30,27 @@ const pid = passport.id as string;
 
 beforeAll(async () => {
   mkdirSync(OUT_DIR, { recursive: true });
-  execFileSync(process.execPath, ["-e", `
+  execFileSync(
+    process.execPath,
+    [
+      "-e",
+      `
     const { build } = await import("esbuild");
     await build({ entryPoints: ["cli/warden.ts"], outfile: ${JSON.stringify(BIN)}, bundle: true, format: "esm", platform: "node",
       target: "node20", packages: "external", logLevel: "warning", banner: { js: "#!/usr/bin/env node" } });
-  `, "--input-type=module"], { stdio: "inherit" });
+  `,
+      "--input-type=module",
+    ],
+    { stdio: "inherit" },
+  );
   dir = mkdtempSync(join(tmpdir(), "warden-mcp-stdio-"));
   const db = join(dir, "warden.db");
-  server = await createWardenServer({ store: SqliteStore.open(db), storeKind: "sqlite", log: () => undefined, hitl: { smsSecret: SMS_SECRET, notifier: null } });
+  server = await createWardenServer({
+    store: SqliteStore.open(db),
+    storeKind: "sqlite",
+    log: () => undefined,
+    hitl: { smsSecret: SMS_SECRET, notifier: null },
+  });
   const addr = await server.listen(0, "127.0.0.1");
   base = `http://127.0.0.1:${addr.port}`;
   await server.enforcer.register(passport);
@@ -46,7 +59,9 @@ beforeAll(async () => {
     args: [BIN, "mcp", "--passport", pid, "--store", `sqlite:${db}`, "--public-url", base, "--notify", `file:${join(dir, "outbox.jsonl")}`],
     stderr: "pipe",
   });
-  transport.stderr?.on("data", (chunk) => { stderr += String(chunk); });
+  transport.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
   client = new Client({ name: "hitl-stdio-test", version: "1.0.0" });
   await client.connect(transport);
 }, 120_000);
@@ -79,7 +94,12 @@ describe("warden mcp (stdio)", () => {
   it("lists the six tools", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
-      "enforce_action", "get_approval_status", "get_cumulative_state", "get_passport_status", "list_pending_approvals", "report_action_result",
+      "enforce_action",
+      "get_approval_status",
+      "get_cumulative_state",
+      "get_passport_status",
+      "list_pending_approvals",
+      "report_action_result",
     ]);
     expect(stderr).toContain(`warden mcp: serving passport ${pid} on stdio`);
   });
@@ -110,7 +130,12 @@ describe("warden mcp (stdio)", () => {
   it("the child heartbeats, so the agent is Active; the server's dashboard shows the child's decisions", async () => {
     expect(await call("get_passport_status")).toMatchObject({ enforcement: "Active", not_enforced: false });
     const { key } = await createApiKey(server.store, "iss_acme");
-    const login = await fetch(`${base}/dashboard/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `api_key=${key}` });
+    const login = await fetch(`${base}/dashboard/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `api_key=${key}`,
+    });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const html = await (await fetch(`${base}/dashboard`, { headers: { cookie } })).text();
     expect(html).toContain('data-status="active"');

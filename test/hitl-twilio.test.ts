@@ -13,14 +13,34 @@ const TOKEN = "twilio-test-auth-token-0123456789";
 const SID = "AC00000000000000000000000000000000";
 
 let rig: Rig | null = null;
-afterEach(async () => { await rig?.close(); rig = null; });
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
 
-interface Captured { method: string; uri: string; username?: string; password?: string; data?: Record<string, string> }
+interface Captured {
+  method: string;
+  uri: string;
+  username?: string;
+  password?: string;
+  data?: Record<string, string>;
+}
 function capturingClient(captured: Captured[]) {
   return {
     async request(opts: Captured) {
       captured.push(opts);
-      return { statusCode: 201, headers: {}, body: JSON.stringify({ sid: "SM" + "1".repeat(32), account_sid: SID, to: opts.data?.To, from: opts.data?.From, body: opts.data?.Body, status: "queued" }) };
+      return {
+        statusCode: 201,
+        headers: {},
+        body: JSON.stringify({
+          sid: "SM" + "1".repeat(32),
+          account_sid: SID,
+          to: opts.data?.To,
+          from: opts.data?.From,
+          body: opts.data?.Body,
+          status: "queued",
+        }),
+      };
     },
   };
 }
@@ -46,7 +66,10 @@ async function hold(r: Rig, pid = r.pid) {
 describe("twilio: notifier", () => {
   it("texts the hold to the approver through Twilio's Messages API with the account's credentials", async () => {
     const captured: Captured[] = [];
-    const notifier = TwilioNotifier.fromEnv({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: "+15550009999" }, capturingClient(captured) as never);
+    const notifier = TwilioNotifier.fromEnv(
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: "+15550009999" },
+      capturingClient(captured) as never,
+    );
     rig = await startRig({ notifier });
     await hold(rig);
     expect(captured).toHaveLength(1);
@@ -60,16 +83,23 @@ describe("twilio: notifier", () => {
 
   it("a messaging service sid sends as MessagingServiceSid; missing credentials are named", async () => {
     const captured: Captured[] = [];
-    const n = TwilioNotifier.fromEnv({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: "MG" + "2".repeat(32) }, capturingClient(captured) as never);
+    const n = TwilioNotifier.fromEnv(
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: "MG" + "2".repeat(32) },
+      capturingClient(captured) as never,
+    );
     await n.notify({ kind: "resumed", to: PHONE, text: "hi" } as never);
     await n.notify({ kind: "resumed", to: null, text: "e-mail only" } as never);
     expect(captured).toHaveLength(1);
     expect(captured[0]!.data).toMatchObject({ To: PHONE, MessagingServiceSid: "MG" + "2".repeat(32), Body: "hi" });
     const saved = { ...process.env };
     try {
-      delete process.env.TWILIO_ACCOUNT_SID; delete process.env.TWILIO_AUTH_TOKEN; delete process.env.TWILIO_FROM;
+      delete process.env.TWILIO_ACCOUNT_SID;
+      delete process.env.TWILIO_AUTH_TOKEN;
+      delete process.env.TWILIO_FROM;
       expect(() => notifierFromSpecs(["twilio:"])).toThrow(/TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM/);
-    } finally { Object.assign(process.env, saved); }
+    } finally {
+      Object.assign(process.env, saved);
+    }
   });
 });
 
@@ -81,7 +111,9 @@ describe("POST /v1/sms/twilio", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/xml");
     const xml = await res.text();
-    expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Agent Warden: Approved — Travel bot: travel:book for $350.00.</Message></Response>');
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Agent Warden: Approved — Travel bot: travel:book for $350.00.</Message></Response>',
+    );
     expect(await rig.enforcer.getApproval(id)).toMatchObject({ status: "approved", answered_by: PHONE, channel: "sms" });
     const again = await reply(rig.base, PHONE, "yes", { sid: "SM" + "a".repeat(32) });
     expect(again.status).toBe(409);
@@ -100,7 +132,9 @@ describe("POST /v1/sms/twilio", () => {
     const params = { MessageSid: "SM" + "b".repeat(32), AccountSid: SID, From: "+15550000000", To: "+15550009999", Body: "NO" };
     const sig = twilio.getExpectedTwilioSignature(TOKEN, `${rig.base}/v1/sms/twilio`, params);
     const tampered = await fetch(`${rig.base}/v1/sms/twilio`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": sig }, body: new URLSearchParams({ ...params, From: PHONE, Body: "YES" }).toString(),
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": sig },
+      body: new URLSearchParams({ ...params, From: PHONE, Body: "YES" }).toString(),
     });
     expect(tampered.status).toBe(401);
     expect((await rig.enforcer.getApproval(id))!.status).toBe("pending");

@@ -20,7 +20,10 @@ import * as hitlEntry from "../hitl/index";
 import { API_KEY, OTHER_KEY, PHONE, SMS_SECRET, manualClock, signIn, sms, startRig, travelPassport, type Rig } from "./hitl-helpers";
 
 let rig: Rig | null = null;
-afterEach(async () => { await rig?.close(); rig = null; });
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
 
 /** Opens the approval link the notifier was given for the newest hold. */
 async function holdAndLink(r: Rig, cost = 35000, pid = r.pid) {
@@ -34,10 +37,27 @@ async function holdAndLink(r: Rig, cost = 35000, pid = r.pid) {
 
 describe("SMS replies", () => {
   it.each([
-    ["YES", "approve"], ["y", "approve"], [" ApProVe ", "approve"], ["1", "approve"], ["y e s", "approve"], ["Yes!", "approve"],
-    ["NO", "deny"], ["n", "deny"], ["Deny", "deny"], ["0", "deny"], [" n o ", "deny"],
-    ["STOP", "stop"], ["stop", "stop"], ["START", "start"], [" Start ", "start"],
-    ["maybe", "help"], ["yes please", "help"], ["", "help"], ["11", "help"], ["HELP", "help"], ["yesno", "help"],
+    ["YES", "approve"],
+    ["y", "approve"],
+    [" ApProVe ", "approve"],
+    ["1", "approve"],
+    ["y e s", "approve"],
+    ["Yes!", "approve"],
+    ["NO", "deny"],
+    ["n", "deny"],
+    ["Deny", "deny"],
+    ["0", "deny"],
+    [" n o ", "deny"],
+    ["STOP", "stop"],
+    ["stop", "stop"],
+    ["START", "start"],
+    [" Start ", "start"],
+    ["maybe", "help"],
+    ["yes please", "help"],
+    ["", "help"],
+    ["11", "help"],
+    ["HELP", "help"],
+    ["yesno", "help"],
   ])("%j is %s", (body, intent) => {
     expect(parseSmsReply(body)).toBe(intent);
   });
@@ -61,7 +81,11 @@ describe("SMS replies", () => {
   it("refuses unsigned or mis-signed posts, and answers 503 without a secret", async () => {
     rig = await startRig();
     const form = "From=%2B15550100001&Body=yes";
-    const unsigned = await fetch(`${rig.base}/v1/sms/inbound`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form });
+    const unsigned = await fetch(`${rig.base}/v1/sms/inbound`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form,
+    });
     expect(unsigned.status).toBe(401);
     expect((await sms(rig.base, PHONE, "yes", "wrong-secret")).status).toBe(401);
     const bare = await startRig({ smsSecret: undefined });
@@ -73,21 +97,34 @@ describe("SMS replies", () => {
     rig = await startRig();
     const first = await holdAndLink(rig);
     const res = await sms(rig.base, "+1 555-010-0001", "no");
-    expect(await res.json()).toMatchObject({ intent: "deny", status: "denied", approval_id: first.decision.approval_request_id, reply: expect.stringMatching(/Denied — Travel bot: travel:book for \$350\.00/) });
+    expect(await res.json()).toMatchObject({
+      intent: "deny",
+      status: "denied",
+      approval_id: first.decision.approval_request_id,
+      reply: expect.stringMatching(/Denied — Travel bot: travel:book for \$350\.00/),
+    });
     expect((await rig.enforcer.state(rig.pid)).held_cents).toBe(0);
 
     const second = await holdAndLink(rig, 5000);
     const body = JSON.stringify({ from: PHONE, body: "APPROVE" });
-    const json = await fetch(`${rig.base}/v1/sms/inbound`, { method: "POST", headers: { "content-type": "application/json", ...signatureHeaders(SMS_SECRET, body) }, body });
+    const json = await fetch(`${rig.base}/v1/sms/inbound`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signatureHeaders(SMS_SECRET, body) },
+      body,
+    });
     expect(await json.json()).toMatchObject({ intent: "approve", status: "approved", approval_id: second.decision.approval_request_id });
     expect((await rig.enforcer.state(rig.pid)).spent_today_cents).toBe(5000);
 
     const form = new URLSearchParams({ From: PHONE, Body: "yes" }).toString();
     const xml = await fetch(`${rig.base}/v1/sms/inbound`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/xml", ...signatureHeaders(SMS_SECRET, form) }, body: form,
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/xml", ...signatureHeaders(SMS_SECRET, form) },
+      body: form,
     });
     expect(xml.headers.get("content-type")).toContain("application/xml");
-    expect(await xml.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>Agent Warden: nothing is waiting for your approval.</Message></Response>');
+    expect(await xml.text()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Agent Warden: nothing is waiting for your approval.</Message></Response>',
+    );
   });
 
   it("an unknown number, nothing pending, a late answer and anything else get plain replies", async () => {
@@ -160,7 +197,8 @@ describe("approval links", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("content-security-policy")).toMatch(/default-src 'none'; style-src 'nonce-[^']+'; script-src 'nonce-[^']+'/);
     const html = await res.text();
-    for (const text of ["Travel bot", "travel:book", "airline.example", "$350.00", "$12.34 of $500.00 daily limit", "Approve", "Deny"]) expect(html).toContain(text);
+    for (const text of ["Travel bot", "travel:book", "airline.example", "$350.00", "$12.34 of $500.00 daily limit", "Approve", "Deny"])
+      expect(html).toContain(text);
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(html).toContain(`action="${path}/approve"`);
     // Opening the link (a phone's preview, a prefetch) answers nothing.
@@ -214,12 +252,36 @@ describe("approval links", () => {
 describe("notifiers", () => {
   const view = (to: string | null = null): ApprovalView => ({
     approval: {
-      id: "apr_1", passport_id: "pass_1", agent_name: "Travel bot", decision_id: "dec_1", action: "travel:book", cost_cents: 35000, target: null,
-      holds: ["core:cost:approval_threshold"], status: "pending", created_at: "2026-02-24T10:00:00.000Z", expires_at: "2026-02-24T10:05:00.000Z",
-      decided_at: null, outcome_reason: null,
+      id: "apr_1",
+      passport_id: "pass_1",
+      agent_name: "Travel bot",
+      decision_id: "dec_1",
+      action: "travel:book",
+      cost_cents: 35000,
+      target: null,
+      holds: ["core:cost:approval_threshold"],
+      status: "pending",
+      created_at: "2026-02-24T10:00:00.000Z",
+      expires_at: "2026-02-24T10:05:00.000Z",
+      decided_at: null,
+      outcome_reason: null,
     },
-    passport: { id: "pass_1", agent_id: null, agent_name: "Travel bot", issuer_id: null, status: "active", currency: "EUR", expires_at: null, constraints: {}, phones: to ? [to] : [], emails: [] },
-    action: "travel:book", target: null, spent_today_cents: 0, daily_limit_cents: null,
+    passport: {
+      id: "pass_1",
+      agent_id: null,
+      agent_name: "Travel bot",
+      issuer_id: null,
+      status: "active",
+      currency: "EUR",
+      expires_at: null,
+      constraints: {},
+      phones: to ? [to] : [],
+      emails: [],
+    },
+    action: "travel:book",
+    target: null,
+    spent_today_cents: 0,
+    daily_limit_cents: null,
   });
 
   it("the message names the agent, the action, the amount, the link and the 5-minute expiry", () => {
@@ -233,7 +295,9 @@ describe("notifiers", () => {
     const plan = [503, 200, 400];
     const server = createServer((req, res) => {
       let body = "";
-      req.on("data", (c) => { body += c; });
+      req.on("data", (c) => {
+        body += c;
+      });
       req.on("end", () => {
         const status = plan.shift() ?? 500;
         got.push({ status, headers: req.headers, body });
@@ -264,7 +328,12 @@ describe("notifiers", () => {
     const n = approvalNotice(view(), "https://w.example/a/CODE", null);
     await new FileNotifier(file).notify(n);
     await new FileNotifier(file).notify(n);
-    expect(readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l).link)).toEqual(["https://w.example/a/CODE", "https://w.example/a/CODE"]);
+    expect(
+      readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).link),
+    ).toEqual(["https://w.example/a/CODE", "https://w.example/a/CODE"]);
     const lines: string[] = [];
     await new ConsoleNotifier((l) => lines.push(l)).notify(n);
     expect(lines).toEqual([`[warden] ${n.text}\n`]);
@@ -278,13 +347,24 @@ describe("notifiers", () => {
 describe("status badges", () => {
   const now = Date.parse("2026-02-24T10:00:00Z");
   const info = (extra: Partial<PassportInfo> = {}): PassportInfo => ({
-    id: "pass_1", agent_id: null, agent_name: "a", issuer_id: null, status: "active", currency: "USD", expires_at: null,
-    constraints: { "core:cost:max_per_day": 100 }, phones: [], emails: [], ...extra,
+    id: "pass_1",
+    agent_id: null,
+    agent_name: "a",
+    issuer_id: null,
+    status: "active",
+    currency: "USD",
+    expires_at: null,
+    constraints: { "core:cost:max_per_day": 100 },
+    phones: [],
+    emails: [],
+    ...extra,
   });
   const NO_HB = "No heartbeat (enforcement still on)";
   const at = (msAgo: number | null) => (msAgo === null ? null : new Date(now - msAgo).toISOString());
   const state = (s: { hb?: number | null; paused?: boolean; stopped?: boolean } = {}) => ({
-    last_heartbeat_at: at(s.hb === undefined ? 1000 : s.hb), enforcement_paused: s.paused ?? false, emergency_stopped: s.stopped ?? false,
+    last_heartbeat_at: at(s.hb === undefined ? 1000 : s.hb),
+    enforcement_paused: s.paused ?? false,
+    emergency_stopped: s.stopped ?? false,
   });
   /** Freshness as the enforcer reports it (`limits().heartbeat_fresh`): stale from the module's heartbeat deadline on. */
   const heartbeat = async (lastHeartbeatAt: string | null) => {
@@ -314,7 +394,11 @@ describe("dashboard without a browser", () => {
     rig = await startRig();
     const first = await fetch(`${rig.base}/dashboard`);
     expect(await first.text()).toContain('<label for="api_key">API key</label>');
-    const wrong = await fetch(`${rig.base}/dashboard/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "api_key=nope" });
+    const wrong = await fetch(`${rig.base}/dashboard/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "api_key=nope",
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain("That API key was not accepted.");
     const { cookie, html } = await signIn(rig.base);
@@ -336,7 +420,9 @@ describe("dashboard without a browser", () => {
     expect(other.html).not.toContain("Travel bot");
     expect((await fetch(`${rig.base}/dashboard/passports/${rig.pid}/summary`, { headers: { cookie: other.cookie } })).status).toBe(404);
     const stop = await fetch(`${rig.base}/dashboard/passports/${rig.pid}/emergency-stop`, {
-      method: "POST", headers: { cookie: other.cookie, "x-csrf-token": other.csrf, accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: "confirm=yes",
+      method: "POST",
+      headers: { cookie: other.cookie, "x-csrf-token": other.csrf, accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+      body: "confirm=yes",
     });
     expect(stop.status).toBe(404);
     expect((await rig.enforcer.state(rig.pid)).emergency_stopped).toBe(false);
@@ -346,9 +432,13 @@ describe("dashboard without a browser", () => {
     rig = await startRig();
     const { cookie, csrf } = await signIn(rig.base);
     const { decision } = await holdAndLink(rig);
-    const post = (path: string, headers: Record<string, string>, body = "") => fetch(`${rig!.base}${path}`, {
-      method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded", ...headers }, body,
-    });
+    const post = (path: string, headers: Record<string, string>, body = "") =>
+      fetch(`${rig!.base}${path}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded", ...headers },
+        body,
+      });
     expect((await post(`/dashboard/approvals/${decision.approval_request_id}/approve`, { accept: "application/json" })).status).toBe(403);
     const ok = await post(`/dashboard/approvals/${decision.approval_request_id}/approve`, { accept: "application/json", "x-csrf-token": csrf });
     expect(await ok.json()).toMatchObject({ ok: true, status: "approved", message: "Approved travel:book for $350.00." });
@@ -394,7 +484,18 @@ describe("dashboard without a browser", () => {
 
 describe("pieces", () => {
   it("the hitl entry point exports the pieces", () => {
-    for (const name of ["createHitl", "createMcpServer", "mcpCommand", "handleSmsInbound", "renderApprovalPage", "renderDashboard", "EventHub", "WebhookNotifier", "classify", "hitlRoutes"]) {
+    for (const name of [
+      "createHitl",
+      "createMcpServer",
+      "mcpCommand",
+      "handleSmsInbound",
+      "renderApprovalPage",
+      "renderDashboard",
+      "EventHub",
+      "WebhookNotifier",
+      "classify",
+      "hitlRoutes",
+    ]) {
       expect(typeof (hitlEntry as Record<string, unknown>)[name], name).toBe("function");
     }
   });
@@ -431,18 +532,24 @@ async function readEvents(url: string, headers: Record<string, string>) {
   let buffer = "";
   const queue: unknown[] = [];
   let pending: Promise<void> | null = null;
-  const pump = () => (pending ??= reader.read().then(({ value, done }) => {
-    pending = null;
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let i;
-    while ((i = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, i);
-      buffer = buffer.slice(i + 2);
-      const data = block.split("\n").find((l) => l.startsWith("data: "));
-      if (block.includes("event: activity") && data) queue.push(JSON.parse(data.slice(6)));
-    }
-  }, () => { pending = null; }));
+  const pump = () =>
+    (pending ??= reader.read().then(
+      ({ value, done }) => {
+        pending = null;
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let i;
+        while ((i = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          const data = block.split("\n").find((l) => l.startsWith("data: "));
+          if (block.includes("event: activity") && data) queue.push(JSON.parse(data.slice(6)));
+        }
+      },
+      () => {
+        pending = null;
+      },
+    ));
   return {
     async next(timeoutMs = 5000): Promise<any> {
       const until = Date.now() + timeoutMs;
@@ -451,6 +558,8 @@ async function readEvents(url: string, headers: Record<string, string>) {
       }
       return queue.shift() ?? null;
     },
-    close() { ctrl.abort(); },
+    close() {
+      ctrl.abort();
+    },
   };
 }

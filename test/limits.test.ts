@@ -19,30 +19,46 @@ import { getEngine, NOW, passport, policy } from "./helpers";
 import { spendCaps as modelSpendCaps } from "./reference/model";
 
 const MAX = Number.MAX_SAFE_INTEGER;
-const CAP_KEYS = ["core:cost:max_per_action", "core:cost:max_per_day", "core:cost:max_per_week", "core:cost:max_per_month", "core:cost:max_total", "core:cost:max_cumulative"];
+const CAP_KEYS = [
+  "core:cost:max_per_action",
+  "core:cost:max_per_day",
+  "core:cost:max_per_week",
+  "core:cost:max_per_month",
+  "core:cost:max_total",
+  "core:cost:max_cumulative",
+];
 const amount = fc.oneof(fc.integer({ min: 0, max: 2000 }), fc.constantFrom(0, 1, MAX - 1, MAX));
 const caps = fc.record({
   caps: fc.dictionary(fc.constantFrom(...CAP_KEYS), amount),
   window: fc.option(fc.constantFrom("daily", "weekly", "monthly", "total"), { nil: undefined }),
 });
 const counters = fc.record({
-  spent_today_cents: amount, spent_week_cents: amount, spent_month_cents: amount, spent_total_cents: amount, held_cents: amount,
+  spent_today_cents: amount,
+  spent_week_cents: amount,
+  spent_month_cents: amount,
+  spent_total_cents: amount,
+  held_cents: amount,
 });
-const constraintsOf = (c: { caps: Record<string, number>; window?: string }): Record<string, unknown> =>
-  ({ ...c.caps, ...(c.window !== undefined && { "core:cost:cumulative_window": c.window }) });
+const constraintsOf = (c: { caps: Record<string, number>; window?: string }): Record<string, unknown> => ({
+  ...c.caps,
+  ...(c.window !== undefined && { "core:cost:cumulative_window": c.window }),
+});
 
 describe("spend caps (module export spend_caps)", () => {
   it("agree with the reference model on every window, cap, rule and headroom", async () => {
     const engine = await getEngine();
-    fc.assert(fc.property(caps, counters, (c, n) => {
-      const constraints = constraintsOf(c);
-      const p = engine.compile(passport(constraints));
-      try {
-        expect(p.spendCaps(n)).toEqual(modelSpendCaps(passport(constraints), n));
-      } finally {
-        p.dispose();
-      }
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(caps, counters, (c, n) => {
+        const constraints = constraintsOf(c);
+        const p = engine.compile(passport(constraints));
+        try {
+          expect(p.spendCaps(n)).toEqual(modelSpendCaps(passport(constraints), n));
+        } finally {
+          p.dispose();
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("headroom is exactly what the pipeline's cost caps let through: that cost passes, one cent more is blocked", async () => {
@@ -53,28 +69,42 @@ describe("spend caps (module export spend_caps)", () => {
     });
     const small = fc.integer({ min: 0, max: 3000 });
     const n = fc.record({ spent_today_cents: small, spent_week_cents: small, spent_month_cents: small, spent_total_cents: small, held_cents: small });
-    fc.assert(fc.property(windowCaps, n, (c, counts) => {
-      const p = engine.compile(passport(constraintsOf(c)));
-      try {
-        const rooms = Object.values(p.spendCaps(counts).windows).map((w) => w.headroom_cents).filter((h): h is number => h !== null);
-        const room = Math.min(...rooms);
-        const at = (cost: number) => p.evaluate({ action: "a:b", cost_cents: cost }, counts, { now: NOW });
-        // Headroom 0 can mean "already over": then nothing passes, not even a free action.
-        const over = Object.values(p.spendCaps(counts).windows).some((w) => w.limit_cents !== null && w.spent_cents + w.held_cents > w.limit_cents);
-        if (!over) expect(at(room).decision).toBe("allow");
-        expect(at(room + 1)).toMatchObject({ decision: "block", reason: "cost_limit_exceeded" });
-      } finally {
-        p.dispose();
-      }
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(windowCaps, n, (c, counts) => {
+        const p = engine.compile(passport(constraintsOf(c)));
+        try {
+          const rooms = Object.values(p.spendCaps(counts).windows)
+            .map((w) => w.headroom_cents)
+            .filter((h): h is number => h !== null);
+          const room = Math.min(...rooms);
+          const at = (cost: number) => p.evaluate({ action: "a:b", cost_cents: cost }, counts, { now: NOW });
+          // Headroom 0 can mean "already over": then nothing passes, not even a free action.
+          const over = Object.values(p.spendCaps(counts).windows).some((w) => w.limit_cents !== null && w.spent_cents + w.held_cents > w.limit_cents);
+          if (!over) expect(at(room).decision).toBe("allow");
+          expect(at(room + 1)).toMatchObject({ decision: "block", reason: "cost_limit_exceeded" });
+        } finally {
+          p.dispose();
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it("the daily limit is the tightest daily cap: max_cumulative counts when its window is daily (the default)", async () => {
-    const daily = async (constraints: Record<string, unknown>) => (await policy(constraints)).spendCaps({ spent_today_cents: 120, held_cents: 30 }).windows.daily;
-    expect(await daily({ "core:cost:max_per_day": 500, "core:cost:max_cumulative": 300 }))
-      .toEqual({ limit_cents: 300, rule: "core:cost:max_cumulative", spent_cents: 120, held_cents: 30, headroom_cents: 150 });
-    expect(await daily({ "core:cost:max_per_day": 500, "core:cost:max_cumulative": 300, "core:cost:cumulative_window": "weekly" }))
-      .toMatchObject({ limit_cents: 500, rule: "core:cost:max_per_day", headroom_cents: 350 });
+    const daily = async (constraints: Record<string, unknown>) =>
+      (await policy(constraints)).spendCaps({ spent_today_cents: 120, held_cents: 30 }).windows.daily;
+    expect(await daily({ "core:cost:max_per_day": 500, "core:cost:max_cumulative": 300 })).toEqual({
+      limit_cents: 300,
+      rule: "core:cost:max_cumulative",
+      spent_cents: 120,
+      held_cents: 30,
+      headroom_cents: 150,
+    });
+    expect(await daily({ "core:cost:max_per_day": 500, "core:cost:max_cumulative": 300, "core:cost:cumulative_window": "weekly" })).toMatchObject({
+      limit_cents: 500,
+      rule: "core:cost:max_per_day",
+      headroom_cents: 350,
+    });
     expect(await daily({ "core:cost:max_per_day": 300, "core:cost:max_cumulative": 300 })).toMatchObject({ rule: "core:cost:max_per_day" });
     expect(await daily({ "core:cost:max_per_day": 100 })).toMatchObject({ limit_cents: 100, headroom_cents: 0 });
     expect(await daily({})).toEqual({ limit_cents: null, rule: null, spent_cents: 120, held_cents: 30, headroom_cents: null });
@@ -95,10 +125,24 @@ describe("lifetimes and heartbeat freshness (module export deadline)", () => {
     const p = passport({ "core:safety:fail_closed": true, "core:cost:max_per_day": 100 }, { id: "pass_hb" });
     await enforcer.register(p);
     const engine = enforcer.engine;
-    const info = { id: "pass_hb", agent_id: null, agent_name: "a", issuer_id: null, status: "active" as const, currency: "USD", expires_at: null, constraints: p.constraints as Record<string, unknown>, phones: [], emails: [] };
+    const info = {
+      id: "pass_hb",
+      agent_id: null,
+      agent_name: "a",
+      issuer_id: null,
+      status: "active" as const,
+      currency: "USD",
+      expires_at: null,
+      constraints: p.constraints as Record<string, unknown>,
+      phones: [],
+      emails: [],
+    };
     await enforcer.heartbeat("pass_hb");
     const sent = now;
-    for (const [age, fresh] of [[120_000, true], [120_001, false]] as const) {
+    for (const [age, fresh] of [
+      [120_000, true],
+      [120_001, false],
+    ] as const) {
       now = sent + age;
       const limits = await enforcer.limits("pass_hb");
       expect(limits.heartbeat_fresh).toBe(fresh);
@@ -120,8 +164,15 @@ describe("the three views of the daily limit agree (MCP, approval page, dashboar
     const enforcer = await Enforcer.create({ store: new MemoryStore(), clock: () => now, timers: false });
     const pid = "pass_views_0123456789";
     await enforcer.register({
-      id: pid, agent_name: "Bot", currency: "USD",
-      constraints: { "core:cost:max_per_day": 50000, "core:cost:max_cumulative": 30000, "core:cost:max_per_week": 90000, "core:cost:approval_threshold": 10000 },
+      id: pid,
+      agent_name: "Bot",
+      currency: "USD",
+      constraints: {
+        "core:cost:max_per_day": 50000,
+        "core:cost:max_cumulative": 30000,
+        "core:cost:max_per_week": 90000,
+        "core:cost:approval_threshold": 10000,
+      },
     });
     await enforcer.enforce({ passport_id: pid, action: "travel:search", cost_cents: 1234 });
     const hold = await enforcer.enforce({ passport_id: pid, action: "travel:book", cost_cents: 20000 });

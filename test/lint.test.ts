@@ -9,7 +9,9 @@ import { tree, warden } from "./cli-helpers";
 
 const NOW = "2026-02-24T15:00:00Z";
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+beforeAll(async () => {
+  engine = await loadEngine();
+});
 
 const codes = (c: Passport["constraints"]): string[] => lintPassport({ id: "p", constraints: c }).map((p) => p.code);
 
@@ -36,35 +38,44 @@ describe("the rules", () => {
 describe("each claim holds in the module", () => {
   const spend = fc.record({ spent_today_cents: fc.nat(20000), spent_week_cents: fc.nat(40000) });
   it("threshold_unreachable: with the threshold at or above a cap, no cost is ever held for approval", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10000 }), fc.nat(3000), fc.nat(30000), spend, (cap, over, cost, counters) => {
-      const c = { "core:cost:max_per_day": cap, "core:cost:approval_threshold": cap + over };
-      expect(codes(c)).toContain("threshold_unreachable");
-      const d = engine.compile({ id: "p", constraints: c }).evaluate({ action: "a:b", cost_cents: cost }, { ...counters, spent_week_cents: 0 }, { now: NOW });
-      expect(d.holds.map((h) => h.rule)).not.toContain("core:cost:approval_threshold");
-      expect(d.rule).not.toBe("core:cost:approval_threshold");
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10000 }), fc.nat(3000), fc.nat(30000), spend, (cap, over, cost, counters) => {
+        const c = { "core:cost:max_per_day": cap, "core:cost:approval_threshold": cap + over };
+        expect(codes(c)).toContain("threshold_unreachable");
+        const d = engine.compile({ id: "p", constraints: c }).evaluate({ action: "a:b", cost_cents: cost }, { ...counters, spent_week_cents: 0 }, { now: NOW });
+        expect(d.holds.map((h) => h.rule)).not.toContain("core:cost:approval_threshold");
+        expect(d.rule).not.toBe("core:cost:approval_threshold");
+      }),
+      { numRuns: 300 },
+    );
   });
   it("per_action_not_below_cap: dropping such a per-action cap never turns a block into an allow", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10000 }), fc.nat(3000), fc.nat(30000), spend, (cap, over, cost, counters) => {
-      const both = { "core:cost:max_per_day": cap, "core:cost:max_per_action": cap + over };
-      expect(codes(both)).toContain("per_action_not_below_cap");
-      const req = { action: "a:b", cost_cents: cost };
-      const a = engine.compile({ id: "p", constraints: both }).evaluate(req, counters, { now: NOW });
-      const b = engine.compile({ id: "p", constraints: { "core:cost:max_per_day": cap } }).evaluate(req, counters, { now: NOW });
-      expect(a.decision).toBe(b.decision);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10000 }), fc.nat(3000), fc.nat(30000), spend, (cap, over, cost, counters) => {
+        const both = { "core:cost:max_per_day": cap, "core:cost:max_per_action": cap + over };
+        expect(codes(both)).toContain("per_action_not_below_cap");
+        const req = { action: "a:b", cost_cents: cost };
+        const a = engine.compile({ id: "p", constraints: both }).evaluate(req, counters, { now: NOW });
+        const b = engine.compile({ id: "p", constraints: { "core:cost:max_per_day": cap } }).evaluate(req, counters, { now: NOW });
+        expect(a.decision).toBe(b.decision);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
 describe("warden check", () => {
-  const dir = () => tree({
-    "dollars.json": JSON.stringify({ id: "p1", constraints: { "core:cost:max_per_day": 5 } }, null, 2),
-    "fine.json": JSON.stringify({ id: "p2", constraints: { "core:cost:max_per_day": 500 } }, null, 2),
-  });
+  const dir = () =>
+    tree({
+      "dollars.json": JSON.stringify({ id: "p1", constraints: { "core:cost:max_per_day": 5 } }, null, 2),
+      "fine.json": JSON.stringify({ id: "p2", constraints: { "core:cost:max_per_day": 500 } }, null, 2),
+    });
   it("prints the warnings with file, line, path and hint, and passes", async () => {
     const r = await warden(["check", "."], dir());
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('  warning dollars.json:4 constraints["core:cost:max_per_day"]: 5 cents is $0.05: cost amounts are in cents; if you meant $5.00, write 500');
+    expect(r.stdout).toContain(
+      '  warning dollars.json:4 constraints["core:cost:max_per_day"]: 5 cents is $0.05: cost amounts are in cents; if you meant $5.00, write 500',
+    );
   });
   it("--strict fails on them; --json lists them", async () => {
     const d = dir();

@@ -49,24 +49,28 @@ afterAll(async () => {
 });
 
 describe.skipIf(missing)("MCP conformance suite", () => {
-  it.each(SCENARIOS)("%s passes", async (scenario) => {
-    if (bun === null) throw new Error("bun is not installed: run `npm run runtimes:install`");
-    const out = mkdtempSync(join(tmpdir(), "warden-mcp-conformance-"));
-    try {
-      const run = await new Promise<{ code: number | null; text: string }>((ok) => {
-        execFile(bun, [SUITE, "server", "--url", url, "--scenario", scenario, "--output-dir", out], { timeout: 60_000 }, (err, stdout, stderr) => {
-          ok({ code: err ? ((err as { code?: number }).code ?? 1) : 0, text: `${stdout}\n${stderr}` });
+  it.each(SCENARIOS)(
+    "%s passes",
+    async (scenario) => {
+      if (bun === null) throw new Error("bun is not installed: run `npm run runtimes:install`");
+      const out = mkdtempSync(join(tmpdir(), "warden-mcp-conformance-"));
+      try {
+        const run = await new Promise<{ code: number | null; text: string }>((ok) => {
+          execFile(bun, [SUITE, "server", "--url", url, "--scenario", scenario, "--output-dir", out], { timeout: 60_000 }, (err, stdout, stderr) => {
+            ok({ code: err ? ((err as { code?: number }).code ?? 1) : 0, text: `${stdout}\n${stderr}` });
+          });
         });
-      });
-      const checks = readChecks(out);
-      expect(checks.length, run.text).toBeGreaterThan(0);
-      const failed = checks.filter((c) => c.status === "FAILURE");
-      expect(failed, run.text).toEqual([]);
-      expect(run.code, run.text).toBe(0);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 90_000);
+        const checks = readChecks(out);
+        expect(checks.length, run.text).toBeGreaterThan(0);
+        const failed = checks.filter((c) => c.status === "FAILURE");
+        expect(failed, run.text).toEqual([]);
+        expect(run.code, run.text).toBe(0);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });
 
 /** Every check the suite wrote (checks.json files under the output directory). */

@@ -7,20 +7,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AuditLog, GENESIS_HASH, recordHash, verifyAuditLog } from "../enforcer/audit";
 import { Enforcer } from "../enforcer/enforcer";
 import { MemoryStore } from "../enforcer/memory-store";
-import {
-  type SigningKey, canonicalJson, generateSigningKey, importSigningKey, payloadSigner, signCompact, verifyCompact,
-} from "../enforcer/signing";
+import { type SigningKey, canonicalJson, generateSigningKey, importSigningKey, payloadSigner, signCompact, verifyCompact } from "../enforcer/signing";
 import { nodeCrypto } from "../node/node-crypto";
 
 const PAYLOADS: object[] = [
   { hash: "ab".repeat(32), seq: 1 },
-  { decision: "allow", reason: null, holds: [], at: "2026-02-24T10:00:00.000Z", cost_cents: 0, note: "naïve ☃ 𝄞 \u0000 \"q\"" },
+  { decision: "allow", reason: null, holds: [], at: "2026-02-24T10:00:00.000Z", cost_cents: 0, note: 'naïve ☃ 𝄞 \u0000 "q"' },
   { nested: { z: [1, { y: true, x: -0.5 }], a: "" }, big: 2 ** 53 - 1 },
 ];
 
 describe("nodeCrypto", () => {
   let key: SigningKey;
-  beforeAll(async () => { key = await generateSigningKey(); }); // non-extractable, as the default
+  beforeAll(async () => {
+    key = await generateSigningKey();
+  }); // non-extractable, as the default
 
   it("signs the very bytes jose and WebCrypto sign", async () => {
     const native = payloadSigner(key, nodeCrypto);
@@ -52,7 +52,10 @@ describe("nodeCrypto", () => {
   });
 
   it("gives an audit log that verifies, byte for byte the log WebCrypto writes", async () => {
-    const logs = [new AuditLog({ store: new MemoryStore(), signingKey: key }), new AuditLog({ store: new MemoryStore(), signingKey: key, hostCrypto: nodeCrypto })];
+    const logs = [
+      new AuditLog({ store: new MemoryStore(), signingKey: key }),
+      new AuditLog({ store: new MemoryStore(), signingKey: key, hostCrypto: nodeCrypto }),
+    ];
     const out: unknown[][] = [];
     for (const log of logs) {
       for (let i = 0; i < 3; i++) await log.append("p1", { type: "heartbeat", at: `2026-02-24T10:00:0${i}.000Z` });

@@ -5,7 +5,9 @@ import { NOW, policy } from "./helpers";
 describe("pipeline", () => {
   it("the first block in pipeline order ends evaluation and later rules are skipped", async () => {
     const p = await policy({
-      "core:cost:max_per_action": 10, "core:scope:action_blocklist": ["web:*"], "core:rate:max_per_minute": 1,
+      "core:cost:max_per_action": 10,
+      "core:scope:action_blocklist": ["web:*"],
+      "core:rate:max_per_minute": 1,
     });
     const d = p.evaluate({ action: "web:search", cost_cents: 50 }, { actions_last_minute: 5 }, { now: NOW, explain: true });
     expect(d).toMatchObject({ decision: "block", rule: "core:scope:action_blocklist" });
@@ -26,13 +28,18 @@ describe("pipeline", () => {
 
   it("every hold is listed; the first in pipeline order names the decision", async () => {
     const p = await policy({
-      "core:safety:anomaly_suspend": true, "core:cost:approval_threshold": 100,
-      "core:approval:for_actions": ["travel:*"], "core:approval:required": true,
+      "core:safety:anomaly_suspend": true,
+      "core:cost:approval_threshold": 100,
+      "core:approval:for_actions": ["travel:*"],
+      "core:approval:required": true,
     });
     const d = p.evaluate({ action: "travel:book", cost_cents: 500 }, { actions_last_5_minutes: 20 }, { now: NOW, explain: true });
     expect(d).toMatchObject({ decision: "request_hold", rule: "core:approval:required", reason: "approval_required" });
     expect(d.holds.map((h) => h.rule)).toEqual([
-      "core:approval:required", "core:approval:for_actions", "core:cost:approval_threshold", "core:safety:anomaly_suspend",
+      "core:approval:required",
+      "core:approval:for_actions",
+      "core:cost:approval_threshold",
+      "core:safety:anomaly_suspend",
     ]);
     expect(d.evaluated?.filter((e) => e.outcome === "hold")).toHaveLength(4);
   });
@@ -41,7 +48,10 @@ describe("pipeline", () => {
     const p = await policy({ "core:cost:approval_threshold": 100 });
     const d = p.evaluate({ action: "x", cost_cents: 500 }, { pending_approval_id: "apr_1" }, { now: NOW });
     expect(d).toMatchObject({
-      decision: "block", reason: "approval_already_pending", rule: "core:approval:pending", retryable: true,
+      decision: "block",
+      reason: "approval_already_pending",
+      rule: "core:approval:pending",
+      retryable: true,
       holds: [{ rule: "core:cost:approval_threshold", reason: "cost_requires_approval" }],
     });
     expect(p.evaluate({ action: "x", cost_cents: 50 }, { pending_approval_id: "apr_1" }, { now: NOW }).decision).toBe("allow");
@@ -51,14 +61,21 @@ describe("pipeline", () => {
     const p = await policy({ "acme:region": "eu" });
     const d = p.evaluate({ action: "a" }, undefined, { now: NOW });
     expect(d).toEqual({
-      decision: "allow", reason: "allowed", rule: null, detail: "allowed: 3 rules passed", retryable: false,
-      holds: [], warnings: ["ignored_key:acme:region"], suggestions: [],
+      decision: "allow",
+      reason: "allowed",
+      rule: null,
+      detail: "allowed: 3 rules passed",
+      retryable: false,
+      holds: [],
+      warnings: ["ignored_key:acme:region"],
+      suggestions: [],
     });
   });
 
   it("is deterministic: same inputs, byte-identical decision JSON", async () => {
     const p = await policy({ "core:cost:max_per_day": 100, "core:data:no_pii_export": true });
-    const run = () => JSON.stringify(p.evaluate({ action: "a", cost_cents: 200, context: { a: [1, "x@y.io"] } }, { spent_today_cents: 5 }, { now: NOW, explain: true }));
+    const run = () =>
+      JSON.stringify(p.evaluate({ action: "a", cost_cents: 200, context: { a: [1, "x@y.io"] } }, { spent_today_cents: 5 }, { now: NOW, explain: true }));
     expect(run()).toBe(run());
   });
 });
@@ -72,6 +89,9 @@ describe("trace", () => {
     expect(d.evaluated).toContainEqual({ rule: "core:data:read_only", outcome: "pass" });
     const on = await policy({ "core:approval:required": true });
     expect(on.evaluate({ action: "a" }, {}, { now: NOW, explain: true }).evaluated?.at(-1)).toEqual({ rule: "core:approval:pending", outcome: "pass" });
-    expect(on.evaluate({ action: "a" }, { pending_approval_id: "apr_1" }, { now: NOW, explain: true }).evaluated?.at(-1)).toEqual({ rule: "core:approval:pending", outcome: "block" });
+    expect(on.evaluate({ action: "a" }, { pending_approval_id: "apr_1" }, { now: NOW, explain: true }).evaluated?.at(-1)).toEqual({
+      rule: "core:approval:pending",
+      outcome: "block",
+    });
   });
 });

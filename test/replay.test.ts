@@ -13,8 +13,7 @@ const T0 = Date.parse("2026-02-24T10:00:00Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 const line = (o: object) => JSON.stringify(o);
 const jsonl = (lines: object[]) => lines.map(line).join("\n") + "\n";
-const passport = (constraints: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ id: "pass_r", constraints, ...extra });
+const passport = (constraints: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ id: "pass_r", constraints, ...extra });
 
 async function run(files: Record<string, string>, args: string[]) {
   const dir = tree(files);
@@ -83,18 +82,32 @@ describe("warden replay", () => {
   ]);
 
   it("reports totals, flips by from→to, by rule and the first examples with their time (--json)", async () => {
-    const r = await run({ "old.json": OLD, "new.json": NEW, "t.jsonl": TRAFFIC }, ["replay", "--passport", "new.json", "--baseline", "old.json", "t.jsonl", "--json"]);
+    const r = await run({ "old.json": OLD, "new.json": NEW, "t.jsonl": TRAFFIC }, [
+      "replay",
+      "--passport",
+      "new.json",
+      "--baseline",
+      "old.json",
+      "t.jsonl",
+      "--json",
+    ]);
     expect(r.code).toBe(1);
     expect(Object.keys(r.json)).toEqual(["total", "changed", "flips", "by_rule", "examples"]);
     expect(r.json).toMatchObject({
-      total: 6, changed: 3, flips: { "allow→block": 3 },
+      total: 6,
+      changed: 3,
+      flips: { "allow→block": 3 },
       by_rule: { "core:cost:max_per_day": 2, "core:scope:domain_blocklist": 1 },
     });
     expect(r.json.examples.map((e: { at: string; source: string }) => [e.at, e.source])).toEqual([
-      [at(180_000), "t.jsonl:4"], [at(240_000), "t.jsonl:5"], [at(600_000), "t.jsonl:6"],
+      [at(180_000), "t.jsonl:4"],
+      [at(240_000), "t.jsonl:5"],
+      [at(600_000), "t.jsonl:6"],
     ]);
     expect(r.json.examples[0]).toMatchObject({
-      flip: "allow→block", baseline: { decision: "allow" }, replayed: { decision: "block", rule: "core:cost:max_per_day", reason: "cost_limit_exceeded" },
+      flip: "allow→block",
+      baseline: { decision: "allow" },
+      replayed: { decision: "block", rule: "core:cost:max_per_day", reason: "cost_limit_exceeded" },
     });
   });
 
@@ -112,7 +125,12 @@ describe("warden replay", () => {
 
   it("replays in time order whatever the order of the lines and files", async () => {
     const lines = TRAFFIC.trim().split("\n");
-    const files = { "old.json": OLD, "new.json": NEW, "a.jsonl": [lines[5], lines[3], lines[1]].join("\n"), "b.jsonl": [lines[4], lines[0], lines[2]].join("\n") };
+    const files = {
+      "old.json": OLD,
+      "new.json": NEW,
+      "a.jsonl": [lines[5], lines[3], lines[1]].join("\n"),
+      "b.jsonl": [lines[4], lines[0], lines[2]].join("\n"),
+    };
     const r = await run(files, ["replay", "--passport", "new.json", "--baseline", "old.json", "a.jsonl", "b.jsonl", "--json"]);
     expect(r.json).toMatchObject({ total: 6, changed: 3, by_rule: { "core:cost:max_per_day": 2 } });
     expect(r.json.examples.map((e: { at: string }) => e.at)).toEqual([at(180_000), at(240_000), at(600_000)]);
@@ -123,7 +141,13 @@ describe("warden replay", () => {
       { at: at(0), action: "a", cost_cents: 60, decision: "allow" },
       { at: at(1000), action: "a", cost_cents: 60, decision: "allow" },
     ]);
-    const r = await run({ "new.json": passport({ "core:cost:max_per_day": 100 }), "t.jsonl": recorded }, ["replay", "--passport", "new.json", "t.jsonl", "--json"]);
+    const r = await run({ "new.json": passport({ "core:cost:max_per_day": 100 }), "t.jsonl": recorded }, [
+      "replay",
+      "--passport",
+      "new.json",
+      "t.jsonl",
+      "--json",
+    ]);
     expect(r.json).toMatchObject({ total: 2, changed: 1, flips: { "allow→block": 1 } });
     const missing = await run({ "new.json": passport({}), "t.jsonl": jsonl([{ at: at(0), action: "a" }]) }, ["replay", "--passport", "new.json", "t.jsonl"]);
     expect(missing.code).toBe(2);
@@ -164,7 +188,15 @@ describe("warden replay", () => {
       { at: at(1000), action: "a", cost_cents: 60, action_id: "x1" },
       { at: at(2000), action: "a", cost_cents: 30 },
     ]);
-    const r = await run({ "o.json": passport({}), "n.json": passport({ "core:cost:max_per_day": 100 }), "t.jsonl": t }, ["replay", "--passport", "n.json", "--baseline", "o.json", "t.jsonl", "--json"]);
+    const r = await run({ "o.json": passport({}), "n.json": passport({ "core:cost:max_per_day": 100 }), "t.jsonl": t }, [
+      "replay",
+      "--passport",
+      "n.json",
+      "--baseline",
+      "o.json",
+      "t.jsonl",
+      "--json",
+    ]);
     expect(r.json).toMatchObject({ total: 3, changed: 0 });
   });
 
@@ -180,8 +212,11 @@ describe("warden replay", () => {
 
   it("replaying an enforcer's own attestation export through the same passport changes nothing", async () => {
     const constraints = {
-      "core:cost:max_per_day": 500, "core:cost:approval_threshold": 150, "core:rate:max_per_minute": 3,
-      "core:safety:anomaly_suspend": true, "core:scope:domain_allowlist": ["serpapi.com"],
+      "core:cost:max_per_day": 500,
+      "core:cost:approval_threshold": 150,
+      "core:rate:max_per_minute": 3,
+      "core:safety:anomaly_suspend": true,
+      "core:scope:domain_allowlist": ["serpapi.com"],
     };
     let now = T0;
     const enforcer = await Enforcer.create({ store: new MemoryStore(), clock: () => now, timers: false });
@@ -197,7 +232,8 @@ describe("warden replay", () => {
       if (holds.length > 0 && i % 4 === 0) {
         now += 20_000;
         const id = holds.shift()!;
-        if (i % 8 === 0) await enforcer.approve(id); else await enforcer.deny(id);
+        if (i % 8 === 0) await enforcer.approve(id);
+        else await enforcer.deny(id);
       }
     }
     now += 86_400_000;
@@ -210,7 +246,12 @@ describe("warden replay", () => {
     expect(events.filter((e) => e.kind === "request").length).toBe(61);
     const engine = await loadEngine();
     const policy = engine.compile({ id: "pass_r", constraints });
-    const report = replay(engine, [...events].sort((a, b) => a.at - b.at || a.order - b.order), policy, null);
+    const report = replay(
+      engine,
+      [...events].sort((a, b) => a.at - b.at || a.order - b.order),
+      policy,
+      null,
+    );
     const kinds = new Set(records.filter((r) => r.type === "decision").map((r) => r.reason));
     expect(kinds).toEqual(expect.objectContaining(new Set(["allowed", "cost_requires_approval", "approval_already_pending", "domain_not_allowed"])));
     expect(report).toMatchObject({ total: 61, changed: 0 });
@@ -240,7 +281,12 @@ describe("warden replay", () => {
 
   it("usage errors exit 2: no --passport, no input, a missing file, an unknown option", async () => {
     const P = passport({});
-    for (const args of [["replay", "t.jsonl"], ["replay", "--passport", "p.json"], ["replay", "--passport", "p.json", "nope.jsonl"], ["replay", "--passport", "p.json", "--bogus", "t.jsonl"]]) {
+    for (const args of [
+      ["replay", "t.jsonl"],
+      ["replay", "--passport", "p.json"],
+      ["replay", "--passport", "p.json", "nope.jsonl"],
+      ["replay", "--passport", "p.json", "--bogus", "t.jsonl"],
+    ]) {
       const r = await run({ "p.json": P, "t.jsonl": "" }, args);
       expect(r.code, args.join(" ")).toBe(2);
     }

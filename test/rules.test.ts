@@ -10,7 +10,14 @@ describe("core:cost", () => {
     const p = await policy({ "core:cost:max_per_action": 500 });
     expect(p.evaluate(req({ cost_cents: 500 }), {}, { now: NOW }).decision).toBe("allow");
     const d = p.evaluate(req({ cost_cents: 501 }), {}, { now: NOW });
-    expect(d).toMatchObject({ decision: "block", reason: "cost_per_action_exceeded", rule: "core:cost:max_per_action", limit: 500, observed: 501, retryable: false });
+    expect(d).toMatchObject({
+      decision: "block",
+      reason: "cost_per_action_exceeded",
+      rule: "core:cost:max_per_action",
+      limit: 500,
+      observed: 501,
+      retryable: false,
+    });
   });
 
   it("max_per_day counts spent + held + cost, with the detail of SPEC §8", async () => {
@@ -18,7 +25,12 @@ describe("core:cost", () => {
     expect(p.evaluate(req({ cost_cents: 10 }), { spent_today_cents: 9990 }, { now: NOW }).decision).toBe("allow");
     const d = p.evaluate(req({ cost_cents: 30 }), { spent_today_cents: 9990 }, { now: NOW });
     expect(d).toMatchObject({
-      decision: "block", reason: "cost_limit_exceeded", rule: "core:cost:max_per_day", limit: 10000, observed: 10020, retryable: true,
+      decision: "block",
+      reason: "cost_limit_exceeded",
+      rule: "core:cost:max_per_day",
+      limit: 10000,
+      observed: 10020,
+      retryable: true,
       detail: "projected daily spend 10020 > limit 10000 (spent 9990, held 0, this action 30)",
       suggestions: ["keep this action at or under 10 cents today"],
     });
@@ -34,7 +46,12 @@ describe("core:cost", () => {
     const p = await policy({ [key]: 1000 });
     expect(p.evaluate(req({ cost_cents: 100 }), { [field]: 900 }, { now: NOW }).decision).toBe("allow");
     expect(p.evaluate(req({ cost_cents: 101 }), { [field]: 900 }, { now: NOW })).toMatchObject({
-      decision: "block", rule: key, reason: "cost_limit_exceeded", limit: 1000, observed: 1001, retryable,
+      decision: "block",
+      rule: key,
+      reason: "cost_limit_exceeded",
+      limit: 1000,
+      observed: 1001,
+      retryable,
     });
   });
 
@@ -54,7 +71,9 @@ describe("core:cost", () => {
     const p = await policy({ "core:cost:approval_threshold": 2000 });
     expect(p.evaluate(req({ cost_cents: 2000 }), {}, { now: NOW }).decision).toBe("allow");
     expect(p.evaluate(req({ cost_cents: 2001 }), {}, { now: NOW })).toMatchObject({
-      decision: "request_hold", reason: "cost_requires_approval", rule: "core:cost:approval_threshold",
+      decision: "request_hold",
+      reason: "cost_requires_approval",
+      rule: "core:cost:approval_threshold",
       holds: [{ rule: "core:cost:approval_threshold", reason: "cost_requires_approval" }],
     });
   });
@@ -77,7 +96,12 @@ describe("core:rate", () => {
     const p = await policy({ [key]: 60 });
     expect(p.evaluate(req(), { [field]: 59 }, { now: NOW }).decision).toBe("allow");
     expect(p.evaluate(req(), { [field]: 60 }, { now: NOW })).toMatchObject({
-      decision: "block", reason: "rate_limit_exceeded", rule: key, limit: 60, observed: 61, retryable: true,
+      decision: "block",
+      reason: "rate_limit_exceeded",
+      rule: key,
+      limit: 60,
+      observed: 61,
+      retryable: true,
     });
   });
 });
@@ -87,7 +111,10 @@ describe("core:scope", () => {
     const p = await policy({ "core:scope:action_allowlist": ["web:*", "documents:read"], "core:scope:action_blocklist": ["*:delete*"] });
     expect(p.evaluate(req({ action: "WEB:Search" }), {}, { now: NOW }).decision).toBe("allow");
     expect(p.evaluate(req({ action: "documents:read" }), {}, { now: NOW }).decision).toBe("allow");
-    expect(p.evaluate(req({ action: "documents:write" }), {}, { now: NOW })).toMatchObject({ reason: "action_not_allowed", rule: "core:scope:action_allowlist" });
+    expect(p.evaluate(req({ action: "documents:write" }), {}, { now: NOW })).toMatchObject({
+      reason: "action_not_allowed",
+      rule: "core:scope:action_allowlist",
+    });
     expect(p.evaluate(req({ action: "web:delete_cache" }), {}, { now: NOW })).toMatchObject({ reason: "action_blocked", rule: "core:scope:action_blocklist" });
   });
 
@@ -178,7 +205,11 @@ describe("core:scope", () => {
     const p = await policy({ "core:scope:domain_blocklist": ["bücher.de"] });
     expect(p.evaluate(req({ target: "https://xn--bcher-kva.de/" }), {}, { now: NOW }).reason).toBe("domain_blocked");
     expect(p.evaluate(req({ target: "shop.BÜCHER.de" }), {}, { now: NOW }).reason).toBe("domain_blocked");
-    expect(p.evaluate(req({ target: "http://[::zz]/" }), {}, { now: NOW })).toMatchObject({ decision: "block", reason: "invalid_target", rule: "core:scope:domain_blocklist" });
+    expect(p.evaluate(req({ target: "http://[::zz]/" }), {}, { now: NOW })).toMatchObject({
+      decision: "block",
+      reason: "invalid_target",
+      rule: "core:scope:domain_blocklist",
+    });
     expect(p.evaluate(req({ target: "example.org" }), {}, { now: NOW }).decision).toBe("allow");
   });
 
@@ -248,7 +279,9 @@ describe("core:data", () => {
   it("no_pii_export scans keys, values and numbers", async () => {
     const p = await policy({ "core:data:no_pii_export": true });
     expect(p.evaluate(req({ context: { customer: { email: "jane@example.com" } } }), {}, { now: NOW })).toMatchObject({
-      decision: "block", reason: "pii_detected", detail: "personal data (email) found at context.customer.email",
+      decision: "block",
+      reason: "pii_detected",
+      detail: "personal data (email) found at context.customer.email",
     });
     expect(p.evaluate(req({ context: { card: 4111111111111111 } }), {}, { now: NOW }).reason).toBe("pii_detected");
     expect(p.evaluate(req({ context: { "jane@example.com": 1 } }), {}, { now: NOW }).detail).toBe("personal data (email) found at context.<key>");
@@ -260,17 +293,24 @@ describe("core:time", () => {
   it("blackout windows include start and exclude end", async () => {
     const p = await policy({ "core:time:blackout_windows": [{ start: "2026-02-24T15:00:00Z", end: "2026-02-24T16:00:00Z", reason: "deploy freeze" }] });
     expect(p.evaluate(req(), {}, { now: "2026-02-24T14:59:59.999Z" }).decision).toBe("allow");
-    expect(p.evaluate(req(), {}, { now: "2026-02-24T15:00:00Z" })).toMatchObject({ reason: "blackout_window", retryable: true, detail: "inside a blackout window: deploy freeze (it lifts at 2026-02-24T16:00:00Z)", suggestions: ["retry at or after 2026-02-24T16:00:00Z"] });
+    expect(p.evaluate(req(), {}, { now: "2026-02-24T15:00:00Z" })).toMatchObject({
+      reason: "blackout_window",
+      retryable: true,
+      detail: "inside a blackout window: deploy freeze (it lifts at 2026-02-24T16:00:00Z)",
+      suggestions: ["retry at or after 2026-02-24T16:00:00Z"],
+    });
     expect(p.evaluate(req(), {}, { now: "2026-02-24T16:00:00Z" }).decision).toBe("allow");
   });
 
   it("a blackout says when it lifts, carried through windows that overlap or follow on", async () => {
-    const p = await policy({ "core:time:blackout_windows": [
-      { start: "2026-02-24T15:00:00Z", end: "2026-02-24T16:00:00Z" },
-      { start: "2026-02-24T16:00:00Z", end: "2026-02-24T18:30:00.250Z" },
-      { start: "2026-02-24T17:00:00Z", end: "2026-02-24T18:00:00Z" },
-      { start: "2026-02-25T00:00:00Z", end: "2026-02-26T00:00:00Z" },
-    ] });
+    const p = await policy({
+      "core:time:blackout_windows": [
+        { start: "2026-02-24T15:00:00Z", end: "2026-02-24T16:00:00Z" },
+        { start: "2026-02-24T16:00:00Z", end: "2026-02-24T18:30:00.250Z" },
+        { start: "2026-02-24T17:00:00Z", end: "2026-02-24T18:00:00Z" },
+        { start: "2026-02-25T00:00:00Z", end: "2026-02-26T00:00:00Z" },
+      ],
+    });
     const d = p.evaluate(req(), {}, { now: "2026-02-24T15:30:00Z" });
     expect(d.detail).toBe("inside a blackout window (it lifts at 2026-02-24T18:30:00.250Z)");
     expect(d.suggestions).toEqual(["retry at or after 2026-02-24T18:30:00.250Z"]);
@@ -279,16 +319,27 @@ describe("core:time", () => {
 
   it("outside operating hours says when they open next, on the schedule's clock and in UTC", async () => {
     // Tuesday 2026-02-24 at 21:00 in Paris (UTC+01:00 in February): next opening Wednesday 09:00.
-    const paris = await policy({ "core:time:operating_hours": { timezone: "Europe/Paris", days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" } });
+    const paris = await policy({
+      "core:time:operating_hours": { timezone: "Europe/Paris", days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" },
+    });
     const d = paris.evaluate(req(), {}, { now: "2026-02-24T20:00:00Z" });
-    expect(d.detail).toBe("outside operating hours (local time 21:00 in the schedule's first time zone); they open next at 09:00 UTC+01:00, 2026-02-25T08:00:00Z");
+    expect(d.detail).toBe(
+      "outside operating hours (local time 21:00 in the schedule's first time zone); they open next at 09:00 UTC+01:00, 2026-02-25T08:00:00Z",
+    );
     expect(d.suggestions).toEqual(["retry at or after 2026-02-25T08:00:00Z"]);
     expect(paris.evaluate(req(), {}, { now: "2026-02-25T08:00:00Z" }).decision).toBe("allow");
     // Friday evening in New York (UTC-05:00): Monday 09:00.
-    const ny = await policy({ "core:time:operating_hours": { timezone: "America/New_York", days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" } });
+    const ny = await policy({
+      "core:time:operating_hours": { timezone: "America/New_York", days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" },
+    });
     expect(ny.evaluate(req(), {}, { now: "2026-02-27T23:00:00Z" }).detail).toMatch(/; they open next at 09:00 UTC-05:00, 2026-03-02T14:00:00Z$/);
     // Several ranges: the earliest opening wins; earlier the same day counts.
-    const two = await policy({ "core:time:operating_hours": [{ days: ["sat"], start: "10:00", end: "12:00" }, { days: ["wed"], start: "13:00", end: "14:00" }] });
+    const two = await policy({
+      "core:time:operating_hours": [
+        { days: ["sat"], start: "10:00", end: "12:00" },
+        { days: ["wed"], start: "13:00", end: "14:00" },
+      ],
+    });
     expect(two.evaluate(req(), {}, { now: "2026-02-25T09:00:00Z" }).suggestions).toEqual(["retry at or after 2026-02-25T13:00:00Z"]);
     expect(two.evaluate(req(), {}, { now: "2026-02-25T14:00:00Z" }).suggestions).toEqual(["retry at or after 2026-02-28T10:00:00Z"]);
     // A range on one day only, just closed: a week later.
@@ -297,7 +348,12 @@ describe("core:time", () => {
   });
 
   it("operating hours: start inside, end outside, days, lists", async () => {
-    const p = await policy({ "core:time:operating_hours": [{ days: ["mon", "tue"], start: "09:00", end: "17:00" }, { days: ["sat"], start: "10:00", end: "24:00" }] });
+    const p = await policy({
+      "core:time:operating_hours": [
+        { days: ["mon", "tue"], start: "09:00", end: "17:00" },
+        { days: ["sat"], start: "10:00", end: "24:00" },
+      ],
+    });
     expect(p.evaluate(req(), {}, { now: "2026-02-24T09:00:00Z" }).decision).toBe("allow");
     expect(p.evaluate(req(), {}, { now: "2026-02-24T08:59:59Z" })).toMatchObject({ reason: "outside_operating_hours", retryable: true });
     expect(p.evaluate(req(), {}, { now: "2026-02-24T17:00:00Z" }).decision).toBe("block");
@@ -358,17 +414,33 @@ describe("core:approval and core:safety", () => {
 
   it("fail_closed: missing, fresh (exactly 120 s) and stale heartbeats", async () => {
     const p = await policy({ "core:safety:fail_closed": true });
-    expect(p.evaluate(req(), {}, { now: NOW })).toMatchObject({ decision: "block", reason: "enforcement_paused", rule: "core:safety:fail_closed", retryable: true });
+    expect(p.evaluate(req(), {}, { now: NOW })).toMatchObject({
+      decision: "block",
+      reason: "enforcement_paused",
+      rule: "core:safety:fail_closed",
+      retryable: true,
+    });
     expect(p.evaluate(req(), { last_heartbeat_at: "2026-02-24T14:58:00Z" }, { now: NOW }).decision).toBe("allow");
     expect(p.evaluate(req(), { last_heartbeat_at: "2026-02-24T14:57:59.999Z" }, { now: NOW }).decision).toBe("block");
     const open = await policy({});
-    expect(open.evaluate(req(), { last_heartbeat_at: "2026-02-24T14:57:59Z" }, { now: NOW })).toMatchObject({ decision: "allow", warnings: ["heartbeat_stale"] });
+    expect(open.evaluate(req(), { last_heartbeat_at: "2026-02-24T14:57:59Z" }, { now: NOW })).toMatchObject({
+      decision: "allow",
+      warnings: ["heartbeat_stale"],
+    });
     expect(open.evaluate(req(), { last_heartbeat_at: "2026-02-24T14:58:00Z" }, { now: NOW }).warnings).toEqual([]);
   });
 
   it("state checks block whatever the passport says", async () => {
     const p = await policy({});
-    expect(p.evaluate(req(), { emergency_stopped: true }, { now: NOW })).toMatchObject({ reason: "emergency_stopped", rule: "core:safety:emergency_stop", retryable: false });
-    expect(p.evaluate(req(), { enforcement_paused: true }, { now: NOW })).toMatchObject({ reason: "enforcement_paused", rule: "core:safety:fail_closed", retryable: true });
+    expect(p.evaluate(req(), { emergency_stopped: true }, { now: NOW })).toMatchObject({
+      reason: "emergency_stopped",
+      rule: "core:safety:emergency_stop",
+      retryable: false,
+    });
+    expect(p.evaluate(req(), { enforcement_paused: true }, { now: NOW })).toMatchObject({
+      reason: "enforcement_paused",
+      rule: "core:safety:fail_closed",
+      retryable: true,
+    });
   });
 });

@@ -12,7 +12,9 @@ import { validatePassport } from "../bindings/validate";
 const ROOT = join(import.meta.dirname, "..");
 const SCHEMAS = join(ROOT, "schemas");
 type Json = Record<string, unknown>;
-const files = readdirSync(SCHEMAS).filter((f) => f.endsWith(".schema.json")).sort();
+const files = readdirSync(SCHEMAS)
+  .filter((f) => f.endsWith(".schema.json"))
+  .sort();
 const load = (file: string): Json => JSON.parse(readFileSync(join(SCHEMAS, file), "utf8")) as Json;
 
 /** Every object node of a schema, with its JSON pointer. */
@@ -36,8 +38,13 @@ function resolve(ref: string, from: string): Json {
 describe("schema files", () => {
   it("are the seven data shapes", () => {
     expect(files).toEqual([
-      "constraints.schema.json", "counters.schema.json", "decision.schema.json",
-      "fixture.schema.json", "passport.schema.json", "proxy-config.schema.json", "request.schema.json",
+      "constraints.schema.json",
+      "counters.schema.json",
+      "decision.schema.json",
+      "fixture.schema.json",
+      "passport.schema.json",
+      "proxy-config.schema.json",
+      "request.schema.json",
     ]);
   });
 
@@ -133,9 +140,7 @@ describe("the generated zod accepts SPEC's own examples", () => {
       validatePassport(SPEC_PASSPORT);
       expect.unreachable();
     } catch (err) {
-      expect((err as { problems: unknown[] }).problems).toEqual([
-        expect.objectContaining({ code: "unknown_constraint", path: 'constraints["..."]' }),
-      ]);
+      expect((err as { problems: unknown[] }).problems).toEqual([expect.objectContaining({ code: "unknown_constraint", path: 'constraints["..."]' })]);
     }
   });
 
@@ -163,9 +168,21 @@ describe("the generated zod accepts SPEC's own examples", () => {
 
   it("the counter snapshot of §6", () => {
     const snapshot = {
-      spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0, held_cents: 0,
-      actions_last_minute: 0, actions_last_5_minutes: 0, actions_last_30_minutes: 0, actions_last_hour: 0, actions_today: 0,
-      last_action_at: null, last_heartbeat_at: null, pending_approval_id: null, emergency_stopped: false, enforcement_paused: false,
+      spent_today_cents: 0,
+      spent_week_cents: 0,
+      spent_month_cents: 0,
+      spent_total_cents: 0,
+      held_cents: 0,
+      actions_last_minute: 0,
+      actions_last_5_minutes: 0,
+      actions_last_30_minutes: 0,
+      actions_last_hour: 0,
+      actions_today: 0,
+      last_action_at: null,
+      last_heartbeat_at: null,
+      pending_approval_id: null,
+      emergency_stopped: false,
+      enforcement_paused: false,
     };
     expect(gen.countersSchema.safeParse(snapshot).error).toBeUndefined();
   });

@@ -11,7 +11,7 @@ import { signPop } from "../server/pop";
 import { createWardenServer, type WardenServer } from "../server/server";
 import { api } from "./server-harness";
 
-let now = Date.parse("2026-02-24T10:00:00Z");
+const now = Date.parse("2026-02-24T10:00:00Z");
 let server: WardenServer;
 let base: string;
 let key: string;
@@ -22,7 +22,9 @@ beforeAll(async () => {
   server = await createWardenServer({ store, storeKind: "memory", clock: () => now, rateLimit: 0, log: () => undefined, hitl: { notifier: null } });
   base = `http://127.0.0.1:${(await server.listen(0)).port}`;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 async function issue(passport: Record<string, unknown>) {
   const r = await api(base, "POST", "/v1/passports", { key, body: passport });
@@ -41,7 +43,7 @@ async function mcp(body: unknown, headers: Record<string, string>) {
     headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json().catch(() => null) as any };
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
 async function records(pid: string): Promise<string[]> {
@@ -108,12 +110,18 @@ describe("MCP tool arguments are checked as strictly as HTTP bodies", () => {
     client = new Client({ name: "agent", version: "1" });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { "x-passport-id": pid } } }));
   });
-  afterAll(async () => { await client.close(); });
+  afterAll(async () => {
+    await client.close();
+  });
 
   const errorOf = (res: CallToolResult) => JSON.parse((res.content[0] as { text: string }).text.split("\n")[1]!).error;
 
   it("a misnamed cost is unknown_field (with a did-you-mean hint when near), as on /v1/enforce, and counts nothing", async () => {
-    for (const [field, hint] of [["cost", undefined], ["costcents", 'did you mean "cost_cents"?'], ["cost_cent", 'did you mean "cost_cents"?']] as const) {
+    for (const [field, hint] of [
+      ["cost", undefined],
+      ["costcents", 'did you mean "cost_cents"?'],
+      ["cost_cent", 'did you mean "cost_cents"?'],
+    ] as const) {
       const res = (await client.callTool({ name: "enforce_action", arguments: { action: "payments:send", [field]: 5000 } })) as CallToolResult;
       expect(res.isError).toBe(true);
       const viaMcp = errorOf(res);
@@ -121,7 +129,11 @@ describe("MCP tool arguments are checked as strictly as HTTP bodies", () => {
       expect(viaMcp.hint).toBe(hint);
       const viaHttp = await api(base, "POST", "/v1/enforce", { key, body: { passport_id: pid, action: "payments:send", [field]: 5000 } });
       expect(viaHttp.status).toBe(400);
-      expect({ code: viaHttp.body.error.code, path: viaHttp.body.error.path, hint: viaHttp.body.error.hint }).toEqual({ code: viaMcp.code, path: viaMcp.path, hint });
+      expect({ code: viaHttp.body.error.code, path: viaHttp.body.error.path, hint: viaHttp.body.error.hint }).toEqual({
+        code: viaMcp.code,
+        path: viaMcp.path,
+        hint,
+      });
     }
     expect(await records(pid)).toEqual([]);
     expect((await server.enforcer.state(pid)).actions_today).toBe(0);
@@ -144,7 +156,9 @@ describe("MCP tool arguments are checked as strictly as HTTP bodies", () => {
 
 describe("/mcp checks Origin and Host (DNS rebinding)", () => {
   let pid: string;
-  beforeAll(async () => { pid = (await issue({ constraints: {} })).passport.id; });
+  beforeAll(async () => {
+    pid = (await issue({ constraints: {} })).passport.id;
+  });
 
   it("refuses a foreign Host or Origin with 403 before anything else, and serves its own", async () => {
     const port = new URL(base).port;
@@ -183,14 +197,22 @@ describe("/mcp checks Origin and Host (DNS rebinding)", () => {
     const url = new URL(`${at}/mcp`);
     const body = JSON.stringify(initialize);
     return new Promise((ok, fail) => {
-      const req = request({
-        host: url.hostname, port: url.port, path: url.pathname, method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-passport-id": pid, ...headers },
-      }, (res) => {
-        let text = "";
-        res.on("data", (c) => { text += c; });
-        res.on("end", () => ok({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-passport-id": pid, ...headers },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (c) => {
+            text += c;
+          });
+          res.on("end", () => ok({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+        },
+      );
       req.on("error", fail);
       req.end(body);
     });
@@ -217,23 +239,46 @@ describe("`warden mcp` (stdio) for an L3 passport proves possession of its key",
       const pid = created.passport.id as string;
       enforcer.close();
       await store.close();
-      const keyFile = join(dir, "key.json"), otherFile = join(dir, "other.json");
+      const keyFile = join(dir, "key.json"),
+        otherFile = join(dir, "other.json");
       writeFileSync(keyFile, JSON.stringify(created.private_key_jwk));
-      writeFileSync(otherFile, JSON.stringify({ ...(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)), alg: "EdDSA" }));
+      writeFileSync(
+        otherFile,
+        JSON.stringify({ ...(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)), alg: "EdDSA" }),
+      );
 
       const run = async (extra: string[], lines: unknown[] = []) => {
-        let err = "", out = "";
-        const stdin = new PassThrough(), stdout = new PassThrough();
-        stdout.on("data", (c) => { out += c; });
-        const done = mcpCommand(["--passport", pid, "--store", `sqlite:${db}`, "--notify", "none", ...extra], { stdout: () => undefined, stderr: (t) => { err += t; } },
-          { stdin: stdin as unknown as typeof process.stdin, stdout: stdout as unknown as typeof process.stdout });
+        let err = "",
+          out = "";
+        const stdin = new PassThrough(),
+          stdout = new PassThrough();
+        stdout.on("data", (c) => {
+          out += c;
+        });
+        const done = mcpCommand(
+          ["--passport", pid, "--store", `sqlite:${db}`, "--notify", "none", ...extra],
+          {
+            stdout: () => undefined,
+            stderr: (t) => {
+              err += t;
+            },
+          },
+          { stdin: stdin as unknown as typeof process.stdin, stdout: stdout as unknown as typeof process.stdout },
+        );
         for (const l of lines) stdin.write(`${JSON.stringify(l)}\n`);
         // Wait until every request (with an id) has its answer, then hang up.
         const want = lines.filter((l) => (l as { id?: number }).id !== undefined).length;
         for (let i = 0; i < 200 && out.split("\n").filter(Boolean).length < want; i++) await new Promise((r) => setTimeout(r, 25));
         stdin.end();
         const code = await done;
-        return { code, err, answers: out.split("\n").filter(Boolean).map((l) => JSON.parse(l)) };
+        return {
+          code,
+          err,
+          answers: out
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l)),
+        };
       };
       const without = await run([]);
       expect(without.code).toBe(1);
@@ -242,9 +287,10 @@ describe("`warden mcp` (stdio) for an L3 passport proves possession of its key",
       expect(other.code).toBe(1);
       expect(other.err).toContain("pop_invalid");
 
-      const served = await run(["--passport-key", keyFile], [
-        initialize, { jsonrpc: "2.0", method: "notifications/initialized" }, enforceCall({ action: "web:search", cost_cents: 7 }),
-      ]);
+      const served = await run(
+        ["--passport-key", keyFile],
+        [initialize, { jsonrpc: "2.0", method: "notifications/initialized" }, enforceCall({ action: "web:search", cost_cents: 7 })],
+      );
       expect(served.code).toBe(0);
       expect(served.answers.find((a) => a.id === 2)?.result.structuredContent).toMatchObject({ decision: "allow", passport_id: pid });
 
@@ -271,7 +317,9 @@ describe("API keys have a role: an agent key may only enforce, heartbeat, report
   it("the agent's own calls work", async () => {
     const allow = await api(base, "POST", "/v1/enforce", { key: agentKey, body: { passport_id: pid, action: "web:search", cost_cents: 5 } });
     expect(allow.body.decision).toBe("allow");
-    expect((await api(base, "POST", "/v1/actions/report", { key: agentKey, body: { permit_token: allow.body.permit_token, success: true } })).body).toEqual({ accepted: true });
+    expect((await api(base, "POST", "/v1/actions/report", { key: agentKey, body: { permit_token: allow.body.permit_token, success: true } })).body).toEqual({
+      accepted: true,
+    });
     const hold = await api(base, "POST", "/v1/enforce", { key: agentKey, body: { passport_id: pid, action: "travel:book", cost_cents: 500 } });
     expect(hold.body.decision).toBe("request_hold");
     approvalId = hold.body.approval_request_id;
@@ -283,11 +331,19 @@ describe("API keys have a role: an agent key may only enforce, heartbeat, report
   it("every operator act answers 403 operator_only and changes nothing", async () => {
     const before = await server.enforcer.state(pid);
     const acts: Array<[string, string, unknown?]> = [
-      ["POST", `/v1/approvals/${approvalId}/approve`], ["POST", `/v1/approvals/${approvalId}/deny`],
-      ["POST", `/v1/passports/${pid}/resume`], ["POST", `/v1/passports/${pid}/pause`], ["POST", `/v1/passports/${pid}/emergency-stop`],
-      ["POST", `/v1/passports/${pid}/state/reset`, { window_type: "all" }], ["POST", `/v1/passports/${pid}/revoke`],
-      ["POST", "/v1/passports", { constraints: {} }], ["GET", "/v1/passports"], ["GET", `/v1/passports/${pid}`], ["GET", "/v1/approvals"],
-      ["GET", `/v1/passports/${pid}/attestations`], ["GET", "/v1/events"],
+      ["POST", `/v1/approvals/${approvalId}/approve`],
+      ["POST", `/v1/approvals/${approvalId}/deny`],
+      ["POST", `/v1/passports/${pid}/resume`],
+      ["POST", `/v1/passports/${pid}/pause`],
+      ["POST", `/v1/passports/${pid}/emergency-stop`],
+      ["POST", `/v1/passports/${pid}/state/reset`, { window_type: "all" }],
+      ["POST", `/v1/passports/${pid}/revoke`],
+      ["POST", "/v1/passports", { constraints: {} }],
+      ["GET", "/v1/passports"],
+      ["GET", `/v1/passports/${pid}`],
+      ["GET", "/v1/approvals"],
+      ["GET", `/v1/passports/${pid}/attestations`],
+      ["GET", "/v1/events"],
     ];
     for (const [method, path, body] of acts) {
       const r = await api(base, method, path, { key: agentKey, body });
@@ -299,7 +355,12 @@ describe("API keys have a role: an agent key may only enforce, heartbeat, report
   });
 
   it("an agent key cannot sign in to the dashboard", async () => {
-    const res = await fetch(`${base}/dashboard/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `api_key=${agentKey}` });
+    const res = await fetch(`${base}/dashboard/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `api_key=${agentKey}`,
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("set-cookie")).toBeNull();
   });
@@ -313,14 +374,27 @@ describe("revoking a key ends its dashboard sessions and event streams within 5 
     const s = await createWardenServer({ store, rateLimit: 0, log: () => undefined, hitl: { notifier: null } }); // the real clock
     const b = `http://127.0.0.1:${(await s.listen(0)).port}`;
     try {
-      const login = await fetch(`${b}/dashboard/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `api_key=${made.key}` });
+      const login = await fetch(`${b}/dashboard/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `api_key=${made.key}`,
+      });
       expect(login.status).toBe(303);
       const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
       const apiStream = await fetch(`${b}/v1/events`, { headers: { authorization: `Bearer ${made.key}` } });
       const dashStream = await fetch(`${b}/dashboard/events`, { headers: { cookie } });
       expect([apiStream.status, dashStream.status]).toEqual([200, 200]);
-      const ended = (res: Response) => (async () => { const r = res.body!.getReader(); while (!(await r.read()).done) { /* drain */ } return Date.now(); })();
-      const apiEnd = ended(apiStream), dashEnd = ended(dashStream);
+      const ended = (res: Response) =>
+        (async () => {
+          const r = res.body!.getReader();
+          while (!(await r.read()).done) {
+            /* drain */
+          }
+          return Date.now();
+        })();
+      const apiEnd = ended(apiStream),
+        dashEnd = ended(dashStream);
       const revokedAt = Date.now();
       expect(await revokeApiKey(store, made.record.id)).toBe(true);
       const [a, d] = await Promise.all([apiEnd, dashEnd]);
@@ -328,7 +402,11 @@ describe("revoking a key ends its dashboard sessions and event streams within 5 
       expect(d - revokedAt).toBeLessThan(5000);
       const page = await fetch(`${b}/dashboard`, { headers: { cookie } });
       expect(await page.text()).toContain("api_key"); // the sign-in form again
-      const stop = await fetch(`${b}/dashboard/passports/pass_x/emergency-stop`, { method: "POST", headers: { cookie, accept: "application/json", "content-type": "application/x-www-form-urlencoded" }, body: "confirm=yes" });
+      const stop = await fetch(`${b}/dashboard/passports/pass_x/emergency-stop`, {
+        method: "POST",
+        headers: { cookie, accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+        body: "confirm=yes",
+      });
       expect(stop.status).toBe(401);
     } finally {
       await s.close();
@@ -339,7 +417,8 @@ describe("revoking a key ends its dashboard sessions and event streams within 5 
 describe("event streams are capped per issuer", () => {
   it("one issuer cannot take every stream", async () => {
     const store = new MemoryStore();
-    const a = (await createApiKey(store, "iss_a")).key, b2 = (await createApiKey(store, "iss_b")).key;
+    const a = (await createApiKey(store, "iss_a")).key,
+      b2 = (await createApiKey(store, "iss_b")).key;
     const s = await createWardenServer({ store, rateLimit: 0, log: () => undefined, hitl: { notifier: null, maxStreams: 10 } });
     const b = `http://127.0.0.1:${(await s.listen(0)).port}`;
     const controllers: AbortController[] = [];
@@ -374,16 +453,25 @@ describe("a signed SMS reply is acted on once, by every worker and across restar
       const s = await createWardenServer({ store: SqliteStore.open(db), rateLimit: 0, log: () => undefined, hitl: { notifier: null, smsSecret: secret } });
       return { s, b: `http://127.0.0.1:${(await s.listen(0)).port}` };
     };
-    const one = await start(), two = await start();
+    const one = await start(),
+      two = await start();
     try {
       const pid = `pass_${"r".repeat(24)}`;
-      await one.s.enforcer.register({ id: pid, issuer_id: "iss_a", constraints: { "core:cost:approval_threshold": 100 }, metadata: { approver_phone: "+15550100009" } });
+      await one.s.enforcer.register({
+        id: pid,
+        issuer_id: "iss_a",
+        constraints: { "core:cost:approval_threshold": 100 },
+        metadata: { approver_phone: "+15550100009" },
+      });
       const small = await one.s.enforcer.enforce({ passport_id: pid, action: "travel:book", cost_cents: 200 });
       const body = new URLSearchParams({ From: "+15550100009", Body: "YES" }).toString();
       const captured = signatureHeaders(secret, body);
-      const post = (b: string, headers: Record<string, string>) => fetch(`${b}/v1/sms/inbound`, {
-        method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body,
-      });
+      const post = (b: string, headers: Record<string, string>) =>
+        fetch(`${b}/v1/sms/inbound`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+          body,
+        });
       expect((await post(one.b, captured)).status).toBe(200);
       expect((await one.s.enforcer.getApproval(small.approval_request_id!))?.status).toBe("approved");
 

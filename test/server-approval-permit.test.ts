@@ -21,7 +21,9 @@ beforeAll(async () => {
   const addr = await server.listen(0);
   base = `http://127.0.0.1:${addr.port}`;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 async function hold(): Promise<{ pid: string; id: string }> {
   const r = await api(base, "POST", "/v1/passports", { key: keyA, body: { agent_name: "Travel", constraints: { "core:cost:approval_threshold": 2000 } } });
@@ -45,7 +47,9 @@ describe("GET /v1/approvals/:id hands the permit over once", () => {
     const second = await api(base, "GET", `/v1/approvals/${id}`, { key: keyA });
     expect(second.body.status).toBe("approved");
     expect(second.body.permit_token).toBeUndefined();
-    expect((await api(base, "POST", "/v1/actions/report", { key: keyA, body: { permit_token: first.body.permit_token, success: true } })).body).toEqual({ accepted: true });
+    expect((await api(base, "POST", "/v1/actions/report", { key: keyA, body: { permit_token: first.body.permit_token, success: true } })).body).toEqual({
+      accepted: true,
+    });
   });
 
   it("a denied approval carries no permit; API stops and resumes are recorded with the issuer and the api channel", async () => {
@@ -57,8 +61,13 @@ describe("GET /v1/approvals/:id hands the permit over once", () => {
     expect((await api(base, "POST", `/v1/passports/${pid}/emergency-stop`, { key: keyA })).body).toEqual({ ok: true });
     expect((await api(base, "POST", `/v1/passports/${pid}/resume`, { key: keyA })).body).toEqual({ ok: true });
     const att = await api(base, "GET", `/v1/passports/${pid}/attestations`, { key: keyA });
-    const records = (att.body as string).trim().split("\n").map((l) => JSON.parse(l));
-    expect(records.filter((r) => r.type === "panic" || r.type === "resume").map((r) => [r.type, r.by, r.channel]))
-      .toEqual([["panic", "iss_a", "api"], ["resume", "iss_a", "api"]]);
+    const records = (att.body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(records.filter((r) => r.type === "panic" || r.type === "resume").map((r) => [r.type, r.by, r.channel])).toEqual([
+      ["panic", "iss_a", "api"],
+      ["resume", "iss_a", "api"],
+    ]);
   });
 });

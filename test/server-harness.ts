@@ -48,7 +48,11 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-export interface RedisProcess { url: string; port: number; stop(): Promise<void> }
+export interface RedisProcess {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
 
 /** Starts redis-server on 127.0.0.1 with a free port, no persistence, in a temporary directory. */
 export async function startRedis(): Promise<RedisProcess> {
@@ -62,11 +66,20 @@ export async function startRedis(): Promise<RedisProcess> {
     const { Redis } = await import("ioredis");
     const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     r.on("error", () => undefined); // refused until it is up: that is what we are waiting for
-    try { await r.connect(); return (await r.ping()) === "PONG"; } finally { r.disconnect(); }
+    try {
+      await r.connect();
+      return (await r.ping()) === "PONG";
+    } finally {
+      r.disconnect();
+    }
   }, `redis-server on port ${port}`);
   return {
-    url, port,
-    async stop() { await stopChild(child, "SIGTERM"); rmSync(dir, { recursive: true, force: true }); },
+    url,
+    port,
+    async stop() {
+      await stopChild(child, "SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -81,18 +94,51 @@ export async function startRedisCluster(): Promise<{ nodes: string[]; stop(): Pr
     const port = await freePort();
     const cwd = join(dir, String(port));
     mkdirSync(cwd);
-    children.push(spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-      "--save", "", "--appendonly", "no", "--dir", cwd], { stdio: "ignore", cwd }));
+    children.push(
+      spawn(
+        bin,
+        [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--cluster-enabled",
+          "yes",
+          "--cluster-config-file",
+          "nodes.conf",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--dir",
+          cwd,
+        ],
+        { stdio: "ignore", cwd },
+      ),
+    );
     nodes.push(`127.0.0.1:${port}`);
   }
-  const stop = async () => { for (const c of children) await stopChild(c, "SIGTERM"); rmSync(dir, { recursive: true, force: true }); };
+  const stop = async () => {
+    for (const c of children) await stopChild(c, "SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    await waitFor(async () => nodes.every((n) => {
-      try { return execFileSync("redis-cli", ["-p", n.split(":")[1]!, "ping"], { encoding: "utf8" }).trim() === "PONG"; } catch { return false; }
-    }), "cluster nodes");
+    await waitFor(
+      async () =>
+        nodes.every((n) => {
+          try {
+            return execFileSync("redis-cli", ["-p", n.split(":")[1]!, "ping"], { encoding: "utf8" }).trim() === "PONG";
+          } catch {
+            return false;
+          }
+        }),
+      "cluster nodes",
+    );
     execFileSync("redis-cli", ["--cluster", "create", ...nodes, "--cluster-yes"], { stdio: "ignore", timeout: 30_000 });
-    await waitFor(async () => nodes.every((n) =>
-      execFileSync("redis-cli", ["-p", n.split(":")[1]!, "cluster", "info"], { encoding: "utf8" }).includes("cluster_state:ok")), "cluster_state:ok");
+    await waitFor(
+      async () => nodes.every((n) => execFileSync("redis-cli", ["-p", n.split(":")[1]!, "cluster", "info"], { encoding: "utf8" }).includes("cluster_state:ok")),
+      "cluster_state:ok",
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -113,7 +159,10 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, tim
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   return new Promise((ok) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("exit", (code) => { clearTimeout(timer); ok(code); });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      ok(code);
+    });
     child.kill(signal);
   });
 }
@@ -134,8 +183,14 @@ export async function wardenBin(): Promise<string> {
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   const { build } = await import("esbuild");
   await build({
-    entryPoints: [join(ROOT, "cli/warden.ts")], outfile: join(dir, "dist", "cli", "warden.js"), bundle: true, format: "esm",
-    platform: "node", target: "node20", packages: "external", logLevel: "warning",
+    entryPoints: [join(ROOT, "cli/warden.ts")],
+    outfile: join(dir, "dist", "cli", "warden.js"),
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
   });
   bundled = join(dir, "dist", "cli", "warden.js");
   return bundled;
@@ -154,11 +209,16 @@ export async function startServer(store: string, extra: string[] = [], env: Reco
   const bin = await wardenBin();
   const port = await freePort();
   const child = spawn(process.execPath, [bin, "serve", "--host", "127.0.0.1", "--port", String(port), "--store", store, ...extra], {
-    stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let out = "";
-  child.stdout!.on("data", (b) => { out += b; });
-  child.stderr!.on("data", (b) => { out += b; });
+  child.stdout!.on("data", (b) => {
+    out += b;
+  });
+  child.stderr!.on("data", (b) => {
+    out += b;
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => {
@@ -178,11 +238,18 @@ export async function runWarden(args: string[]): Promise<string> {
   return execFileSync(process.execPath, [bin, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-export interface Reply<T = any> { status: number; body: T; headers: Headers }
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
 
 /** A JSON request with an API key; the body is sent as given when it is a string. */
 export async function api<T = any>(
-  base: string, method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+  base: string,
+  method: string,
+  path: string,
+  opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
@@ -198,15 +265,27 @@ export async function api<T = any>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-export interface LoadResult { i: number; status: number | null; body: any; error?: string; server: number }
+export interface LoadResult {
+  i: number;
+  status: number | null;
+  body: any;
+  error?: string;
+  server: number;
+}
 
 /**
  * Sends `count` POSTs (body `makeBody(i)`) with `concurrency` in flight, round-robin over `bases`,
  * and stops at `count` or `timeoutMs`, or when `stop()` says so. Errors (a killed server) are results too.
  */
 export async function runLoad(opts: {
-  bases: string[]; path: string; key: string; count: number; concurrency: number; timeoutMs: number;
-  makeBody: (i: number) => unknown; stop?: () => boolean;
+  bases: string[];
+  path: string;
+  key: string;
+  count: number;
+  concurrency: number;
+  timeoutMs: number;
+  makeBody: (i: number) => unknown;
+  stop?: () => boolean;
 }): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   const deadline = Date.now() + opts.timeoutMs;

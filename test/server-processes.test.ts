@@ -9,7 +9,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditLog, type AuditRecord } from "../enforcer/audit";
 import {
-  REDIS_MISSING, REQUIRE_SUITES, type RedisProcess, type ServerProcess, api, redisServerPath, runLoad, runWarden, startRedis, startServer, waitFor,
+  REDIS_MISSING,
+  REQUIRE_SUITES,
+  type RedisProcess,
+  type ServerProcess,
+  api,
+  redisServerPath,
+  runLoad,
+  runWarden,
+  startRedis,
+  startServer,
+  waitFor,
 } from "./server-harness";
 
 const dir = mkdtempSync(join(tmpdir(), "warden-serve-"));
@@ -34,7 +44,11 @@ async function newKey(store: string, issuer: string): Promise<string> {
 async function auditOf(base: string, key: string, pid: string): Promise<AuditRecord[]> {
   const r = await api(base, "GET", `/v1/passports/${pid}/attestations`, { key });
   expect(r.status).toBe(200);
-  return (r.body as string).trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
+  return (r.body as string)
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditRecord);
 }
 
 async function verifyChain(base: string, key: string, pid: string): Promise<AuditRecord[]> {
@@ -48,7 +62,12 @@ async function verifyChain(base: string, key: string, pid: string): Promise<Audi
 async function capHolds(bases: string[], key: string, pid: string, cap: number) {
   const cost = (i: number) => (i % 5) + 1;
   const results = await runLoad({
-    bases, path: "/v1/enforce", key, count: 600, concurrency: 16, timeoutMs: 60_000,
+    bases,
+    path: "/v1/enforce",
+    key,
+    count: 600,
+    concurrency: 16,
+    timeoutMs: 60_000,
     makeBody: (i) => ({ passport_id: pid, action: "api:call", cost_cents: cost(i) }),
   });
   expect(results).toHaveLength(600);
@@ -66,7 +85,9 @@ async function capHolds(bases: string[], key: string, pid: string, cap: number) 
   }
   const records = await verifyChain(bases[bases.length - 1]!, key, pid);
   expect(records.filter((r) => r.type === "decision")).toHaveLength(600);
-  console.info(`${bases.length} servers: ${allowed.length} allowed (${allowed.filter((r) => r.server === 0).length} via the first), ${allowedSpend} of ${cap} cents`);
+  console.info(
+    `${bases.length} servers: ${allowed.length} allowed (${allowed.filter((r) => r.server === 0).length} via the first), ${allowedSpend} of ${cap} cents`,
+  );
   return allowed;
 }
 
@@ -75,11 +96,18 @@ describe("SQLite server", () => {
     const db = `sqlite:${join(dir, "kill.db")}`;
     const key = await newKey(db, "iss_durable");
     let server = await serve(db);
-    const pid = (await api(server.url, "POST", "/v1/passports", { key, body: { constraints: { "core:cost:max_per_day": 10_000_000 } } })).body.passport.id as string;
+    const pid = (await api(server.url, "POST", "/v1/passports", { key, body: { constraints: { "core:cost:max_per_day": 10_000_000 } } })).body.passport
+      .id as string;
     let killed = false;
     const concurrency = 8;
     const load = runLoad({
-      bases: [server.url], path: "/v1/enforce", key, count: 20_000, concurrency, timeoutMs: 60_000, stop: () => killed,
+      bases: [server.url],
+      path: "/v1/enforce",
+      key,
+      count: 20_000,
+      concurrency,
+      timeoutMs: 60_000,
+      stop: () => killed,
       makeBody: (i) => ({ passport_id: pid, action: "web:search", cost_cents: 1, action_id: `act-${i}` }),
     });
     await waitFor(async () => (await api(server.url, "GET", `/v1/passports/${pid}/state`, { key })).body.actions_today >= 400, "400 decisions", 30_000);
@@ -106,11 +134,16 @@ describe("SQLite server", () => {
     for (const a of answered) expect(inLog.has(a.body.decision_id)).toBe(true);
     // Each decision is one commit (cost, audit record, idempotency record): every counted allow has its record.
     expect(decided.length).toBe(state.actions_today);
-    console.info(`SIGKILL: ${answered.length} answered allows, ${unanswered.length} unanswered, ${state.actions_today} counted, ${decided.length} allow records`);
+    console.info(
+      `SIGKILL: ${answered.length} answered allows, ${unanswered.length} unanswered, ${state.actions_today} counted, ${decided.length} allow records`,
+    );
 
     // Retrying answered requests (same action_id) returns the first decision and counts nothing again.
     for (const a of answered.slice(0, 50)) {
-      const again = await api(server.url, "POST", "/v1/enforce", { key, body: { passport_id: pid, action: "web:search", cost_cents: 1, action_id: `act-${a.i}` } });
+      const again = await api(server.url, "POST", "/v1/enforce", {
+        key,
+        body: { passport_id: pid, action: "web:search", cost_cents: 1, action_id: `act-${a.i}` },
+      });
       expect(again.body.decision_id).toBe(a.body.decision_id);
     }
     expect((await api(server.url, "GET", `/v1/passports/${pid}/state`, { key })).body.actions_today).toBe(state.actions_today);
@@ -119,7 +152,9 @@ describe("SQLite server", () => {
     // the log and counts nothing again; one that was not is decided now. Either way one count each.
     const retried: { decision_id: string }[] = [];
     for (const u of unanswered) {
-      retried.push((await api(server.url, "POST", "/v1/enforce", { key, body: { passport_id: pid, action: "web:search", cost_cents: 1, action_id: `act-${u.i}` } })).body);
+      retried.push(
+        (await api(server.url, "POST", "/v1/enforce", { key, body: { passport_id: pid, action: "web:search", cost_cents: 1, action_id: `act-${u.i}` } })).body,
+      );
     }
     const recalled = retried.filter((d) => inLog.has(d.decision_id));
     const afterRetry = (await api(server.url, "GET", `/v1/passports/${pid}/state`, { key })).body;
@@ -136,11 +171,17 @@ describe("SQLite server", () => {
     const body = JSON.stringify({ passport_id: pid, action: "web:search", cost_cents: 7 });
     // A request whose body arrives in two halves, with the SIGTERM in between.
     const reply = new Promise<{ status: number; text: string }>((ok, fail) => {
-      const req = request(`${server.url}/v1/enforce`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-        let text = "";
-        res.on("data", (c) => { text += c; });
-        res.on("end", () => ok({ status: res.statusCode!, text }));
-      });
+      const req = request(
+        `${server.url}/v1/enforce`,
+        { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          let text = "";
+          res.on("data", (c) => {
+            text += c;
+          });
+          res.on("end", () => ok({ status: res.statusCode!, text }));
+        },
+      );
       req.on("error", fail);
       req.write(body.slice(0, 10));
       setTimeout(() => {
@@ -179,8 +220,12 @@ if (!redisInstalled) console.warn(REDIS_MISSING);
 
 describe.skipIf(!redisInstalled && !REQUIRE_SUITES)("two servers on one Redis", () => {
   let redis: RedisProcess;
-  beforeAll(async () => { redis = await startRedis(); });
-  afterAll(async () => { await redis?.stop(); });
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
 
   it("concurrent requests at one passport through both never pass the cap and count each allow once", async () => {
     const key = await newKey(redis.url, "iss_cluster");
@@ -191,9 +236,15 @@ describe.skipIf(!redisInstalled && !REQUIRE_SUITES)("two servers on one Redis", 
 
     // Each action_id sent twice at once, once through each server (a retry landing on another node):
     // one decision per action_id, counted once, and both servers answer it.
-    const pid2 = (await api(s1!.url, "POST", "/v1/passports", { key, body: { constraints: { "core:cost:max_per_day": 1_000_000 } } })).body.passport.id as string;
+    const pid2 = (await api(s1!.url, "POST", "/v1/passports", { key, body: { constraints: { "core:cost:max_per_day": 1_000_000 } } })).body.passport
+      .id as string;
     const repeated = await runLoad({
-      bases: [s1!.url, s2!.url], path: "/v1/enforce", key, count: 400, concurrency: 16, timeoutMs: 60_000,
+      bases: [s1!.url, s2!.url],
+      path: "/v1/enforce",
+      key,
+      count: 400,
+      concurrency: 16,
+      timeoutMs: 60_000,
       makeBody: (i) => ({ passport_id: pid2, action: "api:call", cost_cents: 3, action_id: `retry-${i >> 1}` }),
     });
     expect(repeated.filter((r) => r.status !== 200)).toEqual([]);

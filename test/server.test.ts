@@ -30,7 +30,9 @@ beforeAll(async () => {
   const addr = await server.listen(0);
   base = `http://127.0.0.1:${addr.port}`;
 });
-afterAll(async () => { await server.close(); });
+afterAll(async () => {
+  await server.close();
+});
 
 async function issue(key: string, passport: Record<string, unknown>) {
   const r = await api(base, "POST", "/v1/passports", { key, body: passport });
@@ -40,7 +42,10 @@ async function issue(key: string, passport: Record<string, unknown>) {
 
 describe("passports", () => {
   it("issues a passport with a server id, the caller's issuer and a key pair returned once", async () => {
-    const r = await api(base, "POST", "/v1/passports", { key: keyA, body: { id: "pass_mine", agent_name: "Bot", constraints: { "core:cost:max_per_day": 100 } } });
+    const r = await api(base, "POST", "/v1/passports", {
+      key: keyA,
+      body: { id: "pass_mine", agent_name: "Bot", constraints: { "core:cost:max_per_day": 100 } },
+    });
     expect(r.status).toBe(201);
     expect(r.body.passport.id).toMatch(/^pass_[0-9a-f]{32}$/);
     expect(r.body.passport.issuer_id).toBe("iss_a");
@@ -82,7 +87,8 @@ describe("API keys and issuer isolation", () => {
   let permit: string;
   beforeAll(async () => {
     pid = (await issue(keyA, { constraints: { "core:cost:approval_threshold": 1000 } })).passport.id;
-    approvalId = (await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 5000 } })).body.approval_request_id;
+    approvalId = (await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 5000 } })).body
+      .approval_request_id;
     permit = (await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "web:search", cost_cents: 1 } })).body.permit_token;
   });
 
@@ -104,16 +110,27 @@ describe("API keys and issuer isolation", () => {
 
   it("another issuer's passport, approval and permit are 404 (or unknown), never 403", async () => {
     const routes: [string, string, unknown?][] = [
-      ["GET", `/v1/passports/${pid}`], ["POST", `/v1/passports/${pid}/revoke`], ["GET", `/v1/passports/${pid}/state`],
-      ["POST", `/v1/passports/${pid}/state/reset`, { window_type: "all" }], ["POST", `/v1/passports/${pid}/heartbeat`],
-      ["POST", `/v1/passports/${pid}/emergency-stop`], ["POST", `/v1/passports/${pid}/resume`], ["GET", `/v1/passports/${pid}/attestations`],
-      ["POST", "/v1/enforce", { passport_id: pid, action: "a" }], ["GET", `/v1/approvals?passport_id=${pid}`],
-      ["GET", `/v1/approvals/${approvalId}`], ["POST", `/v1/approvals/${approvalId}/approve`], ["POST", `/v1/approvals/${approvalId}/deny`],
+      ["GET", `/v1/passports/${pid}`],
+      ["POST", `/v1/passports/${pid}/revoke`],
+      ["GET", `/v1/passports/${pid}/state`],
+      ["POST", `/v1/passports/${pid}/state/reset`, { window_type: "all" }],
+      ["POST", `/v1/passports/${pid}/heartbeat`],
+      ["POST", `/v1/passports/${pid}/emergency-stop`],
+      ["POST", `/v1/passports/${pid}/resume`],
+      ["GET", `/v1/passports/${pid}/attestations`],
+      ["POST", "/v1/enforce", { passport_id: pid, action: "a" }],
+      ["GET", `/v1/approvals?passport_id=${pid}`],
+      ["GET", `/v1/approvals/${approvalId}`],
+      ["POST", `/v1/approvals/${approvalId}/approve`],
+      ["POST", `/v1/approvals/${approvalId}/deny`],
     ];
     for (const [method, path, body] of routes) {
       const r = await api(base, method, path, { key: keyB, body });
       expect(r.status, `${method} ${path}`).toBe(404);
-      const unknown = await api(base, method, path.replace(pid, "pass_nope").replace(approvalId, "apr_nope"), { key: keyB, body: body && JSON.parse(JSON.stringify(body).replace(pid, "pass_nope")) });
+      const unknown = await api(base, method, path.replace(pid, "pass_nope").replace(approvalId, "apr_nope"), {
+        key: keyB,
+        body: body && JSON.parse(JSON.stringify(body).replace(pid, "pass_nope")),
+      });
       const anonymous = (e: { message: string }) => ({ ...e, message: e.message.replace(/(pass|apr)_[0-9a-z]+/g, "<id>") });
       expect(anonymous(r.body.error), `${method} ${path} reads exactly like a missing one`).toEqual(anonymous(unknown.body.error));
     }
@@ -131,28 +148,50 @@ describe("enforce, approvals, state and attestations", () => {
   it("runs a hold through approval, report, state and a verifiable audit log", async () => {
     const { passport } = await issue(keyA, { agent_name: "Travel", constraints: { "core:cost:approval_threshold": 2000, "core:cost:max_per_day": 50000 } });
     const pid = passport.id;
-    const hold = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 35000, action_id: "trip-1" } });
+    const hold = await api(base, "POST", "/v1/enforce", {
+      key: keyA,
+      body: { passport_id: pid, action: "travel:book", cost_cents: 35000, action_id: "trip-1" },
+    });
     expect(hold.body).toMatchObject({ decision: "request_hold", passport_id: pid, action_id: "trip-1" });
-    const again = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 35000, action_id: "trip-1" } });
+    const again = await api(base, "POST", "/v1/enforce", {
+      key: keyA,
+      body: { passport_id: pid, action: "travel:book", cost_cents: 35000, action_id: "trip-1" },
+    });
     expect(again.body).toEqual(hold.body);
-    const conflict = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: pid, action: "travel:book", cost_cents: 1, action_id: "trip-1" } });
+    const conflict = await api(base, "POST", "/v1/enforce", {
+      key: keyA,
+      body: { passport_id: pid, action: "travel:book", cost_cents: 1, action_id: "trip-1" },
+    });
     expect(conflict).toMatchObject({ status: 409, body: { error: { code: "action_id_conflict" } } });
     const list = await api(base, "GET", `/v1/approvals?passport_id=${pid}`, { key: keyA });
     expect(list.body.approvals.map((a: { id: string }) => a.id)).toEqual([hold.body.approval_request_id]);
     expect((await api(base, "GET", "/v1/approvals", { key: keyA })).body.approvals.map((a: { id: string }) => a.id)).toContain(hold.body.approval_request_id);
-    expect((await api(base, "GET", `/v1/passports/${pid}/state`, { key: keyA })).body).toMatchObject({ held_cents: 35000, pending_approval_id: hold.body.approval_request_id });
+    expect((await api(base, "GET", `/v1/passports/${pid}/state`, { key: keyA })).body).toMatchObject({
+      held_cents: 35000,
+      pending_approval_id: hold.body.approval_request_id,
+    });
     const yes = await api(base, "POST", `/v1/approvals/${hold.body.approval_request_id}/approve`, { key: keyA });
     expect(yes.body).toMatchObject({ status: "approved", permit: true });
     const twice = await api(base, "POST", `/v1/approvals/${hold.body.approval_request_id}/deny`, { key: keyA });
     expect(twice).toMatchObject({ status: 409, body: { error: { code: "approval_not_pending" } } });
-    const rep = await api(base, "POST", "/v1/actions/report", { key: keyA, body: { permit_token: yes.body.permit_token, success: true, actual_cost_cents: 30000 } });
+    const rep = await api(base, "POST", "/v1/actions/report", {
+      key: keyA,
+      body: { permit_token: yes.body.permit_token, success: true, actual_cost_cents: 30000 },
+    });
     expect(rep.body).toEqual({ accepted: true });
-    expect((await api(base, "GET", `/v1/passports/${pid}/state`, { key: keyA })).body).toMatchObject({ spent_today_cents: 30000, held_cents: 0, actions_today: 1 });
+    expect((await api(base, "GET", `/v1/passports/${pid}/state`, { key: keyA })).body).toMatchObject({
+      spent_today_cents: 30000,
+      held_cents: 0,
+      actions_today: 1,
+    });
 
     const att = await api(base, "GET", `/v1/passports/${pid}/attestations`, { key: keyA });
     expect(att.status).toBe(200);
     expect(att.headers.get("content-type")).toContain("application/jsonl");
-    const records = (att.body as string).trim().split("\n").map((l) => JSON.parse(l) as AuditRecord);
+    const records = (att.body as string)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as AuditRecord);
     expect(records.map((r) => r.type)).toEqual(["decision", "approval", "permit_report"]);
     const jwks = (await api(base, "GET", "/.well-known/jwks.json")).body;
     const [seq, hash] = att.headers.get("x-warden-audit-head")!.split(":");
@@ -228,8 +267,12 @@ describe("errors: JSON bodies with the right status, never a 500 for bad input",
   it("request fields are validated with their path", async () => {
     const { passport } = await issue(keyA, { constraints: {} });
     const cases: [Record<string, unknown>, string][] = [
-      [{ action: "" }, "action"], [{ action: "a", cost_cents: -1 }, "cost_cents"], [{ action: "a", cost_cents: 1.5 }, "cost_cents"],
-      [{ action: "a", context: [] }, "context"], [{ action: "a", extra: 1 }, "extra"], [{ action: "x".repeat(1025) }, "action"],
+      [{ action: "" }, "action"],
+      [{ action: "a", cost_cents: -1 }, "cost_cents"],
+      [{ action: "a", cost_cents: 1.5 }, "cost_cents"],
+      [{ action: "a", context: [] }, "context"],
+      [{ action: "a", extra: 1 }, "extra"],
+      [{ action: "x".repeat(1025) }, "action"],
     ];
     for (const [body, path] of cases) {
       const r = await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, ...body } });
@@ -253,8 +296,18 @@ describe("errors: JSON bodies with the right status, never a 500 for bad input",
     const big = JSON.stringify({ passport_id: "p", action: "a", context: { x: "y".repeat(70 * 1024) } });
     const r = await api(base, "POST", "/v1/enforce", { key: keyA, body: big });
     expect(r).toMatchObject({ status: 413, body: { error: { code: "payload_too_large" } } });
-    const chunked = new ReadableStream({ start(c) { for (let i = 0; i < 70; i++) c.enqueue(new TextEncoder().encode("x".repeat(1024))); c.close(); } });
-    const res = await fetch(`${base}/v1/enforce`, { method: "POST", body: chunked, headers: { authorization: `Bearer ${keyA}` }, duplex: "half" } as RequestInit);
+    const chunked = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 70; i++) c.enqueue(new TextEncoder().encode("x".repeat(1024)));
+        c.close();
+      },
+    });
+    const res = await fetch(`${base}/v1/enforce`, {
+      method: "POST",
+      body: chunked,
+      headers: { authorization: `Bearer ${keyA}` },
+      duplex: "half",
+    } as RequestInit);
     expect(res.status).toBe(413);
   });
 

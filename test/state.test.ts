@@ -6,7 +6,9 @@ import { loadEngine, type Engine } from "../bindings/index";
 import { CounterStates, type Snapshot, type StateResult } from "../bindings/state";
 
 const T = (iso: string): number => Date.parse(iso);
-const SEC = 1000, MIN = 60_000, HOUR = 3_600_000;
+const SEC = 1000,
+  MIN = 60_000,
+  HOUR = 3_600_000;
 
 let engine: Engine;
 let cs: CounterStates;
@@ -39,10 +41,24 @@ describe("fresh state", () => {
     const s = cs.fresh();
     expect(s.length).toBe(632);
     expect(snap(s, T("2026-02-24T10:00:00Z"))).toEqual({
-      spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0, held_cents: 0,
-      actions_last_minute: 0, actions_last_5_minutes: 0, actions_last_30_minutes: 0, actions_last_hour: 0,
-      actions_today: 0, last_action_at: null, last_heartbeat_at: null, pending_approval_id: null,
-      emergency_stopped: false, enforcement_paused: false, paused_by: null, pending_cost_cents: 0, pending_created_at: null,
+      spent_today_cents: 0,
+      spent_week_cents: 0,
+      spent_month_cents: 0,
+      spent_total_cents: 0,
+      held_cents: 0,
+      actions_last_minute: 0,
+      actions_last_5_minutes: 0,
+      actions_last_30_minutes: 0,
+      actions_last_hour: 0,
+      actions_today: 0,
+      last_action_at: null,
+      last_heartbeat_at: null,
+      pending_approval_id: null,
+      emergency_stopped: false,
+      enforcement_paused: false,
+      paused_by: null,
+      pending_cost_cents: 0,
+      pending_created_at: null,
     });
   });
 
@@ -123,7 +139,11 @@ describe("calendar windows (UTC)", () => {
     const s = commits([t], 100);
     expect(snap(s, t)).toMatchObject({ spent_today_cents: 100, actions_today: 1 });
     expect(snap(s, T("2026-02-25T00:00:00Z"))).toMatchObject({
-      spent_today_cents: 0, actions_today: 0, spent_week_cents: 100, spent_month_cents: 100, spent_total_cents: 100,
+      spent_today_cents: 0,
+      actions_today: 0,
+      spent_week_cents: 100,
+      spent_month_cents: 100,
+      spent_total_cents: 100,
     });
   });
 
@@ -132,7 +152,9 @@ describe("calendar windows (UTC)", () => {
     const s = commits([T("2026-02-16T00:00:00Z"), sunday], 100); // Monday and Sunday of one week
     expect(snap(s, sunday).spent_week_cents).toBe(200);
     expect(snap(s, T("2026-02-23T00:00:00Z"))).toMatchObject({
-      spent_week_cents: 0, spent_today_cents: 0, spent_month_cents: 200,
+      spent_week_cents: 0,
+      spent_today_cents: 0,
+      spent_month_cents: 200,
     });
   });
 
@@ -145,7 +167,10 @@ describe("calendar windows (UTC)", () => {
     s = commits([monday], 100, s);
     s = commits([newYear], 200, s);
     expect(snap(s, newYear)).toMatchObject({
-      spent_today_cents: 200, spent_week_cents: 300, spent_month_cents: 200, spent_total_cents: 350,
+      spent_today_cents: 200,
+      spent_week_cents: 300,
+      spent_month_cents: 200,
+      spent_total_cents: 350,
     });
     expect(snap(s, T("2026-01-04T23:59:59.999Z")).spent_week_cents).toBe(300);
     expect(snap(s, T("2026-01-05T00:00:00Z")).spent_week_cents).toBe(0);
@@ -174,18 +199,27 @@ describe("calendar windows (UTC)", () => {
 
   it("day, week and month edges agree with the JavaScript calendar over 1900–2200", () => {
     let seed = 12345;
-    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
-    const lo = T("1900-01-01T00:00:00Z"), hi = T("2200-01-01T00:00:00Z");
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const lo = T("1900-01-01T00:00:00Z"),
+      hi = T("2200-01-01T00:00:00Z");
     for (let i = 0; i < 300; i++) {
       const at = Math.floor(lo + rand() * (hi - lo));
       const d = new Date(at);
-      const y = d.getUTCFullYear(), m = d.getUTCMonth(), day = d.getUTCDate();
+      const y = d.getUTCFullYear(),
+        m = d.getUTCMonth(),
+        day = d.getUTCDate();
       const nextDay = Date.UTC(y, m, day + 1);
       const nextMonday = Date.UTC(y, m, day + ((8 - d.getUTCDay()) % 7 || 7));
       const nextMonth = Date.UTC(y, m + 1, 1);
       const s = commits([at], 100);
-      for (const [edge, field] of [[nextDay, "spent_today_cents"], [nextMonday, "spent_week_cents"],
-        [nextMonth, "spent_month_cents"]] as const) {
+      for (const [edge, field] of [
+        [nextDay, "spent_today_cents"],
+        [nextMonday, "spent_week_cents"],
+        [nextMonth, "spent_month_cents"],
+      ] as const) {
         expect(snap(s, edge - 1)[field], `${d.toISOString()} ${field} before`).toBe(100);
         expect(snap(s, edge)[field], `${d.toISOString()} ${field} at ${new Date(edge).toISOString()}`).toBe(0);
       }
@@ -212,17 +246,31 @@ describe("reservations and approvals", () => {
     const r = cs.reserve(cs.fresh(), t0, 500, "apr_1");
     const held = ok(r);
     expect(r.snapshot).toMatchObject({
-      held_cents: 500, spent_today_cents: 0, actions_today: 0, pending_approval_id: "apr_1",
-      pending_cost_cents: 500, pending_created_at: t0, last_action_at: null,
+      held_cents: 500,
+      spent_today_cents: 0,
+      actions_today: 0,
+      pending_approval_id: "apr_1",
+      pending_cost_cents: 500,
+      pending_created_at: t0,
+      last_action_at: null,
     });
     const at = T("2026-02-25T00:02:00Z"); // the next day, 240 s later
     const a = cs.approve(held, at, "apr_1");
     ok(a);
     expect(a.expired).toBeUndefined();
     expect(a.snapshot).toMatchObject({
-      held_cents: 0, spent_today_cents: 500, spent_week_cents: 500, spent_month_cents: 500, spent_total_cents: 500,
-      actions_today: 1, actions_last_minute: 1, actions_last_hour: 1, last_action_at: at,
-      pending_approval_id: null, pending_cost_cents: 0, pending_created_at: null,
+      held_cents: 0,
+      spent_today_cents: 500,
+      spent_week_cents: 500,
+      spent_month_cents: 500,
+      spent_total_cents: 500,
+      actions_today: 1,
+      actions_last_minute: 1,
+      actions_last_hour: 1,
+      last_action_at: at,
+      pending_approval_id: null,
+      pending_cost_cents: 0,
+      pending_created_at: null,
     });
     // Nothing was counted in the day of the reservation.
     expect(snap(a.state, at).spent_today_cents).toBe(500);
@@ -246,7 +294,11 @@ describe("reservations and approvals", () => {
     const r = cs.release(held, t0 + 10 * SEC, "apr_1");
     ok(r);
     expect(r.snapshot).toMatchObject({
-      held_cents: 0, spent_today_cents: 40, actions_today: 1, pending_approval_id: null, last_action_at: t0 - MIN,
+      held_cents: 0,
+      spent_today_cents: 40,
+      actions_today: 1,
+      pending_approval_id: null,
+      last_action_at: t0 - MIN,
     });
     expect(r.released).toBeUndefined();
     expect(cs.release(r.state, t0 + 11 * SEC, "apr_1").status).toBe("no_such_approval");
@@ -280,7 +332,10 @@ describe("reservations and approvals", () => {
     expect(stop.released).toEqual({ id: "apr_é", cost_cents: 500 });
     expect(stop.expired).toBeUndefined();
     expect(stop.snapshot).toMatchObject({
-      emergency_stopped: true, held_cents: 0, pending_approval_id: null, spent_today_cents: 25,
+      emergency_stopped: true,
+      held_cents: 0,
+      pending_approval_id: null,
+      spent_today_cents: 25,
     });
     expect(cs.approve(stop.state, t0 + 2 * SEC, "apr_é").status).toBe("no_such_approval");
     const again = cs.emergencyStop(stop.state, t0 + 3 * SEC);
@@ -292,11 +347,16 @@ describe("reservations and approvals", () => {
 
 describe("resets", () => {
   const t = T("2026-02-24T10:00:00Z");
-  const build = (): Uint8Array =>
-    ok(cs.reserve(commits([t - 2 * SEC, t - SEC], 100), t, 70, "apr_r"));
+  const build = (): Uint8Array => ok(cs.reserve(commits([t - 2 * SEC, t - SEC], 100), t, 70, "apr_r"));
   const base = {
-    spent_today_cents: 200, spent_week_cents: 200, spent_month_cents: 200, spent_total_cents: 200,
-    actions_today: 2, actions_last_minute: 2, actions_last_hour: 2, held_cents: 70,
+    spent_today_cents: 200,
+    spent_week_cents: 200,
+    spent_month_cents: 200,
+    spent_total_cents: 200,
+    actions_today: 2,
+    actions_last_minute: 2,
+    actions_last_hour: 2,
+    held_cents: 70,
   };
 
   it.each([
@@ -304,10 +364,18 @@ describe("resets", () => {
     ["weekly", { spent_week_cents: 0 }],
     ["monthly", { spent_month_cents: 0 }],
     ["total", { spent_total_cents: 0 }],
-    ["all", {
-      spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0,
-      actions_today: 0, actions_last_minute: 0, actions_last_hour: 0,
-    }],
+    [
+      "all",
+      {
+        spent_today_cents: 0,
+        spent_week_cents: 0,
+        spent_month_cents: 0,
+        spent_total_cents: 0,
+        actions_today: 0,
+        actions_last_minute: 0,
+        actions_last_hour: 0,
+      },
+    ],
   ] as const)("reset %s zeroes only its windows; reservations stay", (kind, zeroed) => {
     const s = build();
     expect(snap(s, t)).toMatchObject(base);
@@ -330,7 +398,11 @@ describe("true-up (report with an actual cost)", () => {
     const r = cs.trueUp(s, t + HOUR, t, undefined, 1000, 300);
     ok(r);
     expect(r.snapshot).toMatchObject({
-      spent_today_cents: 1300, spent_week_cents: 1300, spent_month_cents: 1300, spent_total_cents: 1300, actions_today: 2,
+      spent_today_cents: 1300,
+      spent_week_cents: 1300,
+      spent_month_cents: 1300,
+      spent_total_cents: 1300,
+      actions_today: 2,
     });
     const up = cs.trueUp(s, t + HOUR, t, undefined, 1000, 4500);
     expect(up.snapshot).toMatchObject({ spent_today_cents: 5500, spent_total_cents: 5500 });
@@ -346,14 +418,21 @@ describe("true-up (report with an actual cost)", () => {
     const r = cs.trueUp(s2, monday + MIN, sunday, undefined, 1000, 1500);
     ok(r);
     expect(r.snapshot).toMatchObject({
-      spent_today_cents: 10, spent_week_cents: 10, spent_month_cents: 1510, spent_total_cents: 1510,
+      spent_today_cents: 10,
+      spent_week_cents: 10,
+      spent_month_cents: 1510,
+      spent_total_cents: 1510,
     });
     // Across a month end as well: only the total moves.
     const feb = T("2026-02-28T23:59:00Z");
     const s3 = commits([T("2026-03-01T00:00:30Z")], 50, commits([feb], 800));
     const r3 = cs.trueUp(s3, T("2026-03-01T00:01:00Z"), feb, undefined, 800, 1000);
-    expect(r3.snapshot).toMatchObject({ // Saturday 28 Feb and Sunday 1 March share an ISO week
-      spent_today_cents: 50, spent_week_cents: 1050, spent_month_cents: 50, spent_total_cents: 1050,
+    expect(r3.snapshot).toMatchObject({
+      // Saturday 28 Feb and Sunday 1 March share an ISO week
+      spent_today_cents: 50,
+      spent_week_cents: 1050,
+      spent_month_cents: 50,
+      spent_total_cents: 1050,
     });
   });
 
@@ -420,7 +499,10 @@ describe("true-up across a reset (reset generations)", () => {
     let s = ok(cs.reset(first.state, t + SEC, "daily"));
     s = ok(cs.commit(s, t + 2 * SEC, 50));
     expect(cs.trueUp(s, t + 3 * SEC, t, first.resets, 100, 0).snapshot).toMatchObject({
-      spent_today_cents: 50, spent_week_cents: 50, spent_month_cents: 50, spent_total_cents: 50,
+      spent_today_cents: 50,
+      spent_week_cents: 50,
+      spent_month_cents: 50,
+      spent_total_cents: 50,
     });
   });
 
@@ -428,12 +510,16 @@ describe("true-up across a reset (reset generations)", () => {
     const commitFirst = cs.commit(cs.fresh(), t, 100);
     const afterReset = ok(cs.reset(commitFirst.state, t, "daily"));
     expect(cs.trueUp(afterReset, t, t, commitFirst.resets, 100, 40).snapshot).toMatchObject({
-      spent_today_cents: 0, spent_week_cents: 40, spent_total_cents: 40,
+      spent_today_cents: 0,
+      spent_week_cents: 40,
+      spent_total_cents: 40,
     });
     const resetFirst = ok(cs.reset(ok(cs.commit(cs.fresh(), t, 100)), t, "daily"));
     const c = cs.commit(resetFirst, t, 100);
     expect(cs.trueUp(c.state, t, t, c.resets, 100, 40).snapshot).toMatchObject({
-      spent_today_cents: 40, spent_week_cents: 140, spent_total_cents: 140,
+      spent_today_cents: 40,
+      spent_week_cents: 140,
+      spent_total_cents: 140,
     });
   });
 
@@ -481,13 +567,21 @@ describe("a version-1 state (before reset generations)", () => {
     v.setUint32(0, 0x53435741, true); // "AWCS"
     v.setUint16(4, 1, true);
     v.setUint16(6, 4 | 8 | 16, true); // has last_action_at, has last_heartbeat_at, pending
-    i64(8, Math.floor(t / SEC)); i64(16, Math.floor(t / MIN));
-    i64(24, day); i64(32, 300); i64(40, 2);
-    i64(48, Math.floor((day + 3) / 7)); i64(56, 700);
-    i64(64, 2026 * 12 + 1); i64(72, 900);
-    i64(80, 5000); i64(88, 40);
-    i64(96, t); i64(104, t - SEC);
-    i64(112, 40); i64(120, t - 2 * SEC);
+    i64(8, Math.floor(t / SEC));
+    i64(16, Math.floor(t / MIN));
+    i64(24, day);
+    i64(32, 300);
+    i64(40, 2);
+    i64(48, Math.floor((day + 3) / 7));
+    i64(56, 700);
+    i64(64, 2026 * 12 + 1);
+    i64(72, 900);
+    i64(80, 5000);
+    i64(88, 40);
+    i64(96, t);
+    i64(104, t - SEC);
+    i64(112, 40);
+    i64(120, t - 2 * SEC);
     v.setUint32(128, idBytes.length, true);
     v.setUint32(132 + 4 * (Math.floor(t / SEC) % 60), 2, true); // two actions this second
     v.setUint32(372 + 4 * (Math.floor(t / MIN) % 60), 2, true); // and this minute
@@ -499,10 +593,24 @@ describe("a version-1 state (before reset generations)", () => {
     const r = cs.snapshot(v1(), t + SEC);
     ok(r);
     expect(r.snapshot).toEqual({
-      spent_today_cents: 300, spent_week_cents: 700, spent_month_cents: 900, spent_total_cents: 5000, held_cents: 40,
-      actions_last_minute: 2, actions_last_5_minutes: 2, actions_last_30_minutes: 2, actions_last_hour: 2, actions_today: 2,
-      last_action_at: t, last_heartbeat_at: t - SEC, pending_approval_id: "apr_old", emergency_stopped: false,
-      enforcement_paused: false, paused_by: null, pending_cost_cents: 40, pending_created_at: t - 2 * SEC,
+      spent_today_cents: 300,
+      spent_week_cents: 700,
+      spent_month_cents: 900,
+      spent_total_cents: 5000,
+      held_cents: 40,
+      actions_last_minute: 2,
+      actions_last_5_minutes: 2,
+      actions_last_30_minutes: 2,
+      actions_last_hour: 2,
+      actions_today: 2,
+      last_action_at: t,
+      last_heartbeat_at: t - SEC,
+      pending_approval_id: "apr_old",
+      emergency_stopped: false,
+      enforcement_paused: false,
+      paused_by: null,
+      pending_cost_cents: 40,
+      pending_created_at: t - 2 * SEC,
     });
     expect(r.resets).toBe(0);
     const v = new DataView(r.state.buffer, r.state.byteOffset, r.state.byteLength);
@@ -625,7 +733,15 @@ describe("bad state bytes", () => {
     ["random bytes", () => Uint8Array.from({ length: 700 }, (_, i) => (i * 97 + 13) & 0xff)],
     ["too short", () => good().subarray(0, 100)],
     ["truncated id", () => good().subarray(0, good().length - 1)],
-    ["a trailing byte", () => { const g = good(); const s = new Uint8Array(g.length + 1); s.set(g); return s; }],
+    [
+      "a trailing byte",
+      () => {
+        const g = good();
+        const s = new Uint8Array(g.length + 1);
+        s.set(g);
+        return s;
+      },
+    ],
     ["wrong magic", () => patch((v) => v.setUint32(0, 0x12345678, true))],
     ["a later version", () => patch((v) => v.setUint16(4, 3, true))],
     ["a window reset in a generation not reached", () => patch((v) => v.setUint32(620, 1, true))],
@@ -654,7 +770,13 @@ describe("bad state bytes", () => {
     const { exports } = engine.core;
     engine.core.io(64);
     const generation = engine.core.generation;
-    for (const [op, len] of [[1, 0], [1, 43], [1, 0x7fffffff], [99, 44], [-1, 44]]) {
+    for (const [op, len] of [
+      [1, 0],
+      [1, 43],
+      [1, 0x7fffffff],
+      [99, 44],
+      [-1, 44],
+    ]) {
       const n = exports.state_op(op, len);
       engine.core.refresh();
       expect(engine.core.view.getInt32(engine.core.outPtr, true)).toBe(-1);
@@ -664,7 +786,8 @@ describe("bad state bytes", () => {
   });
 
   it("bad arguments are refused in TypeScript", () => {
-    const s = cs.fresh(), t = T("2026-02-24T10:00:00Z");
+    const s = cs.fresh(),
+      t = T("2026-02-24T10:00:00Z");
     expect(() => cs.commit(s, t, -1)).toThrow(/cost_cents/);
     expect(() => cs.commit(s, t, 1.5)).toThrow(/cost_cents/);
     expect(() => cs.commit(s, Number.NaN, 1)).toThrow(/now/);

@@ -38,14 +38,26 @@ describe("storage stays inside enforcer/", () => {
   });
 
   it("no file above the enforcer calls the store's document, state or audit methods", () => {
-    const offenders = files.flatMap((f) => readFileSync(f, "utf8").split("\n").map((line, i) => [f, i + 1, line] as const))
-      .filter(([, , line]) => STORE_CALL.test(line)).map(([f, n, line]) => `${relative(ROOT, f)}:${n}: ${line.trim()}`);
+    const offenders = files
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, i) => [f, i + 1, line] as const),
+      )
+      .filter(([, , line]) => STORE_CALL.test(line))
+      .map(([f, n, line]) => `${relative(ROOT, f)}:${n}: ${line.trim()}`);
     expect(offenders).toEqual([]);
   });
 
   it("no file above the enforcer spells a namespace as an argument", () => {
-    const offenders = files.flatMap((f) => readFileSync(f, "utf8").split("\n").map((line, i) => [f, i + 1, line] as const))
-      .filter(([, , line]) => namespaceLiteral.test(line)).map(([f, n, line]) => `${relative(ROOT, f)}:${n}: ${line.trim()}`);
+    const offenders = files
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, i) => [f, i + 1, line] as const),
+      )
+      .filter(([, , line]) => namespaceLiteral.test(line))
+      .map(([f, n, line]) => `${relative(ROOT, f)}:${n}: ${line.trim()}`);
     expect(offenders).toEqual([]);
   });
 

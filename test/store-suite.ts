@@ -26,8 +26,12 @@ async function increment(store: Store, id: string): Promise<number> {
 export function runStoreSuite(name: string, make: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
-    beforeEach(async () => { store = await make(); });
-    afterEach(async () => { await store.close(); });
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
 
     describe("counter state", () => {
       it("creates only when absent, then swaps on the current version", async () => {
@@ -83,9 +87,7 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
       });
 
       it("ifAbsent writes once (idempotency, one pending approval per passport)", async () => {
-        const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => store.putDoc("pending", "p1", `"apr_${i}"`, { ifAbsent: true })),
-        );
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.putDoc("pending", "p1", `"apr_${i}"`, { ifAbsent: true })));
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = results.indexOf(true);
         expect((await store.getDoc("pending", "p1"))?.json).toBe(`"apr_${winner}"`);
@@ -139,7 +141,10 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         await store.putDoc("approvals", "p1/a1", '"a"');
         await store.putDoc("permits", "p1/x", '"other namespace"');
         const p1 = await store.listDocs("approvals", { prefix: "p1/" });
-        expect(p1.map((d) => [d.key, d.json])).toEqual([["p1/a1", '"a"'], ["p1/a2", '"b"']]);
+        expect(p1.map((d) => [d.key, d.json])).toEqual([
+          ["p1/a1", '"a"'],
+          ["p1/a2", '"b"'],
+        ]);
         expect(p1.every((d) => typeof d.version === "number")).toBe(true);
         expect((await store.listDocs("approvals")).map((d) => d.key)).toEqual(["p1/a1", "p1/a2", "p2/a3"]);
         expect(await store.listDocs("empty")).toEqual([]);
@@ -156,15 +161,16 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         expect(await store.appendAudit("p1", 2, '{"n":2}', "h2")).toBe(true);
         expect(await store.auditHead("p1")).toEqual({ seq: 2, hash: "h2" });
         expect(await store.auditHead("p2")).toBeNull();
-        expect(await collect(store.readAudit("p1"))).toEqual([{ seq: 1, json: '{"n":1}' }, { seq: 2, json: '{"n":2}' }]);
+        expect(await collect(store.readAudit("p1"))).toEqual([
+          { seq: 1, json: '{"n":1}' },
+          { seq: 2, json: '{"n":2}' },
+        ]);
         expect(await collect(store.readAudit("p1", 2))).toEqual([{ seq: 2, json: '{"n":2}' }]);
         expect(await collect(store.readAudit("p2"))).toEqual([]);
       });
 
       it("lets exactly one of many concurrent appends at one seq win", async () => {
-        const results = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => store.appendAudit("p1", 1, `{"i":${i}}`, `h${i}`)),
-        );
+        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendAudit("p1", 1, `{"i":${i}}`, `h${i}`)));
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = results.indexOf(true);
         expect(await store.auditHead("p1")).toEqual({ seq: 1, hash: `h${winner}` });
@@ -205,11 +211,13 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         expect(await collect(store.readAudit("p1"))).toEqual([{ seq: 1, json: '{"n":1}' }]);
         // The parts are the same data the single-step methods see.
         const v = (await store.getDoc("approvals", "p1/a1"))!.version;
-        expect(await store.commit!("p1", {
-          state: { expectedVersion: 1, bytes: u32(6) },
-          docs: [{ ns: "approvals", key: "p1/a1", json: '"approved"', opts: { ifVersion: v } }],
-          audit: { seq: 2, json: '{"n":2}', hash: "h2" },
-        })).toEqual({ ok: true });
+        expect(
+          await store.commit!("p1", {
+            state: { expectedVersion: 1, bytes: u32(6) },
+            docs: [{ ns: "approvals", key: "p1/a1", json: '"approved"', opts: { ifVersion: v } }],
+            audit: { seq: 2, json: '{"n":2}', hash: "h2" },
+          }),
+        ).toEqual({ ok: true });
         expect(await store.getState("p1")).toEqual({ bytes: u32(6), version: 2 });
         expect((await store.getDoc("approvals", "p1/a1"))?.json).toBe('"approved"');
         expect((await store.getDoc("approvals", "p1/a1"))!.version).not.toBe(v);
@@ -227,14 +235,16 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
       });
 
       it("writes nothing when any condition fails, and names each failed part", async () => {
-        expect(await store.commit!("p1", {
-          state: { expectedVersion: null, bytes: u32(1) },
-          docs: [
-            { ns: "idem", key: "p1/act_1", json: '"first"', opts: { ifAbsent: true, ttlMs: 60_000, now: t0 } },
-            { ns: "approvals", key: "p1/a1", json: '"pending"' },
-          ],
-          audit: { seq: 1, json: '{"n":1}', hash: "h1" },
-        })).toEqual({ ok: true });
+        expect(
+          await store.commit!("p1", {
+            state: { expectedVersion: null, bytes: u32(1) },
+            docs: [
+              { ns: "idem", key: "p1/act_1", json: '"first"', opts: { ifAbsent: true, ttlMs: 60_000, now: t0 } },
+              { ns: "approvals", key: "p1/a1", json: '"pending"' },
+            ],
+            audit: { seq: 1, json: '{"n":1}', hash: "h1" },
+          }),
+        ).toEqual({ ok: true });
         const v = (await store.getDoc("approvals", "p1/a1"))!.version;
         const before = await everything(store);
         const good = () => ({
@@ -246,15 +256,65 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
           audit: { seq: 2, json: '{"n":2}', hash: "h2" },
         });
         const cases: [string, (b: ReturnType<typeof good>) => void, { state: boolean; docs: number[]; audit: boolean }][] = [
-          ["a stale state version", (b) => { b.state.expectedVersion = 7; }, { state: true, docs: [], audit: false }],
-          ["a state expected absent", (b) => { b.state.expectedVersion = null; }, { state: true, docs: [], audit: false }],
-          ["a document that exists (ifAbsent)", (b) => { b.docs[0]!.key = "p1/act_1"; }, { state: false, docs: [0], audit: false }],
-          ["a document at another version (ifVersion)", (b) => { b.docs[1]!.opts = { ifVersion: v + 1000 }; }, { state: false, docs: [1], audit: false }],
-          ["a missing document (ifVersion)", (b) => { b.docs[1]!.key = "p1/nope"; }, { state: false, docs: [1], audit: false }],
-          ["an audit seq that is not head + 1", (b) => { b.audit.seq = 1; }, { state: false, docs: [], audit: true }],
-          ["an audit seq past the head", (b) => { b.audit.seq = 3; }, { state: false, docs: [], audit: true }],
-          ["all of them", (b) => { b.state.expectedVersion = 0; b.docs[0]!.key = "p1/act_1"; b.docs[1]!.opts = { ifVersion: v + 1 }; b.audit.seq = 5; },
-            { state: true, docs: [0, 1], audit: true }],
+          [
+            "a stale state version",
+            (b) => {
+              b.state.expectedVersion = 7;
+            },
+            { state: true, docs: [], audit: false },
+          ],
+          [
+            "a state expected absent",
+            (b) => {
+              b.state.expectedVersion = null;
+            },
+            { state: true, docs: [], audit: false },
+          ],
+          [
+            "a document that exists (ifAbsent)",
+            (b) => {
+              b.docs[0]!.key = "p1/act_1";
+            },
+            { state: false, docs: [0], audit: false },
+          ],
+          [
+            "a document at another version (ifVersion)",
+            (b) => {
+              b.docs[1]!.opts = { ifVersion: v + 1000 };
+            },
+            { state: false, docs: [1], audit: false },
+          ],
+          [
+            "a missing document (ifVersion)",
+            (b) => {
+              b.docs[1]!.key = "p1/nope";
+            },
+            { state: false, docs: [1], audit: false },
+          ],
+          [
+            "an audit seq that is not head + 1",
+            (b) => {
+              b.audit.seq = 1;
+            },
+            { state: false, docs: [], audit: true },
+          ],
+          [
+            "an audit seq past the head",
+            (b) => {
+              b.audit.seq = 3;
+            },
+            { state: false, docs: [], audit: true },
+          ],
+          [
+            "all of them",
+            (b) => {
+              b.state.expectedVersion = 0;
+              b.docs[0]!.key = "p1/act_1";
+              b.docs[1]!.opts = { ifVersion: v + 1 };
+              b.audit.seq = 5;
+            },
+            { state: true, docs: [0, 1], audit: true },
+          ],
         ];
         for (const [what, spoil, failed] of cases) {
           const batch = good();
@@ -273,8 +333,12 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         const doc = (json: string, now: number) => ({ ns: "idem", key: "p1/act_1", json, opts: { ifAbsent: true, ttlMs: 1000, now } });
         expect(await store.commit!("p1", { docs: [doc('"first"', t0)] })).toEqual({ ok: true });
         expect((await store.getDoc("idem", "p1/act_1", { now: t0 + 999 }))?.json).toBe('"first"');
-        expect(await store.commit!("p1", { state: { expectedVersion: null, bytes: u32(1) }, docs: [doc('"again"', t0 + 999)] }))
-          .toEqual({ ok: false, state: false, docs: [0], audit: false });
+        expect(await store.commit!("p1", { state: { expectedVersion: null, bytes: u32(1) }, docs: [doc('"again"', t0 + 999)] })).toEqual({
+          ok: false,
+          state: false,
+          docs: [0],
+          audit: false,
+        });
         expect(await store.getState("p1")).toBeNull();
         expect(await store.getDoc("idem", "p1/act_1", { now: t0 + 1000 })).toBeNull();
         expect(await store.commit!("p1", { state: { expectedVersion: null, bytes: u32(1) }, docs: [doc('"new"', t0 + 1000)] })).toEqual({ ok: true });
@@ -290,7 +354,14 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
           store.commit!("p1", { state, audit, docs: [{ ns: "idem", key: "p1", json: "1" }] }),
           store.commit!("p1", { state, audit, docs: [{ ns: "permits", key: "pmt_1", json: "1" }] }),
           store.commit!("p1", { state, audit, docs: [{ ns: "idem", key: "p1x/act_1", json: "1" }] }),
-          store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1" }, { ns: "n", key: "p1/a", json: "2" }] }),
+          store.commit!("p1", {
+            state,
+            audit,
+            docs: [
+              { ns: "n", key: "p1/a", json: "1" },
+              { ns: "n", key: "p1/a", json: "2" },
+            ],
+          }),
           store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1", opts: { ifAbsent: true, ifVersion: 1 } }] }),
           store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1", opts: { ttlMs: 1000 } }] }),
           store.commit!("a/b", { state, audit, docs: [{ ns: "n", key: "a/b/c", json: "1" }] }),
@@ -302,15 +373,26 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         expect(await store.getDoc("idem", "p2/act_1")).toBeNull();
         expect(await store.getDoc("n", "p1/a")).toBeNull();
         // The same key in two namespaces is two documents.
-        expect(await store.commit!("p1", { docs: [{ ns: "n", key: "p1/a", json: "1" }, { ns: "m", key: "p1/a", json: "2" }] })).toEqual({ ok: true });
+        expect(
+          await store.commit!("p1", {
+            docs: [
+              { ns: "n", key: "p1/a", json: "1" },
+              { ns: "m", key: "p1/a", json: "2" },
+            ],
+          }),
+        ).toEqual({ ok: true });
       });
 
       it("lets exactly one of many concurrent commits at one version win", async () => {
-        const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.commit!("p1", {
-          state: { expectedVersion: null, bytes: u32(i) },
-          docs: [{ ns: "idem", key: `p1/act_${i}`, json: String(i) }],
-          audit: { seq: 1, json: `{"i":${i}}`, hash: `h${i}` },
-        })));
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            store.commit!("p1", {
+              state: { expectedVersion: null, bytes: u32(i) },
+              docs: [{ ns: "idem", key: `p1/act_${i}`, json: String(i) }],
+              audit: { seq: 1, json: `{"i":${i}}`, hash: `h${i}` },
+            }),
+          ),
+        );
         const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
         expect(winners).toHaveLength(1);
         const w = winners[0]!;

@@ -8,7 +8,11 @@ const AGENT = { channel: "agent" } as const;
 
 async function setup(constraints: Record<string, unknown>) {
   let now = T0;
-  const clock = { advance: (ms: number) => { now += ms; } };
+  const clock = {
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
   const enforcer = await Enforcer.create({ store: new MemoryStore(), clock: () => now, timers: false });
   await enforcer.register({ id: "pass_1", constraints });
   const events: EnforcerEvent[] = [];
@@ -16,7 +20,11 @@ async function setup(constraints: Record<string, unknown>) {
   return { enforcer, clock, events };
 }
 
-const collect = async (it: AsyncIterable<AuditRecord>) => { const out: AuditRecord[] = []; for await (const r of it) out.push(r); return out; };
+const collect = async (it: AsyncIterable<AuditRecord>) => {
+  const out: AuditRecord[] = [];
+  for await (const r of it) out.push(r);
+  return out;
+};
 
 describe("agent-channel reports (SPEC §11)", () => {
   it("an agent reporting actual 0 cannot refund itself under its cap: ten $9 actions through a $10 cap → one allowed", async () => {
@@ -68,7 +76,10 @@ describe("operator acts refuse the agent channel (SPEC §11)", () => {
       ["listPendingApprovals (all passports)", () => enforcer.listPendingApprovals(undefined, AGENT)],
     ];
     for (const [name, act] of acts) {
-      const err = await act().then(() => null, (e: unknown) => e);
+      const err = await act().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, name).toBeInstanceOf(EnforcerError);
       expect((err as EnforcerError).code, name).toBe("forbidden_channel");
     }
@@ -82,8 +93,10 @@ describe("operator acts refuse the agent channel (SPEC §11)", () => {
 
   it("an unknown channel is a RequestError naming the option", async () => {
     const { enforcer } = await setup({});
-    await expect(enforcer.enforce({ passport_id: "pass_1", action: "a" }, { channel: "root" as never }))
-      .rejects.toMatchObject({ code: "invalid_value", path: "channel" });
+    await expect(enforcer.enforce({ passport_id: "pass_1", action: "a" }, { channel: "root" as never })).rejects.toMatchObject({
+      code: "invalid_value",
+      path: "channel",
+    });
   });
 });
 
@@ -142,7 +155,12 @@ describe("approvals are bound to the exact request (SPEC §11)", () => {
     const answer = await enforcer.approve(hold.approval_request_id!);
     expect(answer).toMatchObject({ status: "approved", permit: true, request_digest: digest });
     // The attacker swaps the payee or the amount after approval: the gateway's comparison fails.
-    for (const other of [{ ...held, context: { to: "acct_attacker" } }, { ...held, cost_cents: 50_000 }, { ...held, target: "evil.example" }, { ...held, action: "payments:refund" }]) {
+    for (const other of [
+      { ...held, context: { to: "acct_attacker" } },
+      { ...held, cost_cents: 50_000 },
+      { ...held, target: "evil.example" },
+      { ...held, action: "payments:refund" },
+    ]) {
       expect(await requestDigest(other)).not.toBe(answer.request_digest);
     }
     // Key order does not matter (canonical JSON).

@@ -51,9 +51,7 @@ function countersError(input: unknown): RequestError {
 describe("renderPath", () => {
   it("writes identifiers with dots and other keys in brackets", () => {
     expect(renderPath(["constraints", "core:cost:max_per_day"])).toBe('constraints["core:cost:max_per_day"]');
-    expect(renderPath(["constraints", "core:time:operating_hours", 1, "start"])).toBe(
-      'constraints["core:time:operating_hours"][1].start',
-    );
+    expect(renderPath(["constraints", "core:time:operating_hours", 1, "start"])).toBe('constraints["core:time:operating_hours"][1].start');
     expect(renderPath([])).toBe("");
   });
 });
@@ -213,9 +211,7 @@ describe("validatePassport", () => {
     });
 
     it("warns about keys in other namespaces and keeps them", () => {
-      const { passport, warnings } = validatePassport(
-        withConstraints({ "acme:region": "eu", "core:cost:max_per_day": 1, "x-corp:tier": { a: 1 } }),
-      );
+      const { passport, warnings } = validatePassport(withConstraints({ "acme:region": "eu", "core:cost:max_per_day": 1, "x-corp:tier": { a: 1 } }));
       expect(warnings).toEqual(["ignored_key:acme:region", "ignored_key:x-corp:tier"]);
       expect(passport.constraints?.["acme:region"]).toBe("eu");
     });
@@ -253,9 +249,7 @@ describe("validatePassport", () => {
     });
 
     it("checks every domain entry at its own path", () => {
-      const problems = problemsOf(
-        withConstraints({ "core:scope:domain_blocklist": ["ok.com", "https://a.com/x", "", "a b", 7, "*.10.0.0.1"] }),
-      );
+      const problems = problemsOf(withConstraints({ "core:scope:domain_blocklist": ["ok.com", "https://a.com/x", "", "a b", 7, "*.10.0.0.1"] }));
       const at = (i: number) => `${key("core:scope:domain_blocklist")}[${i}]`;
       expect(problems.map((p) => [p.path, p.code])).toEqual(
         expect.arrayContaining([
@@ -280,7 +274,13 @@ describe("validatePassport", () => {
     const at = (suffix: string) => `${key("core:time:operating_hours")}${suffix}`;
 
     it("reports a bad range inside a list at its path", () => {
-      const p = problemAt(hours([{ start: "09:00", end: "17:00" }, { start: "9am", end: "17:00" }]), at("[1].start"));
+      const p = problemAt(
+        hours([
+          { start: "09:00", end: "17:00" },
+          { start: "9am", end: "17:00" },
+        ]),
+        at("[1].start"),
+      );
       expect(p).toMatchObject({ code: "invalid_format", expected: 'a time "HH:MM" from 00:00 to 23:59', found: '"9am"' });
     });
 
@@ -413,9 +413,21 @@ describe("validateRequest", () => {
 describe("validateCounters", () => {
   it("fills every field with its default", () => {
     expect(validateCounters({})).toEqual({
-      spent_today_cents: 0, spent_week_cents: 0, spent_month_cents: 0, spent_total_cents: 0, held_cents: 0,
-      actions_last_minute: 0, actions_last_5_minutes: 0, actions_last_30_minutes: 0, actions_last_hour: 0, actions_today: 0,
-      last_action_at: null, last_heartbeat_at: null, pending_approval_id: null, emergency_stopped: false, enforcement_paused: false,
+      spent_today_cents: 0,
+      spent_week_cents: 0,
+      spent_month_cents: 0,
+      spent_total_cents: 0,
+      held_cents: 0,
+      actions_last_minute: 0,
+      actions_last_5_minutes: 0,
+      actions_last_30_minutes: 0,
+      actions_last_hour: 0,
+      actions_today: 0,
+      last_action_at: null,
+      last_heartbeat_at: null,
+      pending_approval_id: null,
+      emergency_stopped: false,
+      enforcement_paused: false,
       paused_by: null,
     });
   });
@@ -474,10 +486,22 @@ describe("parseTime", () => {
   });
 
   it.each([
-    "2026-02-24", "2026-02-24T15:00Z", "2026-02-24T15:00:00", "2026-02-24 15:00:00Z", "2026-02-24t15:00:00z",
-    "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-24T24:00:00Z",
-    "2026-02-24T15:60:00Z", "2026-02-24T15:00:60Z", "2026-02-24T15:00:00+0100", "2026-02-24T15:00:00+24:00",
-    "Tue, 24 Feb 2026 15:00:00 GMT", "", "now",
+    "2026-02-24",
+    "2026-02-24T15:00Z",
+    "2026-02-24T15:00:00",
+    "2026-02-24 15:00:00Z",
+    "2026-02-24t15:00:00z",
+    "2026-02-30T00:00:00Z",
+    "2025-02-29T00:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-02-24T24:00:00Z",
+    "2026-02-24T15:60:00Z",
+    "2026-02-24T15:00:60Z",
+    "2026-02-24T15:00:00+0100",
+    "2026-02-24T15:00:00+24:00",
+    "Tue, 24 Feb 2026 15:00:00 GMT",
+    "",
+    "now",
   ])("rejects %j naming the path", (text) => {
     expect(() => parseTime(text, "options.now")).toThrow(RequestError);
     try {
@@ -562,7 +586,20 @@ describe("fast checks agree with the generated schemas", () => {
   });
 
   it("on counter snapshots", () => {
-    const instants = [ABSENT, "2026-02-24T15:00:00Z", 1_700_000_000_000, null, "2026-02-30T00:00:00Z", "2026-02-24T15:00Z", -1, 1.5, 8.64e15, 8.64e15 + 1, true, "1969-12-31T23:59:59.999Z"];
+    const instants = [
+      ABSENT,
+      "2026-02-24T15:00:00Z",
+      1_700_000_000_000,
+      null,
+      "2026-02-30T00:00:00Z",
+      "2026-02-24T15:00Z",
+      -1,
+      1.5,
+      8.64e15,
+      8.64e15 + 1,
+      true,
+      "1969-12-31T23:59:59.999Z",
+    ];
     const pools: Record<string, Pool> = {
       spent_today_cents: [ABSENT, 0, 9990, ...amounts],
       held_cents: [ABSENT, 0, 10, ...amounts],

@@ -2,9 +2,7 @@
 // /v1/openapi.json). Its routes and the fields it sends are listed in ROUTES, which a test holds
 // against the server's OpenAPI document. Runs wherever `fetch` does; no Node built-ins.
 
-import type {
-  Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, ReportAnswer, ReportInput,
-} from "../../enforcer/types";
+import type { Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, ReportAnswer, ReportInput } from "../../enforcer/types";
 import type { CallOptions, WardenLike } from "../core";
 
 /** Every route the client calls, `METHOD /path/{param}` as in the OpenAPI document, with the body fields it may send. */
@@ -35,7 +33,13 @@ export interface WardenClientOptions {
 /** A refused request: the server's `{error: {code, message, path?, hint?}}` with the HTTP status. */
 export class WardenClientError extends Error {
   override readonly name = "WardenClientError";
-  constructor(readonly status: number, readonly code: string, message: string, readonly path?: string, readonly hint?: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly path?: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -83,11 +87,19 @@ export class WardenClient implements WardenLike {
   }
 
   /** Operator acts: the key must be allowed to approve. */
-  approve(id: string): Promise<ApprovalAnswer> { return this.call("approve", { id }); }
-  deny(id: string): Promise<ApprovalAnswer> { return this.call("deny", { id }); }
+  approve(id: string): Promise<ApprovalAnswer> {
+    return this.call("approve", { id });
+  }
+  deny(id: string): Promise<ApprovalAnswer> {
+    return this.call("deny", { id });
+  }
 
-  state(passportId: string): Promise<PassportState> { return this.call("state", { id: passportId }); }
-  heartbeat(passportId: string): Promise<{ ok: boolean }> { return this.call("heartbeat", { id: passportId }); }
+  state(passportId: string): Promise<PassportState> {
+    return this.call("state", { id: passportId });
+  }
+  heartbeat(passportId: string): Promise<{ ok: boolean }> {
+    return this.call("heartbeat", { id: passportId });
+  }
 
   private async call<T>(name: RouteName, params: Record<string, string>, body?: unknown, query = ""): Promise<T> {
     const route = ROUTES[name];
@@ -96,12 +108,18 @@ export class WardenClient implements WardenLike {
     const payload = body !== undefined ? JSON.stringify(body) : route.method === "POST" ? "{}" : undefined;
     if (payload !== undefined) headers["content-type"] = "application/json";
     const res = await this.fetchFn(this.base + path + query, {
-      method: route.method, headers, body: payload,
+      method: route.method,
+      headers,
+      body: payload,
       signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
     });
     const text = await res.text();
     let parsed: unknown = null;
-    try { parsed = text === "" ? null : JSON.parse(text); } catch { /* not JSON: reported below */ }
+    try {
+      parsed = text === "" ? null : JSON.parse(text);
+    } catch {
+      /* not JSON: reported below */
+    }
     if (!res.ok) {
       const err = (parsed as { error?: { code?: string; message?: string; path?: string; hint?: string } } | null)?.error;
       throw new WardenClientError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? (text.slice(0, 200) || res.statusText), err?.path, err?.hint);

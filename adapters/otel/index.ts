@@ -12,8 +12,13 @@ export { ATTR, OPERATION, TRACER_NAME, decisionAttributes, type OtelOptions } fr
 type OtelOptions = spans.OtelOptions;
 
 /** Starts the span of one decision; `end` sets its outcome. Latency is the span's duration (and `warden.latency_ms`). */
-export function startDecisionSpan(request: EnforceRequest, extra: Attributes = {}, opts: OtelOptions = {}): {
-  span: Span; end(outcome: { decision?: EnforcedDecision; error?: unknown }): void;
+export function startDecisionSpan(
+  request: EnforceRequest,
+  extra: Attributes = {},
+  opts: OtelOptions = {},
+): {
+  span: Span;
+  end(outcome: { decision?: EnforcedDecision; error?: unknown }): void;
 } {
   return spans.startDecisionSpan(api, request, extra, opts);
 }
@@ -59,6 +64,11 @@ export function traced<W extends WardenLike>(warden: W, opts: OtelOptions = {}):
  * A span for a decision already made (a server that learns of it from an event): the span starts
  * `durationMs` before now and ends now.
  */
-export function recordDecisionSpan(decision: EnforcedDecision, request: { action: string; cost_cents?: number }, durationMs: number, opts: OtelOptions & { attributes?: Attributes } = {}): void {
+export function recordDecisionSpan(
+  decision: EnforcedDecision,
+  request: { action: string; cost_cents?: number },
+  durationMs: number,
+  opts: OtelOptions & { attributes?: Attributes } = {},
+): void {
   spans.recordDecisionSpan(api, decision, request, durationMs, opts);
 }

@@ -47,14 +47,24 @@ export interface OtelOptions {
 }
 
 /** Starts the span of one decision; `end` sets its outcome. Latency is the span's duration (and `warden.latency_ms`). */
-export function startDecisionSpan(api: Api, request: EnforceRequest, extra: Attributes = {}, opts: OtelOptions = {}): {
-  span: Span; end(outcome: { decision?: EnforcedDecision; error?: unknown }): void;
+export function startDecisionSpan(
+  api: Api,
+  request: EnforceRequest,
+  extra: Attributes = {},
+  opts: OtelOptions = {},
+): {
+  span: Span;
+  end(outcome: { decision?: EnforcedDecision; error?: unknown }): void;
 } {
   const tracer = opts.tracer ?? api.trace.getTracer(TRACER_NAME);
   const t0 = performance.now();
   const attributes: Attributes = {
-    [ATTR.operation]: OPERATION, [ATTR.passport]: request.passport_id, [ATTR.agentId]: request.passport_id,
-    [ATTR.action]: request.action, [ATTR.cost]: request.cost_cents ?? 0, ...extra,
+    [ATTR.operation]: OPERATION,
+    [ATTR.passport]: request.passport_id,
+    [ATTR.agentId]: request.passport_id,
+    [ATTR.action]: request.action,
+    [ATTR.cost]: request.cost_cents ?? 0,
+    ...extra,
   };
   if (opts.recordTarget && request.target !== undefined && request.target !== null) attributes[ATTR.target] = request.target;
   const span = tracer.startSpan(`${OPERATION} ${request.action}`, { kind: api.SpanKind.INTERNAL, attributes });
@@ -88,14 +98,27 @@ export function decisionAttributes(d: EnforcedDecision): Attributes {
  * A span for a decision already made (a server that learns of it from an event): the span starts
  * `durationMs` before now and ends now.
  */
-export function recordDecisionSpan(api: Api, decision: EnforcedDecision, request: { action: string; cost_cents?: number }, durationMs: number, opts: OtelOptions & { attributes?: Attributes } = {}): void {
+export function recordDecisionSpan(
+  api: Api,
+  decision: EnforcedDecision,
+  request: { action: string; cost_cents?: number },
+  durationMs: number,
+  opts: OtelOptions & { attributes?: Attributes } = {},
+): void {
   const tracer = opts.tracer ?? api.trace.getTracer(TRACER_NAME);
   const end = Date.now();
   const span = tracer.startSpan(`${OPERATION} ${request.action}`, {
-    kind: api.SpanKind.SERVER, startTime: end - durationMs,
+    kind: api.SpanKind.SERVER,
+    startTime: end - durationMs,
     attributes: {
-      [ATTR.operation]: OPERATION, [ATTR.passport]: decision.passport_id, [ATTR.agentId]: decision.passport_id, [ATTR.action]: request.action,
-      [ATTR.cost]: request.cost_cents ?? 0, [ATTR.latency]: durationMs, ...opts.attributes, ...decisionAttributes(decision),
+      [ATTR.operation]: OPERATION,
+      [ATTR.passport]: decision.passport_id,
+      [ATTR.agentId]: decision.passport_id,
+      [ATTR.action]: request.action,
+      [ATTR.cost]: request.cost_cents ?? 0,
+      [ATTR.latency]: durationMs,
+      ...opts.attributes,
+      ...decisionAttributes(decision),
     },
   });
   span.end(end);

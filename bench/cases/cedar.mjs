@@ -26,7 +26,7 @@ export function cedarCall(request, counters, host) {
   };
 }
 
-const hostOf = (target) => target === undefined ? null : new URL(/^[a-z]+:\/\//i.test(target) ? target : `http://${target}`).hostname;
+const hostOf = (target) => (target === undefined ? null : new URL(/^[a-z]+:\/\//i.test(target) ? target : `http://${target}`).hostname);
 
 /** Requests both engines must decide alike before any timing. */
 const AGREEMENT = [
@@ -53,9 +53,13 @@ export async function cedarCases({ engine }) {
     }
   }
   const call = cedarCall(CEDAR_REQUEST, CEDAR_COUNTERS, hostOf(CEDAR_REQUEST.target));
-  return [{
-    id: "cedar.stateful", group: "peers", name: "cedar-wasm statefulIsAuthorized: equivalent policy",
-    fn: () => cedar.statefulIsAuthorized(call),
-    note: `Cedar ${cedar.getCedarVersion()} (cedar-wasm ${cedar.getCedarSDKVersion()}), preparsed policy set, allow; agrees with Warden on ${AGREEMENT.length} requests`,
-  }];
+  return [
+    {
+      id: "cedar.stateful",
+      group: "peers",
+      name: "cedar-wasm statefulIsAuthorized: equivalent policy",
+      fn: () => cedar.statefulIsAuthorized(call),
+      note: `Cedar ${cedar.getCedarVersion()} (cedar-wasm ${cedar.getCedarSDKVersion()}), preparsed policy set, allow; agrees with Warden on ${AGREEMENT.length} requests`,
+    },
+  ];
 }

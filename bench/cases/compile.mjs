@@ -7,8 +7,11 @@ export function compileCases({ engine }) {
   return COMPILE_SIZES.map((n) => {
     const passport = allowlistPassport(n);
     return {
-      id: `compile.${n}`, group: "compile", name: `engine.compile: ${n.toLocaleString("en-US")}-entry allowlist`,
-      fn: () => engine.compile(passport).dispose(), entries: n,
+      id: `compile.${n}`,
+      group: "compile",
+      name: `engine.compile: ${n.toLocaleString("en-US")}-entry allowlist`,
+      fn: () => engine.compile(passport).dispose(),
+      entries: n,
       note: "README passport with its allowlist replaced; includes validation and dispose()",
     };
   });

@@ -8,7 +8,9 @@ const HIT = { action: "web:search", cost_cents: 2, target: "https://en.wikipedia
 const MISS = { ...HIT, target: "https://docs.unlisted-example.net/a/b" };
 
 /** The decision each input gets, so the report says what was measured. */
-function outcome(d) { return d.decision === "allow" ? "allow" : `${d.decision} (${d.reason})`; }
+function outcome(d) {
+  return d.decision === "allow" ? "allow" : `${d.decision} (${d.reason})`;
+}
 
 /** Every evaluate input, shared with the reference-model cases. */
 export function evaluateInputs({ engine }) {
@@ -16,8 +18,7 @@ export function evaluateInputs({ engine }) {
   const full = fullCase((p) => engine.compile(p));
   const inputs = [
     { key: "small", name: "README passport", source: small.path, ...small },
-    { key: "small_block", name: "README passport, blocked domain", source: small.path, ...small,
-      request: { ...small.request, target: "evil.example" } },
+    { key: "small_block", name: "README passport, blocked domain", source: small.path, ...small, request: { ...small.request, target: "evil.example" } },
     { key: "full", name: "full-catalogue passport", source: full.path, ...full },
   ];
   for (const n of ALLOWLIST_SIZES) {
@@ -26,8 +27,15 @@ export function evaluateInputs({ engine }) {
     inputs.push({ key: `allow_${n}_hit`, name: `${n.toLocaleString("en-US")}-entry allowlist, subdomain hit`, ...base, request: HIT });
     inputs.push({ key: `allow_${n}_miss`, name: `${n.toLocaleString("en-US")}-entry allowlist, miss`, ...base, request: MISS });
   }
-  inputs.push({ key: "cedar_equivalent", name: "Cedar-equivalent passport", source: rel(ROOT + "bench/cedar/equivalent-passport.json"),
-    passport: CEDAR_PASSPORT, request: CEDAR_REQUEST, counters: CEDAR_COUNTERS, now: NOW });
+  inputs.push({
+    key: "cedar_equivalent",
+    name: "Cedar-equivalent passport",
+    source: rel(ROOT + "bench/cedar/equivalent-passport.json"),
+    passport: CEDAR_PASSPORT,
+    request: CEDAR_REQUEST,
+    counters: CEDAR_COUNTERS,
+    now: NOW,
+  });
   return inputs;
 }
 
@@ -36,18 +44,33 @@ export function evaluateInputs({ engine }) {
  * `evaluate` export without encoding or decoding, so the JS share of an evaluate is visible.
  */
 function wasmOnlyCase(engine, policy, input) {
-  const core = engine.core, real = core.exports;
-  let len = -1, handle = -1;
+  const core = engine.core,
+    real = core.exports;
+  let len = -1,
+    handle = -1;
   // Right before timing: other cases write their own requests into the same input area.
   const encode = () => {
-    core.exports = { ...real, evaluate: (h, n) => { len = n; return real.evaluate(h, n); } };
-    try { policy.evaluate(input.request, input.counters, { now: input.now }); } finally { core.exports = real; }
+    core.exports = {
+      ...real,
+      evaluate: (h, n) => {
+        len = n;
+        return real.evaluate(h, n);
+      },
+    };
+    try {
+      policy.evaluate(input.request, input.counters, { now: input.now });
+    } finally {
+      core.exports = real;
+    }
     handle = policy.handle;
     if (len < 0 || real.evaluate(handle, len) < 0) throw new Error("could not replay the encoded request");
   };
   return {
-    id: `evaluate.${input.key}.wasm_only`, group: "evaluate", name: `evaluate export alone: ${input.name}`,
-    before: encode, fn: () => real.evaluate(handle, len),
+    id: `evaluate.${input.key}.wasm_only`,
+    group: "evaluate",
+    name: `evaluate export alone: ${input.name}`,
+    before: encode,
+    fn: () => real.evaluate(handle, len),
     note: "the request policy.evaluate encoded, evaluated again by the WASM `evaluate` export: no validation, encoding or decoding",
   };
 }
@@ -58,17 +81,21 @@ export function evaluateCases(ctx) {
   const policies = new Map();
   return ctx.inputs.flatMap((input) => {
     let policy = policies.get(input.passport);
-    if (!policy) { policy = ctx.engine.compile(input.passport); policies.set(input.passport, policy); }
+    if (!policy) {
+      policy = ctx.engine.compile(input.passport);
+      policies.set(input.passport, policy);
+    }
     const opts = { now: input.now };
     const { request, counters } = input;
     input.expected = policy.evaluate(request, counters, opts);
     const rules = policy.evaluate(request, counters, { ...opts, explain: true }).evaluated.filter((e) => e.outcome !== "skipped").length;
     const c = {
-      id: `evaluate.${input.key}`, group: "evaluate", name: `policy.evaluate: ${input.name}`,
+      id: `evaluate.${input.key}`,
+      group: "evaluate",
+      name: `policy.evaluate: ${input.name}`,
       fn: () => policy.evaluate(request, counters, opts),
       note: `${outcome(input.expected)}, ${rules} rules evaluated; ${input.source}`,
     };
     return WASM_ONLY.has(input.key) ? [c, wasmOnlyCase(ctx.engine, policy, input)] : [c];
   });
 }
-

@@ -7,10 +7,16 @@ export function floorCases({ engine }) {
   const ptr = engine.core.io(64);
   const dst = engine.core.bytes.subarray(ptr, ptr + 64);
   return [
-    { id: "floor.noop", group: "floor", name: "empty WASM call", fn: () => engine.core.exports.noop(),
-      note: "`engine.core.exports.noop()`" },
-    { id: "floor.noop_32b", group: "floor", name: "32-byte string into memory + empty call",
-      fn: () => { encoder.encodeInto(TEXT_32, dst); engine.core.exports.noop(); },
-      note: "`TextEncoder.encodeInto` into linear memory, then `noop()`" },
+    { id: "floor.noop", group: "floor", name: "empty WASM call", fn: () => engine.core.exports.noop(), note: "`engine.core.exports.noop()`" },
+    {
+      id: "floor.noop_32b",
+      group: "floor",
+      name: "32-byte string into memory + empty call",
+      fn: () => {
+        encoder.encodeInto(TEXT_32, dst);
+        engine.core.exports.noop();
+      },
+      note: "`TextEncoder.encodeInto` into linear memory, then `noop()`",
+    },
   ];
 }

@@ -28,11 +28,15 @@ export async function gatewayCases() {
   }
   const dir = mkdtempSync(join(tmpdir(), "warden-bench-gateway-"));
   writeFileSync(join(dir, "passport.json"), JSON.stringify({ id: "pass_bench_gateway", constraints: { "core:cost:max_per_day": 1_000_000 } }));
-  writeFileSync(join(dir, "proxy.json"), JSON.stringify({
-    passport: "./passport.json", store: "memory",
-    servers: { ev: { command: process.execPath, args: [everything, "stdio"] } },
-    tools: { "ev:echo": { cost_cents: 0 } },
-  }));
+  writeFileSync(
+    join(dir, "proxy.json"),
+    JSON.stringify({
+      passport: "./passport.json",
+      store: "memory",
+      servers: { ev: { command: process.execPath, args: [everything, "stdio"] } },
+      tools: { "ev:echo": { cost_cents: 0 } },
+    }),
+  );
   const direct = await connect(process.execPath, [everything, "stdio"]);
   const proxied = await connect(process.execPath, [`${ROOT}dist/cli/warden.js`, "proxy", "--config", join(dir, "proxy.json"), "--notify", "none"]);
   const echo = (client) => async () => {
@@ -40,17 +44,39 @@ export async function gatewayCases() {
     if (r.isError) throw new Error(`echo failed: ${JSON.stringify(r.content)}`);
   };
   await echo(proxied)();
-  const close = async () => { await direct.close(); await proxied.close(); rmSync(dir, { recursive: true, force: true }); };
+  const close = async () => {
+    await direct.close();
+    await proxied.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   return [
-    { id: "gateway.direct", group: "gateway", name: "tools/call echo, server-everything direct (stdio)", async: true, fn: echo(direct),
-      note: "MCP SDK client → server-everything over stdio" },
-    { id: "gateway.proxied", group: "gateway", name: "tools/call echo through warden proxy (stdio)", async: true, fn: echo(proxied), after: close,
-      note: "MCP SDK client → warden proxy (memory store; decision signed and audited, permit reported) → server-everything" },
-    { id: "gateway.added", group: "gateway", name: "gateway added latency (derived)", derived: true,
+    {
+      id: "gateway.direct",
+      group: "gateway",
+      name: "tools/call echo, server-everything direct (stdio)",
+      async: true,
+      fn: echo(direct),
+      note: "MCP SDK client → server-everything over stdio",
+    },
+    {
+      id: "gateway.proxied",
+      group: "gateway",
+      name: "tools/call echo through warden proxy (stdio)",
+      async: true,
+      fn: echo(proxied),
+      after: close,
+      note: "MCP SDK client → warden proxy (memory store; decision signed and audited, permit reported) → server-everything",
+    },
+    {
+      id: "gateway.added",
+      group: "gateway",
+      name: "gateway added latency (derived)",
+      derived: true,
       derive: (r) => {
         const median = r["gateway.proxied"].median_ns - r["gateway.direct"].median_ns;
         return { median_ns: median, p99_ns: r["gateway.proxied"].p99_ns - r["gateway.direct"].median_ns, ops_per_s: 1e9 / median };
       },
-      note: "median through the gateway − median direct (p99: through p99 − direct median); the ratio through ÷ direct is in the targets" },
+      note: "median through the gateway − median direct (p99: through p99 − direct median); the ratio through ÷ direct is in the targets",
+    },
   ];
 }

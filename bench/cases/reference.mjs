@@ -25,7 +25,16 @@ async function loadModel() {
   const { build } = await import("esbuild");
   const out = join(mkdtempSync(join(tmpdir(), "warden-bench-")), "reference.mjs");
   try {
-    await build({ entryPoints: [ROOT + DIR + entry], outfile: out, bundle: true, format: "esm", platform: "node", target: "node20", packages: "external", logLevel: "silent" });
+    await build({
+      entryPoints: [ROOT + DIR + entry],
+      outfile: out,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "silent",
+    });
   } catch (err) {
     return { reason: `${DIR}${entry} does not build: ${String(err.message).split("\n")[0]}` };
   }
@@ -41,7 +50,9 @@ function adapt(model, input) {
       try {
         const d = shape(f, input);
         if (d && d.decision === input.expected.decision && d.reason === input.expected.reason) return { name, call: () => shape(f, input) };
-      } catch { /* try the next shape */ }
+      } catch {
+        /* try the next shape */
+      }
     }
   }
   return null;
@@ -54,7 +65,8 @@ export async function referenceCases({ inputs, only }) {
     const base = { id: `reference.${input.key}`, group: "reference", name: `reference model: ${input.name}` };
     if (model.reason) return { ...base, pending: model.reason };
     const a = adapt(model, input);
-    if (!a) return { ...base, pending: `${DIR}${model.entry}: no call shape gave the engine's decision (${input.expected.decision}, ${input.expected.reason})` };
+    if (!a)
+      return { ...base, pending: `${DIR}${model.entry}: no call shape gave the engine's decision (${input.expected.decision}, ${input.expected.reason})` };
     return { ...base, fn: a.call, note: `\`${a.name}\` from ${DIR}${model.entry}; same decision as the engine` };
   });
 }

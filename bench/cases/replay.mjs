@@ -16,7 +16,10 @@ const NEW = ROOT + "examples/passports/research-agent-v2.json";
 
 /** The example day of traffic, repeated day after day up to `n` lines (times shifted by whole weeks). */
 function recording(n) {
-  const day = readFileSync(TRAFFIC, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const day = readFileSync(TRAFFIC, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   const out = [];
   for (let k = 0; out.length < n; k++) {
     for (const r of day) {
@@ -30,29 +33,50 @@ function recording(n) {
 export function replayCases({ engine }) {
   const day = recording(4096).map((r) => ({ req: { action: r.action, cost_cents: r.cost_cents, target: r.target }, at: Date.parse(r.at) }));
   const span = day[day.length - 1].at - day[0].at + 7 * 86_400_000;
-  let replay = null, i = 0, lap = 0;
+  let replay = null,
+    i = 0,
+    lap = 0;
   return [
     {
-      id: "replay.step", group: "replay", name: "Replay.step: one recorded request, counters rebuilt in the module",
-      before: () => { replay = new Replay(engine, [engine.compile(readJson(NEW))]); i = 0; lap = 0; },
+      id: "replay.step",
+      group: "replay",
+      name: "Replay.step: one recorded request, counters rebuilt in the module",
+      before: () => {
+        replay = new Replay(engine, [engine.compile(readJson(NEW))]);
+        i = 0;
+        lap = 0;
+      },
       fn: () => {
         const r = day[i];
         replay.step(0, r.req, r.at + lap * span, "approve");
-        if (++i === day.length) { i = 0; lap++; }
+        if (++i === day.length) {
+          i = 0;
+          lap++;
+        }
       },
       note: "research-agent-v2 passport over the example traffic (examples/traffic/), time moving forward; ops/s = requests/s",
     },
     {
-      id: "replay.cli_1m", group: "replay", name: `warden replay: ${REPLAY_REQUESTS.toLocaleString("en-US")} recorded requests end to end`,
+      id: "replay.cli_1m",
+      group: "replay",
+      name: `warden replay: ${REPLAY_REQUESTS.toLocaleString("en-US")} recorded requests end to end`,
       process: () => {
         const dir = mkdtempSync(join(tmpdir(), "warden-replay-bench-"));
         try {
           const file = join(dir, "traffic.jsonl");
-          writeFileSync(file, recording(REPLAY_REQUESTS).map((r) => JSON.stringify(r)).join("\n") + "\n");
+          writeFileSync(
+            file,
+            recording(REPLAY_REQUESTS)
+              .map((r) => JSON.stringify(r))
+              .join("\n") + "\n",
+          );
           const t0 = process.hrtime.bigint();
           let out;
           try {
-            out = execFileSync(process.execPath, [ROOT + "dist/cli/warden.js", "replay", "--passport", NEW, "--baseline", OLD, file, "--json"], { encoding: "utf8", maxBuffer: 1 << 26 });
+            out = execFileSync(process.execPath, [ROOT + "dist/cli/warden.js", "replay", "--passport", NEW, "--baseline", OLD, file, "--json"], {
+              encoding: "utf8",
+              maxBuffer: 1 << 26,
+            });
           } catch (err) {
             if (err.status !== 1) throw err; // 1: something changed, as it should
             out = err.stdout;
@@ -66,7 +90,8 @@ export function replayCases({ engine }) {
           rmSync(dir, { recursive: true, force: true });
         }
       },
-      note: (r) => `one process: ${r.total_s.toFixed(1)} s for ${REPLAY_REQUESTS.toLocaleString("en-US")} requests (read, parse, validate, sort, two passports replayed, report; Node start included); ${r.changed.toLocaleString("en-US")} changed; per-request figures are total ÷ requests`,
+      note: (r) =>
+        `one process: ${r.total_s.toFixed(1)} s for ${REPLAY_REQUESTS.toLocaleString("en-US")} requests (read, parse, validate, sort, two passports replayed, report; Node start included); ${r.changed.toLocaleString("en-US")} changed; per-request figures are total ÷ requests`,
     },
   ];
 }

@@ -5,7 +5,11 @@ import { corpus } from "../scan/corpus.mjs";
 import { scanRegex } from "../scan/regex-scanner.mjs";
 import { wasmScanner } from "../scan/wasm-scanner.mjs";
 
-export const SCAN_SIZES = [["1 KiB", 1 << 10], ["64 KiB", 1 << 16], ["1 MiB", 1 << 20]];
+export const SCAN_SIZES = [
+  ["1 KiB", 1 << 10],
+  ["64 KiB", 1 << 16],
+  ["1 MiB", 1 << 20],
+];
 
 export function scanCases({ engine }) {
   const full = corpus(1 << 20);
@@ -19,7 +23,14 @@ export function scanCases({ engine }) {
     const found = scanRegex(text);
     const note = `${found.secrets.length} secrets + ${found.pii.length} PII found`;
     cases.push(
-      { id: `scan.wasm.${size}`, group: "scan", name: `scan ${label}: WASM detectors`, fn: () => scanWasm(text), bytes, note: `${note}; includes UTF-8 encoding into memory` },
+      {
+        id: `scan.wasm.${size}`,
+        group: "scan",
+        name: `scan ${label}: WASM detectors`,
+        fn: () => scanWasm(text),
+        bytes,
+        note: `${note}; includes UTF-8 encoding into memory`,
+      },
       { id: `scan.regex.${size}`, group: "scan", name: `scan ${label}: JS RegExp scanner`, fn: () => scanRegex(text), bytes, note },
     );
   }

@@ -44,7 +44,9 @@ export class Client {
   }
 
   /** How many connections were opened (the open loop opens more when the server falls behind). */
-  get connections() { return this.#open.size; }
+  get connections() {
+    return this.#open.size;
+  }
 
   close() {
     for (const c of this.#open) c.socket.destroy();
@@ -106,13 +108,19 @@ export class Client {
       if (end < 0) return;
       const head = c.buf.toString("latin1", 0, end);
       const m = /\r\ncontent-length: *(\d+)/i.exec(head);
-      if (!m) { c.socket.destroy(new Error("response without content-length")); return; }
+      if (!m) {
+        c.socket.destroy(new Error("response without content-length"));
+        return;
+      }
       c.headEnd = end + 4;
       c.length = Number(m[1]);
       c.status = Number(head.slice(9, 12));
     }
     if (c.buf.length < c.headEnd + c.length) return;
-    if (c.buf.length > c.headEnd + c.length) { c.socket.destroy(new Error("unexpected bytes after the response")); return; }
+    if (c.buf.length > c.headEnd + c.length) {
+      c.socket.destroy(new Error("unexpected bytes after the response"));
+      return;
+    }
     const text = c.buf.toString("utf8", c.headEnd);
     const done = c.done;
     c.done = null;

@@ -22,7 +22,11 @@ const BIN = join(ROOT, "dist/cli/warden.js");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const RATE = Number(args.find((a) => a.startsWith("--rate="))?.slice(7) ?? 1000);
-const ONLY = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? null;
+const ONLY =
+  args
+    .find((a) => a.startsWith("--only="))
+    ?.slice(7)
+    .split(",") ?? null;
 const runs = (name) => ONLY === null || ONLY.includes(name);
 const OPEN_SECONDS = quick ? 3 : 15;
 const CLOSED_SECONDS = quick ? 2 : 5;
@@ -41,7 +45,10 @@ function freePort() {
   return new Promise((ok, fail) => {
     const s = createServer();
     s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
   });
 }
 
@@ -50,7 +57,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(check, what, ms = 20_000) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    try { if (await check()) return; } catch { /* not yet */ }
+    try {
+      if (await check()) return;
+    } catch {
+      /* not yet */
+    }
     await sleep(50);
   }
   throw new Error(`timed out waiting for ${what}`);
@@ -66,59 +77,122 @@ function processCpuMs(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks: USER_HZ is 100 on Linux
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 async function startRedis() {
   let bin;
-  try { bin = execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim(); } catch { return null; }
+  try {
+    bin = execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
   if (!bin) return null;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "warden-bench-redis-"));
   const child = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
-  await waitFor(() => new Promise((ok) => {
-    const c = createConnection(port, "127.0.0.1");
-    c.on("connect", () => { c.destroy(); ok(true); });
-    c.on("error", () => ok(false));
-  }), "redis-server");
-  return { url: `redis://127.0.0.1:${port}`, stop: () => { child.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); } };
+  await waitFor(
+    () =>
+      new Promise((ok) => {
+        const c = createConnection(port, "127.0.0.1");
+        c.on("connect", () => {
+          c.destroy();
+          ok(true);
+        });
+        c.on("error", () => ok(false));
+      }),
+    "redis-server",
+  );
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () => {
+      child.kill("SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function startServer(store, workers) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, BIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--store", store, "--rate-limit", "0", "--workers", String(workers)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, BIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--store", store, "--rate-limit", "0", "--workers", String(workers)],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
-  child.stdout.on("data", (b) => { out += b; });
-  child.stderr.on("data", (b) => { out += b; });
+  child.stdout.on("data", (b) => {
+    out += b;
+  });
+  child.stderr.on("data", (b) => {
+    out += b;
+  });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, `warden serve (${out})`);
   const client = new Client("127.0.0.1", port);
-  return { port, pid: child.pid, client, metrics: true, stop: () => new Promise((ok) => { client.close(); child.once("exit", ok); child.kill("SIGTERM"); }) };
+  return {
+    port,
+    pid: child.pid,
+    client,
+    metrics: true,
+    stop: () =>
+      new Promise((ok) => {
+        client.close();
+        child.once("exit", ok);
+        child.kill("SIGTERM");
+      }),
+  };
 }
 
 /** The floor: floor-server.mjs, a node:http server that only parses the body and answers (no /metrics). */
 async function startFloorServer() {
   const port = await freePort();
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, "bench/http/floor-server.mjs"), String(port)], { stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise((ok, fail) => { child.stdout.once("data", ok); child.once("exit", (code) => fail(new Error(`floor server exited (${code})`))); });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, "bench/http/floor-server.mjs"), String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise((ok, fail) => {
+    child.stdout.once("data", ok);
+    child.once("exit", (code) => fail(new Error(`floor server exited (${code})`)));
+  });
   const client = new Client("127.0.0.1", port);
-  return { port, pid: child.pid, client, metrics: false, stop: () => new Promise((ok) => { client.close(); child.once("exit", ok); child.kill("SIGTERM"); }) };
+  return {
+    port,
+    pid: child.pid,
+    client,
+    metrics: false,
+    stop: () =>
+      new Promise((ok) => {
+        client.close();
+        child.once("exit", ok);
+        child.kill("SIGTERM");
+      }),
+  };
 }
 
 /** A passport a team might run: caps, rate limits, a domain allowlist, approvals for payments. */
 function passport(i) {
   return {
-    agent_name: `bench agent ${i}`, trust_tier: "L1", permissions: ["web:*", "documents:*", "payments:*"],
+    agent_name: `bench agent ${i}`,
+    trust_tier: "L1",
+    permissions: ["web:*", "documents:*", "payments:*"],
     constraints: {
-      "core:cost:max_per_action": 500, "core:cost:max_per_day": 1_000_000_000, "core:cost:approval_threshold": 2000,
-      "core:rate:max_per_minute": 1_000_000, "core:scope:domain_allowlist": ["serpapi.com", "api.openai.com", "example.com"],
-      "core:data:no_secrets_export": true, "core:data:no_pii_export": true,
+      "core:cost:max_per_action": 500,
+      "core:cost:max_per_day": 1_000_000_000,
+      "core:cost:approval_threshold": 2000,
+      "core:rate:max_per_minute": 1_000_000,
+      "core:scope:domain_allowlist": ["serpapi.com", "api.openai.com", "example.com"],
+      "core:data:no_secrets_export": true,
+      "core:data:no_pii_export": true,
     },
   };
 }
 
 function enforceBody(pids, i) {
   return JSON.stringify({
-    passport_id: pids[i % pids.length], action: "web:search", cost_cents: 1 + (i % 7), target: "https://serpapi.com/search",
+    passport_id: pids[i % pids.length],
+    action: "web:search",
+    cost_cents: 1 + (i % 7),
+    target: "https://serpapi.com/search",
     context: { query: `weather in city ${i}`, page: i % 3 },
   });
 }
@@ -197,9 +271,16 @@ function tally() {
 function summarize(latencies, seconds, { errors, non200, byStatus }) {
   const s = Float64Array.from(latencies).sort();
   return {
-    requests: latencies.length, seconds: Number(seconds.toFixed(2)), throughput_rps: Math.round(latencies.length / seconds),
-    p50_ms: round(percentile(s, 50)), p90_ms: round(percentile(s, 90)), p99_ms: round(percentile(s, 99)), max_ms: round(s[s.length - 1] ?? NaN),
-    errors, non_200: non200, non_200_by_status: byStatus,
+    requests: latencies.length,
+    seconds: Number(seconds.toFixed(2)),
+    throughput_rps: Math.round(latencies.length / seconds),
+    p50_ms: round(percentile(s, 50)),
+    p90_ms: round(percentile(s, 90)),
+    p99_ms: round(percentile(s, 99)),
+    max_ms: round(s[s.length - 1] ?? NaN),
+    errors,
+    non_200: non200,
+    non_200_by_status: byStatus,
   };
 }
 const round = (x) => Number(x.toFixed(3));
@@ -240,19 +321,24 @@ async function closedLoop(server, key, pids, concurrency, seconds) {
   let i = 0;
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      const start = performance.now();
-      const r = await server.client.send(requests[i++ % CLOSED_POOL]);
-      latencies.push(performance.now() - start);
-      outcomes.add(r);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const start = performance.now();
+        const r = await server.client.send(requests[i++ % CLOSED_POOL]);
+        latencies.push(performance.now() - start);
+        outcomes.add(r);
+      }
+    }),
+  );
   return summarize(latencies, (performance.now() - t0) / 1000, outcomes);
 }
 
 async function benchStore(name, store, workers = 1) {
-  const key = execFileSync(process.execPath, [BIN, "keys", "create", "--issuer", "iss_bench", "--store", store], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const key = execFileSync(process.execPath, [BIN, "keys", "create", "--issuer", "iss_bench", "--store", store], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
   const server = await startServer(store, workers);
   try {
     const pids = [];
@@ -278,7 +364,15 @@ async function benchStore(name, store, workers = 1) {
 function printResults(name, results) {
   for (const [scenario, r] of Object.entries(results)) {
     const cpu = `cpu µs/req client ${r.client_cpu_us_per_request}${r.server_cpu_us_per_request === null ? "" : ` server ${r.server_cpu_us_per_request}`}`;
-    console.log(`${name.padEnd(8)} ${scenario.padEnd(38)} ${String(r.throughput_rps).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms  max ${r.max_ms.toFixed(1)} ms  errors ${r.errors + r.non_200}${Object.keys(r.non_200_by_status).length ? ` (${Object.entries(r.non_200_by_status).map(([s, v]) => `${s}×${v.count}`).join(", ")})` : ""}  ${cpu}${r.server_within_5ms === null ? "" : `  (server: ${(r.server_within_5ms * 100).toFixed(1)}% within 5 ms)`}`);
+    console.log(
+      `${name.padEnd(8)} ${scenario.padEnd(38)} ${String(r.throughput_rps).padStart(6)} req/s  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms  max ${r.max_ms.toFixed(1)} ms  errors ${r.errors + r.non_200}${
+        Object.keys(r.non_200_by_status).length
+          ? ` (${Object.entries(r.non_200_by_status)
+              .map(([s, v]) => `${s}×${v.count}`)
+              .join(", ")})`
+          : ""
+      }  ${cpu}${r.server_within_5ms === null ? "" : `  (server: ${(r.server_within_5ms * 100).toFixed(1)}% within 5 ms)`}`,
+    );
   }
 }
 
@@ -313,21 +407,31 @@ function targetLine(report) {
 
 function markdownReport(report) {
   const lines = [
-    "# warden serve: POST /v1/enforce on loopback", "",
-    `Machine: ${machineLine(report.machine)}; load average (1 min) ${report.machine.load_average_1min} at the start, ${report.load_average_1min_end} at the end (other work on the machine shows up in the tails); one Ed25519 signature with node:crypto takes ${report.calibration.ed25519_sign_us} µs here (a speed gauge to compare machines). Client and server share the machine. Command: \`npm run bench:http\`${quick ? " -- --quick" : ""}.`, "",
-    `Target: p99 ≤ ${TARGET_P99_MS} ms at 1,000 requests/s with SQLite.${targetLine(report)}`, "",
-    "| store | scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server ≤ 5 ms | CPU µs/req client | CPU µs/req server |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "# warden serve: POST /v1/enforce on loopback",
+    "",
+    `Machine: ${machineLine(report.machine)}; load average (1 min) ${report.machine.load_average_1min} at the start, ${report.load_average_1min_end} at the end (other work on the machine shows up in the tails); one Ed25519 signature with node:crypto takes ${report.calibration.ed25519_sign_us} µs here (a speed gauge to compare machines). Client and server share the machine. Command: \`npm run bench:http\`${quick ? " -- --quick" : ""}.`,
+    "",
+    `Target: p99 ≤ ${TARGET_P99_MS} ms at 1,000 requests/s with SQLite.${targetLine(report)}`,
+    "",
+    "| store | scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server ≤ 5 ms | CPU µs/req client | CPU µs/req server |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const [store, scenarios] of Object.entries(report.stores)) {
     for (const [scenario, r] of Object.entries(scenarios)) {
       const server = r.server_within_5ms === null ? "—" : `${(r.server_within_5ms * 100).toFixed(1)}%`;
-      lines.push(`| ${store} | ${scenario} | ${r.throughput_rps} | ${r.p50_ms} | ${r.p90_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.errors + r.non_200} | ${server} | ${r.client_cpu_us_per_request ?? "—"} | ${r.server_cpu_us_per_request ?? "—"} |`);
+      lines.push(
+        `| ${store} | ${scenario} | ${r.throughput_rps} | ${r.p50_ms} | ${r.p90_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.errors + r.non_200} | ${server} | ${r.client_cpu_us_per_request ?? "—"} | ${r.server_cpu_us_per_request ?? "—"} |`,
+      );
     }
   }
-  lines.push("", `"${FLOOR}" is bench/http/floor-server.mjs: node:http reading and parsing the same request bodies and answering with a body as long as a real allow, driven by the same client at the same rate. It is what this machine gives before any policy work.`,
+  lines.push(
+    "",
+    `"${FLOOR}" is bench/http/floor-server.mjs: node:http reading and parsing the same request bodies and answering with a body as long as a real allow, driven by the same client at the same rate. It is what this machine gives before any policy work.`,
     "Open-loop latency is measured from each request's scheduled send time, so queueing in the server shows up in it.",
-    "\"server ≤ 5 ms\" is the share of those requests the server itself handled within 5 ms (its /metrics histogram, from the start of handling to the response sent; one process only).",
-    "CPU µs/req is the CPU time (user + system, all threads) each process spent during the scenario divided by the requests answered: the client's from process.cpuUsage, the server's from /proc (one process only).", "");
+    '"server ≤ 5 ms" is the share of those requests the server itself handled within 5 ms (its /metrics histogram, from the start of handling to the response sent; one process only).',
+    "CPU µs/req is the CPU time (user + system, all threads) each process spent during the scenario divided by the requests answered: the client's from process.cpuUsage, the server's from /proc (one process only).",
+    "",
+  );
   return lines.join("\n");
 }
 
@@ -344,7 +448,11 @@ try {
   if (runs("sqlite-workers")) report.stores["sqlite, --workers 2"] = await benchStore("sqlite×2", `sqlite:${join(dir, "bench2.db")}`, 2);
   const redis = runs("redis") ? await startRedis() : null;
   if (redis) {
-    try { report.stores.redis = await benchStore("redis", redis.url); } finally { redis.stop(); }
+    try {
+      report.stores.redis = await benchStore("redis", redis.url);
+    } finally {
+      redis.stop();
+    }
   } else if (runs("redis")) {
     console.log("redis    skipped: redis-server is not installed (apt-get install -y redis-server)");
   }
@@ -355,8 +463,16 @@ report.load_average_1min_end = Number(loadavg()[0].toFixed(2));
 const sqliteOpen = report.stores.sqlite?.[`open loop ${RATE}/s, ${PASSPORTS} passports`];
 if (sqliteOpen) {
   const floorP99 = report.stores[FLOOR]?.[`open loop ${RATE}/s, ${PASSPORTS} passports`]?.p99_ms ?? null;
-  report.target = { rate: RATE, p99_ms: TARGET_P99_MS, sqlite_p99_ms: sqliteOpen.p99_ms, floor_p99_ms: floorP99, met: RATE >= 1000 && sqliteOpen.p99_ms <= TARGET_P99_MS };
-  console.log(`target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms${floorP99 === null ? "" : `; the floor's p99 ${floorP99} ms`})`);
+  report.target = {
+    rate: RATE,
+    p99_ms: TARGET_P99_MS,
+    sqlite_p99_ms: sqliteOpen.p99_ms,
+    floor_p99_ms: floorP99,
+    met: RATE >= 1000 && sqliteOpen.p99_ms <= TARGET_P99_MS,
+  };
+  console.log(
+    `target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms${floorP99 === null ? "" : `; the floor's p99 ${floorP99} ms`})`,
+  );
 }
 if (!quick && ONLY === null) {
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const rel = (p) => p.startsWith(ROOT) ? p.slice(ROOT.length) : p;
+export const rel = (p) => (p.startsWith(ROOT) ? p.slice(ROOT.length) : p);
 export const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
 
 /** A Tuesday afternoon: inside the README passport's operating hours (07:00–22:00 Berlin). */
@@ -15,7 +15,8 @@ const iso = (ms) => new Date(ms).toISOString();
 export function smallCase() {
   const path = "examples/passports/research-agent.json";
   return {
-    path, passport: readJson(ROOT + path),
+    path,
+    passport: readJson(ROOT + path),
     request: { action: "web:search", cost_cents: 2, target: "serpapi.com", context: {} },
     counters: { spent_today_cents: 4250, actions_last_minute: 3, last_heartbeat_at: iso(NOW - 30_000) },
     now: NOW,
@@ -24,9 +25,18 @@ export function smallCase() {
 
 /** Counters that leave every rule of a full passport passing: fresh heartbeat, recent action, modest spend. */
 export const BUSY_COUNTERS = {
-  spent_today_cents: 4250, spent_week_cents: 9000, spent_month_cents: 30000, spent_total_cents: 120000, held_cents: 0,
-  actions_last_minute: 3, actions_last_5_minutes: 8, actions_last_30_minutes: 40, actions_last_hour: 60, actions_today: 300,
-  last_action_at: iso(NOW - 60_000), last_heartbeat_at: iso(NOW - 30_000),
+  spent_today_cents: 4250,
+  spent_week_cents: 9000,
+  spent_month_cents: 30000,
+  spent_total_cents: 120000,
+  held_cents: 0,
+  actions_last_minute: 3,
+  actions_last_5_minutes: 8,
+  actions_last_30_minutes: 40,
+  actions_last_hour: 60,
+  actions_today: 300,
+  last_action_at: iso(NOW - 60_000),
+  last_heartbeat_at: iso(NOW - 30_000),
 };
 
 export const SMALL_CONTEXT = { query: "latest results on sparse attention", locale: "en-US" };
@@ -52,8 +62,7 @@ export function fullCase(policyOf) {
 
 function* candidateRequests(passport) {
   const c = passport.constraints ?? {};
-  const actions = ["web:search", ...(c["core:scope:action_allowlist"] ?? []), ...(passport.permissions ?? [])]
-    .map((a) => a.replaceAll("*", "read"));
+  const actions = ["web:search", ...(c["core:scope:action_allowlist"] ?? []), ...(passport.permissions ?? [])].map((a) => a.replaceAll("*", "read"));
   const hosts = ["serpapi.com", ...(c["core:scope:domain_allowlist"] ?? [])].map((h) => h.replace(/^\*\./, "www."));
   for (const action of new Set(actions)) {
     for (const host of new Set(hosts)) {

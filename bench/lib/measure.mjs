@@ -17,12 +17,19 @@ const MAX_SAMPLES = 200000;
 export function throughput(name, fn, { async = false, maxTime, minSamples }) {
   return new Promise((resolve, reject) => {
     const options = {
-      maxTime, minSamples,
-      onComplete: (ev) => ev.target.error ? reject(ev.target.error) : resolve(ev.target),
+      maxTime,
+      minSamples,
+      onComplete: (ev) => (ev.target.error ? reject(ev.target.error) : resolve(ev.target)),
       onError: (ev) => reject(ev.target.error),
     };
     const bench = async
-      ? new Benchmark(name, { ...options, defer: true, fn: (d) => { fn().then(() => d.resolve(), reject); } })
+      ? new Benchmark(name, {
+          ...options,
+          defer: true,
+          fn: (d) => {
+            fn().then(() => d.resolve(), reject);
+          },
+        })
       : new Benchmark(name, { ...options, fn });
     bench.run({ async: true });
   });
@@ -31,8 +38,14 @@ export function throughput(name, fn, { async = false, maxTime, minSamples }) {
 /** Median cost of reading the clock twice, subtracted from every batch. */
 function timerOverheadNs() {
   const xs = new Float64Array(2001);
-  for (let i = 0; i < xs.length; i++) { const t = performance.now(); xs[i] = (performance.now() - t) * 1e6; }
-  return quantile(Array.from(xs).sort((a, b) => a - b), 0.5);
+  for (let i = 0; i < xs.length; i++) {
+    const t = performance.now();
+    xs[i] = (performance.now() - t) * 1e6;
+  }
+  return quantile(
+    Array.from(xs).sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /**
@@ -67,7 +80,13 @@ export async function measure(c, budget) {
   const meanNs = b.stats.mean * 1e9;
   const lat = await latency(c.fn, { async: c.async, meanNs, sampleMs: budget.sampleMs, minSamples: budget.minSamples });
   return {
-    median_ns: lat.median_ns, p99_ns: lat.p99_ns, mean_ns: meanNs, ops_per_s: b.hz, rme_pct: b.stats.rme,
-    samples: lat.samples, batch: lat.batch, benchmark_cycles: b.stats.sample.length,
+    median_ns: lat.median_ns,
+    p99_ns: lat.p99_ns,
+    mean_ns: meanNs,
+    ops_per_s: b.hz,
+    rme_pct: b.stats.rme,
+    samples: lat.samples,
+    batch: lat.batch,
+    benchmark_cycles: b.stats.sample.length,
   };
 }

@@ -15,7 +15,8 @@ export const PAIRS = [
 /** Mean ns per call of `fn` over a stretch of about `ms` milliseconds, in whole batches of `batch`. */
 function stretch(fn, batch, ms) {
   let calls = 0;
-  const t0 = performance.now(), end = t0 + ms;
+  const t0 = performance.now(),
+    end = t0 + ms;
   do {
     for (let i = 0; i < batch; i++) fn();
     calls += batch;
@@ -27,7 +28,10 @@ function stretch(fn, batch, ms) {
 function batchOf(fn) {
   const t0 = performance.now();
   let n = 0;
-  while (performance.now() - t0 < 2) { fn(); n++; }
+  while (performance.now() - t0 < 2) {
+    fn();
+    n++;
+  }
   return Math.max(1, Math.round((n * 50_000) / ((performance.now() - t0) * 1e6)));
 }
 
@@ -36,20 +40,30 @@ function batchOf(fn) {
  * @returns {{ ratio: number, q1: number, q3: number, rounds: number, a_ns: number, b_ns: number }}
  */
 export function pairedRatio(a, b, { rounds = 21, ms = 40 } = {}) {
-  const ba = batchOf(a), bb = batchOf(b);
-  stretch(a, ba, ms); stretch(b, bb, ms); // warm both
-  const ratios = [], as = [], bs = [];
+  const ba = batchOf(a),
+    bb = batchOf(b);
+  stretch(a, ba, ms);
+  stretch(b, bb, ms); // warm both
+  const ratios = [],
+    as = [],
+    bs = [];
   for (let r = 0; r < rounds; r++) {
     const first = r % 2 === 0;
     const x = first ? stretch(a, ba, ms) : 0;
     const y = stretch(b, bb, ms);
     const xa = first ? x : stretch(a, ba, ms);
-    ratios.push(xa / y); as.push(xa); bs.push(y);
+    ratios.push(xa / y);
+    as.push(xa);
+    bs.push(y);
   }
   const sorted = (xs) => [...xs].sort((p, q) => p - q);
   const rs = sorted(ratios);
   return {
-    ratio: quantile(rs, 0.5), q1: quantile(rs, 0.25), q3: quantile(rs, 0.75), rounds,
-    a_ns: quantile(sorted(as), 0.5), b_ns: quantile(sorted(bs), 0.5),
+    ratio: quantile(rs, 0.5),
+    q1: quantile(rs, 0.25),
+    q3: quantile(rs, 0.75),
+    rounds,
+    a_ns: quantile(sorted(as), 0.5),
+    b_ns: quantile(sorted(bs), 0.5),
   };
 }

@@ -3,8 +3,14 @@
 import { duration } from "./format.mjs";
 
 const COLORS = {
-  floor: "#9aa0a6", evaluate: "#1a73e8", reference: "#a142f4", peers: "#e8710a", scan: "#12b5cb",
-  compile: "#188038", enforce: "#d93025", "cold start": "#5f6368",
+  floor: "#9aa0a6",
+  evaluate: "#1a73e8",
+  reference: "#a142f4",
+  peers: "#e8710a",
+  scan: "#12b5cb",
+  compile: "#188038",
+  enforce: "#d93025",
+  "cold start": "#5f6368",
 };
 const FONT = "font-family=\"ui-sans-serif,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif\"";
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -18,7 +24,12 @@ function decade(d) {
 
 /** `rows`: [{ group, name, median_ns, p99_ns }]; `footer`: one line of provenance. */
 export function latencyChart(rows, { title, footer }) {
-  const LABEL_W = 430, PLOT_W = 560, VALUE_W = 90, ROW_H = 20, TOP = 56, PAD = 12;
+  const LABEL_W = 430,
+    PLOT_W = 560,
+    VALUE_W = 90,
+    ROW_H = 20,
+    TOP = 56,
+    PAD = 12;
   const width = LABEL_W + PLOT_W + VALUE_W + PAD * 2;
   const height = TOP + rows.length * ROW_H + 58;
   const lo = Math.floor(Math.log10(Math.min(...rows.map((r) => r.median_ns))));
@@ -38,10 +49,14 @@ export function latencyChart(rows, { title, footer }) {
   rows.forEach((r, i) => {
     const y = TOP + i * ROW_H;
     const color = COLORS[r.group] ?? "#1a73e8";
-    const x0 = x(10 ** lo), xm = x(r.median_ns), xp = x(Math.max(r.p99_ns, r.median_ns));
+    const x0 = x(10 ** lo),
+      xm = x(r.median_ns),
+      xp = x(Math.max(r.p99_ns, r.median_ns));
     if (i % 2 === 0) out.push(`<rect x="0" y="${y}" width="${width}" height="${ROW_H}" fill="#f8f9fa"/>`);
     out.push(`<text x="${PAD + LABEL_W - 8}" y="${y + 14}" text-anchor="end" fill="#202124">${esc(r.name)}</text>`);
-    out.push(`<rect x="${x0.toFixed(1)}" y="${y + 4}" width="${Math.max(1, xm - x0).toFixed(1)}" height="${ROW_H - 8}" fill="${color}"><title>${esc(`${r.name}: median ${duration(r.median_ns)}, p99 ${duration(r.p99_ns)}`)}</title></rect>`);
+    out.push(
+      `<rect x="${x0.toFixed(1)}" y="${y + 4}" width="${Math.max(1, xm - x0).toFixed(1)}" height="${ROW_H - 8}" fill="${color}"><title>${esc(`${r.name}: median ${duration(r.median_ns)}, p99 ${duration(r.p99_ns)}`)}</title></rect>`,
+    );
     out.push(`<line x1="${xm.toFixed(1)}" y1="${y + ROW_H / 2}" x2="${xp.toFixed(1)}" y2="${y + ROW_H / 2}" stroke="#202124" stroke-width="1"/>`);
     out.push(`<line x1="${xp.toFixed(1)}" y1="${y + 6}" x2="${xp.toFixed(1)}" y2="${y + ROW_H - 6}" stroke="#202124" stroke-width="1"/>`);
     out.push(`<text x="${(xp + 6).toFixed(1)}" y="${y + 14}" fill="#202124">${esc(duration(r.median_ns))}</text>`);

@@ -2,8 +2,8 @@
 import { SCAN_SIZES } from "../cases/scan.mjs";
 import { duration, ratio } from "./format.mjs";
 
-const get = (byId, id) => byId[id]?.status === "ok" ? byId[id] : null;
-const div = (a, b) => a !== null && b !== null && b > 0 ? a / b : null;
+const get = (byId, id) => (byId[id]?.status === "ok" ? byId[id] : null);
+const div = (a, b) => (a !== null && b !== null && b > 0 ? a / b : null);
 
 export function ratios(byId) {
   const m = (id) => get(byId, id)?.median_ns ?? null;
@@ -32,7 +32,8 @@ export function targets(byId, r, paired = {}) {
   const worstScan = scans.some((x) => x === null) ? null : Math.min(...scans);
   // Ratios from paired rounds when the run has them (bench/lib/paired.mjs), else quotients of medians.
   const pr = (id) => paired[id]?.ratio ?? r[id];
-  const hit = pr("allowlist_100k_over_10_hit"), miss = pr("allowlist_100k_over_10_miss");
+  const hit = pr("allowlist_100k_over_10_hit"),
+    miss = pr("allowlist_100k_over_10_miss");
   const allow = hit === null ? null : Math.max(hit, miss ?? 0);
   const cedarRatio = pr("cedar_over_warden");
   const replaySeconds = get(byId, "replay.cli_1m")?.total_s ?? null;
@@ -43,24 +44,37 @@ export function targets(byId, r, paired = {}) {
   const cedar = get(byId, "cedar.stateful")?.median_ns ?? null;
   const ours = get(byId, "evaluate.cedar_equivalent")?.median_ns ?? null;
   // What bounds each reading on this machine: the module's own share, and the two medians of the ratio.
-  const fullReading = wasmFull === null ? "" : `the WASM export alone takes ${duration(wasmFull)}${wasmFull > 1000 ? ", above the target before any binding work" : ""}; the empty call ${duration(floor)}`;
+  const fullReading =
+    wasmFull === null
+      ? ""
+      : `the WASM export alone takes ${duration(wasmFull)}${wasmFull > 1000 ? ", above the target before any binding work" : ""}; the empty call ${duration(floor)}`;
   const cp = paired.cedar_over_warden;
-  const medians = cedar === null || ours === null ? "" : `the medians: cedar-wasm ${duration(cedar)} ÷ policy.evaluate ${duration(ours)} = ${ratio(cedar / ours)}`;
+  const medians =
+    cedar === null || ours === null ? "" : `the medians: cedar-wasm ${duration(cedar)} ÷ policy.evaluate ${duration(ours)} = ${ratio(cedar / ours)}`;
   const cedarReading = cp ? `median of ${cp.rounds} paired rounds (middle half ${ratio(cp.q1)}–${ratio(cp.q3)}); ${medians}` : medians;
   const allowReading = paired.allowlist_100k_over_10_hit
     ? `paired rounds: hit ${ratio(hit)}, miss ${ratio(miss)}; the medians: hit ${ratio(r.allowlist_100k_over_10_hit)}, miss ${ratio(r.allowlist_100k_over_10_miss)}`
     : "";
   const added = get(byId, "gateway.added")?.median_ns ?? null;
   const direct = get(byId, "gateway.direct")?.median_ns ?? null;
-  const gatewayReading = r.gateway_over_direct === null || r.gateway_over_direct === undefined ? ""
-    : `through the gateway ${duration(get(byId, "gateway.proxied").median_ns)} vs direct ${duration(direct)}: ${ratio(r.gateway_over_direct)} the direct call`;
+  const gatewayReading =
+    r.gateway_over_direct === null || r.gateway_over_direct === undefined
+      ? ""
+      : `through the gateway ${duration(get(byId, "gateway.proxied").median_ns)} vs direct ${duration(direct)}: ${ratio(r.gateway_over_direct)} the direct call`;
   return [
     t("evaluate, full-catalogue passport", "median ≤ 1 µs", full, full !== null && full <= 1000, fullReading),
     t("vs cedar-wasm, equivalent policy", "≥ 100× faster", cedarRatio, cedarRatio !== null && cedarRatio >= 100, cedarReading),
     t("scanning vs RegExp scanner (worst size)", "≥ 2× the MB/s", worstScan, worstScan !== null && worstScan >= 2),
     t("100,000- vs 10-entry allowlist (worst of hit, miss)", "within 1.5×", allow, allow !== null && allow <= 1.5, allowReading),
     t("warden proxy added latency, echo tool over stdio", "≤ 1000 µs added", added, added !== null && added <= 1e6, gatewayReading),
-    t("warden replay, 1,000,000 recorded requests end to end", "≤ 30 s", replaySeconds, replaySeconds !== null && replaySeconds <= 30,
-      replayStep === null ? "" : `Replay.step alone ${duration(replayStep.median_ns)} per request (${Math.round(replayStep.ops_per_s).toLocaleString("en-US")}/s)`),
+    t(
+      "warden replay, 1,000,000 recorded requests end to end",
+      "≤ 30 s",
+      replaySeconds,
+      replaySeconds !== null && replaySeconds <= 30,
+      replayStep === null
+        ? ""
+        : `Replay.step alone ${duration(replayStep.median_ns)} per request (${Math.round(replayStep.ops_per_s).toLocaleString("en-US")}/s)`,
+    ),
   ];
 }

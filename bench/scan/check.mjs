@@ -28,7 +28,8 @@ function diff(a, b) {
 
 /** Compares both scanners on `text`; returns counts and the first differences. */
 export function compareScanners(engine, text) {
-  const w = wasmFindings(wasmScanner(engine), text), r = regexFindings(text);
+  const w = wasmFindings(wasmScanner(engine), text),
+    r = regexFindings(text);
   const differences = [...diff(w.secrets, r.secrets), ...diff(w.pii, r.pii)];
   return { secrets: w.secrets.length, pii: w.pii.length, differences: differences.slice(0, 5), agree: differences.length === 0 };
 }

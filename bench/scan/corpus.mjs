@@ -12,16 +12,25 @@ const WORDS = (
 ).split(" ");
 
 const pick = (rnd, xs) => xs[Math.floor(rnd() * xs.length)];
-const digits = (rnd, n) => { let s = ""; for (let i = 0; i < n; i++) s += Math.floor(rnd() * 10); return s; };
+const digits = (rnd, n) => {
+  let s = "";
+  for (let i = 0; i < n; i++) s += Math.floor(rnd() * 10);
+  return s;
+};
 const alnum = (rnd, n, set = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") => {
-  let s = ""; for (let i = 0; i < n; i++) s += set[Math.floor(rnd() * set.length)]; return s;
+  let s = "";
+  for (let i = 0; i < n; i++) s += set[Math.floor(rnd() * set.length)];
+  return s;
 };
 
 function luhnDigit(body) {
   let sum = 0;
   for (let i = 0; i < body.length; i++) {
     let d = +body[body.length - 1 - i];
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return String((10 - (sum % 10)) % 10);
@@ -41,8 +50,13 @@ function iban(rnd, valid) {
 const FINDINGS = [
   (r) => `contact ${pick(r, ["jane.doe", "ops", "m.müller", "sales-team"])}@${pick(r, ["example.com", "acme.co.uk", "mail.example.org"])} today`,
   (r) => `call (555) ${digits(r, 3)}-${digits(r, 4)} or +44 20 ${digits(r, 4)} ${digits(r, 4)}`,
-  (r) => { const b = "4" + digits(r, 14); const n = b + luhnDigit(b); return `card ${n.match(/.{4}/g).join(" ")} exp 09/29`; },
-  (r) => `ssn ${100 + Math.floor(r() * 500)}-${String(1 + Math.floor(r() * 98)).padStart(2, "0")}-${String(1 + Math.floor(r() * 9998)).padStart(4, "0")} on file`,
+  (r) => {
+    const b = "4" + digits(r, 14);
+    const n = b + luhnDigit(b);
+    return `card ${n.match(/.{4}/g).join(" ")} exp 09/29`;
+  },
+  (r) =>
+    `ssn ${100 + Math.floor(r() * 500)}-${String(1 + Math.floor(r() * 98)).padStart(2, "0")}-${String(1 + Math.floor(r() * 9998)).padStart(4, "0")} on file`,
   (r) => `wire to ${iban(r, true)} ref ${digits(r, 8)}`,
   (r) => `OPENAI_API_KEY=sk-${alnum(r, 48)}`,
   (r) => `aws_access_key_id = AKIA${alnum(r, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`,
@@ -84,13 +98,15 @@ const utf8Len = (c) => (c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00
 /** The first `bytes` bytes (UTF-8, whole characters) of the corpus; smaller sizes are prefixes of larger. */
 export function corpus(bytes) {
   const rnd = prng(0x5ca11);
-  let text = "", n = 0;
+  let text = "",
+    n = 0;
   while (n < bytes) {
     const l = line(rnd) + "\n";
     text += l;
     n += Buffer.byteLength(l);
   }
-  let end = 0, size = 0;
+  let end = 0,
+    size = 0;
   while (end < text.length) {
     const w = utf8Len(text.charCodeAt(end));
     if (size + w > bytes) break;

@@ -17,8 +17,11 @@ export const SECRET_RULES = [
   ["slack_token", new RegExp(`${S}xox[bpars]-[A-Za-z0-9-]{10,}`, "g"), null],
   ["google_api_key", new RegExp(`${S}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`, "g"), null],
   // Header with label words of ≤ 40 bytes, then up to the first matching footer or the end of the input.
-  ["private_key", new RegExp(`${S}-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$(?![\\s\\S]))`, "g"),
-    (m) => m[1].length <= 40],
+  [
+    "private_key",
+    new RegExp(`${S}-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$(?![\\s\\S]))`, "g"),
+    (m) => m[1].length <= 40,
+  ],
 ];
 
 export const PII_RULES = [
@@ -37,17 +40,24 @@ export const PII_RULES = [
 
 function digitCount(s, min, max) {
   let n = 0;
-  for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); if (c >= 48 && c <= 57) n++; }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
   return n >= min && n <= max;
 }
 
 function luhn(s) {
-  let sum = 0, double = false;
+  let sum = 0,
+    double = false;
   for (let i = s.length - 1; i >= 0; i--) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) continue;
     let d = c - 48;
-    if (double) { d *= 2; if (d > 9) d -= 9; }
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
     double = !double;
   }
@@ -55,7 +65,9 @@ function luhn(s) {
 }
 
 function ssnOk(m) {
-  const area = +m[1], group = +m[2], serial = +m[3];
+  const area = +m[1],
+    group = +m[2],
+    serial = +m[3];
   return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0;
 }
 
@@ -89,7 +101,11 @@ function family(text, rules) {
   all.sort((a, b) => a.start - b.start || a.rank - b.rank);
   const out = [];
   let at = 0;
-  for (const f of all) if (f.start >= at) { out.push({ kind: f.kind, start: f.start, end: f.end }); at = f.end; }
+  for (const f of all)
+    if (f.start >= at) {
+      out.push({ kind: f.kind, start: f.start, end: f.end });
+      at = f.end;
+    }
   return out;
 }
 

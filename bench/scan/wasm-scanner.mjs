@@ -1,6 +1,7 @@
 // The WASM detectors driven as a host drives them (assembly/detect/exports.ts): UTF-8 straight into
 // the scratch area, then detect_secret / detect_pii from the end of each finding until none is left.
-const FAMILY_SECRET = 0, FAMILY_PII = 1;
+const FAMILY_SECRET = 0,
+  FAMILY_PII = 1;
 
 /** A scanner bound to one engine instance: text in, findings (UTF-8 byte offsets) out. */
 export function wasmScanner(engine) {
@@ -14,7 +15,8 @@ export function wasmScanner(engine) {
     for (let from = 0; from < len;) {
       const kind = find(len, from);
       if (kind === 0) break;
-      const start = ex.detect_start(), end = ex.detect_end();
+      const start = ex.detect_start(),
+        end = ex.detect_end();
       out.push({ kind: table[kind], start, end });
       from = end > from ? end : from + 1;
     }

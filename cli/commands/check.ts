@@ -13,7 +13,9 @@ import type { Passport } from "../../bindings/gen/types";
 
 const CHECK_OPTIONS = { json: { type: "boolean" }, strict: { type: "boolean" } } as const;
 
-interface CheckedProblem extends Problem { line?: number }
+interface CheckedProblem extends Problem {
+  line?: number;
+}
 
 export interface CheckResult {
   file: string;
@@ -42,7 +44,13 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
 
 function checkOne(source: Source, engine: Engine): CheckResult {
   if (source.errors.length > 0) {
-    return { file: source.file, ok: false, warnings: [], lint: [], problems: source.errors.map((e) => ({ code: "invalid_file", path: "", message: e.message, line: e.line })) };
+    return {
+      file: source.file,
+      ok: false,
+      warnings: [],
+      lint: [],
+      problems: source.errors.map((e) => ({ code: "invalid_file", path: "", message: e.message, line: e.line })),
+    };
   }
   if (looksLikeProxyConfig(source.value)) {
     const problems = proxyConfigProblems(source.value).map((p) => ({ ...p, line: source.lineOf(parsePath(p.path)) }));

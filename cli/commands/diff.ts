@@ -12,7 +12,11 @@ import { keyId, type Probe, type Range, regionOf, search } from "../diff/probe";
 
 const DIFF_OPTIONS = { json: { type: "boolean" } } as const;
 
-export interface DecisionSummary { decision: string; reason: string; rule: string | null }
+export interface DecisionSummary {
+  decision: string;
+  reason: string;
+  rule: string | null;
+}
 
 export interface DiffFlip {
   from: string;
@@ -61,9 +65,7 @@ export async function diffCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** The diff of two compiled passports (what the command prints as JSON). */
-export function diffPolicies(
-  engine: Parameters<typeof search>[0], a: Policy, b: Policy, opts: { samples?: number; regions?: boolean } = {},
-): DiffReport {
+export function diffPolicies(engine: Parameters<typeof search>[0], a: Policy, b: Policy, opts: { samples?: number; regions?: boolean } = {}): DiffReport {
   const found = search(engine, a, b, opts);
   const classes = new Map<string, DiffClass>();
   const rules = engine.core.catalogue.rules;
@@ -75,10 +77,12 @@ export function diffPolicies(
       classes.set(id, c);
     }
     c.flips.push({
-      from: f.old.decision, to: f.new.decision,
+      from: f.old.decision,
+      to: f.new.decision,
       example: { request: f.probe.request, counters: shownCounters(f.probe.counters), now: new Date(f.probe.now).toISOString() },
       region: opts.regions === false ? [] : regionOf(engine, a, b, f),
-      old: summary(f.old), new: summary(f.new),
+      old: summary(f.old),
+      new: summary(f.new),
     });
   }
   const list = [...classes.values()].sort((x, y) => rules.indexOf(x.rule) - rules.indexOf(y.rule) || keyId(asKey(x)).localeCompare(keyId(asKey(y))));
@@ -94,7 +98,9 @@ function shownCounters(c: Probe["counters"]): Record<string, unknown> {
 
 const asKey = (c: DiffClass) => ({ rule: c.rule, old_outcome: c.old_outcome, new_outcome: c.new_outcome });
 
-function summary(d: Decision): DecisionSummary { return { decision: d.decision, reason: d.reason, rule: d.rule }; }
+function summary(d: Decision): DecisionSummary {
+  return { decision: d.decision, reason: d.reason, rule: d.rule };
+}
 
 /** Where a rule's setting lives in a passport: the passport field of passport:* rules, else the constraint key(s). */
 function settingOf(p: Policy, rule: string): unknown {
@@ -106,11 +112,14 @@ function settingOf(p: Policy, rule: string): unknown {
 }
 
 function changeOf(a: Policy, b: Policy, rule: string): DiffClass["change"] {
-  const old = settingOf(a, rule), neu = settingOf(b, rule);
+  const old = settingOf(a, rule),
+    neu = settingOf(b, rule);
   const out: DiffClass["change"] = { old, new: neu };
   if (Array.isArray(old) || Array.isArray(neu)) {
-    const o = (Array.isArray(old) ? old : []).map((x) => JSON.stringify(x)), n = (Array.isArray(neu) ? neu : []).map((x) => JSON.stringify(x));
-    const so = new Set(o), sn = new Set(n);
+    const o = (Array.isArray(old) ? old : []).map((x) => JSON.stringify(x)),
+      n = (Array.isArray(neu) ? neu : []).map((x) => JSON.stringify(x));
+    const so = new Set(o),
+      sn = new Set(n);
     out.added = n.filter((x) => !so.has(x)).map((x) => JSON.parse(x) as unknown);
     out.removed = o.filter((x) => !sn.has(x)).map((x) => JSON.parse(x) as unknown);
   }
@@ -118,13 +127,15 @@ function changeOf(a: Policy, b: Policy, rule: string): DiffClass["change"] {
 }
 
 function changedKeys(a: Policy, b: Policy): string[] {
-  const pa = a.passport as Record<string, unknown>, pb = b.passport as Record<string, unknown>;
+  const pa = a.passport as Record<string, unknown>,
+    pb = b.passport as Record<string, unknown>;
   const out: string[] = [];
   for (const k of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
     if (k === "constraints") continue;
     if (JSON.stringify(pa[k] ?? null) !== JSON.stringify(pb[k] ?? null)) out.push(k);
   }
-  const ca = (pa.constraints ?? {}) as Record<string, unknown>, cb = (pb.constraints ?? {}) as Record<string, unknown>;
+  const ca = (pa.constraints ?? {}) as Record<string, unknown>,
+    cb = (pb.constraints ?? {}) as Record<string, unknown>;
   for (const k of new Set([...Object.keys(ca), ...Object.keys(cb)])) {
     if (JSON.stringify(ca[k] ?? null) !== JSON.stringify(cb[k] ?? null)) out.push(`constraints.${k}`);
   }
@@ -152,9 +163,13 @@ function pretty(r: DiffReport, oldPath: string, newPath: string, color: boolean)
     }
     for (const f of c.flips) {
       const req = f.example.request;
-      const parts = [req.action, req.cost_cents ? `${req.cost_cents}¢` : "", req.target ?? "", req.context ? JSON.stringify(req.context) : ""].filter((x) => x !== "");
+      const parts = [req.action, req.cost_cents ? `${req.cost_cents}¢` : "", req.target ?? "", req.context ? JSON.stringify(req.context) : ""].filter(
+        (x) => x !== "",
+      );
       out.push(`  ${f.from} → ${f.to}: ${parts.join(" ")} at ${f.example.now}`);
-      const counters = Object.entries(f.example.counters).map(([k, v]) => `${k}=${v}`).join(" ");
+      const counters = Object.entries(f.example.counters)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ");
       if (counters) out.push(`    counters: ${counters}`);
       for (const g of f.region) out.push(`    holds for ${g.field} in [${g.from}, ${g.to}]`);
       out.push(`    old: ${f.old.decision} (${f.old.reason})   new: ${f.new.decision} (${f.new.reason})`);

@@ -102,7 +102,8 @@ export function prettyDecision(d: Decision, color: boolean): string {
   if (d.evaluated) {
     lines.push("  trace:");
     for (const t of d.evaluated) {
-      const mark = t.outcome === "pass" ? c.green("pass   ") : t.outcome === "skipped" ? c.dim("skipped") : t.outcome === "hold" ? c.yellow("hold   ") : c.red("block  ");
+      const mark =
+        t.outcome === "pass" ? c.green("pass   ") : t.outcome === "skipped" ? c.dim("skipped") : t.outcome === "hold" ? c.yellow("hold   ") : c.red("block  ");
       lines.push(`    ${mark} ${t.rule}`);
     }
   }

@@ -17,12 +17,21 @@ issuer (dashboard, approvals, stops, resets). Revoking a key ends its dashboard 
 event streams within 5 s. Use the same --store as the server (default ${DEFAULT_STORE}).
 `;
 
-const KEYS_OPTIONS = { issuer: { type: "string" }, name: { type: "string" }, role: { type: "string" }, store: { type: "string" }, json: { type: "boolean" } } as const;
+const KEYS_OPTIONS = {
+  issuer: { type: "string" },
+  name: { type: "string" },
+  role: { type: "string" },
+  store: { type: "string" },
+  json: { type: "boolean" },
+} as const;
 
 /** `warden keys create|list|revoke`. */
 export async function keysCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") { io.stdout(KEYS_HELP); return sub === undefined ? 2 : 0; }
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    io.stdout(KEYS_HELP);
+    return sub === undefined ? 2 : 0;
+  }
   if (!["create", "list", "revoke"].includes(sub)) throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}: use create, list or revoke`, "keys");
   const { values, positionals } = parse("keys", rest, KEYS_OPTIONS, sub === "revoke");
   const issuer = option(values.issuer);
@@ -46,7 +55,8 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
     if (sub === "create") {
       const keyRole = (role ?? "operator") as ApiKeyRole;
       const { key, record } = await createApiKey(store, issuer!, option(values.name) ?? null, keyRole);
-      if (values.json) io.stdout(`${JSON.stringify({ key, id: record.id, issuer_id: record.issuer_id, role: keyRole, name: record.name, created_at: record.created_at })}\n`);
+      if (values.json)
+        io.stdout(`${JSON.stringify({ key, id: record.id, issuer_id: record.issuer_id, role: keyRole, name: record.name, created_at: record.created_at })}\n`);
       else {
         io.stdout(`${key}\n`);
         io.stderr(`API key ${record.id} (${keyRole}) for issuer ${record.issuer_id}: shown once, store it now (the server keeps only its hash).\n`);

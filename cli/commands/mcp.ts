@@ -46,14 +46,23 @@ Nothing but the protocol is written to stdout; messages go to stderr.
 `;
 
 const MCP_OPTIONS = {
-  passport: { type: "string" }, store: { type: "string" }, "passport-file": { type: "string" }, "public-url": { type: "string" },
-  notify: { type: "string", multiple: true }, "signing-key": { type: "string" }, "passport-key": { type: "string" },
+  passport: { type: "string" },
+  store: { type: "string" },
+  "passport-file": { type: "string" },
+  "public-url": { type: "string" },
+  notify: { type: "string", multiple: true },
+  "signing-key": { type: "string" },
+  "passport-key": { type: "string" },
 } as const;
 
 const processIo: Pick<Io, "stdout" | "stderr"> = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
 /** Runs until the client closes stdin; resolves with the exit code. Usage errors throw UsageError (cli/main prints them). */
-export async function mcpCommand(args: string[], io: Pick<Io, "stdout" | "stderr"> = processIo, streams = { stdin: process.stdin, stdout: process.stdout }): Promise<number> {
+export async function mcpCommand(
+  args: string[],
+  io: Pick<Io, "stdout" | "stderr"> = processIo,
+  streams = { stdin: process.stdin, stdout: process.stdout },
+): Promise<number> {
   const opts = options(args);
   let store;
   try {
@@ -63,7 +72,10 @@ export async function mcpCommand(args: string[], io: Pick<Io, "stdout" | "stderr
     return err instanceof StoreSpecError ? 2 : 1;
   }
   const enforcer = await Enforcer.create({ store, signingKey: await serverSigningJwk(store, opts.signingJwk), hostCrypto: nodeCrypto });
-  const closeAll = async () => { enforcer.close(); await store.close(); };
+  const closeAll = async () => {
+    enforcer.close();
+    await store.close();
+  };
   let prove: ((tool: string, args: Record<string, unknown>) => Promise<void>) | undefined;
   try {
     if (opts.passportFile) await enforcer.register(JSON.parse(readFileSync(opts.passportFile, "utf8")));
@@ -88,7 +100,9 @@ export async function mcpCommand(args: string[], io: Pick<Io, "stdout" | "stderr
 
   // The process lives as long as the client keeps it: that is the agent being connected.
   await heartbeats.beat(opts.passport, true);
-  const beat = setInterval(() => { heartbeats.beat(opts.passport).catch((e) => log(`warden mcp: heartbeat failed: ${(e as Error).message}`)); }, HEARTBEAT_EVERY_MS * 2);
+  const beat = setInterval(() => {
+    heartbeats.beat(opts.passport).catch((e) => log(`warden mcp: heartbeat failed: ${(e as Error).message}`));
+  }, HEARTBEAT_EVERY_MS * 2);
   await server.connect(transport);
   log(`warden mcp: serving passport ${opts.passport} on stdio`);
   await new Promise<void>((done) => {
@@ -128,13 +142,21 @@ function options(args: string[]) {
 }
 
 function readKeyFile(file: string): string {
-  try { return readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, "mcp"); }
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, "mcp");
+  }
 }
 
 function passportKey(file: string | undefined): JWK | undefined {
   const text = file !== undefined ? readKeyFile(file) : process.env.WARDEN_PASSPORT_KEY;
   if (!text) return undefined;
-  try { return JSON.parse(text) as JWK; } catch { throw new UsageError(`the passport key${file ? ` in ${file}` : " in WARDEN_PASSPORT_KEY"} is not a JSON Web Key`, "mcp"); }
+  try {
+    return JSON.parse(text) as JWK;
+  } catch {
+    throw new UsageError(`the passport key${file ? ` in ${file}` : " in WARDEN_PASSPORT_KEY"} is not a JSON Web Key`, "mcp");
+  }
 }
 
 /**
@@ -145,11 +167,20 @@ function passportKey(file: string | undefined): JWK | undefined {
 function l3Proof(enforcer: Enforcer, store: Store, passportId: string, key: JWK | undefined) {
   const verifier = new PopVerifier(store, (id) => new Passports(enforcer, store).publicJwk(id));
   return async (tool: string, args: Record<string, unknown>): Promise<void> => {
-    if (!key) throw new WardenError("pop_required", `pop_required: passport ${passportId} is trust_tier L3: give its private key with --passport-key FILE (or WARDEN_PASSPORT_KEY)`);
+    if (!key)
+      throw new WardenError(
+        "pop_required",
+        `pop_required: passport ${passportId} is trust_tier L3: give its private key with --passport-key FILE (or WARDEN_PASSPORT_KEY)`,
+      );
     const body = canonicalJson(args);
     const path = `mcp:${tool}`;
     try {
-      await verifier.verify(passportId, { method: "POST", path, body: new TextEncoder().encode(body), header: await signPop(key, { method: "POST", path, body }) });
+      await verifier.verify(passportId, {
+        method: "POST",
+        path,
+        body: new TextEncoder().encode(body),
+        header: await signPop(key, { method: "POST", path, body }),
+      });
     } catch (err) {
       const code = typeof (err as { code?: unknown }).code === "string" ? (err as { code: string }).code : "pop_invalid";
       throw new WardenError(code, `${code}: ${(err as Error).message}`);

@@ -46,8 +46,12 @@ On stdio nothing but the protocol is written to stdout; messages go to stderr.
 `;
 
 const PROXY_OPTIONS = {
-  config: { type: "string" }, http: { type: "string" }, host: { type: "string" },
-  "allow-origin": { type: "string", multiple: true }, "public-url": { type: "string" }, notify: { type: "string", multiple: true },
+  config: { type: "string" },
+  http: { type: "string" },
+  host: { type: "string" },
+  "allow-origin": { type: "string", multiple: true },
+  "public-url": { type: "string" },
+  notify: { type: "string", multiple: true },
 } as const;
 
 export async function proxyCommand(args: string[], io: Io): Promise<number> {
@@ -55,7 +59,8 @@ export async function proxyCommand(args: string[], io: Io): Promise<number> {
   const file = option(values.config) ?? process.env.WARDEN_PROXY_CONFIG;
   if (file === undefined) throw new UsageError("--config FILE is required (see docs/gateway.md for its fields)", "proxy");
   const port = values.http === undefined ? null : Number(values.http);
-  if (port !== null && !(Number.isSafeInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--http must be a port 0..65535 (found ${JSON.stringify(values.http)})`, "proxy");
+  if (port !== null && !(Number.isSafeInteger(port) && port >= 0 && port <= 65535))
+    throw new UsageError(`--http must be a port 0..65535 (found ${JSON.stringify(values.http)})`, "proxy");
   const publicUrl = option(values["public-url"]) ?? process.env.WARDEN_PUBLIC_URL ?? "http://127.0.0.1:8787";
   let notifier;
   try {
@@ -116,7 +121,8 @@ async function remote(loaded: LoadedProxyConfig, server: string, port: number | 
     // A remote server assigns passport ids; the file only names which passport (its id) this gateway acts for.
     const source = await readSource(src.file, src.file);
     const id = (source.value as { id?: unknown } | null)?.id;
-    if (source.errors.length > 0 || typeof id !== "string") throw new InputError(`with server:, the passport must be an id on that server, or a file whose id it has (${src.file})`);
+    if (source.errors.length > 0 || typeof id !== "string")
+      throw new InputError(`with server:, the passport must be an id on that server, or a file whose id it has (${src.file})`);
     passportId = id;
   }
   const engine = await loadEngine();
@@ -131,10 +137,20 @@ async function remote(loaded: LoadedProxyConfig, server: string, port: number | 
 }
 
 /** Starts the downstream servers and serves the agent (stdio or HTTP) until it leaves or a signal comes. */
-async function run(gateway: Gateway, passportId: string, beat: () => Promise<void>, port: number | null, values: Values, log: (line: string) => void, io: Io): Promise<number> {
+async function run(
+  gateway: Gateway,
+  passportId: string,
+  beat: () => Promise<void>,
+  port: number | null,
+  values: Values,
+  log: (line: string) => void,
+  io: Io,
+): Promise<number> {
   await gateway.start();
   // The gateway is the agent's only way to its tools: while it runs, the agent is alive.
-  const timer = setInterval(() => { beat().catch((e) => log(`warden proxy: heartbeat failed: ${(e as Error).message}`)); }, HEARTBEAT_EVERY_MS * 2);
+  const timer = setInterval(() => {
+    beat().catch((e) => log(`warden proxy: heartbeat failed: ${(e as Error).message}`));
+  }, HEARTBEAT_EVERY_MS * 2);
   const ready = [...gateway.downstreams.values()].filter((d) => d.status === "ready").length;
 
   let finished: Promise<void>;
@@ -149,7 +165,9 @@ async function run(gateway: Gateway, passportId: string, beat: () => Promise<voi
       process.stdin.once("close", () => done());
       for (const s of ["SIGTERM", "SIGINT"] as const) process.once(s, () => done());
     });
-    closeServing = async () => { await transport.close().catch(() => undefined); };
+    closeServing = async () => {
+      await transport.close().catch(() => undefined);
+    };
   } else {
     let http;
     try {
@@ -161,7 +179,9 @@ async function run(gateway: Gateway, passportId: string, beat: () => Promise<voi
       return 1;
     }
     io.stdout(`warden proxy: passport ${passportId}, ${ready} of ${gateway.downstreams.size} downstream servers ready, serving MCP at ${http.url}\n`);
-    finished = new Promise<void>((done) => { for (const s of ["SIGTERM", "SIGINT"] as const) process.once(s, () => done()); });
+    finished = new Promise<void>((done) => {
+      for (const s of ["SIGTERM", "SIGINT"] as const) process.once(s, () => done());
+    });
     closeServing = () => http.close();
   }
   await finished;

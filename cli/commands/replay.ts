@@ -39,8 +39,11 @@ export async function replayCommand(args: string[], io: Io): Promise<number> {
       }
     }
     const report = replay(engine, events, policy, baseline);
-    io.stdout(values.json === true ? JSON.stringify(report, null, 2) + "\n"
-      : pretty(report, { passport: passportPath, baseline: baselinePath ?? null, inputs: positionals }, io.color));
+    io.stdout(
+      values.json === true
+        ? JSON.stringify(report, null, 2) + "\n"
+        : pretty(report, { passport: passportPath, baseline: baselinePath ?? null, inputs: positionals }, io.color),
+    );
     return report.changed === 0 ? 0 : 1;
   } catch (err) {
     // 1 means "something changes": an input that cannot be used is told apart as 2, like a usage error.

@@ -33,8 +33,13 @@ SIGTERM or SIGINT: finishes requests in flight, closes the store, exits 0.
 `;
 
 const SERVE_OPTIONS = {
-  port: { type: "string" }, host: { type: "string" }, store: { type: "string" }, "redis-prefix": { type: "string" },
-  "signing-key": { type: "string" }, "max-body-bytes": { type: "string" }, "rate-limit": { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  store: { type: "string" },
+  "redis-prefix": { type: "string" },
+  "signing-key": { type: "string" },
+  "max-body-bytes": { type: "string" },
+  "rate-limit": { type: "string" },
   workers: { type: "string" },
 } as const;
 
@@ -58,10 +63,14 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     rateLimit: int(option(values["rate-limit"]), "--rate-limit", 2000),
     workers: int(option(values.workers), "--workers", 1, 1),
   };
-  if (opts.workers > 1 && opts.store === "memory") throw new UsageError("--workers above 1 needs a shared store (sqlite:PATH or redis://...), not memory", "serve");
+  if (opts.workers > 1 && opts.store === "memory")
+    throw new UsageError("--workers above 1 needs a shared store (sqlite:PATH or redis://...), not memory", "serve");
   if (opts.workers > 1 && cluster.isPrimary) return supervise(opts.workers, opts.store, opts.redisPrefix, opts.signingJwk, io);
   // A worker's IPC channel to its primary would keep it alive after it is done.
-  const leave = (code: number) => { cluster.worker?.disconnect(); return code; };
+  const leave = (code: number) => {
+    cluster.worker?.disconnect();
+    return code;
+  };
   let opened;
   try {
     opened = await openStore(opts.store, { redisPrefix: opts.redisPrefix });
@@ -74,7 +83,11 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     return leave(1);
   }
   const server = await createWardenServer({
-    store: opened.store, storeKind: opened.kind, signingJwk: opts.signingJwk, maxBodyBytes: opts.maxBodyBytes, rateLimit: opts.rateLimit,
+    store: opened.store,
+    storeKind: opened.kind,
+    signingJwk: opts.signingJwk,
+    maxBodyBytes: opts.maxBodyBytes,
+    rateLimit: opts.rateLimit,
     log: (line) => io.stderr(`${line}\n`),
     hitl: hitlOptionsFromEnv(process.env, `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`),
   });
@@ -93,10 +106,22 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     const stop = (signal: string) => {
       // A worker may get the terminal's signal and its primary's: only a second one at a primary forces.
       if (stopping && cluster.isWorker) return;
-      if (stopping) { io.stderr(`warden serve: ${signal} again, exiting now\n`); process.exit(1); }
+      if (stopping) {
+        io.stderr(`warden serve: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
       stopping = true;
       io.stdout(`warden serve: ${signal}: finishing requests in flight\n`);
-      server.close().then(() => { io.stdout("warden serve: stopped\n"); done(leave(0)); }, (err) => { io.stderr(`warden serve: ${(err as Error).message}\n`); done(leave(1)); });
+      server.close().then(
+        () => {
+          io.stdout("warden serve: stopped\n");
+          done(leave(0));
+        },
+        (err) => {
+          io.stderr(`warden serve: ${(err as Error).message}\n`);
+          done(leave(1));
+        },
+      );
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
@@ -126,11 +151,17 @@ async function supervise(workers: number, store: string, redisPrefix: string | u
     io.stdout(`warden serve: ${signal}: stopping ${workers} workers\n`);
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is NonNullable<typeof w> => w !== undefined && !w.isDead());
     let left = alive.length;
-    if (left === 0) { finished(code); return; }
+    if (left === 0) {
+      finished(code);
+      return;
+    }
     for (const w of alive) {
       w.once("exit", (c) => {
         if (c !== 0) code = 1;
-        if (--left === 0) { io.stdout("warden serve: stopped\n"); finished(code); }
+        if (--left === 0) {
+          io.stdout("warden serve: stopped\n");
+          finished(code);
+        }
       });
       w.process.kill(signal);
     }
@@ -138,7 +169,9 @@ async function supervise(workers: number, store: string, redisPrefix: string | u
   const fork = () => {
     const worker = cluster.fork();
     let listening = false;
-    worker.once("listening", () => { listening = true; });
+    worker.once("listening", () => {
+      listening = true;
+    });
     worker.on("exit", (c, signal) => {
       if (stopping) return;
       if (!listening) {

@@ -16,7 +16,11 @@ export interface Probe {
 }
 
 /** A class of requests whose verdict differs: where the two traces first part, and how. */
-export interface ClassKey { rule: string; old_outcome: Outcome; new_outcome: Outcome }
+export interface ClassKey {
+  rule: string;
+  old_outcome: Outcome;
+  new_outcome: Outcome;
+}
 
 export interface Found {
   key: ClassKey;
@@ -26,12 +30,21 @@ export interface Found {
 }
 
 const COUNTERS = [
-  "spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents",
-  "actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today",
+  "spent_today_cents",
+  "spent_week_cents",
+  "spent_month_cents",
+  "spent_total_cents",
+  "held_cents",
+  "actions_last_minute",
+  "actions_last_5_minutes",
+  "actions_last_30_minutes",
+  "actions_last_hour",
+  "actions_today",
 ] as const;
 type Counter = (typeof COUNTERS)[number];
 const MAX = Number.MAX_SAFE_INTEGER;
-const MIN_MS = 60_000, DAY_MS = 86_400_000, WEEK_MS = 7 * DAY_MS;
+const MIN_MS = 60_000,
+  DAY_MS = 86_400_000;
 
 /** A value ladder for amounts and counts (each decade), refined by thresholds ± 1 from the passports. */
 const LADDER = [0, 1, 2, 5, 10, 20, 50, 100, 1_000, 10_000, 100_000, 1_000_000, 1e9, 1e12, MAX];
@@ -56,20 +69,30 @@ interface Space {
 }
 
 type Point = {
-  action: number; target: number; context: number; cost: number;
+  action: number;
+  target: number;
+  context: number;
+  cost: number;
   counters: number[]; // index into amounts (spent/held) or counts (actions)
-  idle: number; heartbeat: number; pending: number; now: number;
+  idle: number;
+  heartbeat: number;
+  pending: number;
+  now: number;
 };
 
 // ---- candidate values from the passports --------------------------------------------------------
 
-function asList(v: unknown): unknown[] { return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]; }
-function uniq<T>(xs: T[]): T[] { return [...new Set(xs)]; }
+function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+}
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
 
 /** Patterns of a passport: permissions, action lists and approval patterns with sentinels expanded (from the module). */
 function patternsOf(p: Policy, sentinels: Map<string, string[]>): string[] {
   const c = (p.passport.constraints ?? {}) as Record<string, unknown>;
-  const out: string[] = [...asList(p.passport.permissions) as string[]];
+  const out: string[] = [...(asList(p.passport.permissions) as string[])];
   for (const k of ["core:scope:action_allowlist", "core:scope:action_blocklist", "core:approval:for_actions"]) {
     for (const x of asList(c[k]) as string[]) out.push(...(sentinels.get(x.toLowerCase()) ?? [x]));
   }
@@ -109,7 +132,8 @@ function hostsFrom(a: Policy, b: Policy): string[] {
   for (const k of ["core:scope:domain_allowlist", "core:scope:domain_blocklist"]) {
     const la = asList((a.passport.constraints as Record<string, unknown> | undefined)?.[k]).filter((e): e is string => typeof e === "string");
     const lb = asList((b.passport.constraints as Record<string, unknown> | undefined)?.[k]).filter((e): e is string => typeof e === "string");
-    const sa = new Set(la), sb = new Set(lb);
+    const sa = new Set(la),
+      sb = new Set(lb);
     const differ = [...la.filter((e) => !sb.has(e)), ...lb.filter((e) => !sa.has(e))].slice(0, DIFFERING_ENTRIES);
     const shared = la.filter((e) => sb.has(e)).slice(0, SHARED_ENTRIES);
     for (const e of [...differ, ...shared]) {
@@ -137,7 +161,7 @@ function around(vs: number[]): number[] {
 /** Monday 00:00 UTC of the ISO week containing `t`. */
 function weekStart(t: number): number {
   const day = Math.floor(t / DAY_MS);
-  return (day - ((day + 3) % 7 + 7) % 7) * DAY_MS;
+  return (day - ((((day + 3) % 7) + 7) % 7)) * DAY_MS;
 }
 
 function localToUtc(tz: string, local: number): number {
@@ -182,15 +206,21 @@ function buildSpace(engine: Engine, a: Policy, b: Policy): Space {
   const kinds = new Map(cat.keys.map((k, i) => [k, cat.keyKinds[i]!]));
   const patterns = uniq([...patternsOf(a, cat.sentinels), ...patternsOf(b, cat.sentinels)]);
   const numbers = uniq([...numbersFrom(a, kinds), ...numbersFrom(b, kinds)]);
-  const nb = [a, b].map((p) => p.passport.not_before).filter((x): x is string => typeof x === "string").map(Date.parse);
-  const ea = [a, b].map((p) => p.passport.expires_at).filter((x): x is string => typeof x === "string").map(Date.parse);
+  const nb = [a, b]
+    .map((p) => p.passport.not_before)
+    .filter((x): x is string => typeof x === "string")
+    .map(Date.parse);
+  const ea = [a, b]
+    .map((p) => p.passport.expires_at)
+    .filter((x): x is string => typeof x === "string")
+    .map(Date.parse);
   // The reference instant: inside both passports' validity when they overlap.
-  const lo = nb.length ? Math.max(...nb) : -Infinity, hi = ea.length ? Math.min(...ea) : Infinity;
+  const lo = nb.length ? Math.max(...nb) : -Infinity,
+    hi = ea.length ? Math.min(...ea) : Infinity;
   const ref = lo <= REFERENCE_NOW && REFERENCE_NOW < hi ? REFERENCE_NOW : Number.isFinite(lo) ? lo + DAY_MS : hi - 8 * DAY_MS;
   const anchors = [ref, ...instantsFrom(a, []), ...instantsFrom(b, [])];
   const weeks = uniq(anchors.filter(Number.isFinite).map(weekStart)).slice(0, 12);
-  const nows = timeCandidates([ref, ...instantsFrom(a, weeks), ...instantsFrom(b, weeks)])
-    .filter((t) => Number.isSafeInteger(t) && Math.abs(t) < 8.6e15);
+  const nows = timeCandidates([ref, ...instantsFrom(a, weeks), ...instantsFrom(b, weeks)]).filter((t) => Number.isSafeInteger(t) && Math.abs(t) < 8.6e15);
   const minutes = numbers.flatMap((v) => [v * MIN_MS, v * MIN_MS + 1, v * MIN_MS + MIN_MS]).filter((v) => v <= 1e14);
   return {
     actions: actionsFrom(patterns),
@@ -217,18 +247,25 @@ function probeAt(s: Space, p: Point, closed: boolean): Probe {
   const counters: Record<string, number | string> = {};
   const v = COUNTERS.map((name, i) => (i < 5 ? s.amounts : s.counts)[p.counters[i]!]!);
   if (closed) {
-    v[7] = Math.max(v[7]!, v[6]!, v[5]!); v[6] = Math.max(v[6]!, v[5]!); v[8] = Math.max(v[8]!, v[7]!);
+    v[7] = Math.max(v[7]!, v[6]!, v[5]!);
+    v[6] = Math.max(v[6]!, v[5]!);
+    v[8] = Math.max(v[8]!, v[7]!);
     v[3] = Math.max(v[3]!, v[0]!, v[1]!, v[2]!);
   }
-  COUNTERS.forEach((name: Counter, i) => { if (v[i]) counters[name] = v[i]!; });
-  const idle = s.idle[p.idle], hb = s.heartbeat[p.heartbeat], pending = s.pending[p.pending];
+  COUNTERS.forEach((name: Counter, i) => {
+    if (v[i]) counters[name] = v[i]!;
+  });
+  const idle = s.idle[p.idle],
+    hb = s.heartbeat[p.heartbeat],
+    pending = s.pending[p.pending];
   if (idle !== undefined && Math.abs(now - idle) < 8.6e15) counters.last_action_at = now - idle;
   if (hb !== undefined && Math.abs(now - hb) < 8.6e15) counters.last_heartbeat_at = now - hb;
   if (pending !== undefined) counters.pending_approval_id = pending;
   const request: Probe["request"] = { action: s.actions[p.action]! };
   const cost = s.amounts[p.cost]!;
   if (cost) request.cost_cents = cost;
-  const target = s.targets[p.target], context = s.contexts[p.context];
+  const target = s.targets[p.target],
+    context = s.contexts[p.context];
   if (target !== undefined) request.target = target;
   if (context !== undefined) request.context = context;
   return { request, counters, now };
@@ -242,7 +279,8 @@ export function classify(rules: readonly string[], a: Decision, b: Decision): Cl
   const oa = new Map(a.evaluated!.map((e) => [e.rule, e.outcome]));
   const ob = new Map(b.evaluated!.map((e) => [e.rule, e.outcome]));
   for (const rule of rules) {
-    const x = oa.get(rule) ?? OUTCOME_PASS, y = ob.get(rule) ?? OUTCOME_PASS;
+    const x = oa.get(rule) ?? OUTCOME_PASS,
+      y = ob.get(rule) ?? OUTCOME_PASS;
     if (x !== y) return { rule, old_outcome: x, new_outcome: y };
   }
   // Same outcomes everywhere yet different verdicts cannot happen; say so rather than hide it.
@@ -264,7 +302,9 @@ function rng(seed: number): () => number {
 
 const VERDICT_RANK: Record<Verdict, number> = { allow: 0, request_hold: 1, block: 2 };
 
-export interface SearchOptions { samples?: number }
+export interface SearchOptions {
+  samples?: number;
+}
 /** Values per dimension tried in pairs (spread over its candidates). */
 const PAIR_VALUES = 12;
 
@@ -309,17 +349,69 @@ export function search(engine: Engine, a: Policy, b: Policy, opts: SearchOptions
   };
 
   const dims: { size: number; get: (p: Point) => number; set: (p: Point, v: number) => void }[] = [
-    { size: s.actions.length, get: (p) => p.action, set: (p, v) => { p.action = v; } },
-    { size: s.targets.length, get: (p) => p.target, set: (p, v) => { p.target = v; } },
-    { size: s.contexts.length, get: (p) => p.context, set: (p, v) => { p.context = v; } },
-    { size: s.amounts.length, get: (p) => p.cost, set: (p, v) => { p.cost = v; } },
+    {
+      size: s.actions.length,
+      get: (p) => p.action,
+      set: (p, v) => {
+        p.action = v;
+      },
+    },
+    {
+      size: s.targets.length,
+      get: (p) => p.target,
+      set: (p, v) => {
+        p.target = v;
+      },
+    },
+    {
+      size: s.contexts.length,
+      get: (p) => p.context,
+      set: (p, v) => {
+        p.context = v;
+      },
+    },
+    {
+      size: s.amounts.length,
+      get: (p) => p.cost,
+      set: (p, v) => {
+        p.cost = v;
+      },
+    },
     ...COUNTERS.map((_, i) => ({
-      size: (i < 5 ? s.amounts : s.counts).length, get: (p: Point) => p.counters[i]!, set: (p: Point, v: number) => { p.counters[i] = v; },
+      size: (i < 5 ? s.amounts : s.counts).length,
+      get: (p: Point) => p.counters[i]!,
+      set: (p: Point, v: number) => {
+        p.counters[i] = v;
+      },
     })),
-    { size: s.idle.length, get: (p) => p.idle, set: (p, v) => { p.idle = v; } },
-    { size: s.heartbeat.length, get: (p) => p.heartbeat, set: (p, v) => { p.heartbeat = v; } },
-    { size: s.pending.length, get: (p) => p.pending, set: (p, v) => { p.pending = v; } },
-    { size: s.nows.length, get: (p) => p.now, set: (p, v) => { p.now = v; } },
+    {
+      size: s.idle.length,
+      get: (p) => p.idle,
+      set: (p, v) => {
+        p.idle = v;
+      },
+    },
+    {
+      size: s.heartbeat.length,
+      get: (p) => p.heartbeat,
+      set: (p, v) => {
+        p.heartbeat = v;
+      },
+    },
+    {
+      size: s.pending.length,
+      get: (p) => p.pending,
+      set: (p, v) => {
+        p.pending = v;
+      },
+    },
+    {
+      size: s.nows.length,
+      get: (p) => p.now,
+      set: (p, v) => {
+        p.now = v;
+      },
+    },
   ];
   const copy = (p: Point): Point => ({ ...p, counters: [...p.counters] });
   const nowIdx = Math.max(0, s.nows.indexOf(s.nows.find((t) => t === REFERENCE_NOW) ?? s.nows[0]!));
@@ -328,23 +420,39 @@ export function search(engine: Engine, a: Policy, b: Policy, opts: SearchOptions
   // 1. A neutral base: coordinate descent towards a probe both passports allow.
   for (let sweep = 0; sweep < 2; sweep++) {
     for (const d of dims) {
-      let best = d.get(base), bestScore = badness(base);
+      let best = d.get(base),
+        bestScore = badness(base);
       for (let v = 0; v < d.size; v++) {
-        const p = copy(base); d.set(p, v);
+        const p = copy(base);
+        d.set(p, v);
         const sc = badness(p);
-        if (sc < bestScore) { best = v; bestScore = sc; }
+        if (sc < bestScore) {
+          best = v;
+          bestScore = sc;
+        }
       }
       d.set(base, best);
     }
   }
   // 2. One dimension at a time, then two at a time (the large ones thinned), from the base.
-  for (const d of dims) for (let v = 0; v < d.size; v++) { const p = copy(base); d.set(p, v); consider(p); }
+  for (const d of dims)
+    for (let v = 0; v < d.size; v++) {
+      const p = copy(base);
+      d.set(p, v);
+      consider(p);
+    }
   const step = (n: number): number => Math.max(1, Math.ceil(n / PAIR_VALUES));
   for (let i = 0; i < dims.length; i++) {
     for (let j = i + 1; j < dims.length; j++) {
-      const di = dims[i]!, dj = dims[j]!;
+      const di = dims[i]!,
+        dj = dims[j]!;
       for (let x = 0; x < di.size; x += step(di.size)) {
-        for (let y = 0; y < dj.size; y += step(dj.size)) { const p = copy(base); di.set(p, x); dj.set(p, y); consider(p); }
+        for (let y = 0; y < dj.size; y += step(dj.size)) {
+          const p = copy(base);
+          di.set(p, x);
+          dj.set(p, y);
+          consider(p);
+        }
       }
     }
   }
@@ -362,7 +470,11 @@ export function search(engine: Engine, a: Policy, b: Policy, opts: SearchOptions
 // ---- regions ----------------------------------------------------------------------------------------
 
 /** A numeric input and the interval around the example's value over which the class holds. */
-export interface Range { field: string; from: number | string; to: number | string }
+export interface Range {
+  field: string;
+  from: number | string;
+  to: number | string;
+}
 
 type Field = { name: string; get: (p: Probe) => number; set: (p: Probe, v: number) => void; min: number; max: number; time?: boolean };
 
@@ -370,15 +482,48 @@ const YEARS_10 = 10 * 365 * DAY_MS;
 
 function fieldsOf(p: Probe): Field[] {
   const out: Field[] = [
-    { name: "cost_cents", get: (q) => q.request.cost_cents ?? 0, set: (q, v) => { q.request.cost_cents = v; }, min: 0, max: MAX },
+    {
+      name: "cost_cents",
+      get: (q) => q.request.cost_cents ?? 0,
+      set: (q, v) => {
+        q.request.cost_cents = v;
+      },
+      min: 0,
+      max: MAX,
+    },
   ];
   for (const c of COUNTERS) {
-    out.push({ name: c, get: (q) => (q.counters[c] as number | undefined) ?? 0, set: (q, v) => { q.counters[c] = v; }, min: 0, max: MAX });
+    out.push({
+      name: c,
+      get: (q) => (q.counters[c] as number | undefined) ?? 0,
+      set: (q, v) => {
+        q.counters[c] = v;
+      },
+      min: 0,
+      max: MAX,
+    });
   }
   if (typeof p.counters.last_action_at === "number") {
-    out.push({ name: "minutes since last_action_at", get: (q) => q.now - (q.counters.last_action_at as number), set: (q, v) => { q.counters.last_action_at = q.now - v; }, min: 0, max: YEARS_10 });
+    out.push({
+      name: "minutes since last_action_at",
+      get: (q) => q.now - (q.counters.last_action_at as number),
+      set: (q, v) => {
+        q.counters.last_action_at = q.now - v;
+      },
+      min: 0,
+      max: YEARS_10,
+    });
   }
-  out.push({ name: "now", get: (q) => q.now, set: (q, v) => { q.now = v; }, min: p.now - YEARS_10, max: p.now + YEARS_10, time: true });
+  out.push({
+    name: "now",
+    get: (q) => q.now,
+    set: (q, v) => {
+      q.now = v;
+    },
+    min: p.now - YEARS_10,
+    max: p.now + YEARS_10,
+    time: true,
+  });
   return out;
 }
 
@@ -408,24 +553,32 @@ export function regionOf(engine: Engine, a: Policy, b: Policy, f: Found): Range[
   const out: Range[] = [];
   for (const field of fieldsOf(f.probe)) {
     const x0 = field.get(f.probe);
-    const at = (v: number): boolean => { const q = cloneProbe(f.probe); field.set(q, v); return inClass(q); };
+    const at = (v: number): boolean => {
+      const q = cloneProbe(f.probe);
+      field.set(q, v);
+      return inClass(q);
+    };
     const edge = (dir: 1 | -1): number => {
       const limit = dir > 0 ? field.max : field.min;
-      let inside = x0, stepSize = 1;
+      let inside = x0,
+        stepSize = 1;
       let outside: number | null = null;
       while (outside === null) {
         const next = dir > 0 ? Math.min(limit, inside + stepSize) : Math.max(limit, inside - stepSize);
         if (next === inside) return inside;
-        if (at(next)) inside = next; else outside = next;
+        if (at(next)) inside = next;
+        else outside = next;
         stepSize *= 2;
       }
       while (Math.abs(outside - inside) > 1) {
         const mid = Math.floor((inside + outside) / 2);
-        if (at(mid)) inside = mid; else outside = mid;
+        if (at(mid)) inside = mid;
+        else outside = mid;
       }
       return inside;
     };
-    const lo = edge(-1), hi = edge(1);
+    const lo = edge(-1),
+      hi = edge(1);
     if (lo === field.min && hi === field.max) continue;
     if (field.name.startsWith("minutes")) {
       out.push({ field: "time since last_action_at (ms)", from: lo, to: hi === field.max ? "∞" : hi });

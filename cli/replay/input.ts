@@ -13,9 +13,17 @@ export type RecordedVerdict = "allow" | "request_hold" | "block";
 export type ApprovalStatus = "approved" | "denied" | "expired";
 
 /** A decision as the recording has it (the baseline when no --baseline passport is given). */
-export interface Recorded { decision: RecordedVerdict; reason: string | null; rule: string | null }
+export interface Recorded {
+  decision: RecordedVerdict;
+  reason: string | null;
+  rule: string | null;
+}
 
-interface EventBase { at: number; order: number; source: string }
+interface EventBase {
+  at: number;
+  order: number;
+  source: string;
+}
 export interface RequestEvent extends EventBase {
   kind: "request";
   request: RequestInput;
@@ -23,8 +31,15 @@ export interface RequestEvent extends EventBase {
   /** How a hold was answered, when the recording says: immediately (`at` absent) or later by an approval event. */
   answer: { status: ApprovalStatus; id: string | null } | null;
 }
-export interface ApprovalEvent extends EventBase { kind: "approval"; id: string; status: ApprovalStatus }
-export interface OperatorEvent extends EventBase { kind: "reset" | "emergency_stop" | "resume"; window?: ReplayResetKind }
+export interface ApprovalEvent extends EventBase {
+  kind: "approval";
+  id: string;
+  status: ApprovalStatus;
+}
+export interface OperatorEvent extends EventBase {
+  kind: "reset" | "emergency_stop" | "resume";
+  window?: ReplayResetKind;
+}
 export type ReplayEvent = RequestEvent | ApprovalEvent | OperatorEvent;
 
 const VERDICTS: readonly string[] = ["allow", "request_hold", "block"];
@@ -33,9 +48,21 @@ const WINDOWS: readonly string[] = ["daily", "weekly", "monthly", "total", "all"
 
 /** Fields of a request line (JSON Lines of requests, or a gateway log: the same plus tool, server, arguments). */
 const REQUEST_LINE_FIELDS = [
-  "at", "action", "cost_cents", "target", "context", "action_id",
-  "decision", "reason", "rule", "approval", "approval_at",
-  "tool", "server", "arguments", "passport_id",
+  "at",
+  "action",
+  "cost_cents",
+  "target",
+  "context",
+  "action_id",
+  "decision",
+  "reason",
+  "rule",
+  "approval",
+  "approval_at",
+  "tool",
+  "server",
+  "arguments",
+  "passport_id",
 ];
 /** Attestation records replay uses; the others (permit_report, pause, heartbeat, register) change no decision here. */
 const ATTESTATION_TYPES = new Set(["decision", "approval", "reset", "panic", "resume", "permit_report", "pause", "heartbeat", "register"]);
@@ -99,7 +126,8 @@ function requestLine(o: Record<string, unknown>, source: string, order: number):
   if (o.decision !== undefined) {
     recorded = {
       decision: oneOf(o.decision, VERDICTS, source, "decision") as RecordedVerdict,
-      reason: optionalString(o.reason, source, "reason"), rule: optionalString(o.rule, source, "rule"),
+      reason: optionalString(o.reason, source, "reason"),
+      rule: optionalString(o.rule, source, "rule"),
     };
   }
   const events: ReplayEvent[] = [];
@@ -134,7 +162,8 @@ function attestation(o: Record<string, unknown>, source: string, order: number):
       const req = request(fields, source, "request.");
       const recorded: Recorded = {
         decision: oneOf(o.decision, VERDICTS, source, "decision") as RecordedVerdict,
-        reason: optionalString(o.reason, source, "reason"), rule: optionalString(o.rule, source, "rule"),
+        reason: optionalString(o.reason, source, "reason"),
+        rule: optionalString(o.rule, source, "rule"),
       };
       const id = optionalString(o.approval_request_id, source, "approval_request_id");
       // The answer is linked once every record is read (an approval record comes later in the export).
@@ -147,16 +176,20 @@ function attestation(o: Record<string, unknown>, source: string, order: number):
     }
     case "reset":
       return { kind: "reset", at, order, source, window: oneOf(o.window_type, WINDOWS, source, "window_type") as ReplayResetKind };
-    case "panic": return { kind: "emergency_stop", at, order, source };
-    case "resume": return { kind: "resume", at, order, source };
-    default: return null;
+    case "panic":
+      return { kind: "emergency_stop", at, order, source };
+    case "resume":
+      return { kind: "resume", at, order, source };
+    default:
+      return null;
   }
 }
 
 /** Parses one file of JSON Lines (blank lines skipped). `shown` is the name messages use. */
 export function parseRecording(text: string, shown: string, firstOrder = 0): ReplayEvent[] {
   const events: ReplayEvent[] = [];
-  let lineNo = 0, start = 0;
+  let lineNo = 0,
+    start = 0;
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;

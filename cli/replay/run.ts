@@ -7,7 +7,11 @@ import type { RequestInput } from "../../bindings/encode-request";
 import { Replay } from "../../bindings/replay";
 import type { Recorded, ReplayEvent, RequestEvent } from "./input";
 
-export interface DecisionSummary { decision: string; reason: string | null; rule: string | null }
+export interface DecisionSummary {
+  decision: string;
+  reason: string | null;
+  rule: string | null;
+}
 
 export interface ReplayExample {
   flip: string;
@@ -35,7 +39,12 @@ export const EXAMPLES_PER_FLIP = 3;
 /** Per lane: the approval id the lane keeps pending for a recorded hold (answered by a later event). */
 class Lanes {
   readonly pending: (string | null)[];
-  constructor(readonly replay: Replay, n: number) { this.pending = new Array<string | null>(n).fill(null); }
+  constructor(
+    readonly replay: Replay,
+    n: number,
+  ) {
+    this.pending = new Array<string | null>(n).fill(null);
+  }
 
   /** Decides the request on a lane; a hold follows the recording when it says how it was answered. */
   decide(lane: number, e: RequestEvent): number {
@@ -89,7 +98,10 @@ export function replay(engine: Engine, events: readonly ReplayEvent[], policy: P
       lanes.decide(0, e);
       const replayed = summary(rp);
       let base: DecisionSummary;
-      if (baseline !== null) { lanes.decide(1, e); base = summary(rp); } else base = recorded(e.recorded!);
+      if (baseline !== null) {
+        lanes.decide(1, e);
+        base = summary(rp);
+      } else base = recorded(e.recorded!);
       pair = [base, replayed];
       if (id !== undefined) seen.set(id, pair);
     }

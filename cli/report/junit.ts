@@ -10,7 +10,9 @@ export function junitReport(report: TestReport): string {
   for (const r of report.cases) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const errors = report.cases.filter(isError).length;
-  out.push(`<testsuites name="warden test" tests="${report.cases.length}" failures="${report.failed - errors}" errors="${errors}" time="${seconds(report.cases)}">`);
+  out.push(
+    `<testsuites name="warden test" tests="${report.cases.length}" failures="${report.failed - errors}" errors="${errors}" time="${seconds(report.cases)}">`,
+  );
   for (const [file, cases] of byFile) {
     const errs = cases.filter(isError).length;
     const fails = cases.filter((c) => c.status === "failed").length - errs;
@@ -41,6 +43,7 @@ const isError = (c: CaseResult) => c.status === "failed" && c.failures.some((f) 
 const seconds = (cases: readonly CaseResult[]) => (cases.reduce((s, c) => s + c.ms, 0) / 1000).toFixed(3);
 
 // XML 1.0 cannot carry most control characters, even escaped.
+// eslint-disable-next-line no-control-regex -- these are the characters XML forbids
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const text = (s: string) => s.replace(INVALID_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const attr = (s: string) => text(s).replace(/"/g, "&quot;").replace(/\n/g, "&#10;");

@@ -5,7 +5,12 @@ import type { CaseResult, Failure } from "../runner/model";
 import { paint } from "../paint";
 import { plural } from "../words";
 
-export interface PrettyOptions { coverage: boolean; verbose: boolean; debug: boolean; color: boolean }
+export interface PrettyOptions {
+  coverage: boolean;
+  verbose: boolean;
+  debug: boolean;
+  color: boolean;
+}
 
 export function prettyTestReport(report: TestReport, opts: PrettyOptions): string {
   const c = paint(opts.color);
@@ -55,8 +60,11 @@ function coverageLines(report: TestReport, table: boolean): string[] {
   if (cov.decisions === 0) return [];
   const total = cov.rules.length;
   const idle = new Set(cov.not_exercised);
-  const fired = total - cov.never_fired.length, passed = total - cov.never_passed.length;
-  const out = [`coverage: ${total - idle.size}/${plural(total, "configured rule")} exercised, ${fired} fired, ${passed} passed (${plural(cov.decisions, "decision")})`];
+  const fired = total - cov.never_fired.length,
+    passed = total - cov.never_passed.length;
+  const out = [
+    `coverage: ${total - idle.size}/${plural(total, "configured rule")} exercised, ${fired} fired, ${passed} passed (${plural(cov.decisions, "decision")})`,
+  ];
   if (table) {
     const width = Math.max(...cov.rules.map((r) => r.rule.length));
     out.push(`  ${"rule".padEnd(width)}  ${"passed".padStart(6)}  ${"fired".padStart(6)}`);
@@ -64,8 +72,18 @@ function coverageLines(report: TestReport, table: boolean): string[] {
     return out;
   }
   const list = (label: string, rules: readonly string[]) => (rules.length > 0 ? [`  ${label}: ${rules.join(", ")}`] : []);
-  out.push(...list("never fired", cov.never_fired.filter((r) => !idle.has(r))));
-  out.push(...list("never passed", cov.never_passed.filter((r) => !idle.has(r))));
+  out.push(
+    ...list(
+      "never fired",
+      cov.never_fired.filter((r) => !idle.has(r)),
+    ),
+  );
+  out.push(
+    ...list(
+      "never passed",
+      cov.never_passed.filter((r) => !idle.has(r)),
+    ),
+  );
   out.push(...list("not exercised", cov.not_exercised));
   return out;
 }

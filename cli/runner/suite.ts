@@ -21,7 +21,10 @@ export async function runFixtures(paths: readonly string[], cwd: string, filter?
     else cases.push(...verdict.cases);
   }
   if (files.length === skipped.length) {
-    throw new UsageError(`no fixtures found under ${paths.join(", ")} (fixtures are .yaml, .yml or .json files with name, request and expect, steps, or cases)`, "test");
+    throw new UsageError(
+      `no fixtures found under ${paths.join(", ")} (fixtures are .yaml, .yml or .json files with name, request and expect, steps, or cases)`,
+      "test",
+    );
   }
   const wanted = filter === undefined ? cases : cases.filter((c) => matches(c, filter));
   const [engine, signingKey] = await Promise.all([loadEngine(), generateSigningKey()]);
@@ -31,8 +34,14 @@ export async function runFixtures(paths: readonly string[], cwd: string, filter?
   for (const c of wanted) results.push(await runCase(c, ctx));
   const failed = results.filter((r) => r.status === "failed").length;
   return {
-    version: VERSION, passed: results.length - failed, failed, files: files.length - skipped.length,
-    filter: filter ?? null, cases: results, skipped, coverage: coverage.report(),
+    version: VERSION,
+    passed: results.length - failed,
+    failed,
+    files: files.length - skipped.length,
+    filter: filter ?? null,
+    cases: results,
+    skipped,
+    coverage: coverage.report(),
   };
 }
 

@@ -3,7 +3,7 @@
 
 import nodemailer, { type Transporter } from "nodemailer";
 import { escapeHtml, formatClock } from "../../desk/format";
-import type { ApprovalNotice, Notice, Notifier } from "../notify";
+import type { ApprovalNotice, Notice, Notifier } from "../notice";
 
 export interface SmtpNotifierOptions {
   /** `smtp://[user:pass@]host:port` or `smtps://…`; nodemailer's own URL options (e.g. `?requireTLS=true`) pass through. */
@@ -25,25 +25,35 @@ export class SmtpNotifier implements Notifier {
   /** `smtp://user:pass@host:port?from=a@b` → a notifier; the `from` parameter is required. */
   static fromSpec(spec: string): SmtpNotifier {
     let url: URL;
-    try { url = new URL(spec); } catch { throw new TypeError(`smtp notifier: not a URL: ${JSON.stringify(spec)}`); }
+    try {
+      url = new URL(spec);
+    } catch {
+      throw new TypeError(`smtp notifier: not a URL: ${JSON.stringify(spec)}`);
+    }
     if (url.protocol !== "smtp:" && url.protocol !== "smtps:") throw new TypeError(`smtp notifier: use smtp:// or smtps://, not ${url.protocol}`);
     const from = url.searchParams.get("from");
-    if (!from || !from.includes("@")) throw new TypeError("smtp notifier: add ?from=<sender address> (e.g. smtp://mail.example.com:587?from=warden@example.com)");
+    if (!from || !from.includes("@"))
+      throw new TypeError("smtp notifier: add ?from=<sender address> (e.g. smtp://mail.example.com:587?from=warden@example.com)");
     url.searchParams.delete("from");
     return new SmtpNotifier({ url: url.toString(), from });
   }
 
   async notify(notice: Notice): Promise<void> {
     if (notice.emails.length === 0) return;
-    const mail = notice.kind === "approval_requested" ? approvalMail(notice) : {
-      subject: notice.text.replace(/^Agent Warden: /, "Agent Warden — "),
-      text: `${notice.text}\n`,
-      html: `<p>${escapeHtml(notice.text)}</p>`,
-    };
+    const mail =
+      notice.kind === "approval_requested"
+        ? approvalMail(notice)
+        : {
+            subject: notice.text.replace(/^Agent Warden: /, "Agent Warden — "),
+            text: `${notice.text}\n`,
+            html: `<p>${escapeHtml(notice.text)}</p>`,
+          };
     await this.transport.sendMail({ from: this.from, to: notice.emails, ...mail });
   }
 
-  close(): void { this.transport.close(); }
+  close(): void {
+    this.transport.close();
+  }
 }
 
 /** The hold's mail: what, how much, spend against the limit, until when, and the approval link. */

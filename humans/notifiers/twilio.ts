@@ -2,7 +2,7 @@
 // TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (a Twilio number or messaging service sid, MG…) in the environment.
 
 import twilio from "twilio";
-import type { Notice, Notifier } from "../notify";
+import type { Notice, Notifier } from "../notice";
 
 export interface TwilioNotifierOptions {
   accountSid: string;
@@ -10,7 +10,7 @@ export interface TwilioNotifierOptions {
   /** The sending number (E.164) or a messaging service sid (MG…). */
   from: string;
   /** Twilio's HTTP client (tests inject one that captures the request; no network). */
-  httpClient?: ConstructorParameters<typeof twilio.Twilio>[2] extends infer O ? O extends { httpClient?: infer C } ? C : never : never;
+  httpClient?: ConstructorParameters<typeof twilio.Twilio>[2] extends infer O ? (O extends { httpClient?: infer C } ? C : never) : never;
 }
 
 /** Texts each notice that names a phone (`to`) to it; notices without one (e-mail-only) send nothing. */
@@ -25,7 +25,8 @@ export class TwilioNotifier implements Notifier {
   static fromEnv(env: Record<string, string | undefined>, httpClient?: TwilioNotifierOptions["httpClient"]): TwilioNotifier {
     const missing = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"].filter((k) => !env[k]);
     if (missing.length > 0) throw new TypeError(`twilio notifier: set ${missing.join(", ")} in the environment`);
-    if (!env.TWILIO_ACCOUNT_SID!.startsWith("AC")) throw new TypeError("twilio notifier: TWILIO_ACCOUNT_SID starts with AC (the account sid, not an API key sid)");
+    if (!env.TWILIO_ACCOUNT_SID!.startsWith("AC"))
+      throw new TypeError("twilio notifier: TWILIO_ACCOUNT_SID starts with AC (the account sid, not an API key sid)");
     return new TwilioNotifier({ accountSid: env.TWILIO_ACCOUNT_SID!, authToken: env.TWILIO_AUTH_TOKEN!, from: env.TWILIO_FROM!, httpClient });
   }
 

@@ -43,7 +43,8 @@ ${details}
 /** The page for a code that opens nothing (malformed, unknown or forgotten). */
 export function renderLinkNotFound(): Page {
   return page({
-    status: 404, title: "Link not valid",
+    status: 404,
+    title: "Link not valid",
     body: `<main><h1>This link is not valid</h1><p>It may be mistyped, or the request it was for is long gone. Nothing was approved.</p></main>`,
   });
 }
@@ -51,8 +52,10 @@ export function renderLinkNotFound(): Page {
 function finalBody(view: ApprovalView, details: string): string {
   const a = view.approval;
   const final = FINAL[a.status]!;
-  const why = a.status === "denied" && a.outcome_reason && a.outcome_reason !== "denied"
-    ? ` (${a.outcome_reason === "emergency_stopped" ? "the agent was emergency-stopped" : h(a.outcome_reason)})` : "";
+  const why =
+    a.status === "denied" && a.outcome_reason && a.outcome_reason !== "denied"
+      ? ` (${a.outcome_reason === "emergency_stopped" ? "the agent was emergency-stopped" : h(a.outcome_reason)})`
+      : "";
   const when = a.decided_at ? ` at ${h(formatClock(a.decided_at))}` : "";
   return `<main>
 <h1>${h(final.title)}</h1>
@@ -65,9 +68,10 @@ function detailsList(view: ApprovalView, now: number): string {
   const a = view.approval;
   const cur = view.passport.currency;
   const limit = view.daily_limit_cents;
-  const spend = limit === null
-    ? `${h(formatCents(view.spent_today_cents, cur))} (no daily limit)`
-    : `${h(formatCents(view.spent_today_cents, cur))} of ${h(formatCents(limit, cur))} daily limit
+  const spend =
+    limit === null
+      ? `${h(formatCents(view.spent_today_cents, cur))} (no daily limit)`
+      : `${h(formatCents(view.spent_today_cents, cur))} of ${h(formatCents(limit, cur))} daily limit
       <meter min="0" max="${limit}" value="${Math.min(view.spent_today_cents, limit)}" aria-label="Spent today against the daily limit">${h(formatCents(view.spent_today_cents, cur))}</meter>`;
   const reasons = a.holds.map((r) => HOLD_WORDS[r] ?? r).join("; ");
   const left = Math.max(0, Date.parse(a.expires_at) - now);

@@ -31,7 +31,8 @@ const SPEND_METERS: Array<{ window: SpendWindow; label: string }> = [
 export function renderLogin(opts: { error?: string; status?: number } = {}): Page {
   const error = opts.error ? `<p class="notice result-denied" role="alert" id="login-error">${h(opts.error)}</p>` : "";
   return page({
-    status: opts.status ?? 200, title: "Sign in — Agent Warden",
+    status: opts.status ?? 200,
+    title: "Sign in — Agent Warden",
     body: `<main>
 <h1>Agent Warden dashboard</h1>
 ${error}
@@ -47,9 +48,10 @@ ${error}
 
 /** `lastEventId`: the newest feed event the cards already show; the live feed resumes after it. */
 export function renderDashboard(cards: DashboardCard[], csrf: string, lastEventId: number): Page {
-  const list = cards.length === 0
-    ? `<p class="panel">No passports yet. Issue one with <code>POST /v1/passports</code>.</p>`
-    : cards.map((c) => renderCard(c, csrf)).join("\n");
+  const list =
+    cards.length === 0
+      ? `<p class="panel">No passports yet. Issue one with <code>POST /v1/passports</code>.</p>`
+      : cards.map((c) => renderCard(c, csrf)).join("\n");
   const body = `<main data-last-event-id="${lastEventId}">
 <div class="head">
   <h1>Agents</h1>
@@ -83,14 +85,15 @@ function renderCard(c: DashboardCard, csrf: string): string {
 export function renderSummary(c: DashboardCard, csrf: string): string {
   const { info, state, limits, status } = c;
   const cur = info.currency;
-  const banner = status.not_enforced
-    ? `<p class="banner"><strong>Not Enforced</strong> — ${h(status.detail)}</p>` : "";
-  const meters = SPEND_METERS.filter((m) => limits.windows[m.window].limit_cents !== null).map((m) => {
-    const limit = limits.windows[m.window].limit_cents!;
-    const spent = limits.windows[m.window].spent_cents;
-    return `<div><span>${m.label}: ${h(formatCents(spent, cur))} of ${h(formatCents(limit, cur))}</span>
+  const banner = status.not_enforced ? `<p class="banner"><strong>Not Enforced</strong> — ${h(status.detail)}</p>` : "";
+  const meters = SPEND_METERS.filter((m) => limits.windows[m.window].limit_cents !== null)
+    .map((m) => {
+      const limit = limits.windows[m.window].limit_cents!;
+      const spent = limits.windows[m.window].spent_cents;
+      return `<div><span>${m.label}: ${h(formatCents(spent, cur))} of ${h(formatCents(limit, cur))}</span>
 <meter min="0" max="${limit}" high="${Math.floor(limit * 0.8)}" optimum="0" value="${Math.min(spent, limit)}" aria-label="${m.label}: spent against the limit">${h(formatCents(spent, cur))}</meter></div>`;
-  }).join("");
+    })
+    .join("");
   const perAction = limits.per_action_cents;
   const spend = meters || `<p class="muted">No spending caps. Spent today: ${h(formatCents(state.spent_today_cents, cur))}.</p>`;
   const heartbeat = state.last_heartbeat_at ? `last heartbeat ${h(formatClock(state.last_heartbeat_at))}` : "no heartbeat yet";

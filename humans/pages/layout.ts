@@ -89,8 +89,9 @@ ${script}
       "x-content-type-options": "nosniff",
       "x-frame-options": "DENY",
       "x-robots-tag": "noindex",
-      "content-security-policy": `default-src 'none'; style-src 'nonce-${n}'; script-src 'nonce-${n}'; connect-src 'self'; `
-        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      "content-security-policy":
+        `default-src 'none'; style-src 'nonce-${n}'; script-src 'nonce-${n}'; connect-src 'self'; ` +
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       ...opts.headers,
     },
     html,

@@ -40,12 +40,13 @@ export function runtimeBins() {
   const out = {};
   for (const [name, [envVar, relative]] of Object.entries(CANDIDATES)) {
     const tried = [];
-    const candidates = [
-      process.env[envVar],
-      ...relative.map((r) => path.join(RUNTIMES_PREFIX, "node_modules", r)),
-      ...SYSTEM[name].map(onPath),
-    ].filter((p) => p && existsSync(p));
-    out[name] = { path: null, reason: `not found (set ${envVar}, or run \`npm run runtimes:install\`${name === "chromium" ? "; chromium comes from `apt-get install -y chromium`" : ""})` };
+    const candidates = [process.env[envVar], ...relative.map((r) => path.join(RUNTIMES_PREFIX, "node_modules", r)), ...SYSTEM[name].map(onPath)].filter(
+      (p) => p && existsSync(p),
+    );
+    out[name] = {
+      path: null,
+      reason: `not found (set ${envVar}, or run \`npm run runtimes:install\`${name === "chromium" ? "; chromium comes from `apt-get install -y chromium`" : ""})`,
+    };
     for (const p of candidates) {
       const version = versionOf(p);
       if (version) {

@@ -10,8 +10,17 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { ROOT, runtimeBins } from "./bins.mjs";
 import {
-  BROWSER_VARIANTS, launchChromium, prepareProject, prepareWorker, runBun, runChromiumPage, runDeno, runNode, runNodeCjs,
-  runWorkerd, startStaticServer,
+  BROWSER_VARIANTS,
+  launchChromium,
+  prepareProject,
+  prepareWorker,
+  runBun,
+  runChromiumPage,
+  runDeno,
+  runNode,
+  runNodeCjs,
+  runWorkerd,
+  startStaticServer,
 } from "./harness.mjs";
 
 const runsArg = process.argv.indexOf("--runs");
@@ -40,8 +49,10 @@ async function repeat(label, fn) {
   const samples = [];
   for (let i = 0; i < RUNS; i++) samples.push(await fn());
   const s = summarise(samples);
-  console.error(`${label.padEnd(34)} total median ${String(s.in_runtime.total_ms.median).padStart(8)} ms` +
-    (s.measured_outside ? `  (outside: first request ${s.measured_outside.first_request_ms.median} ms)` : ""));
+  console.error(
+    `${label.padEnd(34)} total median ${String(s.in_runtime.total_ms.median).padStart(8)} ms` +
+      (s.measured_outside ? `  (outside: first request ${s.measured_outside.first_request_ms.median} ms)` : ""),
+  );
   return s;
 }
 
@@ -82,7 +93,13 @@ const report = {
   what: "cold start: import the package + load the engine (read/fetch, compile, instantiate warden.wasm) + compile examples/passports/research-agent.json + the first decision, in a fresh process (browser: a fresh context in a running browser; workerd: a fresh workerd process)",
   unit: "milliseconds; median, min and max over the runs",
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memory_gib: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}`, load_average_1m: Math.round(os.loadavg()[0] * 100) / 100 },
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.arch()}`,
+    load_average_1m: Math.round(os.loadavg()[0] * 100) / 100,
+  },
   runs_per_runtime: RUNS,
   module: { wasm_bytes: wasm.length, wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length },
   versions: Object.fromEntries(Object.entries(bins).map(([k, b]) => [k, b.path ? b.version : null])),

@@ -50,7 +50,13 @@ export async function main({ load = () => import("agent-warden"), corpus: withCo
   const out = {
     runtime: runtimeName(),
     resolved: typeof import.meta.resolve === "function" ? resolved() : null,
-    cold: { import_ms: round(t1 - t0), load_engine_ms: round(t2 - t1), compile_ms: round(t3 - t2), first_decision_ms: round(t4 - t3), total_ms: round(t4 - t0) },
+    cold: {
+      import_ms: round(t1 - t0),
+      load_engine_ms: round(t2 - t1),
+      compile_ms: round(t3 - t2),
+      first_decision_ms: round(t4 - t3),
+      total_ms: round(t4 - t0),
+    },
     first: first.decision,
     sync,
   };

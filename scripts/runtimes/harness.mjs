@@ -24,8 +24,13 @@ export const COLD_CASE = {
 
 /** Chromium flags: no network beyond loopback, no first-run work, a throwaway profile (playwright's). */
 export const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 const log = (...args) => console.error("[runtimes]", ...args);
@@ -42,7 +47,9 @@ export async function prepareProject({ build: doBuild = true } = {}) {
     execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   }
   const dir = mkdtempSync(path.join(tmpdir(), "warden-runtimes-"));
-  const pack = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--loglevel=error", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8" }));
+  const pack = JSON.parse(
+    execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--loglevel=error", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8" }),
+  );
   const tarball = path.join(dir, pack[0].filename);
   const project = path.join(dir, "project");
   const installed = path.join(project, "node_modules", PACKAGE);
@@ -59,14 +66,21 @@ export async function prepareProject({ build: doBuild = true } = {}) {
     symlinkSync(from, to, "dir");
   }
 
-  writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name: "warden-runtime-check", private: true, type: "module", dependencies: { [PACKAGE]: `file:${tarball}` } }, null, 2)}\n`);
+  writeFileSync(
+    path.join(project, "package.json"),
+    `${JSON.stringify({ name: "warden-runtime-check", private: true, type: "module", dependencies: { [PACKAGE]: `file:${tarball}` } }, null, 2)}\n`,
+  );
   for (const f of ["driver.mjs", "cli.mjs", "cli.cjs", "page.mjs", "worker.mjs"]) copyFileSync(path.join(HERE, f), path.join(project, f));
   for (const f of ["corpus.json", "known-divergences.json"]) copyFileSync(path.join(ROOT, "test/conformance", f), path.join(project, f));
   writeFileSync(path.join(project, "cold.json"), JSON.stringify(COLD_CASE));
   await build({
     entryPoints: [path.join(ROOT, "test/conformance/run-corpus.ts")],
     outfile: path.join(project, "runner.mjs"),
-    bundle: true, format: "esm", platform: "neutral", target: "es2022", logLevel: "error",
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    logLevel: "error",
   });
   return { dir, project, tarball, wasm: path.join(installed, "build/warden.wasm"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -119,7 +133,9 @@ async function bundle(p, entry, outfile, options) {
     ...options,
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const nodeImports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path)).filter((x) => x.startsWith("node:"));
+  const nodeImports = Object.values(result.metafile.inputs)
+    .flatMap((i) => i.imports.map((x) => x.path))
+    .filter((x) => x.startsWith("node:"));
   const entryFile = inputs.find((i) => i.includes(`node_modules/${PACKAGE}/dist/`) && !/chunk-/.test(i));
   return { resolved: entryFile ?? null, nodeImports };
 }
@@ -228,7 +244,15 @@ const round = (ms) => Math.round(ms * 1000) / 1000;
 
 // ---- Chromium ---------------------------------------------------------------------------------
 
-const MIME = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".cjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm", ".map": "application/json" };
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".cjs": "text/javascript",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".map": "application/json",
+};
 
 /**
  * The ways a page gets the package: a plain module script (import map), two bundlers (esbuild, with
@@ -284,7 +308,13 @@ async function viteBuild(p) {
   const { build: vite } = await import("vite");
   writeFileSync(path.join(p.project, "index.html"), `<!doctype html><meta charset="utf-8"><script type="module" src="/page.mjs"></script>\n`);
   const outDir = path.join(p.project, "vite");
-  const output = await vite({ root: p.project, base: "/vite/", logLevel: "error", configFile: false, build: { outDir, target: "es2022", chunkSizeWarningLimit: 4096 } });
+  const output = await vite({
+    root: p.project,
+    base: "/vite/",
+    logLevel: "error",
+    configFile: false,
+    build: { outDir, target: "es2022", chunkSizeWarningLimit: 4096 },
+  });
   const files = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output ?? []);
   const modules = files.flatMap((f) => Object.keys(f.modules ?? {}));
   const entry = modules.find((m) => m.includes(`node_modules/${PACKAGE}/dist/`) && !/chunk-/.test(m));

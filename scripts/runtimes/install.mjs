@@ -19,7 +19,9 @@ execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-save", "--no-pa
 
 let missing = 0;
 for (const [name, bin] of Object.entries(runtimeBins())) {
-  console.log(`${name.padEnd(9)} ${bin.path ? `${bin.version}  (${bin.path.startsWith(ROOT) ? path.relative(ROOT, bin.path) : bin.path})` : `MISSING: ${bin.reason}`}`);
+  console.log(
+    `${name.padEnd(9)} ${bin.path ? `${bin.version}  (${bin.path.startsWith(ROOT) ? path.relative(ROOT, bin.path) : bin.path})` : `MISSING: ${bin.reason}`}`,
+  );
   if (!bin.path) missing++;
 }
 process.exit(missing === 0 ? 0 : 1);

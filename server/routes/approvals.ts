@@ -29,17 +29,21 @@ export function approvalRoutes(router: Router, { enforcer, passports, clock }: S
       return { approvals: await enforcer.listPendingApprovals(pid) };
     }
     const approvals: Approval[] = [];
-    for (const p of await passports.list(issuer)) approvals.push(...await enforcer.listPendingApprovals(p.id as string));
+    for (const p of await passports.list(issuer)) approvals.push(...(await enforcer.listPendingApprovals(p.id as string)));
     return { approvals };
   });
 
-  router.get("/v1/approvals/:id", async (ctx) => {
-    const approval = await approvalFor(issuerOf(ctx), ctx.params.id!, channelOf(ctx));
-    if (approval.status !== "approved") return approval;
-    // The waiting agent collects its permit here once, like MCP's get_approval_status; later reads carry none.
-    const permit = await desk.takePermit(approval.passport_id, approval.id);
-    return permit ? { ...approval, ...permit } : approval;
-  }, { role: "agent" });
+  router.get(
+    "/v1/approvals/:id",
+    async (ctx) => {
+      const approval = await approvalFor(issuerOf(ctx), ctx.params.id!, channelOf(ctx));
+      if (approval.status !== "approved") return approval;
+      // The waiting agent collects its permit here once, like MCP's get_approval_status; later reads carry none.
+      const permit = await desk.takePermit(approval.passport_id, approval.id);
+      return permit ? { ...approval, ...permit } : approval;
+    },
+    { role: "agent" },
+  );
 
   for (const verb of ["approve", "deny"] as const) {
     router.post(`/v1/approvals/:id/${verb}`, async (ctx) => {

@@ -20,10 +20,14 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
 
   router.post("/v1/passports/:id/revoke", async (ctx) => passports.revoke(issuerOf(ctx), ctx.params.id!));
 
-  router.get("/v1/passports/:id/state", async (ctx) => {
-    await passports.owner(issuerOf(ctx), ctx.params.id!);
-    return enforcer.state(ctx.params.id!, channelOf(ctx));
-  }, { role: "agent" });
+  router.get(
+    "/v1/passports/:id/state",
+    async (ctx) => {
+      await passports.owner(issuerOf(ctx), ctx.params.id!);
+      return enforcer.state(ctx.params.id!, channelOf(ctx));
+    },
+    { role: "agent" },
+  );
 
   router.post("/v1/passports/:id/state/reset", async (ctx) => {
     await passports.owner(issuerOf(ctx), ctx.params.id!);
@@ -38,11 +42,19 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
   });
 
   type Channel = ReturnType<typeof channelOf>["channel"];
-  const act = (path: string, op: (id: string, opts: { channel: Channel; actor: { by: string; channel: string } }) => Promise<{ ok: boolean }>, role: "agent" | "operator" = "operator") =>
-    router.post(`/v1/passports/:id/${path}`, async (ctx) => {
-      await passports.owner(issuerOf(ctx), ctx.params.id!);
-      return op(ctx.params.id!, { channel: channelOf(ctx).channel, actor: { by: issuerOf(ctx), channel: "api" } });
-    }, { role });
+  const act = (
+    path: string,
+    op: (id: string, opts: { channel: Channel; actor: { by: string; channel: string } }) => Promise<{ ok: boolean }>,
+    role: "agent" | "operator" = "operator",
+  ) =>
+    router.post(
+      `/v1/passports/:id/${path}`,
+      async (ctx) => {
+        await passports.owner(issuerOf(ctx), ctx.params.id!);
+        return op(ctx.params.id!, { channel: channelOf(ctx).channel, actor: { by: issuerOf(ctx), channel: "api" } });
+      },
+      { role },
+    );
   act("heartbeat", (id, { channel }) => enforcer.heartbeat(id, { channel }), "agent");
   act("pause", (id, { channel }) => enforcer.pause(id, { channel }));
   act("emergency-stop", (id, opts) => enforcer.emergencyStop(id, opts));

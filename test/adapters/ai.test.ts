@@ -23,7 +23,9 @@ function scriptedModel(script: Step[]) {
       if ("text" in step) return { content: [{ type: "text", text: step.text }], finishReason: { unified: "stop", raw: "stop" }, usage, warnings: [] };
       return {
         content: [{ type: "tool-call", toolCallId: step.call.id, toolName: step.call.name, input: JSON.stringify(step.call.input) }],
-        finishReason: { unified: "tool-calls", raw: "tool_calls" }, usage, warnings: [],
+        finishReason: { unified: "tool-calls", raw: "tool_calls" },
+        usage,
+        warnings: [],
       };
     },
   });
@@ -52,8 +54,12 @@ function toolResultsIn(prompt: unknown): Map<string, string> {
 
 describe.each(BACKENDS)("agent-warden/ai with %s", (_label, makeBackend) => {
   let backend: Backend;
-  beforeAll(async () => { backend = await makeBackend(); }, 60_000);
-  afterAll(async () => { await backend?.close(); });
+  beforeAll(async () => {
+    backend = await makeBackend();
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.close();
+  });
 
   it("runs allowed calls and counts their cost; a blocked call never runs and the model reads the reason", async () => {
     const bodies = toolBodies();

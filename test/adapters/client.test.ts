@@ -12,9 +12,11 @@ let doc: Json;
 
 beforeAll(async () => {
   backend = await remoteBackend();
-  doc = await (await fetch(`${backend.server.url}/v1/openapi.json`)).json() as Json;
+  doc = (await (await fetch(`${backend.server.url}/v1/openapi.json`)).json()) as Json;
 }, 60_000);
-afterAll(async () => { await backend?.close(); });
+afterAll(async () => {
+  await backend?.close();
+});
 
 /** The property names a request body schema allows (following $ref and allOf). */
 function bodyFields(schema: Json | undefined): Set<string> {

@@ -8,8 +8,12 @@ import { AGENT_CHANNEL, type CallOptions, Guard, WardenToolError, type WardenLik
 import { BOOK_COST, PASSPORT, TOOL_POLICIES, embeddedBackend, type Backend } from "./harness";
 
 let backend: Backend;
-beforeEach(async () => { backend = await embeddedBackend(); });
-afterEach(async () => { await backend.close(); });
+beforeEach(async () => {
+  backend = await embeddedBackend();
+});
+afterEach(async () => {
+  await backend.close();
+});
 
 /** Records every method called on the backend and the options it was given. */
 function recording(inner: WardenLike) {
@@ -31,8 +35,16 @@ describe("Guard", () => {
   it("calls only enforce, report and getApproval, and enforce and report as the agent channel", async () => {
     const { warden, calls } = recording(backend.warden);
     const guard = new Guard({
-      warden, passportId: PASSPORT.id, tools: TOOL_POLICIES, holds: "wait", pollMs: 10,
-      onHold: (h) => { setTimeout(() => { void backend.approve(h.approval_request_id); }, 30); },
+      warden,
+      passportId: PASSPORT.id,
+      tools: TOOL_POLICIES,
+      holds: "wait",
+      pollMs: 10,
+      onHold: (h) => {
+        setTimeout(() => {
+          void backend.approve(h.approval_request_id);
+        }, 30);
+      },
     });
     await guard.run("search", { query: "x" }, "a1", () => "ok");
     await guard.run("book_flight", { price_cents: BOOK_COST }, "a2", () => ({ charged_cents: BOOK_COST }));
@@ -57,7 +69,11 @@ describe("Guard", () => {
     expect(allowed.decision).toBe("allow");
     // The model now claims the same call id for a forbidden tool: a new decision, which blocks.
     let ran = false;
-    await expect(guard.run("delete_files", { path: "/" }, "id1", () => { ran = true; })).rejects.toThrow(/permission_denied/);
+    await expect(
+      guard.run("delete_files", { path: "/" }, "id1", () => {
+        ran = true;
+      }),
+    ).rejects.toThrow(/permission_denied/);
     expect(ran).toBe(false);
   });
 
@@ -67,7 +83,9 @@ describe("Guard", () => {
     await enforcer.register(PASSPORT);
     const guard = new Guard({ warden: enforcer, passportId: PASSPORT.id, tools: TOOL_POLICIES, pollMs: 5 });
     let ran = false;
-    const pending = guard.run("book_flight", { price_cents: BOOK_COST }, "h1", () => { ran = true; });
+    const pending = guard.run("book_flight", { price_cents: BOOK_COST }, "h1", () => {
+      ran = true;
+    });
     await new Promise((r) => setTimeout(r, 30));
     now += 300_000; // the approval's lifetime (SPEC §7): expired at created + 300 s
     await expect(pending).rejects.toThrow(/approval was expired/);
@@ -76,18 +94,36 @@ describe("Guard", () => {
   });
 
   it("a tool that throws is reported as a failure; an actual cost is reported as a true-up", async () => {
-    const guard = new Guard({ warden: backend.warden, passportId: PASSPORT.id, tools: { ...TOOL_POLICIES, search: { ...TOOL_POLICIES.search, actualCost: () => 400 } } });
-    await expect(guard.run("search", { query: "x" }, "f1", () => { throw new Error("tool broke"); })).rejects.toThrow("tool broke");
+    const guard = new Guard({
+      warden: backend.warden,
+      passportId: PASSPORT.id,
+      tools: { ...TOOL_POLICIES, search: { ...TOOL_POLICIES.search, actualCost: () => 400 } },
+    });
+    await expect(
+      guard.run("search", { query: "x" }, "f1", () => {
+        throw new Error("tool broke");
+      }),
+    ).rejects.toThrow("tool broke");
     await guard.run("search", { query: "y" }, "f2", () => "ok");
     const records: Array<{ type: string; success?: boolean; actual_cost_cents?: number | null }> = [];
     for await (const r of (backend.warden as Enforcer).auditLog(PASSPORT.id)) records.push(r as never);
     const reports = records.filter((r) => r.type === "permit_report");
-    expect(reports.map((r) => [r.success, r.actual_cost_cents])).toEqual([[false, null], [true, 400]]);
+    expect(reports.map((r) => [r.success, r.actual_cost_cents])).toEqual([
+      [false, null],
+      [true, 400],
+    ]);
   });
 
   it("a streamed result is reported when the stream ends, with the actual cost of its last value", async () => {
-    const guard = new Guard({ warden: backend.warden, passportId: PASSPORT.id, tools: { ...TOOL_POLICIES, search: { ...TOOL_POLICIES.search, actualCost: (r: { cents: number }) => r.cents } } });
-    async function* stream() { yield { cents: 1 }; yield { cents: 170 }; }
+    const guard = new Guard({
+      warden: backend.warden,
+      passportId: PASSPORT.id,
+      tools: { ...TOOL_POLICIES, search: { ...TOOL_POLICIES.search, actualCost: (r: { cents: number }) => r.cents } },
+    });
+    async function* stream() {
+      yield { cents: 1 };
+      yield { cents: 170 };
+    }
     const out = await guard.run("search", { query: "s" }, "s1", () => stream());
     const reportsSoFar = async () => {
       const types: string[] = [];

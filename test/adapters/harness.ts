@@ -51,7 +51,9 @@ export async function embeddedBackend(): Promise<Backend> {
   const enforcer = await Enforcer.create({ store: new MemoryStore() });
   await enforcer.register(PASSPORT);
   return {
-    kind: "embedded", warden: enforcer, passportId: PASSPORT.id,
+    kind: "embedded",
+    warden: enforcer,
+    passportId: PASSPORT.id,
     approve: (id) => enforcer.approve(id),
     deny: (id) => enforcer.deny(id),
     spentToday: async () => (await enforcer.state(PASSPORT.id)).spent_today_cents,
@@ -60,7 +62,9 @@ export async function embeddedBackend(): Promise<Backend> {
       for await (const r of enforcer.auditLog(PASSPORT.id)) out.push(r.type);
       return out;
     },
-    async close() { enforcer.close(); },
+    async close() {
+      enforcer.close();
+    },
   };
 }
 
@@ -75,12 +79,19 @@ export async function remoteBackend(): Promise<Backend & { server: ServerProcess
     const passportId = (created.body as { passport: { id: string } }).passport.id;
     const client = new WardenClient({ baseUrl: server.url, apiKey: key });
     return {
-      kind: "remote", warden: client, passportId, server, key,
+      kind: "remote",
+      warden: client,
+      passportId,
+      server,
+      key,
       approve: (id) => client.approve(id),
       deny: (id) => client.deny(id),
       spentToday: async () => (await client.state(passportId)).spent_today_cents,
       auditTypes: async () => null,
-      async close() { await server.stop(); rmSync(dir, { recursive: true, force: true }); },
+      async close() {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
   } catch (err) {
     await server.stop();
@@ -99,8 +110,17 @@ export function toolBodies() {
   const runs = { search: 0, delete_files: 0, book_flight: 0 };
   return {
     runs,
-    search: async ({ query }: { query: string }) => { runs.search++; return { results: [`result for ${query}`] }; },
-    delete_files: async ({ path }: { path: string }) => { runs.delete_files++; return { deleted: path }; },
-    book_flight: async ({ price_cents }: { price_cents: number }) => { runs.book_flight++; return { booked: true, charged_cents: price_cents }; },
+    search: async ({ query }: { query: string }) => {
+      runs.search++;
+      return { results: [`result for ${query}`] };
+    },
+    delete_files: async ({ path }: { path: string }) => {
+      runs.delete_files++;
+      return { deleted: path };
+    },
+    book_flight: async ({ price_cents }: { price_cents: number }) => {
+      runs.book_flight++;
+      return { booked: true, charged_cents: price_cents };
+    },
   };
 }

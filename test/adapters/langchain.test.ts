@@ -20,15 +20,22 @@ type Step = { call: { id: string; name: string; input: Record<string, unknown> }
 class ScriptedChatModel extends BaseChatModel {
   readonly prompts: BaseMessage[][] = [];
   private i = 0;
-  constructor(private readonly script: Step[]) { super({}); }
-  _llmType(): string { return "scripted"; }
-  override bindTools(): this { return this; }
+  constructor(private readonly script: Step[]) {
+    super({});
+  }
+  _llmType(): string {
+    return "scripted";
+  }
+  override bindTools(): this {
+    return this;
+  }
   async _generate(messages: BaseMessage[]): Promise<ChatResult> {
     this.prompts.push(messages);
     const step = this.script[this.i++] ?? { text: "(script over)" };
-    const message = "text" in step
-      ? new AIMessage(step.text)
-      : new AIMessage({ content: "", tool_calls: [{ id: step.call.id, name: step.call.name, args: step.call.input, type: "tool_call" }] });
+    const message =
+      "text" in step
+        ? new AIMessage(step.text)
+        : new AIMessage({ content: "", tool_calls: [{ id: step.call.id, name: step.call.name, args: step.call.input, type: "tool_call" }] });
     return { generations: [{ text: typeof message.content === "string" ? message.content : "", message }] };
   }
 }
@@ -50,8 +57,12 @@ function toolMessagesIn(prompt: BaseMessage[]): Map<string, string> {
 
 describe.each(BACKENDS)("agent-warden/langchain with %s", (_label, makeBackend) => {
   let backend: Backend;
-  beforeAll(async () => { backend = await makeBackend(); }, 60_000);
-  afterAll(async () => { await backend?.close(); });
+  beforeAll(async () => {
+    backend = await makeBackend();
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.close();
+  });
 
   it("runs allowed calls and counts their cost; a blocked call never runs and the model reads the reason", async () => {
     const bodies = toolBodies();
@@ -100,9 +111,16 @@ describe.each(BACKENDS)("agent-warden/langchain with %s", (_label, makeBackend) 
     const bodies = toolBodies();
     const before = await backend.spentToday();
     const guard = new Guard({
-      warden: backend.warden, passportId: backend.passportId, tools: TOOL_POLICIES, pollMs: 20,
+      warden: backend.warden,
+      passportId: backend.passportId,
+      tools: TOOL_POLICIES,
+      pollMs: 20,
       // The operator answers a moment after being told (as a person tapping an approval link would).
-      onHold: (h) => { setTimeout(() => { void backend.approve(h.approval_request_id); }, 100); },
+      onHold: (h) => {
+        setTimeout(() => {
+          void backend.approve(h.approval_request_id);
+        }, 100);
+      },
     });
     const llm = new ScriptedChatModel([{ call: { id: "w1", name: "book_flight", input: { price_cents: BOOK_COST } } }, { text: "booked" }]);
     const agent = createReactAgent({ llm, tools: wardenTools(lcTools(bodies), guard) });

@@ -22,13 +22,16 @@ function scriptedModel(script: Step[]): Model & { requests: ModelRequest[] } {
     async getResponse(request: ModelRequest): Promise<ModelResponse> {
       requests.push(request);
       const step = script[i++] ?? { text: "(script over)" };
-      const output: ModelResponse["output"] = "text" in step
-        ? [{ type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text: step.text }] }]
-        : [{ type: "function_call", callId: step.call.id, name: step.call.name, arguments: JSON.stringify(step.call.input), status: "completed" }];
+      const output: ModelResponse["output"] =
+        "text" in step
+          ? [{ type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text: step.text }] }]
+          : [{ type: "function_call", callId: step.call.id, name: step.call.name, arguments: JSON.stringify(step.call.input), status: "completed" }];
       return { usage: new Usage(), output };
     },
     // eslint-disable-next-line require-yield
-    async *getStreamedResponse() { throw new Error("not streamed in these tests"); },
+    async *getStreamedResponse() {
+      throw new Error("not streamed in these tests");
+    },
   };
 }
 
@@ -36,7 +39,10 @@ function agentTools(guard: Guard, bodies: ReturnType<typeof toolBodies>) {
   return [
     wardenTool({ name: "search", description: "Search the web", parameters: z.object({ query: z.string() }), execute: bodies.search }, guard),
     wardenTool({ name: "delete_files", description: "Delete files", parameters: z.object({ path: z.string() }), execute: bodies.delete_files }, guard),
-    wardenTool({ name: "book_flight", description: "Book a flight", parameters: z.object({ price_cents: z.number().int() }), execute: bodies.book_flight }, guard),
+    wardenTool(
+      { name: "book_flight", description: "Book a flight", parameters: z.object({ price_cents: z.number().int() }), execute: bodies.book_flight },
+      guard,
+    ),
   ];
 }
 
@@ -52,8 +58,12 @@ function resultsIn(request: ModelRequest): Map<string, string> {
 
 describe.each(BACKENDS)("agent-warden/openai-agents with %s", (_label, makeBackend) => {
   let backend: Backend;
-  beforeAll(async () => { backend = await makeBackend(); }, 60_000);
-  afterAll(async () => { await backend?.close(); });
+  beforeAll(async () => {
+    backend = await makeBackend();
+  }, 60_000);
+  afterAll(async () => {
+    await backend?.close();
+  });
 
   it("runs allowed calls and counts their cost; the guardrail refuses a blocked call with the reason", async () => {
     const bodies = toolBodies();

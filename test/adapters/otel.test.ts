@@ -12,8 +12,13 @@ import { BOOK_COST, PASSPORT, SEARCH_COST, TOOL_POLICIES, embeddedBackend, type 
 let backend: Backend;
 const exporter = new InMemorySpanExporter();
 
-beforeAll(async () => { backend = await embeddedBackend(); });
-afterAll(async () => { await backend.close(); trace.disable(); });
+beforeAll(async () => {
+  backend = await embeddedBackend();
+});
+afterAll(async () => {
+  await backend.close();
+  trace.disable();
+});
 
 describe("agent-warden/otel", () => {
   it("records nothing while no OpenTelemetry SDK is registered", () => {
@@ -34,12 +39,23 @@ describe("agent-warden/otel", () => {
     expect(spans.map((s) => s.name)).toEqual(["warden.enforce web:search", "warden.enforce files:delete", "warden.enforce travel:book"]);
     const [allow, block, hold] = spans.map((s) => s.attributes);
     expect(allow).toMatchObject({
-      [ATTR.operation]: "warden.enforce", [ATTR.toolName]: "search", [ATTR.toolCallId]: "call_1", [ATTR.passport]: PASSPORT.id,
-      [ATTR.action]: "web:search", [ATTR.decision]: "allow", [ATTR.cost]: SEARCH_COST, [ATTR.channel]: "agent",
+      [ATTR.operation]: "warden.enforce",
+      [ATTR.toolName]: "search",
+      [ATTR.toolCallId]: "call_1",
+      [ATTR.passport]: PASSPORT.id,
+      [ATTR.action]: "web:search",
+      [ATTR.decision]: "allow",
+      [ATTR.cost]: SEARCH_COST,
+      [ATTR.channel]: "agent",
     });
     expect(allow![ATTR.latency]).toBeTypeOf("number");
     expect(allow![ATTR.errorType]).toBeUndefined();
-    expect(block).toMatchObject({ [ATTR.decision]: "block", [ATTR.reason]: "permission_denied", [ATTR.rule]: "passport:permissions", [ATTR.errorType]: "permission_denied" });
+    expect(block).toMatchObject({
+      [ATTR.decision]: "block",
+      [ATTR.reason]: "permission_denied",
+      [ATTR.rule]: "passport:permissions",
+      [ATTR.errorType]: "permission_denied",
+    });
     expect(hold).toMatchObject({ [ATTR.decision]: "request_hold", [ATTR.holds]: ["core:cost:approval_threshold"], [ATTR.cost]: BOOK_COST });
     expect(hold![ATTR.approval]).toMatch(/^apr_/);
     // The target is left out unless asked for (it may carry personal data).
@@ -50,7 +66,8 @@ describe("agent-warden/otel", () => {
     exporter.reset();
     const warden = traced(backend.warden);
     // Deny the hold left pending above so this passport can decide again.
-    for (const a of await (backend.warden as unknown as { listPendingApprovals(p: string): Promise<Array<{ id: string }>> }).listPendingApprovals(PASSPORT.id)) await backend.deny(a.id);
+    for (const a of await (backend.warden as unknown as { listPendingApprovals(p: string): Promise<Array<{ id: string }>> }).listPendingApprovals(PASSPORT.id))
+      await backend.deny(a.id);
     await warden.enforce({ passport_id: PASSPORT.id, action: "web:search", cost_cents: 1 });
     await expect(warden.enforce({ passport_id: PASSPORT.id, action: "" })).rejects.toThrow();
     const [ok, failed] = exporter.getFinishedSpans();
@@ -61,8 +78,12 @@ describe("agent-warden/otel", () => {
 
   it("recordDecisionSpan (for a server) spans the decision's measured latency", () => {
     exporter.reset();
-    recordDecisionSpan({ decision: "allow", passport_id: "p1", decision_id: "dec_1", retryable: false, holds: [], warnings: [], suggestions: [] } as never,
-      { action: "web:search", cost_cents: 3 }, 12.5, { attributes: { "warden.issuer_id": "iss_x" } });
+    recordDecisionSpan(
+      { decision: "allow", passport_id: "p1", decision_id: "dec_1", retryable: false, holds: [], warnings: [], suggestions: [] } as never,
+      { action: "web:search", cost_cents: 3 },
+      12.5,
+      { attributes: { "warden.issuer_id": "iss_x" } },
+    );
     const [span] = exporter.getFinishedSpans();
     const ms = (span!.endTime[0] - span!.startTime[0]) * 1000 + (span!.endTime[1] - span!.startTime[1]) / 1e6;
     expect(ms).toBeGreaterThanOrEqual(12);
@@ -82,7 +103,13 @@ describe("warden serve emits decision spans", () => {
     try {
       const addr = await server.listen(0);
       const base = `http://127.0.0.1:${addr.port}`;
-      const created = await (await fetch(`${base}/v1/passports`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ permissions: ["web:search"] }) })).json() as { passport: { id: string } };
+      const created = (await (
+        await fetch(`${base}/v1/passports`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify({ permissions: ["web:search"] }),
+        })
+      ).json()) as { passport: { id: string } };
       exporter.reset();
       const client = new WardenClient({ baseUrl: base, apiKey: key });
       await client.enforce({ passport_id: created.passport.id, action: "web:search", cost_cents: 4 });
@@ -90,7 +117,12 @@ describe("warden serve emits decision spans", () => {
       const spans = exporter.getFinishedSpans();
       expect(spans.map((s) => s.name)).toEqual(["warden.enforce web:search", "warden.enforce db:drop"]);
       expect(spans[0]!.kind).toBe(1); // SpanKind.SERVER
-      expect(spans[0]!.attributes).toMatchObject({ [ATTR.passport]: created.passport.id, [ATTR.cost]: 4, [ATTR.decision]: "allow", "warden.issuer_id": "iss_otel" });
+      expect(spans[0]!.attributes).toMatchObject({
+        [ATTR.passport]: created.passport.id,
+        [ATTR.cost]: 4,
+        [ATTR.decision]: "allow",
+        "warden.issuer_id": "iss_otel",
+      });
       expect(spans[1]!.attributes).toMatchObject({ [ATTR.decision]: "block", [ATTR.errorType]: "permission_denied" });
     } finally {
       await server.close();
@@ -100,7 +132,9 @@ describe("warden serve emits decision spans", () => {
   it("without the OpenTelemetry API installed the server subscribes nothing", async () => {
     const { ServerEvents } = await import("../../server/context");
     const { traceDecisions } = await import("../../server/otel");
-    const missing = async () => { throw new Error("Cannot find package '@opentelemetry/api'"); };
+    const missing = async () => {
+      throw new Error("Cannot find package '@opentelemetry/api'");
+    };
     expect(await traceDecisions(new ServerEvents(), missing)).toBe(false);
     expect(await traceDecisions(new ServerEvents())).toBe(true);
   });

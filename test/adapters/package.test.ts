@@ -11,18 +11,30 @@ import { WEB_RUNTIMES, loaderSwap } from "../../scripts/runtimes/build-entries.m
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PKG = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   exports: Record<string, { types?: string; default?: string; node?: { import?: string } }>;
-  peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
 const ADAPTER_EXPORTS: Record<string, string> = {
-  "./ai": "adapters/ai.ts", "./openai-agents": "adapters/openai-agents.ts", "./langchain": "adapters/langchain.ts",
-  "./client": "adapters/client/index.ts", "./otel": "adapters/otel/index.ts",
+  "./ai": "adapters/ai.ts",
+  "./openai-agents": "adapters/openai-agents.ts",
+  "./langchain": "adapters/langchain.ts",
+  "./client": "adapters/client/index.ts",
+  "./otel": "adapters/otel/index.ts",
 };
 const LIBRARIES = /node_modules\/(ai|@ai-sdk|@openai|openai|@langchain|@opentelemetry)\//;
 
 async function inputsOf(entry: string, options: BuildOptions = {}): Promise<string[]> {
   const r = await build({
-    absWorkingDir: ROOT, entryPoints: [entry], bundle: true, format: "esm", write: false, metafile: true,
-    outdir: "out", external: ["*.wasm"], logLevel: "silent", ...options,
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    write: false,
+    metafile: true,
+    outdir: "out",
+    external: ["*.wasm"],
+    logLevel: "silent",
+    ...options,
   });
   return Object.keys((r.metafile as Metafile).inputs);
 }

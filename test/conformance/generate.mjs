@@ -45,54 +45,174 @@ function rng(seed) {
 // ---- vocabulary -------------------------------------------------------------------------------
 
 const ACTIONS = [
-  "web:search", "web:fetch", "documents:read", "documents:write", "documents:summarize", "db:read",
-  "db:write_rows", "db:delete", "db:drop_table", "db:migrate", "payments:send", "billing:charge_card",
-  "email:send", "mail:send_bulk", "code:deploy", "code:run", "shell:exec", "files:write", "files:delete",
-  "calendar:create_event", "travel:book", "secrets:read", "vault:read_key", "customers:read", "pii:export",
-  "users:read", "crm:updateContact", "crm:deleteAll", "Web:Search", "DB:DELETE", "send", "tickets:close",
-  "repo:push", "repo:merge-pr", "storage:upload.file", "analytics:query", "x:y:z:publish", "notes:archive",
+  "web:search",
+  "web:fetch",
+  "documents:read",
+  "documents:write",
+  "documents:summarize",
+  "db:read",
+  "db:write_rows",
+  "db:delete",
+  "db:drop_table",
+  "db:migrate",
+  "payments:send",
+  "billing:charge_card",
+  "email:send",
+  "mail:send_bulk",
+  "code:deploy",
+  "code:run",
+  "shell:exec",
+  "files:write",
+  "files:delete",
+  "calendar:create_event",
+  "travel:book",
+  "secrets:read",
+  "vault:read_key",
+  "customers:read",
+  "pii:export",
+  "users:read",
+  "crm:updateContact",
+  "crm:deleteAll",
+  "Web:Search",
+  "DB:DELETE",
+  "send",
+  "tickets:close",
+  "repo:push",
+  "repo:merge-pr",
+  "storage:upload.file",
+  "analytics:query",
+  "x:y:z:publish",
+  "notes:archive",
 ];
 const PATTERNS = [
-  "web:*", "documents:*", "*:read", "*:delete*", "db:*", "payments:*", "email:send*", "*", "code:*",
-  "files:write*", "crm:*", "DB:*", "*search*", "travel:book", "tickets:close",
+  "web:*",
+  "documents:*",
+  "*:read",
+  "*:delete*",
+  "db:*",
+  "payments:*",
+  "email:send*",
+  "*",
+  "code:*",
+  "files:write*",
+  "crm:*",
+  "DB:*",
+  "*search*",
+  "travel:book",
+  "tickets:close",
 ];
 const SENTINELS = [
-  "high_risk", "side_effects_lower_stakes", "high_risk_and_side_effects_lower_stakes", "sensitive_data",
-  "destructive", "destructive_and_sensitive",
+  "high_risk",
+  "side_effects_lower_stakes",
+  "high_risk_and_side_effects_lower_stakes",
+  "sensitive_data",
+  "destructive",
+  "destructive_and_sensitive",
 ];
 const DOMAIN_ENTRIES = [
-  "serpapi.com", "api.openai.com", "arxiv.org", "*.wikipedia.org", "example.com", "*.example.org",
-  "pastebin.com", "10.0.0.1", "::1", "[2001:db8::1]", "bücher.de", "xn--mnchen-3ya.de", "ExAmple.NET.",
-  "faß.de", "пример.рф", "localhost", "192.168.1.20", "evil.com", "*.corp.internal",
+  "serpapi.com",
+  "api.openai.com",
+  "arxiv.org",
+  "*.wikipedia.org",
+  "example.com",
+  "*.example.org",
+  "pastebin.com",
+  "10.0.0.1",
+  "::1",
+  "[2001:db8::1]",
+  "bücher.de",
+  "xn--mnchen-3ya.de",
+  "ExAmple.NET.",
+  "faß.de",
+  "пример.рф",
+  "localhost",
+  "192.168.1.20",
+  "evil.com",
+  "*.corp.internal",
 ];
 const TARGETS = [
-  "serpapi.com", "https://api.openai.com/v1/chat", "https://openai.com@evil.com/x", "http://0x0a.0.0.1/",
-  "http://10.0.0.1:8080/admin", "host:8443/path", "HTTPS://API.OPENAI.COM./v1", "https://[::1]:8080/",
-  "https://[2001:DB8::1]/", "https://xn--bcher-kva.de/buch", "https://bücher.de/", "http://[bad",
-  "https://en.wikipedia.org/wiki/X", "wikipedia.org", "https://a.b.example.com/", "https://badexample.com",
-  "ftp://example.com/file", "https://faß.de/", "https://ＥＸＡＭＰＬＥ.com/", "https://example.com:99999/",
-  "https://münchen.de", "https://xn--mnchen-3ya.de/", "https://пример.рф/", "https://pastebin.com/raw/1",
-  "localhost:3000", "https://192.168.1.20/", "http://3232235796/", "https://sub.corp.internal/x",
-  "https://example.org", "https://deep.sub.example.org/", "mailto:someone@example.com", "", " ",
-  "https://user:pass@arxiv.org/abs/1", "http://0300.0250.01.024/", "evil.com/?next=serpapi.com",
+  "serpapi.com",
+  "https://api.openai.com/v1/chat",
+  "https://openai.com@evil.com/x",
+  "http://0x0a.0.0.1/",
+  "http://10.0.0.1:8080/admin",
+  "host:8443/path",
+  "HTTPS://API.OPENAI.COM./v1",
+  "https://[::1]:8080/",
+  "https://[2001:DB8::1]/",
+  "https://xn--bcher-kva.de/buch",
+  "https://bücher.de/",
+  "http://[bad",
+  "https://en.wikipedia.org/wiki/X",
+  "wikipedia.org",
+  "https://a.b.example.com/",
+  "https://badexample.com",
+  "ftp://example.com/file",
+  "https://faß.de/",
+  "https://ＥＸＡＭＰＬＥ.com/",
+  "https://example.com:99999/",
+  "https://münchen.de",
+  "https://xn--mnchen-3ya.de/",
+  "https://пример.рф/",
+  "https://pastebin.com/raw/1",
+  "localhost:3000",
+  "https://192.168.1.20/",
+  "http://3232235796/",
+  "https://sub.corp.internal/x",
+  "https://example.org",
+  "https://deep.sub.example.org/",
+  "mailto:someone@example.com",
+  "",
+  " ",
+  "https://user:pass@arxiv.org/abs/1",
+  "http://0300.0250.01.024/",
+  "evil.com/?next=serpapi.com",
 ];
 const TIMEZONES = [
-  "UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "Asia/Tokyo",
-  "America/Los_Angeles", "Europe/London", "Asia/Kathmandu", "Pacific/Auckland",
+  "UTC",
+  "Europe/Berlin",
+  "America/New_York",
+  "Asia/Kolkata",
+  "Australia/Sydney",
+  "Asia/Tokyo",
+  "America/Los_Angeles",
+  "Europe/London",
+  "Asia/Kathmandu",
+  "Pacific/Auckland",
 ];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const SECRETS = [
-  "sk-abcdefghijklmnopqrstuvwx1234", "sk_live_ABCDEFGHIJKLMNOP1234", "AKIAABCDEFGHIJKLMNOP",
-  "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB", "github_pat_ABCDEFGHIJKLMNOPQRSTUVWXYZ_12",
-  "Bearer abcdefghijklmnop.qrstuv", "xoxb-1234567890-abcdef", "AIzaSyA1234567890abcdefghijklmnopqrstu",
-  "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----", "token=sk-short",
-  "xsk-abcdefghijklmnopqrstuvwx1234", "AKIAABCDEFGHIJKLMNOPQ",
+  "sk-abcdefghijklmnopqrstuvwx1234",
+  "sk_live_ABCDEFGHIJKLMNOP1234",
+  "AKIAABCDEFGHIJKLMNOP",
+  "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB",
+  "github_pat_ABCDEFGHIJKLMNOPQRSTUVWXYZ_12",
+  "Bearer abcdefghijklmnop.qrstuv",
+  "xoxb-1234567890-abcdef",
+  "AIzaSyA1234567890abcdefghijklmnopqrstu",
+  "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----",
+  "token=sk-short",
+  "xsk-abcdefghijklmnopqrstuvwx1234",
+  "AKIAABCDEFGHIJKLMNOPQ",
 ];
 const PII = [
-  "alice@example.com", "mail me: bob.smith+tag@sub.example.co.uk", "+4915123456789", "(555) 123-4567",
-  "555-123-4567", "555.123.4567", "4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111112",
-  "123-45-6789", "000-12-3456", "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "a@b.c",
-  "call 12555-123-45678", "1234567890123", "no pii here",
+  "alice@example.com",
+  "mail me: bob.smith+tag@sub.example.co.uk",
+  "+4915123456789",
+  "(555) 123-4567",
+  "555-123-4567",
+  "555.123.4567",
+  "4111 1111 1111 1111",
+  "4111-1111-1111-1111",
+  "4111111111111112",
+  "123-45-6789",
+  "000-12-3456",
+  "GB82 WEST 1234 5698 7654 32",
+  "DE89370400440532013000",
+  "a@b.c",
+  "call 12555-123-45678",
+  "1234567890123",
+  "no pii here",
 ];
 const BENIGN = ["hello", "summarise the report", "quarterly numbers", "id 42", "", "ünïcødé ✓", "🙂 emoji"];
 
@@ -104,9 +224,15 @@ const T0 = Date.UTC(2026, 0, 1);
 const T1 = Date.UTC(2026, 11, 31);
 /** Instants the time rules care about: DST changes, month and ISO-week edges, midnight. */
 const HOTSPOTS = [
-  Date.UTC(2026, 2, 8, 7, 0), Date.UTC(2026, 2, 29, 1, 0), Date.UTC(2026, 9, 25, 1, 0),
-  Date.UTC(2026, 10, 1, 6, 0), Date.UTC(2026, 3, 5, 16, 0), Date.UTC(2026, 1, 24, 15, 0),
-  Date.UTC(2026, 1, 28, 23, 59, 59), Date.UTC(2026, 2, 2, 0, 0), Date.UTC(2026, 11, 31, 23, 59, 59),
+  Date.UTC(2026, 2, 8, 7, 0),
+  Date.UTC(2026, 2, 29, 1, 0),
+  Date.UTC(2026, 9, 25, 1, 0),
+  Date.UTC(2026, 10, 1, 6, 0),
+  Date.UTC(2026, 3, 5, 16, 0),
+  Date.UTC(2026, 1, 24, 15, 0),
+  Date.UTC(2026, 1, 28, 23, 59, 59),
+  Date.UTC(2026, 2, 2, 0, 0),
+  Date.UTC(2026, 11, 31, 23, 59, 59),
 ];
 
 function randomNow(r) {
@@ -173,18 +299,42 @@ const CONSTRAINTS = {
 
 /** Mistakes a passport author makes: each must be an error (or a warning) that names the key. */
 const MISTAKES = [
-  (c) => { c["core:cost:max_per_dya"] = 100; },
-  (c) => { c["cost:max_per_day"] = 100; },
-  (c) => { c["Core:rate:max_per_hour"] = 10; },
-  (c) => { c["core:cost:max_per_action"] = -5; },
-  (c) => { c["core:cost:max_per_day"] = 10.5; },
-  (c) => { c["core:rate:max_per_minute"] = "30"; },
-  (c) => { c["core:time:operating_hours"] = { start: "09:00", end: "09:00" }; },
-  (c) => { c["core:time:operating_hours"] = { timezone: "Mars/Olympus", start: "09:00", end: "17:00" }; },
-  (c) => { c["core:scope:domain_allowlist"] = ["https://example.com/path"]; },
-  (c) => { c["core:time:blackout_windows"] = [{ start: "2026-03-01T00:00:00Z", end: "2026-02-01T00:00:00Z" }]; },
-  (c) => { c["acme:budget_code"] = "R&D"; },
-  (c) => { c["acme:owner"] = { team: "research" }; },
+  (c) => {
+    c["core:cost:max_per_dya"] = 100;
+  },
+  (c) => {
+    c["cost:max_per_day"] = 100;
+  },
+  (c) => {
+    c["Core:rate:max_per_hour"] = 10;
+  },
+  (c) => {
+    c["core:cost:max_per_action"] = -5;
+  },
+  (c) => {
+    c["core:cost:max_per_day"] = 10.5;
+  },
+  (c) => {
+    c["core:rate:max_per_minute"] = "30";
+  },
+  (c) => {
+    c["core:time:operating_hours"] = { start: "09:00", end: "09:00" };
+  },
+  (c) => {
+    c["core:time:operating_hours"] = { timezone: "Mars/Olympus", start: "09:00", end: "17:00" };
+  },
+  (c) => {
+    c["core:scope:domain_allowlist"] = ["https://example.com/path"];
+  },
+  (c) => {
+    c["core:time:blackout_windows"] = [{ start: "2026-03-01T00:00:00Z", end: "2026-02-01T00:00:00Z" }];
+  },
+  (c) => {
+    c["acme:budget_code"] = "R&D";
+  },
+  (c) => {
+    c["acme:owner"] = { team: "research" };
+  },
 ];
 
 function passport(r, i) {
@@ -206,7 +356,10 @@ function passport(r, i) {
 
 function contextValue(r, depth) {
   const roll = r.next();
-  if (depth < 2 && roll < 0.15) return Object.fromEntries(Array.from({ length: r.int(1, 3) }, () => [r.pick(["to", "body", "meta", "customer", "email", "note"]), contextValue(r, depth + 1)]));
+  if (depth < 2 && roll < 0.15)
+    return Object.fromEntries(
+      Array.from({ length: r.int(1, 3) }, () => [r.pick(["to", "body", "meta", "customer", "email", "note"]), contextValue(r, depth + 1)]),
+    );
   if (depth < 2 && roll < 0.25) return Array.from({ length: r.int(1, 3) }, () => contextValue(r, depth + 1));
   if (roll < 0.35) return r.pick([4111111111111111, 5555555555554444, 42, 0, -1, 1.5, 123456789]);
   if (roll < 0.4) return r.pick([true, false, null]);
@@ -249,16 +402,55 @@ function counters(r, now) {
 /** Hosts that stress the WHATWG parser (IDNA mapping, IPv4 spellings, percent-encoding), all of which
  * the five runtimes parse alike. Ones they do not are in known-divergences.json instead. */
 const TRICKY_HOSTS = [
-  "http://faß.de/", "http://xn--zca.de/", "http://ab--cd.com/", "http://a..b.com/", "http://1.2.3/",
-  "http://[::ffff:10.0.0.1]/", "http://example.com\\@evil.com/", "http://ⓔⓧⓐⓜⓟⓛⓔ.com/", "http://example.com。/",
-  "http://Ⅷ.com/", "http://xn--nxasmq6b.com/", "http://ｅｘａｍｐｌｅ.com/", "http://例え.テスト/", "http://a\u00ADb.com/",
-  "http://\u200Dx.com/", "http://xn--ls8h.la/", "http://💩.la/", "http://0x7f.1/", "http://0177.0.0.1/",
-  "http://4294967295/", "http://4294967296/", "http://09.0.0.1/", "http://[0:0::1]/", "http://[1:0:0:2::3:0]/",
-  "http://xn--bcher-kva..de/", "http://a.b-.com/", "http://-a.com/", "http://a_b.com/", "http://ä.xn--bcher-kva.de/",
-  "http://ＡＢＣ。ＣＯＭ/", "http://ς.gr/", "http://xn--4xa.gr/", "http://Ｉ.com/", "http://i̇.com/", "http://abc.com%2e/",
-  "http://%41.com/", "http://%zz.com/", "http://a%00b.com/", "http://xn--55qx5d.cn./", "http://пример.рф.",
-  "http://\u0130.com/", "http://\u212A.com/", "http://.com/", "http://a.-b.com/", "EXAMPLE.COM.:443/x",
-  "user@example.com", "//example.com/x", "https://example.com:0/", "http://ｅxample.com:8080@evil.com/",
+  "http://faß.de/",
+  "http://xn--zca.de/",
+  "http://ab--cd.com/",
+  "http://a..b.com/",
+  "http://1.2.3/",
+  "http://[::ffff:10.0.0.1]/",
+  "http://example.com\\@evil.com/",
+  "http://ⓔⓧⓐⓜⓟⓛⓔ.com/",
+  "http://example.com。/",
+  "http://Ⅷ.com/",
+  "http://xn--nxasmq6b.com/",
+  "http://ｅｘａｍｐｌｅ.com/",
+  "http://例え.テスト/",
+  "http://a\u00ADb.com/",
+  "http://\u200Dx.com/",
+  "http://xn--ls8h.la/",
+  "http://💩.la/",
+  "http://0x7f.1/",
+  "http://0177.0.0.1/",
+  "http://4294967295/",
+  "http://4294967296/",
+  "http://09.0.0.1/",
+  "http://[0:0::1]/",
+  "http://[1:0:0:2::3:0]/",
+  "http://xn--bcher-kva..de/",
+  "http://a.b-.com/",
+  "http://-a.com/",
+  "http://a_b.com/",
+  "http://ä.xn--bcher-kva.de/",
+  "http://ＡＢＣ。ＣＯＭ/",
+  "http://ς.gr/",
+  "http://xn--4xa.gr/",
+  "http://Ｉ.com/",
+  "http://i̇.com/",
+  "http://abc.com%2e/",
+  "http://%41.com/",
+  "http://%zz.com/",
+  "http://a%00b.com/",
+  "http://xn--55qx5d.cn./",
+  "http://пример.рф.",
+  "http://\u0130.com/",
+  "http://\u212A.com/",
+  "http://.com/",
+  "http://a.-b.com/",
+  "EXAMPLE.COM.:443/x",
+  "user@example.com",
+  "//example.com/x",
+  "https://example.com:0/",
+  "http://ｅxample.com:8080@evil.com/",
 ];
 const HOST_LISTS = [
   ["example.com", "bücher.de", "faß.de", "пример.рф", "*.xn--4xa.gr", "127.0.0.1", "::1", "1.2.0.3", "abc.com"],
@@ -273,7 +465,13 @@ function hostCases(passports, r) {
       const index = passports.push({ id: `pass_conf_hosts_${li}_${key.slice(11, 16)}`, status: "active", constraints: { [key]: list } }) - 1;
       TRICKY_HOSTS.forEach((target, ti) => {
         if ((ti + li) % 2 === 1 && key.endsWith("blocklist")) return; // half the targets against the blocklists
-        cases.push({ name: `host-${li}-${key.slice(22)}-${ti}`, passport: index, request: { action: "web:fetch", target }, now: iso(randomNow(r)), explain: true });
+        cases.push({
+          name: `host-${li}-${key.slice(22)}-${ti}`,
+          passport: index,
+          request: { action: "web:fetch", target },
+          now: iso(randomNow(r)),
+          explain: true,
+        });
       });
     }
   });
@@ -284,18 +482,26 @@ function hostCases(passports, r) {
 function timezoneCases(passports) {
   const cases = [];
   for (const timezone of TIMEZONES) {
-    const index = passports.push({
-      id: `pass_conf_tz_${timezone.replace(/\W/g, "_")}`,
-      status: "active",
-      constraints: {
-        "core:time:operating_hours": [
-          { timezone, days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" },
-          { timezone, days: ["sat"], start: "22:00", end: "02:30" },
-        ],
-      },
-    }) - 1;
+    const index =
+      passports.push({
+        id: `pass_conf_tz_${timezone.replace(/\W/g, "_")}`,
+        status: "active",
+        constraints: {
+          "core:time:operating_hours": [
+            { timezone, days: ["mon", "tue", "wed", "thu", "fri"], start: "09:00", end: "17:00" },
+            { timezone, days: ["sat"], start: "22:00", end: "02:30" },
+          ],
+        },
+      }) - 1;
     for (const [h, at] of HOTSPOTS.entries()) {
-      for (const delta of [-60_000, 0]) cases.push({ name: `tz-${timezone}-${h}${delta ? "-1m" : ""}`, passport: index, request: { action: "web:search" }, now: iso(at + delta), explain: true });
+      for (const delta of [-60_000, 0])
+        cases.push({
+          name: `tz-${timezone}-${h}${delta ? "-1m" : ""}`,
+          passport: index,
+          request: { action: "web:search" },
+          now: iso(at + delta),
+          explain: true,
+        });
     }
   }
   return cases;
@@ -322,11 +528,13 @@ function generated() {
 
 function fixtureFiles(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) return fixtureFiles(p);
-    return /\.(ya?ml|json)$/.test(name) ? [p] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) return fixtureFiles(p);
+      return /\.(ya?ml|json)$/.test(name) ? [p] : [];
+    });
 }
 
 function loadPassport(ref, file) {

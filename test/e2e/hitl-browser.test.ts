@@ -18,8 +18,14 @@ import { RecordingNotifier, SMS_SECRET, travelPassport } from "../hitl-helpers";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "test-artifacts/screenshots";
 const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 const PHONE = { width: 390, height: 844 };
 const WAIT = { timeout: 10_000 };
@@ -37,7 +43,9 @@ beforeAll(async () => {
   }
   mkdirSync(SHOTS, { recursive: true });
   server = await createWardenServer({
-    store: new MemoryStore(), storeKind: "memory", log: () => undefined,
+    store: new MemoryStore(),
+    storeKind: "memory",
+    log: () => undefined,
     hitl: { smsSecret: SMS_SECRET, notifier, publicUrl: () => base },
   });
   base = `http://127.0.0.1:${(await server.listen(0, "127.0.0.1")).port}`;
@@ -124,7 +132,9 @@ describe("dashboard in Chromium", () => {
       await signIn(page);
       const c = card(page, bot.pid);
       await expect(c.locator(".badge").innerText()).resolves.toBe("Active");
-      await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
+      await page.evaluate(() => {
+        (window as unknown as { marker: number }).marker = 42;
+      });
       await bot.call("enforce_action", { action: "web:search", cost_cents: 25, target: "serpapi.com" });
       await c.locator(".feed li", { hasText: "allow web:search ($0.25)" }).waitFor(WAIT);
       // Same document: the marker set before the decision is still there.
@@ -173,10 +183,12 @@ describe("dashboard in Chromium", () => {
       await c.locator(".feed li", { hasText: "emergency stop" }).waitFor(WAIT);
       await page.screenshot({ path: `${SHOTS}/dashboard-stopped.png`, fullPage: true });
       // The history rendered with the page and the live feed never show one record twice.
-      const repeats = await page.evaluate(() => Array.from(document.querySelectorAll(".feed")).map((f) => {
-        const seqs = Array.from(f.querySelectorAll("li")).map((li) => li.getAttribute("data-seq"));
-        return seqs.length - new Set(seqs).size;
-      }));
+      const repeats = await page.evaluate(() =>
+        Array.from(document.querySelectorAll(".feed")).map((f) => {
+          const seqs = Array.from(f.querySelectorAll("li")).map((li) => li.getAttribute("data-seq"));
+          return seqs.length - new Set(seqs).size;
+        }),
+      );
       expect(repeats.every((n) => n === 0)).toBe(true);
 
       const blocked = await bot.call("enforce_action", { action: "web:search", cost_cents: 1 });
@@ -200,8 +212,12 @@ describe("dashboard in Chromium", () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       // Every control has an accessible name.
-      const unnamed = await page.evaluate(() => Array.from(document.querySelectorAll("button, input:not([type=hidden])"))
-        .filter((el) => !(el.textContent?.trim() || el.getAttribute("aria-label") || (el.id && document.querySelector(`label[for="${el.id}"]`)))).length);
+      const unnamed = await page.evaluate(
+        () =>
+          Array.from(document.querySelectorAll("button, input:not([type=hidden])")).filter(
+            (el) => !(el.textContent?.trim() || el.getAttribute("aria-label") || (el.id && document.querySelector(`label[for="${el.id}"]`))),
+          ).length,
+      );
       expect(unnamed).toBe(0);
       await page.screenshot({ path: `${SHOTS}/dashboard-phone.png`, fullPage: true });
     } finally {

@@ -9,57 +9,236 @@ import type { ModelCounters, ModelPassport, ModelRequest } from "../reference/mo
 import { baseInstants, offsetMinutes, ZONES } from "./instants";
 
 export const MAX = Number.MAX_SAFE_INTEGER;
-const MIN_MS = 60_000, HOUR_MS = 3_600_000, DAY_MS = 86_400_000;
+const MIN_MS = 60_000,
+  HOUR_MS = 3_600_000,
+  DAY_MS = 86_400_000;
 
 // ---- pools -------------------------------------------------------------------------------------
 
 export const ACTIONS = [
-  "web:search", "web:fetch", "documents:read", "documents:write", "db:drop_table", "db:deleteAll", "DB:DELETE",
-  "db:DeleteAll", "db:select", "email:send", "EMAIL:Send_now", "files:upload_batch", "files:list", "x", "a:b:c",
-  "payments:refund", "crm:Update.contact", "jobs:kill", "s3:destroy_bucket", "customers:read", "users:read_all",
-  "pii:export", "credentials:rotate", "code:deploy-prod", "deploy:now", "travel:book", "shell:exec", "code:run",
-  "calendar:create_event", "secrets:read", "vault:readAll", "crm:export", "crm:export_all", "repo:push", "git:merge-pr",
-  "send", "settings", "documents:", ":", "::write", "db:reWrite", "db:WRITEall", "db:writeAll", "web:delete_cache",
-  "café:order", "CAFÉ:ORDER", "straße:move", "STRASSE:MOVE", "ǅ:x", "web:*", "a*b", "billing:charge_card",
-  "mail:sendBulk", "db:migrate", "db:truncate.all", "file:write", "calendar:write", "db:insert", "money:x",
+  "web:search",
+  "web:fetch",
+  "documents:read",
+  "documents:write",
+  "db:drop_table",
+  "db:deleteAll",
+  "DB:DELETE",
+  "db:DeleteAll",
+  "db:select",
+  "email:send",
+  "EMAIL:Send_now",
+  "files:upload_batch",
+  "files:list",
+  "x",
+  "a:b:c",
+  "payments:refund",
+  "crm:Update.contact",
+  "jobs:kill",
+  "s3:destroy_bucket",
+  "customers:read",
+  "users:read_all",
+  "pii:export",
+  "credentials:rotate",
+  "code:deploy-prod",
+  "deploy:now",
+  "travel:book",
+  "shell:exec",
+  "code:run",
+  "calendar:create_event",
+  "secrets:read",
+  "vault:readAll",
+  "crm:export",
+  "crm:export_all",
+  "repo:push",
+  "git:merge-pr",
+  "send",
+  "settings",
+  "documents:",
+  ":",
+  "::write",
+  "db:reWrite",
+  "db:WRITEall",
+  "db:writeAll",
+  "web:delete_cache",
+  "café:order",
+  "CAFÉ:ORDER",
+  "straße:move",
+  "STRASSE:MOVE",
+  "ǅ:x",
+  "web:*",
+  "a*b",
+  "billing:charge_card",
+  "mail:sendBulk",
+  "db:migrate",
+  "db:truncate.all",
+  "file:write",
+  "calendar:write",
+  "db:insert",
+  "money:x",
   // letters beyond ASCII (SPEC §3 case-insensitive; simple lower case, one code point at a time):
   // ẞ/ß change byte length, ς has no upper-case twin of its own, İ lower-cases to two code points
   // (so it stays), the Kelvin sign lower-cases to ASCII k ("\u212Aill" is the write verb kill),
   // Deseret is outside the BMP.
-  "DATEI:LÖSCHEN", "datei:löschen_alle", "GRUẞ:x", "gruß:X", "ΣΟΦΊΑ:ΣΣ", "σοφία:σς", "İSTANBUL:x", "istanbul:x",
-  "i̇stanbul:x", "УДАЛИТЬ:ВСЁ", "удалить:всё", "𐐀𐐇:x", "𐐨𐐯:X", "db:\u212AILL", "jobs:\u212Aill_now", "x:\u212AILL",
-  "ȺZ", "ⱥz", "ÉCRIRE:doc", "Ǆ:x", "ǆ:x",
+  "DATEI:LÖSCHEN",
+  "datei:löschen_alle",
+  "GRUẞ:x",
+  "gruß:X",
+  "ΣΟΦΊΑ:ΣΣ",
+  "σοφία:σς",
+  "İSTANBUL:x",
+  "istanbul:x",
+  "i̇stanbul:x",
+  "УДАЛИТЬ:ВСЁ",
+  "удалить:всё",
+  "𐐀𐐇:x",
+  "𐐨𐐯:X",
+  "db:\u212AILL",
+  "jobs:\u212Aill_now",
+  "x:\u212AILL",
+  "ȺZ",
+  "ⱥz",
+  "ÉCRIRE:doc",
+  "Ǆ:x",
+  "ǆ:x",
 ];
 
 export const PATTERNS = [
-  "web:*", "*", "*:delete*", "db:*", "documents:read", "*search", "w*b:s*h", "**", "a:b", "DB:Delete*", "café:*",
-  "*:*", "web:search", "x", "*write*", "email:send*", "crm:export", "*:read*", "travel:*", "a*b", "*:", ":*", "*.contact",
-  "straße:*", "db:?", "[web]:*",
-  "*:löschen*", "STRAẞE:*", "σοφία:*", "ΣΟΦΊΑ:Σ*", "İ*", "i̇*", "удалить:*", "𐐨*", "*ß", "ⱥ*z", "*\u212A*", "écrire:*",
+  "web:*",
+  "*",
+  "*:delete*",
+  "db:*",
+  "documents:read",
+  "*search",
+  "w*b:s*h",
+  "**",
+  "a:b",
+  "DB:Delete*",
+  "café:*",
+  "*:*",
+  "web:search",
+  "x",
+  "*write*",
+  "email:send*",
+  "crm:export",
+  "*:read*",
+  "travel:*",
+  "a*b",
+  "*:",
+  ":*",
+  "*.contact",
+  "straße:*",
+  "db:?",
+  "[web]:*",
+  "*:löschen*",
+  "STRAẞE:*",
+  "σοφία:*",
+  "ΣΟΦΊΑ:Σ*",
+  "İ*",
+  "i̇*",
+  "удалить:*",
+  "𐐨*",
+  "*ß",
+  "ⱥ*z",
+  "*\u212A*",
+  "écrire:*",
 ];
 
 export const SENTINEL_NAMES = [
-  "high_risk", "side_effects_lower_stakes", "high_risk_and_side_effects_lower_stakes", "sensitive_data",
-  "destructive", "destructive_and_sensitive", "HIGH_RISK", "high_risk*", "HIGH_RIS\u212A",
+  "high_risk",
+  "side_effects_lower_stakes",
+  "high_risk_and_side_effects_lower_stakes",
+  "sensitive_data",
+  "destructive",
+  "destructive_and_sensitive",
+  "HIGH_RISK",
+  "high_risk*",
+  "HIGH_RIS\u212A",
 ];
 
 export const DOMAIN_ENTRIES = [
-  "example.com", "*.example.com", "evil.com", "10.0.0.1", "::1", "[::1]", "bücher.de", "*.wild.io", "EXAMPLE.COM.",
-  "0x0a.0.0.2", "xn--bcher-kva.de", "com", "localhost", "api.openai.com", "*.openai.com", "2001:db8::1", "127.1",
-  "例え.jp", "a.b.c.example.net", "*.co.uk", "serpapi.com",
+  "example.com",
+  "*.example.com",
+  "evil.com",
+  "10.0.0.1",
+  "::1",
+  "[::1]",
+  "bücher.de",
+  "*.wild.io",
+  "EXAMPLE.COM.",
+  "0x0a.0.0.2",
+  "xn--bcher-kva.de",
+  "com",
+  "localhost",
+  "api.openai.com",
+  "*.openai.com",
+  "2001:db8::1",
+  "127.1",
+  "例え.jp",
+  "a.b.c.example.net",
+  "*.co.uk",
+  "serpapi.com",
 ];
 
 export const TARGETS = [
-  "example.com", "sub.example.com", "a.b.example.com", "badexample.com", "example.com.evil.net", "EXAMPLE.COM.",
-  "https://user@example.com/x", "https://example.com@evil.com/", "https://openai.com@evil.com", "http://0x0a.0.0.1/",
-  "10.0.0.1", "10.0.0.2", "0x0a.0.0.2", "167772162", "[::1]:80", "::1", "http://[0:0::1]/", "xn--bcher-kva.de",
-  "bücher.de", "shop.BÜCHER.de", "http://[::zz]/", "", "host:8443/path", "1.10.0.0.1", "ftp://example.com/file",
-  "wss://api.openai.com/v1", "foo://example.com/x", "example.com:99999", "exa mple.com", "https://例え.jp/", "xn--",
-  "a..b.com", "-a.com", "localhost", "https://api.openai.com/v1/chat", "api.openai.com.", "https://serpapi.com?q=1",
-  "http://127.0.0.1:8080", "127.1", "http://2130706433/", "wild.io", "x.wild.io", "https://x.WILD.io:443/",
-  "http://[2001:DB8::1]/", "evil.com/example.com", "example.co.uk", "bbc.co.uk", "https://jane@example.com",
-  "mailto:jane@example.com", "//example.com", "http:example.com", "https://exa%6dple.com/", "HTTPS://EVIL.COM",
-  " example.com", "example.com\t", "ex\u00adample.com", "https://ｅｘａｍｐｌｅ.com", "*.example.com", "https://",
+  "example.com",
+  "sub.example.com",
+  "a.b.example.com",
+  "badexample.com",
+  "example.com.evil.net",
+  "EXAMPLE.COM.",
+  "https://user@example.com/x",
+  "https://example.com@evil.com/",
+  "https://openai.com@evil.com",
+  "http://0x0a.0.0.1/",
+  "10.0.0.1",
+  "10.0.0.2",
+  "0x0a.0.0.2",
+  "167772162",
+  "[::1]:80",
+  "::1",
+  "http://[0:0::1]/",
+  "xn--bcher-kva.de",
+  "bücher.de",
+  "shop.BÜCHER.de",
+  "http://[::zz]/",
+  "",
+  "host:8443/path",
+  "1.10.0.0.1",
+  "ftp://example.com/file",
+  "wss://api.openai.com/v1",
+  "foo://example.com/x",
+  "example.com:99999",
+  "exa mple.com",
+  "https://例え.jp/",
+  "xn--",
+  "a..b.com",
+  "-a.com",
+  "localhost",
+  "https://api.openai.com/v1/chat",
+  "api.openai.com.",
+  "https://serpapi.com?q=1",
+  "http://127.0.0.1:8080",
+  "127.1",
+  "http://2130706433/",
+  "wild.io",
+  "x.wild.io",
+  "https://x.WILD.io:443/",
+  "http://[2001:DB8::1]/",
+  "evil.com/example.com",
+  "example.co.uk",
+  "bbc.co.uk",
+  "https://jane@example.com",
+  "mailto:jane@example.com",
+  "//example.com",
+  "http:example.com",
+  "https://exa%6dple.com/",
+  "HTTPS://EVIL.COM",
+  " example.com",
+  "example.com\t",
+  "ex\u00adample.com",
+  "https://ｅｘａｍｐｌｅ.com",
+  "*.example.com",
+  "https://",
 ];
 
 export const TIMEZONES = ZONES;
@@ -69,8 +248,29 @@ const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 export const AMOUNTS = [0, 1, 2, 9, 10, 99, 100, 101, 500, 999, 1000, 9990, 10000, 2 ** 31 - 1, 2 ** 31, 2 ** 32, MAX - 1, MAX];
 
 const DELTAS_MS = [
-  0, 1, -1, 999, -999, 1000, -1000, 59_999, -59_999, MIN_MS, -MIN_MS, MIN_MS + 1, -MIN_MS - 1,
-  HOUR_MS - 1, -HOUR_MS, HOUR_MS, DAY_MS - 1, -DAY_MS, DAY_MS, 2 * HOUR_MS, -2 * HOUR_MS, 30 * MIN_MS, -30 * MIN_MS,
+  0,
+  1,
+  -1,
+  999,
+  -999,
+  1000,
+  -1000,
+  59_999,
+  -59_999,
+  MIN_MS,
+  -MIN_MS,
+  MIN_MS + 1,
+  -MIN_MS - 1,
+  HOUR_MS - 1,
+  -HOUR_MS,
+  HOUR_MS,
+  DAY_MS - 1,
+  -DAY_MS,
+  DAY_MS,
+  2 * HOUR_MS,
+  -2 * HOUR_MS,
+  30 * MIN_MS,
+  -30 * MIN_MS,
 ];
 
 // ---- small helpers -----------------------------------------------------------------------------
@@ -91,7 +291,8 @@ const deltaMsArb: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: -3 * DAY_MS, max: 3 * DAY_MS }) },
 );
 
-const YEAR_0 = Date.parse("0000-01-01T00:00:00Z"), YEAR_10000 = Date.parse("9999-12-31T23:59:59.999Z");
+const YEAR_0 = Date.parse("0000-01-01T00:00:00Z"),
+  YEAR_10000 = Date.parse("9999-12-31T23:59:59.999Z");
 
 /** Whether an instant has an RFC 3339 spelling (a four-digit year). */
 export const hasRfc3339 = (ms: number, offsetMin = 0): boolean => ms + offsetMin * MIN_MS >= YEAR_0 && ms + offsetMin * MIN_MS <= YEAR_10000;
@@ -100,11 +301,14 @@ export const hasRfc3339 = (ms: number, offsetMin = 0): boolean => ms + offsetMin
 export function rfc3339(ms: number, offsetMin = 0): string {
   let local = new Date(ms + offsetMin * MIN_MS).toISOString().slice(0, -1);
   const frac = local.slice(-3);
-  if (frac === "000") local = local.slice(0, -4); // no fraction
-  else if (frac.endsWith("00")) local = local.slice(0, -2); // one digit
+  if (frac === "000")
+    local = local.slice(0, -4); // no fraction
+  else if (frac.endsWith("00"))
+    local = local.slice(0, -2); // one digit
   else if (ms % 7 === 0) local += "999"; // six digits: finer than milliseconds, dropped
   if (offsetMin === 0) return local + "Z";
-  const sign = offsetMin < 0 ? "-" : "+", a = Math.abs(offsetMin);
+  const sign = offsetMin < 0 ? "-" : "+",
+    a = Math.abs(offsetMin);
   return `${local}${sign}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
 }
 const offsetArb = fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: pick([330, -480, 60, -210, 845, -720, 840]) });
@@ -112,34 +316,52 @@ const offsetArb = fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1
 // ---- detection strings -------------------------------------------------------------------------
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const BEFORE = ["", " ", "x", "_", "=", "é", "-", ":", "0", "(", "\n", "\"", "/", ".", "1-", "1 ", "1.", "+", "1"];
+const BEFORE = ["", " ", "x", "_", "=", "é", "-", ":", "0", "(", "\n", '"', "/", ".", "1-", "1 ", "1.", "+", "1"];
 const AFTER = ["", " ", "x", "A", "0", "-", "!", "_", ".", "@", "é", "\n", "z", "-1", " 1", ".1", "-x", " -1"];
 
 /** `n` characters from `alphabet`, chosen by `seed` (cheap and deterministic). */
 function fill(alphabet: string, n: number, seed: number): string {
-  let s = "", x = seed >>> 0 || 1;
+  let s = "",
+    x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     s += alphabet[x % alphabet.length];
   }
   return s;
 }
 
-interface SecretShape { prefix: string; alphabet: string; n: number; sep?: string }
+interface SecretShape {
+  prefix: string;
+  alphabet: string;
+  n: number;
+  sep?: string;
+}
 const SECRET_SHAPES: SecretShape[] = [
   { prefix: "sk-", alphabet: ALNUM + "_-", n: 20 },
-  { prefix: "sk_live_", alphabet: ALNUM, n: 16 }, { prefix: "sk_test_", alphabet: ALNUM, n: 16 },
-  { prefix: "rk_live_", alphabet: ALNUM, n: 16 }, { prefix: "pk_live_", alphabet: ALNUM, n: 16 },
-  { prefix: "pk_test_", alphabet: ALNUM, n: 16 }, { prefix: "sk_prod_", alphabet: ALNUM, n: 16 },
+  { prefix: "sk_live_", alphabet: ALNUM, n: 16 },
+  { prefix: "sk_test_", alphabet: ALNUM, n: 16 },
+  { prefix: "rk_live_", alphabet: ALNUM, n: 16 },
+  { prefix: "pk_live_", alphabet: ALNUM, n: 16 },
+  { prefix: "pk_test_", alphabet: ALNUM, n: 16 },
+  { prefix: "sk_prod_", alphabet: ALNUM, n: 16 },
   { prefix: "AKIA", alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n: 16 },
   { prefix: "ASIA", alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n: 16 },
   { prefix: "AKIA", alphabet: "abcdefghijklmnopqrstuvwxyz", n: 16 },
-  { prefix: "ghp_", alphabet: ALNUM, n: 36 }, { prefix: "gho_", alphabet: ALNUM, n: 36 },
-  { prefix: "ghs_", alphabet: ALNUM, n: 36 }, { prefix: "ghx_", alphabet: ALNUM, n: 36 },
+  { prefix: "ghp_", alphabet: ALNUM, n: 36 },
+  { prefix: "gho_", alphabet: ALNUM, n: 36 },
+  { prefix: "ghs_", alphabet: ALNUM, n: 36 },
+  { prefix: "ghx_", alphabet: ALNUM, n: 36 },
   { prefix: "github_pat_", alphabet: ALNUM + "_", n: 22 },
-  { prefix: "Bearer ", alphabet: ALNUM + "._~+/=-", n: 16 }, { prefix: "bEaReR   ", alphabet: ALNUM + "._~+/=-", n: 16 },
-  { prefix: "Bearer\t", alphabet: ALNUM, n: 16 }, { prefix: "Bearer", alphabet: ALNUM, n: 16 },
-  { prefix: "xoxb-", alphabet: ALNUM + "-", n: 10 }, { prefix: "xoxp-", alphabet: ALNUM + "-", n: 10 },
+  { prefix: "Bearer ", alphabet: ALNUM + "._~+/=-", n: 16 },
+  { prefix: "bEaReR   ", alphabet: ALNUM + "._~+/=-", n: 16 },
+  { prefix: "Bearer\t", alphabet: ALNUM, n: 16 },
+  { prefix: "Bearer", alphabet: ALNUM, n: 16 },
+  { prefix: "xoxb-", alphabet: ALNUM + "-", n: 10 },
+  { prefix: "xoxp-", alphabet: ALNUM + "-", n: 10 },
   { prefix: "xoxz-", alphabet: ALNUM + "-", n: 10 },
   { prefix: "AIza", alphabet: ALNUM + "_-", n: 35 },
   { prefix: "-----BEGIN RSA PRIVATE KEY-----", alphabet: ALNUM, n: 0 },
@@ -151,43 +373,66 @@ const SECRET_SHAPES: SecretShape[] = [
 ];
 
 /** A PEM header whose label is near the 40-character limit, with a footer or without. */
-const pemArb = fc.record({
-  words: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 0, maxLength: 5 }), footer: fc.boolean(), seed: fc.nat(),
-  before: pick(BEFORE), lower: fc.nat(5),
-}).map(({ words, footer, seed, before, lower }) => {
-  let label = words.map((n, i) => fill("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n, seed + i) + " ").join("");
-  if (lower === 0) label = label.toLowerCase();
-  return `${before}-----BEGIN ${label}PRIVATE KEY-----\nMIIE${fill(ALNUM, 20, seed)}\n${footer ? `-----END ${label}PRIVATE KEY-----` : ""}`;
-});
+const pemArb = fc
+  .record({
+    words: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 0, maxLength: 5 }),
+    footer: fc.boolean(),
+    seed: fc.nat(),
+    before: pick(BEFORE),
+    lower: fc.nat(5),
+  })
+  .map(({ words, footer, seed, before, lower }) => {
+    let label = words.map((n, i) => fill("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n, seed + i) + " ").join("");
+    if (lower === 0) label = label.toLowerCase();
+    return `${before}-----BEGIN ${label}PRIVATE KEY-----\nMIIE${fill(ALNUM, 20, seed)}\n${footer ? `-----END ${label}PRIVATE KEY-----` : ""}`;
+  });
 
-const secretArb0 = fc.record({
-  shape: fc.nat(SECRET_SHAPES.length - 1), delta: fc.integer({ min: -2, max: 3 }), seed: fc.nat(),
-  before: pick(BEFORE), after: pick(AFTER),
-}).map(({ shape, delta, seed, before, after }) => {
-  const s = SECRET_SHAPES[shape]!;
-  const body = s.n === 0 ? "" : fill(s.alphabet, Math.max(0, s.n + delta), seed);
-  return before + s.prefix + body + after;
-});
+const secretArb0 = fc
+  .record({
+    shape: fc.nat(SECRET_SHAPES.length - 1),
+    delta: fc.integer({ min: -2, max: 3 }),
+    seed: fc.nat(),
+    before: pick(BEFORE),
+    after: pick(AFTER),
+  })
+  .map(({ shape, delta, seed, before, after }) => {
+    const s = SECRET_SHAPES[shape]!;
+    const body = s.n === 0 ? "" : fill(s.alphabet, Math.max(0, s.n + delta), seed);
+    return before + s.prefix + body + after;
+  });
 const secretArb = fc.oneof({ weight: 4, arbitrary: secretArb0 }, { weight: 1, arbitrary: pemArb });
 
-const cardArb = fc.record({
-  len: fc.integer({ min: 12, max: 20 }), seed: fc.nat(), valid: fc.boolean(), group: pick([0, 4, 4, 3, 5]),
-  sep: pick([" ", "-", "  ", "--", " -", "."]), mixed: fc.boolean(), before: pick(BEFORE), after: pick(AFTER),
-}).map(({ len, seed, valid, group, sep, mixed, before, after }) => {
-  const body = fill("0123456789", len - 1, seed);
-  let check = luhnCheckDigit(body);
-  if (!valid) check = String((Number(check) + 1) % 10);
-  const digits = body + check;
-  if (group === 0) return before + digits + after;
-  const groups = digits.match(new RegExp(`.{1,${group}}`, "g"))!;
-  return before + groups.map((g, i) => (i === 0 ? g : (mixed && i % 2 ? (sep === " " ? "-" : " ") : sep) + g)).join("") + after;
-});
+const cardArb = fc
+  .record({
+    len: fc.integer({ min: 12, max: 20 }),
+    seed: fc.nat(),
+    valid: fc.boolean(),
+    group: pick([0, 4, 4, 3, 5]),
+    sep: pick([" ", "-", "  ", "--", " -", "."]),
+    mixed: fc.boolean(),
+    before: pick(BEFORE),
+    after: pick(AFTER),
+  })
+  .map(({ len, seed, valid, group, sep, mixed, before, after }) => {
+    const body = fill("0123456789", len - 1, seed);
+    let check = luhnCheckDigit(body);
+    if (!valid) check = String((Number(check) + 1) % 10);
+    const digits = body + check;
+    if (group === 0) return before + digits + after;
+    const groups = digits.match(new RegExp(`.{1,${group}}`, "g"))!;
+    return before + groups.map((g, i) => (i === 0 ? g : (mixed && i % 2 ? (sep === " " ? "-" : " ") : sep) + g)).join("") + after;
+  });
 
-const ssnArb = fc.record({
-  area: pick(["000", "001", "123", "665", "666", "667", "899", "900", "999", "078"]),
-  group: pick(["00", "01", "45", "99"]), serial: pick(["0000", "0001", "6789", "9999"]),
-  sep: pick(["-", "-", "-", " ", "."]), before: pick(BEFORE), after: pick(AFTER),
-}).map(({ area, group, serial, sep, before, after }) => `${before}${area}${sep}${group}${sep}${serial}${after}`);
+const ssnArb = fc
+  .record({
+    area: pick(["000", "001", "123", "665", "666", "667", "899", "900", "999", "078"]),
+    group: pick(["00", "01", "45", "99"]),
+    serial: pick(["0000", "0001", "6789", "9999"]),
+    sep: pick(["-", "-", "-", " ", "."]),
+    before: pick(BEFORE),
+    after: pick(AFTER),
+  })
+  .map(({ area, group, serial, sep, before, after }) => `${before}${area}${sep}${group}${sep}${serial}${after}`);
 
 function ibanCheck(country: string, bban: string): string {
   const text = bban + country + "00";
@@ -199,57 +444,157 @@ function ibanCheck(country: string, bban: string): string {
   return String(98 - r).padStart(2, "0");
 }
 
-const ibanArb = fc.record({
-  country: pick(["DE", "GB", "FR", "NL", "XK"]), len: fc.integer({ min: 9, max: 32 }), seed: fc.nat(),
-  valid: fc.boolean(), grouped: fc.boolean(), lower: fc.integer({ min: 0, max: 6 }), before: pick(BEFORE),
-  after: pick([...AFTER, " ABCD", " 12", " x"]),
-}).map(({ country, len, seed, valid, grouped, lower, before, after }) => {
-  const bban = fill("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", len, seed);
-  let check = ibanCheck(country, bban);
-  if (!valid) check = check === "97" ? "02" : String(Number(check) + 1).padStart(2, "0");
-  let s = country + check + bban;
-  if (grouped) s = s.match(/.{1,4}/g)!.join(" ");
-  if (lower === 1) s = s.toLowerCase();
-  return before + s + after;
-});
+const ibanArb = fc
+  .record({
+    country: pick(["DE", "GB", "FR", "NL", "XK"]),
+    len: fc.integer({ min: 9, max: 32 }),
+    seed: fc.nat(),
+    valid: fc.boolean(),
+    grouped: fc.boolean(),
+    lower: fc.integer({ min: 0, max: 6 }),
+    before: pick(BEFORE),
+    after: pick([...AFTER, " ABCD", " 12", " x"]),
+  })
+  .map(({ country, len, seed, valid, grouped, lower, before, after }) => {
+    const bban = fill("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", len, seed);
+    let check = ibanCheck(country, bban);
+    if (!valid) check = check === "97" ? "02" : String(Number(check) + 1).padStart(2, "0");
+    let s = country + check + bban;
+    if (grouped) s = s.match(/.{1,4}/g)!.join(" ");
+    if (lower === 1) s = s.toLowerCase();
+    return before + s + after;
+  });
 
-const emailArb = fc.record({
-  local: pick(["jane", "j.doe+tag", "a", "_x", "x_", "jane.doe", "%", "-", "ünï", "x".repeat(63), "x".repeat(64), "x".repeat(65),
-    "x".repeat(70) + ".bob", "x".repeat(60) + ".bob", "x".repeat(59) + ".bob", "-".repeat(64) + "a", "%.a", "..a"]),
-  domain: pick(["example.com", "ex-ample.co.uk", "x.c", "x.c1", "example.com1", "localhost", "x..com", "-x.com", "a.b", "x.y.io", "例え.jp", "x.12", "x_y.com", "x.co_m"]),
-  at: pick(["@", "@", " @", "＠"]), before: pick(BEFORE), after: pick(AFTER),
-}).map(({ local, domain, at, before, after }) => before + local + at + domain + after);
+const emailArb = fc
+  .record({
+    local: pick([
+      "jane",
+      "j.doe+tag",
+      "a",
+      "_x",
+      "x_",
+      "jane.doe",
+      "%",
+      "-",
+      "ünï",
+      "x".repeat(63),
+      "x".repeat(64),
+      "x".repeat(65),
+      "x".repeat(70) + ".bob",
+      "x".repeat(60) + ".bob",
+      "x".repeat(59) + ".bob",
+      "-".repeat(64) + "a",
+      "%.a",
+      "..a",
+    ]),
+    domain: pick([
+      "example.com",
+      "ex-ample.co.uk",
+      "x.c",
+      "x.c1",
+      "example.com1",
+      "localhost",
+      "x..com",
+      "-x.com",
+      "a.b",
+      "x.y.io",
+      "例え.jp",
+      "x.12",
+      "x_y.com",
+      "x.co_m",
+    ]),
+    at: pick(["@", "@", " @", "＠"]),
+    before: pick(BEFORE),
+    after: pick(AFTER),
+  })
+  .map(({ local, domain, at, before, after }) => before + local + at + domain + after);
 
 const phoneArb = fc.oneof(
-  fc.record({
-    groups: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }), seed: fc.nat(),
-    sep: pick([" ", "-", ".", " (", ") ", "  ", "", "/", "()"]), before: pick(BEFORE), after: pick(AFTER),
-  }).map(({ groups, seed, sep, before, after }) => {
-    const digits = fill("0123456789", groups.reduce((a, b) => a + b, 0), seed);
-    let at = 0;
-    const parts = groups.map((g) => { const p = digits.slice(at, at + g); at += g; return p; });
-    return before + "+" + parts.join(sep) + after;
-  }),
-  fc.record({
-    form: pick(["(555) 123-4567", "555-123-4567", "555.123.4567", "555 123 4567", "(555)123-4567", "555-1234567",
-      "5551234567", "555-123.4567", "(555)-123-4567", "55-123-4567", "555-123-45678", "1-555-123-4567", "(555) 123 4567",
-      "555--123-4567", "(555 123-4567", "+1 (555) 123-4567", "+44 20 7946 0958", "+1234567", "+12345678", "+1234567890123456"]),
-    before: pick(BEFORE), after: pick(AFTER),
-  }).map(({ form, before, after }) => before + form + after),
+  fc
+    .record({
+      groups: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }),
+      seed: fc.nat(),
+      sep: pick([" ", "-", ".", " (", ") ", "  ", "", "/", "()"]),
+      before: pick(BEFORE),
+      after: pick(AFTER),
+    })
+    .map(({ groups, seed, sep, before, after }) => {
+      const digits = fill(
+        "0123456789",
+        groups.reduce((a, b) => a + b, 0),
+        seed,
+      );
+      let at = 0;
+      const parts = groups.map((g) => {
+        const p = digits.slice(at, at + g);
+        at += g;
+        return p;
+      });
+      return before + "+" + parts.join(sep) + after;
+    }),
+  fc
+    .record({
+      form: pick([
+        "(555) 123-4567",
+        "555-123-4567",
+        "555.123.4567",
+        "555 123 4567",
+        "(555)123-4567",
+        "555-1234567",
+        "5551234567",
+        "555-123.4567",
+        "(555)-123-4567",
+        "55-123-4567",
+        "555-123-45678",
+        "1-555-123-4567",
+        "(555) 123 4567",
+        "555--123-4567",
+        "(555 123-4567",
+        "+1 (555) 123-4567",
+        "+44 20 7946 0958",
+        "+1234567",
+        "+12345678",
+        "+1234567890123456",
+      ]),
+      before: pick(BEFORE),
+      after: pick(AFTER),
+    })
+    .map(({ form, before, after }) => before + form + after),
 );
 
 const noiseArb = fc.oneof(
-  pick(["order 123", "hello", "", "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "4111111111111112",
-    "123-45-6789", "DE89 3704 0044 0532 0130 00", "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32",
-    "jane@example.com", "token sk-aaaaaaaaaaaaaaaaaaaaaaaa", "AKIAIOSFODNN7EXAMPLE", "1e21", "+", "@", "sk-"]),
+  pick([
+    "order 123",
+    "hello",
+    "",
+    "4111111111111111",
+    "4111 1111 1111 1111",
+    "4111-1111-1111-1111",
+    "4111111111111112",
+    "123-45-6789",
+    "DE89 3704 0044 0532 0130 00",
+    "DE89370400440532013000",
+    "GB82 WEST 1234 5698 7654 32",
+    "jane@example.com",
+    "token sk-aaaaaaaaaaaaaaaaaaaaaaaa",
+    "AKIAIOSFODNN7EXAMPLE",
+    "1e21",
+    "+",
+    "@",
+    "sk-",
+  ]),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: "binary", maxLength: 6 }),
 );
 
 /** A string aimed at a recognizer's edges, or noise. */
 export const detectStringArb: fc.Arbitrary<string> = fc.oneof(
-  { weight: 3, arbitrary: secretArb }, { weight: 2, arbitrary: cardArb }, { weight: 1, arbitrary: ssnArb },
-  { weight: 2, arbitrary: ibanArb }, { weight: 2, arbitrary: emailArb }, { weight: 2, arbitrary: phoneArb },
+  { weight: 3, arbitrary: secretArb },
+  { weight: 2, arbitrary: cardArb },
+  { weight: 1, arbitrary: ssnArb },
+  { weight: 2, arbitrary: ibanArb },
+  { weight: 2, arbitrary: emailArb },
+  { weight: 2, arbitrary: phoneArb },
   { weight: 2, arbitrary: noiseArb },
 );
 
@@ -269,8 +614,19 @@ export const contextArb: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(
 
 // ---- passports ---------------------------------------------------------------------------------
 
-interface RangeSpec { tz: string; days?: string[]; startRel: number; len: number; endOf: "rel" | "24:00" | "00:00" }
-interface BlackoutSpec { startRel: number; len: number; offset: number; reason?: string }
+interface RangeSpec {
+  tz: string;
+  days?: string[];
+  startRel: number;
+  len: number;
+  endOf: "rel" | "24:00" | "00:00";
+}
+interface BlackoutSpec {
+  startRel: number;
+  len: number;
+  offset: number;
+  reason?: string;
+}
 export interface PassportSpec {
   status?: string;
   notBeforeRel?: number;
@@ -282,18 +638,26 @@ export interface PassportSpec {
   blackouts?: BlackoutSpec[];
 }
 
-const rangeArb: fc.Arbitrary<RangeSpec> = fc.record({
-  tz: pick(TIMEZONES),
-  days: maybe(fc.subarray(DAYS, { minLength: 1 }), 3),
-  startRel: fc.oneof(pick([-61, -60, -1, 0, 1, 59, 60]), fc.integer({ min: -1440, max: 1440 })),
-  len: fc.oneof(pick([1, 60, 480, 1439, 1440 - 60, 1440 + 60]), fc.integer({ min: -1439, max: 1439 })),
-  endOf: fc.oneof({ weight: 8, arbitrary: fc.constant("rel" as const) }, { weight: 1, arbitrary: pick(["24:00", "00:00"] as const) }),
-}, { requiredKeys: ["tz", "startRel", "len", "endOf"] });
+const rangeArb: fc.Arbitrary<RangeSpec> = fc.record(
+  {
+    tz: pick(TIMEZONES),
+    days: maybe(fc.subarray(DAYS, { minLength: 1 }), 3),
+    startRel: fc.oneof(pick([-61, -60, -1, 0, 1, 59, 60]), fc.integer({ min: -1440, max: 1440 })),
+    len: fc.oneof(pick([1, 60, 480, 1439, 1440 - 60, 1440 + 60]), fc.integer({ min: -1439, max: 1439 })),
+    endOf: fc.oneof({ weight: 8, arbitrary: fc.constant("rel" as const) }, { weight: 1, arbitrary: pick(["24:00", "00:00"] as const) }),
+  },
+  { requiredKeys: ["tz", "startRel", "len", "endOf"] },
+);
 
-const blackoutArb: fc.Arbitrary<BlackoutSpec> = fc.record({
-  startRel: deltaMsArb, len: fc.oneof(pick([1, 1000, MIN_MS, HOUR_MS, DAY_MS]), fc.integer({ min: 1, max: 2 * DAY_MS })),
-  offset: offsetArb, reason: maybe(pick(["deploy freeze", "", "maintenance ✓"])),
-}, { requiredKeys: ["startRel", "len", "offset"] });
+const blackoutArb: fc.Arbitrary<BlackoutSpec> = fc.record(
+  {
+    startRel: deltaMsArb,
+    len: fc.oneof(pick([1, 1000, MIN_MS, HOUR_MS, DAY_MS]), fc.integer({ min: 1, max: 2 * DAY_MS })),
+    offset: offsetArb,
+    reason: maybe(pick(["deploy freeze", "", "maintenance ✓"])),
+  },
+  { requiredKeys: ["startRel", "len", "offset"] },
+);
 
 const patternListArb = fc.array(fc.oneof({ weight: 4, arbitrary: pick(PATTERNS) }, { weight: 2, arbitrary: pick(ACTIONS) }), { maxLength: 4 });
 const domainListArb = fc.array(pick(DOMAIN_ENTRIES), { maxLength: 4 });
@@ -332,29 +696,35 @@ const KEYS: [string, fc.Arbitrary<unknown>, number][] = [
 /** Chosen when a draw in 0..99 reaches 100 − weight, so shrinking drops keys. */
 const chosen = (draw: number, weight: number): boolean => draw >= 100 - weight;
 
-const constraintsArb: fc.Arbitrary<Record<string, unknown>> = fc.tuple(
-  fc.tuple(...KEYS.map(([, arb]) => arb)),
-  fc.array(fc.nat(99), { minLength: KEYS.length, maxLength: KEYS.length }),
-).map(([values, draws]) => {
-  const out: Record<string, unknown> = {};
-  KEYS.forEach(([key, , weight], i) => {
-    if (!chosen(draws[i]!, weight)) return;
-    // Flags are mostly on: a flag that is off tests little.
-    out[key] = typeof values[i] === "boolean" && draws[i]! % 5 !== 0 ? true : values[i];
+const constraintsArb: fc.Arbitrary<Record<string, unknown>> = fc
+  .tuple(fc.tuple(...KEYS.map(([, arb]) => arb)), fc.array(fc.nat(99), { minLength: KEYS.length, maxLength: KEYS.length }))
+  .map(([values, draws]) => {
+    const out: Record<string, unknown> = {};
+    KEYS.forEach(([key, , weight], i) => {
+      if (!chosen(draws[i]!, weight)) return;
+      // Flags are mostly on: a flag that is off tests little.
+      out[key] = typeof values[i] === "boolean" && draws[i]! % 5 !== 0 ? true : values[i];
+    });
+    return out;
   });
-  return out;
-});
 
-export const passportSpecArb: fc.Arbitrary<PassportSpec> = fc.record({
-  status: fc.oneof({ weight: 30, arbitrary: fc.constant(undefined) }, { weight: 5, arbitrary: fc.constant("active") }, { weight: 1, arbitrary: fc.constant("revoked") }),
-  notBeforeRel: maybe(deltaMsArb, 0.3),
-  expiresRel: maybe(deltaMsArb, 0.3),
-  timeOffset: offsetArb,
-  permissions: maybe(patternListArb, 0.5),
-  constraints: constraintsArb,
-  schedule: maybe(fc.oneof(rangeArb, fc.array(rangeArb, { minLength: 1, maxLength: 3 })), 0.7),
-  blackouts: maybe(fc.array(blackoutArb, { maxLength: 3 }), 0.5),
-}, { requiredKeys: ["constraints", "timeOffset"] });
+export const passportSpecArb: fc.Arbitrary<PassportSpec> = fc.record(
+  {
+    status: fc.oneof(
+      { weight: 30, arbitrary: fc.constant(undefined) },
+      { weight: 5, arbitrary: fc.constant("active") },
+      { weight: 1, arbitrary: fc.constant("revoked") },
+    ),
+    notBeforeRel: maybe(deltaMsArb, 0.3),
+    expiresRel: maybe(deltaMsArb, 0.3),
+    timeOffset: offsetArb,
+    permissions: maybe(patternListArb, 0.5),
+    constraints: constraintsArb,
+    schedule: maybe(fc.oneof(rangeArb, fc.array(rangeArb, { minLength: 1, maxLength: 3 })), 0.7),
+    blackouts: maybe(fc.array(blackoutArb, { maxLength: 3 }), 0.5),
+  },
+  { requiredKeys: ["constraints", "timeOffset"] },
+);
 
 const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 const mod = (a: number, n: number): number => ((a % n) + n) % n;
@@ -375,7 +745,8 @@ function resolveRange(spec: RangeSpec, base: number): Record<string, unknown> {
 export function resolvePassport(spec: PassportSpec, base: number): ModelPassport {
   const p: ModelPassport = { id: "pass_prop", agent_id: "agent-prop" };
   if (spec.status !== undefined) p.status = spec.status;
-  let nb = spec.notBeforeRel, ex = spec.expiresRel;
+  const nb = spec.notBeforeRel;
+  let ex = spec.expiresRel;
   if (nb !== undefined && ex !== undefined && nb >= ex) ex = nb + 1;
   if (nb !== undefined && hasRfc3339(base + nb, spec.timeOffset)) p.not_before = rfc3339(base + nb, spec.timeOffset);
   if (ex !== undefined && hasRfc3339(base + ex, spec.timeOffset)) p.expires_at = rfc3339(base + ex, spec.timeOffset);
@@ -385,11 +756,13 @@ export function resolvePassport(spec: PassportSpec, base: number): ModelPassport
     c["core:time:operating_hours"] = Array.isArray(spec.schedule) ? spec.schedule.map((r) => resolveRange(r, base)) : resolveRange(spec.schedule, base);
   }
   if (spec.blackouts !== undefined) {
-    c["core:time:blackout_windows"] = spec.blackouts.filter((b) => hasRfc3339(base + b.startRel, b.offset) && hasRfc3339(base + b.startRel + b.len, b.offset)).map((b) => {
-      const w: Record<string, unknown> = { start: rfc3339(base + b.startRel, b.offset), end: rfc3339(base + b.startRel + b.len, b.offset) };
-      if (b.reason !== undefined) w.reason = b.reason;
-      return w;
-    });
+    c["core:time:blackout_windows"] = spec.blackouts
+      .filter((b) => hasRfc3339(base + b.startRel, b.offset) && hasRfc3339(base + b.startRel + b.len, b.offset))
+      .map((b) => {
+        const w: Record<string, unknown> = { start: rfc3339(base + b.startRel, b.offset), end: rfc3339(base + b.startRel + b.len, b.offset) };
+        if (b.reason !== undefined) w.reason = b.reason;
+        return w;
+      });
   }
   p.constraints = c;
   return p;
@@ -430,58 +803,154 @@ const countSpecArb: fc.Arbitrary<CountSpec> = fc.oneof(
   { weight: 2, arbitrary: amountArb.map((abs) => ({ abs })) },
   { weight: 3, arbitrary: fc.record({ edge: fc.nat(7), delta: smallDelta }) },
 );
-const timeSpecArb = (edgeOf: "idle" | "heartbeat"): fc.Arbitrary<TimeSpec> => fc.oneof(
-  { weight: 2, arbitrary: pick([undefined, null]) },
-  { weight: 1, arbitrary: fc.record({ rel: deltaMsArb, asString: fc.boolean(), offset: offsetArb }) },
-  { weight: 3, arbitrary: fc.record({ edgeOf: fc.constant(edgeOf), delta: pick([-1, 0, 1, -1000, 1000, 60_000]), asString: fc.boolean() }) },
-);
+const timeSpecArb = (edgeOf: "idle" | "heartbeat"): fc.Arbitrary<TimeSpec> =>
+  fc.oneof(
+    { weight: 2, arbitrary: pick([undefined, null]) },
+    { weight: 1, arbitrary: fc.record({ rel: deltaMsArb, asString: fc.boolean(), offset: offsetArb }) },
+    { weight: 3, arbitrary: fc.record({ edgeOf: fc.constant(edgeOf), delta: pick([-1, 0, 1, -1000, 1000, 60_000]), asString: fc.boolean() }) },
+  );
 
 /** Ways to vary a domain entry into a target: the host itself, a subdomain, a look-alike, a URL... */
 const TARGET_VARIANTS: ((host: string) => string)[] = [
-  (h) => h, (h) => `sub.${h}`, (h) => `bad${h}`, (h) => `${h}.evil.net`, (h) => h.toUpperCase() + ".",
-  (h) => `https://${h}/path?q=1`, (h) => `${h}:8443/x`, (h) => `https://${h}@evil.com/`, (h) => `https://evil.com@${h}/`,
-  (h) => `a.b.${h}`, (h) => `http://[${h}]/`, (h) => h.slice(1), (h) => `x${h.slice(1)}`,
+  (h) => h,
+  (h) => `sub.${h}`,
+  (h) => `bad${h}`,
+  (h) => `${h}.evil.net`,
+  (h) => h.toUpperCase() + ".",
+  (h) => `https://${h}/path?q=1`,
+  (h) => `${h}:8443/x`,
+  (h) => `https://${h}@evil.com/`,
+  (h) => `https://evil.com@${h}/`,
+  (h) => `a.b.${h}`,
+  (h) => `http://[${h}]/`,
+  (h) => h.slice(1),
+  (h) => `x${h.slice(1)}`,
 ];
 
 /** Write verbs of SPEC §4 and §10, and words that only look like them. */
 const VERBS = [
-  "write", "create", "update", "delete", "remove", "insert", "upsert", "put", "post", "patch", "send", "deploy",
-  "execute", "exec", "run", "transfer", "pay", "purchase", "buy", "book", "drop", "truncate", "modify", "edit",
-  "move", "rename", "upload", "publish", "grant", "revoke", "set", "destroy", "migrate", "charge", "push", "commit",
-  "import", "kill", "terminate", "cancel", "refund", "archive", "restore", "invite", "share", "merge",
-  "read", "get", "list", "settle", "posts", "runner", "payload", "booking", "setup", "reset", "unset", "export", "search",
+  "write",
+  "create",
+  "update",
+  "delete",
+  "remove",
+  "insert",
+  "upsert",
+  "put",
+  "post",
+  "patch",
+  "send",
+  "deploy",
+  "execute",
+  "exec",
+  "run",
+  "transfer",
+  "pay",
+  "purchase",
+  "buy",
+  "book",
+  "drop",
+  "truncate",
+  "modify",
+  "edit",
+  "move",
+  "rename",
+  "upload",
+  "publish",
+  "grant",
+  "revoke",
+  "set",
+  "destroy",
+  "migrate",
+  "charge",
+  "push",
+  "commit",
+  "import",
+  "kill",
+  "terminate",
+  "cancel",
+  "refund",
+  "archive",
+  "restore",
+  "invite",
+  "share",
+  "merge",
+  "read",
+  "get",
+  "list",
+  "settle",
+  "posts",
+  "runner",
+  "payload",
+  "booking",
+  "setup",
+  "reset",
+  "unset",
+  "export",
+  "search",
 ];
-const verbActionArb = fc.record({
-  ns: pick(["", "db:", "files:", "a:b:", "x:"]), verb: pick(VERBS), tail: pick(["", "_x", "-x", ".x", "All", "all", "s", "X", "_", "Bulk"]),
-  upper: fc.nat(3),
-}).map(({ ns, verb, tail, upper }) => ns + (upper === 0 ? verb.toUpperCase() : upper === 1 ? verb[0]!.toUpperCase() + verb.slice(1) : verb) + tail);
+const verbActionArb = fc
+  .record({
+    ns: pick(["", "db:", "files:", "a:b:", "x:"]),
+    verb: pick(VERBS),
+    tail: pick(["", "_x", "-x", ".x", "All", "all", "s", "X", "_", "Bulk"]),
+    upper: fc.nat(3),
+  })
+  .map(({ ns, verb, tail, upper }) => ns + (upper === 0 ? verb.toUpperCase() : upper === 1 ? verb[0]!.toUpperCase() + verb.slice(1) : verb) + tail);
 
-const actionArb = fc.oneof({ weight: 6, arbitrary: pick(ACTIONS) }, { weight: 3, arbitrary: verbActionArb }, { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(..."abAB:_-.*éÉẞßΣσςİiÖö𐐀𐐨ȺⱥK\u212AДд"), minLength: 1, maxLength: 10 }) });
+const actionArb = fc.oneof(
+  { weight: 6, arbitrary: pick(ACTIONS) },
+  { weight: 3, arbitrary: verbActionArb },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(..."abAB:_-.*éÉẞßΣσςİiÖö𐐀𐐨ȺⱥK\u212AДд"), minLength: 1, maxLength: 10 }) },
+);
 /** Host-ish strings that stress the difference between a quick host check and the URL parser. */
 const hostishArb = fc.string({ unit: fc.constantFrom(..."ab0x9.-_:@/[]%Ａ。é\\?#"), minLength: 1, maxLength: 12 });
-const targetArb = fc.oneof({ weight: 6, arbitrary: pick(TARGETS) }, { weight: 2, arbitrary: hostishArb }, { weight: 1, arbitrary: hostishArb.map((h) => `https://${h}`) }, { weight: 1, arbitrary: detectStringArb.filter((s) => s.length > 0) }, { weight: 1, arbitrary: fc.webUrl() });
+const targetArb = fc.oneof(
+  { weight: 6, arbitrary: pick(TARGETS) },
+  { weight: 2, arbitrary: hostishArb },
+  { weight: 1, arbitrary: hostishArb.map((h) => `https://${h}`) },
+  { weight: 1, arbitrary: detectStringArb.filter((s) => s.length > 0) },
+  { weight: 1, arbitrary: fc.webUrl() },
+);
 
-export const caseSpecArb: fc.Arbitrary<CaseSpec> = fc.record({
-  nowDelta: deltaMsArb,
-  action: fc.oneof(
-    { weight: 2, arbitrary: actionArb },
-    { weight: 3, arbitrary: fc.record({ fromPattern: fc.nat(), filler: pick(["", "x", ":", "_delete", "Search", "a:b", "é", "ẞ", "Σ", "𐐀", "\u212A"]), upper: fc.boolean() }) },
-  ),
-  cost: fc.oneof({ weight: 1, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: amountArb.map((abs) => ({ abs })) },
-    { weight: 4, arbitrary: fc.record({ edge: fc.nat(7), delta: smallDelta }) }),
-  target: maybe(fc.oneof(targetArb, fc.record({ fromEntry: fc.nat(), variant: fc.nat(TARGET_VARIANTS.length - 1) })), 2),
-  context: maybe(contextArb, 2),
-  actionId: maybe(fc.constant("act_1"), 1),
-  spent: fc.tuple(countSpecArb, countSpecArb, countSpecArb, countSpecArb, countSpecArb),
-  rates: fc.tuple(countSpecArb, countSpecArb, countSpecArb, countSpecArb, countSpecArb),
-  lastActionAt: timeSpecArb("idle"),
-  lastHeartbeatAt: timeSpecArb("heartbeat"),
-  pending: maybe(pick(["apr_1", null, ""]), 1),
-  stopped: maybe(rarelyTrue, 0.4),
-  paused: maybe(rarelyTrue, 0.4),
-}, { requiredKeys: ["nowDelta", "action", "spent", "rates", "lastActionAt", "lastHeartbeatAt"] });
+export const caseSpecArb: fc.Arbitrary<CaseSpec> = fc.record(
+  {
+    nowDelta: deltaMsArb,
+    action: fc.oneof(
+      { weight: 2, arbitrary: actionArb },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          fromPattern: fc.nat(),
+          filler: pick(["", "x", ":", "_delete", "Search", "a:b", "é", "ẞ", "Σ", "𐐀", "\u212A"]),
+          upper: fc.boolean(),
+        }),
+      },
+    ),
+    cost: fc.oneof(
+      { weight: 1, arbitrary: fc.constant(undefined) },
+      { weight: 2, arbitrary: amountArb.map((abs) => ({ abs })) },
+      { weight: 4, arbitrary: fc.record({ edge: fc.nat(7), delta: smallDelta }) },
+    ),
+    target: maybe(fc.oneof(targetArb, fc.record({ fromEntry: fc.nat(), variant: fc.nat(TARGET_VARIANTS.length - 1) })), 2),
+    context: maybe(contextArb, 2),
+    actionId: maybe(fc.constant("act_1"), 1),
+    spent: fc.tuple(countSpecArb, countSpecArb, countSpecArb, countSpecArb, countSpecArb),
+    rates: fc.tuple(countSpecArb, countSpecArb, countSpecArb, countSpecArb, countSpecArb),
+    lastActionAt: timeSpecArb("idle"),
+    lastHeartbeatAt: timeSpecArb("heartbeat"),
+    pending: maybe(pick(["apr_1", null, ""]), 1),
+    stopped: maybe(rarelyTrue, 0.4),
+    paused: maybe(rarelyTrue, 0.4),
+  },
+  { requiredKeys: ["nowDelta", "action", "spent", "rates", "lastActionAt", "lastHeartbeatAt"] },
+);
 
-export interface RunSpec { base: number; passport: PassportSpec; cases: CaseSpec[] }
+export interface RunSpec {
+  base: number;
+  passport: PassportSpec;
+  cases: CaseSpec[];
+}
 
 /**
  * Known engine divergences the generators steer around until they are fixed (each one is shown
@@ -497,19 +966,32 @@ const YEAR_1973 = Date.parse("1973-01-01T00:00:00Z");
 const YEAR_100 = Date.parse("0100-01-02T00:00:00Z");
 const usableBase = (t: number): boolean => !AVOID.ancientOffsets || t >= YEAR_100;
 
-export const runSpecArb = (maxCases: number): fc.Arbitrary<RunSpec> => fc.record({
-  base: fc.oneof({ weight: 5, arbitrary: pick(baseInstants().filter(usableBase)) }, { weight: 1, arbitrary: fc.integer({ min: Date.parse("1990-01-01T00:00:00Z"), max: Date.parse("2060-01-01T00:00:00Z") }) }),
-  passport: passportSpecArb,
-  cases: fc.array(caseSpecArb, { minLength: 1, maxLength: maxCases }),
-});
+export const runSpecArb = (maxCases: number): fc.Arbitrary<RunSpec> =>
+  fc.record({
+    base: fc.oneof(
+      { weight: 5, arbitrary: pick(baseInstants().filter(usableBase)) },
+      { weight: 1, arbitrary: fc.integer({ min: Date.parse("1990-01-01T00:00:00Z"), max: Date.parse("2060-01-01T00:00:00Z") }) },
+    ),
+    passport: passportSpecArb,
+    cases: fc.array(caseSpecArb, { minLength: 1, maxLength: maxCases }),
+  });
 
-export interface Case { request: ModelRequest; counters: ModelCounters; now: number }
+export interface Case {
+  request: ModelRequest;
+  counters: ModelCounters;
+  now: number;
+}
 
 const SPENT_FIELDS = ["spent_today_cents", "spent_week_cents", "spent_month_cents", "spent_total_cents", "held_cents"] as const;
 const RATE_FIELDS = ["actions_last_minute", "actions_last_5_minutes", "actions_last_30_minutes", "actions_last_hour", "actions_today"] as const;
 const COST_KEYS = [
-  "core:cost:max_per_action", "core:cost:max_per_day", "core:cost:max_per_week", "core:cost:max_per_month",
-  "core:cost:max_total", "core:cost:max_cumulative", "core:cost:approval_threshold",
+  "core:cost:max_per_action",
+  "core:cost:max_per_day",
+  "core:cost:max_per_week",
+  "core:cost:max_per_month",
+  "core:cost:max_total",
+  "core:cost:max_cumulative",
+  "core:cost:approval_threshold",
 ];
 const RATE_KEYS = ["core:rate:max_per_minute", "core:rate:max_per_hour", "core:rate:max_per_day"];
 const clampAmount = (v: number): number => Math.min(MAX, Math.max(0, v));
@@ -541,7 +1023,10 @@ export function resolveCase(spec: CaseSpec, passport: ModelPassport, base: numbe
   const spentKeys = COST_KEYS.filter((k) => c[k] !== undefined);
   spec.spent.forEach((s, i) => {
     if (s === undefined) return;
-    if ("abs" in s) { counters[SPENT_FIELDS[i]!] = s.abs; return; }
+    if ("abs" in s) {
+      counters[SPENT_FIELDS[i]!] = s.abs;
+      return;
+    }
     // A share of a cap: spent fills it up to a few cents, so the cost edge lands near it.
     const cap = spentKeys.length > 0 ? (c[spentKeys[s.edge % spentKeys.length]!] as number) : 10000;
     counters[SPENT_FIELDS[i]!] = clampAmount(Math.floor(cap / (i === 4 ? 4 : 2)) + s.delta);
@@ -549,7 +1034,10 @@ export function resolveCase(spec: CaseSpec, passport: ModelPassport, base: numbe
   const counts: Record<string, number> = {};
   spec.rates.forEach((s, i) => {
     const v = resolveCount(s, RATE_FIELDS[i]!, c, counts);
-    if (v !== undefined) { counts[RATE_FIELDS[i]!] = v; counters[RATE_FIELDS[i]!] = v; }
+    if (v !== undefined) {
+      counts[RATE_FIELDS[i]!] = v;
+      counters[RATE_FIELDS[i]!] = v;
+    }
   });
   const idle = typeof c["core:time:idle_timeout_minutes"] === "number" ? (c["core:time:idle_timeout_minutes"] as number) * MIN_MS : 30 * MIN_MS;
   const la = resolveTime(spec.lastActionAt, now, idle);
@@ -589,8 +1077,10 @@ function resolveTarget(spec: TargetSpec, c: Record<string, unknown>): string {
 }
 
 const WINDOW_OF: Record<string, string> = {
-  "core:cost:max_per_day": "spent_today_cents", "core:cost:max_per_week": "spent_week_cents",
-  "core:cost:max_per_month": "spent_month_cents", "core:cost:max_total": "spent_total_cents",
+  "core:cost:max_per_day": "spent_today_cents",
+  "core:cost:max_per_week": "spent_week_cents",
+  "core:cost:max_per_month": "spent_month_cents",
+  "core:cost:max_total": "spent_total_cents",
 };
 
 function resolveCost(spec: CostSpec, c: Record<string, unknown>, counters: Record<string, unknown>): number {
@@ -602,8 +1092,14 @@ function resolveCost(spec: CostSpec, c: Record<string, unknown>, counters: Recor
   if (key === "core:cost:max_per_action" || key === "core:cost:approval_threshold") return clampAmount(cap + spec.delta);
   let field = WINDOW_OF[key];
   if (key === "core:cost:max_cumulative") {
-    field = WINDOW_OF[{ daily: "core:cost:max_per_day", weekly: "core:cost:max_per_week", monthly: "core:cost:max_per_month", total: "core:cost:max_total" }[(c["core:cost:cumulative_window"] as string | undefined) ?? "daily"]!];
+    field =
+      WINDOW_OF[
+        { daily: "core:cost:max_per_day", weekly: "core:cost:max_per_week", monthly: "core:cost:max_per_month", total: "core:cost:max_total" }[
+          (c["core:cost:cumulative_window"] as string | undefined) ?? "daily"
+        ]!
+      ];
   }
-  const spent = (counters[field!] as number | undefined) ?? 0, held = (counters.held_cents as number | undefined) ?? 0;
+  const spent = (counters[field!] as number | undefined) ?? 0,
+    held = (counters.held_cents as number | undefined) ?? 0;
   return clampAmount(cap - spent - held + spec.delta);
 }

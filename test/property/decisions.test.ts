@@ -12,7 +12,9 @@ import { decisionProperty, project } from "./differential";
 import { casesFor, runUntil, SEED } from "./run";
 
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+beforeAll(async () => {
+  engine = await loadEngine();
+});
 
 const CASES = casesFor(200_000);
 
@@ -30,15 +32,21 @@ describe(`engine = reference model (seed ${SEED})`, () => {
     const counter = { cases: 0 };
     const check = (policy: typeof pii, request: { action: string; target?: string; context?: Record<string, unknown> }) =>
       expect(project(policy.evaluate(request, {}, { now }) as never)).toEqual(project(decide(policy.passport as never, request, {}, now)));
-    runUntil(casesFor(20_000), counter, () => fc.property(fc.array(detectStringArb, { minLength: 1, maxLength: 20 }), (strings) => {
-      for (const s of strings) {
-        for (const policy of [secrets, pii]) {
-          check(policy, { action: "a", context: { v: s } });
-          if (s !== "") check(policy, { action: "a", target: s });
-        }
-        counter.cases++;
-      }
-    }), { chunkRuns: 200 });
+    runUntil(
+      casesFor(20_000),
+      counter,
+      () =>
+        fc.property(fc.array(detectStringArb, { minLength: 1, maxLength: 20 }), (strings) => {
+          for (const s of strings) {
+            for (const policy of [secrets, pii]) {
+              check(policy, { action: "a", context: { v: s } });
+              if (s !== "") check(policy, { action: "a", target: s });
+            }
+            counter.cases++;
+          }
+        }),
+      { chunkRuns: 200 },
+    );
     // The generators reach both answers of both detectors.
     const sample = fc.sample(detectStringArb, { numRuns: 2000, seed: 1 });
     for (const f of [hasSecret, hasPii]) {

@@ -14,7 +14,9 @@ import { casesFor, runUntil, SEED } from "./run";
 import type { Passport } from "../../bindings/gen/types";
 
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+beforeAll(async () => {
+  engine = await loadEngine();
+});
 
 const pairArb = fc.record({
   base: fc.constantFrom(...baseInstants().filter((t) => t >= Date.parse("1990-01-01T00:00:00Z"))),
@@ -34,11 +36,14 @@ function changed(a: PassportSpec, b: PassportSpec, take: boolean[]): PassportSpe
     if (v !== undefined) constraints[k] = v;
   });
   return {
-    ...a, constraints,
+    ...a,
+    constraints,
     status: take[61] ? b.status : a.status,
-    notBeforeRel: take[62] ? b.notBeforeRel : a.notBeforeRel, expiresRel: take[62] ? b.expiresRel : a.expiresRel,
+    notBeforeRel: take[62] ? b.notBeforeRel : a.notBeforeRel,
+    expiresRel: take[62] ? b.expiresRel : a.expiresRel,
     permissions: take[63] ? b.permissions : a.permissions,
-    schedule: take[60] ? b.schedule : a.schedule, blackouts: take[59] ? b.blackouts : a.blackouts,
+    schedule: take[60] ? b.schedule : a.schedule,
+    blackouts: take[59] ? b.blackouts : a.blackouts,
   };
 }
 
@@ -48,49 +53,64 @@ describe(`warden diff covers every difference random traffic finds (seed ${SEED}
   it(`on ${PAIRS} random passport pairs`, () => {
     const counter = { cases: 0 };
     let differing = 0;
-    runUntil(PAIRS, counter, () => fc.property(pairArb, ({ base, a, b, take, cases }) => {
-      counter.cases++;
-      const pa = resolvePassport(a, base), pb = resolvePassport(changed(a, b, take), base);
-      const old = engine.compile(pa as Passport), neu = engine.compile(pb as Passport);
-      try {
-        const report = diffPolicies(engine, old, neu, { samples: 4000, regions: false });
-        const reported = new Set(report.classes.map((c) => keyId({ rule: c.rule, old_outcome: c.old_outcome, new_outcome: c.new_outcome })));
-        // Every example really differs, as reported.
-        for (const c of report.classes) {
-          for (const f of c.flips) {
-            const { request, counters, now } = f.example;
-            const da = old.evaluate(request, counters, { now }), db = neu.evaluate(request, counters, { now });
-            expect([da.decision, db.decision]).toEqual([f.from, f.to]);
-            expect(da.decision).not.toBe(db.decision);
-          }
-        }
-        expect(report.equivalent).toBe(report.classes.length === 0);
-        // Every random request decided differently falls in a reported class.
-        cases.forEach((spec, i) => {
-          const c = resolveCase(spec, i % 2 === 0 ? pa : pb, base);
-          let da, db;
+    runUntil(
+      PAIRS,
+      counter,
+      () =>
+        fc.property(pairArb, ({ base, a, b, take, cases }) => {
+          counter.cases++;
+          const pa = resolvePassport(a, base),
+            pb = resolvePassport(changed(a, b, take), base);
+          const old = engine.compile(pa as Passport),
+            neu = engine.compile(pb as Passport);
           try {
-            da = old.evaluate(c.request, c.counters, { now: c.now, explain: true });
-            db = neu.evaluate(c.request, c.counters, { now: c.now, explain: true });
-          } catch {
-            return; // input the bindings refuse for both: no decision to compare
+            const report = diffPolicies(engine, old, neu, { samples: 4000, regions: false });
+            const reported = new Set(report.classes.map((c) => keyId({ rule: c.rule, old_outcome: c.old_outcome, new_outcome: c.new_outcome })));
+            // Every example really differs, as reported.
+            for (const c of report.classes) {
+              for (const f of c.flips) {
+                const { request, counters, now } = f.example;
+                const da = old.evaluate(request, counters, { now }),
+                  db = neu.evaluate(request, counters, { now });
+                expect([da.decision, db.decision]).toEqual([f.from, f.to]);
+                expect(da.decision).not.toBe(db.decision);
+              }
+            }
+            expect(report.equivalent).toBe(report.classes.length === 0);
+            // Every random request decided differently falls in a reported class.
+            cases.forEach((spec, i) => {
+              const c = resolveCase(spec, i % 2 === 0 ? pa : pb, base);
+              let da, db;
+              try {
+                da = old.evaluate(c.request, c.counters, { now: c.now, explain: true });
+                db = neu.evaluate(c.request, c.counters, { now: c.now, explain: true });
+              } catch {
+                return; // input the bindings refuse for both: no decision to compare
+              }
+              const key = classify(engine.core.catalogue.rules, da, db);
+              if (key === null) return;
+              differing++;
+              if (!reported.has(keyId(key))) {
+                throw new Error(
+                  [
+                    `a difference diff did not report: ${keyId(key)} (${da.decision} → ${db.decision})`,
+                    `old: ${JSON.stringify(pa)}`,
+                    `new: ${JSON.stringify(pb)}`,
+                    `request: ${JSON.stringify(c.request)}`,
+                    `counters: ${JSON.stringify(c.counters)}`,
+                    `now: ${new Date(c.now).toISOString()}`,
+                    `reported: ${[...reported].join("; ")}`,
+                  ].join("\n"),
+                );
+              }
+            });
+          } finally {
+            old.dispose();
+            neu.dispose();
           }
-          const key = classify(engine.core.catalogue.rules, da, db);
-          if (key === null) return;
-          differing++;
-          if (!reported.has(keyId(key))) {
-            throw new Error([
-              `a difference diff did not report: ${keyId(key)} (${da.decision} → ${db.decision})`,
-              `old: ${JSON.stringify(pa)}`, `new: ${JSON.stringify(pb)}`,
-              `request: ${JSON.stringify(c.request)}`, `counters: ${JSON.stringify(c.counters)}`, `now: ${new Date(c.now).toISOString()}`,
-              `reported: ${[...reported].join("; ")}`,
-            ].join("\n"));
-          }
-        });
-      } finally {
-        old.dispose(); neu.dispose();
-      }
-    }), { chunkRuns: 10 });
+        }),
+      { chunkRuns: 10 },
+    );
     expect(counter.cases).toBeGreaterThanOrEqual(PAIRS);
     // The generators must actually produce differences, or the property says nothing.
     expect(differing).toBeGreaterThan(0);

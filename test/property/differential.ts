@@ -17,23 +17,33 @@ function nowAs(ms: number, i: number): number | string | Date {
 /** The fields of a decision both sides must agree on. */
 export function project(d: ModelDecision): ModelDecision {
   const out: ModelDecision = { decision: d.decision, reason: d.reason, rule: d.rule, retryable: d.retryable, holds: d.holds, warnings: d.warnings };
-  if (d.limit !== undefined) { out.limit = d.limit; out.observed = d.observed; }
+  if (d.limit !== undefined) {
+    out.limit = d.limit;
+    out.observed = d.observed;
+  }
   if (d.evaluated !== undefined) out.evaluated = d.evaluated;
   return out;
 }
 
 /** A divergence, with everything needed to reproduce it by hand or as a fixture. */
 export class Divergence extends Error {
-  constructor(readonly passport: unknown, readonly c: Case, readonly engine: unknown, readonly model: unknown) {
-    super([
-      "engine and model disagree",
-      `passport: ${JSON.stringify(passport)}`,
-      `now:      ${new Date(c.now).toISOString()} (${c.now})`,
-      `request:  ${JSON.stringify(c.request)}`,
-      `counters: ${JSON.stringify(c.counters)}`,
-      `engine:   ${JSON.stringify(engine)}`,
-      `model:    ${JSON.stringify(model)}`,
-    ].join("\n"));
+  constructor(
+    readonly passport: unknown,
+    readonly c: Case,
+    readonly engine: unknown,
+    readonly model: unknown,
+  ) {
+    super(
+      [
+        "engine and model disagree",
+        `passport: ${JSON.stringify(passport)}`,
+        `now:      ${new Date(c.now).toISOString()} (${c.now})`,
+        `request:  ${JSON.stringify(c.request)}`,
+        `counters: ${JSON.stringify(c.counters)}`,
+        `engine:   ${JSON.stringify(engine)}`,
+        `model:    ${JSON.stringify(model)}`,
+      ].join("\n"),
+    );
   }
 }
 

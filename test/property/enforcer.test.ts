@@ -9,7 +9,9 @@ import { enforcerProperty } from "./enforcer-diff";
 import { casesFor, SEED } from "./run";
 
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+beforeAll(async () => {
+  engine = await loadEngine();
+});
 
 const OPS = casesFor(6_000);
 

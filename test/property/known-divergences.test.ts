@@ -15,7 +15,9 @@ const PENDING = "examples/fixtures/regressions/.pending";
 const T = (iso: string): number => Date.parse(iso);
 
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+beforeAll(async () => {
+  engine = await loadEngine();
+});
 
 describe("fixed divergences", () => {
   it("a schedule may end at 00:00 (assembly/policy.ts readSchedule rejected end = 0)", () => {
@@ -67,7 +69,9 @@ describe("fixed divergences", () => {
 });
 
 describe("known engine divergences (the SPEC decides against the engine; not fixed yet)", () => {
-  for (const file of readdirSync(PENDING).filter((f) => f.endsWith(".yaml")).sort()) {
+  for (const file of readdirSync(PENDING)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()) {
     it.fails(`${file} passes`, async () => {
       const r = await warden(["test", `${PENDING}/${file}`]);
       expect(r.code).toBe(0);

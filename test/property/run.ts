@@ -3,7 +3,9 @@
 
 import fc from "fast-check";
 
-export interface Budget { cases: number }
+export interface Budget {
+  cases: number;
+}
 
 /** The seed of this process's runs: FC_SEED, or random (printed on failure, so it can be replayed). */
 export const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Math.random() * 2 ** 31) | 0;
@@ -16,7 +18,9 @@ export const casesFor = (fallback: number): number => (process.env.PROP_CASES !=
  * Throws with a replayable report on the first failure.
  */
 export function runUntil<T>(
-  target: number, counter: Budget, property: () => fc.IProperty<[T]>,
+  target: number,
+  counter: Budget,
+  property: () => fc.IProperty<[T]>,
   opts: { seed?: number; chunkRuns?: number; onChunk?: (cases: number) => void } = {},
 ): void {
   let seed = opts.seed ?? SEED;

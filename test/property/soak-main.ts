@@ -13,7 +13,15 @@ import { enforcerProperty } from "./enforcer-diff";
 import { stateProperty } from "./state-diff";
 import type { Passport } from "../../bindings/gen/types";
 
-export interface SoakOptions { wasm: string; seed: number; decisions: number; transitions: number; sequences: number; label: string; log: (line: string) => void }
+export interface SoakOptions {
+  wasm: string;
+  seed: number;
+  decisions: number;
+  transitions: number;
+  sequences: number;
+  label: string;
+  log: (line: string) => void;
+}
 
 function report(result: fc.RunDetails<[never]>, seed: number): string {
   const cause = (result.errorInstance as Error | undefined)?.message ?? String(result.errorInstance);
@@ -21,15 +29,23 @@ function report(result: fc.RunDetails<[never]>, seed: number): string {
 }
 
 /** Runs `property` chunk by chunk until `counter.cases` reaches `target`; returns a failure report or null. */
-async function soakOne(name: string, target: number, chunkRuns: number, counter: { cases: number }, property: () => fc.IRawProperty<[never], boolean>,
-  opts: SoakOptions): Promise<string | null> {
+async function soakOne(
+  name: string,
+  target: number,
+  chunkRuns: number,
+  counter: { cases: number },
+  property: () => fc.IRawProperty<[never], boolean>,
+  opts: SoakOptions,
+): Promise<string | null> {
   const started = Date.now();
   let seed = opts.seed;
   while (counter.cases < target) {
     const result = await fc.check(property(), { numRuns: chunkRuns, seed });
     if (result.failed) return `${opts.label}${name}: divergence\n${report(result, seed)}`;
     const s = Math.max(1, (Date.now() - started) / 1000);
-    opts.log(`${opts.label}${name}: ${counter.cases.toLocaleString("en")} / ${target.toLocaleString("en")} in ${s.toFixed(0)} s (${Math.round(counter.cases / s).toLocaleString("en")}/s)`);
+    opts.log(
+      `${opts.label}${name}: ${counter.cases.toLocaleString("en")} / ${target.toLocaleString("en")} in ${s.toFixed(0)} s (${Math.round(counter.cases / s).toLocaleString("en")}/s)`,
+    );
     seed = (seed + 1) | 0;
   }
   return null;
@@ -37,10 +53,14 @@ async function soakOne(name: string, target: number, chunkRuns: number, counter:
 
 export async function soak(opts: SoakOptions): Promise<string | null> {
   const engine = engineFromModuleSync(new WebAssembly.Module(readFileSync(opts.wasm)));
-  const d = { cases: 0 }, t = { cases: 0 }, e = { cases: 0 };
-  return (await soakOne("decisions", opts.decisions, 4000, d, () => decisionProperty(engine, d) as never, opts))
-    ?? (await soakOne("transitions", opts.transitions, 500, t, () => stateProperty(engine, 40, t) as never, opts))
-    ?? (await soakOne("enforcer ops", opts.sequences, 100, e, () => enforcerProperty(engine, e) as never, opts));
+  const d = { cases: 0 },
+    t = { cases: 0 },
+    e = { cases: 0 };
+  return (
+    (await soakOne("decisions", opts.decisions, 4000, d, () => decisionProperty(engine, d) as never, opts)) ??
+    (await soakOne("transitions", opts.transitions, 500, t, () => stateProperty(engine, 40, t) as never, opts)) ??
+    (await soakOne("enforcer ops", opts.sequences, 100, e, () => enforcerProperty(engine, e) as never, opts))
+  );
 }
 
 /** The deterministic cases of the determinism test: `n` cases from fixed runs of the generators. */

@@ -8,7 +8,10 @@ import { CounterStates, type ResetKind, type StateResult } from "../../bindings/
 import { CounterModel, type ModelResult } from "../reference/counters";
 import { baseInstants } from "./instants";
 
-const SEC = 1000, MIN = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
+const SEC = 1000,
+  MIN = 60_000,
+  HOUR = 3_600_000,
+  DAY = 86_400_000;
 
 export type Op =
   | { op: "commit"; cost: number }
@@ -18,11 +21,40 @@ export type Op =
   | { op: "trueUp"; actual: number; agent?: boolean }
   | { op: "heartbeat" | "pause" | "trip" | "stop" | "resume" | "snapshot" };
 
-export interface Step { dt: number; op: Op }
-export interface Sequence { start: number; steps: Step[] }
+export interface Step {
+  dt: number;
+  op: Op;
+}
+export interface Sequence {
+  start: number;
+  steps: Step[];
+}
 
 /** Gaps that land on the edges: sliding seconds and minutes, the 300 s approval, days, weeks, months. */
-const DT = [0, 0, 1, 999, SEC, 59 * SEC, 59_999, MIN, MIN + 1, 4 * MIN, 5 * MIN, 299_999, 300_000, 300_001, 29 * MIN, 30 * MIN, HOUR - 1, HOUR, DAY - 1, DAY, 7 * DAY, 31 * DAY];
+const DT = [
+  0,
+  0,
+  1,
+  999,
+  SEC,
+  59 * SEC,
+  59_999,
+  MIN,
+  MIN + 1,
+  4 * MIN,
+  5 * MIN,
+  299_999,
+  300_000,
+  300_001,
+  29 * MIN,
+  30 * MIN,
+  HOUR - 1,
+  HOUR,
+  DAY - 1,
+  DAY,
+  7 * DAY,
+  31 * DAY,
+];
 const COSTS = [0, 1, 99, 100, 101, 1000, 10_000, 1_000_000_000_000];
 
 const costArb = fc.oneof(fc.constantFrom(...COSTS), fc.integer({ min: 0, max: 5000 }));
@@ -36,13 +68,19 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom("heartbeat", "pause", "trip", "stop", "resume", "snapshot", "snapshot").map((op) => ({ op }) as Op) },
 );
 
-export const sequenceArb = (maxSteps: number): fc.Arbitrary<Sequence> => fc.record({
-  start: fc.oneof(
-    fc.constantFrom(...baseInstants().filter((t) => t >= Date.parse("2000-01-01T00:00:00Z") && t < Date.parse("2100-01-01T00:00:00Z"))).map((t) => t - 2 * MIN),
-    fc.integer({ min: Date.parse("2024-01-01T00:00:00Z"), max: Date.parse("2030-01-01T00:00:00Z") }),
-  ),
-  steps: fc.array(fc.record({ dt: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...DT) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 * DAY }) }), op: opArb }), { minLength: 1, maxLength: maxSteps }),
-});
+export const sequenceArb = (maxSteps: number): fc.Arbitrary<Sequence> =>
+  fc.record({
+    start: fc.oneof(
+      fc
+        .constantFrom(...baseInstants().filter((t) => t >= Date.parse("2000-01-01T00:00:00Z") && t < Date.parse("2100-01-01T00:00:00Z")))
+        .map((t) => t - 2 * MIN),
+      fc.integer({ min: Date.parse("2024-01-01T00:00:00Z"), max: Date.parse("2030-01-01T00:00:00Z") }),
+    ),
+    steps: fc.array(
+      fc.record({ dt: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...DT) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 * DAY }) }), op: opArb }),
+      { minLength: 1, maxLength: maxSteps },
+    ),
+  });
 
 /** What both sides report after one op. */
 function fromEngine(r: StateResult): unknown {
@@ -78,43 +116,74 @@ export function checkSequence(engine: Engine, seq: Sequence): number {
     let want: ModelResult;
     const lastId = `apr_${reserved}`;
     switch (op.op) {
-      case "commit": got = cs.commit(state, now, op.cost); want = model.commit(now, op.cost); break;
+      case "commit":
+        got = cs.commit(state, now, op.cost);
+        want = model.commit(now, op.cost);
+        break;
       case "reserve": {
         const id = `apr_${reserved + 1}`;
-        got = cs.reserve(state, now, op.cost, id); want = model.reserve(now, op.cost, id);
+        got = cs.reserve(state, now, op.cost, id);
+        want = model.reserve(now, op.cost, id);
         if (want.status === "ok") reserved++;
         break;
       }
-      case "approve": case "release": {
+      case "approve":
+      case "release": {
         const id = op.which === "last" ? lastId : "apr_other";
         got = op.op === "approve" ? cs.approve(state, now, id) : cs.release(state, now, id);
         want = op.op === "approve" ? model.approve(now, id) : model.release(now, id);
         break;
       }
-      case "reset": got = cs.reset(state, now, op.kind); want = model.reset(now, op.kind); break;
+      case "reset":
+        got = cs.reset(state, now, op.kind);
+        want = model.reset(now, op.kind);
+        break;
       case "trueUp": {
         const action = model.lastAction();
         if (action === null || trued.has(action)) {
-          got = cs.snapshot(state, now); want = model.snapshotOp(now); break;
+          got = cs.snapshot(state, now);
+          want = model.snapshotOp(now);
+          break;
         }
         trued.add(action);
         got = cs.trueUp(state, now, action.at, committedResets.get(action), action.cost, op.actual, op.agent === true);
         want = model.trueUp(now, action, op.actual, op.agent === true);
         break;
       }
-      case "heartbeat": got = cs.heartbeat(state, now); want = model.heartbeat(now); break;
-      case "pause": got = cs.pause(state, now); want = model.pause(now); break;
-      case "trip": got = cs.trip(state, now); want = model.trip(now); break;
-      case "stop": got = cs.emergencyStop(state, now); want = model.emergencyStop(now); break;
-      case "resume": got = cs.resume(state, now); want = model.resume(now); break;
-      case "snapshot": got = cs.snapshot(state, now); want = model.snapshotOp(now); break;
+      case "heartbeat":
+        got = cs.heartbeat(state, now);
+        want = model.heartbeat(now);
+        break;
+      case "pause":
+        got = cs.pause(state, now);
+        want = model.pause(now);
+        break;
+      case "trip":
+        got = cs.trip(state, now);
+        want = model.trip(now);
+        break;
+      case "stop":
+        got = cs.emergencyStop(state, now);
+        want = model.emergencyStop(now);
+        break;
+      case "resume":
+        got = cs.resume(state, now);
+        want = model.resume(now);
+        break;
+      case "snapshot":
+        got = cs.snapshot(state, now);
+        want = model.snapshotOp(now);
+        break;
     }
     const newest = model.lastAction();
     if (newest !== null && !committedResets.has(newest)) committedResets.set(newest, got.resets);
     history.push(`${new Date(now).toISOString()} ${JSON.stringify(op)}`);
-    const a = fromEngine(got), b = fromModel(model, want, now);
+    const a = fromEngine(got),
+      b = fromModel(model, want, now);
     if (JSON.stringify(a) !== JSON.stringify(b)) {
-      throw new Error(["counter state: engine and model disagree after", ...history, `engine: ${JSON.stringify(a)}`, `model:  ${JSON.stringify(b)}`].join("\n"));
+      throw new Error(
+        ["counter state: engine and model disagree after", ...history, `engine: ${JSON.stringify(a)}`, `model:  ${JSON.stringify(b)}`].join("\n"),
+      );
     }
     state = got.state;
   }

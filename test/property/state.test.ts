@@ -8,7 +8,9 @@ import { casesFor, runUntil, SEED } from "./run";
 import { stateProperty } from "./state-diff";
 
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+beforeAll(async () => {
+  engine = await loadEngine();
+});
 
 const OPS = casesFor(100_000);
 

@@ -10,7 +10,12 @@ export type ResetKind = "daily" | "weekly" | "monthly" | "total" | "all";
 export type Status = "ok" | "already_pending" | "no_such_approval" | "kept";
 
 /** A counted action: an allowed request, or an approved reservation (counted at approval time). */
-interface Action { kind: "action"; seq: number; at: number; cost: number }
+interface Action {
+  kind: "action";
+  seq: number;
+  at: number;
+  cost: number;
+}
 type Event =
   | Action
   | { kind: "reset"; seq: number; at: number; window: ResetKind }
@@ -21,18 +26,31 @@ type Event =
 type New<T> = T extends unknown ? Omit<T, "seq"> : never;
 
 export interface ModelSnapshot {
-  spent_today_cents: number; spent_week_cents: number; spent_month_cents: number; spent_total_cents: number;
+  spent_today_cents: number;
+  spent_week_cents: number;
+  spent_month_cents: number;
+  spent_total_cents: number;
   held_cents: number;
-  actions_last_minute: number; actions_last_5_minutes: number; actions_last_30_minutes: number;
-  actions_last_hour: number; actions_today: number;
-  last_action_at: number | null; last_heartbeat_at: number | null;
-  pending_approval_id: string | null; emergency_stopped: boolean; enforcement_paused: boolean;
+  actions_last_minute: number;
+  actions_last_5_minutes: number;
+  actions_last_30_minutes: number;
+  actions_last_hour: number;
+  actions_today: number;
+  last_action_at: number | null;
+  last_heartbeat_at: number | null;
+  pending_approval_id: string | null;
+  emergency_stopped: boolean;
+  enforcement_paused: boolean;
   paused_by: "operator" | "fail_closed" | null;
-  pending_cost_cents: number; pending_created_at: number | null;
+  pending_cost_cents: number;
+  pending_created_at: number | null;
 }
 
 export interface ModelResult {
-  status: Status; expired?: { id: string; cost_cents: number }; released?: { id: string; cost_cents: number }; tripped?: boolean;
+  status: Status;
+  expired?: { id: string; cost_cents: number };
+  released?: { id: string; cost_cents: number };
+  tripped?: boolean;
 }
 
 export class CounterModel {
@@ -79,10 +97,14 @@ export class CounterModel {
     return r;
   }
 
-  snapshotOp(now: number): ModelResult { return this.run(now, () => {}); }
+  snapshotOp(now: number): ModelResult {
+    return this.run(now, () => {});
+  }
 
   commit(now: number, cost: number): ModelResult {
-    return this.run(now, () => { this.push({ kind: "action", at: now, cost }); });
+    return this.run(now, () => {
+      this.push({ kind: "action", at: now, cost });
+    });
   }
 
   reserve(now: number, cost: number, id: string): ModelResult {
@@ -95,7 +117,10 @@ export class CounterModel {
   approve(now: number, id: string): ModelResult {
     return this.run(now, (r) => {
       const p = this.pending(now);
-      if (p === null || p.id !== id) { r.status = "no_such_approval"; return; }
+      if (p === null || p.id !== id) {
+        r.status = "no_such_approval";
+        return;
+      }
       this.push({ kind: "settle", at: now, id, how: "approved" });
       this.push({ kind: "action", at: now, cost: p.cost }); // committed in the windows current at approval time
     });
@@ -104,13 +129,18 @@ export class CounterModel {
   release(now: number, id: string): ModelResult {
     return this.run(now, (r) => {
       const p = this.pending(now);
-      if (p === null || p.id !== id) { r.status = "no_such_approval"; return; }
+      if (p === null || p.id !== id) {
+        r.status = "no_such_approval";
+        return;
+      }
       this.push({ kind: "settle", at: now, id, how: "denied" });
     });
   }
 
   reset(now: number, window: ResetKind): ModelResult {
-    return this.run(now, () => { this.push({ kind: "reset", at: now, window }); });
+    return this.run(now, () => {
+      this.push({ kind: "reset", at: now, window });
+    });
   }
 
   /**
@@ -124,8 +154,16 @@ export class CounterModel {
     });
   }
 
-  heartbeat(now: number): ModelResult { return this.run(now, () => { this.push({ kind: "heartbeat", at: now }); }); }
-  pause(now: number): ModelResult { return this.run(now, () => { this.push({ kind: "pause", at: now }); }); }
+  heartbeat(now: number): ModelResult {
+    return this.run(now, () => {
+      this.push({ kind: "heartbeat", at: now });
+    });
+  }
+  pause(now: number): ModelResult {
+    return this.run(now, () => {
+      this.push({ kind: "pause", at: now });
+    });
+  }
 
   /** A fail-closed trip (SPEC §11): pauses unless a pause is in force; `tripped` when it did. */
   trip(now: number): ModelResult {
@@ -150,7 +188,11 @@ export class CounterModel {
     }
     return by;
   }
-  resume(now: number): ModelResult { return this.run(now, () => { this.push({ kind: "resume", at: now }); }); }
+  resume(now: number): ModelResult {
+    return this.run(now, () => {
+      this.push({ kind: "resume", at: now });
+    });
+  }
 
   emergencyStop(now: number): ModelResult {
     return this.run(now, (r) => {
@@ -188,7 +230,8 @@ export class CounterModel {
     const sum = (xs: Action[]) => xs.reduce((s, a) => s + a.cost, 0);
     const today = after(this.lastReset("daily", "all")).filter((a) => dayOf(a.at) === dayOf(now));
     const sinceAll = after(this.lastReset("all"));
-    const sec = Math.floor(now / MS_PER_SECOND), min = Math.floor(now / MS_PER_MINUTE);
+    const sec = Math.floor(now / MS_PER_SECOND),
+      min = Math.floor(now / MS_PER_MINUTE);
     // Sliding windows count the current second (minute) and the ones before it.
     const inLast = (n: number, unit: number, head: number) => sinceAll.filter((a) => Math.floor(a.at / unit) > head - n).length;
     const p = this.pending(now);

@@ -103,9 +103,13 @@ function northAmericanPhoneAt(s: string, i: number): boolean {
 const INTL_SEPARATOR = /^(?:[()][ .-]|[ .-][()]|[ .()-])?/; // the longest separator first
 function internationalPhoneAt(s: string, i: number): boolean {
   if (s[i] !== "+" || !isDigit(s[i + 1])) return false;
-  let j = i + 1, digits = 0;
+  let j = i + 1,
+    digits = 0;
   for (;;) {
-    while (isDigit(s[j])) { digits++; j++; }
+    while (isDigit(s[j])) {
+      digits++;
+      j++;
+    }
     const sep = INTL_SEPARATOR.exec(s.slice(j, j + 2))![0];
     if (sep === "" || !isDigit(s[j + sep.length])) break;
     j += sep.length;

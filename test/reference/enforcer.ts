@@ -8,10 +8,23 @@ import { toMs } from "./time";
 
 export const PERMIT_TTL_MS = 30_000;
 
-export interface ApprovalAnswer { status: "approved" | "denied" | "expired" | "not_found"; permit: boolean }
+export interface ApprovalAnswer {
+  status: "approved" | "denied" | "expired" | "not_found";
+  permit: boolean;
+}
 
-interface Approval { id: string; status: "pending" | "approved" | "denied" | "expired"; action: string; cost: number }
-interface Permit { issuedAt: number; used: boolean; action: ReturnType<CounterModel["lastAction"]>; cost: number }
+interface Approval {
+  id: string;
+  status: "pending" | "approved" | "denied" | "expired";
+  action: string;
+  cost: number;
+}
+interface Permit {
+  issuedAt: number;
+  used: boolean;
+  action: ReturnType<CounterModel["lastAction"]>;
+  cost: number;
+}
 
 export class EnforcerModel {
   readonly counters = new CounterModel();
@@ -102,11 +115,21 @@ export class EnforcerModel {
     return { ok: true };
   }
 
-  heartbeat(now: number) { return this.op(now, () => this.counters.heartbeat(now)); }
-  pause(now: number) { return this.op(now, () => this.counters.pause(now)); }
-  emergencyStop(now: number) { return this.op(now, () => this.counters.emergencyStop(now)); }
-  resume(now: number) { return this.op(now, () => this.counters.resume(now)); }
-  reset(now: number, kind: ResetKind) { return this.op(now, () => this.counters.reset(now, kind)); }
+  heartbeat(now: number) {
+    return this.op(now, () => this.counters.heartbeat(now));
+  }
+  pause(now: number) {
+    return this.op(now, () => this.counters.pause(now));
+  }
+  emergencyStop(now: number) {
+    return this.op(now, () => this.counters.emergencyStop(now));
+  }
+  resume(now: number) {
+    return this.op(now, () => this.counters.resume(now));
+  }
+  reset(now: number, kind: ResetKind) {
+    return this.op(now, () => this.counters.reset(now, kind));
+  }
 
   state(now: number): ModelSnapshot {
     this.counters.snapshotOp(now);

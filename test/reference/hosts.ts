@@ -26,7 +26,10 @@ function canonical(hostname: string): string | null {
   return host === "" ? null : host;
 }
 
-export interface Entry { host: string; subdomainsOnly: boolean }
+export interface Entry {
+  host: string;
+  subdomainsOnly: boolean;
+}
 
 /** A domain-list entry: `*.suffix` matches subdomains only; IPv6 may come with or without brackets. */
 export function listEntry(entry: string): Entry | null {

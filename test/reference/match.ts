@@ -17,7 +17,8 @@ export function foldCase(s: string): string {
 
 /** Case-insensitive glob where `*` matches any run of characters (also none). */
 export function patternMatches(pattern: string, action: string): boolean {
-  const p = [...foldCase(pattern)], a = [...foldCase(action)];
+  const p = [...foldCase(pattern)],
+    a = [...foldCase(action)];
   // can[i][j]: p[i..] matches a[j..]; filled from the end.
   let next: boolean[] = new Array<boolean>(a.length + 1).fill(false);
   next[a.length] = true;
@@ -32,17 +33,41 @@ export function patternMatches(pattern: string, action: string): boolean {
   return next[0]!;
 }
 
-export const anyPatternMatches = (patterns: readonly string[], action: string): boolean =>
-  patterns.some((p) => patternMatches(p, action));
+export const anyPatternMatches = (patterns: readonly string[], action: string): boolean => patterns.some((p) => patternMatches(p, action));
 
 const HIGH_RISK = [
-  "db:write*", "db:delete*", "db:drop*", "db:update*", "db:insert*", "db:truncate*", "db:migrate*",
-  "code:deploy*", "deploy:*", "payments:*", "payment:*", "money:*", "transfer:*", "billing:charge*",
-  "secrets:read*", "secret:read*", "vault:read*", "email:send*", "mail:send*",
+  "db:write*",
+  "db:delete*",
+  "db:drop*",
+  "db:update*",
+  "db:insert*",
+  "db:truncate*",
+  "db:migrate*",
+  "code:deploy*",
+  "deploy:*",
+  "payments:*",
+  "payment:*",
+  "money:*",
+  "transfer:*",
+  "billing:charge*",
+  "secrets:read*",
+  "secret:read*",
+  "vault:read*",
+  "email:send*",
+  "mail:send*",
 ];
 const SIDE_EFFECTS_LOWER_STAKES = [
-  "files:write*", "files:delete*", "file:write*", "file:delete*", "calendar:write*", "calendar:create*",
-  "calendar:update*", "calendar:delete*", "code:execute*", "code:run*", "shell:exec*",
+  "files:write*",
+  "files:delete*",
+  "file:write*",
+  "file:delete*",
+  "calendar:write*",
+  "calendar:create*",
+  "calendar:update*",
+  "calendar:delete*",
+  "code:execute*",
+  "code:run*",
+  "shell:exec*",
 ];
 const SENSITIVE_DATA = ["pii:*", "secrets:read*", "secret:read*", "vault:read*", "customers:read*", "users:read*", "credentials:*"];
 const DESTRUCTIVE = ["*:delete*", "*:drop*", "*:truncate*", "*:destroy*", "db:write*"];
@@ -69,14 +94,64 @@ export function expandSentinels(entries: readonly string[]): string[] {
 
 export const WRITE_VERBS: ReadonlySet<string> = new Set([
   // SPEC §4
-  "write", "create", "update", "delete", "remove", "insert", "upsert", "put", "post", "patch", "send", "deploy",
-  "execute", "exec", "run", "transfer", "pay", "purchase", "buy", "book", "drop", "truncate", "modify", "edit",
-  "move", "rename", "upload", "publish", "grant", "revoke", "set",
+  "write",
+  "create",
+  "update",
+  "delete",
+  "remove",
+  "insert",
+  "upsert",
+  "put",
+  "post",
+  "patch",
+  "send",
+  "deploy",
+  "execute",
+  "exec",
+  "run",
+  "transfer",
+  "pay",
+  "purchase",
+  "buy",
+  "book",
+  "drop",
+  "truncate",
+  "modify",
+  "edit",
+  "move",
+  "rename",
+  "upload",
+  "publish",
+  "grant",
+  "revoke",
+  "set",
   // SPEC §10 "Write verbs"
-  "destroy", "migrate", "charge", "push", "commit", "import", "kill", "terminate", "cancel", "refund", "archive",
-  "restore", "invite", "share", "merge",
+  "destroy",
+  "migrate",
+  "charge",
+  "push",
+  "commit",
+  "import",
+  "kill",
+  "terminate",
+  "cancel",
+  "refund",
+  "archive",
+  "restore",
+  "invite",
+  "share",
+  "merge",
   // SPEC §11 "Bypasses closed"
-  "purge", "wipe", "rm", "erase", "unlink", "overwrite", "reset", "clear", "flush", "shred",
+  "purge",
+  "wipe",
+  "rm",
+  "erase",
+  "unlink",
+  "overwrite",
+  "reset",
+  "clear",
+  "flush",
+  "shred",
 ]);
 
 /** The first word of the action's verb (SPEC §4, §10). */

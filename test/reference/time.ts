@@ -24,7 +24,8 @@ export function parseRfc3339(s: string): number | null {
   let offsetMinutes = 0;
   if (m[8] !== "Z") {
     const sign = m[8]![0] === "-" ? -1 : 1;
-    const oh = Number(m[8]!.slice(1, 3)), om = Number(m[8]!.slice(4, 6));
+    const oh = Number(m[8]!.slice(1, 3)),
+      om = Number(m[8]!.slice(4, 6));
     if (oh > 23 || om > 59) return null;
     offsetMinutes = sign * (oh * 60 + om);
   }
@@ -45,8 +46,12 @@ export function toMs(v: number | string | Date): number {
 }
 
 /** The UTC calendar day, ISO week (from Monday 00:00) and calendar month an instant falls in. */
-export function dayOf(ms: number): number { return Math.floor(ms / MS_PER_DAY); }
-export function weekOf(ms: number): number { return Math.floor((dayOf(ms) + 3) / 7); } // 1970-01-01 was a Thursday
+export function dayOf(ms: number): number {
+  return Math.floor(ms / MS_PER_DAY);
+}
+export function weekOf(ms: number): number {
+  return Math.floor((dayOf(ms) + 3) / 7);
+} // 1970-01-01 was a Thursday
 export function monthOf(ms: number): number {
   const d = new Date(ms);
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
@@ -64,7 +69,9 @@ export function wallClock(timeZone: string, ms: number): { weekday: Weekday; min
     f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", weekday: "short", hour: "2-digit", minute: "2-digit" });
     wallFormats.set(timeZone, f);
   }
-  let weekday = "", hour = 0, minute = 0;
+  let weekday = "",
+    hour = 0,
+    minute = 0;
   for (const part of f.formatToParts(new Date(ms))) {
     if (part.type === "weekday") weekday = part.value.toLowerCase();
     else if (part.type === "hour") hour = Number(part.value);

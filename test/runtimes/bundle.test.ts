@@ -30,8 +30,13 @@ async function bundle(entry: string, options: BuildOptions = {}): Promise<{ meta
 }
 
 const nodeImports = (m: Metafile): string[] =>
-  Object.values(m.inputs).flatMap((i) => i.imports.map((x) => x.path)).filter((p) => p.startsWith("node:"));
-const exportsOf = (m: Metafile): string[] => Object.values(m.outputs).flatMap((o) => o.exports).sort();
+  Object.values(m.inputs)
+    .flatMap((i) => i.imports.map((x) => x.path))
+    .filter((p) => p.startsWith("node:"));
+const exportsOf = (m: Metafile): string[] =>
+  Object.values(m.outputs)
+    .flatMap((o) => o.exports)
+    .sort();
 
 describe("browser and edge entries", () => {
   for (const [name, rt] of Object.entries(RUNTIMES)) {

@@ -48,8 +48,9 @@ beforeAll(async () => {
 
 afterAll(() => {
   project?.cleanup();
-  const rows = [...results].map(([name, r]) =>
-    `${name.padEnd(34)} ${(r.digest ?? "-").slice(0, 16)}  cold ${String(r.cold.total_ms).padStart(8)} ms  ${r.runtime.slice(0, 40)}`);
+  const rows = [...results].map(
+    ([name, r]) => `${name.padEnd(34)} ${(r.digest ?? "-").slice(0, 16)}  cold ${String(r.cold.total_ms).padStart(8)} ms  ${r.runtime.slice(0, 40)}`,
+  );
   console.log(`golden ${golden.digest} (${golden.count} cases)\n${rows.join("\n")}`);
 });
 
@@ -65,7 +66,10 @@ function expectConformance(name: string, family: string, r: RuntimeResult, entry
   expect(r.count).toBe(golden.count);
   expect(r.digest).toBe(golden.digest);
   const expected = known.cases.map((c) => `${c.name}: ${c.outcomes[family]}`);
-  expect((r.divergences ?? []).map((o, i) => `${known.cases[i]!.name}: ${o}`), "known-divergences.json").toEqual(expected);
+  expect(
+    (r.divergences ?? []).map((o, i) => `${known.cases[i]!.name}: ${o}`),
+    "known-divergences.json",
+  ).toEqual(expected);
 }
 
 describe("command-line runtimes", () => {

@@ -30,10 +30,13 @@ afterAll(() => project?.cleanup());
 /** Runs tsc in the consumer project with these options; resolves to its output, rejects on errors. */
 async function typecheck(name: string, compilerOptions: Record<string, unknown>, files: string[]): Promise<string> {
   const config = path.join(project.project, `tsconfig.${name}.json`);
-  writeFileSync(config, JSON.stringify({
-    compilerOptions: { strict: true, noEmit: true, target: "ES2022", lib: ["ES2023", "DOM"], types: ["node"], skipLibCheck: false, ...compilerOptions },
-    files,
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: "ES2022", lib: ["ES2023", "DOM"], types: ["node"], skipLibCheck: false, ...compilerOptions },
+      files,
+    }),
+  );
   try {
     const { stdout } = await run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: project.project });
     return stdout;
@@ -62,6 +65,14 @@ describe("the tarball", () => {
     expect(stdout).not.toMatch(/Errors:|Warnings:/);
   });
   it("passes @arethetypeswrong/cli (node16 and bundler; ./node-crypto and ./hitl are ESM-only on purpose)", async () => {
-    await run(path.join(ROOT, "node_modules/.bin/attw"), [project.tarball, "--profile", "node16", "--exclude-entrypoints", "./warden.wasm", "--ignore-rules", "cjs-resolves-to-esm"]);
+    await run(path.join(ROOT, "node_modules/.bin/attw"), [
+      project.tarball,
+      "--profile",
+      "node16",
+      "--exclude-entrypoints",
+      "./warden.wasm",
+      "--ignore-rules",
+      "cjs-resolves-to-esm",
+    ]);
   });
 });

@@ -1,7 +1,14 @@
 // README's examples as a TypeScript user writes them, importing the package by name (ESM).
 import {
-  Enforcer, MemoryStore, PassportError, loadEngine, verifyAuditLog,
-  type CounterSnapshot, type Decision, type EvalRequest, type Passport,
+  Enforcer,
+  MemoryStore,
+  PassportError,
+  loadEngine,
+  verifyAuditLog,
+  type CounterSnapshot,
+  type Decision,
+  type EvalRequest,
+  type Passport,
 } from "agent-warden";
 import { loadEngineSync } from "agent-warden/engine";
 
