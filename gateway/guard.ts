@@ -28,9 +28,8 @@ export interface EmbeddedGuardOptions {
 }
 
 /**
- * The channel every gateway call is made on: the agent's (SPEC §11). The Enforcer on main takes no
- * per-call options yet; when it does, enforce, report and heartbeat below pass this as their second
- * argument, here and nowhere else.
+ * The channel every gateway call is made on: the agent's (SPEC §11): a report can raise a committed
+ * cost but never lower it, a heartbeat never lifts an operator's pause. Passed here and nowhere else.
  */
 export const AGENT_CHANNEL = { channel: "agent" } as const;
 
@@ -47,11 +46,11 @@ export class EmbeddedGuard implements Guard {
   }
 
   enforce(request: Omit<EnforceRequest, "passport_id">): Promise<EnforcedDecision> {
-    return this.enforcer.enforce({ ...request, passport_id: this.passportId });
+    return this.enforcer.enforce({ ...request, passport_id: this.passportId }, AGENT_CHANNEL);
   }
 
   report(input: Omit<ReportInput, "passport_id">): Promise<ReportAnswer> {
-    return this.enforcer.report({ ...input, passport_id: this.passportId });
+    return this.enforcer.report({ ...input, passport_id: this.passportId }, AGENT_CHANNEL);
   }
 
   async approval(id: string): Promise<Approval | null> {
@@ -65,7 +64,7 @@ export class EmbeddedGuard implements Guard {
 
   async heartbeat(): Promise<void> {
     if (this.opts.heartbeat) await this.opts.heartbeat();
-    else await this.enforcer.heartbeat(this.passportId);
+    else await this.enforcer.heartbeat(this.passportId, AGENT_CHANNEL);
   }
 
   onActivity(listener: () => void): () => void {

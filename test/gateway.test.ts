@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -109,6 +109,17 @@ describe("warden proxy: allow and block", () => {
     const third = await rig.agent.callTool({ name: "read_text_file", arguments: { path: file } });
     expect(third.structuredContent).toMatchObject({ decision: "block", reason: "cost_limit_exceeded", rule: "core:cost:max_per_day" });
     expect((await rig.enforcer.state(rig.pid)).spent_today_cents).toBe(2);
+  });
+
+  it("the gateway reports as the agent (SPEC §11): an actual cost below the committed one is recorded as a claim, never refunded", async () => {
+    const rig = await fsGateway({ "core:cost:max_per_day": 1000 }, { tools: { "fs:read*": { cost_cents: 5, actual_cost_cents: 0 } } });
+    const file = join(rig.sandbox, "a.txt");
+    writeFileSync(file, "content");
+    expect((await rig.agent.callTool({ name: "read_text_file", arguments: { path: file } })).isError).toBeFalsy();
+    await vi.waitFor(async () => expect((await auditOf(rig.enforcer, rig.pid)).some((r) => r.type === "permit_report")).toBe(true));
+    expect((await rig.enforcer.state(rig.pid)).spent_today_cents).toBe(5);
+    const report = (await auditOf(rig.enforcer, rig.pid)).find((r) => r.type === "permit_report")!;
+    expect(report).toMatchObject({ claimed_actual_cost_cents: 0, channel: "agent" });
   });
 
   it("a cost mapped from a missing argument refuses the call instead of counting it as free", async () => {
