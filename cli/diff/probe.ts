@@ -5,6 +5,7 @@
 // between the two traces. Nothing here decides: the module evaluates every probe, and which counter
 // a cap reads or where its edge lies is found by probing, not written down here.
 
+import { COUNTER_BLOCK_FIELDS } from "../../bindings/gen/abi-layout";
 import type { Engine, Policy } from "../../bindings/engine";
 import type { Decision, Outcome, Verdict } from "../../bindings/decision";
 import { tzOffsetMinutes } from "../../bindings/timezone";
@@ -29,18 +30,8 @@ export interface Found {
   new: Decision;
 }
 
-const COUNTERS = [
-  "spent_today_cents",
-  "spent_week_cents",
-  "spent_month_cents",
-  "spent_total_cents",
-  "held_cents",
-  "actions_last_minute",
-  "actions_last_5_minutes",
-  "actions_last_30_minutes",
-  "actions_last_hour",
-  "actions_today",
-] as const;
+/** The counter snapshot's numeric fields, in the order of the ABI's counter block (schemas/abi-layout.json). */
+const COUNTERS = COUNTER_BLOCK_FIELDS;
 type Counter = (typeof COUNTERS)[number];
 const MAX = Number.MAX_SAFE_INTEGER;
 const MIN_MS = 60_000,
