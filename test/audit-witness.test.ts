@@ -133,6 +133,13 @@ describe("the signing key lives outside the store", () => {
     await store.close();
   });
 
+  it("an --audit-witness that is neither file: nor webhook:http(s) is a usage error", async () => {
+    const run = await warden(["serve", "--store", `sqlite:${db}`, "--port", "0", "--audit-witness", "ftp://x"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--audit-witness "ftp://x" is not file:PATH or webhook:http(s)://URL');
+    expect(existsSync(`${db}.key`)).toBe(false); // refused before anything was made
+  });
+
   it("a Redis store without --signing-key is a usage error (there is no 'beside the database')", async () => {
     const run = await warden(["serve", "--store", "redis://127.0.0.1:1", "--port", "0"]);
     expect(run.code).toBe(2);

@@ -13,7 +13,7 @@ import { ApprovalDesk } from "../../desk/desk";
 import { EventHub } from "../../humans/events";
 import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "../../mcp/server";
 import { notifierFromSpecs } from "../../humans/notify";
-import { jwkOption, option, parse, type Io } from "../args";
+import { envJwk, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";
 import type { Store } from "../../enforcer/store";
 import { canonicalJson } from "../../enforcer/signing";
@@ -74,7 +74,10 @@ export async function mcpCommand(
   let signingKey;
   try {
     // As warden serve: the key given, else the key file beside a SQLite database (never the store's).
-    signingKey = await serverSigningJwk(store, { explicit: opts.signingJwk, file: opts.signingJwk ? undefined : defaultSigningKeyFile(opts.store) });
+    signingKey = await serverSigningJwk(store, {
+      explicit: opts.signingJwk,
+      file: opts.signingJwk ? undefined : (opts.signingKeyFile ?? defaultSigningKeyFile(opts.store)),
+    });
   } catch (err) {
     io.stderr(`warden mcp: ${(err as Error).message}\n`);
     await store.close();
@@ -145,7 +148,8 @@ function options(args: string[]) {
     passportFile: option(values["passport-file"]),
     publicUrl,
     notifier,
-    signingJwk: jwkOption(option(values["signing-key"]), "mcp"),
+    signingJwk: envJwk("mcp"),
+    signingKeyFile: option(values["signing-key"]),
     passportKey: passportKey(option(values["passport-key"])),
   };
 }
