@@ -72,6 +72,11 @@ export function jwkOption(file: string | undefined, command: string): JWK | unde
   }
 }
 
+/** The private JWK in the WARDEN_SIGNING_KEY variable, or undefined (then a key file is used). */
+export function envJwk(command: string): JWK | undefined {
+  return jwkOption(undefined, command);
+}
+
 function readOptionFile(file: string, command: string): string {
   try {
     return readFileSync(file, "utf8");

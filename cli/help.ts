@@ -5,6 +5,7 @@ import { KEYS_HELP } from "./commands/keys";
 import { SERVE_HELP } from "./commands/serve";
 import { MCP_HELP } from "./commands/mcp";
 import { PROXY_HELP } from "./commands/proxy";
+import { AUDIT_HELP } from "./commands/audit";
 
 export const MAIN_HELP = `warden ${VERSION} — policy-as-code guardrails for AI agents
 
@@ -19,6 +20,8 @@ Usage:
   warden serve [options]       run the enforcement HTTP API (docs/server.md)
   warden keys create --issuer ISSUER
                                create an API key for warden serve (shown once)
+  warden audit verify [options]
+                               check the audit log (signatures, witness checkpoints, counters)
   warden mcp --passport ID     MCP server on stdio for Claude Desktop, Cursor (docs/human-in-the-loop.md)
   warden proxy --config FILE   MCP gateway: every tool call of downstream servers decided first (docs/gateway.md)
 
@@ -81,6 +84,7 @@ Example:
   keys: KEYS_HELP,
   mcp: MCP_HELP,
   proxy: PROXY_HELP,
+  audit: AUDIT_HELP,
   test: `Usage: warden test PATH... [options]
 
 Runs every fixture file (.yaml, .yml, .json) under the paths, recursively. A fixture is one

@@ -10,6 +10,7 @@ import { diffCommand } from "./commands/diff";
 import { keysCommand } from "./commands/keys";
 import { serveCommand } from "./commands/serve";
 import { mcpCommand } from "./commands/mcp";
+import { auditCommand } from "./commands/audit";
 import { explainError, InputError, UsageError } from "./errors";
 import { COMMAND_HELP, MAIN_HELP } from "./help";
 import { VERSION } from "./version";
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
   proxy: proxyCommand,
   replay: replayCommand,
   diff: diffCommand,
+  audit: auditCommand,
 };
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
@@ -63,7 +65,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 /** The server-side commands answer a usage error with their whole help (as they always have); the others point to it. */
-const FULL_HELP_ON_USAGE = new Set(["serve", "keys", "mcp"]);
+const FULL_HELP_ON_USAGE = new Set(["serve", "keys", "mcp", "audit"]);
 
 function usage(io: Io, err: UsageError): number {
   const where = err.command ? `warden ${err.command}` : "warden";

@@ -24,6 +24,8 @@ import { nodeCrypto } from "../node/node-crypto";
 import { serverSigningJwk } from "../node/signing-key";
 import { hitlRoutes, type HitlServerOptions } from "./hitl-mount";
 import { traceDecisions } from "./otel";
+import { AuditWitness, type WitnessOptions } from "./witness";
+import { importSigningKey } from "../enforcer/signing";
 
 export interface ServerOptions {
   store: Store;
@@ -31,6 +33,10 @@ export interface ServerOptions {
   storeKind?: string;
   /** Private Ed25519 JWK for decisions and audit records; default: the one kept in the store. */
   signingJwk?: JWK;
+  /** The key file (mode 0600; made on first start, or moved there from the store): keeps the key out of the store. */
+  signingKeyFile?: string;
+  /** Signed checkpoints of the audit chain heads, sent to a witness outside the store (server/witness.ts). */
+  auditWitness?: WitnessOptions;
   /** Largest request body, in bytes (413 beyond). Default 1 MiB. */
   maxBodyBytes?: number;
   /** Requests per second per API key (or per address without one); 0 turns it off. Default 2000. */
@@ -69,8 +75,10 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   const clock = opts.clock ?? Date.now;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const store = opts.store;
-  const signingKey = await serverSigningJwk(store, opts.signingJwk);
+  const signingKey = await serverSigningJwk(store, { explicit: opts.signingJwk, file: opts.signingKeyFile, log });
   const enforcer = await Enforcer.create({ store, clock, signingKey, hostCrypto: nodeCrypto });
+  const witness = opts.auditWitness ? new AuditWitness(opts.auditWitness, await importSigningKey(signingKey), log, clock, nodeCrypto) : null;
+  if (witness) enforcer.onEvent((e) => witness.observe(e));
   const metrics = new ServerMetrics();
   const events = new ServerEvents();
   enforcer.onEvent((e) => {
@@ -206,6 +214,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
         http.closeAllConnections();
         await stopped;
         enforcer.close();
+        await witness?.close(); // the last checkpoint, before the store closes
         await store.close();
       })());
     },

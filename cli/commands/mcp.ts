@@ -7,13 +7,13 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { Enforcer } from "../../enforcer/enforcer";
 import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
 import { nodeCrypto } from "../../node/node-crypto";
-import { serverSigningJwk } from "../../node/signing-key";
+import { defaultSigningKeyFile, serverSigningJwk } from "../../node/signing-key";
 import { ApprovalAlerts } from "../../humans/alerts";
 import { ApprovalDesk } from "../../desk/desk";
 import { EventHub } from "../../humans/events";
 import { HEARTBEAT_EVERY_MS, HeartbeatThrottle, createMcpServer } from "../../mcp/server";
 import { notifierFromSpecs } from "../../humans/notify";
-import { jwkOption, option, parse, type Io } from "../args";
+import { envJwk, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";
 import type { Store } from "../../enforcer/store";
 import { canonicalJson } from "../../enforcer/signing";
@@ -37,7 +37,7 @@ Options:
                              http://127.0.0.1:8787, the warden serve that shows /a/...)
       --notify SPEC          console (stderr, default), none, file:PATH or webhook:URL
                              (signed with WARDEN_WEBHOOK_SECRET); repeat to use several
-      --signing-key FILE     private Ed25519 JWK (default: the one kept in the store, as warden serve)
+      --signing-key FILE     private Ed25519 JWK (default: PATH.key beside a sqlite:PATH store, as warden serve)
       --passport-key FILE    the passport's private key (JWK, from POST /v1/passports; also
                              WARDEN_PASSPORT_KEY): required for a trust_tier L3 passport, whose
                              every tool call proves possession of it (SPEC §11)
@@ -71,7 +71,19 @@ export async function mcpCommand(
     io.stderr(`warden mcp: ${(err as Error).message}\n`);
     return err instanceof StoreSpecError ? 2 : 1;
   }
-  const enforcer = await Enforcer.create({ store, signingKey: await serverSigningJwk(store, opts.signingJwk), hostCrypto: nodeCrypto });
+  let signingKey;
+  try {
+    // As warden serve: the key given, else the key file beside a SQLite database (never the store's).
+    signingKey = await serverSigningJwk(store, {
+      explicit: opts.signingJwk,
+      file: opts.signingJwk ? undefined : (opts.signingKeyFile ?? defaultSigningKeyFile(opts.store)),
+    });
+  } catch (err) {
+    io.stderr(`warden mcp: ${(err as Error).message}\n`);
+    await store.close();
+    return 1;
+  }
+  const enforcer = await Enforcer.create({ store, signingKey, hostCrypto: nodeCrypto });
   const closeAll = async () => {
     enforcer.close();
     await store.close();
@@ -136,7 +148,8 @@ function options(args: string[]) {
     passportFile: option(values["passport-file"]),
     publicUrl,
     notifier,
-    signingJwk: jwkOption(option(values["signing-key"]), "mcp"),
+    signingJwk: envJwk("mcp"),
+    signingKeyFile: option(values["signing-key"]),
     passportKey: passportKey(option(values["passport-key"])),
   };
 }

@@ -13,7 +13,7 @@ import { checkProxyConfig, passportSource, proxyConfigProblems, resolveStoreSpec
 // The store URL helper and the server's signing key still live in server/ (they are moving to node/).
 import { DEFAULT_STORE, openStore } from "../../node/store-url";
 import { nodeCrypto } from "../../node/node-crypto";
-import { serverSigningJwk } from "../../node/signing-key";
+import { defaultSigningKeyFile, serverSigningJwk } from "../../node/signing-key";
 import { ApprovalAlerts } from "../../humans/alerts";
 import { ApprovalDesk } from "../../desk/desk";
 import { EventHub } from "../../humans/events";
@@ -80,7 +80,15 @@ export async function proxyCommand(args: string[], io: Io): Promise<number> {
     io.stderr(`warden proxy: cannot open the store ${storeSpec}: ${(err as Error).message}\n`);
     return 1;
   }
-  const enforcer = await Enforcer.create({ store, signingKey: await serverSigningJwk(store), hostCrypto: nodeCrypto });
+  let signingKey;
+  try {
+    signingKey = await serverSigningJwk(store, { file: defaultSigningKeyFile(storeSpec) }); // as warden serve: the key file beside the database
+  } catch (err) {
+    io.stderr(`warden proxy: ${(err as Error).message}\n`);
+    await store.close();
+    return 1;
+  }
+  const enforcer = await Enforcer.create({ store, signingKey, hostCrypto: nodeCrypto });
   let passportId: string;
   try {
     passportId = await registerPassport(enforcer, loaded);

@@ -1,12 +1,12 @@
 // `warden serve`: the enforcement HTTP API in this process, or in N worker processes sharing the port.
 
 import cluster from "node:cluster";
-import type { JWK } from "jose";
 import { createWardenServer } from "../../server/server";
-import { serverSigningJwk } from "../../node/signing-key";
+import { type SigningKeyOptions, defaultSigningKeyFile, serverSigningJwk } from "../../node/signing-key";
+import { type WitnessOptions, parseWitness } from "../../server/witness";
 import { hitlOptionsFromEnv } from "../../server/hitl-mount";
 import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
-import { jwkOption, option, parse, type Io } from "../args";
+import { envJwk, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";
 
 export const SERVE_HELP = `Usage: warden serve [options]
@@ -20,9 +20,16 @@ Options:
                                (several servers may share one Redis),
                                redis-cluster://HOST:PORT,HOST:PORT,... or memory
       --redis-prefix TEXT      prefix of every Redis key (default warden:)
-      --signing-key FILE       private Ed25519 JWK for decisions and audit records
-                               (default: made on first start and kept in the store;
-                               also read from the WARDEN_SIGNING_KEY variable)
+      --signing-key FILE       private Ed25519 JWK for decisions and audit records, in a
+                               file of mode 0600 (made on first start if absent; default
+                               PATH.key beside a sqlite:PATH database; required for Redis;
+                               a key older versions kept in the store is moved to it);
+                               WARDEN_SIGNING_KEY may hold the JWK itself instead
+      --audit-witness SPEC     send signed checkpoints of the audit chain heads outside the
+                               store: file:PATH (JSON lines, synced) or webhook:URL (POST);
+                               \`warden audit verify --witness\` checks the log against them
+      --checkpoint-every N     records between checkpoints (default 100)
+      --checkpoint-seconds S   longest wait for a checkpoint (default 10; also at shutdown)
       --max-body-bytes N       largest request body (default 1048576; 413 beyond)
       --rate-limit N           requests per second per API key or address, per worker
                                (default 2000; 0 = off)
@@ -38,6 +45,9 @@ const SERVE_OPTIONS = {
   store: { type: "string" },
   "redis-prefix": { type: "string" },
   "signing-key": { type: "string" },
+  "audit-witness": { type: "string" },
+  "checkpoint-every": { type: "string" },
+  "checkpoint-seconds": { type: "string" },
   "max-body-bytes": { type: "string" },
   "rate-limit": { type: "string" },
   workers: { type: "string" },
@@ -50,6 +60,20 @@ function int(value: string | undefined, name: string, fallback: number, min = 0)
   return n;
 }
 
+/** `--audit-witness SPEC` with its checkpoint cadence, or undefined. */
+function witnessOption(values: Record<string, unknown>, command: string): WitnessOptions | undefined {
+  const target = option(values["audit-witness"] as string | undefined);
+  const every = int(option(values["checkpoint-every"] as string | undefined), "--checkpoint-every", 100, 1);
+  const seconds = int(option(values["checkpoint-seconds"] as string | undefined), "--checkpoint-seconds", 10, 1);
+  if (target === undefined) return undefined;
+  try {
+    parseWitness(target);
+  } catch (err) {
+    throw new UsageError((err as Error).message, command);
+  }
+  return { target, every, intervalMs: seconds * 1000 };
+}
+
 /** `warden serve`: resolves with the exit code once the server has shut down. */
 export async function serveCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse("serve", args, SERVE_OPTIONS, false);
@@ -58,14 +82,22 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     host: option(values.host) ?? "127.0.0.1",
     store: option(values.store) ?? process.env.WARDEN_STORE ?? DEFAULT_STORE,
     redisPrefix: option(values["redis-prefix"]),
-    signingJwk: jwkOption(option(values["signing-key"]), "serve"),
+    signingJwk: envJwk("serve"),
+    signingKeyFile: option(values["signing-key"]),
+    auditWitness: witnessOption(values, "serve"),
     maxBodyBytes: int(option(values["max-body-bytes"]), "--max-body-bytes", 1024 * 1024, 1),
     rateLimit: int(option(values["rate-limit"]), "--rate-limit", 2000),
     workers: int(option(values.workers), "--workers", 1, 1),
   };
   if (opts.workers > 1 && opts.store === "memory")
     throw new UsageError("--workers above 1 needs a shared store (sqlite:PATH or redis://...), not memory", "serve");
-  if (opts.workers > 1 && cluster.isPrimary) return supervise(opts.workers, opts.store, opts.redisPrefix, opts.signingJwk, io);
+  let keyFile: string | undefined;
+  try {
+    keyFile = opts.signingJwk ? undefined : (opts.signingKeyFile ?? defaultSigningKeyFile(opts.store));
+  } catch (err) {
+    throw new UsageError((err as Error).message, "serve");
+  }
+  if (opts.workers > 1 && cluster.isPrimary) return supervise(opts.workers, opts.store, opts.redisPrefix, { explicit: opts.signingJwk, file: keyFile }, io);
   // A worker's IPC channel to its primary would keep it alive after it is done.
   const leave = (code: number) => {
     cluster.worker?.disconnect();
@@ -74,7 +106,10 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   let opened;
   try {
     opened = await openStore(opts.store, { redisPrefix: opts.redisPrefix });
+    // The key file is checked (and made, or moved out of the store) before serving; a bad one stops here.
+    await serverSigningJwk(opened.store, { explicit: opts.signingJwk, file: keyFile, log: (line) => io.stderr(`${line}\n`) });
   } catch (err) {
+    await opened?.store.close().catch(() => undefined);
     if (err instanceof StoreSpecError) {
       leave(2);
       throw new UsageError(err.message, "serve");
@@ -86,6 +121,8 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     store: opened.store,
     storeKind: opened.kind,
     signingJwk: opts.signingJwk,
+    signingKeyFile: keyFile,
+    auditWitness: opts.auditWitness,
     maxBodyBytes: opts.maxBodyBytes,
     rateLimit: opts.rateLimit,
     log: (line) => io.stderr(`${line}\n`),
@@ -133,10 +170,10 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
  * race to create them, forks the workers (they share the port), replaces one that dies, and on
  * SIGTERM/SIGINT passes the signal on and waits for every worker to finish its requests.
  */
-async function supervise(workers: number, store: string, redisPrefix: string | undefined, signingJwk: JWK | undefined, io: Io): Promise<number> {
+async function supervise(workers: number, store: string, redisPrefix: string | undefined, key: SigningKeyOptions, io: Io): Promise<number> {
   try {
     const opened = await openStore(store, { redisPrefix });
-    await serverSigningJwk(opened.store, signingJwk);
+    await serverSigningJwk(opened.store, { ...key, log: (line) => io.stderr(`${line}\n`) });
     await opened.store.close();
   } catch (err) {
     io.stderr(`warden serve: ${(err as Error).message}\n`);
