@@ -21,7 +21,6 @@ import { REDIS_MISSING, REQUIRE_SUITES, api, redisServerPath, startRedis, type R
 
 const T0 = Date.parse("2026-02-24T10:00:00Z");
 const DAY = 'constraints["core:cost:max_per_day"]';
-const THRESHOLD = 'constraints["core:cost:approval_threshold"]';
 
 const collect = async (it: AsyncIterable<AuditRecord>) => {
   const out: AuditRecord[] = [];
