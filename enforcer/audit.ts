@@ -13,7 +13,7 @@ const MAX_APPEND_ATTEMPTS = 100;
 const MAX_CACHED_HEADS = 100_000;
 
 /** What happened, in SPEC §7's terms. */
-export type AuditType = "decision" | "approval" | "permit_report" | "panic" | "resume" | "pause" | "heartbeat" | "reset" | "register";
+export type AuditType = "decision" | "approval" | "permit_report" | "panic" | "resume" | "pause" | "heartbeat" | "reset" | "register" | "update" | "reissue";
 
 /** What a caller appends: a type, an RFC 3339 instant and any JSON fields. */
 export interface AuditInput {

@@ -17,6 +17,7 @@ import {
 } from "./signing";
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
+import { changedPaths } from "./passport-diff";
 import { NAMESPACES } from "./records";
 import type { AuditHead, CommitDoc, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
@@ -30,6 +31,7 @@ import type {
   EnforcedDecision,
   PassportLimits,
   PassportState,
+  PassportUpdate,
   Permit,
   ReportAnswer,
   ReportInput,
@@ -150,6 +152,119 @@ export class Enforcer {
     if (!id) throw new EnforcerError("missing_passport_id", "a passport needs an `id` to be enforced");
     await this.store.putDoc(NS_PASSPORTS, id, JSON.stringify(policy.passport));
     return policy;
+  }
+
+  /**
+   * Updates a registered passport in place (docs/decisions.md "Passport updates"): the same
+   * validation as `register`, a new `version`, the same id and issuer, the counters kept, and a
+   * signed `update` audit record naming both versions and the changed paths. Operator channel only.
+   * A `version` in `passport` is the version the caller edited: another one is `version_conflict`.
+   * A failed update writes nothing.
+   * @example const { version, changed } = await enforcer.updatePassport("pass_1", { ...passport, constraints: { "core:cost:max_per_day": 800 } });
+   */
+  async updatePassport(passportId: string, passport: Passport | string, opts?: CallOptions): Promise<PassportUpdate> {
+    operatorOnly("update", opts);
+    return this.replacePassport(passportId, "update", opts, (current) => {
+      const next = (typeof passport === "string" ? JSON.parse(passport) : passport) as Record<string, unknown>;
+      if (next === null || typeof next !== "object" || Array.isArray(next)) {
+        throw new RequestError({ code: "invalid_type", path: "", message: "a passport is a JSON object", expected: "object", found: typeof next });
+      }
+      for (const field of ["id", "issuer_id", "trust_tier"] as const) {
+        if (next[field] !== undefined && next[field] !== current[field]) {
+          throw new EnforcerError(
+            "immutable_field",
+            `${field} cannot change in an update (it is ${JSON.stringify(current[field] ?? null)}); issue a new passport instead`,
+          );
+        }
+      }
+      if (next.version !== undefined && next.version !== (current.version ?? 1)) {
+        throw new EnforcerError(
+          "version_conflict",
+          `you edited version ${String(next.version)} but the passport is at version ${String(current.version ?? 1)}: reload it and edit again`,
+        );
+      }
+      const { version: _v, ...rest } = next;
+      return {
+        ...rest,
+        id: current.id,
+        ...(current.issuer_id !== undefined && { issuer_id: current.issuer_id }),
+        ...(current.trust_tier !== undefined && { trust_tier: current.trust_tier }),
+      };
+    });
+  }
+
+  /**
+   * Records a re-issue (the passport's proof-of-possession key was replaced by the caller, who keeps
+   * the keys): the same constraints under a new `version`, and a signed `reissue` audit record with
+   * the new and old key thumbprints. Counters are kept. Operator channel only.
+   */
+  async reissuePassport(
+    passportId: string,
+    keys: { key_thumbprint: string; previous_key_thumbprint: string | null },
+    opts?: CallOptions,
+  ): Promise<PassportUpdate> {
+    operatorOnly("reissue", opts);
+    return this.replacePassport(passportId, "reissue", opts, (current) => current, keys);
+  }
+
+  /** Reads, transforms, validates and writes the passport at its stored version (retried on a race), then audits. */
+  private async replacePassport(
+    pid: string,
+    type: "update" | "reissue",
+    opts: CallOptions | undefined,
+    edit: (current: Record<string, unknown>) => Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ): Promise<PassportUpdate> {
+    return this.serial(pid, async () => {
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const doc = await this.store.getDoc(NS_PASSPORTS, pid);
+        if (!doc) throw new EnforcerError("passport_not_found", `no passport ${pid}`);
+        const current = JSON.parse(doc.json) as Record<string, unknown>;
+        if (current.status === "revoked") throw new EnforcerError("passport_revoked", `passport ${pid} is revoked: issue a new one`);
+        const from = typeof current.version === "number" ? current.version : 1;
+        // Validation (and compilation) before any write: a bad passport changes nothing.
+        const checked = this.engine.compile({ ...edit(current), version: from + 1 } as Passport);
+        const stored = { ...checked.passport };
+        const warnings = [...checked.warnings];
+        checked.dispose();
+        if (!(await this.store.putDoc(NS_PASSPORTS, pid, JSON.stringify(stored), { ifVersion: doc.version }))) continue;
+        const changed = changedPaths(current, stored);
+        const now = this.clock();
+        const policy = await this.policy(pid);
+        // (Not snapshotOf: its sweep queues behind this very call.)
+        const pending = this.states.snapshot((await this.store.getState(pid))?.bytes ?? new Uint8Array(0), now).snapshot.pending_approval_id;
+        const release = pending !== null && changed.some(decidesOn);
+        await this.record(pid, policy, {
+          type,
+          at: iso(now),
+          from_version: from,
+          to_version: from + 1,
+          changed,
+          released_approval_id: release ? pending : null,
+          ...extra,
+          ...actorFields(opts),
+        });
+        if (release) await this.releaseForUpdate(pid, policy, pending, now, opts?.actor);
+        return { passport: stored, version: from + 1, previous_version: from, changed, warnings };
+      }
+      throw new EnforcerError("state_conflict", `could not update ${pid}: too many concurrent writers`);
+    });
+  }
+
+  /**
+   * A hold made under the old limits is not answered under the new ones: its reservation is
+   * released and its approval closed as denied (`passport_updated`); the agent asks again and the
+   * module decides under the new version (docs/decisions.md "Passport updates").
+   */
+  private async releaseForUpdate(pid: string, policy: Policy, approvalId: string, now: number, actor?: Actor): Promise<void> {
+    const result = await this.mutate(pid, (bytes) => {
+      const snap = this.states.snapshot(bytes, now);
+      return snap.snapshot.pending_approval_id === approvalId ? merge(snap, this.states.release(snap.state, now, approvalId)) : snap;
+    });
+    const doc = await this.store.getDoc(NS_APPROVALS, approvalId);
+    const approval = doc ? (JSON.parse(doc.json) as Approval) : null;
+    if (approval?.status === "pending") await this.closeApproval(pid, policy, approval, "denied", "passport_updated", now, actor);
+    await this.settleEvents(pid, result, now);
   }
 
   /**
@@ -871,6 +986,11 @@ export class Enforcer {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
+}
+
+/** Changed paths the engine decides on: a pending hold made before such a change is released (`releaseForUpdate`). */
+function decidesOn(path: string): boolean {
+  return path.startsWith("constraints[") || path === "permissions" || path === "status" || path === "not_before" || path === "expires_at";
 }
 
 /** A transition applied after a snapshot keeps the snapshot's expiry/release events. */

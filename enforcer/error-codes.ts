@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   confirmation_required: 400,
   invalid_payload: 400,
   conflicting_fields: 400,
+  immutable_field: 400,
   // 401: who is asking is not established.
   unauthorized: 401,
   missing_api_key: 401,
@@ -40,6 +41,8 @@ export const ERROR_STATUS = {
   action_id_conflict: 409,
   approval_not_pending: 409,
   replayed: 409,
+  version_conflict: 409,
+  passport_revoked: 409,
   // 413 / 415 / 429
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -147,3 +147,14 @@ export interface PassportLimits extends SpendCaps {
   heartbeat_stale_at: string | null;
   lifetimes: Lifetimes;
 }
+
+/** What `Enforcer.updatePassport` and `reissuePassport` answer: the passport as now stored and what changed. */
+export interface PassportUpdate {
+  passport: Record<string, unknown>;
+  version: number;
+  previous_version: number;
+  /** JSON paths of the changed fields, sorted: `constraints["core:cost:max_per_day"]`, `permissions`, ... */
+  changed: string[];
+  /** The engine's warnings (constraint keys outside core:, kept and ignored). */
+  warnings: string[];
+}

@@ -51,6 +51,9 @@ const ENFORCER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "action_id_conflict",
   "state_conflict",
   "forbidden_channel",
+  "version_conflict",
+  "passport_revoked",
+  "immutable_field",
 ]);
 
 /** Any thrown value as an ApiError; an unknown one is a 500 whose message hides internals. */

@@ -179,6 +179,16 @@ export class Hitl {
     await this.outcomes.settled();
   }
 
+  /** The dashboard session of a request (null when signed out or its key was revoked): other dashboard routes sign in with it. */
+  dashboardSession(req: IncomingMessage): Promise<Session | null> {
+    return this.session(req);
+  }
+
+  /** Whether `token` is the session's CSRF token. */
+  dashboardCsrf(session: Session, token: string | undefined): boolean {
+    return this.sessions.checkCsrf(session, token);
+  }
+
   /** Detaches from the enforcer and ends open event streams (call before closing the HTTP server). */
   close(): void {
     for (const d of this.detach.splice(0)) d();

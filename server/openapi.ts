@@ -83,6 +83,32 @@ export const OPERATIONS: Record<string, Operation> = {
       ...COMMON_ERRORS,
     },
   },
+  "PUT /v1/passports/{id}": {
+    summary: "Update a passport in place",
+    description:
+      "Operator keys only (an agent key gets 403 operator_only). The body is the whole passport, validated exactly as at issue; a failed update changes nothing. The passport gets the next `version`; id, issuer_id and trust_tier stay (a different value is 400 immutable_field); counters are kept. A `version` in the body is the version you edited: another one is 409 version_conflict. A revoked passport is 409 passport_revoked. A signed `update` audit record names both versions and the changed JSON paths; a pending approval is re-checked against the new limits when answered (docs/decisions.md).",
+    tags: ["passports"],
+    parameters: [PASSPORT_ID],
+    requestBody: body(ref("Passport")),
+    responses: { "200": json(ref("PassportUpdate")), ...COMMON_ERRORS },
+  },
+  "POST /v1/passports/{id}/reissue": {
+    summary: "Re-issue a passport with a new key",
+    description:
+      "Operator keys only. Replaces the proof-of-possession key: with `public_key_jwk` (Ed25519, public half only) that key, otherwise a new pair whose private key is returned exactly once. The old key is refused at once (401 pop_invalid) on every node; counters are kept; a signed `reissue` audit record names both versions and the key thumbprints (RFC 7638).",
+    tags: ["passports"],
+    parameters: [PASSPORT_ID],
+    requestBody: body(obj({ public_key_jwk: ref("Jwk") }), false),
+    responses: {
+      "200": json({
+        allOf: [
+          ref("PassportUpdate"),
+          { type: "object", properties: { public_key_jwk: ref("Jwk"), private_key_jwk: ref("Jwk") }, required: ["public_key_jwk"] },
+        ],
+      }),
+      ...COMMON_ERRORS,
+    },
+  },
   "POST /v1/passports/{id}/revoke": {
     summary: "Revoke a passport",
     description: "Sets status revoked: every later request is blocked with passport_revoked, on every node.",
@@ -248,6 +274,20 @@ const SCHEMAS: Json = {
       warnings: { type: "array", items: { type: "string" } },
     },
     ["passport", "private_key_jwk", "public_key_jwk", "warnings"],
+  ),
+  PassportUpdate: obj(
+    {
+      passport: ref("Passport"),
+      version: { type: "integer", minimum: 2 },
+      previous_version: { type: "integer", minimum: 1 },
+      changed: {
+        type: "array",
+        items: { type: "string" },
+        description: 'JSON paths of the changed fields, sorted: constraints["core:cost:max_per_day"], permissions, ...',
+      },
+      warnings: { type: "array", items: { type: "string" } },
+    },
+    ["passport", "version", "previous_version", "changed", "warnings"],
   ),
   PassportState: { type: "object", description: "The SPEC §6 snapshot with RFC 3339 times, plus `passport_id`, `limits` and `window_resets_at`." },
   Approval: {

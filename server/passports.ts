@@ -1,9 +1,10 @@
 // Passports as the server sees them: each belongs to the issuer of the key that created it, gets a
 // server-made unguessable id and an Ed25519 key pair whose private half is returned exactly once.
 
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { Policy } from "../bindings/engine";
 import type { Enforcer } from "../enforcer/enforcer";
+import type { PassportUpdate } from "../enforcer/types";
 import { randomId } from "../enforcer/ids";
 import { Records } from "../enforcer/records";
 import type { Store } from "../enforcer/store";
@@ -101,6 +102,53 @@ export class Passports {
     return { passport: { ...policy.passport }, public_key_jwk: await this.publicJwk(passportId) };
   }
 
+  /**
+   * Updates the passport in place (a new version; counters, id, issuer and trust tier kept). The
+   * body is the whole passport as for `create`; a `version` in it is the one the caller edited.
+   */
+  async update(issuer: string, passportId: string, body: Record<string, unknown>, actor?: { by: string; channel: string }): Promise<PassportUpdate> {
+    await this.policyFor(issuer, passportId);
+    if (body.issuer_id !== undefined && body.issuer_id !== issuer) {
+      throw errors.badRequest("issuer_mismatch", `issuer_id must be your API key's issuer (${issuer}) or left out`, "issuer_id");
+    }
+    return this.enforcer.updatePassport(passportId, body, actor ? { actor } : undefined);
+  }
+
+  /**
+   * Replaces the passport's proof-of-possession key: with `public_key_jwk` (an Ed25519 public JWK)
+   * that key, otherwise a new pair whose private half is returned once. The old key stops working at
+   * once on every node (PopVerifier reads the key document on each proof).
+   */
+  async reissue(
+    issuer: string,
+    passportId: string,
+    body: Record<string, unknown>,
+    actor?: { by: string; channel: string },
+  ): Promise<PassportUpdate & { public_key_jwk: JWK; private_key_jwk?: JWK }> {
+    await this.policyFor(issuer, passportId);
+    const extra = Object.keys(body).find((k) => k !== "public_key_jwk");
+    if (extra !== undefined) throw errors.badRequest("unknown_field", `unknown field ${JSON.stringify(extra)}`, extra);
+    let publicJwk: JWK;
+    let privateJwk: JWK | undefined;
+    if (body.public_key_jwk === undefined) {
+      const pair = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+      [publicJwk, privateJwk] = [await exportJWK(pair.publicKey), await exportJWK(pair.privateKey)];
+    } else {
+      publicJwk = await ed25519Public(body.public_key_jwk);
+    }
+    const previous = await this.keys.get(passportId);
+    await this.keys.put(passportId, { public_jwk: publicJwk, created_at: new Date().toISOString() });
+    const done = await this.enforcer.reissuePassport(
+      passportId,
+      {
+        key_thumbprint: await calculateJwkThumbprint(publicJwk),
+        previous_key_thumbprint: previous ? await calculateJwkThumbprint(previous.public_jwk) : null,
+      },
+      actor ? { actor } : undefined,
+    );
+    return { ...done, public_key_jwk: { ...publicJwk, alg: "EdDSA" }, ...(privateJwk && { private_key_jwk: { ...privateJwk, alg: "EdDSA" } }) };
+  }
+
   /** Sets `status: revoked`; every later request is blocked with passport_revoked, on every node. */
   async revoke(issuer: string, passportId: string): Promise<{ passport: Record<string, unknown> }> {
     const policy = await this.policyFor(issuer, passportId);
@@ -117,4 +165,18 @@ export class Passports {
     const doc = await this.keys.get(passportId);
     return doc ? { ...doc.public_jwk, alg: "EdDSA" } : null;
   }
+}
+
+/** An Ed25519 public JWK (kty OKP, crv Ed25519, x) that imports, with only its public members kept; a 400 otherwise. */
+async function ed25519Public(value: unknown): Promise<JWK> {
+  const jwk = value as JWK;
+  const bad = () => errors.badRequest("invalid_value", 'public_key_jwk must be an Ed25519 public JWK: {kty: "OKP", crv: "Ed25519", x}', "public_key_jwk");
+  if (jwk === null || typeof jwk !== "object" || jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") throw bad();
+  if (jwk.d !== undefined) throw errors.badRequest("invalid_value", "public_key_jwk carries a private key (d): send only the public half", "public_key_jwk.d");
+  try {
+    await importJWK({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "EdDSA");
+  } catch {
+    throw bad();
+  }
+  return { kty: "OKP", crv: "Ed25519", x: jwk.x };
 }

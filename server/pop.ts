@@ -59,6 +59,9 @@ export async function signPop(
 const refuse = (code: Extract<ErrorCode, `pop_${string}`>, message: string) =>
   new ApiError(code, message, { headers: { "www-authenticate": `WardenPoP realm="warden", error="${code}"` } });
 
+/** Imported keys remembered; the map starts over beyond this. */
+const MAX_CACHED_KEYS = 10_000;
+
 /** Checks PoP headers against each passport's public key; nonces go through the shared store. */
 export class PopVerifier {
   private readonly keys = new Map<string, CryptoKey>();
@@ -98,13 +101,19 @@ export class PopVerifier {
     return claims;
   }
 
+  /**
+   * The passport's key as stored now: a re-issued key replaces the old one at once on every node.
+   * Only the import is cached, by the key's public value.
+   */
   private async key(passportId: string): Promise<CryptoKey> {
-    const cached = this.keys.get(passportId);
-    if (cached) return cached;
     const jwk = await this.publicJwkOf(passportId);
     if (!jwk) throw refuse("pop_invalid", `passport ${passportId} has no proof-of-possession key`);
+    const id = `${passportId} ${String(jwk.x)}`;
+    const cached = this.keys.get(id);
+    if (cached) return cached;
     const key = (await importJWK(jwk, "EdDSA")) as CryptoKey;
-    this.keys.set(passportId, key);
+    if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
+    this.keys.set(id, key);
     return key;
   }
 }

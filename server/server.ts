@@ -23,6 +23,7 @@ import { modeiRoutes } from "./modei";
 import { nodeCrypto } from "../node/node-crypto";
 import { serverSigningJwk } from "../node/signing-key";
 import { hitlRoutes, type HitlServerOptions } from "./hitl-mount";
+import { dashboardPassportRoutes } from "./dashboard-passports";
 import { traceDecisions } from "./otel";
 import { AuditWitness, type WitnessOptions } from "./witness";
 import { importSigningKey } from "../enforcer/signing";
@@ -98,6 +99,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   approvalRoutes(router, deps);
   const keys = new ApiKeys(store, clock);
   const hitl = hitlRoutes(router, deps, keys, { log, ...opts.hitl });
+  dashboardPassportRoutes(router, deps, hitl);
   modeiRoutes(router, deps); // last: aliases the routes above under Modei's paths
 
   const limiter = new RateLimiter(opts.rateLimit ?? 2000, opts.rateBurst, clock);

@@ -610,6 +610,10 @@ export interface Passport {
    */
   expires_at?: OptionalTimestamp;
   /**
+   * The passport's version: 1 (or absent) at issue; each update in place (PUT /v1/passports/:id, Enforcer.updatePassport) sets the next one. Set by the enforcer; informational to the engine.
+   */
+  version?: number;
+  /**
    * A revoked passport blocks every action (passport_revoked).
    */
   status?: "active" | "revoked";

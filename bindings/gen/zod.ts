@@ -299,6 +299,7 @@ export const passportSchema = z
     issued_at: optionalTimestampSchema.optional(),
     not_before: optionalTimestampSchema.optional(),
     expires_at: optionalTimestampSchema.optional(),
+    version: z.number().int().gte(1).optional(),
     status: z.enum(["active", "revoked"]).optional(),
     currency: z.string().optional(),
     constraints: constraintsSchema.optional(),

@@ -55,6 +55,7 @@ export function renderDashboard(cards: DashboardCard[], csrf: string, lastEventI
   const body = `<main data-last-event-id="${lastEventId}">
 <div class="head">
   <h1>Agents</h1>
+  <a href="/dashboard/passports/new">New passport</a>
   <form method="post" action="/dashboard/logout"><input type="hidden" name="csrf" value="${h(csrf)}"><button class="plain" type="submit">Sign out</button></form>
 </div>
 <p class="muted" id="feed-state" role="status">Live feed connecting…</p>
@@ -76,6 +77,7 @@ function renderCard(c: DashboardCard, csrf: string): string {
   const items = c.recent.slice().reverse().map(feedItem).join("");
   return `<section class="card" data-passport="${h(c.info.id)}" aria-labelledby="name-${h(c.info.id)}">
 <div class="summary">${renderSummary(c, csrf)}</div>
+<p><a href="/dashboard/passports/${encodeURIComponent(c.info.id)}/edit">Edit passport</a></p>
 <h3 class="muted">Activity</h3>
 <ol class="feed" aria-label="Activity of ${h(c.info.agent_name)}" aria-live="polite" aria-relevant="additions">${items}</ol>
 </section>`;

@@ -57,13 +57,26 @@ input[type=password], input[type=text] { width: 100%; min-height: 44px; padding:
 dialog { border: 2px solid var(--ink); border-radius: .6rem; max-width: 28rem; }
 dialog::backdrop { background: rgba(0,0,0,.45); }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+textarea { width: 100%; box-sizing: border-box; font: .9rem/1.4 ui-monospace, monospace; }
+#problems li { overflow-wrap: anywhere; } #problems li.error { color: #a00; } #problems li.warning { color: #850; }
 @media (max-width: 30rem) { dl { grid-template-columns: 1fr; } dt { margin-top: .35rem; } .actions button { width: 100%; } .actions form { flex: 1 1 100%; } }
 `;
 
 /** A whole HTML page with its headers; `script` runs under the page's nonce. */
-export function page(opts: { title: string; body: string; script?: string; status?: number; headers?: Record<string, string> }): Page {
+export function page(opts: {
+  title: string;
+  body: string;
+  script?: string;
+  /** A same-origin module script (the passport form's engine); lets the page compile WebAssembly. */
+  module?: string;
+  status?: number;
+  headers?: Record<string, string>;
+}): Page {
   const n = nonce();
-  const script = opts.script ? `<script nonce="${n}">${opts.script}</script>` : "";
+  const script =
+    (opts.script ? `<script nonce="${n}">${opts.script}</script>` : "") +
+    (opts.module ? `<script type="module" nonce="${n}" src="${escapeHtml(opts.module)}"></script>` : "");
+  const wasm = opts.module ? " 'wasm-unsafe-eval'" : "";
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -90,7 +103,7 @@ ${script}
       "x-frame-options": "DENY",
       "x-robots-tag": "noindex",
       "content-security-policy":
-        `default-src 'none'; style-src 'nonce-${n}'; script-src 'nonce-${n}'; connect-src 'self'; ` +
+        `default-src 'none'; style-src 'nonce-${n}'; script-src 'nonce-${n}'${wasm}; connect-src 'self'; ` +
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
       ...opts.headers,
     },

@@ -42,7 +42,12 @@ async function buildWeb(name, { loader, platform, conditions }) {
   rmSync(outdir, { recursive: true, force: true }); // chunk names change with content
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { index: at("enforcer/index.ts"), engine: at(loader) },
+    // The browser build also carries the dashboard's passport form script, on the same engine chunk.
+    entryPoints: {
+      index: at("enforcer/index.ts"),
+      engine: at(loader),
+      ...(name === "browser" && { "passport-form": at("humans/pages/passport-form-client.ts") }),
+    },
     outdir,
     bundle: true,
     splitting: true, // index and engine share one copy of the engine (and one compiled module)

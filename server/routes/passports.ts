@@ -1,4 +1,4 @@
-// /v1/passports: issue, read, list and revoke passports; state, resets and operator acts; attestations.
+// /v1/passports: issue, read, list, update, re-issue and revoke passports; state, resets and operator acts; attestations.
 
 import { Reply, expectObject } from "../http";
 import type { Router } from "../router";
@@ -17,6 +17,18 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
   router.get("/v1/passports", async (ctx) => ({ passports: await passports.list(issuerOf(ctx)) }));
 
   router.get("/v1/passports/:id", async (ctx) => passports.get(issuerOf(ctx), ctx.params.id!));
+
+  // Updates and re-issues are operator acts (the default role): an agent key gets 403 operator_only.
+  router.add("PUT", "/v1/passports/:id", async (ctx) =>
+    passports.update(issuerOf(ctx), ctx.params.id!, expectObject(await ctx.json()), { by: issuerOf(ctx), channel: "api" }),
+  );
+
+  router.post("/v1/passports/:id/reissue", async (ctx) =>
+    passports.reissue(issuerOf(ctx), ctx.params.id!, (await ctx.rawBody()).length === 0 ? {} : expectObject(await ctx.json()), {
+      by: issuerOf(ctx),
+      channel: "api",
+    }),
+  );
 
   router.post("/v1/passports/:id/revoke", async (ctx) => passports.revoke(issuerOf(ctx), ctx.params.id!));
 
