@@ -343,6 +343,54 @@ export class Enforcer {
     return snap;
   }
 
+  /**
+   * Fail-closed without traffic (`warden serve`'s timer, SPEC §11): trips every passport whose agent
+   * went silent — the module, asked about a probe request at `now`, blocks it for want of a fresh
+   * heartbeat — so the operator hears of it once, even if the agent never sends another request.
+   * A passport never heartbeated, or revoked, is left alone (docs/decisions.md "Fail-closed timer").
+   * Only the writer whose compare-and-swap sets the pause records it, so several processes sharing a
+   * store notify once. Returns the ids tripped by this call.
+   */
+  async tripSilent(): Promise<string[]> {
+    const tripped: string[] = [];
+    for (const doc of await this.listPassports()) {
+      const pid = doc.id;
+      if (typeof pid !== "string" || doc.status === "revoked") continue;
+      try {
+        if (await this.tripIfSilent(pid)) tripped.push(pid);
+      } catch {
+        /* one unreadable passport must not stop the sweep of the others */
+      }
+    }
+    return tripped;
+  }
+
+  private async tripIfSilent(pid: string): Promise<boolean> {
+    const policy = await this.policy(pid);
+    const due = (bytes: Uint8Array, now: number): StateResult | null => {
+      const snap = this.states.snapshot(bytes, now);
+      if (snap.snapshot.last_heartbeat_at === null || snap.snapshot.enforcement_paused) return null;
+      const d = policy.evaluateValidated(SILENCE_PROBE, snap.snapshot, now, false);
+      return d.decision === "block" && d.reason === "enforcement_paused" ? merge(snap, this.states.trip(snap.state, now)) : null;
+    };
+    // A read first: most passports are not due, and writing each one on every tick would be wasteful.
+    const entry = await this.store.getState(pid);
+    if (due(entry?.bytes ?? new Uint8Array(0), this.clock()) === null) return false;
+    return this.serial(pid, async () => {
+      const now = this.clock();
+      let decided = false;
+      const result = await this.mutate(pid, (bytes) => {
+        const next = due(bytes, now);
+        decided = next !== null;
+        return next ?? this.states.snapshot(bytes, now);
+      });
+      await this.settleEvents(pid, result, now);
+      if (!decided || !result.tripped) return false;
+      await this.record(pid, policy, { type: "pause", at: iso(now), paused_by: "fail_closed", reason: "heartbeat_stale" });
+      return true;
+    });
+  }
+
   /** A fail-closed trip paused enforcement: one `pause` record, which notifies listeners (the operator) once. */
   private async recordTrip(pid: string, policy: Policy, decisionId: string, now: number): Promise<void> {
     await this.record(pid, policy, { type: "pause", at: iso(now), paused_by: "fail_closed", decision_id: decisionId });
@@ -872,6 +920,9 @@ export class Enforcer {
     this.timers.clear();
   }
 }
+
+/** What the fail-closed timer asks the module about: any action would do, fail_closed is checked first (SPEC §2). */
+const SILENCE_PROBE: RequestInput = { action: "warden:heartbeat_check" };
 
 /** A transition applied after a snapshot keeps the snapshot's expiry/release events. */
 function merge(snap: StateResult, next: StateResult): StateResult {
