@@ -93,7 +93,7 @@ describe("fail-closed timer", () => {
     const plain = travelPassport();
     const never = failClosedPassport();
     const operatorPaused = failClosedPassport();
-    const revoked = { ...failClosedPassport(), status: "revoked" };
+    const revoked: Record<string, unknown> = { ...failClosedPassport(), status: "revoked" };
     for (const p of [plain, never, operatorPaused, revoked]) await server.enforcer.register(p);
     for (const p of [plain, operatorPaused, revoked]) await server.enforcer.heartbeat(p.id as string, { channel: "agent" });
     await server.enforcer.pause(operatorPaused.id as string);
