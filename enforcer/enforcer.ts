@@ -38,6 +38,7 @@ import type {
 import type { Decision } from "../bindings/decision";
 import type { Passport } from "../bindings/gen/types";
 import type { Engine, Policy } from "../bindings/engine";
+import type { SpendEvent, SpendRunway } from "../bindings/limits";
 import type { RequestInput } from "../bindings/encode-request";
 import { RequestError, WardenError } from "../bindings/errors";
 import { loadEngine } from "../bindings/index";
@@ -460,6 +461,8 @@ export class Enforcer {
       holds: decision.holds.map((h) => h.rule),
       approval_request_id: out.approval_request_id ?? null,
       permit_issued: out.permit_token !== undefined,
+      // heartbeat_stale and ignored keys: the dashboard's feed shows them (issue #17).
+      ...(decision.warnings.length > 0 && { warnings: decision.warnings }),
     };
   }
 
@@ -825,6 +828,21 @@ export class Enforcer {
     };
   }
 
+  /**
+   * Budget runway (issue #17): per spending window, when its cap runs out at the pace of the last 7
+   * days, as the module projects it. The spends are read from the passport's last
+   * `RUNWAY_RECORDS` audit records — allowed decisions, approved approvals, and true-ups as the
+   * committed cost taken back and the actual one added — and passed as they are.
+   */
+  async runway(passportId: string): Promise<SpendRunway & { passport_id: string; at: string }> {
+    const policy = await this.policy(passportId);
+    const snap = (await this.snapshotOf(passportId)).snapshot;
+    const now = this.clock();
+    const events: SpendEvent[] = [];
+    for (const r of await this.auditTail(passportId, RUNWAY_RECORDS)) events.push(...spendsOf(r));
+    return { passport_id: passportId, at: iso(now), ...policy.spendRunway(snap, now, events) };
+  }
+
   private async snapshotOf(pid: string): Promise<StateResult> {
     await this.sweep(pid);
     const entry = await this.store.getState(pid);
@@ -919,6 +937,21 @@ export class Enforcer {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }
+}
+
+/** How many of a passport's newest audit records the runway reads its spends from. */
+export const RUNWAY_RECORDS = 20_000;
+
+/** The committed spends one audit record stands for (encoded, not summed: the module adds them up). */
+function spendsOf(r: AuditRecord): SpendEvent[] {
+  const at = Date.parse(r.at);
+  const n = (v: unknown): number | null => (typeof v === "number" && Number.isSafeInteger(v) ? v : null);
+  const req = (r.request ?? {}) as Record<string, unknown>;
+  if (r.type === "decision" && r.decision === "allow") return [{ at, cents: n(req.cost_cents) ?? 0 }];
+  if (r.type === "approval" && r.status === "approved") return [{ at, cents: n(r.cost_cents) ?? 0 }];
+  const actual = n(r.actual_cost_cents), committed = n(r.committed_cost_cents);
+  if (r.type === "permit_report" && actual !== null && committed !== null) return [{ at, cents: -committed }, { at, cents: actual }];
+  return [];
 }
 
 /** What the fail-closed timer asks the module about: any action would do, fail_closed is checked first (SPEC §2). */
