@@ -9,7 +9,18 @@ import { encodePassport } from "./encode-passport";
 import { type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest } from "./encode-request";
 import { EngineError, RequestError, WardenError } from "./errors";
 import type { Counters as CounterSnapshot, EvalRequest, Passport } from "./gen/types";
-import { type DeadlineKind, type Lifetimes, type SpendCaps, type SpendEvent, type SpendRunway, readDeadline, readFold, readLifetimes, readRunway, readSpendCaps } from "./limits";
+import {
+  type DeadlineKind,
+  type Lifetimes,
+  type SpendCaps,
+  type SpendEvent,
+  type SpendRunway,
+  readDeadline,
+  readFold,
+  readLifetimes,
+  readRunway,
+  readSpendCaps,
+} from "./limits";
 import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
 
 export interface EvaluateOptions {

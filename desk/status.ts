@@ -36,7 +36,11 @@ export type HeartbeatView = Pick<PassportLimits, "heartbeat_fresh"> & { lifetime
 const RULES: Array<{ key: StatusKey; applies: (p: PassportInfo, s: StateFields, hb: HeartbeatView) => boolean; detail: (hb: HeartbeatView) => string }> = [
   { key: "revoked", applies: (p) => p.status === "revoked", detail: () => "The passport is revoked: every action is blocked." },
   { key: "stopped", applies: (_p, s) => s.emergency_stopped, detail: () => "Emergency stop: every action is blocked until you resume." },
-  { key: "paused", applies: (_p, s) => s.enforcement_paused, detail: () => "Enforcement is paused by an operator: every action is blocked until an operator resumes it." },
+  {
+    key: "paused",
+    applies: (_p, s) => s.enforcement_paused,
+    detail: () => "Enforcement is paused by an operator: every action is blocked until an operator resumes it.",
+  },
   {
     key: "disconnected",
     applies: (_p, _s, hb) => !hb.heartbeat_fresh,

@@ -949,8 +949,13 @@ function spendsOf(r: AuditRecord): SpendEvent[] {
   const req = (r.request ?? {}) as Record<string, unknown>;
   if (r.type === "decision" && r.decision === "allow") return [{ at, cents: n(req.cost_cents) ?? 0 }];
   if (r.type === "approval" && r.status === "approved") return [{ at, cents: n(r.cost_cents) ?? 0 }];
-  const actual = n(r.actual_cost_cents), committed = n(r.committed_cost_cents);
-  if (r.type === "permit_report" && actual !== null && committed !== null) return [{ at, cents: -committed }, { at, cents: actual }];
+  const actual = n(r.actual_cost_cents),
+    committed = n(r.committed_cost_cents);
+  if (r.type === "permit_report" && actual !== null && committed !== null)
+    return [
+      { at, cents: -committed },
+      { at, cents: actual },
+    ];
   return [];
 }
 

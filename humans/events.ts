@@ -135,7 +135,10 @@ export function toActivity(id: number, r: EnforcerEvent): ActivityEvent {
     case "resume":
       return { ...base, summary: "resumed" };
     case "pause":
-      return { ...base, summary: r.paused_by === "fail_closed" ? "enforcement paused: fail_closed tripped (heartbeat_stale)" : "enforcement paused by an operator" };
+      return {
+        ...base,
+        summary: r.paused_by === "fail_closed" ? "enforcement paused: fail_closed tripped (heartbeat_stale)" : "enforcement paused by an operator",
+      };
     case "reset":
       return { ...base, summary: `counters reset (${str(r.window_type) ?? "?"})` };
     default:

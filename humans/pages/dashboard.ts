@@ -101,7 +101,9 @@ export function renderSummary(c: DashboardCard, csrf: string): string {
       const limit = cap.limit_cents!;
       const spent = cap.spent_cents;
       const rule = (cap.rule ?? "").replace(/^core:cost:/, "");
-      const run = c.runway ? `<p class="runway muted" data-window="${m.window}" data-outcome="${c.runway.windows[m.window].outcome}">${h(runwayText(c.runway.windows[m.window], c.runway.pace_cents, cur))}</p>` : "";
+      const run = c.runway
+        ? `<p class="runway muted" data-window="${m.window}" data-outcome="${c.runway.windows[m.window].outcome}">${h(runwayText(c.runway.windows[m.window], c.runway.pace_cents, cur))}</p>`
+        : "";
       return `<div data-meter="${m.window}" data-rule="${h(cap.rule ?? "")}"><span>${m.label}: ${h(formatCents(spent, cur))} of ${h(formatCents(limit, cur))} <small class="muted">(${h(rule)}${cap.held_cents > 0 ? `, ${h(formatCents(cap.held_cents, cur))} held` : ""}; ${h(formatCents(cap.headroom_cents ?? 0, cur))} left)</small></span>
 <meter min="0" max="${limit}" high="${Math.floor(limit * 0.8)}" optimum="0" value="${Math.min(spent, limit)}" aria-label="${m.label}: spent against the ${h(rule)} limit">${h(formatCents(spent, cur))}</meter>${run}</div>`;
     })
