@@ -19,3 +19,6 @@ export const MAX_SAFE: i64 = 9_007_199_254_740_991;
 /** Caps on what a decision carries, so its size is bounded. */
 export const DETAIL_MAX: i32 = 1024;
 export const PATH_MAX: i32 = 200;
+
+/** Budget runway is projected at the pace of the spend in the 7 days before now (issue #17). */
+export const RUNWAY_PACE_MS: i64 = 7 * MS_PER_DAY;

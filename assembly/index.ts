@@ -9,6 +9,7 @@ import { ensureIo, ioBase, OUT } from "./io";
 import { evaluatePolicy } from "./pipeline";
 import { decodePolicy, lastCompileError, Policy, Window } from "./policy";
 import { spendCapsInputOk, writeFold, writeSpendCaps } from "./limits";
+import { runwayInputOk, writeRunway } from "./runway";
 import { CatalogueTable, DeadlineKind } from "./gen/abi-layout";
 import { input, readInput, REQ_HEADER, ReqFlag } from "./request";
 import { finishStep, freshLane, laneOk, laneOp, prepareStep } from "./state/replay";
@@ -106,6 +107,19 @@ export function spend_caps(handle: i32, len: i32): i32 {
   if (p == null) return Status.BadHandle;
   if (!spendCapsInputOk(len)) return Status.BadRequest;
   return writeSpendCaps(p, ioBase());
+}
+
+/**
+ * Budget runway (docs/abi.md "spend_runway"): the input area holds a request header (its `now` and
+ * counter block), a u32 count, a u32 zero and that many SpendEvents; writes SpendRunway to the output
+ * area and returns its length, or -10 unknown handle, -11 bad input.
+ */
+export function spend_runway(handle: i32, len: i32): i32 {
+  if (handle < 0 || handle >= policies.length) return Status.BadHandle;
+  const p = policies[handle];
+  if (p == null) return Status.BadHandle;
+  if (!runwayInputOk(ioBase(), len)) return Status.BadRequest;
+  return writeRunway(p, ioBase());
 }
 
 /** Folds the UTF-8 text in the input area as action patterns are compared (SPEC §3); returns its length or -1. */

@@ -30,6 +30,7 @@ export interface WardenExports {
   detect_end(): number;
   detect_kind_name(family: number, id: number): number;
   spend_caps(handle: number, len: number): number;
+  spend_runway(handle: number, len: number): number;
   fold_action(len: number): number;
 }
 

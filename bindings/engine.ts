@@ -9,7 +9,18 @@ import { encodePassport } from "./encode-passport";
 import { type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest } from "./encode-request";
 import { EngineError, RequestError, WardenError } from "./errors";
 import type { Counters as CounterSnapshot, EvalRequest, Passport } from "./gen/types";
-import { type DeadlineKind, type Lifetimes, type SpendCaps, readDeadline, readFold, readLifetimes, readSpendCaps } from "./limits";
+import {
+  type DeadlineKind,
+  type Lifetimes,
+  type SpendCaps,
+  type SpendEvent,
+  type SpendRunway,
+  readDeadline,
+  readFold,
+  readLifetimes,
+  readRunway,
+  readSpendCaps,
+} from "./limits";
 import { parseTime, validateCounters, validatePassport, validateRequest } from "./validate";
 
 export interface EvaluateOptions {
@@ -269,6 +280,15 @@ export class Policy {
   spendCaps(counters: CounterInput): SpendCaps {
     const core = this.freeCore();
     return this.engine.call(() => readSpendCaps(core, this.handle, counters));
+  }
+
+  /**
+   * Budget runway (computed by the module): per spending window, when its cap runs out at the pace
+   * of the spends in the 7 days before `now` (epoch ms), or why it does not.
+   */
+  spendRunway(counters: CounterInput, now: number, events: readonly SpendEvent[]): SpendRunway {
+    const core = this.freeCore();
+    return this.engine.call(() => readRunway(core, this.handle, counters, now, events));
   }
 
   /**

@@ -10,6 +10,18 @@ import { EngineError } from "./errors";
 import {
   DeadlineKind as AbiDeadline,
   REQ_HEADER,
+  R_NOW,
+  RunwayKind,
+  RW_PACE_CENTS,
+  RW_PACE_SINCE,
+  RW_SIZE,
+  RW_WINDOWS,
+  SE_AT,
+  SE_CENTS,
+  SE_SIZE,
+  WR_AT,
+  WR_KIND,
+  WR_SIZE,
   SC_PER_ACTION,
   SC_SIZE,
   SC_WINDOWS,
@@ -98,6 +110,65 @@ export function readSpendCaps(core: Core, handle: number, counters: CounterInput
     };
   });
   return { per_action_cents: nullable(readI64(view, o + SC_PER_ACTION)), windows };
+}
+
+/** One committed spend, as read from the records: when, and how much (negative: a refund or a true-up down). */
+export interface SpendEvent {
+  at: number;
+  cents: number;
+}
+
+/** How a window's cap fares at the pace of the last 7 days. */
+export type RunwayOutcome = "no_cap" | "exhausted" | "runs_out" | "no_pace" | "resets_first" | "beyond";
+const RUNWAY_OUTCOMES: Record<number, RunwayOutcome> = {
+  [RunwayKind.NoCap]: "no_cap",
+  [RunwayKind.Exhausted]: "exhausted",
+  [RunwayKind.RunsOut]: "runs_out",
+  [RunwayKind.NoPace]: "no_pace",
+  [RunwayKind.ResetsFirst]: "resets_first",
+  [RunwayKind.Beyond]: "beyond",
+};
+
+export interface WindowRunway {
+  outcome: RunwayOutcome;
+  /** runs_out: when the cap runs out; exhausted: now; resets_first: when the window resets; otherwise null. */
+  at: number | null;
+}
+
+/** Budget runway, as the module projects it (docs/abi.md "spend_runway"). */
+export interface SpendRunway {
+  /** Spent in the 7 days before now (the pace), never below 0. */
+  pace_cents: number;
+  /** Where the pace window starts (exclusive), epoch ms. */
+  pace_since: number;
+  windows: Record<SpendWindow, WindowRunway>;
+}
+
+/** Runs spend_runway for the compiled passport `handle` at `now`, the counter snapshot and the spends (any order). */
+export function readRunway(core: Core, handle: number, counters: CounterInput, now: number, events: readonly SpendEvent[]): SpendRunway {
+  const len = REQ_HEADER + 8 + events.length * SE_SIZE;
+  const base = core.io(len);
+  core.bytes.fill(0, base, base + REQ_HEADER + 8);
+  writeCounterBlock(core, base, counters);
+  writeI64(core.view, base + R_NOW, now);
+  core.view.setUint32(base + REQ_HEADER, events.length, true);
+  events.forEach((e, i) => {
+    const at = base + REQ_HEADER + 8 + i * SE_SIZE;
+    writeI64(core.view, at + SE_AT, e.at);
+    writeI64(core.view, at + SE_CENTS, e.cents);
+  });
+  const n = core.exports.spend_runway(handle, len);
+  if (n !== RW_SIZE) throw new EngineError("spend_runway_failed", `the module refused spend_runway (code ${n})`);
+  core.refresh();
+  const { view } = core;
+  const o = core.outPtr;
+  const windows = {} as Record<SpendWindow, WindowRunway>;
+  SPEND_WINDOWS.forEach((w, i) => {
+    const at = o + RW_WINDOWS + i * WR_SIZE;
+    const t = readI64(view, at + WR_AT);
+    windows[w] = { outcome: RUNWAY_OUTCOMES[view.getUint32(at + WR_KIND, true)]!, at: t < 0 ? null : t };
+  });
+  return { pace_cents: readI64(view, o + RW_PACE_CENTS), pace_since: readI64(view, o + RW_PACE_SINCE), windows };
 }
 
 /** An action folded as the module compares actions (SPEC §3; docs/decisions.md "Action patterns"). */

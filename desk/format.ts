@@ -37,3 +37,11 @@ export function normalizePhone(raw: string): string {
   const digits = trimmed.replace(/\D/g, "");
   return trimmed.startsWith("+") ? `+${digits}` : digits;
 }
+
+/** An instant (epoch ms) as a date and time people read anywhere: "Tue, 10 Mar 2026, 15:00 UTC". */
+export function formatWhen(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return "—";
+  const day = d.toLocaleDateString("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  return `${day}, ${d.toISOString().slice(11, 16)} UTC`;
+}

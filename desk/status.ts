@@ -22,9 +22,11 @@ export interface PassportStatus {
   not_enforced: boolean;
   /** One sentence saying why. */
   detail: string;
+  /** Who paused enforcement, when it is paused: an operator, or a fail-closed trip (SPEC §11). */
+  paused_by: "operator" | "fail_closed" | null;
 }
 
-type StateFields = Pick<PassportState, "emergency_stopped" | "enforcement_paused">;
+type StateFields = Pick<PassportState, "emergency_stopped" | "enforcement_paused"> & { paused_by?: "operator" | "fail_closed" | null };
 /**
  * The heartbeat as the module judges it (`enforcer.limits()`): fresh or not, and how long one stays
  * fresh (the 120 s after which SPEC `core:safety:fail_closed` calls it stale). Stale shows as Disconnected.
@@ -34,7 +36,11 @@ export type HeartbeatView = Pick<PassportLimits, "heartbeat_fresh"> & { lifetime
 const RULES: Array<{ key: StatusKey; applies: (p: PassportInfo, s: StateFields, hb: HeartbeatView) => boolean; detail: (hb: HeartbeatView) => string }> = [
   { key: "revoked", applies: (p) => p.status === "revoked", detail: () => "The passport is revoked: every action is blocked." },
   { key: "stopped", applies: (_p, s) => s.emergency_stopped, detail: () => "Emergency stop: every action is blocked until you resume." },
-  { key: "paused", applies: (_p, s) => s.enforcement_paused, detail: () => "Enforcement is paused until the agent sends a heartbeat." },
+  {
+    key: "paused",
+    applies: (_p, s) => s.enforcement_paused,
+    detail: () => "Enforcement is paused by an operator: every action is blocked until an operator resumes it.",
+  },
   {
     key: "disconnected",
     applies: (_p, _s, hb) => !hb.heartbeat_fresh,
@@ -53,11 +59,15 @@ export function classify(passport: PassportInfo, state: StateFields, heartbeat: 
   // "Not Enforced" only when fail-closed is configured and tripped (or enforcement was paused, which is
   // what fail-closed acts on); a missing heartbeat alone does not stop the checks (issue #17).
   const failClosed = passport.constraints["core:safety:fail_closed"] === true;
-  const tripped = rule.key === "disconnected" && failClosed;
+  // Tripped: the pause a fail-closed trip set (warden serve's timer or a blocked request), or, before
+  // it is set, the stale heartbeat the module already blocks every action for.
+  const pausedBy = state.enforcement_paused ? (state.paused_by ?? "operator") : null;
+  const tripped = (rule.key === "paused" && pausedBy === "fail_closed") || (rule.key === "disconnected" && failClosed);
   return {
     key: rule.key,
     label: STATUS_LABELS[rule.key],
     detail: tripped ? FAIL_CLOSED_TRIPPED : rule.detail(heartbeat),
     not_enforced: hasConstraints && (tripped || state.enforcement_paused) && rule.key !== "revoked",
+    paused_by: pausedBy,
   };
 }

@@ -40,6 +40,7 @@ import type {
 import type { Decision } from "../bindings/decision";
 import type { Passport } from "../bindings/gen/types";
 import type { Engine, Policy } from "../bindings/engine";
+import type { SpendEvent, SpendRunway } from "../bindings/limits";
 import type { RequestInput } from "../bindings/encode-request";
 import { RequestError, WardenError } from "../bindings/errors";
 import { loadEngine } from "../bindings/index";
@@ -458,6 +459,54 @@ export class Enforcer {
     return snap;
   }
 
+  /**
+   * Fail-closed without traffic (`warden serve`'s timer, SPEC §11): trips every passport whose agent
+   * went silent — the module, asked about a probe request at `now`, blocks it for want of a fresh
+   * heartbeat — so the operator hears of it once, even if the agent never sends another request.
+   * A passport never heartbeated, or revoked, is left alone (docs/decisions.md "Fail-closed timer").
+   * Only the writer whose compare-and-swap sets the pause records it, so several processes sharing a
+   * store notify once. Returns the ids tripped by this call.
+   */
+  async tripSilent(): Promise<string[]> {
+    const tripped: string[] = [];
+    for (const doc of await this.listPassports()) {
+      const pid = doc.id;
+      if (typeof pid !== "string" || doc.status === "revoked") continue;
+      try {
+        if (await this.tripIfSilent(pid)) tripped.push(pid);
+      } catch {
+        /* one unreadable passport must not stop the sweep of the others */
+      }
+    }
+    return tripped;
+  }
+
+  private async tripIfSilent(pid: string): Promise<boolean> {
+    const policy = await this.policy(pid);
+    const due = (bytes: Uint8Array, now: number): StateResult | null => {
+      const snap = this.states.snapshot(bytes, now);
+      if (snap.snapshot.last_heartbeat_at === null || snap.snapshot.enforcement_paused) return null;
+      const d = policy.evaluateValidated(SILENCE_PROBE, snap.snapshot, now, false);
+      return d.decision === "block" && d.reason === "enforcement_paused" ? merge(snap, this.states.trip(snap.state, now)) : null;
+    };
+    // A read first: most passports are not due, and writing each one on every tick would be wasteful.
+    const entry = await this.store.getState(pid);
+    if (due(entry?.bytes ?? new Uint8Array(0), this.clock()) === null) return false;
+    return this.serial(pid, async () => {
+      const now = this.clock();
+      let decided = false;
+      const result = await this.mutate(pid, (bytes) => {
+        const next = due(bytes, now);
+        decided = next !== null;
+        return next ?? this.states.snapshot(bytes, now);
+      });
+      await this.settleEvents(pid, result, now);
+      if (!decided || !result.tripped) return false;
+      await this.record(pid, policy, { type: "pause", at: iso(now), paused_by: "fail_closed", reason: "heartbeat_stale" });
+      return true;
+    });
+  }
+
   /** A fail-closed trip paused enforcement: one `pause` record, which notifies listeners (the operator) once. */
   private async recordTrip(pid: string, policy: Policy, decisionId: string, now: number): Promise<void> {
     await this.record(pid, policy, { type: "pause", at: iso(now), paused_by: "fail_closed", decision_id: decisionId });
@@ -527,6 +576,8 @@ export class Enforcer {
       holds: decision.holds.map((h) => h.rule),
       approval_request_id: out.approval_request_id ?? null,
       permit_issued: out.permit_token !== undefined,
+      // heartbeat_stale and ignored keys: the dashboard's feed shows them (issue #17).
+      ...(decision.warnings.length > 0 && { warnings: decision.warnings }),
     };
   }
 
@@ -892,6 +943,21 @@ export class Enforcer {
     };
   }
 
+  /**
+   * Budget runway (issue #17): per spending window, when its cap runs out at the pace of the last 7
+   * days, as the module projects it. The spends are read from the passport's last
+   * `RUNWAY_RECORDS` audit records — allowed decisions, approved approvals, and true-ups as the
+   * committed cost taken back and the actual one added — and passed as they are.
+   */
+  async runway(passportId: string): Promise<SpendRunway & { passport_id: string; at: string }> {
+    const policy = await this.policy(passportId);
+    const snap = (await this.snapshotOf(passportId)).snapshot;
+    const now = this.clock();
+    const events: SpendEvent[] = [];
+    for (const r of await this.auditTail(passportId, RUNWAY_RECORDS)) events.push(...spendsOf(r));
+    return { passport_id: passportId, at: iso(now), ...policy.spendRunway(snap, now, events) };
+  }
+
   private async snapshotOf(pid: string): Promise<StateResult> {
     await this.sweep(pid);
     const entry = await this.store.getState(pid);
@@ -992,6 +1058,29 @@ export class Enforcer {
 function decidesOn(path: string): boolean {
   return path.startsWith("constraints[") || path === "permissions" || path === "status" || path === "not_before" || path === "expires_at";
 }
+
+/** How many of a passport's newest audit records the runway reads its spends from. */
+export const RUNWAY_RECORDS = 20_000;
+
+/** The committed spends one audit record stands for (encoded, not summed: the module adds them up). */
+function spendsOf(r: AuditRecord): SpendEvent[] {
+  const at = Date.parse(r.at);
+  const n = (v: unknown): number | null => (typeof v === "number" && Number.isSafeInteger(v) ? v : null);
+  const req = (r.request ?? {}) as Record<string, unknown>;
+  if (r.type === "decision" && r.decision === "allow") return [{ at, cents: n(req.cost_cents) ?? 0 }];
+  if (r.type === "approval" && r.status === "approved") return [{ at, cents: n(r.cost_cents) ?? 0 }];
+  const actual = n(r.actual_cost_cents),
+    committed = n(r.committed_cost_cents);
+  if (r.type === "permit_report" && actual !== null && committed !== null)
+    return [
+      { at, cents: -committed },
+      { at, cents: actual },
+    ];
+  return [];
+}
+
+/** What the fail-closed timer asks the module about: any action would do, fail_closed is checked first (SPEC §2). */
+const SILENCE_PROBE: RequestInput = { action: "warden:heartbeat_check" };
 
 /** A transition applied after a snapshot keeps the snapshot's expiry/release events. */
 function merge(snap: StateResult, next: StateResult): StateResult {

@@ -20,6 +20,8 @@ export interface ActivityEvent {
   cost_cents?: number;
   approval_id?: string;
   status?: string;
+  /** The decision's warnings (`heartbeat_stale`, ignored keys). */
+  warnings?: string[];
 }
 
 export type ActivityListener = (event: ActivityEvent) => void;
@@ -94,6 +96,8 @@ export function toActivity(id: number, r: EnforcerEvent): ActivityEvent {
       const decision = str(r.decision) ?? "?";
       const reason = str(r.reason);
       const why = decision === "allow" ? "" : ` — ${reason ?? ""}`;
+      const warnings = Array.isArray(r.warnings) ? r.warnings.filter((w): w is string => typeof w === "string") : [];
+      const warned = warnings.length > 0 ? ` ⚠ ${warnings.join(", ")}` : "";
       return {
         ...base,
         decision,
@@ -101,7 +105,8 @@ export function toActivity(id: number, r: EnforcerEvent): ActivityEvent {
         action,
         cost_cents: cost,
         approval_id: str(r.approval_request_id),
-        summary: `${decision} ${action} (${formatCents(cost)})${why}`,
+        ...(warnings.length > 0 && { warnings }),
+        summary: `${decision} ${action} (${formatCents(cost)})${why}${warned}`,
       };
     }
     case "approval": {
@@ -130,7 +135,10 @@ export function toActivity(id: number, r: EnforcerEvent): ActivityEvent {
     case "resume":
       return { ...base, summary: "resumed" };
     case "pause":
-      return { ...base, summary: "enforcement paused" };
+      return {
+        ...base,
+        summary: r.paused_by === "fail_closed" ? "enforcement paused: fail_closed tripped (heartbeat_stale)" : "enforcement paused by an operator",
+      };
     case "reset":
       return { ...base, summary: `counters reset (${str(r.window_type) ?? "?"})` };
     default:

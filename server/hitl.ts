@@ -268,7 +268,7 @@ export class Hitl {
     // Taken before the cards are read: an event in between shows twice at most, and the page drops repeats.
     const lastEventId = this.hub.lastId;
     const cards = await Promise.all((await this.visible(session)).map((p) => this.card(p)));
-    sendPage(res, renderDashboard(cards, session.csrf, lastEventId));
+    sendPage(res, renderDashboard(cards, session.csrf, lastEventId, { publicUrl: this.alerts.publicUrl.replace(/\/+$/, "") }));
   }
 
   private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -404,10 +404,10 @@ export class Hitl {
   }
 
   private async card(info: PassportInfo): Promise<DashboardCard> {
-    const [state, limits] = await Promise.all([this.enforcer.state(info.id), this.enforcer.limits(info.id)]);
+    const [state, limits, runway] = await Promise.all([this.enforcer.state(info.id), this.enforcer.limits(info.id), this.enforcer.runway(info.id)]);
     const approval = state.pending_approval_id ? await this.enforcer.getApproval(state.pending_approval_id) : null;
     const pending = approval?.status === "pending" ? { approval, ...this.desk.shown(approval, info) } : null;
-    return { info, state, limits, status: classify(info, state, limits), pending, recent: await this.tail(info.id) };
+    return { info, state, limits, runway, status: classify(info, state, limits), pending, recent: await this.tail(info.id) };
   }
 
   /** The passport's last audit records (from the store, so actions by other processes show too). */

@@ -28,6 +28,8 @@ import { traceDecisions } from "./otel";
 import { AuditWitness, type WitnessOptions } from "./witness";
 import { importSigningKey } from "../enforcer/signing";
 
+import { FAIL_CLOSED_INTERVAL_MS, startFailClosedTimer, type FailClosedTimer } from "./fail-closed";
+
 export interface ServerOptions {
   store: Store;
   /** Shown by /healthz: `sqlite`, `redis` or `memory`. */
@@ -48,6 +50,8 @@ export interface ServerOptions {
   drainTimeoutMs?: number;
   /** Human in the loop (/mcp, SMS replies, approval links, dashboard): links, notifier, secrets (server/hitl-mount.ts). */
   hitl?: HitlServerOptions;
+  /** How often silent agents of fail_closed passports are tripped, in ms (SPEC §11); 0: only by `failClosed.tick()`. Default 15 s. */
+  failClosedIntervalMs?: number;
   /** Epoch ms; injected in tests. */
   clock?: () => number;
   /** Where unexpected errors are reported. Default stderr. */
@@ -62,6 +66,8 @@ export interface WardenServer {
   readonly enforcer: Enforcer;
   readonly store: Store;
   readonly metrics: ServerMetrics;
+  /** The fail-closed timer (server/fail-closed.ts). */
+  readonly failClosed: FailClosedTimer;
   listen(port: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting, finishes requests in flight (up to the drain timeout), then closes the store. */
   close(): Promise<void>;
@@ -101,6 +107,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   const hitl = hitlRoutes(router, deps, keys, { log, ...opts.hitl });
   dashboardPassportRoutes(router, deps, hitl);
   modeiRoutes(router, deps); // last: aliases the routes above under Modei's paths
+  const failClosed = startFailClosedTimer(enforcer, opts.failClosedIntervalMs ?? FAIL_CLOSED_INTERVAL_MS, log);
 
   const limiter = new RateLimiter(opts.rateLimit ?? 2000, opts.rateBurst, clock);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -190,6 +197,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     enforcer,
     store,
     metrics,
+    failClosed,
     listen(port, host = "127.0.0.1") {
       return new Promise((ok, fail) => {
         http.once("error", fail);
@@ -202,6 +210,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     close() {
       return (closing ??= (async () => {
         state.draining = true;
+        await failClosed.stop();
         hitl.close();
         const stopped = new Promise<void>((ok) => http.close(() => ok()));
         http.closeIdleConnections();

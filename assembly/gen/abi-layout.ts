@@ -38,6 +38,7 @@ export const enum StateEvent { None = 0, Expired = 1, Released = 2, Tripped = 4 
 export const enum ResetKind { Daily = 0, Weekly = 1, Monthly = 2, Total = 3, All = 4 }
 export const enum CatalogueTable { Rules = 0, Reasons = 1, Keys = 2, KeyKinds = 3, Warnings = 4, Sentinels = 5 }
 export const enum DeadlineKind { Approval = 0, Permit = 1, Heartbeat = 2, ExpiryDays = 3 }
+export const enum RunwayKind { NoCap = 0, Exhausted = 1, RunsOut = 2, NoPace = 3, ResetsFirst = 4, Beyond = 5 }
 /** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
 export const DH_RULE: i32 = 0; // u16
 export const DH_REASON: i32 = 2; // u16
@@ -85,6 +86,21 @@ export const SC_PER_ACTION: i32 = 0; // i64 core:cost:max_per_action, or -1 when
 export const SC_WINDOWS: i32 = 8; // 4 × WindowCap (40 bytes each) daily, weekly, monthly, total
 export const SC_WINDOWS_MAX: i32 = 4;
 export const SC_SIZE: i32 = 168;
+/** Input of spend_runway after the request header and the count: one committed spend (docs/abi.md "spend_runway"). */
+export const SE_AT: i32 = 0; // i64 when it was committed, epoch ms
+export const SE_CENTS: i32 = 8; // i64 the amount (negative for a refund or a true-up downwards)
+export const SE_SIZE: i32 = 16;
+/** One spending window of spend_runway (docs/abi.md). */
+export const WR_AT: i32 = 0; // i64 RunsOut: when the cap runs out at this pace; Exhausted: now; ResetsFirst: when the window resets; else -1
+export const WR_KIND: i32 = 8; // u32 RunwayKind
+export const WR_PAD: i32 = 12; // u32 zero
+export const WR_SIZE: i32 = 16;
+/** Output of spend_runway: the pace of the last 7 days and, per spending window, when its cap runs out at that pace. */
+export const RW_PACE_CENTS: i32 = 0; // i64 spent in the 7 days before now (events with now - 7 d < at <= now), clamped to [0, 2^53 - 1]
+export const RW_PACE_SINCE: i32 = 8; // i64 now - 7 d: where the pace window starts (exclusive)
+export const RW_WINDOWS: i32 = 16; // 4 × WindowRunway (16 bytes each) daily, weekly, monthly, total
+export const RW_WINDOWS_MAX: i32 = 4;
+export const RW_SIZE: i32 = 80;
 /** Input of state_op: the arguments, then the approval id bytes and the state bytes. */
 export const SA_NOW: i32 = 0; // i64
 export const SA_A: i32 = 8; // i64

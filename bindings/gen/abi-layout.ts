@@ -40,6 +40,7 @@ export const StateEvent = Object.freeze({ None: 0, Expired: 1, Released: 2, Trip
 export const ResetKind = Object.freeze({ Daily: 0, Weekly: 1, Monthly: 2, Total: 3, All: 4 } as const);
 export const CatalogueTable = Object.freeze({ Rules: 0, Reasons: 1, Keys: 2, KeyKinds: 3, Warnings: 4, Sentinels: 5 } as const);
 export const DeadlineKind = Object.freeze({ Approval: 0, Permit: 1, Heartbeat: 2, ExpiryDays: 3 } as const);
+export const RunwayKind = Object.freeze({ NoCap: 0, Exhausted: 1, RunsOut: 2, NoPace: 3, ResetsFirst: 4, Beyond: 5 } as const);
 /** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
 export const DH_RULE = 0; // u16
 export const DH_REASON = 2; // u16
@@ -87,6 +88,21 @@ export const SC_PER_ACTION = 0; // i64 core:cost:max_per_action, or -1 when none
 export const SC_WINDOWS = 8; // 4 × WindowCap (40 bytes each) daily, weekly, monthly, total
 export const SC_WINDOWS_MAX = 4;
 export const SC_SIZE = 168;
+/** Input of spend_runway after the request header and the count: one committed spend (docs/abi.md "spend_runway"). */
+export const SE_AT = 0; // i64 when it was committed, epoch ms
+export const SE_CENTS = 8; // i64 the amount (negative for a refund or a true-up downwards)
+export const SE_SIZE = 16;
+/** One spending window of spend_runway (docs/abi.md). */
+export const WR_AT = 0; // i64 RunsOut: when the cap runs out at this pace; Exhausted: now; ResetsFirst: when the window resets; else -1
+export const WR_KIND = 8; // u32 RunwayKind
+export const WR_PAD = 12; // u32 zero
+export const WR_SIZE = 16;
+/** Output of spend_runway: the pace of the last 7 days and, per spending window, when its cap runs out at that pace. */
+export const RW_PACE_CENTS = 0; // i64 spent in the 7 days before now (events with now - 7 d < at <= now), clamped to [0, 2^53 - 1]
+export const RW_PACE_SINCE = 8; // i64 now - 7 d: where the pace window starts (exclusive)
+export const RW_WINDOWS = 16; // 4 × WindowRunway (16 bytes each) daily, weekly, monthly, total
+export const RW_WINDOWS_MAX = 4;
+export const RW_SIZE = 80;
 /** Input of state_op: the arguments, then the approval id bytes and the state bytes. */
 export const SA_NOW = 0; // i64
 export const SA_A = 8; // i64

@@ -5,6 +5,7 @@ import { createWardenServer } from "../../server/server";
 import { type SigningKeyOptions, defaultSigningKeyFile, serverSigningJwk } from "../../node/signing-key";
 import { type WitnessOptions, parseWitness } from "../../server/witness";
 import { hitlOptionsFromEnv } from "../../server/hitl-mount";
+import { FAIL_CLOSED_INTERVAL_MS } from "../../server/fail-closed";
 import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
 import { envJwk, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";
@@ -33,6 +34,9 @@ Options:
       --max-body-bytes N       largest request body (default 1048576; 413 beyond)
       --rate-limit N           requests per second per API key or address, per worker
                                (default 2000; 0 = off)
+      --fail-closed-check-ms N how often passports with core:safety:fail_closed whose
+                               agent stopped sending heartbeats are paused, and the
+                               operator told once (default 15000; 0 = only on requests)
       --workers N              processes sharing the port (default 1); each opens the store,
                                so use sqlite or redis (not memory) with more than one
 
@@ -51,6 +55,7 @@ const SERVE_OPTIONS = {
   "max-body-bytes": { type: "string" },
   "rate-limit": { type: "string" },
   workers: { type: "string" },
+  "fail-closed-check-ms": { type: "string" },
 } as const;
 
 function int(value: string | undefined, name: string, fallback: number, min = 0): number {
@@ -88,6 +93,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     maxBodyBytes: int(option(values["max-body-bytes"]), "--max-body-bytes", 1024 * 1024, 1),
     rateLimit: int(option(values["rate-limit"]), "--rate-limit", 2000),
     workers: int(option(values.workers), "--workers", 1, 1),
+    failClosedMs: int(option(values["fail-closed-check-ms"]), "--fail-closed-check-ms", FAIL_CLOSED_INTERVAL_MS),
   };
   if (opts.workers > 1 && opts.store === "memory")
     throw new UsageError("--workers above 1 needs a shared store (sqlite:PATH or redis://...), not memory", "serve");
@@ -125,6 +131,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     auditWitness: opts.auditWitness,
     maxBodyBytes: opts.maxBodyBytes,
     rateLimit: opts.rateLimit,
+    failClosedIntervalMs: opts.failClosedMs,
     log: (line) => io.stderr(`${line}\n`),
     hitl: hitlOptionsFromEnv(process.env, `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`),
   });

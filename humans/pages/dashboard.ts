@@ -2,10 +2,10 @@
 // emergency stop, and a live activity feed (Server-Sent Events). Server-rendered; the script only enhances.
 
 import type { Approval, PassportLimits, PassportState } from "../../enforcer/types";
-import type { SpendWindow } from "../../bindings/limits";
+import type { SpendRunway, SpendWindow, WindowRunway } from "../../bindings/limits";
 import type { PassportInfo } from "../../desk/desk";
 import type { ActivityEvent } from "../events";
-import { escapeHtml as h, formatCents, formatClock } from "../../desk/format";
+import { escapeHtml as h, formatCents, formatClock, formatWhen } from "../../desk/format";
 import type { PassportStatus } from "../../desk/status";
 import { page, type Page } from "./layout";
 
@@ -18,6 +18,14 @@ export interface DashboardCard {
   /** The pending approval with its action and target redacted for display. */
   pending: { approval: Approval; action: string; target: string | null } | null;
   recent: ActivityEvent[];
+  /** When each cap runs out at the last 7 days' pace, as the module projects it (`enforcer.runway()`). */
+  runway?: SpendRunway;
+}
+
+/** What the setup panel's snippets point at. */
+export interface SetupInfo {
+  /** The server's public URL (`WARDEN_PUBLIC_URL`), without a trailing slash. */
+  publicUrl: string;
 }
 
 /** Spending windows shown as meters (each with its effective cap: max_per_<window> or max_cumulative, the tightest). */
@@ -47,7 +55,7 @@ ${error}
 }
 
 /** `lastEventId`: the newest feed event the cards already show; the live feed resumes after it. */
-export function renderDashboard(cards: DashboardCard[], csrf: string, lastEventId: number): Page {
+export function renderDashboard(cards: DashboardCard[], csrf: string, lastEventId: number, setup?: SetupInfo): Page {
   const list =
     cards.length === 0
       ? `<p class="panel">No passports yet. Issue one with <code>POST /v1/passports</code>.</p>`
@@ -61,6 +69,7 @@ export function renderDashboard(cards: DashboardCard[], csrf: string, lastEventI
 <p class="muted" id="feed-state" role="status">Live feed connecting…</p>
 <p id="live" class="sr-only" role="status" aria-live="polite"></p>
 ${list}
+${setup ? setupPanel(setup, cards[0]?.info.id ?? "pass_…") : ""}
 <dialog id="confirm-stop" aria-labelledby="confirm-title" aria-describedby="confirm-text">
   <h2 id="confirm-title">Emergency stop?</h2>
   <p id="confirm-text"></p>
@@ -90,10 +99,15 @@ export function renderSummary(c: DashboardCard, csrf: string): string {
   const banner = status.not_enforced ? `<p class="banner"><strong>Not Enforced</strong> — ${h(status.detail)}</p>` : "";
   const meters = SPEND_METERS.filter((m) => limits.windows[m.window].limit_cents !== null)
     .map((m) => {
-      const limit = limits.windows[m.window].limit_cents!;
-      const spent = limits.windows[m.window].spent_cents;
-      return `<div><span>${m.label}: ${h(formatCents(spent, cur))} of ${h(formatCents(limit, cur))}</span>
-<meter min="0" max="${limit}" high="${Math.floor(limit * 0.8)}" optimum="0" value="${Math.min(spent, limit)}" aria-label="${m.label}: spent against the limit">${h(formatCents(spent, cur))}</meter></div>`;
+      const cap = limits.windows[m.window];
+      const limit = cap.limit_cents!;
+      const spent = cap.spent_cents;
+      const rule = (cap.rule ?? "").replace(/^core:cost:/, "");
+      const run = c.runway
+        ? `<p class="runway muted" data-window="${m.window}" data-outcome="${c.runway.windows[m.window].outcome}">${h(runwayText(c.runway.windows[m.window], c.runway.pace_cents, cur))}</p>`
+        : "";
+      return `<div data-meter="${m.window}" data-rule="${h(cap.rule ?? "")}"><span>${m.label}: ${h(formatCents(spent, cur))} of ${h(formatCents(limit, cur))} <small class="muted">(${h(rule)}${cap.held_cents > 0 ? `, ${h(formatCents(cap.held_cents, cur))} held` : ""}; ${h(formatCents(cap.headroom_cents ?? 0, cur))} left)</small></span>
+<meter min="0" max="${limit}" high="${Math.floor(limit * 0.8)}" optimum="0" value="${Math.min(spent, limit)}" aria-label="${m.label}: spent against the ${h(rule)} limit">${h(formatCents(spent, cur))}</meter>${run}</div>`;
     })
     .join("");
   const perAction = limits.per_action_cents;
@@ -101,7 +115,7 @@ export function renderSummary(c: DashboardCard, csrf: string): string {
   const heartbeat = state.last_heartbeat_at ? `last heartbeat ${h(formatClock(state.last_heartbeat_at))}` : "no heartbeat yet";
   return `<div class="head">
   <h2 id="name-${h(info.id)}">${h(info.agent_name)}</h2>
-  <span class="badge ${status.key}" data-status="${status.key}">${h(status.label)}</span>
+  <span class="badge ${status.key}" data-status="${status.key}"${status.paused_by ? ` data-paused-by="${status.paused_by}"` : ""}>${h(status.label)}${status.paused_by ? ` · ${status.paused_by === "fail_closed" ? "fail_closed" : "by an operator"}` : ""}</span>
 </div>
 <p class="muted"><code>${h(info.id)}</code> · ${h(status.detail)}</p>
 ${banner}
@@ -109,6 +123,54 @@ ${banner}
 <p class="muted">${perAction !== null ? `Per action at most ${h(formatCents(perAction, cur))} · ` : ""}held ${h(formatCents(state.held_cents, cur))} · ${state.actions_today} action${state.actions_today === 1 ? "" : "s"} today · ${heartbeat}</p>
 ${c.pending ? pendingBlock(c, csrf) : ""}
 <div class="actions">${stopOrResume(info, state, csrf)}</div>`;
+}
+
+/** One window's runway as a sentence (the instant and the outcome are the module's). */
+function runwayText(r: WindowRunway, pace: number, cur: string): string {
+  const atPace = `at the last 7 days' pace (${formatCents(pace, cur)})`;
+  switch (r.outcome) {
+    case "runs_out":
+      return `Runs out ${formatWhen(r.at!)} ${atPace}.`;
+    case "exhausted":
+      return "Cap reached: actions that cost anything are blocked until it resets.";
+    case "no_pace":
+      return "No spending in the last 7 days: no runway to project.";
+    case "resets_first":
+      return `Lasts until it resets ${formatWhen(r.at!)} ${atPace}.`;
+    case "beyond":
+      return `Lasts for ever ${atPace}.`;
+    default:
+      return "";
+  }
+}
+
+/** Copy-paste snippets to connect an agent: an MCP client, `warden proxy`, the framework adapters. */
+function setupPanel(s: SetupInfo, pid: string): string {
+  const mcp = JSON.stringify({ mcpServers: { warden: { type: "http", url: `${s.publicUrl}/mcp`, headers: { "x-passport-id": pid } } } }, null, 2);
+  const proxy = `# warden-proxy.yaml (docs/gateway.md)
+passport: ${pid}
+server: ${s.publicUrl}        # decide here; the API key in WARDEN_API_KEY
+servers:
+  fs: { command: npx, args: [-y, "@modelcontextprotocol/server-filesystem", ./sandbox] }
+
+warden proxy --config warden-proxy.yaml          # stdio: point your MCP client at this command
+warden proxy --config warden-proxy.yaml --http 8788   # or Streamable HTTP at http://127.0.0.1:8788/mcp`;
+  const adapters = `import { WardenClient } from "agent-warden/client";
+import { Guard } from "agent-warden/ai";                // or agent-warden/langchain, agent-warden/openai-agents
+const warden = new WardenClient({ baseUrl: "${s.publicUrl}", apiKey: process.env.WARDEN_AGENT_KEY! });
+const guard = new Guard({ warden, passportId: "${pid}", tools: { book_flight: { action: "travel:book", cost: (i) => i.price_cents } } });
+// Vercel AI SDK: wardenTools(tools, guard) · LangChain: wardenTools([...], guard) · OpenAI Agents: wardenTool(...)`;
+  const heartbeat = `# HTTP agents with core:safety:fail_closed: a heartbeat at least every minute (fresh for 120 s)
+curl -X POST ${s.publicUrl}/v1/passports/${pid}/heartbeat -H "authorization: Bearer <agent API key>"`;
+  const block = (id: string, title: string, code: string) =>
+    `<h3>${h(title)}</h3><pre tabindex="0" id="setup-${id}"><code>${h(code)}</code></pre><button class="plain" type="button" data-copy="setup-${id}">Copy<span class="sr-only"> ${h(title)}</span></button>`;
+  return `<details class="panel" id="setup" open>
+<summary><h2>Connect an agent</h2></summary>
+${block("mcp", "MCP client (Claude Desktop, Cursor, …): /mcp with the x-passport-id header", mcp)}
+${block("proxy", "warden proxy: every tool call of your MCP servers decided first", proxy)}
+${block("adapters", "Framework adapters (TypeScript)", adapters)}
+${block("heartbeat", "Heartbeats from an HTTP agent", heartbeat)}
+</details>`;
 }
 
 function pendingBlock(c: DashboardCard, csrf: string): string {
@@ -237,6 +299,12 @@ const DASHBOARD_SCRIPT = `(function () {
       return;
     }
     send(form);
+  });
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button[data-copy]") : null;
+    if (!b) return;
+    var text = document.getElementById(b.getAttribute("data-copy")).textContent;
+    (navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject()).then(function () { say("Copied."); }, function () { say("Select the text and copy it."); });
   });
   setInterval(function () {
     document.querySelectorAll("section[data-passport]").forEach(function (s) { refresh(s.getAttribute("data-passport")); });

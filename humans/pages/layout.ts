@@ -39,6 +39,8 @@ button:disabled { opacity: .6; cursor: not-allowed; }
 .big button { min-width: 9rem; min-height: 52px; font-size: 1.1rem; }
 .card { border: 1px solid var(--line); border-radius: .6rem; padding: 1rem; margin: 0 0 1rem; background: #fff; }
 .panel { background: var(--panel); border-radius: .5rem; padding: .75rem 1rem; margin: 0 0 1rem; }
+pre { overflow-x: auto; max-width: 100%; background: #fff; padding: .5rem; border-radius: .3rem; font-size: .8rem; }
+#setup summary h2 { display: inline; }
 .badge { display: inline-block; padding: .15rem .6rem; border-radius: 999px; font-size: .9rem; font-weight: 700; color: #fff; }
 .badge.active { background: var(--ok); } .badge.disconnected { background: var(--warn); }
 .badge.paused { background: var(--pause); } .badge.stopped { background: var(--bad); } .badge.revoked { background: var(--off); }

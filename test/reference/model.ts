@@ -461,3 +461,50 @@ export function dailyLimits(passport: ModelPassport): { cost_cents: number | nul
   const requests = c["core:rate:max_per_day"];
   return { cost_cents: caps.length === 0 ? null : Math.min(...caps), requests: typeof requests === "number" ? requests : null };
 }
+
+/**
+ * Budget runway (issue #17), as a person reads it: the pace is what was spent in the 7 days before
+ * now (events with now − 7 d < at ≤ now, added in order, saturating at ±(2^53 − 1), never below 0);
+ * a window's cap with headroom h runs out h / pace × 7 days from now (rounded down to the ms), unless
+ * its window resets first (then the reset is shown), or that is past 2^53 − 1 ms ("beyond").
+ */
+export interface ModelWindowRunway {
+  outcome: "no_cap" | "exhausted" | "runs_out" | "no_pace" | "resets_first" | "beyond";
+  at: number | null;
+}
+export function spendRunway(
+  passport: ModelPassport,
+  counters: ModelCounters,
+  now: number,
+  events: ReadonlyArray<{ at: number; cents: number }>,
+): { pace_cents: number; pace_since: number; windows: Record<string, ModelWindowRunway> } {
+  const WEEK = 7 * 86_400_000;
+  const MAX = Number.MAX_SAFE_INTEGER;
+  let sum = 0;
+  for (const e of events) if (e.at > now - WEEK && e.at <= now) sum = Math.min(MAX, Math.max(-MAX, sum + e.cents));
+  const pace = Math.max(0, sum);
+  const d = new Date(now);
+  const dayStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const resets: Record<string, number> = {
+    daily: dayStart + 86_400_000,
+    weekly: dayStart + (7 - ((d.getUTCDay() + 6) % 7)) * 86_400_000,
+    monthly: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+  };
+  const windows: Record<string, ModelWindowRunway> = {};
+  for (const [w, cap] of Object.entries(spendCaps(passport, counters).windows)) {
+    const h = cap.headroom_cents;
+    let r: ModelWindowRunway;
+    if (h === null) r = { outcome: "no_cap", at: null };
+    else if (h === 0) r = { outcome: "exhausted", at: now };
+    else if (pace === 0) r = { outcome: "no_pace", at: null };
+    else {
+      const at = BigInt(now) + (BigInt(h) * BigInt(WEEK)) / BigInt(pace);
+      const reset = resets[w];
+      if (reset !== undefined && at >= BigInt(reset)) r = { outcome: "resets_first", at: reset };
+      else if (at > BigInt(MAX)) r = { outcome: "beyond", at: null };
+      else r = { outcome: "runs_out", at: Number(at) };
+    }
+    windows[w] = r;
+  }
+  return { pace_cents: pace, pace_since: now - WEEK, windows };
+}
