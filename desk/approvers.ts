@@ -55,8 +55,7 @@ export type ApproverRequest =
   | { status: "pending"; address: string; expires_at: string; code: string | null };
 
 export type ConfirmResult =
-  | { ok: true; issuer_id: string | null; address: string }
-  | { ok: false; reason: "not_pending" | "wrong_code" | "expired" | "locked" | "malformed" };
+  { ok: true; issuer_id: string | null; address: string } | { ok: false; reason: "not_pending" | "wrong_code" | "expired" | "locked" | "malformed" };
 
 /** The stored form of an address: E.164 for phones, lower case for e-mail; null when it is not one. */
 export function normalizeAddress(kind: ApproverKind, raw: string): string | null {

@@ -98,9 +98,10 @@ export function approverRequestBody(raw: Buffer, keyIssuer: string | null): { ki
   try {
     body = JSON.parse(raw.toString("utf8"));
   } catch {
-    throw new HttpError("invalid_json", "the body is not JSON: send {\"phone\": \"+15550100001\"} or {\"email\": \"ops@example.com\"}");
+    throw new HttpError("invalid_json", 'the body is not JSON: send {"phone": "+15550100001"} or {"email": "ops@example.com"}');
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError("invalid_body", "the body is a JSON object: {\"phone\": ...} or {\"email\": ...}");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new HttpError("invalid_body", 'the body is a JSON object: {"phone": ...} or {"email": ...}');
   const fields = body as Record<string, unknown>;
   for (const k of Object.keys(fields)) {
     if (!(BODY_FIELDS as readonly string[]).includes(k)) {

@@ -62,7 +62,11 @@ export async function handleSmsInbound(desk: ApprovalDesk, msg: SmsInbound, link
     if (intent === "stop") {
       // STOP always stops messages to the number (carriers require it), but stops no agent it did not confirm for.
       await desk.optOut(msg.from);
-      return { intent, stopped: [], reply: "Agent Warden: this number is not a confirmed approver; no agent was stopped. You will get no more messages; reply START to get them again." };
+      return {
+        intent,
+        stopped: [],
+        reply: "Agent Warden: this number is not a confirmed approver; no agent was stopped. You will get no more messages; reply START to get them again.",
+      };
     }
     const named = (await desk.passportsForPhone(msg.from, { confirmed: false })).length > 0;
     return {

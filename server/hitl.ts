@@ -244,7 +244,8 @@ export class Hitl {
     const body = approverRequestBody(await readBody(req, MAX_FORM_BODY), principal.issuer_id);
     const sender = { desk: this.desk, notifier: this.alerts.notifier, publicUrl: () => this.alerts.publicUrl, log: this.log };
     const result = await requestConfirmation(sender, body.issuer_id, body.kind, body.address);
-    if (result === null) throw new HttpError("invalid_value", body.kind === "phone" ? "phone: not an E.164 number (+15550100001)" : "email: not an e-mail address");
+    if (result === null)
+      throw new HttpError("invalid_value", body.kind === "phone" ? "phone: not an E.164 number (+15550100001)" : "email: not an e-mail address");
     if (result === "opted_out") throw new HttpError("invalid_value", "phone: this number replied STOP; it is sent nothing until it replies START");
     const view = (await this.desk.approvers.list(body.issuer_id)).find((a) => a.kind === body.kind && a.address === result.address);
     sendJson(res, result.status === "confirmed" ? 200 : 202, view);
