@@ -30,9 +30,11 @@ async function hold(r: Rig, pid: string, cost = 35000): Promise<string> {
 }
 
 const codeOf = (text: string): string => /CONFIRM (\d{6})/.exec(text)![1]!;
-/** Each reply is signed at a distinct second, so identical texts are not refused as replays of each other. */
+/** Each reply is signed at a distinct second (from a fixed base), so identical texts are not replays of each other. */
+const BASE = Date.now();
 let tick = 0;
-const reply = async (r: Rig, from: string, body: string, now = Date.now()) => (await sms(r.base, from, body, SMS_SECRET, now - 1000 * (++tick % 200))).json();
+const reply = async (r: Rig, from: string, body: string, now?: number) =>
+  (await sms(r.base, from, body, SMS_SECRET, (now ?? BASE) - 1000 * (++tick % 250))).json();
 
 describe("a phone is an approver of an issuer only after confirming for it", () => {
   it("B's holds are not texted to A's approver; a code is, with no approval link; after CONFIRM they are", async () => {
