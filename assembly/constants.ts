@@ -13,6 +13,8 @@ export const ANOMALY_FACTOR: i64 = 2;
 /** Approvals expire at created + 300 s; permits at issued + 30 s. SPEC §7, §10. */
 export const APPROVAL_TTL_MS: i64 = 300_000;
 export const PERMIT_TTL_MS: i64 = 30_000;
+/** A code sent to confirm an approver's phone or e-mail address is valid this long after it is sent (docs/decisions.md). */
+export const APPROVER_CODE_TTL_MS: i64 = 900_000;
 /** Money and observed values are clamped to 2^53 − 1. SPEC §1, §10. */
 export const MAX_SAFE: i64 = 9_007_199_254_740_991;
 

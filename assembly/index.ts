@@ -2,7 +2,7 @@
 
 import { nextDayStart, nextMonthStart, nextWeekStart } from "./calendar";
 import { catalogueEntry, Key, warningName } from "./catalogue";
-import { APPROVAL_TTL_MS, HEARTBEAT_STALE_MS, MS_PER_DAY, PERMIT_TTL_MS } from "./constants";
+import { APPROVAL_TTL_MS, APPROVER_CODE_TTL_MS, HEARTBEAT_STALE_MS, MS_PER_DAY, PERMIT_TTL_MS } from "./constants";
 import { decision } from "./decision";
 import { writeSentinelEntry } from "./match/sentinels";
 import { ensureIo, ioBase, OUT } from "./io";
@@ -67,11 +67,13 @@ export function catalogue_name(table: i32, id: i32): i32 {
  * area expires, a heartbeat (kind 2) sent then turns stale, or (kind 3) a passport issued then for
  * the i64 number of days that follows it (Modei's `expires_in_days`) expires that many whole UTC
  * days later; the i64 is written to the output area. At that instant it is already expired (a
- * heartbeat exactly 120 s old is still fresh).
+ * heartbeat exactly 120 s old is still fresh). Kind 4: when a code sent then to confirm an
+ * approver's phone or e-mail address expires.
  */
 export function deadline(kind: i32): void {
   const at = load<i64>(ioBase());
   if (kind == DeadlineKind.ExpiryDays) { store<i64>(OUT, at + load<i64>(ioBase(), 8) * MS_PER_DAY); return; }
+  if (kind == DeadlineKind.ApproverCode) { store<i64>(OUT, at + APPROVER_CODE_TTL_MS); return; }
   store<i64>(OUT, kind == DeadlineKind.Approval ? at + APPROVAL_TTL_MS : kind == DeadlineKind.Permit ? at + PERMIT_TTL_MS : at + HEARTBEAT_STALE_MS + 1);
 }
 

@@ -74,7 +74,8 @@ export class Engine {
 
   /**
    * When an approval request or a permit issued at `issuedAt` (epoch ms) expires, or a heartbeat sent
-   * then turns stale (SPEC §7, §10); at that instant it is already expired.
+   * then turns stale (SPEC §7, §10), or a code sent then to confirm an approver's address expires;
+   * at that instant it is already expired.
    */
   deadline(kind: DeadlineKind, issuedAt: number): number {
     return this.call(() => readDeadline(this.core, kind, issuedAt));

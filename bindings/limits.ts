@@ -65,8 +65,13 @@ export interface Lifetimes {
   heartbeat_fresh_ms: number;
 }
 
-export type DeadlineKind = "approval" | "permit" | "heartbeat";
-const DEADLINE_KIND: Record<DeadlineKind, number> = { approval: AbiDeadline.Approval, permit: AbiDeadline.Permit, heartbeat: AbiDeadline.Heartbeat };
+export type DeadlineKind = "approval" | "permit" | "heartbeat" | "approver_code";
+const DEADLINE_KIND: Record<DeadlineKind, number> = {
+  approval: AbiDeadline.Approval,
+  permit: AbiDeadline.Permit,
+  heartbeat: AbiDeadline.Heartbeat,
+  approver_code: AbiDeadline.ApproverCode,
+};
 
 /** When something issued (or a heartbeat sent) at `at` expires: at that instant it is already expired. */
 export function readDeadline(core: Core, kind: DeadlineKind, at: number): number {

@@ -7,6 +7,7 @@ import { Records } from "../enforcer/records";
 import type { Actor, Approval, ApprovalAnswer } from "../enforcer/types";
 import { Redactor } from "../bindings/redact";
 import { normalizePhone } from "./format";
+import { ApproverRegistry } from "./approvers";
 
 /** An approval link keeps answering "expired" / "answered" this long, then says "not valid". */
 const LINK_TTL_MS = 24 * 3600_000;
@@ -66,6 +67,8 @@ export class ApprovalDesk {
   private readonly permits: Records<PermitDoc>;
   private readonly optOuts: Records<{ at: string }>;
   private readonly seen: Records<number>;
+  /** Who confirmed to answer for which issuer (desk/approvers.ts). */
+  readonly approvers: ApproverRegistry;
 
   constructor(
     readonly enforcer: Enforcer,
@@ -76,6 +79,7 @@ export class ApprovalDesk {
     this.permits = new Records(enforcer.store, "approvalPermits");
     this.optOuts = new Records(enforcer.store, "phoneOptOuts");
     this.seen = new Records(enforcer.store, "seenMessages");
+    this.approvers = new ApproverRegistry(enforcer, clock);
   }
 
   // ---- passports --------------------------------------------------------------------------------
@@ -89,11 +93,27 @@ export class ApprovalDesk {
     return (await this.enforcer.listPassports()).map(toInfo);
   }
 
-  /** The passports whose approver has this phone number. */
-  async passportsForPhone(phone: string): Promise<PassportInfo[]> {
+  /**
+   * The passports whose approver has this phone number and whose issuer the number confirmed for
+   * (another issuer naming the number gains nothing from it). `confirmed: false`: every passport
+   * naming the number, confirmed or not.
+   */
+  async passportsForPhone(phone: string, opts: { confirmed?: boolean } = {}): Promise<PassportInfo[]> {
     const wanted = normalizePhone(phone);
     if (wanted.replace("+", "").length === 0) return [];
-    return (await this.passports()).filter((p) => p.phones.includes(wanted));
+    const named = (await this.passports()).filter((p) => p.phones.includes(wanted));
+    if (opts.confirmed === false) return named;
+    const issuers = await this.approvers.confirmedIssuers("phone", wanted);
+    return named.filter((p) => issuers.includes(p.issuer_id));
+  }
+
+  /** The passport's approvers that confirmed for its issuer: only they are sent its holds and outcomes. */
+  async confirmedApprovers(passport: PassportInfo): Promise<{ phones: string[]; emails: string[] }> {
+    const phones: string[] = [];
+    const emails: string[] = [];
+    for (const phone of passport.phones) if (await this.approvers.isConfirmed(passport.issuer_id, "phone", phone)) phones.push(phone);
+    for (const email of passport.emails) if (await this.approvers.isConfirmed(passport.issuer_id, "email", email)) emails.push(email);
+    return { phones, emails };
   }
 
   // ---- approval links ---------------------------------------------------------------------------

@@ -25,6 +25,11 @@ export const NAMESPACES = {
   slackSeen: "hitl_slack_seen",
   /** Twilio MessageSids already acted on. */
   twilioSids: "hitl_twilio_sids",
+  /**
+   * Approvers of each issuer (a phone or an e-mail address), pending a confirmation code or
+   * confirmed: `<kind>:<address>|<issuer>` (docs/decisions.md "Approvers confirm").
+   */
+  approvers: "hitl_approvers",
 } as const;
 
 export type RecordKind = keyof typeof NAMESPACES;
@@ -74,8 +79,8 @@ export class Records<T> {
     return this.store.deleteDoc(this.ns, key);
   }
 
-  /** Every live record, by key (the store's order: sorted by key). */
-  async list(): Promise<Array<{ key: string; value: T }>> {
-    return (await this.store.listDocs(this.ns)).map((d) => ({ key: d.key, value: JSON.parse(d.json) as T }));
+  /** Every live record, by key (the store's order: sorted by key); with `prefix`, only keys that start with it. */
+  async list(prefix?: string): Promise<Array<{ key: string; value: T }>> {
+    return (await this.store.listDocs(this.ns, prefix === undefined ? undefined : { prefix })).map((d) => ({ key: d.key, value: JSON.parse(d.json) as T }));
   }
 }

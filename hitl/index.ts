@@ -21,6 +21,18 @@ export {
   type ApprovalNotice,
   type WebhookNotifierOptions,
 } from "../humans/notify";
+export {
+  ApproverRegistry,
+  MAX_CONFIRM_ATTEMPTS,
+  normalizeAddress,
+  type ApproverKind,
+  type ApproverDoc,
+  type ApproverView,
+  type ApproverRequest,
+  type ConfirmResult,
+} from "../desk/approvers";
+export { parseConfirm, confirmationNotice, requestConfirmation, type ConfirmationSender } from "../humans/confirm";
+export type { ConfirmationNotice } from "../humans/notice";
 export { OutcomeAlerts, outcomeNotice, type OutcomeNotice, type OutcomeKind, type OutcomeAlertsOptions } from "../humans/outcomes";
 export { SmtpNotifier, approvalMail, type SmtpNotifierOptions } from "../humans/notifiers/smtp";
 export { TwilioNotifier, type TwilioNotifierOptions } from "../humans/notifiers/twilio";

@@ -3,6 +3,7 @@
 import type { ApprovalDesk } from "../desk/desk";
 import type { ActivityEvent, EventHub } from "./events";
 import { approvalNotice, type Notifier } from "./notify";
+import { requestConfirmation } from "./confirm";
 
 export interface ApprovalAlertsOptions {
   desk: ApprovalDesk;
@@ -15,6 +16,11 @@ export interface ApprovalAlertsOptions {
 export class ApprovalAlerts {
   private readonly inflight = new Set<Promise<void>>();
   constructor(private readonly opts: ApprovalAlertsOptions) {}
+
+  /** Where alerts go (null: none). */
+  get notifier(): Notifier | null {
+    return this.opts.notifier;
+  }
 
   get publicUrl(): string {
     const url = this.opts.publicUrl;
@@ -52,17 +58,32 @@ export class ApprovalAlerts {
     if (!approval || approval.status !== "pending") return;
     const view = await desk.view(approval);
     const link = await this.linkFor(approval.id);
-    const phones = view.passport.phones;
-    if (phones.length === 0) return notifier!.notify(approvalNotice(view, link, null));
+    // Only approvers that confirmed for the passport's issuer get the hold; the others get a code to confirm with.
+    const confirmed = await desk.confirmedApprovers(view.passport);
+    await this.askToConfirm(view.passport.issuer_id, view.passport.phones, view.passport.emails, confirmed);
+    const notice = (to: string | null, emails: string[]) => ({ ...approvalNotice(view, link, to), emails });
+    const phones = confirmed.phones;
+    if (phones.length === 0) return notifier!.notify(notice(null, confirmed.emails));
     let emailed = false; // e-mail addresses ride on one notice only, so each address gets one mail
     for (const phone of phones) {
       if (await desk.isOptedOut(phone)) {
         this.opts.log(`warden: ${phone} replied STOP; not notified of ${approval.id} (reply START to get notifications again)`);
         continue;
       }
-      await notifier!.notify({ ...approvalNotice(view, link, phone), ...(emailed ? { emails: [] } : {}) });
+      await notifier!.notify(notice(phone, emailed ? [] : confirmed.emails));
       emailed = true;
     }
-    if (!emailed && view.passport.emails.length > 0) await notifier!.notify(approvalNotice(view, link, null));
+    if (!emailed && confirmed.emails.length > 0) await notifier!.notify(notice(null, confirmed.emails));
+  }
+
+  /** Sends a confirmation code to each named approver not yet confirmed for the issuer (one live code at a time). */
+  private async askToConfirm(issuer: string | null, phones: string[], emails: string[], confirmed: { phones: string[]; emails: string[] }): Promise<void> {
+    const sender = { desk: this.opts.desk, notifier: this.opts.notifier, publicUrl: () => this.publicUrl, log: this.opts.log };
+    for (const phone of phones.filter((p) => !confirmed.phones.includes(p))) {
+      if (!(await requestConfirmation(sender, issuer, "phone", phone))) this.opts.log(`warden: approver_phone ${phone} is not an E.164 number; not notified`);
+    }
+    for (const email of emails.filter((e) => !confirmed.emails.includes(e))) {
+      if (!(await requestConfirmation(sender, issuer, "email", email))) this.opts.log(`warden: approver_email ${email} is not an e-mail address; not notified`);
+    }
   }
 }

@@ -33,8 +33,28 @@ export interface ApprovalNotice {
   spend: string;
 }
 
-/** Everything a notifier may be asked to deliver: a hold, or an outcome (humans/outcomes.ts). */
-export type Notice = ApprovalNotice | OutcomeNotice;
+/** Everything a notifier may be asked to deliver: a hold, an outcome (humans/outcomes.ts), or a confirmation code (humans/confirm.ts). */
+export type Notice = ApprovalNotice | OutcomeNotice | ConfirmationNotice;
+
+/**
+ * Sent to a phone or e-mail address a passport names as its approver before it confirmed for the
+ * passport's issuer: a code to reply with (text) or a link to open (e-mail). It never carries an
+ * approval link or a hold's details.
+ */
+export interface ConfirmationNotice {
+  kind: "approver_confirmation";
+  /** The phone to text, or null (an e-mail confirmation). */
+  to: string | null;
+  /** The one address to mail, or empty (a text confirmation). */
+  emails: string[];
+  /** The issuer the address is asked to approve for (null: passports without an issuer). */
+  issuer_id: string | null;
+  /** E-mail: the page that confirms the address; null for a text (reply CONFIRM <code>). */
+  link: string | null;
+  expires_at: string;
+  /** The whole message, ready to send. */
+  text: string;
+}
 
 export interface Notifier {
   notify(notice: Notice): Promise<void>;

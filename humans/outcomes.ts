@@ -102,10 +102,12 @@ export class OutcomeAlerts {
   private async send(record: EnforcerEvent): Promise<void> {
     const { desk, notifier } = this.opts;
     const p = await desk.passport(record.passport_id);
+    // Only approvers that confirmed for the passport's issuer hear of its outcomes.
+    const confirmed = await desk.confirmedApprovers(p);
     const phones = [];
-    for (const phone of p.phones) if (!(await desk.isOptedOut(phone))) phones.push(phone);
+    for (const phone of confirmed.phones) if (!(await desk.isOptedOut(phone))) phones.push(phone);
     // Phone-less channels (e-mail, Slack, webhook) get one notice; texting channels one per number.
-    const first = outcomeNotice(record, p.agent_name, p.currency, p.emails, phones[0] ?? null)!;
+    const first = outcomeNotice(record, p.agent_name, p.currency, confirmed.emails, phones[0] ?? null)!;
     await notifier!.notify(first);
     for (const phone of phones.slice(1)) await notifier!.notify({ ...first, to: phone, emails: [] });
   }

@@ -47,6 +47,8 @@ export class SlackApp implements Notifier {
 
   /** Posts holds with buttons; updates the hold's message with the outcome; other notices are posted as text. */
   async notify(notice: Notice): Promise<void> {
+    // A confirmation code is for the person it is sent to, not for the team's channel.
+    if (notice.kind === "approver_confirmation") return;
     const messages = new Records<MessageRef>(this.opts.desk.enforcer.store, "slackMessages");
     if (notice.kind === "approval_requested") {
       if (this.once(`${notice.kind}:${notice.approval_id}`)) return; // one post per hold, not one per phone

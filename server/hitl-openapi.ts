@@ -34,6 +34,20 @@ const ACTIVITY = {
   content: { "text/event-stream": { schema: { type: "string" } } },
 };
 
+const APPROVER: Json = {
+  type: "object",
+  properties: {
+    issuer_id: { type: ["string", "null"] },
+    kind: { enum: ["phone", "email"] },
+    address: { type: "string", description: "E.164 phone number or lower-cased e-mail address." },
+    status: { enum: ["pending", "confirmed"] },
+    requested_at: { type: "string", format: "date-time" },
+    confirmed_at: { type: ["string", "null"], format: "date-time" },
+    expires_at: { type: ["string", "null"], format: "date-time", description: "While pending: when the code expires." },
+  },
+  required: ["issuer_id", "kind", "address", "status"],
+};
+
 /** By `METHOD path`, as the server's OPERATIONS table. */
 export const HITL_OPERATIONS: Record<string, Operation> = {
   "POST /mcp": {
@@ -56,7 +70,7 @@ export const HITL_OPERATIONS: Record<string, Operation> = {
     summary: "Text-message replies from approvers",
     description:
       "Form or JSON with `from` and `body` (`From`/`Body` also accepted). YES/Y/APPROVE/1 or NO/N/DENY/0 answer the one pending approval " +
-      "of the passports whose `metadata.approver_phone` is the sender; STOP emergency-stops all of them and turns notifications off; START turns them on; " +
+      "of the passports whose `metadata.approver_phone` is the sender and whose issuer the sender confirmed for (CONFIRM <code>, see /v1/approvers); STOP emergency-stops all of them and turns notifications off; START turns them on; " +
       'anything else gets help. Signed: `x-warden-timestamp` (unix seconds, ±300 s) and `x-warden-signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`. ' +
       "Answers JSON `{intent, reply, ...}`, or TwiML when Accept asks for XML.",
     tags: ["human-in-the-loop"],
@@ -65,7 +79,7 @@ export const HITL_OPERATIONS: Record<string, Operation> = {
     responses: {
       "200": jsonOf({
         type: "object",
-        properties: { intent: { enum: ["approve", "deny", "stop", "start", "help"] }, reply: { type: "string" } },
+        properties: { intent: { enum: ["approve", "deny", "stop", "start", "help", "confirm"] }, reply: { type: "string" } },
         required: ["intent", "reply"],
       }),
       "400": error("Missing from or body."),
@@ -119,6 +133,54 @@ export const HITL_OPERATIONS: Record<string, Operation> = {
       "404": error("No such passport, or another issuer's."),
       "503": error("Too many open streams."),
     },
+  },
+  "POST /v1/approvers": {
+    summary: "Add an approver (phone or e-mail) to the key's issuer",
+    description:
+      "Operator channel. Body `{phone}` (E.164) or `{email}`. The address is sent a code (text: reply `CONFIRM 123456`; e-mail: a link) and becomes " +
+      "an approver of the issuer only when it returns it; until then it is sent no holds, and its YES/NO/STOP act on nothing. " +
+      "A passport naming an unconfirmed `metadata.approver_phone`/`approver_email` triggers the same. One live code at a time per address and issuer.",
+    tags: ["human-in-the-loop"],
+    requestBody: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: {
+            type: "object",
+            additionalProperties: false,
+            properties: { phone: { type: "string" }, email: { type: "string" }, issuer_id: { type: "string" } },
+          },
+        },
+      },
+    },
+    responses: {
+      "200": jsonOf(APPROVER, "Already confirmed."),
+      "202": jsonOf(APPROVER, "Pending: a code was sent (or one is still live)."),
+      "400": error("Not one of phone/email, unknown field, not an E.164 number or e-mail address, another issuer."),
+      "401": error("Missing or invalid API key."),
+    },
+  },
+  "GET /v1/approvers": {
+    summary: "The key's issuer's approvers",
+    tags: ["human-in-the-loop"],
+    responses: {
+      "200": jsonOf({ type: "object", properties: { approvers: { type: "array", items: APPROVER } }, required: ["approvers"] }),
+      "401": error("Missing or invalid API key."),
+    },
+  },
+  "GET /approvers/confirm/{token}": {
+    summary: "Confirmation page of an approver's e-mail",
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [param("token", "The confirmation link's token (22 characters, 128 random bits).")],
+    responses: { "200": html("A Confirm button (opening the link confirms nothing).") },
+  },
+  "POST /approvers/confirm/{token}": {
+    summary: "Confirm an approver's e-mail address",
+    tags: ["human-in-the-loop"],
+    ...open,
+    parameters: [param("token", "The confirmation link's token.")],
+    responses: { "200": html("Confirmed."), "404": html("Unknown or used token."), "410": html("Expired token.") },
   },
   "GET /a/{code}": {
     summary: "Approval page",

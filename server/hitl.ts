@@ -19,6 +19,7 @@ import { SESSION_COOKIE, SessionCookies, canSee, type DashboardAuth, type Princi
 import { SignatureVerifier } from "../humans/signature";
 import { handleSmsInbound } from "../humans/sms";
 import { handleTwilioInbound } from "../humans/twilio";
+import { approverRequestBody, renderConfirmPage, requestConfirmation } from "../humans/confirm";
 import { SseStreams, type StreamOwner } from "../humans/sse";
 import { classify } from "../desk/status";
 import { HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson } from "../desk/web";
@@ -133,6 +134,10 @@ export class Hitl {
           : Promise.resolve(sendError(res, "slack_not_configured", "set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_CHANNEL")),
       ),
       route("GET", "/v1/events", (req, res, _p, principal) => this.apiEvents(req, res, principal!), "api_key"),
+      route("POST", "/v1/approvers", (req, res, _p, principal) => this.addApprover(req, res, principal!), "api_key"),
+      route("GET", "/v1/approvers", (_req, res, _p, principal) => this.listApprovers(res, principal!), "api_key"),
+      route("GET", "/approvers/confirm/:token", (_req, res, p) => Promise.resolve(sendPage(res, renderConfirmPage("ask", p.token!)))),
+      route("POST", "/approvers/confirm/:token", (req, res, p) => this.confirmEmail(req, res, p.token!)),
       route("GET", "/a/:code", (_req, res, p) => this.approvalPage(res, p.code!)),
       route("POST", "/a/:code/approve", (req, res, p) => this.approvalAnswer(req, res, p.code!, true)),
       route("POST", "/a/:code/deny", (req, res, p) => this.approvalAnswer(req, res, p.code!, false)),
@@ -240,6 +245,32 @@ export class Hitl {
       linkFor: (id) => this.alerts.linkFor(id),
       clock: this.clock,
     });
+  }
+
+  // ---- approvers (operator channel: an issuer's API key; the person confirms with the code sent) ---
+
+  /** `POST /v1/approvers {phone | email}`: asks the address to confirm as an approver of the key's issuer. */
+  private async addApprover(req: IncomingMessage, res: ServerResponse, principal: Principal): Promise<void> {
+    const body = approverRequestBody(await readBody(req, MAX_FORM_BODY), principal.issuer_id);
+    const sender = { desk: this.desk, notifier: this.alerts.notifier, publicUrl: () => this.alerts.publicUrl, log: this.log };
+    const result = await requestConfirmation(sender, body.issuer_id, body.kind, body.address);
+    if (result === null)
+      throw new HttpError("invalid_value", body.kind === "phone" ? "phone: not an E.164 number (+15550100001)" : "email: not an e-mail address");
+    if (result === "opted_out") throw new HttpError("invalid_value", "phone: this number replied STOP; it is sent nothing until it replies START");
+    const view = (await this.desk.approvers.list(body.issuer_id)).find((a) => a.kind === body.kind && a.address === result.address);
+    sendJson(res, result.status === "confirmed" ? 200 : 202, view);
+  }
+
+  /** `GET /v1/approvers`: the key's issuer's approvers, confirmed or pending (never a code). */
+  private async listApprovers(res: ServerResponse, principal: Principal): Promise<void> {
+    sendJson(res, 200, { approvers: await this.desk.approvers.list(principal.issuer_id ?? undefined) });
+  }
+
+  /** The e-mail link's button: confirms the address for the issuer the link was made for (once). */
+  private async confirmEmail(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+    await readBody(req, MAX_FORM_BODY);
+    const result = await this.desk.approvers.confirmToken(token);
+    sendPage(res, renderConfirmPage(result.ok ? "confirmed" : result.reason === "expired" ? "expired" : "invalid", token, result.ok ? result.issuer_id : null));
   }
 
   // ---- approval links ---------------------------------------------------------------------------

@@ -8,7 +8,10 @@ import { randomId } from "../enforcer/ids";
 import { createHitl, type Hitl, type HitlOptions } from "../server/hitl";
 import type { ApprovalNotice, Notice, Notifier } from "../humans/notify";
 import type { OutcomeNotice } from "../humans/outcomes";
+import type { ConfirmationNotice } from "../humans/notice";
 import { staticKeys } from "../humans/session";
+import type { ApprovalDesk } from "../desk/desk";
+import type { ApproverKind } from "../desk/approvers";
 import { signatureHeaders } from "../humans/signature";
 
 export const SMS_SECRET = "test-sms-secret";
@@ -22,8 +25,11 @@ export class RecordingNotifier implements Notifier {
   readonly notices: ApprovalNotice[] = [];
   /** Everything else: answers, expiries, stops, resumes, pauses. */
   readonly outcomes: OutcomeNotice[] = [];
+  /** Confirmation codes sent to approvers not yet confirmed for the issuer. */
+  readonly confirmations: ConfirmationNotice[] = [];
   async notify(notice: Notice): Promise<void> {
     if (notice.kind === "approval_requested") this.notices.push(notice);
+    else if (notice.kind === "approver_confirmation") this.confirmations.push(notice);
     else this.outcomes.push(notice);
   }
 }
@@ -55,8 +61,33 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/** An enforcer with one passport and the Hitl routes on 127.0.0.1 (port chosen by the OS). */
-export async function startRig(opts: Partial<HitlOptions> = {}, passport = travelPassport()): Promise<Rig> {
+/**
+ * Confirms `address` as an approver of `issuer` the way a person does: a code is made (as for a hold)
+ * and returned (CONFIRM over SMS for a phone, the link's token for an e-mail address).
+ */
+export async function confirmApprover(desk: ApprovalDesk, issuer: string | null, kind: ApproverKind, address: string): Promise<void> {
+  const req = await desk.approvers.request(issuer, kind, address);
+  if (!req) throw new Error(`not an address: ${address}`);
+  if (req.status === "confirmed") return;
+  if (req.code === null) throw new Error(`a code for ${address} is already live; confirm with it`);
+  const done = kind === "phone" ? await desk.approvers.confirmPhone(address, req.code) : await desk.approvers.confirmToken(req.code);
+  if (!done.ok) throw new Error(`confirming ${address} failed: ${done.reason}`);
+}
+
+/** Confirms every approver a passport names for its issuer (test setup for the hold and reply tests). */
+export async function confirmApproversOf(desk: ApprovalDesk, passport: Record<string, unknown>): Promise<void> {
+  const metadata = (passport.metadata ?? {}) as Record<string, unknown>;
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as string[];
+  const issuer = typeof passport.issuer_id === "string" ? passport.issuer_id : null;
+  for (const phone of list(metadata.approver_phone)) await confirmApprover(desk, issuer, "phone", phone);
+  for (const email of list(metadata.approver_email)) await confirmApprover(desk, issuer, "email", email);
+}
+
+/**
+ * An enforcer with one passport and the Hitl routes on 127.0.0.1 (port chosen by the OS). The
+ * passport's approvers are confirmed for its issuer unless `confirm: false`.
+ */
+export async function startRig(opts: Partial<HitlOptions> = {}, passport = travelPassport(), setup: { confirm?: boolean } = {}): Promise<Rig> {
   const enforcer = await Enforcer.create({ store: new MemoryStore(), ...(opts.clock ? { clock: opts.clock, timers: false } : {}) });
   await enforcer.register(passport);
   const notifier = new RecordingNotifier();
@@ -83,6 +114,7 @@ export async function startRig(opts: Partial<HitlOptions> = {}, passport = trave
     publicUrl: base,
     ...opts,
   });
+  if (setup.confirm !== false) await confirmApproversOf(hitl.desk, passport);
   return {
     enforcer,
     hitl,

@@ -14,7 +14,8 @@ import { SqliteStore } from "../enforcer/sqlite-store";
 import { createApiKey } from "../server/auth";
 import { createWardenServer, type WardenServer } from "../server/server";
 import type { ApprovalNotice } from "../humans/notify";
-import { SMS_SECRET, sms, travelPassport } from "./hitl-helpers";
+import { SMS_SECRET, confirmApproversOf, sms, travelPassport } from "./hitl-helpers";
+import { ApprovalDesk } from "../desk/desk";
 
 // Two levels below the root, like dist/cli/, so ../../build/warden.wasm resolves from the bundle.
 const OUT_DIR = `test-artifacts/hitl-stdio-${process.pid}`;
@@ -54,6 +55,8 @@ beforeAll(async () => {
   const addr = await server.listen(0, "127.0.0.1");
   base = `http://127.0.0.1:${addr.port}`;
   await server.enforcer.register(passport);
+  // The approver confirmed for the passport's issuer, as a person does once (CONFIRM <code>).
+  await confirmApproversOf(new ApprovalDesk(server.enforcer), passport);
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, "mcp", "--passport", pid, "--store", `sqlite:${db}`, "--public-url", base, "--notify", `file:${join(dir, "outbox.jsonl")}`],

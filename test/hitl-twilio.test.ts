@@ -7,7 +7,7 @@ import twilio from "twilio";
 import { afterEach, describe, expect, it } from "vitest";
 import { TwilioNotifier } from "../humans/notifiers/twilio";
 import { notifierFromSpecs } from "../humans/notify";
-import { PHONE, startRig, travelPassport, type Rig } from "./hitl-helpers";
+import { PHONE, confirmApproversOf, startRig, travelPassport, type Rig } from "./hitl-helpers";
 
 const TOKEN = "twilio-test-auth-token-0123456789";
 const SID = "AC00000000000000000000000000000000";
@@ -144,6 +144,7 @@ describe("POST /v1/sms/twilio", () => {
     rig = await startRig({ twilioAuthToken: TOKEN });
     const other = travelPassport({ issuer_id: "iss_other", metadata: { approver_phone: "+15550200002" } });
     await rig.enforcer.register(other);
+    await confirmApproversOf(rig.hitl.desk, other); // iss_other's own, confirmed approver
     const id = await hold(rig);
     const res = await reply(rig.base, "+15550200002", "YES");
     expect(res.status).toBe(200);

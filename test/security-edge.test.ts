@@ -463,6 +463,9 @@ describe("a signed SMS reply is acted on once, by every worker and across restar
         constraints: { "core:cost:approval_threshold": 100 },
         metadata: { approver_phone: "+15550100009" },
       });
+      const { ApprovalDesk } = await import("../desk/desk");
+      const { confirmApprover } = await import("./hitl-helpers");
+      await confirmApprover(new ApprovalDesk(one.s.enforcer), "iss_a", "phone", "+15550100009");
       const small = await one.s.enforcer.enforce({ passport_id: pid, action: "travel:book", cost_cents: 200 });
       const body = new URLSearchParams({ From: "+15550100009", Body: "YES" }).toString();
       const captured = signatureHeaders(secret, body);

@@ -37,7 +37,7 @@ export const enum StateStatus { Ok = 0, BadInput = -1, AlreadyPending = -2, NoSu
 export const enum StateEvent { None = 0, Expired = 1, Released = 2, Tripped = 4 }
 export const enum ResetKind { Daily = 0, Weekly = 1, Monthly = 2, Total = 3, All = 4 }
 export const enum CatalogueTable { Rules = 0, Reasons = 1, Keys = 2, KeyKinds = 3, Warnings = 4, Sentinels = 5 }
-export const enum DeadlineKind { Approval = 0, Permit = 1, Heartbeat = 2, ExpiryDays = 3 }
+export const enum DeadlineKind { Approval = 0, Permit = 1, Heartbeat = 2, ExpiryDays = 3, ApproverCode = 4 }
 export const enum RunwayKind { NoCap = 0, Exhausted = 1, RunsOut = 2, NoPace = 3, ResetsFirst = 4, Beyond = 5 }
 /** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
 export const DH_RULE: i32 = 0; // u16

@@ -39,7 +39,7 @@ export const StateStatus = Object.freeze({ Ok: 0, BadInput: -1, AlreadyPending: 
 export const StateEvent = Object.freeze({ None: 0, Expired: 1, Released: 2, Tripped: 4 } as const);
 export const ResetKind = Object.freeze({ Daily: 0, Weekly: 1, Monthly: 2, Total: 3, All: 4 } as const);
 export const CatalogueTable = Object.freeze({ Rules: 0, Reasons: 1, Keys: 2, KeyKinds: 3, Warnings: 4, Sentinels: 5 } as const);
-export const DeadlineKind = Object.freeze({ Approval: 0, Permit: 1, Heartbeat: 2, ExpiryDays: 3 } as const);
+export const DeadlineKind = Object.freeze({ Approval: 0, Permit: 1, Heartbeat: 2, ExpiryDays: 3, ApproverCode: 4 } as const);
 export const RunwayKind = Object.freeze({ NoCap: 0, Exhausted: 1, RunsOut: 2, NoPace: 3, ResetsFirst: 4, Beyond: 5 } as const);
 /** One hold of a decision: rule and reason ids (catalogue tables 0 and 1). */
 export const DH_RULE = 0; // u16

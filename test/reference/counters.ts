@@ -5,6 +5,8 @@
 import { dayOf, MS_PER_MINUTE, MS_PER_SECOND, monthOf, weekOf } from "./time";
 
 export const APPROVAL_TTL_MS = 300_000;
+/** A code sent to confirm an approver's phone or e-mail address expires this long after it is sent (docs/decisions.md). */
+export const APPROVER_CODE_TTL_MS = 900_000;
 
 export type ResetKind = "daily" | "weekly" | "monthly" | "total" | "all";
 export type Status = "ok" | "already_pending" | "no_such_approval" | "kept";
