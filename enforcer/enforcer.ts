@@ -665,31 +665,77 @@ export class Enforcer {
     ) {
       return { accepted: false, reason: "permit_mismatch" };
     }
-    const policy = await this.policy(permit.passport_id);
-    return this.serial(permit.passport_id, async () => {
-      let kept = false;
-      if (actual !== undefined && actual !== permit.cost_cents) {
-        const result = await this.mutate(permit.passport_id, (bytes) =>
-          this.states.trueUp(bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual, channel === "agent"),
-        );
-        kept = result.status === "kept";
-        await this.settleEvents(permit.passport_id, result, now);
+    const pid = permit.passport_id;
+    try {
+      const policy = await this.policy(pid);
+      return await this.serial(pid, async () => {
+        const reportRecord = (kept: boolean): AuditInput => {
+          const rec: AuditInput = {
+            type: "permit_report",
+            at: iso(now),
+            decision_id: permit.decision_id,
+            action: permit.action,
+            success: input.success === true,
+            result: input.result ?? null,
+            committed_cost_cents: permit.cost_cents,
+            actual_cost_cents: kept ? null : (actual ?? null),
+            channel,
+          };
+          if (kept) rec.claimed_actual_cost_cents = actual;
+          return rec;
+        };
+        let kept = false;
+        if (actual !== undefined && actual !== permit.cost_cents) {
+          // The true-up and its permit_report record are one store commit (issue 15): a failure
+          // writing the record leaves the counted spend as it was, never a refund without a record.
+          const result = await this.mutateRecorded(
+            pid,
+            policy,
+            (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual, channel === "agent"),
+            (r) => reportRecord(r.status === "kept"),
+          );
+          kept = result.status === "kept";
+          await this.settleEvents(pid, result, now);
+        } else {
+          await this.record(pid, policy, reportRecord(false));
+        }
+        return kept ? { accepted: true, claimed_actual_cost_cents: actual } : { accepted: true };
+      });
+    } catch (err) {
+      // Nothing was applied: the permit is given back, so the same report can be sent again.
+      await this.store.putDoc(NS_PERMITS, permit.token, doc.json, { ifAbsent: true, ttlMs: Math.max(1, permit.expires_at - now), now }).catch(() => false);
+      throw err;
+    }
+  }
+
+  /**
+   * `mutate` whose new state and audit record (made from the transition's result) are written by
+   * one `Store.commit`, retried on conflict; a store without `commit` writes them one after the other.
+   */
+  private async mutateRecorded(pid: string, policy: Policy | null, fn: (bytes: Uint8Array) => StateResult, recordOf: (r: StateResult) => AuditInput): Promise<StateResult> {
+    if (this.store.commit === undefined || pid === "" || pid.includes("/")) {
+      const result = await this.mutate(pid, fn);
+      await this.record(pid, policy, recordOf(result));
+      return result;
+    }
+    let head = await this.audit.startHead(pid);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const entry = await this.store.getState(pid);
+      const result = fn(entry?.bytes ?? new Uint8Array(0));
+      if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
+      const sealed = await this.audit.seal(pid, this.redacted(policy, recordOf(result)), head);
+      const done = await this.store.commit(pid, {
+        state: { expectedVersion: entry?.version ?? null, bytes: result.state },
+        audit: { seq: sealed.record.seq, json: sealed.json, hash: sealed.record.hash },
+      });
+      if (done.ok) {
+        this.audit.committed(sealed.record);
+        this.notify(sealed.record);
+        return result;
       }
-      const rec: AuditInput = {
-        type: "permit_report",
-        at: iso(now),
-        decision_id: permit.decision_id,
-        action: permit.action,
-        success: input.success === true,
-        result: input.result ?? null,
-        committed_cost_cents: permit.cost_cents,
-        actual_cost_cents: kept ? null : (actual ?? null),
-        channel,
-      };
-      if (kept) rec.claimed_actual_cost_cents = actual;
-      await this.record(permit.passport_id, policy, rec);
-      return kept ? { accepted: true, claimed_actual_cost_cents: actual } : { accepted: true };
-    });
+      head = await this.audit.readHead(pid);
+    }
+    throw new EnforcerError("state_conflict", `could not update ${pid}: too many concurrent writers`);
   }
 
   // ---- operator acts ---------------------------------------------------------------------------
