@@ -18,7 +18,7 @@ import {
 import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
 import { NAMESPACES } from "./records";
-import type { AuditHead, CommitDoc, StateEntry, Store } from "./store";
+import type { AuditHead, CommitDoc, DocEntry, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
   Actor,
@@ -70,6 +70,12 @@ const NS_PASSPORTS = NAMESPACES.passports,
 /** action_ids are remembered at least this long (SPEC §10 "Idempotency"). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const MAX_CAS_ATTEMPTS = 1000;
+/**
+ * How long an answer that finds the reservation gone waits for the process that took it to close the
+ * approval record (a state commit and a document write apart: milliseconds), and how often it looks.
+ */
+const APPROVAL_CLOSE_WAIT_MS = 2_000;
+const APPROVAL_CLOSE_POLL_MS = 20;
 /** Permits are stored this long (they expire after 30 s; a later report answers permit_expired). */
 const PERMIT_TTL_MS = 3600_000;
 
@@ -528,18 +534,32 @@ export class Enforcer {
         true,
       );
       await this.settleEvents(pid, result, now);
-      let current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+      let currentDoc = (await this.store.getDoc(NS_APPROVALS, id))!;
+      let current = JSON.parse(currentDoc.json) as Approval;
       if (current.status === "pending" && lost) {
-        // The counter state no longer holds this reservation (it expired or was released by an
-        // operation that did not close the record): the record must not outlive it.
-        await this.closeApproval(pid, policy, current, "expired", this.noAnswerReason(), now);
-        current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+        // The counter state no longer holds this reservation. Another process may be answering it
+        // right now (its state transition commits before it closes the record): wait for that close.
+        // Only a record still pending after the wait (its writer died, or the reservation expired
+        // unrecorded) is closed as expired here, by compare-and-set, so it never overwrites an answer.
+        currentDoc = await this.awaitClosed(id, currentDoc);
+        current = JSON.parse(currentDoc.json) as Approval;
+        if (current.status === "pending") {
+          await this.closeApproval(pid, policy, current, "expired", this.noAnswerReason(), now, undefined, currentDoc.version);
+          current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+        }
       }
       if (current.status !== "pending") return { status: current.status, permit: false, reason: current.outcome_reason ?? undefined };
       if (result.status !== "ok") return { status: current.status, permit: false };
       const approved = yes && refusal === null;
       const answer: ApprovalAnswer = { status: approved ? "approved" : "denied", permit: approved };
       if (refusal !== null) answer.reason = refusal;
+      // The record is closed by compare-and-set on the version read as pending: of two answers racing
+      // (two processes, SPEC §11), one closes it and the other reports what the record says.
+      const closed = await this.closeApproval(pid, policy, current, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now, actor, currentDoc.version);
+      if (!closed) {
+        const latest = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+        return { status: latest.status, permit: false, reason: latest.outcome_reason ?? undefined };
+      }
       if (approved) {
         const permit = this.newPermit(pid, approval.action, approval.cost_cents, approval.decision_id, now, result.resets, now);
         if (approval.request_digest !== undefined) permit.request_digest = approval.request_digest;
@@ -548,11 +568,27 @@ export class Enforcer {
         answer.permit_expires_at = iso(permit.expires_at);
         if (permit.request_digest !== undefined) answer.request_digest = permit.request_digest;
       }
-      await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now, actor);
       return answer;
     });
   }
 
+  /** The approval record once it is no longer pending, or as it is after APPROVAL_CLOSE_WAIT_MS. */
+  private async awaitClosed(id: string, doc: DocEntry): Promise<DocEntry> {
+    for (let waited = 0; waited < APPROVAL_CLOSE_WAIT_MS; waited += APPROVAL_CLOSE_POLL_MS) {
+      await new Promise((r) => setTimeout(r, APPROVAL_CLOSE_POLL_MS));
+      const fresh = await this.store.getDoc(NS_APPROVALS, id);
+      if (!fresh) return doc;
+      doc = fresh;
+      if ((JSON.parse(fresh.json) as Approval).status !== "pending") return fresh;
+    }
+    return doc;
+  }
+
+  /**
+   * Closes a pending approval record and writes its audit record. With `ifVersion` (the version
+   * read as pending) the close is a compare-and-set: returns false, writing nothing, when another
+   * writer closed it first.
+   */
   private async closeApproval(
     pid: string,
     policy: Policy | null,
@@ -561,11 +597,13 @@ export class Enforcer {
     reason: string,
     now: number,
     actor?: Actor,
-  ): Promise<void> {
+    ifVersion?: number,
+  ): Promise<boolean> {
     const who = actor ? { answered_by: actor.by, channel: actor.channel } : {};
     const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason, ...who };
-    await this.store.putDoc(NS_APPROVALS, a.id, JSON.stringify(closed));
+    if (!(await this.store.putDoc(NS_APPROVALS, a.id, JSON.stringify(closed), ifVersion === undefined ? {} : { ifVersion }))) return false;
     await this.record(pid, policy, { type: "approval", at: iso(now), approval_id: a.id, status, reason, action: a.action, cost_cents: a.cost_cents, ...who });
+    return true;
   }
 
   /** Approvals that the state module expired or released during a transition get their records closed. */
@@ -577,8 +615,8 @@ export class Enforcer {
     const a = JSON.parse(doc.json) as Approval;
     if (a.status !== "pending") return;
     const policy = this.policies.get(pid)?.policy ?? null;
-    if (result.expired) await this.closeApproval(pid, policy, a, "expired", this.noAnswerReason(), now);
-    else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now);
+    if (result.expired) await this.closeApproval(pid, policy, a, "expired", this.noAnswerReason(), now, undefined, doc.version);
+    else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now, undefined, doc.version);
   }
 
   /** The reason an unanswered approval closes with, from the module's approval lifetime. */
