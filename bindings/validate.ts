@@ -536,7 +536,12 @@ function checkSentinels(value: unknown, sentinels: readonly string[], problems: 
 }
 
 function nearSentinel(lower: string, sentinels: readonly string[]): string | undefined {
-  const words = (s: string): string => s.split(SENTINEL_WORD).filter((w) => w !== "").sort().join(" ");
+  const words = (s: string): string =>
+    s
+      .split(SENTINEL_WORD)
+      .filter((w) => w !== "")
+      .sort()
+      .join(" ");
   const squash = (s: string): string => s.replace(/[^a-z0-9]+/g, "");
   let found: string | undefined;
   let best = SENTINEL_NEAR_MISS + 1;

@@ -555,7 +555,16 @@ export class Enforcer {
       if (refusal !== null) answer.reason = refusal;
       // The record is closed by compare-and-set on the version read as pending: of two answers racing
       // (two processes, SPEC §11), one closes it and the other reports what the record says.
-      const closed = await this.closeApproval(pid, policy, current, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now, actor, currentDoc.version);
+      const closed = await this.closeApproval(
+        pid,
+        policy,
+        current,
+        answer.status as Approval["status"],
+        refusal ?? (approved ? "approved" : "denied"),
+        now,
+        actor,
+        currentDoc.version,
+      );
       if (!closed) {
         const latest = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
         return { status: latest.status, permit: false, reason: latest.outcome_reason ?? undefined };
@@ -750,7 +759,12 @@ export class Enforcer {
    * `mutate` whose new state and audit record (made from the transition's result) are written by
    * one `Store.commit`, retried on conflict; a store without `commit` writes them one after the other.
    */
-  private async mutateRecorded(pid: string, policy: Policy | null, fn: (bytes: Uint8Array) => StateResult, recordOf: (r: StateResult) => AuditInput): Promise<StateResult> {
+  private async mutateRecorded(
+    pid: string,
+    policy: Policy | null,
+    fn: (bytes: Uint8Array) => StateResult,
+    recordOf: (r: StateResult) => AuditInput,
+  ): Promise<StateResult> {
     if (this.store.commit === undefined || pid === "" || pid.includes("/")) {
       const result = await this.mutate(pid, fn);
       await this.record(pid, policy, recordOf(result));

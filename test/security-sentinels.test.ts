@@ -58,7 +58,14 @@ describe("near-miss sentinel names (SPEC §11)", () => {
     beforeAll(async () => {
       const store = new MemoryStore();
       key = (await createApiKey(store, "iss_a")).key;
-      server = await createWardenServer({ store, storeKind: "memory", clock: () => Date.parse("2026-02-24T10:00:00Z"), rateLimit: 0, log: () => undefined, hitl: { notifier: null } });
+      server = await createWardenServer({
+        store,
+        storeKind: "memory",
+        clock: () => Date.parse("2026-02-24T10:00:00Z"),
+        rateLimit: 0,
+        log: () => undefined,
+        hitl: { notifier: null },
+      });
       base = `http://127.0.0.1:${(await server.listen(0)).port}`;
     });
     afterAll(async () => {

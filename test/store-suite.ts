@@ -114,7 +114,9 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
           await store.putDoc("approvals", key, '"pending"');
           const pending = (await store.getDoc("approvals", key))!.version;
           const outcomes = ["approved", "denied", "expired"];
-          const wrote = await Promise.all(Array.from({ length: 30 }, (_, i) => store.putDoc("approvals", key, `"${outcomes[i % 3]}#${i}"`, { ifVersion: pending })));
+          const wrote = await Promise.all(
+            Array.from({ length: 30 }, (_, i) => store.putDoc("approvals", key, `"${outcomes[i % 3]}#${i}"`, { ifVersion: pending })),
+          );
           expect(wrote.filter(Boolean)).toHaveLength(1);
           const winner = wrote.indexOf(true);
           const final = (await store.getDoc("approvals", key))!;
