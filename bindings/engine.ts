@@ -46,7 +46,7 @@ export class Engine {
 
   /** Validates and compiles a passport (object or JSON string); throws PassportError listing every problem. */
   compile(passport: Passport | string): Policy {
-    const { passport: valid, warnings } = validatePassport(passport);
+    const { passport: valid, warnings } = validatePassport(passport, [...this.core.catalogue.sentinels.keys()]);
     const encoded = encodePassport(valid, this.core.catalogue);
     const policy = new Policy(this, valid, encoded.bytes, encoded.timezones, warnings);
     policy.handle = this.load(encoded.bytes);

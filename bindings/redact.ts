@@ -35,16 +35,39 @@ export class Redactor {
     return out + decoder.decode(bytes.subarray(at));
   }
 
-  /** Deep copy of a JSON-like value with every string (keys too) redacted. */
+  /**
+   * Deep copy of a JSON-like value with every string (keys too) redacted. Iterative (an explicit
+   * work list), so a value nested 10,000+ levels deep is copied without overflowing the stack.
+   */
   redactValue<T>(value: T, pii: boolean): T {
-    if (typeof value === "string") return this.redactText(value, pii) as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, pii)) as T;
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.redactText(k, pii)] = this.redactValue(v, pii);
-      return out as T;
+    const copy = (v: unknown): unknown => {
+      if (typeof v === "string") return this.redactText(v, pii);
+      if (Array.isArray(v)) return new Array<unknown>(v.length);
+      if (v !== null && typeof v === "object") return {};
+      return v;
+    };
+    const root = copy(value);
+    // Each entry: a source container and its fresh copy, whose members are still to be filled.
+    const work: [unknown, unknown][] = [];
+    if (root !== null && typeof root === "object") work.push([value, root]);
+    while (work.length > 0) {
+      const [from, to] = work.pop()!;
+      if (Array.isArray(from)) {
+        const out = to as unknown[];
+        for (let i = 0; i < from.length; i++) {
+          out[i] = copy(from[i]);
+          if (out[i] !== null && typeof out[i] === "object") work.push([from[i], out[i]]);
+        }
+        continue;
+      }
+      const out = to as Record<string, unknown>;
+      for (const [k, v] of Object.entries(from as Record<string, unknown>)) {
+        const c = copy(v);
+        out[this.redactText(k, pii)] = c;
+        if (c !== null && typeof c === "object") work.push([v, c]);
+      }
     }
-    return value;
+    return root as T;
   }
 
   private findSpans(bytes: Uint8Array, pii: boolean): Span[] {

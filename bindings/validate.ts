@@ -387,15 +387,20 @@ const PASSPORT_SHAPE: DocumentShape = {
 /**
  * Checks a passport (an object or a JSON string) and reports every problem at once.
  * Keys in other namespaces than `core:` come back as warnings `ignored_key:<key>`.
+ * With `sentinels` (the module's sentinel names, SPEC §4), a near miss of one in
+ * `core:approval:for_actions` is a problem too (code `misspelled_sentinel`), never a literal pattern.
  * @throws PassportError with `problems`, each with a path like `constraints["core:cost:max_per_day"]`.
  * @example validatePassport('{"constraints":{"core:cost:max_per_action":500}}').passport
  */
-export function validatePassport(input: unknown): { passport: Passport; warnings: string[] } {
+export function validatePassport(input: unknown, sentinels: readonly string[] = []): { passport: Passport; warnings: string[] } {
   const doc = typeof input === "string" ? parseJson(input) : withoutUndefined(input);
   const warnings: string[] = [];
   const problems: Problem[] = [];
   if (isObject(doc)) {
-    if (isObject(doc.constraints)) checkConstraints(doc.constraints, problems, warnings);
+    if (isObject(doc.constraints)) {
+      checkConstraints(doc.constraints, problems, warnings);
+      checkSentinels(doc.constraints[APPROVAL_PATTERNS], sentinels, problems);
+    }
     checkValidity(doc, problems);
   }
   const result = passportSchema.safeParse(doc);
@@ -496,6 +501,56 @@ function familyHint(lowerKey: string): string {
   const family = lowerKey.split(":").slice(0, 2).join(":") + ":";
   const keys = coreConstraintKeys.filter((k) => k.startsWith(family));
   return keys.length > 0 ? `known ${family} keys: ${keys.join(", ")}` : "see the constraint catalogue (SPEC §2)";
+}
+
+const APPROVAL_PATTERNS = "core:approval:for_actions";
+/** How far (edits) a pattern may be from a sentinel name to count as a misspelling of it. */
+const SENTINEL_NEAR_MISS = 3;
+const SENTINEL_WORD = /[^a-z0-9]+/;
+
+/**
+ * SPEC §11 "near-miss sentinel names are compile errors": a pattern with no glob (`*`) and no
+ * namespace (`:`) that is not a sentinel but is within SENTINEL_NEAR_MISS edits of one (case- and
+ * separator-insensitively: `High-Risk`, `highrisk`), or spells exactly a sentinel's words in
+ * another order or with other separators, would silently match no action: it is refused with a
+ * did-you-mean hint. Anything with `*` or `:` is a pattern as written.
+ */
+function checkSentinels(value: unknown, sentinels: readonly string[], problems: Problem[]): void {
+  if (!Array.isArray(value) || sentinels.length === 0) return;
+  const known = new Set(sentinels);
+  value.forEach((entry, i) => {
+    if (typeof entry !== "string" || entry.includes("*") || entry.includes(":")) return;
+    const lower = entry.toLowerCase();
+    if (known.has(lower)) return;
+    const near = nearSentinel(lower, sentinels);
+    if (near === undefined) return;
+    problems.push({
+      code: "misspelled_sentinel",
+      path: renderPath(["constraints", APPROVAL_PATTERNS, i]),
+      message: `"${entry}" is not an approval sentinel and would match no action`,
+      expected: `a sentinel (${sentinels.join(", ")}) or an action pattern like payments:*`,
+      found: renderValue(entry),
+      hint: didYouMean(near)!,
+    });
+  });
+}
+
+function nearSentinel(lower: string, sentinels: readonly string[]): string | undefined {
+  const words = (s: string): string =>
+    s
+      .split(SENTINEL_WORD)
+      .filter((w) => w !== "")
+      .sort()
+      .join(" ");
+  const squash = (s: string): string => s.replace(/[^a-z0-9]+/g, "");
+  let found: string | undefined;
+  let best = SENTINEL_NEAR_MISS + 1;
+  for (const name of sentinels) {
+    if (words(lower) === words(name)) return name;
+    const d = Math.min(distance(lower, name, SENTINEL_NEAR_MISS), distance(squash(lower), squash(name), SENTINEL_NEAR_MISS));
+    if (d < best) [found, best] = [name, d];
+  }
+  return found;
 }
 
 /** Value checks beyond the schema; values of the wrong shape are left to the schema's report. */

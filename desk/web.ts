@@ -2,6 +2,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ErrorCode, statusOf } from "../enforcer/error-codes";
+import { canonicalJson } from "../enforcer/signing";
 
 /** A rendered page: status, headers and HTML (humans/pages/layout.ts makes them). */
 export interface Page {
@@ -55,7 +56,7 @@ export function fieldsOf(req: IncomingMessage, body: Buffer): Record<string, str
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new HttpError("invalid_body", "the body must be a JSON object");
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(parsed)) out[k] = typeof v === "string" ? v : canonicalJson(v); // iterative: any depth (SPEC §11)
     return out;
   }
   if (type === "application/x-www-form-urlencoded" || type === "") return Object.fromEntries(new URLSearchParams(body.toString("utf8")));

@@ -19,7 +19,7 @@ import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
 import { changedPaths } from "./passport-diff";
 import { NAMESPACES } from "./records";
-import type { AuditHead, CommitDoc, StateEntry, Store } from "./store";
+import type { AuditHead, CommitDoc, DocEntry, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
   Actor,
@@ -73,6 +73,12 @@ const NS_PASSPORTS = NAMESPACES.passports,
 /** action_ids are remembered at least this long (SPEC §10 "Idempotency"). */
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const MAX_CAS_ATTEMPTS = 1000;
+/**
+ * How long an answer that finds the reservation gone waits for the process that took it to close the
+ * approval record (a state commit and a document write apart: milliseconds), and how often it looks.
+ */
+const APPROVAL_CLOSE_WAIT_MS = 2_000;
+const APPROVAL_CLOSE_POLL_MS = 20;
 /** Permits are stored this long (they expire after 30 s; a later report answers permit_expired). */
 const PERMIT_TTL_MS = 3600_000;
 
@@ -694,18 +700,41 @@ export class Enforcer {
         true,
       );
       await this.settleEvents(pid, result, now);
-      let current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+      let currentDoc = (await this.store.getDoc(NS_APPROVALS, id))!;
+      let current = JSON.parse(currentDoc.json) as Approval;
       if (current.status === "pending" && lost) {
-        // The counter state no longer holds this reservation (it expired or was released by an
-        // operation that did not close the record): the record must not outlive it.
-        await this.closeApproval(pid, policy, current, "expired", this.noAnswerReason(), now);
-        current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+        // The counter state no longer holds this reservation. Another process may be answering it
+        // right now (its state transition commits before it closes the record): wait for that close.
+        // Only a record still pending after the wait (its writer died, or the reservation expired
+        // unrecorded) is closed as expired here, by compare-and-set, so it never overwrites an answer.
+        currentDoc = await this.awaitClosed(id, currentDoc);
+        current = JSON.parse(currentDoc.json) as Approval;
+        if (current.status === "pending") {
+          await this.closeApproval(pid, policy, current, "expired", this.noAnswerReason(), now, undefined, currentDoc.version);
+          current = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+        }
       }
       if (current.status !== "pending") return { status: current.status, permit: false, reason: current.outcome_reason ?? undefined };
       if (result.status !== "ok") return { status: current.status, permit: false };
       const approved = yes && refusal === null;
       const answer: ApprovalAnswer = { status: approved ? "approved" : "denied", permit: approved };
       if (refusal !== null) answer.reason = refusal;
+      // The record is closed by compare-and-set on the version read as pending: of two answers racing
+      // (two processes, SPEC §11), one closes it and the other reports what the record says.
+      const closed = await this.closeApproval(
+        pid,
+        policy,
+        current,
+        answer.status as Approval["status"],
+        refusal ?? (approved ? "approved" : "denied"),
+        now,
+        actor,
+        currentDoc.version,
+      );
+      if (!closed) {
+        const latest = JSON.parse((await this.store.getDoc(NS_APPROVALS, id))!.json) as Approval;
+        return { status: latest.status, permit: false, reason: latest.outcome_reason ?? undefined };
+      }
       if (approved) {
         const permit = this.newPermit(pid, approval.action, approval.cost_cents, approval.decision_id, now, result.resets, now);
         if (approval.request_digest !== undefined) permit.request_digest = approval.request_digest;
@@ -714,11 +743,27 @@ export class Enforcer {
         answer.permit_expires_at = iso(permit.expires_at);
         if (permit.request_digest !== undefined) answer.request_digest = permit.request_digest;
       }
-      await this.closeApproval(pid, policy, approval, answer.status as Approval["status"], refusal ?? (approved ? "approved" : "denied"), now, actor);
       return answer;
     });
   }
 
+  /** The approval record once it is no longer pending, or as it is after APPROVAL_CLOSE_WAIT_MS. */
+  private async awaitClosed(id: string, doc: DocEntry): Promise<DocEntry> {
+    for (let waited = 0; waited < APPROVAL_CLOSE_WAIT_MS; waited += APPROVAL_CLOSE_POLL_MS) {
+      await new Promise((r) => setTimeout(r, APPROVAL_CLOSE_POLL_MS));
+      const fresh = await this.store.getDoc(NS_APPROVALS, id);
+      if (!fresh) return doc;
+      doc = fresh;
+      if ((JSON.parse(fresh.json) as Approval).status !== "pending") return fresh;
+    }
+    return doc;
+  }
+
+  /**
+   * Closes a pending approval record and writes its audit record. With `ifVersion` (the version
+   * read as pending) the close is a compare-and-set: returns false, writing nothing, when another
+   * writer closed it first.
+   */
   private async closeApproval(
     pid: string,
     policy: Policy | null,
@@ -727,11 +772,13 @@ export class Enforcer {
     reason: string,
     now: number,
     actor?: Actor,
-  ): Promise<void> {
+    ifVersion?: number,
+  ): Promise<boolean> {
     const who = actor ? { answered_by: actor.by, channel: actor.channel } : {};
     const closed: Approval = { ...a, status, decided_at: iso(now), outcome_reason: reason, ...who };
-    await this.store.putDoc(NS_APPROVALS, a.id, JSON.stringify(closed));
+    if (!(await this.store.putDoc(NS_APPROVALS, a.id, JSON.stringify(closed), ifVersion === undefined ? {} : { ifVersion }))) return false;
     await this.record(pid, policy, { type: "approval", at: iso(now), approval_id: a.id, status, reason, action: a.action, cost_cents: a.cost_cents, ...who });
+    return true;
   }
 
   /** Approvals that the state module expired or released during a transition get their records closed. */
@@ -743,8 +790,8 @@ export class Enforcer {
     const a = JSON.parse(doc.json) as Approval;
     if (a.status !== "pending") return;
     const policy = this.policies.get(pid)?.policy ?? null;
-    if (result.expired) await this.closeApproval(pid, policy, a, "expired", this.noAnswerReason(), now);
-    else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now);
+    if (result.expired) await this.closeApproval(pid, policy, a, "expired", this.noAnswerReason(), now, undefined, doc.version);
+    else await this.closeApproval(pid, policy, a, "denied", "emergency_stopped", now, undefined, doc.version);
   }
 
   /** The reason an unanswered approval closes with, from the module's approval lifetime. */
@@ -831,31 +878,82 @@ export class Enforcer {
     ) {
       return { accepted: false, reason: "permit_mismatch" };
     }
-    const policy = await this.policy(permit.passport_id);
-    return this.serial(permit.passport_id, async () => {
-      let kept = false;
-      if (actual !== undefined && actual !== permit.cost_cents) {
-        const result = await this.mutate(permit.passport_id, (bytes) =>
-          this.states.trueUp(bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual, channel === "agent"),
-        );
-        kept = result.status === "kept";
-        await this.settleEvents(permit.passport_id, result, now);
+    const pid = permit.passport_id;
+    try {
+      const policy = await this.policy(pid);
+      return await this.serial(pid, async () => {
+        const reportRecord = (kept: boolean): AuditInput => {
+          const rec: AuditInput = {
+            type: "permit_report",
+            at: iso(now),
+            decision_id: permit.decision_id,
+            action: permit.action,
+            success: input.success === true,
+            result: input.result ?? null,
+            committed_cost_cents: permit.cost_cents,
+            actual_cost_cents: kept ? null : (actual ?? null),
+            channel,
+          };
+          if (kept) rec.claimed_actual_cost_cents = actual;
+          return rec;
+        };
+        let kept = false;
+        if (actual !== undefined && actual !== permit.cost_cents) {
+          // The true-up and its permit_report record are one store commit (issue 15): a failure
+          // writing the record leaves the counted spend as it was, never a refund without a record.
+          const result = await this.mutateRecorded(
+            pid,
+            policy,
+            (bytes) => this.states.trueUp(bytes, now, permit.committed_at, permit.committed_resets, permit.cost_cents, actual, channel === "agent"),
+            (r) => reportRecord(r.status === "kept"),
+          );
+          kept = result.status === "kept";
+          await this.settleEvents(pid, result, now);
+        } else {
+          await this.record(pid, policy, reportRecord(false));
+        }
+        return kept ? { accepted: true, claimed_actual_cost_cents: actual } : { accepted: true };
+      });
+    } catch (err) {
+      // Nothing was applied: the permit is given back, so the same report can be sent again.
+      await this.store.putDoc(NS_PERMITS, permit.token, doc.json, { ifAbsent: true, ttlMs: Math.max(1, permit.expires_at - now), now }).catch(() => false);
+      throw err;
+    }
+  }
+
+  /**
+   * `mutate` whose new state and audit record (made from the transition's result) are written by
+   * one `Store.commit`, retried on conflict; a store without `commit` writes them one after the other.
+   */
+  private async mutateRecorded(
+    pid: string,
+    policy: Policy | null,
+    fn: (bytes: Uint8Array) => StateResult,
+    recordOf: (r: StateResult) => AuditInput,
+  ): Promise<StateResult> {
+    if (this.store.commit === undefined || pid === "" || pid.includes("/")) {
+      const result = await this.mutate(pid, fn);
+      await this.record(pid, policy, recordOf(result));
+      return result;
+    }
+    let head = await this.audit.startHead(pid);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const entry = await this.store.getState(pid);
+      const result = fn(entry?.bytes ?? new Uint8Array(0));
+      if (result.status === "bad_state") throw new EnforcerError("bad_state", `the stored counter state of ${pid} is unreadable`);
+      const sealed = await this.audit.seal(pid, this.redacted(policy, recordOf(result)), head);
+      const done = await this.store.commit(pid, {
+        state: { expectedVersion: entry?.version ?? null, bytes: result.state },
+        audit: { seq: sealed.record.seq, json: sealed.json, hash: sealed.record.hash },
+      });
+      if (done.ok) {
+        this.audit.committed(sealed.record);
+        this.notify(sealed.record);
+        return result;
       }
-      const rec: AuditInput = {
-        type: "permit_report",
-        at: iso(now),
-        decision_id: permit.decision_id,
-        action: permit.action,
-        success: input.success === true,
-        result: input.result ?? null,
-        committed_cost_cents: permit.cost_cents,
-        actual_cost_cents: kept ? null : (actual ?? null),
-        channel,
-      };
-      if (kept) rec.claimed_actual_cost_cents = actual;
-      await this.record(permit.passport_id, policy, rec);
-      return kept ? { accepted: true, claimed_actual_cost_cents: actual } : { accepted: true };
-    });
+      head = await this.audit.readHead(pid);
+    }
+    throw new EnforcerError("state_conflict", `could not update ${pid}: too many concurrent writers`);
   }
 
   // ---- operator acts ---------------------------------------------------------------------------

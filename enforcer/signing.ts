@@ -139,15 +139,81 @@ export async function requestDigest(req: { action: string; cost_cents?: number; 
 }
 
 export function canonicalJson(value: unknown): string {
-  const out = write(value, []);
-  if (out === undefined) throw new TypeError("canonicalJson: value has no JSON form");
+  const root = resolved(value);
+  if (!isContainer(root)) {
+    const out = scalar(root);
+    if (out === undefined) throw new TypeError("canonicalJson: value has no JSON form");
+    return out;
+  }
+  return writeTree(root);
+}
+
+/** A container being written: its keys (null for an array), the next index, whether a member was written. */
+interface Frame {
+  node: object;
+  keys: string[] | null;
+  next: number;
+  wrote: boolean;
+}
+
+// It runs several times per decision, so it builds one string and keeps little garbage. It is
+// iterative (SPEC §11: any depth gets a decision): the containers being written are an explicit
+// stack, and the set of them finds a cycle (a container already open) without scanning the stack.
+function writeTree(root: object): string {
+  const frames: Frame[] = [];
+  const open = new Set<object>();
+  let out = "";
+  const enter = (v: object): void => {
+    if (open.has(v)) throw new TypeError("canonicalJson: cyclic value");
+    open.add(v);
+    const isArray = Array.isArray(v);
+    out += isArray ? "[" : "{";
+    frames.push({ node: v, keys: isArray ? null : sortKeys(Object.keys(v)), next: 0, wrote: false });
+  };
+  enter(root);
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1]!;
+    if (f.keys === null) {
+      const arr = f.node as unknown[];
+      if (f.next >= arr.length) {
+        out += "]";
+        frames.pop();
+        open.delete(f.node);
+        continue;
+      }
+      if (f.next > 0) out += ",";
+      const v = resolved(arr[f.next++]);
+      if (isContainer(v)) enter(v);
+      else out += scalar(v) ?? "null";
+      continue;
+    }
+    if (f.next >= f.keys.length) {
+      out += "}";
+      frames.pop();
+      open.delete(f.node);
+      continue;
+    }
+    const key = f.keys[f.next++]!;
+    const v = resolved((f.node as Record<string, unknown>)[key]);
+    const text = isContainer(v) ? "" : scalar(v);
+    if (text === undefined) continue; // undefined, functions and symbols are dropped, as JSON.stringify
+    out += (f.wrote ? "," : "") + JSON.stringify(key) + ":" + text;
+    f.wrote = true;
+    if (isContainer(v)) enter(v);
+  }
   return out;
 }
 
-// It runs several times per decision, so it builds one string and keeps no other garbage: the
-// containers being written are a stack (a cycle is one already on it), keys are sorted in place.
-function write(value: unknown, stack: object[]): string | undefined {
-  const v = hasToJson(value) ? value.toJSON() : value;
+function resolved(value: unknown): unknown {
+  return hasToJson(value) ? value.toJSON() : value;
+}
+
+function isContainer(v: unknown): v is object {
+  return typeof v === "object" && v !== null;
+}
+
+/** The JSON text of a non-container, or undefined where JSON.stringify would drop it. */
+function scalar(v: unknown): string | undefined {
   if (v === null) return "null";
   switch (typeof v) {
     case "string":
@@ -159,33 +225,9 @@ function write(value: unknown, stack: object[]): string | undefined {
       return JSON.stringify(v);
     case "bigint":
       throw new TypeError("canonicalJson: bigint has no JSON form");
-    case "object":
-      return writeContainer(v, stack);
     default:
       return undefined; // undefined, functions and symbols, as JSON.stringify
   }
-}
-
-function writeContainer(v: object, stack: object[]): string {
-  if (stack.includes(v)) throw new TypeError("canonicalJson: cyclic value");
-  stack.push(v);
-  let out: string;
-  if (Array.isArray(v)) {
-    out = "[";
-    for (let i = 0; i < v.length; i++) out += (i === 0 ? "" : ",") + (write(v[i], stack) ?? "null");
-    out += "]";
-  } else {
-    const obj = v as Record<string, unknown>;
-    const keys = sortKeys(Object.keys(obj));
-    out = "{";
-    for (let i = 0; i < keys.length; i++) {
-      const text = write(obj[keys[i]!], stack);
-      if (text !== undefined) out += (out.length === 1 ? "" : ",") + JSON.stringify(keys[i]) + ":" + text;
-    }
-    out += "}";
-  }
-  stack.pop();
-  return out;
 }
 
 /** Sorts by UTF-16 code units (what `<` and the default sort compare), in place; small sets by insertion. */

@@ -85,7 +85,12 @@ export interface Store {
 
   /** The live document at `ns`/`key`, or null if absent or expired at `opts.now`. */
   getDoc(ns: string, key: string, opts?: ClockOptions): Promise<DocEntry | null>;
-  /** Writes a document if its conditions hold; returns whether it was written. */
+  /**
+   * Writes a document if its conditions hold; returns whether it was written. With `ifVersion` it is
+   * a compare-and-set: of any number of writers (in any process) holding one version, exactly one
+   * succeeds. Every transition of an approval out of `pending` (approved, denied, expired) is such a
+   * write on the version read as pending, so an answered approval is never overwritten (SPEC §11).
+   */
   putDoc(ns: string, key: string, json: string, opts?: PutDocOptions): Promise<boolean>;
   /** Removes and returns the live document in one step (single-use permits): one caller wins. */
   takeDoc(ns: string, key: string, opts?: ClockOptions): Promise<DocEntry | null>;

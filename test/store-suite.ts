@@ -108,6 +108,24 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         expect(await store.deleteDoc("approvals", "a1", { ifVersion: v3 })).toBe(true);
       });
 
+      it("ifVersion is a compare-and-set: of many concurrent writers at one version exactly one wins (closing an approval)", async () => {
+        for (let round = 0; round < 5; round++) {
+          const key = `apr_race_${round}`;
+          await store.putDoc("approvals", key, '"pending"');
+          const pending = (await store.getDoc("approvals", key))!.version;
+          const outcomes = ["approved", "denied", "expired"];
+          const wrote = await Promise.all(
+            Array.from({ length: 30 }, (_, i) => store.putDoc("approvals", key, `"${outcomes[i % 3]}#${i}"`, { ifVersion: pending })),
+          );
+          expect(wrote.filter(Boolean)).toHaveLength(1);
+          const winner = wrote.indexOf(true);
+          const final = (await store.getDoc("approvals", key))!;
+          expect(final.json).toBe(`"${outcomes[winner % 3]}#${winner}"`);
+          expect(final.version).not.toBe(pending);
+          expect(await store.putDoc("approvals", key, '"late"', { ifVersion: pending })).toBe(false);
+        }
+      });
+
       it("rejects contradictory options", async () => {
         await expect(store.putDoc("n", "k", "1", { ifAbsent: true, ifVersion: 1 })).rejects.toThrow(StoreUsageError);
         await expect(store.putDoc("n", "k", "1", { ttlMs: 1000 })).rejects.toThrow(StoreUsageError);

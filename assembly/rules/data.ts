@@ -4,7 +4,7 @@ import { Outcome, Reason, Rule } from "../catalogue";
 import { Finder, foundAt, scanContext, writeContextPath } from "../context";
 import { decision, detail } from "../decision";
 import { piiKindName, secretKindName } from "../detect/kinds";
-import { findPii, findSecret } from "../detect/scan";
+import { findPiiDecoded, findSecretDecoded } from "../detect/decode";
 import { isWriteAction } from "../match/verbs";
 import { input, ReqFlag } from "../request";
 
@@ -17,7 +17,7 @@ export function readOnly(): Outcome {
   return Outcome.Block;
 }
 
-/** Scans the target, then the context; on a finding writes "<what> (<kind>) found at <path>". */
+/** Scans the target, then the context (each string as written and percent-decoded, detect/decode.ts); on a finding writes "<what> (<kind>) found at <path>". */
 function guard(find: Finder, rule: Rule, reason: Reason, what: string, secret: bool): Outcome {
   let kind = 0;
   let inTarget = false;
@@ -38,9 +38,9 @@ function guard(find: Finder, rule: Rule, reason: Reason, what: string, secret: b
 }
 
 export function noSecretsExport(): Outcome {
-  return guard(findSecret, Rule.NoSecretsExport, Reason.SecretDetected, "secret", true);
+  return guard(findSecretDecoded, Rule.NoSecretsExport, Reason.SecretDetected, "secret", true);
 }
 
 export function noPiiExport(): Outcome {
-  return guard(findPii, Rule.NoPiiExport, Reason.PiiDetected, "personal data", false);
+  return guard(findPiiDecoded, Rule.NoPiiExport, Reason.PiiDetected, "personal data", false);
 }

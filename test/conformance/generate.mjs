@@ -194,9 +194,14 @@ const SECRETS = [
   "token=sk-short",
   "xsk-abcdefghijklmnopqrstuvwx1234",
   "AKIAABCDEFGHIJKLMNOPQ",
+  // SPEC §11: percent-encoded, once and twice (detected on the decoded form).
+  "https://api.example/v1?key=sk%5Flive%5FABCDEFGHIJKLMNOP1234",
+  "sk%255Flive%255FABCDEFGHIJKLMNOP1234",
 ];
 const PII = [
   "alice@example.com",
+  "https://crm.example/lookup?email=jane%40example.com", // SPEC §11: percent-encoded
+  "mailto:jane%2540example.com",
   "mail me: bob.smith+tag@sub.example.co.uk",
   "+4915123456789",
   "(555) 123-4567",
@@ -408,6 +413,8 @@ const TRICKY_HOSTS = [
   "http://a..b.com/",
   "http://1.2.3/",
   "http://[::ffff:10.0.0.1]/",
+  "http://%41pi.example/", // SPEC §11: the host as decoded
+  "https://evil.example/%2e%2e/x",
   "http://example.com\\@evil.com/",
   "http://ⓔⓧⓐⓜⓟⓛⓔ.com/",
   "http://example.com。/",

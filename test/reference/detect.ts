@@ -160,3 +160,38 @@ export function contextStrings(value: unknown, out: string[] = []): string[] {
   }
   return out;
 }
+
+/** SPEC §11: how many times a scanned string is percent-decoded (`%5F`, then `%255F`). */
+export const DECODE_ROUNDS = 2;
+
+const isHex = (b: number | undefined): boolean => b !== undefined && ((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66));
+
+function hasEscape(bytes: Uint8Array): boolean {
+  for (let i = 0; i + 2 < bytes.length; i++) if (bytes[i] === 0x25 && isHex(bytes[i + 1]) && isHex(bytes[i + 2])) return true;
+  return false;
+}
+
+function percentDecode(bytes: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x25 && i + 2 < bytes.length && isHex(bytes[i + 1]) && isHex(bytes[i + 2])) {
+      out.push(parseInt(String.fromCharCode(bytes[i + 1]!, bytes[i + 2]!), 16));
+      i += 2;
+    } else out.push(bytes[i]!);
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * A scanned string as written and, while it holds a `%XX` escape, percent-decoded (bytes, as
+ * UTF-8) up to DECODE_ROUNDS times: the guards block when any form holds a secret or PII.
+ */
+export function decodedForms(s: string): string[] {
+  const out = [s];
+  let bytes: Uint8Array = new TextEncoder().encode(s);
+  for (let round = 0; round < DECODE_ROUNDS && hasEscape(bytes); round++) {
+    bytes = percentDecode(bytes);
+    out.push(new TextDecoder().decode(bytes));
+  }
+  return out;
+}

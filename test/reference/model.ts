@@ -4,7 +4,7 @@
 //
 // The whole pipeline is one table of steps in SPEC order; each step says what it decides.
 
-import { contextStrings, hasPii, hasSecret } from "./detect";
+import { contextStrings, decodedForms, hasPii, hasSecret } from "./detect";
 import { listEntry, targetHost } from "./hosts";
 import { anyPatternMatches, domainMatches, expandSentinels, isWriteAction } from "./match";
 import { MS_PER_MINUTE, toMs, WEEKDAYS, wallClock, type Weekday } from "./time";
@@ -202,9 +202,10 @@ function inSchedule(range: ScheduleRange, now: number): boolean {
   return (days.has(weekday) && minute >= start) || (days.has(yesterday) && minute < end);
 }
 
+/** The strings the data guards read: the target and the context's, each as written and percent-decoded (SPEC §11). */
 function scanned(x: Inputs): string[] {
   const out = x.req.target !== undefined ? [x.req.target] : [];
-  return x.req.context !== undefined ? contextStrings(x.req.context, out) : out;
+  return (x.req.context !== undefined ? contextStrings(x.req.context, out) : out).flatMap(decodedForms);
 }
 
 /** SPEC §2 "Pipeline order", every rule in order. */
