@@ -136,7 +136,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     reply.raw.once("close", () => {
       const route = (request.routeOptions.config as { route?: Route }).route;
       metrics.requests.inc({ route: route?.name ?? "unmatched", method: request.method, status: String(reply.raw.statusCode) });
-      metrics.requestSeconds.observe((performance.now() - started) / 1000, { route: route?.name ?? "unmatched" });
+      metrics.requestSeconds.observe({ route: route?.name ?? "unmatched" }, (performance.now() - started) / 1000);
       if (--inFlight === 0 && drained) drained();
     });
     const route = (request.routeOptions.config as { route?: Route }).route;
