@@ -1,6 +1,6 @@
 // HTTP plumbing between route handlers and Fastify: replies, JSON parsing with paths, Fastify's errors in our table.
 
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { ApiError, type ErrorBody } from "./errors";
 
 /** What a handler may return instead of a plain JSON value. */
