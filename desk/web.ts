@@ -23,8 +23,19 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Bodies the host server has already read and bounded (`warden serve`: Fastify buffers every body
+ * before the route runs). Routes mounted on a plain node:http server read the stream instead.
+ */
+export const bufferedBodies = new WeakMap<IncomingMessage, Buffer>();
+
 /** Reads the whole body, refusing more than `limit` bytes (413) before buffering it. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const buffered = bufferedBodies.get(req);
+  if (buffered) {
+    if (buffered.length > limit) throw new HttpError("payload_too_large", `the body must be at most ${limit} bytes`);
+    return buffered;
+  }
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > limit) throw new HttpError("payload_too_large", `the body must be at most ${limit} bytes`);
   const chunks: Buffer[] = [];

@@ -1,6 +1,6 @@
-// HTTP plumbing on node:http: bounded body reading, JSON parsing with paths, and writing replies.
+// HTTP plumbing between route handlers and Fastify: replies, JSON parsing with paths, Fastify's errors in our table.
 
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { ApiError, type ErrorBody } from "./errors";
 
 /** What a handler may return instead of a plain JSON value. */
@@ -17,22 +17,14 @@ export class Reply {
   }
 }
 
-/** Reads the request body, refusing more than `limit` bytes with 413 (before reading it, when the length is declared). */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? NaN);
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-function tooLarge(limit: number): ApiError {
-  return new ApiError("payload_too_large", `the request body is larger than ${limit} bytes`);
+/** A Fastify error (body limit, content length, bad URL) as the ApiError of the one table. */
+export function fromFastify(err: unknown, limit: number): unknown {
+  if (err instanceof ApiError || !(err instanceof Error)) return err;
+  const status = (err as { statusCode?: number }).statusCode;
+  if (status === 413) return new ApiError("payload_too_large", `the request body is larger than ${limit} bytes`);
+  if (status === 415) return new ApiError("unsupported_media_type", err.message);
+  if (status !== undefined && status >= 400 && status < 500) return new ApiError("invalid_body", err.message);
+  return err;
 }
 
 /** Parses a JSON body; an empty body is `undefined`. Errors name the line and column. */

@@ -24,7 +24,7 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
   };
   /** Adds `pattern` with the target's handler (wrapped) and all its options. */
   const alias = (target: Route, method: string, pattern: string, wrap?: (ctx: RequestContext, run: Route["handler"]) => Promise<unknown>) => {
-    const { method: _m, pattern: _p, name: _n, handler, segments: _s, ...opts } = target;
+    const { method: _m, pattern: _p, name: _n, handler, ...opts } = target;
     router.add(method, pattern, wrap ? (ctx) => wrap(ctx, handler) : handler, opts);
   };
 

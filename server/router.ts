@@ -1,5 +1,6 @@
-// A small router: routes are a method, a path pattern with `:params` and a handler. Later features
-// (MCP, webhooks, pages) add their own routes to the same router.
+// The route table of `warden serve`: route modules register a method, a path pattern with `:params`
+// and a handler here; server.ts hands each one to Fastify, which matches, bounds and parses requests.
+// Later features (MCP, webhooks, pages) add their own routes to the same table.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApiKeyInfo } from "./auth";
@@ -16,10 +17,13 @@ export type RouteRole = "operator" | "agent";
 export interface RouteOptions {
   auth?: RouteAuth;
   role?: RouteRole;
+  /** The handler writes `ctx.res` itself (streams, pages, MCP); the server sends nothing for it. */
+  raw?: boolean;
 }
 
 export interface RequestContext {
   req: IncomingMessage;
+  /** The raw response, for `raw` routes that write it themselves (streaming protocols, pages). */
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
@@ -32,8 +36,8 @@ export interface RequestContext {
 }
 
 /**
- * A handler returns a JSON value (sent with 200), a `Reply`, or nothing after writing `ctx.res`
- * itself (streaming protocols). Throwing an `ApiError` sends its status and body.
+ * A handler returns a JSON value (sent with 200), a `Reply`, or, on a `raw` route, nothing after
+ * writing `ctx.res` itself (streaming protocols). Throwing an `ApiError` sends its status and body.
  */
 export type Handler = (ctx: RequestContext) => Promise<unknown>;
 
@@ -45,14 +49,17 @@ export interface Route {
   auth: RouteAuth;
   /** The least role an API key needs: `agent` lets agent keys in; `operator` (default) does not. */
   role: RouteRole;
+  /** The handler writes the response itself (`RouteOptions.raw`). */
+  raw: boolean;
   handler: Handler;
-  segments: string[];
 }
 
-export type Match = { kind: "found"; route: Route; params: Record<string, string> } | { kind: "wrong_method"; allowed: string[] } | { kind: "none" };
+/** Called for every route, those added before it was set and after (server.ts registers them with Fastify). */
+export type RouteSink = (route: Route) => void;
 
 export class Router {
   private readonly routes: Route[] = [];
+  private sink: RouteSink | null = null;
 
   /** Adds a route; `pattern` segments starting with `:` capture (URI-decoded) parameters. */
   add(method: string, pattern: string, handler: Handler, opts: RouteOptions = {}): this {
@@ -62,11 +69,12 @@ export class Router {
       name: pattern,
       auth: opts.auth ?? "api_key",
       role: opts.role ?? "operator",
+      raw: opts.raw ?? false,
       handler,
-      segments: split(pattern),
     };
     if (this.routes.some((r) => r.method === route.method && r.pattern === pattern)) throw new Error(`route ${method} ${pattern} is already defined`);
     this.routes.push(route);
+    this.sink?.(route);
     return this;
   }
 
@@ -77,46 +85,14 @@ export class Router {
     return this.add("POST", pattern, handler, opts);
   }
 
-  /** Every route, in the order added (the OpenAPI test checks each is documented). */
+  /** Every route, in the order added (the OpenAPI document is generated from them). */
   list(): readonly Route[] {
     return this.routes;
   }
 
-  match(method: string, path: string): Match {
-    const parts = split(path);
-    const allowed: string[] = [];
-    for (const route of this.routes) {
-      const params = bind(route.segments, parts);
-      if (!params) continue;
-      if (route.method === method || (method === "HEAD" && route.method === "GET")) return { kind: "found", route, params };
-      allowed.push(route.method);
-    }
-    return allowed.length > 0 ? { kind: "wrong_method", allowed } : { kind: "none" };
-  }
-}
-
-function split(path: string): string[] {
-  return path.split("/").filter((s) => s !== "");
-}
-
-function bind(pattern: string[], parts: string[]): Record<string, string> | null {
-  if (pattern.length !== parts.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const p = pattern[i]!;
-    if (p.startsWith(":")) {
-      const value = safeDecode(parts[i]!);
-      if (value === null) return null;
-      params[p.slice(1)] = value;
-    } else if (p !== parts[i]) return null;
-  }
-  return params;
-}
-
-function safeDecode(s: string): string | null {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return null;
+  /** Hands every route, present and future, to `sink` (the HTTP library that serves them). */
+  mount(sink: RouteSink): void {
+    this.sink = sink;
+    for (const r of this.routes) sink(r);
   }
 }

@@ -1,7 +1,10 @@
 // The enforcement server: node:http, a router of /v1 routes, API keys, rate limits, metrics and a
 // graceful shutdown that finishes requests in flight before closing the store.
 
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import { Readable } from "node:stream";
+import Fastify, { type FastifyReply, type FastifyRequest, type HTTPMethods } from "fastify";
+import FindMyWay, { type HTTPMethod } from "find-my-way";
 import type { AddressInfo } from "node:net";
 import type { JWK } from "jose";
 import { Enforcer } from "../enforcer/enforcer";
@@ -9,12 +12,14 @@ import type { Store } from "../enforcer/store";
 import { ApiKeys } from "./auth";
 import { ServerEvents, type ServerDeps } from "./context";
 import { ApiError, errors, toApiError } from "./errors";
-import { Reply, errorReply, parseJson, readBody, send } from "./http";
+import { Reply, errorReply, fromFastify, parseJson, send } from "./http";
 import { RateLimiter } from "./limiter";
 import { ServerMetrics } from "./metrics";
 import { Passports } from "./passports";
 import { PopVerifier } from "./pop";
-import { type RequestContext, Router } from "./router";
+import { type RequestContext, type Route, Router } from "./router";
+import { bufferedBodies } from "../desk/web";
+import type { ApiKeyInfo } from "./auth";
 import { approvalRoutes } from "./routes/approvals";
 import { enforceRoutes } from "./routes/enforce";
 import { passportRoutes } from "./routes/passports";
@@ -74,6 +79,9 @@ export interface WardenServer {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+/** The verified key of each request, set by the onRequest hook for the handler. */
+const authOf = new WeakMap<IncomingMessage, ApiKeyInfo | null>();
 
 /**
  * @example const server = await createWardenServer({ store: SqliteStore.open("warden.db") }); await server.listen(8787);
@@ -114,45 +122,108 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Fastify matches routes (trailing and doubled slashes ignored, as before), bounds and buffers
+  // bodies (413 past maxBody) and writes replies; the route table stays ours (router.ts).
+  const app = Fastify({
+    bodyLimit: maxBody,
+    // Bounds for slow or idle clients; a load balancer's keep-alive should be shorter than ours.
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: false,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 4096 },
+  });
+  app.server.headersTimeout = 10_000;
+  // Every body arrives as the exact bytes sent, whatever its content type: handlers parse JSON with
+  // paths in errors (http.ts), and webhooks verify signatures over the raw bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  // 405 needs the methods a path has: a second find-my-way table (Fastify's own router) of the same routes.
+  const methodsOf = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 4096 });
+  const methods: string[] = [];
+
+  router.mount((route) => {
+    app.route({ method: route.method as HTTPMethods, url: route.pattern, config: { route }, handler: (request, reply) => serve(route, request, reply) });
+    methodsOf.on(route.method as HTTPMethod, route.pattern, () => undefined);
+    if (!methods.includes(route.method)) methods.push(route.method);
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
     const started = performance.now();
-    let routeName = "unmatched";
-    let reply: Reply | undefined;
-    try {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      const match = router.match(req.method ?? "GET", url.pathname);
-      if (match.kind === "none") throw new ApiError("not_found", `no route ${req.method} ${url.pathname}; see /v1/openapi.json`);
-      if (match.kind === "wrong_method") {
-        throw new ApiError("method_not_allowed", `${req.method} is not allowed here (allowed: ${match.allowed.join(", ")})`, {
-          headers: { allow: match.allowed.join(", ") },
-        });
-      }
-      routeName = match.route.name;
-      const auth = match.route.auth === "api_key" ? await authenticate(req) : null;
-      limit(auth ? `key:${auth.key_id}` : `addr:${req.socket.remoteAddress}`);
-      if (auth?.role === "agent" && match.route.role !== "agent") {
-        throw new ApiError(
-          "operator_only",
-          `${req.method} ${match.route.pattern} needs an operator key; this is an agent key (it may enforce, heartbeat, report and read state and approvals)`,
-        );
-      }
-      const ctx = context(req, res, url, match.params, auth);
-      const result = await match.route.handler(ctx);
-      if (res.headersSent || res.writableEnded) return;
-      reply = result instanceof Reply ? result : new Reply(200, result);
-    } catch (err) {
-      const api = toApiError(err);
-      if (api.status === 500) log(`warden serve: ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
-      reply = errorReply(api);
-    } finally {
-      if (reply && !res.headersSent) {
-        if (state.draining) res.setHeader("connection", "close");
-        await send(res, reply).catch(() => res.destroy());
-      }
-      const status = String(res.statusCode);
-      metrics.requests.inc({ route: routeName, method: req.method ?? "", status });
-      metrics.requestSeconds.observe((performance.now() - started) / 1000, { route: routeName });
+    inFlight++;
+    reply.raw.once("close", () => {
+      const route = (request.routeOptions.config as { route?: Route }).route;
+      metrics.requests.inc({ route: route?.name ?? "unmatched", method: request.method, status: String(reply.raw.statusCode) });
+      metrics.requestSeconds.observe({ route: route?.name ?? "unmatched" }, (performance.now() - started) / 1000);
+      if (--inFlight === 0 && drained) drained();
+    });
+    const route = (request.routeOptions.config as { route?: Route }).route;
+    if (!route) return;
+    // Before the body is read: an unauthenticated caller never gets its body buffered.
+    const auth = route.auth === "api_key" ? await authenticate(request.raw) : null;
+    limit(auth ? `key:${auth.key_id}` : `addr:${request.raw.socket.remoteAddress}`);
+    if (auth?.role === "agent" && route.role !== "agent") {
+      throw new ApiError(
+        "operator_only",
+        `${request.method} ${route.pattern} needs an operator key; this is an agent key (it may enforce, heartbeat, report and read state and approvals)`,
+      );
     }
+    authOf.set(request.raw, auth);
+  });
+
+  app.setNotFoundHandler(async (request) => {
+    const path = new URL(request.url, "http://localhost").pathname;
+    const allowed = methods.filter((m) => methodsOf.find(m as HTTPMethod, path) !== null);
+    if (allowed.length === 0) throw new ApiError("not_found", `no route ${request.method} ${path}; see /v1/openapi.json`);
+    throw new ApiError("method_not_allowed", `${request.method} is not allowed here (allowed: ${allowed.join(", ")})`, {
+      headers: { allow: allowed.join(", ") },
+    });
+  });
+
+  app.setErrorHandler(async (err, request, reply) => {
+    const api = toApiError(fromFastify(err, maxBody));
+    if (api.status === 500) log(`warden serve: ${request.method} ${request.url}: ${(err as Error)?.stack ?? String(err)}`);
+    if (reply.sent || reply.raw.headersSent) return;
+    return answer(reply, errorReply(api));
+  });
+
+  async function serve(route: Route, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
+    if (Buffer.isBuffer(request.body)) bufferedBodies.set(request.raw, request.body);
+    // A raw route writes the response itself (SSE, MCP Streamable HTTP, pages): Fastify lets go of it.
+    if (route.raw) reply.hijack();
+    const ctx: RequestContext = {
+      req: request.raw,
+      res: reply.raw,
+      url: new URL(request.url, "http://localhost"),
+      params: request.params as Record<string, string>,
+      auth: authOf.get(request.raw) ?? null,
+      rawBody: async () => body,
+      json: async () => parseJson(body),
+    };
+    try {
+      const result = await route.handler(ctx);
+      if (route.raw) return;
+      return answer(reply, result instanceof Reply ? result : new Reply(200, result));
+    } catch (err) {
+      if (!route.raw) throw err;
+      const api = toApiError(err);
+      if (api.status === 500) log(`warden serve: ${request.method} ${request.url}: ${(err as Error)?.stack ?? String(err)}`);
+      if (reply.raw.headersSent) reply.raw.destroy();
+      else await send(reply.raw, errorReply(api)).catch(() => reply.raw.destroy());
+    }
+  }
+
+  function answer(reply: FastifyReply, r: Reply): FastifyReply {
+    const headers: Record<string, string> = { "cache-control": "no-store", ...r.headers };
+    if (state.draining) headers.connection = "close";
+    const body = r.body;
+    reply.code(r.status);
+    if (body !== null && typeof body === "object" && Symbol.asyncIterator in body) {
+      return reply.headers(headers).send(Readable.from(body as AsyncIterable<string>));
+    }
+    if (typeof body === "string" && headers["content-type"] !== undefined) return reply.headers(headers).send(body);
+    headers["content-type"] = "application/json; charset=utf-8";
+    return reply.headers(headers).send(body === undefined ? "" : JSON.stringify(body));
   }
 
   async function authenticate(req: IncomingMessage) {
@@ -170,24 +241,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     if (wait > 0) throw new ApiError("rate_limited", `too many requests; retry in ${wait} s`, { headers: { "retry-after": String(wait) } });
   }
 
-  function context(req: IncomingMessage, res: ServerResponse, url: URL, params: Record<string, string>, auth: RequestContext["auth"]): RequestContext {
-    let body: Promise<Buffer> | null = null;
-    const rawBody = () => (body ??= readBody(req, maxBody));
-    return { req, res, url, params, auth, rawBody, json: async () => parseJson(await rawBody()) };
-  }
-
-  const http = createServer((req, res) => {
-    inFlight++;
-    handle(req, res)
-      .catch(() => res.destroy())
-      .finally(() => {
-        if (--inFlight === 0 && drained) drained();
-      });
-  });
-  // Bounds for slow or idle clients; a load balancer's keep-alive should be shorter than ours.
-  http.requestTimeout = 30_000;
-  http.headersTimeout = 10_000;
-  http.keepAliveTimeout = 5_000;
+  const http = app.server;
 
   let closing: Promise<void> | null = null;
   const server: WardenServer = {
@@ -199,13 +253,7 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     metrics,
     failClosed,
     listen(port, host = "127.0.0.1") {
-      return new Promise((ok, fail) => {
-        http.once("error", fail);
-        http.listen(port, host, () => {
-          http.off("error", fail);
-          ok(http.address() as AddressInfo);
-        });
-      });
+      return app.listen({ port, host }).then(() => http.address() as AddressInfo);
     },
     close() {
       return (closing ??= (async () => {

@@ -9,7 +9,7 @@ import { canonicalJson, verifyCompact } from "../enforcer/signing";
 import { createApiKey } from "../server/auth";
 import { createWardenServer, type WardenServer } from "../server/server";
 import { signPop } from "../server/pop";
-import { Counter } from "../server/metrics";
+import { ServerMetrics } from "../server/metrics";
 import { OPERATIONS } from "../server/openapi";
 import type { DecisionEvent } from "../server/context";
 import { api } from "./server-harness";
@@ -428,19 +428,23 @@ describe("OpenAPI 3.1", () => {
 });
 
 describe("metrics", () => {
-  it("one series per label set, whatever the order labels come in, and no two sets share one", () => {
-    const c = new Counter("c_total", "help");
-    c.inc({ route: "/v1/enforce", status: "200" });
-    c.inc({ status: "200", route: "/v1/enforce" });
-    c.inc({ route: "/v1/enforce", status: "2" }, 5);
-    c.inc({ route: "/v1/enforce=2", status: "" }, 7);
-    c.inc({ a: "1:b=1:c" }, 11);
-    c.inc({ a: "1", b: "c" }, 13);
-    expect(c.get({ route: "/v1/enforce", status: "200" })).toBe(2);
-    expect(c.get({ status: "2", route: "/v1/enforce" })).toBe(5);
-    expect(c.get({ route: "/v1/enforce=2", status: "" })).toBe(7);
-    expect(c.get({ a: "1:b=1:c" })).toBe(11);
-    expect(c.get({ b: "c", a: "1" })).toBe(13);
-    expect(c.render().split("\n")).toHaveLength(2 + 5);
+  it("one series per label set, whatever the order labels come in, and no two sets share one", async () => {
+    const m = new ServerMetrics();
+    const c = m.requests;
+    c.inc({ route: "/v1/enforce", method: "POST", status: "200" });
+    c.inc({ status: "200", method: "POST", route: "/v1/enforce" });
+    c.inc({ route: "/v1/enforce", method: "POST", status: "2" }, 5);
+    c.inc({ route: "/v1/enforce=2", method: "POST", status: "" }, 7);
+    c.inc({ route: "1:b=1:c", method: "", status: "" }, 11);
+    c.inc({ route: "1", method: "c", status: "" }, 13);
+    const series = (await c.get()).values.map((v) => [v.labels, v.value]);
+    expect(series).toHaveLength(5);
+    expect(series).toContainEqual([{ route: "/v1/enforce", method: "POST", status: "200" }, 2]);
+    expect(series).toContainEqual([{ route: "/v1/enforce", method: "POST", status: "2" }, 5]);
+    expect(series).toContainEqual([{ route: "/v1/enforce=2", method: "POST", status: "" }, 7]);
+    expect(series).toContainEqual([{ route: "1:b=1:c", method: "", status: "" }, 11]);
+    expect(series).toContainEqual([{ route: "1", method: "c", status: "" }, 13]);
+    // Two servers in one process keep their own series.
+    expect((await new ServerMetrics().requests.get()).values).toHaveLength(0);
   });
 });

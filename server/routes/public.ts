@@ -24,7 +24,7 @@ export function publicRoutes(router: Router, { enforcer, store, metrics, storeKi
   router.get("/.well-known/jwks.json", jwks, { auth: "none" });
   router.get("/v1/jwks.json", jwks, { auth: "none" });
 
-  router.get("/metrics", async () => Reply.raw(200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()), { auth: "none" });
+  router.get("/metrics", async () => Reply.raw(200, metrics.contentType, await metrics.render()), { auth: "none" });
 
   router.get("/v1/openapi.json", async () => openApiDocument(router), { auth: "none" });
 }
