@@ -34,6 +34,8 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
     return session;
   };
   const none = { auth: "none" } as const;
+  /** Pages and assets write the response themselves (Fastify hands them the raw response). */
+  const page = { auth: "none", raw: true } as const;
 
   router.add(
     "GET",
@@ -43,7 +45,7 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       if (!session?.issuer_id) return redirectToSignIn(ctx.res);
       sendPage(ctx.res, renderPassportForm({ csrf: session.csrf }));
     },
-    none,
+    page,
   );
 
   router.add(
@@ -55,7 +57,7 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       const { passport } = await passports.get(session.issuer_id, ctx.params.id!);
       sendPage(ctx.res, renderPassportForm({ csrf: session.csrf, passport }));
     },
-    none,
+    page,
   );
 
   router.add(
@@ -94,7 +96,7 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       });
       ctx.res.end(bytes);
     },
-    none,
+    page,
   );
 }
 
