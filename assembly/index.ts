@@ -12,6 +12,7 @@ import { spendCapsInputOk, writeFold, writeSpendCaps } from "./limits";
 import { runwayInputOk, writeRunway } from "./runway";
 import { CatalogueTable, DeadlineKind } from "./gen/abi-layout";
 import { input, readInput, REQ_HEADER, ReqFlag } from "./request";
+import { evaluateBatch } from "./batch";
 import { finishStep, freshLane, laneOk, laneOp, prepareStep } from "./state/replay";
 
 const enum Status { BadHandle = -10, BadRequest = -11 }
@@ -54,6 +55,9 @@ export function evaluate(handle: i32, len: i32): i32 {
   evaluatePolicy(p);
   return decision.serialize();
 }
+
+/** Many requests against one passport in one call: assembly/batch.ts, docs/abi.md "evaluate_many". */
+export function evaluate_many(handle: i32, count: i32, table: i32): i32 { return evaluateBatch(handle >= 0 && handle < policies.length ? policies[handle] : null, count, table); }
 
 /** Writes a catalogue name (table 0 rules, 1 reasons, 2 keys, 3 key kinds, 4 warnings, 5 sentinels) as UTF-8 into the output area. */
 export function catalogue_name(table: i32, id: i32): i32 {

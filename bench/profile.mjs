@@ -1,7 +1,8 @@
 // Profiles the policy.evaluate hot path with V8's sampling profiler and prints where the time goes:
 // self and inclusive time per function, WASM functions named from build/warden.wat, JS functions
 // tagged with their bindings/ source file.
-//   node bench/profile.mjs [full|small|small_block|allow_100000_hit|...] [seconds=5]
+//   node bench/profile.mjs [full|small|small_block|allow_100000_hit|...] [seconds=5] [--many]
+// --many profiles policy.evaluateMany on batches of 64 copies of the request instead.
 // Writes the raw .cpuprofile (for Chrome DevTools) to the OS temp directory.
 import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -11,8 +12,10 @@ import { loadEngine } from "../dist/bindings/index.js";
 import { evaluateInputs } from "./cases/evaluate.mjs";
 import { ROOT } from "./lib/inputs.mjs";
 
-const key = process.argv[2] ?? "full";
-const seconds = Number(process.argv[3] ?? 5);
+const many = process.argv.includes("--many");
+const [key = "full", secondsArg = "5"] = process.argv.slice(2).filter((a) => a !== "--many");
+const seconds = Number(secondsArg);
+const BATCH = 64;
 const TOP = 25;
 
 /** wasm-function[i] → $name, from the text format the release build writes beside the binary. */
@@ -88,10 +91,16 @@ const input = evaluateInputs({ engine }).find((x) => x.key === key);
 if (!input) throw new Error(`unknown input ${key}`);
 const policy = engine.compile(input.passport);
 const opts = { now: input.now };
+const batch = Array.from({ length: BATCH }, () => ({ ...input.request }));
 const run = (ms) => {
   let n = 0;
   const end = performance.now() + ms;
   while (performance.now() < end) {
+    if (many) {
+      for (let i = 0; i < 16; i++) policy.evaluateMany(batch, input.counters, opts);
+      n += 16 * BATCH;
+      continue;
+    }
     for (let i = 0; i < 1000; i++) policy.evaluate(input.request, input.counters, opts);
     n += 1000;
   }
@@ -108,9 +117,9 @@ const calls = run(seconds * 1000);
 const { profile } = await session.post("Profiler.stop");
 session.disconnect();
 
-const file = join(tmpdir(), `warden-evaluate-${key}.cpuprofile`);
+const file = join(tmpdir(), `warden-evaluate${many ? "-many" : ""}-${key}.cpuprofile`);
 writeFileSync(file, JSON.stringify(profile));
 console.log(
-  `policy.evaluate: ${input.name} — ${calls.toLocaleString("en-US")} calls in ${seconds} s under the profiler (${((seconds * 1e9) / calls).toFixed(0)} ns/call, profiler on); profile: ${file}\n`,
+  `policy.${many ? `evaluateMany (batches of ${BATCH})` : "evaluate"}: ${input.name} — ${calls.toLocaleString("en-US")} decisions in ${seconds} s under the profiler (${((seconds * 1e9) / calls).toFixed(0)} ns/decision, profiler on); profile: ${file}\n`,
 );
 console.log(summarize(profile, wasmNames(), jsFiles()));

@@ -23,6 +23,7 @@ import { PAIRS, pairedRatio } from "./lib/paired.mjs";
 import { markdown, tables } from "./lib/report.mjs";
 import { latencyChart } from "./lib/svg.mjs";
 import { ratios, targets } from "./lib/targets.mjs";
+import { boundaryTargets, fromFile, serverTargets } from "./lib/issue21.mjs";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -152,7 +153,12 @@ const results = {
 };
 results.ratios = ratios(done);
 results.paired_ratios = paired;
-results.targets = targets(done, results.ratios, paired);
+results.targets = [
+  ...targets(done, results.ratios, paired),
+  ...boundaryTargets(paired),
+  // The server's targets (issue 21) come from the last `npm run bench:http`, named as such.
+  ...fromFile(RESULTS + "http.json", serverTargets, "bench/results/http.json"),
+];
 
 // Replay's rate beside policy.evaluate's (issue 22): requests per second, in process and end to end.
 const rate = (id) => (done[id]?.status === "ok" ? done[id].ops_per_s : null);

@@ -13,6 +13,7 @@ export interface WardenExports {
   release(handle: number): void;
   collect(): void;
   evaluate(handle: number, len: number): number;
+  evaluate_many(handle: number, count: number, table: number): number;
   catalogue_name(table: number, id: number): number;
   deadline(kind: number): void;
   window_resets(): void;

@@ -110,10 +110,10 @@ function tailWord(bytes: Uint8Array, at: number, n: number): number {
 
 const detailCache = new LastText();
 
-export function readDecision(core: Core, explain: boolean, staticWarnings: readonly string[]): Decision {
+/** The decision at `o` (the output area, or a batch's copy of it: assembly/batch.ts), in the SPEC §8 shape. */
+export function readDecision(core: Core, explain: boolean, staticWarnings: readonly string[], o = core.outPtr): Decision {
   core.refresh();
   const { bytes, view, catalogue } = core;
-  const o = core.outPtr;
   const nHolds = bytes[o + D_HOLD_COUNT],
     nWarnings = bytes[o + D_WARNING_COUNT],
     nSuggestions = bytes[o + D_SUGGESTION_COUNT];

@@ -343,3 +343,64 @@ function write(core: Core, timezones: readonly string[], req: RequestInput, now:
   view.setUint32(base + R_CONTEXT_LEN, ctxLen, true);
   return p - base;
 }
+
+/**
+ * For a batch (`policy.evaluateMany`): writes the request (not its counter block) at `base`, with the
+ * time-zone offsets already computed for `now`; returns its length, or -1 when it does not fit
+ * before `end` (the caller evaluates what it wrote and starts again with a fresh area).
+ * @throws RequestError when the context holds a value JSON cannot carry
+ */
+export function writeRequestAt(core: Core, base: number, end: number, tzOffsets: Int32Array, req: RequestInput, now: number, explain: boolean): number {
+  const target = req.target;
+  const tb = target !== undefined ? targetBytes(target) : null;
+  const context = req.context;
+  const hasContext = context !== undefined && hasKeys(context);
+  const tzCount = tzOffsets.length;
+  if (base + REQ_HEADER + tzCount * 4 + req.action.length * 3 + (tb?.bytes.length ?? 0) > end) return -1;
+  const { view, bytes } = core;
+  writeI64(view, base + R_NOW, now);
+  writeI64(view, base + R_COST, req.cost_cents ?? 0);
+  view.setUint32(
+    base + R_FLAGS,
+    (tb !== null ? FLAG_HAS_TARGET : 0) |
+      (tb !== null && tb.host === null ? FLAG_TARGET_INVALID : 0) |
+      (hasContext ? FLAG_HAS_CONTEXT : 0) |
+      (explain ? FLAG_EXPLAIN : 0),
+    true,
+  );
+  view.setUint32(base + R_TZ_COUNT, tzCount, true);
+  let p = base + REQ_HEADER;
+  for (let i = 0; i < tzCount; i++, p += 4) view.setInt32(p, tzOffsets[i]!, true);
+  const actionLen = writeUtf8(bytes, p, req.action);
+  p += actionLen;
+  if (tb !== null) {
+    bytes.set(tb.bytes, p);
+    p += tb.bytes.length;
+  }
+  let ctxLen = 0;
+  if (hasContext) {
+    const done = encodeContextInto(bytes, view, p, end, context);
+    if (done >= 0) ctxLen = done - p;
+    else {
+      // Too deep, too big or a bad value for the in-place encoder: the sink encoder names a bad one.
+      contextSink.reset();
+      encodeContext(contextSink, context);
+      ctxLen = contextSink.len;
+      if (p + ctxLen > end) return -1;
+      bytes.set(contextSink.bytes(), p);
+    }
+  }
+  p += ctxLen;
+  view.setUint32(base + R_ACTION_LEN, actionLen, true);
+  view.setUint32(base + R_HOST_LEN, tb?.hostLen ?? 0, true);
+  view.setUint32(base + R_TARGET_LEN, tb?.targetLen ?? 0, true);
+  view.setUint32(base + R_CONTEXT_LEN, ctxLen, true);
+  return p - base;
+}
+
+/** The time-zone offsets of a compiled passport at `now`, once for a whole batch. */
+export function tzOffsetsAt(timezones: readonly string[], now: number): Int32Array {
+  const out = new Int32Array(timezones.length);
+  for (let i = 0; i < timezones.length; i++) out[i] = tzOffsetMinutes(timezones[i]!, now);
+  return out;
+}

@@ -1,12 +1,21 @@
 // The engine: compiles passports into the module's memory and evaluates requests against them.
 // Everything here validates, encodes and decodes; every decision is made in WebAssembly.
 
-import { DeadlineKind as AbiDeadline } from "./gen/abi-layout";
+import { COUNTER_BLOCK_START, DeadlineKind as AbiDeadline, D_SIZE, REQ_HEADER } from "./gen/abi-layout";
 import { readI64, writeI64 } from "./bytes";
 import { Core } from "./core";
 import { type Decision, readDecision } from "./decision";
 import { encodePassport } from "./encode-passport";
-import { type CounterInput, type EvalMode, type RequestInput, writeCounterBlock, writeCounterSnapshot, writeRequest } from "./encode-request";
+import {
+  type CounterInput,
+  type EvalMode,
+  type RequestInput,
+  tzOffsetsAt,
+  writeCounterBlock,
+  writeCounterSnapshot,
+  writeRequest,
+  writeRequestAt,
+} from "./encode-request";
 import { EngineError, RequestError, WardenError } from "./errors";
 import type { Counters as CounterSnapshot, EvalRequest, Passport } from "./gen/types";
 import {
@@ -31,6 +40,10 @@ export interface EvaluateOptions {
 }
 
 const EMPTY_COUNTERS: CounterInput = Object.freeze({});
+/** Requests per call of `evaluate_many`: their decisions take D_SIZE bytes each in the input area. */
+const BATCH_MAX = 64;
+/** Room for a batch's requests at first; it doubles when one request alone does not fit. */
+const BATCH_REQUEST_ROOM = 16_384;
 /** Guards the i64 arithmetic of `expiryAfterDays` (callers validate a tighter bound: schemas/modei.schema.json). */
 const MAX_LIFETIME_DAYS = 100_000_000;
 
@@ -185,6 +198,26 @@ function readingFailure(engine: Engine, err: unknown): Error {
   );
 }
 
+/** Validates the request at index `i` of a batch. */
+function validateAt(request: unknown, i: number): RequestInput {
+  try {
+    return validateRequest(request) as RequestInput;
+  } catch (err) {
+    throw withIndex(err, i);
+  }
+}
+
+/** A RequestError about request `i` of a batch: its path starts with the index (`[3].cost_cents`). */
+function withIndex(err: unknown, i: number): unknown {
+  if (!(err instanceof RequestError)) return err;
+  const head = "invalid request: " + (err.path === "" ? "" : `${err.path}: `);
+  const path = err.path === "" ? `[${i}]` : err.path.startsWith("[") ? `[${i}]${err.path}` : `[${i}].${err.path}`;
+  const message = err.message.startsWith(head) ? err.message.slice(head.length) : err.message;
+  const indexed = new RequestError({ code: err.code, path, message }, "request");
+  Object.assign(indexed, { expected: err.expected, found: err.found, hint: err.hint });
+  return indexed;
+}
+
 function isWellFormed(s: string): boolean {
   return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
@@ -232,6 +265,90 @@ export class Policy {
       core.writing = false;
     }
     return this.run(len, explain);
+  }
+
+  /**
+   * Decides many requests against this passport, one counter snapshot and one `now`: the decisions
+   * `evaluate` gives one by one, in order, with one call into the module per batch of up to 64.
+   * A bad request throws its RequestError with the path prefixed by its index (`[3].cost_cents`),
+   * before anything is evaluated.
+   */
+  evaluateMany(requests: readonly EvalRequest[], counters?: CounterSnapshot, options?: EvaluateOptions): Decision[] {
+    const core = this.freeCore();
+    let valid: RequestInput[], now: number, explain: boolean;
+    try {
+      if (!Array.isArray(requests)) {
+        throw new RequestError({ code: "invalid_type", path: "", message: "expected an array of requests", found: typeof requests }, "requests");
+      }
+      valid = new Array<RequestInput>(requests.length);
+      for (let i = 0; i < requests.length; i++) valid[i] = validateAt(requests[i], i);
+      now = toEpochMs(options?.now);
+      explain = options?.explain === true;
+      if (valid.length === 0 && counters !== undefined) validateCounters(counters);
+    } catch (err) {
+      throw readingFailure(this.engine, err);
+    }
+    const out: Decision[] = [];
+    const tz = tzOffsetsAt(this.timezones, now);
+    let block: Uint32Array | null = null,
+      room = BATCH_REQUEST_ROOM;
+    for (let i = 0; i < valid.length;) {
+      const k = Math.min(valid.length - i, BATCH_MAX);
+      const table = k * D_SIZE,
+        first = table + k * 8;
+      let count = 0;
+      try {
+        const base = core.io(first + room);
+        core.writing = true;
+        const end = base + core.ioCapacity;
+        const { view, words } = core;
+        if (block === null) {
+          // The snapshot is checked as it is written (as in evaluate), then copied into every request.
+          const at = base + first;
+          if (counters === undefined) writeCounterBlock(core, at, EMPTY_COUNTERS);
+          else if (!writeCounterSnapshot(core, at, counters)) writeCounterBlock(core, at, validateCounters(counters) as CounterInput);
+          block = core.words.slice((at + COUNTER_BLOCK_START) >> 2, (at + REQ_HEADER) >> 2);
+        }
+        for (let p = base + first; count < k; count++) {
+          let len: number;
+          try {
+            len = writeRequestAt(core, p, end, tz, valid[i + count]!, now, explain);
+          } catch (err) {
+            throw withIndex(err, i + count);
+          }
+          if (len < 0) break;
+          // Requests start 8-aligned in a 16-aligned area (docs/abi.md), so the block is copied a word at a time.
+          for (let w = 0, at = (p + COUNTER_BLOCK_START) >> 2; w < block.length; w++) words[at + w] = block[w]!;
+          view.setUint32(base + table + count * 8, p - base, true);
+          view.setUint32(base + table + count * 8 + 4, len, true);
+          p += (len + 7) & ~7;
+        }
+      } catch (err) {
+        throw readingFailure(this.engine, err);
+      } finally {
+        core.writing = false;
+      }
+      if (count === 0) {
+        room *= 2; // one request alone did not fit: a bigger area, same request
+        continue;
+      }
+      this.runMany(count, table, explain, out);
+      i += count;
+    }
+    return out;
+  }
+
+  /** Evaluates the `count` requests of a batch written in the input area and reads their decisions into `out`. */
+  private runMany(count: number, table: number, explain: boolean, out: Decision[]): void {
+    try {
+      const core = this.engine.core;
+      const n = core.exports.evaluate_many(this.handle, count, table);
+      if (n < 0) throw new EngineError("evaluate_failed", `the module rejected the request (code ${n})`);
+      const base = core.inputPtr;
+      for (let j = 0; j < count; j++) out.push(readDecision(core, explain, this.warnings, base + j * D_SIZE));
+    } catch (err) {
+      throw this.engine.failure(err);
+    }
   }
 
   /**

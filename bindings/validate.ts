@@ -773,11 +773,21 @@ function amount(v: unknown): number {
   return isAmount(v) ? v : Number.NaN;
 }
 
+/** The last RFC 3339 text parsed and its epoch ms (or NaN): snapshots repeat their instants call after call. */
+let lastInstantText = "",
+  lastInstantMs = Number.NaN;
+
 /** An instant as epoch ms, null for none, or NaN when it is not an instant. */
 export function fastInstant(v: unknown): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v === "number") return Number.isInteger(v) && v >= 0 && v <= MAX_EPOCH_MS ? v : Number.NaN;
-  return typeof v === "string" ? rfc3339ToMs(v) : Number.NaN;
+  if (typeof v !== "string") return Number.NaN;
+  // rfc3339ToMs is a pure function of the text, so the same text gives the same instant.
+  if (v !== lastInstantText || v === "") {
+    lastInstantMs = rfc3339ToMs(v);
+    lastInstantText = v;
+  }
+  return lastInstantMs;
 }
 
 // ---- shared ----------------------------------------------------------------------------------

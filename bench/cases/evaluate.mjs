@@ -76,6 +76,64 @@ function wasmOnlyCase(engine, policy, input) {
 }
 
 const WASM_ONLY = new Set(["small", "full", "cedar_equivalent"]);
+/** Requests per policy.evaluateMany call in the batch cases. */
+export const BATCH = 64;
+
+/**
+ * policy.evaluateMany on BATCH copies of the input's request (distinct objects, as a caller's
+ * would be), and its twin: the WASM `evaluate` export alone, BATCH times on the bytes
+ * policy.evaluate wrote for that request. Their quotient is the batch's cost per decision over
+ * the module's.
+ */
+function manyCases(engine, policy, input) {
+  const core = engine.core,
+    real = core.exports;
+  const batch = Array.from({ length: BATCH }, () => ({ ...input.request }));
+  const opts = { now: input.now };
+  let saved = null,
+    handle = -1;
+  const capture = () => {
+    let len = -1;
+    core.exports = {
+      ...real,
+      evaluate: (h, n) => {
+        len = n;
+        return real.evaluate(h, n);
+      },
+    };
+    try {
+      policy.evaluate(input.request, input.counters, opts);
+    } finally {
+      core.exports = real;
+    }
+    saved = core.bytes.slice(core.inputPtr, core.inputPtr + len);
+    handle = policy.handle;
+  };
+  const many = policy.evaluateMany(batch, input.counters, opts);
+  if (JSON.stringify(many) !== JSON.stringify(batch.map((r) => policy.evaluate(r, input.counters, opts)))) {
+    throw new Error(`evaluateMany and evaluate disagree on ${input.key}`);
+  }
+  return [
+    {
+      id: `evaluate.many.${input.key}`,
+      group: "evaluate",
+      name: `policy.evaluateMany, ${BATCH} requests: ${input.name}`,
+      fn: () => policy.evaluateMany(batch, input.counters, opts),
+      note: `one call: ${BATCH} decisions, identical to ${BATCH} policy.evaluate calls (checked); per decision = median ÷ ${BATCH}`,
+    },
+    {
+      id: `evaluate.many.${input.key}.wasm_only`,
+      group: "evaluate",
+      name: `evaluate export alone × ${BATCH}: ${input.name}`,
+      before: capture,
+      fn: () => {
+        core.bytes.set(saved, core.io(saved.length)); // evaluateMany wrote its batch over the request
+        for (let i = 0; i < BATCH; i++) real.evaluate(handle, saved.length);
+      },
+      note: `the request policy.evaluate encoded, evaluated ${BATCH} times by the WASM \`evaluate\` export`,
+    },
+  ];
+}
 
 export function evaluateCases(ctx) {
   const policies = new Map();
@@ -96,6 +154,6 @@ export function evaluateCases(ctx) {
       fn: () => policy.evaluate(request, counters, opts),
       note: `${outcome(input.expected)}, ${rules} rules evaluated; ${input.source}`,
     };
-    return WASM_ONLY.has(input.key) ? [c, wasmOnlyCase(ctx.engine, policy, input)] : [c];
+    return WASM_ONLY.has(input.key) ? [c, wasmOnlyCase(ctx.engine, policy, input), ...manyCases(ctx.engine, policy, input)] : [c];
   });
 }

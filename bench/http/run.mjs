@@ -14,6 +14,8 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { createConnection, createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ratio } from "../lib/format.mjs";
+import { boundaryTargets, fromFile, serverTargets } from "../lib/issue21.mjs";
 import { machine, machineLine } from "../lib/machine.mjs";
 import { Client, prepare } from "./client.mjs";
 
@@ -413,6 +415,17 @@ function markdownReport(report) {
     "",
     `Target: p99 ≤ ${TARGET_P99_MS} ms at 1,000 requests/s with SQLite.${targetLine(report)}`,
     "",
+    "## Targets (issue 21)",
+    "",
+    "Ratios taken inside one run; rows read from `bench/results/latest.json` say so.",
+    "",
+    "| target | wanted | measured | | reading |",
+    "|---|---|---:|---|---|",
+    ...(report.targets ?? []).map(
+      (t) =>
+        `| ${t.name} | ${t.target} | ${t.measured === null ? "not measured" : ratio(t.measured)} | ${t.met === null ? "—" : t.met ? "**met**" : "**not met**"} | ${t.reading.replaceAll("|", "\\|")} |`,
+    ),
+    "",
     "| store | scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server ≤ 5 ms | CPU µs/req client | CPU µs/req server |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
@@ -440,7 +453,7 @@ if (!existsSync(BIN)) {
   process.exit(2);
 }
 const dir = mkdtempSync(join(tmpdir(), "warden-bench-http-"));
-const report = { machine: machine(), calibration: calibrate(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
+const report = { generated_at: new Date().toISOString(), machine: machine(), calibration: calibrate(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
 console.log(`${machineLine(report.machine)}; one Ed25519 signature (node:crypto) ${report.calibration.ed25519_sign_us} µs`);
 try {
   if (runs("floor")) report.stores[FLOOR] = await benchFloor();
@@ -472,6 +485,21 @@ if (sqliteOpen) {
   };
   console.log(
     `target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms${floorP99 === null ? "" : `; the floor's p99 ${floorP99} ms`})`,
+  );
+}
+// Every target of issue 21, as ratios: the server's from this run, the in-process ones from the last `npm run bench`.
+report.targets = [
+  ...serverTargets(report),
+  ...fromFile(
+    join(ROOT, "bench/results/latest.json"),
+    (r) => [...(r.targets ?? []).filter((t) => t.name.startsWith("vs cedar-wasm")), ...boundaryTargets(r.paired_ratios ?? {})],
+    "bench/results/latest.json",
+  ),
+];
+console.log("\nTargets (issue 21):");
+for (const t of report.targets) {
+  console.log(
+    `  ${t.met === null ? "?      " : t.met ? "met    " : "NOT MET"}  ${t.name}: ${t.target}, measured ${t.measured === null ? "not measured" : ratio(t.measured)} (${t.reading})`,
   );
 }
 if (!quick && ONLY === null) {

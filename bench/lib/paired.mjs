@@ -10,6 +10,11 @@ export const PAIRS = [
   { id: "cedar_over_warden", a: "cedar.stateful", b: "evaluate.cedar_equivalent" },
   { id: "allowlist_100k_over_10_hit", a: "evaluate.allow_100000_hit", b: "evaluate.allow_10_hit" },
   { id: "allowlist_100k_over_10_miss", a: "evaluate.allow_100000_miss", b: "evaluate.allow_10_miss" },
+  // issue 21: the binding's cost over the module's, one by one and in batches.
+  ...["small", "full", "cedar_equivalent"].flatMap((k) => [
+    { id: `evaluate_over_wasm_${k}`, a: `evaluate.${k}`, b: `evaluate.${k}.wasm_only` },
+    { id: `many_over_wasm_${k}`, a: `evaluate.many.${k}`, b: `evaluate.many.${k}.wasm_only` },
+  ]),
 ];
 
 /** Mean ns per call of `fn` over a stretch of about `ms` milliseconds, in whole batches of `batch`. */
