@@ -58,6 +58,5 @@ export function createMcpHandler(opts: McpHandlerOptions): (req: IncomingMessage
   const origins = new OriginGuard(publicUrl, opts.allowedOrigins ?? []);
   const passports = store ? new Passports(enforcer, store) : null;
   const proof = store && passports ? new PopVerifier(store, (id) => passports.publicJwk(id), clock) : null;
-  return (req, res) =>
-    handleMcpHttp(req, res, { enforcer, desk, heartbeats, allowWeakPassportIds: opts.allowWeakPassportIds, proof, origins, clock });
+  return (req, res) => handleMcpHttp(req, res, { enforcer, desk, heartbeats, allowWeakPassportIds: opts.allowWeakPassportIds, proof, origins, clock });
 }

@@ -26,7 +26,9 @@ const common = {
 // adapters/*: the framework adapters, the HTTP client and OpenTelemetry ("./ai", "./client", ...); their
 // libraries are optional peer dependencies and stay external (packages: "external").
 export const ADAPTER_ENTRIES = ["adapters/ai.ts", "adapters/openai-agents.ts", "adapters/langchain.ts", "adapters/client/index.ts", "adapters/otel/index.ts"];
-const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "embed/index.ts", "node/node-crypto.ts", ...ADAPTER_ENTRIES].filter((f) => existsSync(f));
+const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "embed/index.ts", "node/node-crypto.ts", ...ADAPTER_ENTRIES].filter((f) =>
+  existsSync(f),
+);
 await build({ ...common, entryPoints: libraries });
 
 // The other runtimes' entries (browser, workerd, deno, CommonJS): see scripts/runtimes/build-entries.mjs.

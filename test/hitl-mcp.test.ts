@@ -85,9 +85,15 @@ describe("MCP over Streamable HTTP", () => {
 
   it("answers in a few words; the signed decision is the structured content", async () => {
     const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
-    const allow = (await client.callTool({ name: "enforce_action", arguments: { action: "web:search", cost_cents: 25, target: "serpapi.com" } })) as CallToolResult;
+    const allow = (await client.callTool({
+      name: "enforce_action",
+      arguments: { action: "web:search", cost_cents: 25, target: "serpapi.com" },
+    })) as CallToolResult;
     const block = (await client.callTool({ name: "enforce_action", arguments: { action: "files:delete" } })) as CallToolResult;
-    const hold = (await client.callTool({ name: "enforce_action", arguments: { action: "travel:book", cost_cents: 35000, target: "airline.example" } })) as CallToolResult;
+    const hold = (await client.callTool({
+      name: "enforce_action",
+      arguments: { action: "travel:book", cost_cents: 35000, target: "airline.example" },
+    })) as CallToolResult;
     for (const [res, verdict] of [
       [allow, "allow"],
       [block, "block"],

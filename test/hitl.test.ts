@@ -489,7 +489,17 @@ describe("pieces", () => {
       expect(typeof (hitlEntry as Record<string, unknown>)[name], name).toBe("function");
       expect((hitlEntry as Record<string, unknown>)[name], name).toBe(nodeEntry[name]);
     }
-    for (const name of ["mcpCommand", "handleSmsInbound", "renderApprovalPage", "renderDashboard", "EventHub", "classify", "hitlRoutes", "SseStreams", "ApprovalDesk"]) {
+    for (const name of [
+      "mcpCommand",
+      "handleSmsInbound",
+      "renderApprovalPage",
+      "renderDashboard",
+      "EventHub",
+      "classify",
+      "hitlRoutes",
+      "SseStreams",
+      "ApprovalDesk",
+    ]) {
       expect(name in hitlEntry, name).toBe(false);
     }
   });
