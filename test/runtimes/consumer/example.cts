@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const enforcer = await warden.Enforcer.create({ store: new warden.MemoryStore() });
   await enforcer.register(passport);
   void d.decision;
-  const durable = await warden.Enforcer.create({ store: wardenNode.SqliteStore.open("warden.db"), hostCrypto: wardenNode.nodeCrypto });
+  const durable = await wardenNode.Enforcer.create({ store: wardenNode.SqliteStore.open("warden.db"), hostCrypto: wardenNode.nodeCrypto });
   const server: wardenNode.WardenServer = await wardenNode.createWardenServer({ store: new warden.MemoryStore() });
   void wardenNode.createMcpHandler({ enforcer: durable });
   void server.listen(8787);

@@ -11,7 +11,7 @@ import {
   type Passport,
 } from "agent-warden";
 import { loadEngineSync } from "agent-warden/engine";
-import { SqliteStore, createMcpHandler, createWardenServer, nodeCrypto, openStore, wardenRequestListener, type WardenServer } from "agent-warden/node";
+import { Enforcer as NodeEnforcer, SqliteStore, createMcpHandler, createWardenServer, nodeCrypto, openStore, wardenRequestListener, type WardenServer } from "agent-warden/node";
 import { createServer } from "node:http";
 
 const passport: Passport = {
@@ -43,7 +43,7 @@ void verdict;
 void (PassportError satisfies abstract new (...args: never[]) => Error);
 
 // Node: a durable store, the server mounted on an app of your own, MCP for an existing enforcer.
-const durable = await Enforcer.create({ store: SqliteStore.open("warden.db"), hostCrypto: nodeCrypto });
+const durable = await NodeEnforcer.create({ store: SqliteStore.open("warden.db"), hostCrypto: nodeCrypto });
 const server: WardenServer = await createWardenServer({ store: (await openStore("sqlite:./warden.db", { mustExist: true })).store });
 const api = wardenRequestListener(server);
 const mcp = createMcpHandler({ enforcer: durable, store: server.store });
