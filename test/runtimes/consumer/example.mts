@@ -11,7 +11,16 @@ import {
   type Passport,
 } from "agent-warden";
 import { loadEngineSync } from "agent-warden/engine";
-import { Enforcer as NodeEnforcer, SqliteStore, createMcpHandler, createWardenServer, nodeCrypto, openStore, wardenRequestListener, type WardenServer } from "agent-warden/node";
+import {
+  Enforcer as NodeEnforcer,
+  SqliteStore,
+  createMcpHandler,
+  createWardenServer,
+  nodeCrypto,
+  openStore,
+  wardenRequestListener,
+  type WardenServer,
+} from "agent-warden/node";
 import { createServer } from "node:http";
 
 const passport: Passport = {
