@@ -1,7 +1,8 @@
 // The one-way rule of the house (DEVELOPERS.md, docs/decisions.md "Layers"), checked by `npm run lint`:
 //   cli → server → (mcp, humans, gateway) → desk → enforcer → bindings → module (assembly/, through the ABI)
 // adapters/ sit beside server/ (they use the enforcer or the HTTP client), node/ is Node-only wiring
-// any upper layer may use, hitl/ is only the re-exporting package entry `agent-warden/hitl`.
+// any upper layer may use, hitl/ is only the re-exporting package entry `agent-warden/hitl`, embed/ the package entry
+// `agent-warden/node` (re-exports and two thin mounting helpers).
 /** A folder may import the folders listed for it (and itself); everything else is a violation. */
 const ALLOWED = {
   bindings: ["bindings"],
@@ -14,6 +15,7 @@ const ALLOWED = {
   node: ["node", "enforcer", "bindings"],
   server: ["server", "mcp", "humans", "desk", "node", "adapters", "enforcer", "bindings"],
   hitl: ["hitl", "server", "mcp", "humans", "desk", "cli", "enforcer", "bindings", "node"],
+  embed: ["embed", "server", "mcp", "humans", "desk", "enforcer", "bindings", "node"],
   cli: ["cli", "server", "mcp", "humans", "desk", "gateway", "node", "adapters", "enforcer", "bindings"],
 };
 const FOLDERS = Object.keys(ALLOWED);

@@ -119,7 +119,8 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     tool<EnforceArgs>("enforce_action", enforceShape, async (args) => {
       const request = liftFromContext(args);
       const decision = await enforcer.enforce({ passport_id: pid, ...request }, AGENT);
-      return result(describeDecision(decision), decision);
+      // The words an agent acts on; the signed decision (signature included) only as structured content.
+      return { content: [{ type: "text", text: describeDecision(decision) }], structuredContent: decision as unknown as Record<string, unknown> };
     }),
   );
 
@@ -326,11 +327,17 @@ function publicApproval(a: Approval) {
   };
 }
 
+/** The summary and the data as one line of JSON (for clients that read only text); the data itself as structured content. */
 function result(summary: string, data: object): CallToolResult {
   return {
-    content: [{ type: "text", text: `${summary}\n${JSON.stringify(data, null, 2)}` }],
+    content: [{ type: "text", text: `${summary}\n${JSON.stringify(data, withoutSignatures)}` }],
     structuredContent: data as Record<string, unknown>,
   };
+}
+
+/** Signatures are for programs that verify them (structured content), not words for the model. */
+function withoutSignatures(key: string, value: unknown): unknown {
+  return key === "signature" ? undefined : value;
 }
 
 function toolError(err: unknown): CallToolResult {

@@ -41,75 +41,81 @@ export function forCommonJs(dts) {
   return dts.replace(/^import (\{[^}]*\}) from ('[^']+');$/gm, 'import type $1 from $2 with { "resolution-mode": "import" };');
 }
 
-const entries = typedEntries(pkg.exports);
-/** dist/enforcer/index.d.ts → enforcer/index.ts */
-const sourceOf = (types) => types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts");
+/** Rolls up, reports and checks every typed entry; exits 1 when a report is wrong or stale (with --check). */
+function main() {
+  const entries = typedEntries(pkg.exports);
+  /** dist/enforcer/index.d.ts → enforcer/index.ts */
+  const sourceOf = (types) => types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts");
 
-rmSync(TMP, { recursive: true, force: true });
-const tsconfig = path.join(TMP, "tsconfig.json");
-mkdirSync(TMP, { recursive: true });
-writeFileSync(
-  tsconfig,
-  JSON.stringify(
-    {
-      extends: "../../tsconfig.json",
-      compilerOptions: { noEmit: false, emitDeclarationOnly: true, declaration: true, outDir: ".", rootDir: "../.." },
-      files: entries.map((e) => `../../${sourceOf(e.types)}`),
-      include: [],
-    },
-    null,
-    2,
-  ),
-);
-execFileSync("npx", ["tsc", "-p", tsconfig], { cwd: ROOT, stdio: "inherit" });
-
-mkdirSync(REPORTS, { recursive: true });
-let failed = 0;
-for (const entry of entries) {
-  const name = entry.subpath === "." ? "agent-warden" : `agent-warden-${entry.subpath.slice(2).replace(/\//g, "-")}`;
-  const rolled = path.join(ROOT, entry.types);
-  const config = ExtractorConfig.prepare({
-    configObjectFullPath: path.join(ROOT, "api-extractor.json"),
-    packageJsonFullPath: path.join(ROOT, "package.json"),
-    configObject: {
-      projectFolder: ROOT,
-      mainEntryPointFilePath: path.join(TMP, sourceOf(entry.types).replace(/\.ts$/, ".d.ts")),
-      compiler: { tsconfigFilePath: tsconfig },
-      apiReport: { enabled: true, reportFileName: `${name}.api.md`, reportFolder: REPORTS, reportTempFolder: path.join(TMP, "api") },
-      docModel: { enabled: false },
-      dtsRollup: { enabled: true, untrimmedFilePath: rolled },
-      tsdocMetadata: { enabled: false },
-      messages: {
-        compilerMessageReporting: { default: { logLevel: "warning" } },
-        extractorMessageReporting: {
-          default: { logLevel: "none" },
-          "ae-missing-release-tag": { logLevel: "none" },
-          "ae-forgotten-export": { logLevel: "none" },
-        },
-        tsdocMessageReporting: { default: { logLevel: "none" } },
+  rmSync(TMP, { recursive: true, force: true });
+  const tsconfig = path.join(TMP, "tsconfig.json");
+  mkdirSync(TMP, { recursive: true });
+  writeFileSync(
+    tsconfig,
+    JSON.stringify(
+      {
+        extends: "../../tsconfig.json",
+        compilerOptions: { noEmit: false, emitDeclarationOnly: true, declaration: true, outDir: ".", rootDir: "../.." },
+        files: entries.map((e) => `../../${sourceOf(e.types)}`),
+        include: [],
       },
-    },
-  });
-  const result = Extractor.invoke(config, {
-    localBuild: update,
-    messageCallback: (m) => {
-      // A plain build neither writes nor judges the reports; --check and --update-api do.
-      if (!check && !update && m.messageId.startsWith("console-api-report")) m.handled = true;
-      if (m.messageId === "console-preamble" || m.messageId === "console-compiler-version-notice") m.handled = true;
-    },
-  });
-  if (result.errorCount > 0 || (check && result.apiReportChanged)) {
-    failed++;
-    if (result.apiReportChanged)
-      console.error(
-        `${entry.subpath}: the public API differs from docs/api/${name}.api.md — run \`npm run build:types\` and commit the report if the change is meant`,
-      );
+      null,
+      2,
+    ),
+  );
+  execFileSync("npx", ["tsc", "-p", tsconfig], { cwd: ROOT, stdio: "inherit" });
+
+  mkdirSync(REPORTS, { recursive: true });
+  let failed = 0;
+  for (const entry of entries) {
+    const name = entry.subpath === "." ? "agent-warden" : `agent-warden-${entry.subpath.slice(2).replace(/\//g, "-")}`;
+    const rolled = path.join(ROOT, entry.types);
+    const config = ExtractorConfig.prepare({
+      configObjectFullPath: path.join(ROOT, "api-extractor.json"),
+      packageJsonFullPath: path.join(ROOT, "package.json"),
+      configObject: {
+        projectFolder: ROOT,
+        mainEntryPointFilePath: path.join(TMP, sourceOf(entry.types).replace(/\.ts$/, ".d.ts")),
+        compiler: { tsconfigFilePath: tsconfig },
+        apiReport: { enabled: true, reportFileName: `${name}.api.md`, reportFolder: REPORTS, reportTempFolder: path.join(TMP, "api") },
+        docModel: { enabled: false },
+        dtsRollup: { enabled: true, untrimmedFilePath: rolled },
+        tsdocMetadata: { enabled: false },
+        messages: {
+          compilerMessageReporting: { default: { logLevel: "warning" } },
+          extractorMessageReporting: {
+            default: { logLevel: "none" },
+            "ae-missing-release-tag": { logLevel: "none" },
+            "ae-forgotten-export": { logLevel: "none" },
+          },
+          tsdocMessageReporting: { default: { logLevel: "none" } },
+        },
+      },
+    });
+    const result = Extractor.invoke(config, {
+      localBuild: update,
+      messageCallback: (m) => {
+        // A plain build neither writes nor judges the reports; --check and --update-api do.
+        if (!check && !update && m.messageId.startsWith("console-api-report")) m.handled = true;
+        if (m.messageId === "console-preamble" || m.messageId === "console-compiler-version-notice") m.handled = true;
+      },
+    });
+    if (result.errorCount > 0 || (check && result.apiReportChanged)) {
+      failed++;
+      if (result.apiReportChanged)
+        console.error(
+          `${entry.subpath}: the public API differs from docs/api/${name}.api.md — run \`npm run build:types\` and commit the report if the change is meant`,
+        );
+    }
+    if (entry.copies.length > 0) {
+      const cjs = forCommonJs(readFileSync(rolled, "utf8"));
+      for (const copy of entry.copies) writeFileSync(path.join(ROOT, copy), cjs);
+    }
   }
-  if (entry.copies.length > 0) {
-    const cjs = forCommonJs(readFileSync(rolled, "utf8"));
-    for (const copy of entry.copies) writeFileSync(path.join(ROOT, copy), cjs);
-  }
+  rmSync(TMP, { recursive: true, force: true });
+  if (existsSync(path.join(ROOT, "temp"))) rmSync(path.join(ROOT, "temp"), { recursive: true, force: true });
+  process.exit(failed === 0 ? 0 : 1);
 }
-rmSync(TMP, { recursive: true, force: true });
-if (existsSync(path.join(ROOT, "temp"))) rmSync(path.join(ROOT, "temp"), { recursive: true, force: true });
-process.exit(failed === 0 ? 0 : 1);
+
+// Run as a script; imported (test/api-docs.test.ts reads `typedEntries`), it does nothing.
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

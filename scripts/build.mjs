@@ -21,11 +21,14 @@ const common = {
   logLevel: "warning",
 };
 
-// node/node-crypto.ts is the package export "./node-crypto": node:crypto signing for the Enforcer on Node.
+// node/node-crypto.ts is the package export "./node-crypto": node:crypto signing for the Enforcer on Node;
+// embed/index.ts is "./node": the durable stores, the HTTP server and MCP for existing Node apps.
 // adapters/*: the framework adapters, the HTTP client and OpenTelemetry ("./ai", "./client", ...); their
 // libraries are optional peer dependencies and stay external (packages: "external").
 export const ADAPTER_ENTRIES = ["adapters/ai.ts", "adapters/openai-agents.ts", "adapters/langchain.ts", "adapters/client/index.ts", "adapters/otel/index.ts"];
-const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "node/node-crypto.ts", ...ADAPTER_ENTRIES].filter((f) => existsSync(f));
+const libraries = ["bindings/index.ts", "enforcer/index.ts", "hitl/index.ts", "embed/index.ts", "node/node-crypto.ts", ...ADAPTER_ENTRIES].filter((f) =>
+  existsSync(f),
+);
 await build({ ...common, entryPoints: libraries });
 
 // The other runtimes' entries (browser, workerd, deno, CommonJS): see scripts/runtimes/build-entries.mjs.

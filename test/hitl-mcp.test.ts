@@ -6,6 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { AuditRecord } from "../enforcer/audit";
 import { verifyAuditLog } from "../enforcer/audit";
+import { verifyCompact } from "../enforcer/signing";
 import { liftFromContext } from "../mcp/server";
 import { PHONE, sms, startRig, travelPassport, type Rig } from "./hitl-helpers";
 
@@ -80,6 +81,40 @@ describe("MCP over Streamable HTTP", () => {
     expect(d).toMatchObject({ decision: "block", reason: "action_blocked", retryable: false });
     expect((res.content[0] as { text: string }).text).toMatch(/^BLOCKED \(action_blocked\): do not perform this action/);
     expect(d.permit_token).toBeUndefined();
+  });
+
+  it("answers in a few words; the signed decision is the structured content", async () => {
+    const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
+    const allow = (await client.callTool({
+      name: "enforce_action",
+      arguments: { action: "web:search", cost_cents: 25, target: "serpapi.com" },
+    })) as CallToolResult;
+    const block = (await client.callTool({ name: "enforce_action", arguments: { action: "files:delete" } })) as CallToolResult;
+    const hold = (await client.callTool({
+      name: "enforce_action",
+      arguments: { action: "travel:book", cost_cents: 35000, target: "airline.example" },
+    })) as CallToolResult;
+    for (const [res, verdict] of [
+      [allow, "allow"],
+      [block, "block"],
+      [hold, "request_hold"],
+    ] as const) {
+      const d = res.structuredContent as Record<string, any>;
+      expect(d.decision).toBe(verdict);
+      // The full decision verifies against the enforcer's key; its JWS is nowhere in the words.
+      const { signature, ...body } = d;
+      expect(await verifyCompact(signature as string, rig.enforcer.publicJwk)).toMatchObject({ decision_id: body.decision_id, decision: verdict });
+      expect(text(res)).not.toContain((signature as string).split(".")[2]!.slice(0, 16));
+      expect(text(res)).not.toMatch(/signature|eyJ/);
+      expect(text(res).length, text(res)).toBeLessThan(400);
+    }
+    expect(text(allow)).toContain(`permit_token ${(allow.structuredContent as Record<string, any>).permit_token}`);
+    expect(text(block)).toMatch(/^BLOCKED \(action_blocked\): .*Do not retry it\./);
+    expect(text(hold)).toContain(`ON HOLD (cost_requires_approval)`);
+    expect(text(hold)).toContain(`approval_id ${(hold.structuredContent as Record<string, any>).approval_request_id}`);
+    // The other tools keep their data in the text as one line of JSON, never a signature.
+    const state = (await client.callTool({ name: "get_cumulative_state", arguments: {} })) as CallToolResult;
+    expect(JSON.parse(text(state).split("\n")[1]!)).toMatchObject({ spent_today_cents: 25 });
   });
 
   it("a hold is approved by the SMS webhook; the agent collects its permit and reports the actual cost", async () => {

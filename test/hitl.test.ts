@@ -483,20 +483,24 @@ describe("dashboard without a browser", () => {
 });
 
 describe("pieces", () => {
-  it("the hitl entry point exports the pieces", () => {
+  it("the hitl entry point exports what a user needs, the same as agent-warden/node, and no internals", async () => {
+    const nodeEntry = (await import("../embed/index")) as Record<string, unknown>;
+    for (const name of ["createHitl", "createMcpServer", "staticKeys", "WebhookNotifier", "SmtpNotifier", "TwilioNotifier", "SignatureVerifier"]) {
+      expect(typeof (hitlEntry as Record<string, unknown>)[name], name).toBe("function");
+      expect((hitlEntry as Record<string, unknown>)[name], name).toBe(nodeEntry[name]);
+    }
     for (const name of [
-      "createHitl",
-      "createMcpServer",
       "mcpCommand",
       "handleSmsInbound",
       "renderApprovalPage",
       "renderDashboard",
       "EventHub",
-      "WebhookNotifier",
       "classify",
       "hitlRoutes",
+      "SseStreams",
+      "ApprovalDesk",
     ]) {
-      expect(typeof (hitlEntry as Record<string, unknown>)[name], name).toBe("function");
+      expect(name in hitlEntry, name).toBe(false);
     }
   });
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { JWK } from "jose";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Enforcer } from "../../enforcer/enforcer";
-import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
+import { DEFAULT_STORE, StoreMissingError, StoreSpecError, describeStore, openStore } from "../../node/store-url";
 import { nodeCrypto } from "../../node/node-crypto";
 import { defaultSigningKeyFile, serverSigningJwk } from "../../node/signing-key";
 import { ApprovalAlerts } from "../../humans/alerts";
@@ -31,7 +31,9 @@ While it runs it sends the passport's heartbeat, so the dashboard shows the agen
 Options:
       --passport ID          the passport to act for (also WARDEN_PASSPORT_ID)       (required)
       --store SPEC           the store warden serve uses: sqlite:PATH (default ${DEFAULT_STORE};
-                             give an absolute path), redis://HOST:PORT or memory (also WARDEN_STORE)
+                             give an absolute path), redis://HOST:PORT or memory (also WARDEN_STORE);
+                             a SQLite file that does not exist is refused (exit 2) unless
+                             --passport-file brings the passport
       --passport-file FILE   register this passport (JSON, with an id) before serving
       --public-url URL       where approval links point (default WARDEN_PUBLIC_URL or
                              http://127.0.0.1:8787, the warden serve that shows /a/...)
@@ -42,7 +44,8 @@ Options:
                              WARDEN_PASSPORT_KEY): required for a trust_tier L3 passport, whose
                              every tool call proves possession of it (SPEC §11)
 
-Nothing but the protocol is written to stdout; messages go to stderr.
+Nothing but the protocol is written to stdout; messages go to stderr, the first one naming
+the store opened (warden mcp: store sqlite:/abs/warden.db (opened, 3 passports)).
 `;
 
 const MCP_OPTIONS = {
@@ -64,13 +67,16 @@ export async function mcpCommand(
   streams = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<number> {
   const opts = options(args);
-  let store;
+  let opened;
   try {
-    ({ store } = await openStore(opts.store));
+    // A named passport lives in an existing store: never make an empty one (started in the wrong folder),
+    // unless --passport-file brings the passport along.
+    opened = await openStore(opts.store, { mustExist: opts.passportFile === undefined });
   } catch (err) {
     io.stderr(`warden mcp: ${(err as Error).message}\n`);
-    return err instanceof StoreSpecError ? 2 : 1;
+    return err instanceof StoreSpecError || err instanceof StoreMissingError ? 2 : 1;
   }
+  const { store } = opened;
   let signingKey;
   try {
     // As warden serve: the key given, else the key file beside a SQLite database (never the store's).
@@ -90,8 +96,14 @@ export async function mcpCommand(
   };
   let prove: ((tool: string, args: Record<string, unknown>) => Promise<void>) | undefined;
   try {
+    io.stderr(`warden mcp: ${describeStore(opened, (await enforcer.listPassports()).length)}\n`);
     if (opts.passportFile) await enforcer.register(JSON.parse(readFileSync(opts.passportFile, "utf8")));
-    const policy = await enforcer.policy(opts.passport);
+    const policy = await enforcer.policy(opts.passport).catch((err: unknown) => {
+      if ((err as { code?: unknown }).code !== "passport_not_found") throw err;
+      throw new Error(
+        `no passport ${opts.passport} in store ${opened.location}; give the store that holds it with --store (the one warden serve uses), or register it with --passport-file`,
+      );
+    });
     if (policy.passport.trust_tier === "L3") {
       prove = l3Proof(enforcer, store, opts.passport, opts.passportKey);
       await prove("startup", {}); // a missing or wrong key fails here, before any client connects

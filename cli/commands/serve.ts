@@ -6,7 +6,7 @@ import { type SigningKeyOptions, defaultSigningKeyFile, serverSigningJwk } from 
 import { type WitnessOptions, parseWitness } from "../../server/witness";
 import { hitlOptionsFromEnv } from "../../server/hitl-mount";
 import { FAIL_CLOSED_INTERVAL_MS } from "../../server/fail-closed";
-import { DEFAULT_STORE, StoreSpecError, openStore } from "../../node/store-url";
+import { DEFAULT_STORE, StoreSpecError, describeStore, openStore } from "../../node/store-url";
 import { envJwk, option, parse, type Io } from "../args";
 import { UsageError } from "../errors";
 
@@ -135,6 +135,10 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
     log: (line) => io.stderr(`${line}\n`),
     hitl: hitlOptionsFromEnv(process.env, `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${opts.port}`),
   });
+  // Which store this server works on (one line, from the first worker only with --workers).
+  if (!cluster.isWorker || cluster.worker?.id === 1) {
+    io.stderr(`warden serve: ${describeStore(opened, (await server.enforcer.listPassports()).length)}\n`);
+  }
   let addr;
   try {
     addr = await server.listen(opts.port, opts.host);

@@ -67,12 +67,12 @@ async function buildWeb(name, { loader, platform, conditions }) {
   copyFileSync(at("build/warden.wasm"), path.join(outdir, "warden.wasm"));
 }
 
-/** CommonJS for `require("agent-warden")`: import.meta.url becomes the file URL of the bundle. */
+/** CommonJS for `require("agent-warden")` (and "/engine", "/node"): import.meta.url becomes the file URL of the bundle. */
 async function buildCjs() {
   rmSync(at("dist/cjs"), { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { index: at("enforcer/index.ts"), engine: at("bindings/loaders/node.ts") },
+    entryPoints: { index: at("enforcer/index.ts"), engine: at("bindings/loaders/node.ts"), node: at("embed/index.ts") },
     outdir: at("dist/cjs"),
     outExtension: { ".js": ".cjs" },
     bundle: true,

@@ -64,7 +64,7 @@ describe("the tarball", () => {
     const { stdout } = await run(process.execPath, [path.join(ROOT, "node_modules/publint/src/cli.js"), "--strict", installed]);
     expect(stdout).not.toMatch(/Errors:|Warnings:/);
   });
-  it("passes @arethetypeswrong/cli (node16 and bundler; ./node-crypto and ./hitl are ESM-only on purpose)", async () => {
+  it("passes @arethetypeswrong/cli (node16 and bundler; ./node-crypto and ./hitl are ESM-only on purpose, ./node is ESM and CJS)", async () => {
     await run(path.join(ROOT, "node_modules/.bin/attw"), [
       project.tarball,
       "--profile",

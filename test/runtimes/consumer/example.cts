@@ -1,5 +1,6 @@
 // The same from CommonJS: `require` resolves agent-warden's .d.cts declarations.
 import warden = require("agent-warden");
+import wardenNode = require("agent-warden/node");
 
 async function main(): Promise<void> {
   const engine = await warden.loadEngine();
@@ -8,6 +9,10 @@ async function main(): Promise<void> {
   const enforcer = await warden.Enforcer.create({ store: new warden.MemoryStore() });
   await enforcer.register(passport);
   void d.decision;
+  const durable = await wardenNode.Enforcer.create({ store: wardenNode.SqliteStore.open("warden.db"), hostCrypto: wardenNode.nodeCrypto });
+  const server: wardenNode.WardenServer = await wardenNode.createWardenServer({ store: new warden.MemoryStore() });
+  void wardenNode.createMcpHandler({ enforcer: durable });
+  void server.listen(8787);
 }
 void main;
 

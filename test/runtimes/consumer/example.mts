@@ -11,6 +11,17 @@ import {
   type Passport,
 } from "agent-warden";
 import { loadEngineSync } from "agent-warden/engine";
+import {
+  Enforcer as NodeEnforcer,
+  SqliteStore,
+  createMcpHandler,
+  createWardenServer,
+  nodeCrypto,
+  openStore,
+  wardenRequestListener,
+  type WardenServer,
+} from "agent-warden/node";
+import { createServer } from "node:http";
 
 const passport: Passport = {
   id: "pass_research_01",
@@ -39,6 +50,15 @@ void verifyAuditLog;
 void loadEngineSync;
 void verdict;
 void (PassportError satisfies abstract new (...args: never[]) => Error);
+
+// Node: a durable store, the server mounted on an app of your own, MCP for an existing enforcer.
+const durable = await NodeEnforcer.create({ store: SqliteStore.open("warden.db"), hostCrypto: nodeCrypto });
+const server: WardenServer = await createWardenServer({ store: (await openStore("sqlite:./warden.db", { mustExist: true })).store });
+const api = wardenRequestListener(server);
+const mcp = createMcpHandler({ enforcer: durable, store: server.store });
+createServer((req, res) => (req.url === "/mcp" ? void mcp(req, res) : api(req, res)));
+// @ts-expect-error SqliteStore.open takes a file path, not options alone
+SqliteStore.open({ synchronous: "FULL" });
 
 // The types are real: a wrong value type for a known constraint key is a compile error.
 // @ts-expect-error "core:cost:max_per_day" is a number of cents
