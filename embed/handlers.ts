@@ -20,9 +20,17 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
  * and metrics as `server.listen`. `server.close()` still drains the requests it is serving and closes the store.
  * @example const warden = await createWardenServer({ store: SqliteStore.open("warden.db") }); app.use("/warden", wardenRequestListener(warden));
  */
-export function wardenRequestListener(server: Pick<WardenServer, "http">): NodeRequestListener {
+export function wardenRequestListener(server: Pick<WardenServer, "http" | "ready">): NodeRequestListener {
+  // Fastify routes a request only once its routes are set up: the first request waits for that.
+  let ready: Promise<void> | null = null;
   return (req, res) => {
-    server.http.emit("request", req, res);
+    (ready ??= server.ready()).then(
+      () => server.http.emit("request", req, res),
+      (err: unknown) => {
+        res.statusCode = 500;
+        res.end(`warden: the server could not start: ${(err as Error).message}`);
+      },
+    );
   };
 }
 

@@ -1068,6 +1068,11 @@ export class Enforcer {
     return this.audit.records(passportId);
   }
 
+  /** The passport's counter state exactly as the store holds it (not swept), for `warden audit verify` to recount against. */
+  async storedState(passportId: string): Promise<Uint8Array> {
+    return (await this.store.getState(passportId))?.bytes ?? new Uint8Array(0);
+  }
+
   /** The last audit record's seq and hash (the head `verifyAuditLog` expects), or null before the first. */
   attestationHead(passportId: string): Promise<AuditHead | null> {
     return this.audit.head(passportId);

@@ -142,6 +142,8 @@ export class SqliteStore implements Store {
       db.pragma("wal_autocheckpoint = 0");
       checkpointer = new Worker(CHECKPOINTER, {
         eval: true,
+        // The checkpointer is CommonJS: a host started with `--input-type=module` (node -e) must not pass it on.
+        execArgv: withoutInputType(process.execArgv),
         workerData: { module: createRequire(import.meta.url).resolve("better-sqlite3"), path, synchronous: opts.synchronous ?? "NORMAL" },
       });
       checkpointer.unref();
@@ -339,4 +341,18 @@ function live(row: DocRow | undefined, now: number | undefined): DocEntry | null
   if (!row) return null;
   if (row.expires_at !== null && now !== undefined && now >= row.expires_at) return null;
   return { json: row.json, version: row.version };
+}
+
+/** `execArgv` without `--input-type` (either spelling), which would make an eval'd CommonJS worker an ES module. */
+function withoutInputType(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i]!.startsWith("--input-type=")) continue;
+    if (args[i] === "--input-type") {
+      i++;
+      continue;
+    }
+    out.push(args[i]!);
+  }
+  return out;
 }

@@ -30,7 +30,10 @@ export function outcomeNotice(record: EnforcerEvent, agentName: string, currency
     approval_expired: `Expired unanswered: ${agentName}'s request to ${what} was not approved.`,
     emergency_stop: `Emergency stop${via}: every action of ${agentName} is blocked until resumed.`,
     resumed: `Resumed${via}: ${agentName} acts again under its passport.`,
-    enforcement_paused: `Enforcement paused for ${agentName}: every action is blocked until the agent sends a heartbeat (fail-closed).`,
+    enforcement_paused:
+      str(record.paused_by) === "fail_closed"
+        ? `Enforcement paused for ${agentName}: every action is blocked until the agent sends a heartbeat (fail-closed).`
+        : `Enforcement paused${via}: every action of ${agentName} is blocked until an operator resumes it.`,
   };
   return {
     kind,

@@ -74,6 +74,8 @@ export interface WardenServer {
   /** The fail-closed timer (server/fail-closed.ts). */
   readonly failClosed: FailClosedTimer;
   listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Finishes route set-up without listening, for serving `http`'s requests from a server of your own (routes added later are refused). */
+  ready(): Promise<void>;
   /** Stops accepting, finishes requests in flight (up to the drain timeout), then closes the store. */
   close(): Promise<void>;
 }
@@ -254,6 +256,9 @@ export async function createWardenServer(opts: ServerOptions): Promise<WardenSer
     failClosed,
     listen(port, host = "127.0.0.1") {
       return app.listen({ port, host }).then(() => http.address() as AddressInfo);
+    },
+    async ready() {
+      await app.ready();
     },
     close() {
       return (closing ??= (async () => {

@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyAuditLog, type AuditRecord } from "../enforcer/audit";
 import { PHONE, manualClock, signIn, sms, startRig, travelPassport, type Rig } from "./hitl-helpers";
+import { outcomeNotice } from "../humans/outcomes";
+import type { EnforcerEvent } from "../enforcer/enforcer";
 
 let rig: Rig | null = null;
 afterEach(async () => {
@@ -91,13 +93,21 @@ describe("outcome notices", () => {
     expect(last).toMatchObject({ kind: "emergency_stop", answered_by: PHONE, channel: "sms", to: null });
   });
 
-  it("a pause (fail-closed) is told; a plain decision is not an outcome", async () => {
+  it("an operator's pause is told as the operator's (not fail-closed); a plain decision is not an outcome", async () => {
     rig = await startRig();
     await rig.enforcer.enforce({ passport_id: rig.pid, action: "web:search", cost_cents: 10 });
     await rig.enforcer.pause(rig.pid);
     await rig.hitl.settled();
     expect(rig.notifier.outcomes.map((o) => o.kind)).toEqual(["enforcement_paused"]);
-    expect(rig.notifier.outcomes[0]!.text).toMatch(/fail-closed/);
+    expect(rig.notifier.outcomes[0]!.text).toMatch(/until an operator resumes it/);
+    expect(rig.notifier.outcomes[0]!.text).not.toMatch(/fail-closed|heartbeat/);
+  });
+
+  it("a fail-closed trip's pause says the agent's heartbeat lifts it", () => {
+    const trip = { type: "pause", passport_id: "pass_x", seq: 3, at: "2026-12-06T00:00:00.000Z", paused_by: "fail_closed", reason: "heartbeat_stale" };
+    const notice = outcomeNotice(trip as unknown as EnforcerEvent, "Travel bot", "USD", [], null)!;
+    expect(notice.kind).toBe("enforcement_paused");
+    expect(notice.text).toMatch(/until the agent sends a heartbeat \(fail-closed\)/);
   });
 });
 

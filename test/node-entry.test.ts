@@ -56,6 +56,14 @@ describe("agent-warden/node from the built package", () => {
     expect(node(script, type)).toEqual(["allow:allowed", "block:cost_limit_exceeded"]);
   });
 
+  it("works from node --input-type=module -e (the SQLite checkpointer thread does not inherit --input-type)", () => {
+    const db = join(mkdtempSync(join(tmpdir(), "warden-node-entry-")), "warden.db");
+    const load = `const { SqliteStore, nodeCrypto } = await import("agent-warden/node"); const { Enforcer } = await import("agent-warden");`;
+    const script = reopen(db, load).replace("(async () => console.log", "await (async () => console.log");
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual(["allow:allowed", "block:cost_limit_exceeded"]);
+  });
+
   it("exports the stores, the server, the MCP handler and nothing of the internals", () => {
     const names = node(`const m = await import("agent-warden/node"); console.log(JSON.stringify(Object.keys(m).sort()));`, "module") as string[];
     expect(names).toEqual(

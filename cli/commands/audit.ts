@@ -99,7 +99,6 @@ export async function verifyStore(
   unreadable: Problem[] = [],
   now = Date.now(),
 ): Promise<AuditVerifyReport> {
-  const store = enforcer.store;
   const { valid, findings } = await validCheckpoints(checkpoints, publicJwk);
   const problems: Problem[] = [...unreadable, ...findings.map(finding)];
   const mismatches: CounterMismatch[] = [];
@@ -109,13 +108,13 @@ export async function verifyStore(
   let records = 0;
   for (const pid of [...ids].sort()) {
     const list: AuditRecord[] = [];
-    for await (const e of store.readAudit(pid)) list.push(JSON.parse(e.json) as AuditRecord);
+    for await (const r of enforcer.auditLog(pid)) list.push(r);
     records += list.length;
     const verdict = await verifyAuditLog(list, publicJwk);
     if (!verdict.ok) problems.push({ passport_id: pid, seq: verdict.seq, problem: verdict.problem, detail: explain(verdict.problem) });
     problems.push(...checkAgainstCheckpoints(pid, list, valid).map(finding));
-    const stored = await store.getState(pid);
-    mismatches.push(...compareCounters(enforcer.engine, pid, recountState(enforcer.engine, list), stored?.bytes ?? new Uint8Array(0), now));
+    const stored = await enforcer.storedState(pid);
+    mismatches.push(...compareCounters(enforcer.engine, pid, recountState(enforcer.engine, list), stored, now));
   }
   return { ok: problems.length === 0 && mismatches.length === 0, passports: ids.size, records, checkpoints: checkpoints.length, problems, mismatches };
 }
