@@ -12,6 +12,7 @@ import type { Hitl } from "./hitl";
 import { sendPage } from "../desk/web";
 import { renderPassportForm } from "../humans/pages/passport-form";
 import type { Session } from "../humans/session";
+import * as d from "./hitl-openapi";
 
 /** dist/browser from the sources (server/) and from the bundled CLI (dist/cli/). */
 const ASSET_DIRS = ["../dist/browser/", "../browser/"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
@@ -45,7 +46,17 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       if (!session?.issuer_id) return redirectToSignIn(ctx.res);
       sendPage(ctx.res, renderPassportForm({ csrf: session.csrf }));
     },
-    page,
+    {
+      ...page,
+      doc: {
+        summary: "The passport form: create",
+        description:
+          "A JSON editor checked on every edit in the page by the WebAssembly engine (the problems of `warden check`). Signed out: 303 to /dashboard.",
+        tags: ["human-in-the-loop"],
+        ...d.open,
+        responses: { "200": d.html("The form."), "303": d.seeOther("/dashboard") },
+      },
+    },
   );
 
   router.add(
@@ -57,7 +68,17 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       const { passport } = await passports.get(session.issuer_id, ctx.params.id!);
       sendPage(ctx.res, renderPassportForm({ csrf: session.csrf, passport }));
     },
-    page,
+    {
+      ...page,
+      doc: {
+        summary: "The passport form: edit",
+        description: "The stored passport in the form; saving makes a new version.",
+        tags: ["human-in-the-loop"],
+        ...d.open,
+        parameters: [d.PASSPORT],
+        responses: { "200": d.html("The form."), "303": d.seeOther("/dashboard"), "404": d.error("No such passport.") },
+      },
+    },
   );
 
   router.add(
@@ -67,7 +88,22 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       const session = await writer(ctx.req);
       return passports.create(session.issuer_id, expectObject(await ctx.json()));
     },
-    none,
+    {
+      ...none,
+      doc: {
+        summary: "Create a passport from the dashboard",
+        description: `${d.SESSION} The body and answer are those of POST /v1/passports.`,
+        tags: ["human-in-the-loop"],
+        ...d.open,
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Passport" } } } },
+        responses: {
+          "200": d.jsonOf({ $ref: "#/components/schemas/CreatedPassport" }),
+          "400": d.error("Invalid passport."),
+          "401": d.error("Signed out."),
+          "403": d.error("Bad CSRF token."),
+        },
+      },
+    },
   );
 
   router.add(
@@ -77,7 +113,25 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       const session = await writer(ctx.req);
       return passports.update(session.issuer_id, ctx.params.id!, expectObject(await ctx.json()), { by: session.issuer_id, channel: "dashboard" });
     },
-    none,
+    {
+      ...none,
+      doc: {
+        summary: "Update a passport from the dashboard",
+        description: `${d.SESSION} The body and answer are those of PUT /v1/passports/{id}; the audit record names channel dashboard.`,
+        tags: ["human-in-the-loop"],
+        ...d.open,
+        parameters: [d.PASSPORT],
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Passport" } } } },
+        responses: {
+          "200": d.jsonOf({ $ref: "#/components/schemas/PassportUpdate" }),
+          "400": d.error("Invalid passport."),
+          "401": d.error("Signed out."),
+          "403": d.error("Bad CSRF token."),
+          "404": d.error("No such passport."),
+          "409": d.error("Version conflict or revoked."),
+        },
+      },
+    },
   );
 
   router.add(
@@ -96,7 +150,23 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
       });
       ctx.res.end(bytes);
     },
-    page,
+    {
+      ...page,
+      doc: {
+        summary: "The browser build of the engine and the form's script",
+        description: "Files of dist/browser (JavaScript modules and warden.wasm) for the passport form.",
+        tags: ["human-in-the-loop"],
+        ...d.open,
+        parameters: [d.param("file", "A file name of dist/browser (engine.js, passport-form.js, chunk-*.js, warden.wasm).")],
+        responses: {
+          "200": {
+            description: "The file.",
+            content: { "text/javascript": { schema: { type: "string" } }, "application/wasm": { schema: { type: "string" } } },
+          },
+          "404": d.error("No such asset."),
+        },
+      },
+    },
   );
 }
 

@@ -24,7 +24,7 @@ export function hitlRoutes(router: Router, deps: Pick<ServerDeps, "enforcer" | "
       async (ctx) => {
         await r.run(ctx.req, ctx.res, ctx.params, ctx.auth ? { issuer_id: ctx.auth.issuer_id, key_id: ctx.auth.key_id } : null);
       },
-      { auth: r.auth, raw: true },
+      { auth: r.auth, raw: true, doc: r.doc },
     );
   }
   return hitl;

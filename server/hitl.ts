@@ -21,6 +21,8 @@ import { handleSmsInbound } from "../humans/sms";
 import { handleTwilioInbound } from "../humans/twilio";
 import { approverRequestBody, renderConfirmPage, requestConfirmation } from "../humans/confirm";
 import { SseStreams, type StreamOwner } from "../humans/sse";
+import type { Operation } from "./openapi-operation";
+import * as d from "./hitl-openapi";
 import { classify } from "../desk/status";
 import { HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson } from "../desk/web";
 
@@ -70,6 +72,8 @@ export interface HitlRoute {
   method: "GET" | "POST";
   pattern: string;
   auth: "none" | "api_key";
+  /** Its OpenAPI documentation, merged into the host server's /v1/openapi.json. */
+  doc: Operation;
   run(req: IncomingMessage, res: ServerResponse, params: Record<string, string>, principal: Principal | null): Promise<void>;
 }
 
@@ -118,38 +122,368 @@ export class Hitl {
     this.heartbeats = opts.mcpHeartbeats === false ? false : new HeartbeatThrottle(this.enforcer, this.clock);
     this.origins = new OriginGuard(() => this.alerts.publicUrl, opts.mcpAllowedOrigins ?? []);
     this.detach.push(this.hub.attach(this.enforcer), this.alerts.watch(this.hub), this.outcomes.watch(this.enforcer));
-    const route = (method: HitlRoute["method"], pattern: string, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
+    const route = (method: HitlRoute["method"], pattern: string, doc: Operation, run: HitlRoute["run"], auth: HitlRoute["auth"] = "none"): HitlRoute => ({
       method,
       pattern,
       auth,
+      doc,
       run: (req, res, params, principal) => run(req, res, params, principal).catch((err) => this.fail(res, err)),
     });
     this.routes = [
-      route("POST", "/mcp", (req, res) => this.mcp(req, res)),
-      route("POST", "/v1/sms/inbound", (req, res) => this.smsInbound(req, res)),
-      route("POST", "/v1/sms/twilio", (req, res) => this.twilioInbound(req, res)),
-      route("POST", "/v1/slack/interactivity", (req, res) =>
-        this.slack
-          ? this.slack.interactivity(req, res)
-          : Promise.resolve(sendError(res, "slack_not_configured", "set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_CHANNEL")),
+      route(
+        "POST",
+        "/mcp",
+        {
+          summary: "MCP server (Streamable HTTP, stateless)",
+          description:
+            "JSON-RPC of the Model Context Protocol. The passport is named by the `x-passport-id` header (its unguessable id is the credential). " +
+            "Tools: enforce_action, get_passport_status, get_cumulative_state, get_approval_status, list_pending_approvals, report_action_result. " +
+            "GET and DELETE answer 405 (no sessions).",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [{ name: "x-passport-id", in: "header", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+          responses: {
+            "200": d.jsonOf({ type: "object" }, "JSON-RPC response"),
+            "400": d.jsonOf({ type: "object" }, "JSON-RPC parse error"),
+            "401": d.jsonOf({ type: "object" }, "Missing, weak or unknown passport id"),
+          },
+        },
+        (req, res) => this.mcp(req, res),
       ),
-      route("GET", "/v1/events", (req, res, _p, principal) => this.apiEvents(req, res, principal!), "api_key"),
-      route("POST", "/v1/approvers", (req, res, _p, principal) => this.addApprover(req, res, principal!), "api_key"),
-      route("GET", "/v1/approvers", (_req, res, _p, principal) => this.listApprovers(res, principal!), "api_key"),
-      route("GET", "/approvers/confirm/:token", (_req, res, p) => Promise.resolve(sendPage(res, renderConfirmPage("ask", p.token!)))),
-      route("POST", "/approvers/confirm/:token", (req, res, p) => this.confirmEmail(req, res, p.token!)),
-      route("GET", "/a/:code", (_req, res, p) => this.approvalPage(res, p.code!)),
-      route("POST", "/a/:code/approve", (req, res, p) => this.approvalAnswer(req, res, p.code!, true)),
-      route("POST", "/a/:code/deny", (req, res, p) => this.approvalAnswer(req, res, p.code!, false)),
-      route("GET", "/dashboard", (req, res) => this.dashboard(req, res)),
-      route("POST", "/dashboard/login", (req, res) => this.login(req, res)),
-      route("POST", "/dashboard/logout", (req, res) => this.logout(req, res)),
-      route("GET", "/dashboard/events", (req, res) => this.dashboardEvents(req, res)),
-      route("GET", "/dashboard/passports/:id/summary", (req, res, p) => this.summary(req, res, p.id!)),
-      route("POST", "/dashboard/passports/:id/emergency-stop", (req, res, p) => this.dashOperate(req, res, p.id!, "emergency-stop")),
-      route("POST", "/dashboard/passports/:id/resume", (req, res, p) => this.dashOperate(req, res, p.id!, "resume")),
-      route("POST", "/dashboard/approvals/:id/approve", (req, res, p) => this.dashAnswer(req, res, p.id!, true)),
-      route("POST", "/dashboard/approvals/:id/deny", (req, res, p) => this.dashAnswer(req, res, p.id!, false)),
+      route(
+        "POST",
+        "/v1/sms/inbound",
+        {
+          summary: "Text-message replies from approvers",
+          description:
+            "Form or JSON with `from` and `body` (`From`/`Body` also accepted). YES/Y/APPROVE/1 or NO/N/DENY/0 answer the one pending approval " +
+            "of the passports whose `metadata.approver_phone` is the sender and whose issuer the sender confirmed for (CONFIRM <code>, see /v1/approvers); STOP emergency-stops all of them and turns notifications off; START turns them on; " +
+            'anything else gets help. Signed: `x-warden-timestamp` (unix seconds, ±300 s) and `x-warden-signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>`. ' +
+            "Answers JSON `{intent, reply, ...}`, or TwiML when Accept asks for XML.",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          requestBody: d.form({ from: { type: "string" }, body: { type: "string" } }, ["from", "body"]),
+          responses: {
+            "200": d.jsonOf({
+              type: "object",
+              properties: { intent: { enum: ["approve", "deny", "stop", "start", "help", "confirm"] }, reply: { type: "string" } },
+              required: ["intent", "reply"],
+            }),
+            "400": d.error("Missing from or body."),
+            "401": d.error("Missing, stale, wrong or replayed signature."),
+            "503": d.error("No SMS secret is configured."),
+          },
+        },
+        (req, res) => this.smsInbound(req, res),
+      ),
+      route(
+        "POST",
+        "/v1/sms/twilio",
+        {
+          summary: "Text-message replies straight from Twilio",
+          description:
+            "Twilio's inbound-message webhook (form: MessageSid, From, Body, ...). Checked with the twilio package's validateRequest " +
+            "(`X-Twilio-Signature` over WARDEN_PUBLIC_URL + `/v1/sms/twilio` and the form, with TWILIO_AUTH_TOKEN); each MessageSid is acted on once. " +
+            "Replies as POST /v1/sms/inbound, answered in TwiML.",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          requestBody: d.form({ MessageSid: { type: "string" }, From: { type: "string" }, Body: { type: "string" } }, ["MessageSid", "From"]),
+          responses: {
+            "200": { description: "TwiML `<Response><Message>…</Message></Response>`.", content: { "text/xml": { schema: { type: "string" } } } },
+            "400": d.error("Missing MessageSid or From."),
+            "403": d.error("Missing or wrong X-Twilio-Signature."),
+            "409": d.error("The message was already handled."),
+            "503": d.error("TWILIO_AUTH_TOKEN is not set."),
+          },
+        },
+        (req, res) => this.twilioInbound(req, res),
+      ),
+      route(
+        "POST",
+        "/v1/slack/interactivity",
+        {
+          summary: "Approve / Deny clicks from Slack",
+          description:
+            "Slack's interactivity request (form field `payload`, a block_actions JSON). Checked: `X-Slack-Signature` " +
+            "(v0=HMAC-SHA256(signing secret, `v0:<timestamp>:<body>`)), `X-Slack-Request-Timestamp` within 300 s, each request once, " +
+            "and the click must come from the message posted for that approval.",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          requestBody: d.form({ payload: { type: "string" } }, ["payload"]),
+          responses: {
+            "200": d.jsonOf({ type: "object", properties: { status: { type: "string" } }, required: ["status"] }),
+            "400": d.error("Not a Warden button's block_actions payload."),
+            "401": d.error("Missing, stale or wrong signature."),
+            "404": d.error("No approval was posted as this message."),
+            "409": d.error("The request was already handled."),
+            "503": d.error("Slack is not configured."),
+          },
+        },
+        (req, res) =>
+          this.slack
+            ? this.slack.interactivity(req, res)
+            : Promise.resolve(sendError(res, "slack_not_configured", "set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_CHANNEL")),
+      ),
+      route(
+        "GET",
+        "/v1/events",
+        {
+          summary: "Live activity feed (Server-Sent Events)",
+          description: "Decisions, approval outcomes, reports, stops and resumes of the key's passports, as they happen in this server process.",
+          tags: ["human-in-the-loop"],
+          parameters: [{ name: "passport_id", in: "query", required: false, schema: { type: "string" } }],
+          responses: {
+            "200": d.ACTIVITY,
+            "401": d.error("Missing or invalid API key."),
+            "404": d.error("No such passport, or another issuer's."),
+            "503": d.error("Too many open streams."),
+          },
+        },
+        (req, res, _p, principal) => this.apiEvents(req, res, principal!),
+        "api_key",
+      ),
+      route(
+        "POST",
+        "/v1/approvers",
+        {
+          summary: "Add an approver (phone or e-mail) to the key's issuer",
+          description:
+            "Operator channel. Body `{phone}` (E.164) or `{email}`. The address is sent a code (text: reply `CONFIRM 123456`; e-mail: a link) and becomes " +
+            "an approver of the issuer only when it returns it; until then it is sent no holds, and its YES/NO/STOP act on nothing. " +
+            "A passport naming an unconfirmed `metadata.approver_phone`/`approver_email` triggers the same. One live code at a time per address and issuer.",
+          tags: ["human-in-the-loop"],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  additionalProperties: false,
+                  properties: { phone: { type: "string" }, email: { type: "string" }, issuer_id: { type: "string" } },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": d.jsonOf(d.APPROVER, "Already confirmed."),
+            "202": d.jsonOf(d.APPROVER, "Pending: a code was sent (or one is still live)."),
+            "400": d.error("Not one of phone/email, unknown field, not an E.164 number or e-mail address, another issuer."),
+            "401": d.error("Missing or invalid API key."),
+          },
+        },
+        (req, res, _p, principal) => this.addApprover(req, res, principal!),
+        "api_key",
+      ),
+      route(
+        "GET",
+        "/v1/approvers",
+        {
+          summary: "The key's issuer's approvers",
+          tags: ["human-in-the-loop"],
+          responses: {
+            "200": d.jsonOf({ type: "object", properties: { approvers: { type: "array", items: d.APPROVER } }, required: ["approvers"] }),
+            "401": d.error("Missing or invalid API key."),
+          },
+        },
+        (_req, res, _p, principal) => this.listApprovers(res, principal!),
+        "api_key",
+      ),
+      route(
+        "GET",
+        "/approvers/confirm/:token",
+        {
+          summary: "Confirmation page of an approver's e-mail",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.param("token", "The confirmation link's token (22 characters, 128 random bits).")],
+          responses: { "200": d.html("A Confirm button (opening the link confirms nothing).") },
+        },
+        (_req, res, p) => Promise.resolve(sendPage(res, renderConfirmPage("ask", p.token!))),
+      ),
+      route(
+        "POST",
+        "/approvers/confirm/:token",
+        {
+          summary: "Confirm an approver's e-mail address",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.param("token", "The confirmation link's token.")],
+          responses: { "200": d.html("Confirmed."), "404": d.html("Unknown or used token."), "410": d.html("Expired token.") },
+        },
+        (req, res, p) => this.confirmEmail(req, res, p.token!),
+      ),
+      route(
+        "GET",
+        "/a/:code",
+        {
+          summary: "Approval page",
+          description:
+            "What the agent wants, for how much, spent today against the daily limit; Approve and Deny buttons. No login: the code is the capability.",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.CODE],
+          responses: { "200": d.html("The approval, or its final state (approved, denied, expired)."), "404": d.html("Unknown or forgotten code.") },
+        },
+        (_req, res, p) => this.approvalPage(res, p.code!),
+      ),
+      route(
+        "POST",
+        "/a/:code/approve",
+        {
+          summary: "Approve from the link",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.CODE],
+          responses: { "303": d.seeOther("the approval page"), "404": d.html("Unknown or forgotten code.") },
+        },
+        (req, res, p) => this.approvalAnswer(req, res, p.code!, true),
+      ),
+      route(
+        "POST",
+        "/a/:code/deny",
+        {
+          summary: "Deny from the link",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.CODE],
+          responses: { "303": d.seeOther("the approval page"), "404": d.html("Unknown or forgotten code.") },
+        },
+        (req, res, p) => this.approvalAnswer(req, res, p.code!, false),
+      ),
+      route(
+        "GET",
+        "/dashboard",
+        {
+          summary: "Dashboard",
+          description:
+            "The sign-in form, or every passport of the session's issuer with status badge, spend against limits, pending approval, emergency stop and live feed.",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          responses: { "200": d.html("The page."), "503": d.html("No API-key verifier configured.") },
+        },
+        (req, res) => this.dashboard(req, res),
+      ),
+      route(
+        "POST",
+        "/dashboard/login",
+        {
+          summary: "Sign in to the dashboard with an API key",
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          requestBody: d.form({ api_key: { type: "string" } }, ["api_key"]),
+          responses: { "303": d.seeOther("/dashboard, with the session cookie"), "401": d.html("Key not accepted."), "429": d.html("Too many attempts.") },
+        },
+        (req, res) => this.login(req, res),
+      ),
+      route(
+        "POST",
+        "/dashboard/logout",
+        {
+          summary: "Sign out",
+          description: d.SESSION,
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          responses: { "303": d.seeOther("/dashboard"), "403": d.error("Bad CSRF token.") },
+        },
+        (req, res) => this.logout(req, res),
+      ),
+      route(
+        "GET",
+        "/dashboard/events",
+        {
+          summary: "The dashboard's live feed (Server-Sent Events)",
+          description: `${d.SESSION} \`?after=N\` replays events after id N.`,
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          responses: { "200": d.ACTIVITY, "401": d.error("Not signed in.") },
+        },
+        (req, res) => this.dashboardEvents(req, res),
+      ),
+      route(
+        "GET",
+        "/dashboard/passports/:id/summary",
+        {
+          summary: "One passport's card (HTML fragment)",
+          description: d.SESSION,
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.PASSPORT],
+          responses: { "200": d.html("The fragment."), "401": d.error("Not signed in."), "404": d.error("No such passport, or another issuer's.") },
+        },
+        (req, res, p) => this.summary(req, res, p.id!),
+      ),
+      route(
+        "POST",
+        "/dashboard/passports/:id/emergency-stop",
+        {
+          summary: "Emergency stop from the dashboard",
+          description: `${d.SESSION} Needs \`confirm=yes\`; without it a form post gets a confirmation page.`,
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.PASSPORT],
+          requestBody: d.form({ confirm: { const: "yes" }, csrf: { type: "string" } }),
+          responses: {
+            "200": d.OK_MESSAGE,
+            "303": d.seeOther("/dashboard"),
+            "400": d.error("confirm=yes missing (JSON)."),
+            "403": d.error("Bad CSRF token."),
+            "404": d.error("No such passport."),
+          },
+        },
+        (req, res, p) => this.dashOperate(req, res, p.id!, "emergency-stop"),
+      ),
+      route(
+        "POST",
+        "/dashboard/passports/:id/resume",
+        {
+          summary: "Resume after an emergency stop",
+          description: d.SESSION,
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.PASSPORT],
+          responses: { "200": d.OK_MESSAGE, "303": d.seeOther("/dashboard"), "403": d.error("Bad CSRF token."), "404": d.error("No such passport.") },
+        },
+        (req, res, p) => this.dashOperate(req, res, p.id!, "resume"),
+      ),
+      route(
+        "POST",
+        "/dashboard/approvals/:id/approve",
+        {
+          summary: "Approve from the dashboard",
+          description: d.SESSION,
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.APPROVAL],
+          responses: {
+            "200": d.OK_MESSAGE,
+            "303": d.seeOther("/dashboard"),
+            "403": d.error("Bad CSRF token."),
+            "404": d.error("No such approval."),
+            "409": d.OK_MESSAGE,
+          },
+        },
+        (req, res, p) => this.dashAnswer(req, res, p.id!, true),
+      ),
+      route(
+        "POST",
+        "/dashboard/approvals/:id/deny",
+        {
+          summary: "Deny from the dashboard",
+          description: d.SESSION,
+          tags: ["human-in-the-loop"],
+          ...d.open,
+          parameters: [d.APPROVAL],
+          responses: {
+            "200": d.OK_MESSAGE,
+            "303": d.seeOther("/dashboard"),
+            "403": d.error("Bad CSRF token."),
+            "404": d.error("No such approval."),
+            "409": d.OK_MESSAGE,
+          },
+        },
+        (req, res, p) => this.dashAnswer(req, res, p.id!, false),
+      ),
     ];
   }
 

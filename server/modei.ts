@@ -24,8 +24,18 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
   };
   /** Adds `pattern` with the target's handler (wrapped) and all its options. */
   const alias = (target: Route, method: string, pattern: string, wrap?: (ctx: RequestContext, run: Route["handler"]) => Promise<unknown>) => {
-    const { method: _m, pattern: _p, name: _n, handler, ...opts } = target;
-    router.add(method, pattern, wrap ? (ctx) => wrap(ctx, handler) : handler, opts);
+    const { method: _m, pattern: _p, name: _n, handler, doc, ...opts } = target;
+    // Its documentation is the target's, marked as the Modei-compatible path.
+    const targetName = `${target.method} ${target.pattern.replace(/:([A-Za-z_]+)/g, "{$1}")}`;
+    router.add(method, pattern, wrap ? (ctx) => wrap(ctx, handler) : handler, {
+      ...opts,
+      doc: doc && {
+        ...doc,
+        summary: `${doc.summary} (Modei-compatible path)`,
+        tags: ["modei"],
+        description: `The same as ${targetName} under Modei's path and field names (docs/migrating-from-modei.md).${doc.description ? ` ${doc.description}` : ""}`,
+      },
+    });
   };
 
   // POST /api/v1/passports: expires_in_days → expires_at; answers with Modei's top-level fields beside ours.
@@ -120,14 +130,3 @@ function withBody<C extends { json(): Promise<unknown>; rawBody(): Promise<Buffe
   }
   return { ...ctx, json: async () => JSON.parse(text), rawBody: async () => Buffer.from(text) };
 }
-
-/** Modei's paths → the operation each stands for (their OpenAPI entries are derived from ours). */
-export const MODEI_ALIASES: Record<string, string> = {
-  "POST /api/v1/passports": "POST /v1/passports",
-  "POST /api/v1/enforce": "POST /v1/enforce",
-  "POST /api/enforce": "POST /v1/enforce",
-  "GET /api/v1/passports/{id}/state": "GET /v1/passports/{id}/state",
-  "GET /api/passports/{id}/state": "GET /v1/passports/{id}/state",
-  "POST /api/v1/passports/{id}/state/reset": "POST /v1/passports/{id}/state/reset",
-  "POST /api/mcp/supravision": "POST /mcp",
-};

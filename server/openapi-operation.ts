@@ -1,5 +1,6 @@
-// The shape of one documented route, shared by the server's OPERATIONS (openapi.ts) and the
-// human-in-the-loop routes' (hitl-openapi.ts), so neither imports the other's table to name it.
+// The shape of one route's OpenAPI documentation and the helpers to write it. Each route declares its
+// `doc` where it is registered (router.add); server/openapi.ts builds /v1/openapi.json from the router.
+// Bodies name components by `$ref`; the components that are data shapes are the JSON Schemas of schemas/.
 
 type Json = Record<string, unknown>;
 
@@ -12,3 +13,34 @@ export interface Operation {
   responses: Json;
   security?: Json[];
 }
+
+export const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+export const json = (schema: Json, description = "OK"): Json => ({ description, content: { "application/json": { schema } } });
+export const err = (description: string): Json => json(ref("Error"), description);
+export const body = (schema: Json, required = true): Json => ({ required, content: { "application/json": { schema } } });
+export const obj = (properties: Json, required: string[] = []): Json => ({ type: "object", properties, required, additionalProperties: false });
+export const html = (description: string): Json => ({ description, content: { "text/html": { schema: { type: "string" } } } });
+export const seeOther = (where: string): Json => ({ description: `See Other: back to ${where}`, headers: { location: { schema: { type: "string" } } } });
+export const pathParam = (name: string, description: string): Json => ({ name, in: "path", required: true, schema: { type: "string" }, description });
+/** A form body (urlencoded or JSON) of string fields. */
+export const form = (properties: Json, required: string[] = []): Json => ({
+  required: required.length > 0,
+  content: {
+    "application/x-www-form-urlencoded": { schema: { type: "object", properties, required } },
+    "application/json": { schema: { type: "object", properties, required } },
+  },
+});
+
+/** A public route: no API key. */
+export const open = { security: [] as Json[] };
+
+export const COMMON_ERRORS: Json = {
+  "400": err("Bad input; `error.path` points at the field."),
+  "401": err("Missing or invalid API key."),
+  "404": err("No such resource, or it belongs to another issuer."),
+  "413": err("Request body too large."),
+  "429": err("Too many requests; see Retry-After."),
+};
+export const PASSPORT_ID = pathParam("id", "Passport id (pass_...).");
+export const APPROVAL_ID = pathParam("id", "Approval id (apr_...).");
+export const OK_FLAG = json(obj({ ok: { type: "boolean" } }, ["ok"]));

@@ -4,6 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApiKeyInfo } from "./auth";
+import type { Operation } from "./openapi-operation";
 
 /** Who may call a route: any API key (`api_key`) or anyone (`none`). */
 export type RouteAuth = "api_key" | "none";
@@ -19,6 +20,8 @@ export interface RouteOptions {
   role?: RouteRole;
   /** The handler writes `ctx.res` itself (streams, pages, MCP); the server sends nothing for it. */
   raw?: boolean;
+  /** The route's OpenAPI documentation, declared here at its registration (/v1/openapi.json is built from it). */
+  doc?: Operation;
 }
 
 export interface RequestContext {
@@ -51,6 +54,8 @@ export interface Route {
   role: RouteRole;
   /** The handler writes the response itself (`RouteOptions.raw`). */
   raw: boolean;
+  /** Its OpenAPI documentation (`RouteOptions.doc`); a route without one fails the OpenAPI test. */
+  doc: Operation | undefined;
   handler: Handler;
 }
 
@@ -70,6 +75,7 @@ export class Router {
       auth: opts.auth ?? "api_key",
       role: opts.role ?? "operator",
       raw: opts.raw ?? false,
+      doc: opts.doc,
       handler,
     };
     if (this.routes.some((r) => r.method === route.method && r.pattern === pattern)) throw new Error(`route ${method} ${pattern} is already defined`);

@@ -4,8 +4,9 @@ import { errors } from "../errors";
 import { expectObject, parseJson } from "../http";
 import type { Router } from "../router";
 import { type ServerDeps, channelOf, issuerOf } from "../context";
-import { POP_HEADER } from "../pop";
 import type { EnforceRequest, ReportInput } from "../../enforcer/types";
+import { COMMON_ERRORS, body, err, json, obj, ref } from "../openapi-operation";
+import { POP_HEADER, POP_MAX_SKEW_S } from "../pop";
 
 const REPORT_FIELDS = new Set(["permit_token", "success", "result", "actual_cost_cents"]);
 
@@ -36,7 +37,23 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
       });
       return decision;
     },
-    { role: "agent" },
+    {
+      role: "agent",
+      doc: {
+        summary: "Decide one action",
+        description: `Evaluates the request against the passport and its counters, commits (allow) or reserves (hold) its cost, and returns the signed decision. A repeated action_id returns the first decision (409 action_id_conflict if the request differs). For trust_tier L3 passports the \`Warden-PoP\` header must carry a compact JWS (alg EdDSA, typ warden-pop+jws) signed with the passport's private key, whose payload is {iat (seconds, within ±${POP_MAX_SKEW_S} s), nonce (16–128 of A-Za-z0-9_-, never reused), htm: "POST", htu: "/v1/enforce", sha256: base64url SHA-256 of the exact body bytes}; otherwise 401 pop_required, pop_invalid, pop_stale or pop_replayed.`,
+        tags: ["enforce"],
+        parameters: [
+          { name: "Warden-PoP", in: "header", required: false, schema: { type: "string" }, description: "Proof of possession (trust_tier L3 only)." },
+        ],
+        requestBody: body({ allOf: [ref("Request"), { type: "object", properties: { passport_id: { type: "string" } }, required: ["passport_id"] }] }),
+        responses: {
+          "200": json(ref("Decision"), "The decision (allow, request_hold or block)"),
+          ...COMMON_ERRORS,
+          "409": err("action_id reused for a different request."),
+        },
+      },
+    },
   );
 
   router.post(
@@ -59,6 +76,28 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
       }
       return enforcer.report(body as unknown as ReportInput, channelOf(ctx));
     },
-    { role: "agent" },
+    {
+      role: "agent",
+      doc: {
+        summary: "Report an action's result with its permit (closes the audit loop)",
+        description: "Permits are single-use and expire 30 s after issue; actual_cost_cents trues up the committed spend.",
+        tags: ["enforce"],
+        requestBody: body(
+          obj(
+            {
+              permit_token: { type: "string" },
+              success: { type: "boolean" },
+              result: {},
+              actual_cost_cents: { type: "integer", minimum: 0, maximum: 9007199254740991 },
+            },
+            ["permit_token", "success"],
+          ),
+        ),
+        responses: {
+          "200": json(obj({ accepted: { type: "boolean" }, reason: { enum: ["unknown_or_used_permit", "permit_expired"] } }, ["accepted"])),
+          ...COMMON_ERRORS,
+        },
+      },
+    },
   );
 }
