@@ -124,7 +124,8 @@ export interface Store {
    * Whatever a store keeps beside the data only for listing (RedisStore's namespace index, in
    * another slot) may be updated outside the atomic step, as `putDoc` does it.
    *
-   * The enforcer writes each decision with it (counter state, idempotency record, audit record).
+   * The enforcer writes each decision with it (counter state, idempotency record, audit record, and
+   * the permit of an allowed decision as a `loose` document).
    * A store without it still works: the enforcer then writes those parts one by one, as before,
    * which is not crash-atomic (a crash between two writes can leave a counted cost with no audit
    * record, or no idempotency record so a retry counts again) and lets two processes deciding the
