@@ -344,9 +344,10 @@ export class Enforcer {
    * The atomic path: builds the whole outcome (decision, permit, signed decision, its sealed audit
    * record, the idempotency record) and writes counter state, idempotency record, audit record and
    * permit in ONE `Store.commit` (one transaction per decision on SQLite). A conflict writes
-   * nothing: a moved state is re-read and decided again (as `mutate` does), a moved audit head is re-read and the record sealed again, and an
-   * idempotency record that now exists means another request with this action_id (another node,
-   * a client's retry) won, so its decision is the answer and nothing is counted twice.
+   * nothing: a moved state is re-read and decided again (as `mutate` does), a moved audit head is
+   * re-read and the record sealed again, and an idempotency record that now exists means another
+   * request with this action_id (another node, a client's retry) won, so its decision is the
+   * answer and nothing is counted twice.
    */
   private async decideAndCommit(
     pid: string,
