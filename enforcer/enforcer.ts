@@ -342,11 +342,12 @@ export class Enforcer {
 
   /**
    * The atomic path: builds the whole outcome (decision, permit, signed decision, its sealed audit
-   * record, the idempotency record) and writes counter state, idempotency record and audit record
-   * in ONE `Store.commit`. A conflict writes nothing: a moved state is re-read and decided again
-   * (as `mutate` does), a moved audit head is re-read and the record sealed again, and an
-   * idempotency record that now exists means another request with this action_id (another node,
-   * a client's retry) won, so its decision is the answer and nothing is counted twice.
+   * record, the idempotency record) and writes counter state, idempotency record, audit record and
+   * permit in ONE `Store.commit` (one transaction per decision on SQLite). A conflict writes
+   * nothing: a moved state is re-read and decided again (as `mutate` does), a moved audit head is
+   * re-read and the record sealed again, and an idempotency record that now exists means another
+   * request with this action_id (another node, a client's retry) won, so its decision is the
+   * answer and nothing is counted twice.
    */
   private async decideAndCommit(
     pid: string,
@@ -397,6 +398,11 @@ export class Enforcer {
         state: { expectedVersion: entry?.version ?? null, bytes: result.state },
         docs,
         audit: { seq: sealed.record.seq, json: sealed.json, hash: sealed.record.hash },
+        // The permit is keyed by its token (an agent reports with the token alone), not by
+        // `passportId/…`, so it is a loose document: written in the same transaction (SQLite,
+        // memory), or just before the script (Redis). Either way no decision is committed without
+        // its permit, and a permit is never left for an uncounted cost that anyone holds a token for.
+        loose: permit ? [{ ns: NS_PERMITS, key: permit.token, json: JSON.stringify(permit), opts: { ttlMs: PERMIT_TTL_MS, now } }] : [],
       });
       if (done.ok) {
         this.audit.committed(sealed.record);
@@ -405,11 +411,6 @@ export class Enforcer {
         // as it was after the counter state before: a crash in between leaves a reservation without
         // its approval record, which expires with the reservation after 5 minutes.
         if (decision.decision === "request_hold") await this.openApproval(pid, policy, req, out.decision_id, decision, approvalId, now);
-        // The permit is keyed by its token (an agent reports with the token alone), so it cannot join
-        // the batch either. It is written only once its cost is committed: a crash in between loses a
-        // permit whose decision the client never received (a retry of the action_id returns that
-        // decision, whose permit then reports as unknown), but never leaves a permit for an uncounted cost.
-        if (permit) await this.putPermit(permit, now);
         this.notify(sealed.record);
         if (result.tripped) await this.recordTrip(pid, policy, out.decision_id, now);
         return signed;

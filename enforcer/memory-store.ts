@@ -15,6 +15,7 @@ import {
   type Store,
   StoreClosedError,
   checkBatch,
+  checkLoose,
   expiryOf,
   isLive,
 } from "./store";
@@ -117,6 +118,7 @@ export class MemoryStore implements Store {
   async commit(passportId: string, batch: CommitBatch): Promise<CommitResult> {
     this.open();
     const expiries = checkBatch(passportId, batch);
+    const looseExpiries = checkLoose(batch);
     // Every condition is checked before anything is written, and nothing in between yields.
     const stateFailed = batch.state !== undefined && (this.states.get(passportId)?.version ?? null) !== batch.state.expectedVersion;
     const docsFailed: number[] = [];
@@ -131,6 +133,10 @@ export class MemoryStore implements Store {
     }
     (batch.docs ?? []).forEach((d, i) => {
       this.namespace(d.ns).set(d.key, { json: d.json, version: ++this.lastDocVersion, expiresAt: expiries[i]! });
+      this.afterWrite(d.opts?.now);
+    });
+    (batch.loose ?? []).forEach((d, i) => {
+      this.namespace(d.ns).set(d.key, { json: d.json, version: ++this.lastDocVersion, expiresAt: looseExpiries[i]! });
       this.afterWrite(d.opts?.now);
     });
     if (batch.audit) {

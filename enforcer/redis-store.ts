@@ -17,6 +17,7 @@ import {
   type Store,
   StoreClosedError,
   checkBatch,
+  checkLoose,
   expiryOf,
 } from "./store";
 
@@ -329,8 +330,12 @@ export class RedisStore implements Store {
   async commit(passportId: string, batch: CommitBatch): Promise<CommitResult> {
     this.open();
     const expiries = checkBatch(passportId, batch);
+    checkLoose(batch);
     const docs = batch.docs ?? [];
     const run = await this.commitCommand(docs.length);
+    // Loose documents live in other slots: written first, so a failure here writes nothing of the
+    // batch (a batch failing afterwards leaves them behind, unreferenced, until their TTL).
+    if (batch.loose?.length) await Promise.all(batch.loose.map((d) => this.putDoc(d.ns, d.key, d.json, d.opts)));
     this.open();
     // checkBatch made every document key begin with `passportId/`, so docKey tags each one with the
     // passport, like its state and audit keys: the script touches one slot.

@@ -19,6 +19,7 @@ import {
   type Store,
   StoreClosedError,
   checkBatch,
+  checkLoose,
   expiryOf,
 } from "./store";
 
@@ -231,7 +232,9 @@ export class SqliteStore implements Store {
   async commit(passportId: string, batch: CommitBatch): Promise<CommitResult> {
     this.open();
     const expiries = checkBatch(passportId, batch);
+    const looseExpiries = checkLoose(batch);
     const docs = batch.docs ?? [];
+    const loose = batch.loose ?? [];
     const state = batch.state ? { expected: batch.state.expectedVersion, buf: Buffer.from(batch.state.bytes) } : null;
     // One IMMEDIATE transaction (one WAL commit): the write lock is taken first, every condition is
     // read, and the writes follow only if all hold, so nothing is written on a conflict.
@@ -251,10 +254,11 @@ export class SqliteStore implements Store {
         else this.sql.updateState.run(state.buf, state.expected + 1, passportId, state.expected);
       }
       docs.forEach((d, i) => this.sql.putDoc.run(d.ns, d.key, d.json, this.sql.nextVersion.get()!.value, expiries[i]!));
+      loose.forEach((d, i) => this.sql.putDoc.run(d.ns, d.key, d.json, this.sql.nextVersion.get()!.value, looseExpiries[i]!));
       if (batch.audit) this.sql.appendAudit.run(passportId, batch.audit.seq, batch.audit.json, batch.audit.hash);
       return { ok: true };
     });
-    if (result.ok) for (const d of docs) await this.afterWrite(d.opts?.now);
+    if (result.ok) for (const d of [...docs, ...loose]) await this.afterWrite(d.opts?.now);
     return result;
   }
 

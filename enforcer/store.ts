@@ -124,7 +124,8 @@ export interface Store {
    * Whatever a store keeps beside the data only for listing (RedisStore's namespace index, in
    * another slot) may be updated outside the atomic step, as `putDoc` does it.
    *
-   * The enforcer writes each decision with it (counter state, idempotency record, audit record).
+   * The enforcer writes each decision with it (counter state, idempotency record, audit record, and
+   * the permit of an allowed decision as a `loose` document).
    * A store without it still works: the enforcer then writes those parts one by one, as before,
    * which is not crash-atomic (a crash between two writes can leave a counted cost with no audit
    * record, or no idempotency record so a retry counts again) and lets two processes deciding the
@@ -153,6 +154,14 @@ export interface CommitBatch {
   docs?: CommitDoc[];
   /** One audit append, as `appendAudit`. */
   audit?: { seq: number; json: string; hash: string };
+  /**
+   * Unconditional document writes keyed outside the passport (a permit, keyed by its token alone),
+   * as `putDoc` without `ifAbsent`/`ifVersion`. MemoryStore and SqliteStore write them in the same
+   * atomic step as the rest; RedisStore writes them just before the batch's script (they live in
+   * other slots), so a failure to write them leaves nothing of the batch written, and a batch that
+   * then fails leaves them behind (a permit whose token nobody was given, until its TTL).
+   */
+  loose?: CommitDoc[];
 }
 
 /**
@@ -178,6 +187,22 @@ export function checkBatch(passportId: string, batch: CommitBatch): (number | nu
         `commit: document key ${JSON.stringify(d.key)} is not under passport ${JSON.stringify(passportId)} (keys must begin with "${prefix}")`,
       );
     }
+    const id = `${d.ns}\u0000${d.key}`;
+    if (seen.has(id)) throw new StoreUsageError(`commit: ${d.ns}/${d.key} is written twice in one batch`);
+    seen.add(id);
+    return expiryOf(d.opts ?? {});
+  });
+}
+
+/**
+ * Checks a batch's `loose` documents the same way in every store and returns each one's expiry
+ * instant (or null), in order: no conditions, no document twice (in `loose` or in `docs`).
+ */
+export function checkLoose(batch: CommitBatch): (number | null)[] {
+  const seen = new Set((batch.docs ?? []).map((d) => `${d.ns}\u0000${d.key}`));
+  return (batch.loose ?? []).map((d) => {
+    if (d.opts?.ifAbsent || d.opts?.ifVersion !== undefined)
+      throw new StoreUsageError(`commit: a loose document (${d.ns}/${d.key}) is written unconditionally`);
     const id = `${d.ns}\u0000${d.key}`;
     if (seen.has(id)) throw new StoreUsageError(`commit: ${d.ns}/${d.key} is written twice in one batch`);
     seen.add(id);

@@ -1,4 +1,4 @@
-// Each decision is one atomic Store.commit (counter state, idempotency record, audit record): two
+// Each decision is one atomic Store.commit (counter state, idempotency record, audit record, permit): two
 // nodes deciding one action_id at once count it once, a crash right after the commit loses nothing
 // a retry needs, and a store without `commit` still works the old, sequential way.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -154,7 +154,9 @@ describe("a crash right after the commit", () => {
       expect(again.decision_id).toBe(first[0]!.decision_id);
       expect(again.decision).toBe("allow");
       expect(await enforcer.state("pass_1")).toMatchObject({ spent_today_cents: 30, actions_today: 1 });
-      // The permit is written after the commit, so the crash lost it: the client never received it.
+      // The permit is written by the same commit (issue 21), so the crash did not lose it: the retry's
+      // answer carries a permit that reports, once.
+      expect(await enforcer.report({ permit_token: again.permit_token!, success: true })).toEqual({ accepted: true });
       expect(await enforcer.report({ permit_token: again.permit_token!, success: true })).toEqual({ accepted: false, reason: "unknown_or_used_permit" });
       // A hold too: the reservation and its decision are remembered; the approval record was lost with the process.
       seen.crashAfter = true;
@@ -167,8 +169,9 @@ describe("a crash right after the commit", () => {
       const log = await collect(enforcer.auditLog("pass_1"));
       expect(log.map((r) => [r.seq, r.type, r.decision])).toEqual([
         [1, "decision", "allow"],
-        [2, "decision", "request_hold"],
-        [3, "decision", "allow"],
+        [2, "permit_report", undefined],
+        [3, "decision", "request_hold"],
+        [4, "decision", "allow"],
       ]);
       expect(await verifyAuditLog(log, enforcer.publicJwk)).toEqual({ ok: true });
       enforcer.close();
@@ -242,5 +245,76 @@ describe("a store without commit (the sequential path)", () => {
     expect(seen.commits).toBe(0);
     expect((await enforcer.state("team/bot")).spent_today_cents).toBe(3);
     enforcer.close();
+  });
+});
+
+describe("the permit is written by the decision's commit (issue 21: one transaction per decision)", () => {
+  /** Counts putDoc calls per namespace; `breakPermit` makes the commit's permit write fail inside the store. */
+  function watched(store: Store) {
+    const seen = { putDocs: [] as string[], breakPermit: false };
+    const wrapped = new Proxy(store, {
+      get(target, prop) {
+        if (prop === "putDoc") {
+          return (ns: string, ...rest: unknown[]) => {
+            seen.putDocs.push(ns);
+            return (target.putDoc as (...a: unknown[]) => Promise<boolean>).call(target, ns, ...rest);
+          };
+        }
+        if (prop === "commit") {
+          return (pid: string, batch: CommitBatch) =>
+            // A NULL json breaks the permit's INSERT (NOT NULL) inside SQLite's transaction.
+            target.commit!(pid, seen.breakPermit ? { ...batch, loose: (batch.loose ?? []).map((d) => ({ ...d, json: null as unknown as string })) } : batch);
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    return { store: wrapped, seen };
+  }
+
+  for (const [name, open] of pairs) {
+    it(`${name}: an allowed decision writes no separate permit, and its permit reports`, async () => {
+      const {
+        stores: [s],
+        close,
+      } = await open();
+      const { store, seen } = watched(s);
+      const enforcer = await Enforcer.create({ store, timers: false });
+      await enforcer.register({ id: "pass_1", constraints: {} });
+      seen.putDocs.length = 0;
+      const d = await enforcer.enforce({ passport_id: "pass_1", action: "api:call", cost_cents: 5, action_id: "a1" });
+      expect(d.decision).toBe("allow");
+      expect(seen.putDocs).toEqual([]);
+      expect(await enforcer.getPermit(d.permit_token!)).toMatchObject({ passport_id: "pass_1", cost_cents: 5, decision_id: d.decision_id });
+      expect(await enforcer.report({ permit_token: d.permit_token!, success: true })).toEqual({ accepted: true });
+      enforcer.close();
+      await close();
+    });
+  }
+
+  it("SqliteStore: a permit write that fails commits nothing of the decision", async () => {
+    const {
+      stores: [s],
+      close,
+    } = await sqlitePair();
+    const { store, seen } = watched(s);
+    const key = await generateSigningKey();
+    const enforcer = await Enforcer.create({ store, timers: false, signingKey: key });
+    await enforcer.register({ id: "pass_1", constraints: {} });
+    seen.breakPermit = true;
+    await expect(enforcer.enforce({ passport_id: "pass_1", action: "api:call", cost_cents: 5, action_id: "a1" })).rejects.toThrow();
+    // No counted cost, no audit record, no idempotency record: the retry decides afresh.
+    expect(await enforcer.state("pass_1")).toMatchObject({ spent_today_cents: 0, actions_today: 0 });
+    expect((await collect(enforcer.auditLog("pass_1"))).filter((r) => r.type === "decision")).toHaveLength(0);
+    seen.breakPermit = false;
+    const d = await enforcer.enforce({ passport_id: "pass_1", action: "api:call", cost_cents: 5, action_id: "a1" });
+    expect(d.decision).toBe("allow");
+    expect(await enforcer.state("pass_1")).toMatchObject({ spent_today_cents: 5, actions_today: 1 });
+    const log = await collect(enforcer.auditLog("pass_1"));
+    expect(log.filter((r) => r.type === "decision")).toHaveLength(1);
+    expect(await verifyAuditLog(log, key.publicJwk)).toEqual({ ok: true });
+    expect(await enforcer.getPermit(d.permit_token!)).not.toBeNull();
+    enforcer.close();
+    await close();
   });
 });

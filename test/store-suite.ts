@@ -364,6 +364,25 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
         expect(await store.getDoc("idem", "p1/act_1", { now: t0 + 2000 })).toBeNull();
       });
 
+      it("writes loose documents (keyed outside the passport) with the batch, and none when it is refused", async () => {
+        const t0 = 1_700_000_000_000;
+        const state = { expectedVersion: null, bytes: u32(1) };
+        const permit = { ns: "permits", key: "pmt_1", json: '"p"', opts: { ttlMs: 1000, now: t0 } };
+        expect(await store.commit!("p1", { state: { expectedVersion: 5, bytes: u32(1) }, loose: [permit] })).toEqual({
+          ok: false,
+          state: true,
+          docs: [],
+          audit: false,
+        });
+        // SQLite and memory write them in the batch's step; Redis just before it (another slot), so
+        // only the stores with one step are checked for nothing written on a refused batch.
+        if (!name.startsWith("RedisStore")) expect(await store.getDoc("permits", "pmt_1", { now: t0 })).toBeNull();
+        expect(await store.commit!("p1", { state, audit: { seq: 1, json: "{}", hash: "h" }, loose: [permit] })).toEqual({ ok: true });
+        expect((await store.getDoc("permits", "pmt_1", { now: t0 + 999 }))?.json).toBe('"p"');
+        expect((await store.takeDoc("permits", "pmt_1", { now: t0 + 999 }))?.json).toBe('"p"');
+        expect(await store.getDoc("permits", "pmt_1", { now: t0 })).toBeNull();
+      });
+
       it("refuses a document outside the passport's prefix, and other usage errors, writing nothing", async () => {
         const state = { expectedVersion: null, bytes: u32(1) };
         const audit = { seq: 1, json: "{}", hash: "h" };
@@ -384,6 +403,18 @@ export function runStoreSuite(name: string, make: () => Promise<Store>): void {
           store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1", opts: { ttlMs: 1000 } }] }),
           store.commit!("a/b", { state, audit, docs: [{ ns: "n", key: "a/b/c", json: "1" }] }),
           store.commit!("", { state, audit }),
+          // Loose documents (keyed outside the passport) are unconditional and not written twice.
+          store.commit!("p1", { state, audit, loose: [{ ns: "permits", key: "pmt_1", json: "1", opts: { ifAbsent: true } }] }),
+          store.commit!("p1", { state, audit, loose: [{ ns: "permits", key: "pmt_1", json: "1", opts: { ifVersion: 1 } }] }),
+          store.commit!("p1", {
+            state,
+            audit,
+            loose: [
+              { ns: "permits", key: "pmt_1", json: "1" },
+              { ns: "permits", key: "pmt_1", json: "2" },
+            ],
+          }),
+          store.commit!("p1", { state, audit, docs: [{ ns: "n", key: "p1/a", json: "1" }], loose: [{ ns: "n", key: "p1/a", json: "2" }] }),
         ];
         for (const r of refused) await expect(r).rejects.toThrow(StoreUsageError);
         expect(await store.getState("p1")).toBeNull();
