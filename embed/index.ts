@@ -32,5 +32,5 @@ export {
 export type { OutcomeNotice } from "../humans/outcomes";
 export type { ConfirmationNotice } from "../humans/notice";
 export { SmtpNotifier, type SmtpNotifierOptions } from "../humans/notifiers/smtp";
-export { TwilioNotifier, type TwilioNotifierOptions } from "../humans/notifiers/twilio";
+export { TwilioNotifier, type TwilioNotifierOptions, type TwilioHttpClient } from "../humans/notifiers/twilio";
 export { SignatureVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../humans/signature";
