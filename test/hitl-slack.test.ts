@@ -97,7 +97,8 @@ describe("Slack", () => {
       ["warden_deny", d.approval_request_id],
     ]);
     const body = click(d.approval_request_id!);
-    const res = await post(r.base, body, sign(body));
+    const signed = sign(body);
+    const res = await post(r.base, body, signed);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "approved" });
     expect(await r.enforcer.getApproval(d.approval_request_id!)).toMatchObject({ status: "approved", answered_by: "slack:alice", channel: "slack" });
@@ -105,8 +106,8 @@ describe("Slack", () => {
     const update = fake!.calls.find((c) => c.method === "chat.update")!;
     expect(update.body).toMatchObject({ channel: "C0APPROVE", ts: "1700000000.000001" });
     expect(String(update.body.text)).toContain("Approved by slack:alice (slack)");
-    // The same signed request again is a replay.
-    const again = await post(r.base, body, sign(body));
+    // The same signed request again (same timestamp and signature, however slow the machine) is a replay.
+    const again = await post(r.base, body, signed);
     expect(again.status).toBe(409);
   });
 
