@@ -6,6 +6,7 @@ import constraintsSchema from "../schemas/constraints.schema.json";
 import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
+import reportSchema from "../schemas/report.schema.json";
 import type { Route, Router } from "./router";
 import { obj, ref } from "./openapi-operation";
 
@@ -31,6 +32,8 @@ const SCHEMAS: Json = {
   Constraints: constraintsSchema,
   Request: requestSchema,
   Decision: decisionSchema,
+  // Request bodies: the schemas/ files that validate them (bindings/validate-body.ts).
+  ActionReport: reportSchema,
   Jwk: {
     type: "object",
     properties: {

@@ -14,6 +14,7 @@ import constraintsSchema from "../schemas/constraints.schema.json";
 import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
+import reportSchema from "../schemas/report.schema.json";
 import type { DecisionEvent } from "../server/context";
 import { api } from "./server-harness";
 
@@ -22,12 +23,14 @@ let server: WardenServer;
 let base: string;
 let keyA: string;
 let keyB: string;
+let agentKeyA: string;
 const decisions: DecisionEvent[] = [];
 
 beforeAll(async () => {
   const store = new MemoryStore();
   keyA = (await createApiKey(store, "iss_a")).key;
   keyB = (await createApiKey(store, "iss_b")).key;
+  agentKeyA = (await createApiKey(store, "iss_a", "agent", "agent")).key;
   server = await createWardenServer({ store, storeKind: "memory", clock: () => now, maxBodyBytes: 64 * 1024, rateLimit: 0, log: () => undefined });
   server.events.on("decision", (e) => decisions.push(e));
   const addr = await server.listen(0);
@@ -442,6 +445,7 @@ describe("OpenAPI 3.1", () => {
       Request: requestSchema,
       Decision: decisionSchema,
       Constraints: constraintsSchema,
+      ActionReport: reportSchema,
     };
     for (const [name, schema] of Object.entries(FROM_SCHEMAS)) expect(doc.components.schemas[name], name).toEqual(schema);
     // Every JSON request body names a schemas/ component by $ref; the bodies not yet moved to schemas/
@@ -449,7 +453,6 @@ describe("OpenAPI 3.1", () => {
     const INLINE_BODIES = new Set([
       "POST /v1/passports/{id}/reissue",
       "POST /v1/passports/{id}/state/reset",
-      "POST /v1/actions/report",
       "POST /api/v1/passports/{id}/state/reset",
       "POST /mcp",
       "POST /api/mcp/supravision",
@@ -460,16 +463,75 @@ describe("OpenAPI 3.1", () => {
       "POST /dashboard/login",
       "POST /dashboard/passports/{id}/emergency-stop",
     ]);
+    // Every media type of every body counts (forms and webhooks too), and a body says its channel (SPEC §11).
     const inline: string[] = [];
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>)) {
+    type Body = { description?: string; content: Record<string, { schema: unknown }> };
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: Body }>>)) {
       for (const [method, op] of Object.entries(ops)) {
-        const schema = op.requestBody?.content["application/json"]?.schema;
-        if (schema === undefined) continue;
-        const refs = (JSON.stringify(schema).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? []).map((r) => r.split("/").pop()!);
-        if (!refs.some((r) => r in FROM_SCHEMAS)) inline.push(`${method.toUpperCase()} ${path}`);
+        if (op.requestBody === undefined) continue;
+        const name = `${method.toUpperCase()} ${path}`;
+        const schemas = Object.values(op.requestBody.content).map((c) => c.schema);
+        expect(schemas.length, name).toBeGreaterThan(0);
+        const fromSchemas = schemas.every((schema) => {
+          const refs = (JSON.stringify(schema).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? []).map((r) => r.split("/").pop()!);
+          return refs.some((r) => r in FROM_SCHEMAS);
+        });
+        if (!fromSchemas) inline.push(name);
+        else if (!INLINE_BODIES.has(name)) expect(op.requestBody.description ?? "", name).toMatch(/^(Agent|Operator) channel/);
       }
     }
     expect(inline.sort()).toEqual([...INLINE_BODIES].sort());
+  });
+});
+
+describe("request bodies are checked by their schemas/ component (the attacker's side)", () => {
+  /** A 400 whose error names the path, says what was expected and, for a typo, the nearest field. */
+  async function refused(method: string, path: string, key: string, body: unknown, want: { code: string; path: string; hint?: string; says?: RegExp }) {
+    const r = await api(base, method, path, { key, body });
+    expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+    expect(r.body.error, `${path} ${JSON.stringify(body)}`).toMatchObject({ code: want.code, path: want.path, ...(want.hint && { hint: want.hint }) });
+    if (want.says) expect(r.body.error.message).toMatch(want.says);
+    return r.body.error as { message: string };
+  }
+
+  it("POST /v1/actions/report: an agent's wrong types, extra fields and typos are 400s naming the field, and the permit survives them", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    const allow = await api(base, "POST", "/v1/enforce", { key: agentKeyA, body: { passport_id: passport.id, action: "web:search", cost_cents: 5 } });
+    const permit = allow.body.permit_token as string;
+    const report = "/v1/actions/report";
+    await refused(
+      "POST",
+      report,
+      agentKeyA,
+      { permit_token: permit, success: true, actual_cost_cents: "abc" },
+      {
+        code: "invalid_type",
+        path: "actual_cost_cents",
+        says: /actual_cost_cents: has the wrong type \(expected integer cents 0\.\.9007199254740991, found "abc"\)/,
+      },
+    );
+    await refused("POST", report, agentKeyA, { permit_token: permit, success: true, cost_cents: 1 }, { code: "unknown_field", path: "cost_cents" });
+    await refused(
+      "POST",
+      report,
+      agentKeyA,
+      { permit_token: permit, sucess: true },
+      { code: "unknown_field", path: "sucess", hint: 'did you mean "success"?' },
+    );
+    await refused("POST", report, agentKeyA, { permit_token: permit }, { code: "missing_field", path: "success" });
+    await refused("POST", report, agentKeyA, { permit_token: 7, success: true }, { code: "invalid_type", path: "permit_token" });
+    await refused(
+      "POST",
+      report,
+      agentKeyA,
+      { permit_token: permit, success: true, actual_cost_cents: 1.5 },
+      { code: "invalid_type", path: "actual_cost_cents" },
+    );
+    await refused("POST", report, agentKeyA, [{ permit_token: permit, success: true }], { code: "invalid_type", path: "", says: /a report object/ });
+    // None of them consumed the permit.
+    expect((await api(base, "POST", report, { key: agentKeyA, body: { permit_token: permit, success: true, result: { rows: 3 } } })).body).toEqual({
+      accepted: true,
+    });
   });
 });
 

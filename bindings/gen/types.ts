@@ -1109,3 +1109,24 @@ export interface ToolMapping {
    */
   actual_cost_cents?: CentsOrPointer;
 }
+/**
+ * The body of POST /v1/actions/report: an action's result, with the permit of its allow decision (closes the audit loop). Agent channel (SPEC §11): an agent key may send it; an agent's lower actual_cost_cents is recorded but never refunds. Unknown fields are an error.
+ */
+export interface ActionReport {
+  /**
+   * The permit_token of the allow decision (or of the approval): single-use, valid 30 s after issue.
+   */
+  permit_token: string;
+  /**
+   * Whether the action succeeded.
+   */
+  success: boolean;
+  /**
+   * What the action returned, any JSON value; kept in the audit record.
+   */
+  result?: unknown;
+  /**
+   * What the action really cost, in integer cents: trues up the committed spend.
+   */
+  actual_cost_cents?: Cents;
+}

@@ -639,6 +639,16 @@ export const proxyConfigSchema = z
   })
   .strict();
 
+/** The body of POST /v1/actions/report: an action's result, with the permit of its allow decision (closes the audit loop). Agent channel (SPEC §11): an agent key may send it; an agent's lower actual_cost_cents is recorded but never refunds. Unknown fields are an error. */
+export const actionReportSchema = z
+  .object({
+    permit_token: z.string(),
+    success: z.boolean(),
+    result: z.any().optional(),
+    actual_cost_cents: centsSchema.optional(),
+  })
+  .strict();
+
 /** For each object schema: property -> title of its shared value type. */
 export const propertyTypes = {
   Constraints: {
@@ -698,6 +708,7 @@ export const propertyTypes = {
     constraints: "Constraints",
   },
   ProxyConfig: {},
+  ActionReport: { actual_cost_cents: "Cents" },
   EvalRequest: { cost_cents: "Cents" },
 } as const;
 export type SchemaTypeName =

@@ -5,7 +5,7 @@ import type { Router } from "../router";
 import { errors } from "../errors";
 import { type ServerDeps, channelOf, issuerOf } from "../context";
 import type { WindowType } from "../../enforcer/types";
-import { COMMON_ERRORS, OK_FLAG, type Operation, PASSPORT_ID, body, json, obj, ref } from "../openapi-operation";
+import { COMMON_ERRORS, OK_FLAG, type Operation, PASSPORT_ID, body, json, obj, ref, schemaBody } from "../openapi-operation";
 
 const WINDOW_TYPES: readonly WindowType[] = ["daily", "weekly", "monthly", "total", "all"];
 
@@ -22,7 +22,7 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
         description:
           "Validates and stores the passport with a server-assigned id (an `id` in the body is replaced, with a warning) and the caller's issuer, creates its Ed25519 key pair and returns the private key exactly once; the server keeps only the public key. Trust tier L3 passports must sign each enforce request with it (see POST /v1/enforce).",
         tags: ["passports"],
-        requestBody: body(ref("Passport")),
+        requestBody: schemaBody("Passport", "operator"),
         responses: { "201": json(ref("CreatedPassport"), "Created"), ...COMMON_ERRORS },
       },
     },
@@ -60,7 +60,7 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
           "Operator keys only (an agent key gets 403 operator_only). The body is the whole passport, validated exactly as at issue; a failed update changes nothing. The passport gets the next `version`; id, issuer_id and trust_tier stay (a different value is 400 immutable_field); counters are kept. A `version` in the body is the version you edited: another one is 409 version_conflict. A revoked passport is 409 passport_revoked. A signed `update` audit record names both versions and the changed JSON paths; a pending approval is re-checked against the new limits when answered (docs/decisions.md).",
         tags: ["passports"],
         parameters: [PASSPORT_ID],
-        requestBody: body(ref("Passport")),
+        requestBody: schemaBody("Passport", "operator"),
         responses: { "200": json(ref("PassportUpdate")), ...COMMON_ERRORS },
       },
     },

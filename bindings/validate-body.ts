@@ -1,0 +1,68 @@
+// Validation of the HTTP bodies described by schemas/ (reports, window resets, approvers, forms, webhooks):
+// the generated zod schema accepts or refuses, and its first problem names the JSON path, what was
+// expected and, for an unknown field, the nearest known one.
+
+import type { z } from "zod";
+import { RequestError } from "./errors";
+import { zodProblems, type DocumentShape } from "./validate";
+import type { SchemaTypeName } from "./gen/zod";
+
+type Segment = PropertyKey;
+interface Def {
+  type?: string;
+  innerType?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  in?: z.ZodType;
+}
+
+const defOf = (schema: z.ZodType | undefined): Def | undefined => (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+
+/** The schema below optional, nullable, default and pipe wrappers. */
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
+  for (let def = defOf(s); def !== undefined && (def.innerType !== undefined || def.type === "pipe"); def = defOf(s)) {
+    s = def.innerType ?? def.in;
+  }
+  return s;
+}
+
+/** The schema of the value at `path` (object properties and list items), or undefined. */
+function schemaAt(root: z.ZodType, path: readonly Segment[]): z.ZodType | undefined {
+  let s: z.ZodType | undefined = unwrap(root);
+  for (const segment of path) {
+    const def = defOf(s);
+    if (def?.type === "object" && typeof segment === "string") s = unwrap(def.shape?.[segment]);
+    else if (def?.type === "array" && typeof segment === "number") s = unwrap(def.element);
+    else return undefined;
+  }
+  return s;
+}
+
+/** Field names at any depth (for did-you-mean), and the shared value types of top-level fields (for `expected`). */
+function shapeOf(schema: z.ZodType, kinds: Readonly<Record<string, SchemaTypeName>>): DocumentShape {
+  return {
+    kindAt: (path) => (path.length === 1 ? kinds[String(path[0])] : undefined),
+    fieldsAt: (path) => {
+      const def = defOf(schemaAt(schema, path));
+      return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
+    },
+  };
+}
+
+/**
+ * The body as the schema's type, or a RequestError with the first problem: its code (unknown_field,
+ * missing_field, invalid_type, out_of_range, ...), the JSON path, what was expected and what was found.
+ * `subject` names the body in the message ("report", "window reset"); `kinds` is the schema's row of
+ * `propertyTypes`, so a field of a shared type says what it holds ("integer cents 0..2^53-1").
+ * @example validateBody(actionReportSchema, body, "report", propertyTypes.ActionReport)
+ */
+export function validateBody<T>(schema: z.ZodType<T>, input: unknown, subject: string, kinds: Readonly<Record<string, SchemaTypeName>> = {}): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = zodProblems(result.error.issues, input, shapeOf(schema, kinds));
+  // A misspelled field explains the missing one it stands for: it is reported first, with its did-you-mean.
+  const first = problems.find((p) => p.code === "unknown_field") ?? problems[0] ?? { code: "invalid_value", path: "", message: "is not valid" };
+  if (first.path === "" && first.code === "invalid_type") first.expected = `a ${subject} object`;
+  throw new RequestError(first, subject);
+}
