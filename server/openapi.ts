@@ -7,6 +7,8 @@ import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
+import windowResetSchema from "../schemas/window-reset.schema.json";
+import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { Route, Router } from "./router";
 import { obj, ref } from "./openapi-operation";
 
@@ -34,6 +36,8 @@ const SCHEMAS: Json = {
   Decision: decisionSchema,
   // Request bodies: the schemas/ files that validate them (bindings/validate-body.ts).
   ActionReport: reportSchema,
+  WindowReset: windowResetSchema,
+  ModeiWindowReset: modeiWindowResetSchema,
   Jwk: {
     type: "object",
     properties: {

@@ -15,6 +15,8 @@ import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
+import windowResetSchema from "../schemas/window-reset.schema.json";
+import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { DecisionEvent } from "../server/context";
 import { api } from "./server-harness";
 
@@ -446,14 +448,14 @@ describe("OpenAPI 3.1", () => {
       Decision: decisionSchema,
       Constraints: constraintsSchema,
       ActionReport: reportSchema,
+      WindowReset: windowResetSchema,
+      ModeiWindowReset: modeiWindowResetSchema,
     };
     for (const [name, schema] of Object.entries(FROM_SCHEMAS)) expect(doc.components.schemas[name], name).toEqual(schema);
     // Every JSON request body names a schemas/ component by $ref; the bodies not yet moved to schemas/
     // are listed here, and the list can only shrink (a new inline body fails).
     const INLINE_BODIES = new Set([
       "POST /v1/passports/{id}/reissue",
-      "POST /v1/passports/{id}/state/reset",
-      "POST /api/v1/passports/{id}/state/reset",
       "POST /mcp",
       "POST /api/mcp/supravision",
       "POST /v1/sms/inbound",
@@ -532,6 +534,31 @@ describe("request bodies are checked by their schemas/ component (the attacker's
     expect((await api(base, "POST", report, { key: agentKeyA, body: { permit_token: permit, success: true, result: { rows: 3 } } })).body).toEqual({
       accepted: true,
     });
+  });
+
+  it("POST …/state/reset and Modei's alias: a window that does not exist, an extra field or a typo is a 400 naming it; an agent key is refused first", async () => {
+    const { passport } = await issue(keyA, { constraints: { "core:cost:max_per_day": 100 } });
+    for (const path of [`/v1/passports/${passport.id}/state/reset`, `/api/v1/passports/${passport.id}/state/reset`]) {
+      await refused(
+        "POST",
+        path,
+        keyA,
+        { window_type: "yearly" },
+        { code: "invalid_value", path: "window_type", says: /one of daily, weekly, monthly, total, all/ },
+      );
+      await refused("POST", path, keyA, { window_type: "daily", also: "weekly" }, { code: "unknown_field", path: "also" });
+      await refused("POST", path, keyA, { window_typ: "daily" }, { code: "unknown_field", path: "window_typ", hint: 'did you mean "window_type"?' });
+      await refused("POST", path, keyA, { window_type: 1 }, { code: "invalid_value", path: "window_type" });
+      await refused("POST", path, keyA, ["daily"], { code: "invalid_type", path: "", says: /a window reset object/ });
+      // An agent may not reset its own windows, whatever the body (SPEC §11).
+      expect((await api(base, "POST", path, { key: agentKeyA, body: { window_type: "all" } })).body.error.code).toBe("operator_only");
+    }
+    await refused("POST", `/v1/passports/${passport.id}/state/reset`, keyA, undefined, { code: "invalid_type", path: "" });
+    // Modei's body may be empty or leave window_type out: the daily window.
+    await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, action: "a", cost_cents: 40 } });
+    expect((await api(base, "POST", `/api/v1/passports/${passport.id}/state/reset`, { key: keyA })).body).toEqual({ ok: true });
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.spent_today_cents).toBe(0);
+    expect((await api(base, "POST", `/api/v1/passports/${passport.id}/state/reset`, { key: keyA, body: {} })).body).toEqual({ ok: true });
   });
 });
 

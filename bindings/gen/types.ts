@@ -170,6 +170,10 @@ export type NoArgs = {} | true | null;
  */
 export type FixtureCase = SnapshotCase | StepsCase;
 /**
+ * A spending window: daily, weekly, monthly, total, or all of them.
+ */
+export type WindowType = "daily" | "weekly" | "monthly" | "total" | "all";
+/**
  * A downstream MCP server: a command spoken to over stdio, or a Streamable HTTP URL.
  */
 export type DownstreamServer = StdioServer | HttpServer;
@@ -1010,6 +1014,15 @@ export interface FixtureSuite {
   [k: string]: unknown | undefined;
 }
 /**
+ * The body of Modei's POST /api/v1/passports/{id}/state/reset: like WindowReset, but the body may be empty or leave out window_type, which then resets the daily window. Operator channel (SPEC §11). Unknown fields are an error.
+ */
+export interface ModeiWindowReset {
+  /**
+   * The window to reset; daily when absent.
+   */
+  window_type?: WindowType;
+}
+/**
  * The configuration of `warden proxy` (SPEC §12), in YAML or JSON: the passport every call acts for, where decisions are kept, the downstream MCP servers and how their tools map to actions. Paths are relative to the file.
  */
 export interface ProxyConfig {
@@ -1129,4 +1142,13 @@ export interface ActionReport {
    * What the action really cost, in integer cents: trues up the committed spend.
    */
   actual_cost_cents?: Cents;
+}
+/**
+ * The body of POST /v1/passports/{id}/state/reset: which spending window to set back to zero. Operator channel (SPEC §11): only an operator resets windows; an agent key gets 403. Unknown fields are an error.
+ */
+export interface WindowReset {
+  /**
+   * The window to reset.
+   */
+  window_type: WindowType;
 }

@@ -578,6 +578,12 @@ export const fixtureSuiteSchema = z
 /** An offline policy test (SPEC §9), in YAML or JSON: one case, or cases that share a top-level passport. Paths are relative to the file. Keys starting with x- are free, to hold YAML anchors. */
 export const fixtureSchema = z.union([snapshotCaseSchema, stepsCaseSchema, fixtureSuiteSchema]);
 
+/** A spending window: daily, weekly, monthly, total, or all of them. */
+export const windowTypeSchema = z.enum(["daily", "weekly", "monthly", "total", "all"]);
+
+/** The body of Modei's POST /api/v1/passports/{id}/state/reset: like WindowReset, but the body may be empty or leave out window_type, which then resets the daily window. Operator channel (SPEC §11). Unknown fields are an error. */
+export const modeiWindowResetSchema = z.object({ window_type: windowTypeSchema.optional() }).strict();
+
 /** A server started as a child process, spoken to on its stdin and stdout. */
 export const stdioServerSchema = z
   .object({
@@ -649,6 +655,9 @@ export const actionReportSchema = z
   })
   .strict();
 
+/** The body of POST /v1/passports/{id}/state/reset: which spending window to set back to zero. Operator channel (SPEC §11): only an operator resets windows; an agent key gets 403. Unknown fields are an error. */
+export const windowResetSchema = z.object({ window_type: windowTypeSchema }).strict();
+
 /** For each object schema: property -> title of its shared value type. */
 export const propertyTypes = {
   Constraints: {
@@ -701,6 +710,7 @@ export const propertyTypes = {
     at: "Timestamp",
     permit_expires_at: "Timestamp",
   },
+  ModeiWindowReset: { window_type: "WindowType" },
   Passport: {
     issued_at: "OptionalTimestamp",
     not_before: "OptionalTimestamp",
@@ -710,6 +720,7 @@ export const propertyTypes = {
   ProxyConfig: {},
   ActionReport: { actual_cost_cents: "Cents" },
   EvalRequest: { cost_cents: "Cents" },
+  WindowReset: { window_type: "WindowType" },
 } as const;
 export type SchemaTypeName =
   | "BlackoutWindows"
@@ -727,7 +738,8 @@ export type SchemaTypeName =
   | "ReasonCode"
   | "Schedule"
   | "Timestamp"
-  | "Verdict";
+  | "Verdict"
+  | "WindowType";
 /** The core: constraint keys, in catalogue order (SPEC §2). */
 export const coreConstraintKeys = [
   "core:cost:max_per_action",

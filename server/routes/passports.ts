@@ -4,10 +4,9 @@ import { Reply, expectObject } from "../http";
 import type { Router } from "../router";
 import { errors } from "../errors";
 import { type ServerDeps, channelOf, issuerOf } from "../context";
-import type { WindowType } from "../../enforcer/types";
+import { validateBody } from "../../bindings/validate-body";
+import { propertyTypes, windowResetSchema } from "../../bindings/gen/zod";
 import { COMMON_ERRORS, OK_FLAG, type Operation, PASSPORT_ID, body, json, obj, ref, schemaBody } from "../openapi-operation";
-
-const WINDOW_TYPES: readonly WindowType[] = ["daily", "weekly", "monthly", "total", "all"];
 
 export function passportRoutes(router: Router, { enforcer, passports }: ServerDeps): void {
   router.post(
@@ -125,21 +124,15 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
     "/v1/passports/:id/state/reset",
     async (ctx) => {
       await passports.owner(issuerOf(ctx), ctx.params.id!);
-      const body = expectObject(await ctx.json());
-      const wt = body.window_type;
-      if (typeof wt !== "string" || !(WINDOW_TYPES as readonly string[]).includes(wt)) {
-        throw errors.badRequest("invalid_value", `window_type must be one of ${WINDOW_TYPES.join(", ")}`, "window_type");
-      }
-      const extra = Object.keys(body).find((k) => k !== "window_type");
-      if (extra !== undefined) throw errors.badRequest("unknown_field", `unknown field ${JSON.stringify(extra)}`, extra);
-      return enforcer.resetWindow(ctx.params.id!, wt as WindowType);
+      const { window_type } = validateBody(windowResetSchema, await ctx.json(), "window reset", propertyTypes.WindowReset);
+      return enforcer.resetWindow(ctx.params.id!, window_type);
     },
     {
       doc: {
         summary: "Reset a spending window",
         tags: ["state"],
         parameters: [PASSPORT_ID],
-        requestBody: body(obj({ window_type: { enum: [...WINDOW_TYPES] } }, ["window_type"])),
+        requestBody: schemaBody("WindowReset", "operator"),
         responses: { "200": OK_FLAG, ...COMMON_ERRORS },
       },
     },
