@@ -7,6 +7,7 @@ import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
+import reissueSchema from "../schemas/reissue.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { Route, Router } from "./router";
@@ -38,6 +39,7 @@ const SCHEMAS: Json = {
   ActionReport: reportSchema,
   WindowReset: windowResetSchema,
   ModeiWindowReset: modeiWindowResetSchema,
+  Reissue: reissueSchema,
   Jwk: {
     type: "object",
     properties: {

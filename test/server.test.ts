@@ -15,6 +15,7 @@ import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
+import reissueSchema from "../schemas/reissue.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { DecisionEvent } from "../server/context";
@@ -450,12 +451,12 @@ describe("OpenAPI 3.1", () => {
       ActionReport: reportSchema,
       WindowReset: windowResetSchema,
       ModeiWindowReset: modeiWindowResetSchema,
+      Reissue: reissueSchema,
     };
     for (const [name, schema] of Object.entries(FROM_SCHEMAS)) expect(doc.components.schemas[name], name).toEqual(schema);
     // Every JSON request body names a schemas/ component by $ref; the bodies not yet moved to schemas/
     // are listed here, and the list can only shrink (a new inline body fails).
     const INLINE_BODIES = new Set([
-      "POST /v1/passports/{id}/reissue",
       "POST /mcp",
       "POST /api/mcp/supravision",
       "POST /v1/sms/inbound",
@@ -559,6 +560,40 @@ describe("request bodies are checked by their schemas/ component (the attacker's
     expect((await api(base, "POST", `/api/v1/passports/${passport.id}/state/reset`, { key: keyA })).body).toEqual({ ok: true });
     expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.spent_today_cents).toBe(0);
     expect((await api(base, "POST", `/api/v1/passports/${passport.id}/state/reset`, { key: keyA, body: {} })).body).toEqual({ ok: true });
+  });
+
+  it("POST …/reissue: a misspelt field, a JWK of the wrong shape or a private key is a 400 naming its path, and the key stays", async () => {
+    const { passport, public_key_jwk } = await issue(keyA, { trust_tier: "L3", constraints: {} });
+    const path = `/v1/passports/${passport.id}/reissue`;
+    const x = public_key_jwk.x;
+    await refused(
+      "POST",
+      path,
+      keyA,
+      { public_key_jwt: { kty: "OKP", crv: "Ed25519", x } },
+      { code: "unknown_field", path: "public_key_jwt", hint: 'did you mean "public_key_jwk"?' },
+    );
+    await refused("POST", path, keyA, { public_key_jwk: "abc" }, { code: "invalid_type", path: "public_key_jwk" });
+    await refused(
+      "POST",
+      path,
+      keyA,
+      { public_key_jwk: { kty: "RSA", crv: "Ed25519", x } },
+      { code: "invalid_value", path: "public_key_jwk.kty", says: /expected OKP/ },
+    );
+    await refused(
+      "POST",
+      path,
+      keyA,
+      { public_key_jwk: { kty: "OKP", crv: "Ed25519", x: "AAAA" } },
+      { code: "invalid_format", path: "public_key_jwk.x", says: /43 characters/ },
+    );
+    await refused("POST", path, keyA, { public_key_jwk: { kty: "OKP", crv: "Ed25519" } }, { code: "missing_field", path: "public_key_jwk.x" });
+    await refused("POST", path, keyA, { public_key_jwk: { kty: "OKP", crv: "Ed25519", x, d: x } }, { code: "invalid_value", path: "public_key_jwk.d" });
+    // An agent may not swap its passport's key (SPEC §11).
+    expect((await api(base, "POST", path, { key: agentKeyA, body: {} })).body.error.code).toBe("operator_only");
+    expect((await api(base, "GET", `/v1/passports/${passport.id}`, { key: keyA })).body.public_key_jwk.x).toBe(x);
+    expect((await api(base, "GET", `/v1/passports/${passport.id}`, { key: keyA })).body.passport.version ?? 1).toBe(1);
   });
 });
 

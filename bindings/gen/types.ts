@@ -1123,6 +1123,33 @@ export interface ToolMapping {
   actual_cost_cents?: CentsOrPointer;
 }
 /**
+ * The body of POST /v1/passports/{id}/reissue (may be empty): the passport's new proof-of-possession key, or none for a new pair whose private key is returned once. Operator channel (SPEC §11): an agent key gets 403. Unknown fields are an error.
+ */
+export interface Reissue {
+  /**
+   * The new key's public half; absent: the server makes a new pair.
+   */
+  public_key_jwk?: PublicJwk;
+}
+/**
+ * An Ed25519 public key as a JWK (RFC 8037): kty OKP, crv Ed25519 and x. Other public members (kid, alg, use) are allowed and not kept; a private member d is refused (send only the public half).
+ */
+export interface PublicJwk {
+  /**
+   * Key type: OKP.
+   */
+  kty: "OKP";
+  /**
+   * Curve: Ed25519.
+   */
+  crv: "Ed25519";
+  /**
+   * The public key: 32 bytes in base64url without padding.
+   */
+  x: string;
+  [k: string]: unknown | undefined;
+}
+/**
  * The body of POST /v1/actions/report: an action's result, with the permit of its allow decision (closes the audit loop). Agent channel (SPEC §11): an agent key may send it; an agent's lower actual_cost_cents is recorded but never refunds. Unknown fields are an error.
  */
 export interface ActionReport {

@@ -645,6 +645,23 @@ export const proxyConfigSchema = z
   })
   .strict();
 
+/** An Ed25519 public key as a JWK (RFC 8037): kty OKP, crv Ed25519 and x. Other public members (kid, alg, use) are allowed and not kept; a private member d is refused (send only the public half). */
+export const publicJwkSchema = z
+  .object({
+    kty: z.literal("OKP"),
+    crv: z.literal("Ed25519"),
+    x: z
+      .string()
+      .regex(
+        new RegExp("^[A-Za-z0-9_-]{43}$"),
+        "the 32-byte public key in base64url without padding (43 characters)",
+      ),
+  })
+  .catchall(z.any());
+
+/** The body of POST /v1/passports/{id}/reissue (may be empty): the passport's new proof-of-possession key, or none for a new pair whose private key is returned once. Operator channel (SPEC §11): an agent key gets 403. Unknown fields are an error. */
+export const reissueSchema = z.object({ public_key_jwk: publicJwkSchema.optional() }).strict();
+
 /** The body of POST /v1/actions/report: an action's result, with the permit of its allow decision (closes the audit loop). Agent channel (SPEC §11): an agent key may send it; an agent's lower actual_cost_cents is recorded but never refunds. Unknown fields are an error. */
 export const actionReportSchema = z
   .object({
@@ -718,6 +735,7 @@ export const propertyTypes = {
     constraints: "Constraints",
   },
   ProxyConfig: {},
+  Reissue: { public_key_jwk: "PublicJwk" },
   ActionReport: { actual_cost_cents: "Cents" },
   EvalRequest: { cost_cents: "Cents" },
   WindowReset: { window_type: "WindowType" },
@@ -734,6 +752,7 @@ export type SchemaTypeName =
   | "Minutes"
   | "OptionalTimestamp"
   | "PatternList"
+  | "PublicJwk"
   | "Quantity"
   | "ReasonCode"
   | "Schedule"

@@ -5,8 +5,8 @@ import type { Router } from "../router";
 import { errors } from "../errors";
 import { type ServerDeps, channelOf, issuerOf } from "../context";
 import { validateBody } from "../../bindings/validate-body";
-import { propertyTypes, windowResetSchema } from "../../bindings/gen/zod";
-import { COMMON_ERRORS, OK_FLAG, type Operation, PASSPORT_ID, body, json, obj, ref, schemaBody } from "../openapi-operation";
+import { propertyTypes, reissueSchema, windowResetSchema } from "../../bindings/gen/zod";
+import { COMMON_ERRORS, OK_FLAG, type Operation, PASSPORT_ID, json, obj, ref, schemaBody } from "../openapi-operation";
 
 export function passportRoutes(router: Router, { enforcer, passports }: ServerDeps): void {
   router.post(
@@ -67,11 +67,13 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
 
   router.post(
     "/v1/passports/:id/reissue",
-    async (ctx) =>
-      passports.reissue(issuerOf(ctx), ctx.params.id!, (await ctx.rawBody()).length === 0 ? {} : expectObject(await ctx.json()), {
-        by: issuerOf(ctx),
-        channel: "api",
-      }),
+    async (ctx) => {
+      const issuer = issuerOf(ctx);
+      await passports.owner(issuer, ctx.params.id!); // another issuer's passport reads as missing, whatever the body
+      const raw = await ctx.rawBody();
+      const body = validateBody(reissueSchema, raw.length === 0 ? {} : await ctx.json(), "re-issue", propertyTypes.Reissue);
+      return passports.reissue(issuer, ctx.params.id!, body, { by: issuer, channel: "api" });
+    },
     {
       doc: {
         summary: "Re-issue a passport with a new key",
@@ -79,7 +81,7 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
           "Operator keys only. Replaces the proof-of-possession key: with `public_key_jwk` (Ed25519, public half only) that key, otherwise a new pair whose private key is returned exactly once. The old key is refused at once (401 pop_invalid) on every node; counters are kept; a signed `reissue` audit record names both versions and the key thumbprints (RFC 7638).",
         tags: ["passports"],
         parameters: [PASSPORT_ID],
-        requestBody: body(obj({ public_key_jwk: ref("Jwk") }), false),
+        requestBody: schemaBody("Reissue", "operator", { required: false }),
         responses: {
           "200": json({
             allOf: [
