@@ -63,6 +63,6 @@ export function validateBody<T>(schema: z.ZodType<T>, input: unknown, subject: s
   const problems = zodProblems(result.error.issues, input, shapeOf(schema, kinds));
   // A misspelled field explains the missing one it stands for: it is reported first, with its did-you-mean.
   const first = problems.find((p) => p.code === "unknown_field") ?? problems[0] ?? { code: "invalid_value", path: "", message: "is not valid" };
-  if (first.path === "" && first.code === "invalid_type") first.expected = `a ${subject} object`;
+  if (first.path === "" && first.code === "invalid_type") first.expected = `${/^[aeiou]/i.test(subject) ? "an" : "a"} ${subject} object`;
   throw new RequestError(first, subject);
 }

@@ -21,7 +21,9 @@ import { handleSmsInbound } from "../humans/sms";
 import { handleTwilioInbound } from "../humans/twilio";
 import { approverRequestBody, renderConfirmPage, requestConfirmation } from "../humans/confirm";
 import { SseStreams, type StreamOwner } from "../humans/sse";
-import type { Operation } from "./openapi-operation";
+import { type Operation, schemaBody } from "./openapi-operation";
+import { RequestError } from "../bindings/errors";
+import { VALIDATION_STATUS } from "../enforcer/error-codes";
 import * as d from "./hitl-openapi";
 import { classify } from "../desk/status";
 import { HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson } from "../desk/web";
@@ -253,18 +255,7 @@ export class Hitl {
             "an approver of the issuer only when it returns it; until then it is sent no holds, and its YES/NO/STOP act on nothing. " +
             "A passport naming an unconfirmed `metadata.approver_phone`/`approver_email` triggers the same. One live code at a time per address and issuer.",
           tags: ["human-in-the-loop"],
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  additionalProperties: false,
-                  properties: { phone: { type: "string" }, email: { type: "string" }, issuer_id: { type: "string" } },
-                },
-              },
-            },
-          },
+          requestBody: schemaBody("NewApprover", "operator"),
           responses: {
             "200": d.jsonOf(d.APPROVER, "Already confirmed."),
             "202": d.jsonOf(d.APPROVER, "Pending: a code was sent (or one is still live)."),
@@ -798,7 +789,13 @@ export class Hitl {
       res.end();
       return;
     }
-    if (err instanceof HttpError) return sendError(res, err.code, err.message);
+    if (err instanceof HttpError)
+      return sendJson(res, err.status, { error: { code: err.code, message: err.message, ...(err.path !== undefined && { path: err.path }) } });
+    // A body refused by its schemas/ validator (bindings/validate-body.ts): the problem's code, path and hint.
+    if (err instanceof RequestError) {
+      const { code, message, path, hint } = err;
+      return sendJson(res, VALIDATION_STATUS, { error: { code, message, path, ...(hint !== undefined && { hint }) } });
+    }
     const code = (err as { code?: unknown })?.code;
     if (code === "passport_not_found") return sendError(res, "not_found", "not found");
     this.log(`warden: human-in-the-loop route failed: ${(err as Error)?.stack ?? err}`);

@@ -8,6 +8,7 @@ import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
 import reissueSchema from "../schemas/reissue.schema.json";
+import newApproverSchema from "../schemas/new-approver.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { Route, Router } from "./router";
@@ -40,6 +41,7 @@ const SCHEMAS: Json = {
   WindowReset: windowResetSchema,
   ModeiWindowReset: modeiWindowResetSchema,
   Reissue: reissueSchema,
+  NewApprover: newApproverSchema,
   Jwk: {
     type: "object",
     properties: {

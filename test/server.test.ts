@@ -16,6 +16,7 @@ import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
 import reissueSchema from "../schemas/reissue.schema.json";
+import newApproverSchema from "../schemas/new-approver.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { DecisionEvent } from "../server/context";
@@ -452,6 +453,7 @@ describe("OpenAPI 3.1", () => {
       WindowReset: windowResetSchema,
       ModeiWindowReset: modeiWindowResetSchema,
       Reissue: reissueSchema,
+      NewApprover: newApproverSchema,
     };
     for (const [name, schema] of Object.entries(FROM_SCHEMAS)) expect(doc.components.schemas[name], name).toEqual(schema);
     // Every JSON request body names a schemas/ component by $ref; the bodies not yet moved to schemas/
@@ -462,7 +464,6 @@ describe("OpenAPI 3.1", () => {
       "POST /v1/sms/inbound",
       "POST /v1/sms/twilio",
       "POST /v1/slack/interactivity",
-      "POST /v1/approvers",
       "POST /dashboard/login",
       "POST /dashboard/passports/{id}/emergency-stop",
     ]);
@@ -594,6 +595,19 @@ describe("request bodies are checked by their schemas/ component (the attacker's
     expect((await api(base, "POST", path, { key: agentKeyA, body: {} })).body.error.code).toBe("operator_only");
     expect((await api(base, "GET", `/v1/passports/${passport.id}`, { key: keyA })).body.public_key_jwk.x).toBe(x);
     expect((await api(base, "GET", `/v1/passports/${passport.id}`, { key: keyA })).body.passport.version ?? 1).toBe(1);
+  });
+
+  it("POST /v1/approvers: a misspelt field, a wrong type or two addresses is a 400 naming the path; an agent key may add no approver", async () => {
+    await refused("POST", "/v1/approvers", keyA, { phon: "+15550100078" }, { code: "unknown_field", path: "phon", hint: 'did you mean "phone"?' });
+    await refused("POST", "/v1/approvers", keyA, { phone: 15550100078 }, { code: "invalid_type", path: "phone", says: /expected a string, found 15550100078/ });
+    await refused("POST", "/v1/approvers", keyA, { email: "" }, { code: "out_of_range", path: "email" });
+    await refused("POST", "/v1/approvers", keyA, { phone: "+15550100078", email: "a@b.test" }, { code: "conflicting_fields", path: "email" });
+    await refused("POST", "/v1/approvers", keyA, {}, { code: "missing_field", path: "phone" });
+    await refused("POST", "/v1/approvers", keyA, ["+15550100078"], { code: "invalid_type", path: "", says: /an approver request object/ });
+    // The attacker's side: an agent key cannot make its own phone an approver (SPEC §11).
+    const agent = await api(base, "POST", "/v1/approvers", { key: agentKeyA, body: { phone: "+15550100079" } });
+    expect(agent.body.error.code).toBe("operator_only");
+    expect((await api(base, "GET", "/v1/approvers", { key: keyA })).body.approvers).toEqual([]);
   });
 });
 

@@ -1023,6 +1023,23 @@ export interface ModeiWindowReset {
   window_type?: WindowType;
 }
 /**
+ * The body of POST /v1/approvers: one address (phone or email) to confirm as an approver of the key's issuer; it is sent a code and approves nothing until it returns it. Operator channel (SPEC §11): an operator key; an agent key gets 403. Exactly one of phone and email (json-schema-to-zod cannot express oneOf over required, so the route checks it: conflicting_fields, missing_field). Unknown fields are an error.
+ */
+export interface NewApprover {
+  /**
+   * An E.164 phone number, like +15550100001; it is texted a code to reply with (CONFIRM 123456).
+   */
+  phone?: string;
+  /**
+   * An e-mail address; it is sent a confirmation link.
+   */
+  email?: string;
+  /**
+   * The issuer to approve for: only for a key that sees every issuer; an issuer's key may name only its own.
+   */
+  issuer_id?: string;
+}
+/**
  * The configuration of `warden proxy` (SPEC §12), in YAML or JSON: the passport every call acts for, where decisions are kept, the downstream MCP servers and how their tools map to actions. Paths are relative to the file.
  */
 export interface ProxyConfig {

@@ -584,6 +584,15 @@ export const windowTypeSchema = z.enum(["daily", "weekly", "monthly", "total", "
 /** The body of Modei's POST /api/v1/passports/{id}/state/reset: like WindowReset, but the body may be empty or leave out window_type, which then resets the daily window. Operator channel (SPEC §11). Unknown fields are an error. */
 export const modeiWindowResetSchema = z.object({ window_type: windowTypeSchema.optional() }).strict();
 
+/** The body of POST /v1/approvers: one address (phone or email) to confirm as an approver of the key's issuer; it is sent a code and approves nothing until it returns it. Operator channel (SPEC §11): an operator key; an agent key gets 403. Exactly one of phone and email (json-schema-to-zod cannot express oneOf over required, so the route checks it: conflicting_fields, missing_field). Unknown fields are an error. */
+export const newApproverSchema = z
+  .object({
+    phone: z.string().min(1).optional(),
+    email: z.string().min(1).optional(),
+    issuer_id: z.string().min(1).optional(),
+  })
+  .strict();
+
 /** A server started as a child process, spoken to on its stdin and stdout. */
 export const stdioServerSchema = z
   .object({
@@ -728,6 +737,7 @@ export const propertyTypes = {
     permit_expires_at: "Timestamp",
   },
   ModeiWindowReset: { window_type: "WindowType" },
+  NewApprover: {},
   Passport: {
     issued_at: "OptionalTimestamp",
     not_before: "OptionalTimestamp",
