@@ -23,6 +23,9 @@ import { approverRequestBody, renderConfirmPage, requestConfirmation } from "../
 import { SseStreams, type StreamOwner } from "../humans/sse";
 import { type Operation, schemaBody } from "./openapi-operation";
 import { RequestError } from "../bindings/errors";
+import { validateBody } from "../bindings/validate-body";
+import { dashboardLoginSchema, dashboardStopSchema, propertyTypes } from "../bindings/gen/zod";
+import type { DashboardLogin } from "../bindings/gen/types";
 import { VALIDATION_STATUS } from "../enforcer/error-codes";
 import * as d from "./hitl-openapi";
 import { classify } from "../desk/status";
@@ -60,6 +63,8 @@ export interface HitlOptions {
   log?: (line: string) => void;
 }
 
+/** The media types of a form body (fieldsOf reads both). */
+const FORM_TYPES = ["application/x-www-form-urlencoded", "application/json"];
 /** How many audit records a dashboard card shows on load. */
 const FEED_TAIL = 20;
 const MAX_FORM_BODY = 16 * 1024;
@@ -362,7 +367,7 @@ export class Hitl {
           summary: "Sign in to the dashboard with an API key",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ api_key: { type: "string" } }, ["api_key"]),
+          requestBody: schemaBody("DashboardLogin", "operator", { types: FORM_TYPES }),
           responses: { "303": d.seeOther("/dashboard, with the session cookie"), "401": d.html("Key not accepted."), "429": d.html("Too many attempts.") },
         },
         (req, res) => this.login(req, res),
@@ -413,7 +418,7 @@ export class Hitl {
           tags: ["human-in-the-loop"],
           ...d.open,
           parameters: [d.PASSPORT],
-          requestBody: d.form({ confirm: { const: "yes" }, csrf: { type: "string" } }),
+          requestBody: schemaBody("DashboardStop", "operator", { required: false, types: FORM_TYPES }),
           responses: {
             "200": d.OK_MESSAGE,
             "303": d.seeOther("/dashboard"),
@@ -631,7 +636,15 @@ export class Hitl {
     if (!this.opts.auth) return sendPage(res, notConfigured());
     const fields = fieldsOf(req, await readBody(req, MAX_FORM_BODY));
     if (!this.allowLogin(req)) return sendPage(res, renderLogin({ error: "Too many attempts. Wait a minute and try again.", status: 429 }));
-    const principal: Principal | null = fields.api_key ? await this.opts.auth.verifyKey(fields.api_key.trim()) : null;
+    let form: DashboardLogin;
+    try {
+      form = validateBody(dashboardLoginSchema, fields, "sign-in form", propertyTypes.DashboardLogin);
+    } catch (err) {
+      // A person at the form sees what is wrong on the form itself; a program gets the typed error.
+      if (err instanceof RequestError && !wantsJson(req)) return sendPage(res, renderLogin({ error: err.message, status: 400 }));
+      throw err;
+    }
+    const principal: Principal | null = await this.opts.auth.verifyKey(form.api_key.trim());
     if (!principal) return sendPage(res, renderLogin({ error: "That API key was not accepted.", status: 401 }));
     redirect(res, "/dashboard", { "set-cookie": this.sessions.issue(principal).cookie });
   }
@@ -684,7 +697,8 @@ export class Hitl {
     const info = await this.visiblePassport(session, pid);
     if (!info) return sendError(res, "not_found", `no passport ${pid}`);
     if (op === "emergency-stop") {
-      if (fields.confirm !== "yes") {
+      const form = validateBody(dashboardStopSchema, fields, "emergency-stop form", propertyTypes.DashboardStop);
+      if (form.confirm !== "yes") {
         if (wantsJson(req)) return sendError(res, "confirmation_required", "send confirm=yes to stop the agent");
         return sendPage(res, renderStopConfirm(info, session.csrf));
       }

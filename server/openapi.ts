@@ -9,6 +9,8 @@ import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
 import reissueSchema from "../schemas/reissue.schema.json";
 import newApproverSchema from "../schemas/new-approver.schema.json";
+import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
+import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { Route, Router } from "./router";
@@ -42,6 +44,8 @@ const SCHEMAS: Json = {
   ModeiWindowReset: modeiWindowResetSchema,
   Reissue: reissueSchema,
   NewApprover: newApproverSchema,
+  DashboardLogin: dashboardLoginSchema,
+  DashboardStop: dashboardStopSchema,
   Jwk: {
     type: "object",
     properties: {

@@ -17,10 +17,13 @@ import requestSchema from "../schemas/request.schema.json";
 import reportSchema from "../schemas/report.schema.json";
 import reissueSchema from "../schemas/reissue.schema.json";
 import newApproverSchema from "../schemas/new-approver.schema.json";
+import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
+import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { DecisionEvent } from "../server/context";
 import { api } from "./server-harness";
+import { signIn } from "./hitl-helpers";
 
 let now = Date.parse("2026-02-24T10:00:00Z");
 let server: WardenServer;
@@ -454,19 +457,13 @@ describe("OpenAPI 3.1", () => {
       ModeiWindowReset: modeiWindowResetSchema,
       Reissue: reissueSchema,
       NewApprover: newApproverSchema,
+      DashboardLogin: dashboardLoginSchema,
+      DashboardStop: dashboardStopSchema,
     };
     for (const [name, schema] of Object.entries(FROM_SCHEMAS)) expect(doc.components.schemas[name], name).toEqual(schema);
     // Every JSON request body names a schemas/ component by $ref; the bodies not yet moved to schemas/
     // are listed here, and the list can only shrink (a new inline body fails).
-    const INLINE_BODIES = new Set([
-      "POST /mcp",
-      "POST /api/mcp/supravision",
-      "POST /v1/sms/inbound",
-      "POST /v1/sms/twilio",
-      "POST /v1/slack/interactivity",
-      "POST /dashboard/login",
-      "POST /dashboard/passports/{id}/emergency-stop",
-    ]);
+    const INLINE_BODIES = new Set(["POST /mcp", "POST /api/mcp/supravision", "POST /v1/sms/inbound", "POST /v1/sms/twilio", "POST /v1/slack/interactivity"]);
     // Every media type of every body counts (forms and webhooks too), and a body says its channel (SPEC §11).
     const inline: string[] = [];
     type Body = { description?: string; content: Record<string, { schema: unknown }> };
@@ -608,6 +605,49 @@ describe("request bodies are checked by their schemas/ component (the attacker's
     const agent = await api(base, "POST", "/v1/approvers", { key: agentKeyA, body: { phone: "+15550100079" } });
     expect(agent.body.error.code).toBe("operator_only");
     expect((await api(base, "GET", "/v1/approvers", { key: keyA })).body.approvers).toEqual([]);
+  });
+
+  it("the dashboard's forms: a misspelt or extra field, or a confirm other than yes, is a 400 naming it; nothing is stopped", async () => {
+    const form = (path: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}${path}`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body });
+    const program = { accept: "application/json" };
+    const typo = await form("/dashboard/login", `apikey=${keyA}`, program);
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).error).toMatchObject({ code: "unknown_field", path: "apikey", hint: 'did you mean "api_key"?' });
+    // A person at the form gets the sign-in page again, saying what is wrong; no session.
+    const empty = await form("/dashboard/login", "api_key=");
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get("set-cookie")).toBeNull();
+    expect(await empty.text()).toContain("api_key: is out of range (expected at least 1 character");
+    const extra = await form("/dashboard/login", `api_key=${keyA}&role=operator`);
+    expect([extra.status, extra.headers.get("set-cookie")]).toEqual([400, null]);
+    expect(await extra.text()).toContain("unknown field &quot;role&quot;");
+
+    const { passport } = await issue(keyA, { constraints: {} });
+    const { cookie, csrf } = await signIn(base, keyA);
+    const stop = `/dashboard/passports/${passport.id}/emergency-stop`;
+    const session = { cookie, "x-csrf-token": csrf, ...program };
+    for (const [body, code, path] of [
+      ["confirm=YES", "invalid_value", "confirm"],
+      ["confirm=yes&force=1", "unknown_field", "force"],
+      ["confirm=yes&confrim=yes", "unknown_field", "confrim"],
+    ] as const) {
+      const r = await form(stop, body, session);
+      expect(r.status, body).toBe(400);
+      expect((await r.json()).error, body).toMatchObject({ code, path });
+    }
+    const json = await fetch(`${base}${stop}`, {
+      method: "POST",
+      headers: { ...session, "content-type": "application/json" },
+      body: JSON.stringify({ confirm: true }),
+    });
+    expect((await json.json()).error).toMatchObject({ code: "invalid_value", path: "confirm" });
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.emergency_stopped).toBe(false);
+    // Without the CSRF token the form is not even read.
+    const forged = await form(stop, "confirm=YES", { cookie, ...program });
+    expect((await forged.json()).error.code).toBe("bad_csrf_token");
+    expect((await form(stop, "confirm=yes", session)).status).toBe(200);
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.emergency_stopped).toBe(true);
   });
 });
 

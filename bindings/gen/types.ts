@@ -410,6 +410,28 @@ export interface Counters {
   paused_by?: "operator" | "fail_closed" | null;
 }
 /**
+ * The sign-in form of POST /dashboard/login (application/x-www-form-urlencoded, or the same fields as JSON): an operator API key, which becomes a session cookie. Operator channel (SPEC §11): only an operator key signs in; an agent key is refused. Unknown fields are an error (the dashboard's form sends only api_key).
+ */
+export interface DashboardLogin {
+  /**
+   * An operator API key (warden keys create); surrounding spaces are ignored.
+   */
+  api_key: string;
+}
+/**
+ * The form of POST /dashboard/passports/{id}/emergency-stop (application/x-www-form-urlencoded, or the same fields as JSON). Operator channel (SPEC §11): the dashboard session, with its CSRF token in the csrf field or the x-csrf-token header. Without confirm a form post gets a confirmation page and JSON a 400 confirmation_required. Unknown fields are an error (the dashboard's forms send only csrf and confirm).
+ */
+export interface DashboardStop {
+  /**
+   * The session's CSRF token (or send the x-csrf-token header).
+   */
+  csrf?: string;
+  /**
+   * yes: stop the agent now.
+   */
+  confirm?: "yes";
+}
+/**
  * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.
  */
 export interface Decision {

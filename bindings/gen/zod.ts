@@ -177,6 +177,14 @@ export const countersSchema = z
   })
   .strict();
 
+/** The sign-in form of POST /dashboard/login (application/x-www-form-urlencoded, or the same fields as JSON): an operator API key, which becomes a session cookie. Operator channel (SPEC §11): only an operator key signs in; an agent key is refused. Unknown fields are an error (the dashboard's form sends only api_key). */
+export const dashboardLoginSchema = z.object({ api_key: z.string().min(1) }).strict();
+
+/** The form of POST /dashboard/passports/{id}/emergency-stop (application/x-www-form-urlencoded, or the same fields as JSON). Operator channel (SPEC §11): the dashboard session, with its CSRF token in the csrf field or the x-csrf-token header. Without confirm a form post gets a confirmation page and JSON a 400 confirmation_required. Unknown fields are an error (the dashboard's forms send only csrf and confirm). */
+export const dashboardStopSchema = z
+  .object({ csrf: z.string().optional(), confirm: z.literal("yes").optional() })
+  .strict();
+
 /** allow, request_hold (wait for a human) or block (do not retry). */
 export const verdictSchema = z.enum(["allow", "request_hold", "block"]);
 
@@ -728,6 +736,8 @@ export const propertyTypes = {
     last_action_at: "Instant",
     last_heartbeat_at: "Instant",
   },
+  DashboardLogin: {},
+  DashboardStop: {},
   Decision: {
     decision: "Verdict",
     reason: "ReasonCode",
