@@ -13,16 +13,16 @@ interface Def {
   innerType?: z.ZodType;
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
-  in?: z.ZodType;
+  out?: z.ZodType;
 }
 
 const defOf = (schema: z.ZodType | undefined): Def | undefined => (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
 
-/** The schema below optional, nullable, default and pipe wrappers. */
+/** The schema below optional, nullable and default wrappers, and the target of a pipe (a decoded JSON string). */
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let s = schema;
   for (let def = defOf(s); def !== undefined && (def.innerType !== undefined || def.type === "pipe"); def = defOf(s)) {
-    s = def.innerType ?? def.in;
+    s = def.type === "pipe" ? def.out : def.innerType;
   }
   return s;
 }
@@ -54,13 +54,21 @@ function shapeOf(schema: z.ZodType, kinds: Readonly<Record<string, SchemaTypeNam
  * The body as the schema's type, or a RequestError with the first problem: its code (unknown_field,
  * missing_field, invalid_type, out_of_range, ...), the JSON path, what was expected and what was found.
  * `subject` names the body in the message ("report", "window reset"); `kinds` is the schema's row of
- * `propertyTypes`, so a field of a shared type says what it holds ("integer cents 0..2^53-1").
+ * `propertyTypes`, so a field of a shared type says what it holds ("integer cents 0..2^53-1"); `decoded`
+ * is the input with fields of JSON text (contentMediaType application/json) decoded, for `found`.
  * @example validateBody(actionReportSchema, body, "report", propertyTypes.ActionReport)
  */
-export function validateBody<T>(schema: z.ZodType<T>, input: unknown, subject: string, kinds: Readonly<Record<string, SchemaTypeName>> = {}): T {
+export function validateBody<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  subject: string,
+  kinds: Readonly<Record<string, SchemaTypeName>> = {},
+  decoded: unknown = input,
+): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems = zodProblems(result.error.issues, input, shapeOf(schema, kinds));
+  // `decoded`: the input with its JSON-text fields decoded (a form's payload), so `found` shows the value at the path.
+  const problems = zodProblems(result.error.issues, decoded, shapeOf(schema, kinds));
   // A misspelled field explains the missing one it stands for: it is reported first, with its did-you-mean.
   const first = problems.find((p) => p.code === "unknown_field") ?? problems[0] ?? { code: "invalid_value", path: "", message: "is not valid" };
   if (first.path === "" && first.code === "invalid_type") first.expected = `${/^[aeiou]/i.test(subject) ? "an" : "a"} ${subject} object`;

@@ -24,7 +24,7 @@ import { SseStreams, type StreamOwner } from "../humans/sse";
 import { type Operation, schemaBody } from "./openapi-operation";
 import { RequestError } from "../bindings/errors";
 import { validateBody } from "../bindings/validate-body";
-import { dashboardLoginSchema, dashboardStopSchema, propertyTypes } from "../bindings/gen/zod";
+import { dashboardLoginSchema, dashboardStopSchema, propertyTypes, smsReplySchema } from "../bindings/gen/zod";
 import type { DashboardLogin } from "../bindings/gen/types";
 import { VALIDATION_STATUS } from "../enforcer/error-codes";
 import * as d from "./hitl-openapi";
@@ -170,14 +170,14 @@ export class Hitl {
             "Answers JSON `{intent, reply, ...}`, or TwiML when Accept asks for XML.",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ from: { type: "string" }, body: { type: "string" } }, ["from", "body"]),
+          requestBody: schemaBody("SmsReply", "third-party", { types: FORM_TYPES }),
           responses: {
             "200": d.jsonOf({
               type: "object",
               properties: { intent: { enum: ["approve", "deny", "stop", "start", "help", "confirm"] }, reply: { type: "string" } },
               required: ["intent", "reply"],
             }),
-            "400": d.error("Missing from or body."),
+            "400": d.error("Missing from or body, or a field the schema refuses (`error.path` names it)."),
             "401": d.error("Missing, stale, wrong or replayed signature."),
             "503": d.error("No SMS secret is configured."),
           },
@@ -195,10 +195,10 @@ export class Hitl {
             "Replies as POST /v1/sms/inbound, answered in TwiML.",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ MessageSid: { type: "string" }, From: { type: "string" }, Body: { type: "string" } }, ["MessageSid", "From"]),
+          requestBody: schemaBody("TwilioInbound", "third-party", { types: ["application/x-www-form-urlencoded"] }),
           responses: {
             "200": { description: "TwiML `<Response><Message>…</Message></Response>`.", content: { "text/xml": { schema: { type: "string" } } } },
-            "400": d.error("Missing MessageSid or From."),
+            "400": d.error("Missing MessageSid or From, or a field the schema refuses (`error.path` names it)."),
             "403": d.error("Missing or wrong X-Twilio-Signature."),
             "409": d.error("The message was already handled."),
             "503": d.error("TWILIO_AUTH_TOKEN is not set."),
@@ -217,10 +217,10 @@ export class Hitl {
             "and the click must come from the message posted for that approval.",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ payload: { type: "string" } }, ["payload"]),
+          requestBody: schemaBody("SlackInteractivity", "third-party", { types: ["application/x-www-form-urlencoded"] }),
           responses: {
             "200": d.jsonOf({ type: "object", properties: { status: { type: "string" } }, required: ["status"] }),
-            "400": d.error("Not a Warden button's block_actions payload."),
+            "400": d.error("Not a Warden button's block_actions payload (`error.path` names the field, like payload.actions[0].action_id)."),
             "401": d.error("Missing, stale or wrong signature."),
             "404": d.error("No approval was posted as this message."),
             "409": d.error("The request was already handled."),
@@ -551,11 +551,12 @@ export class Hitl {
     const raw = await readBody(req, MAX_FORM_BODY);
     const verdict = await this.sms.verifyOnce(req.headers, raw, (signature, ttlMs) => this.desk.rememberMessage(signature, ttlMs));
     if (!verdict.ok) return sendError(res, "bad_signature", `webhook signature ${verdict.reason}`);
-    const fields = fieldsOf(req, raw);
+    // Read only once the signature over the exact raw bytes holds.
+    const fields = validateBody(smsReplySchema, fieldsOf(req, raw), "SMS reply", propertyTypes.SmsReply);
     const from = fields.from ?? fields.From;
     const body = fields.body ?? fields.Body;
-    if (!from) throw new HttpError("missing_field", "from is required");
-    if (body === undefined) throw new HttpError("missing_field", "body is required");
+    if (!from) throw new HttpError("missing_field", "from is required: the sender's number (From also accepted)", "from");
+    if (body === undefined) throw new HttpError("missing_field", "body is required: the text (Body also accepted)", "body");
     const outcome = await handleSmsInbound(this.desk, { from, body }, (id) => this.alerts.linkFor(id));
     if (/\b(application|text)\/xml\b/.test(String(req.headers.accept ?? ""))) {
       const xml = `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(outcome.reply)}</Message></Response>`;

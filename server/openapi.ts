@@ -11,6 +11,10 @@ import reissueSchema from "../schemas/reissue.schema.json";
 import newApproverSchema from "../schemas/new-approver.schema.json";
 import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
 import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
+import smsReplySchema from "../schemas/sms-reply.schema.json";
+import twilioInboundSchema from "../schemas/twilio-inbound.schema.json";
+import slackInteractivitySchema from "../schemas/slack-interactivity.schema.json";
+import slackBlockActionsSchema from "../schemas/slack-block-actions.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { Route, Router } from "./router";
@@ -46,6 +50,10 @@ const SCHEMAS: Json = {
   NewApprover: newApproverSchema,
   DashboardLogin: dashboardLoginSchema,
   DashboardStop: dashboardStopSchema,
+  SmsReply: smsReplySchema,
+  TwilioInbound: twilioInboundSchema,
+  SlackInteractivity: slackInteractivitySchema,
+  SlackBlockActions: slackBlockActionsSchema,
   Jwk: {
     type: "object",
     properties: {

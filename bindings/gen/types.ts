@@ -1210,6 +1210,122 @@ export interface ActionReport {
   actual_cost_cents?: Cents;
 }
 /**
+ * The decoded payload of a Slack interactivity request that Warden acts on: a click on the Approve or Deny button of the message posted for a hold. Third party (Slack) on behalf of an operator (SPEC §11); Slack sends many more fields, which are allowed and ignored.
+ */
+export interface SlackBlockActions {
+  /**
+   * Only button clicks (block_actions) are acted on.
+   */
+  type: "block_actions";
+  /**
+   * Who clicked; recorded as slack:<username>.
+   */
+  user?: {
+    id?: string;
+    username?: string;
+    name?: string;
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The channel of the message clicked: it must be the one the hold was posted to.
+   */
+  channel: {
+    id: string;
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The message clicked: it must be the one posted for the approval.
+   */
+  message: {
+    ts: string;
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The click; the first action is acted on.
+   *
+   * @minItems 1
+   */
+  actions: [
+    {
+      /**
+       * Which button.
+       */
+      action_id: "warden_approve" | "warden_deny";
+      /**
+       * The approval id the button carries.
+       */
+      value: string;
+      [k: string]: unknown | undefined;
+    },
+    ...{
+      /**
+       * Which button.
+       */
+      action_id: "warden_approve" | "warden_deny";
+      /**
+       * The approval id the button carries.
+       */
+      value: string;
+      [k: string]: unknown | undefined;
+    }[],
+  ];
+  [k: string]: unknown | undefined;
+}
+/**
+ * The form Slack posts to POST /v1/slack/interactivity when an approver clicks Approve or Deny. Operator channel relayed by a third party (SPEC §11): X-Slack-Signature (v0 HMAC-SHA256 over the exact raw body) and its timestamp are checked before the form is read. payload is Slack's block_actions JSON, checked against SlackBlockActions once decoded (problems name payload.<path>). Other fields Slack may add are allowed and ignored.
+ */
+export interface SlackInteractivity {
+  /**
+   * The interaction, as JSON text.
+   */
+  payload: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * The fields of POST /v1/sms/inbound (a form, or the same fields as JSON): a text an approver sent, relayed by an SMS gateway. Operator channel relayed by a third party (SPEC §11): the x-warden-signature HMAC over the exact raw body is checked before the fields are read. The sender is from (or From) and the text body (or Body), Twilio's spelling being accepted too; other fields a gateway adds are allowed and ignored.
+ */
+export interface SmsReply {
+  /**
+   * The approver's phone number.
+   */
+  from?: string;
+  /**
+   * The same, as Twilio spells it (from wins when both are sent).
+   */
+  From?: string;
+  /**
+   * The text: YES, NO, STOP, START, CONFIRM <code>, or anything else for help.
+   */
+  body?: string;
+  /**
+   * The same, as Twilio spells it (body wins when both are sent).
+   */
+  Body?: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * The form Twilio posts to POST /v1/sms/twilio for each text an approver sends. Operator channel relayed by a third party (SPEC §11): X-Twilio-Signature (over WARDEN_PUBLIC_URL + /v1/sms/twilio and every form field) is checked before the fields are. Twilio adds fields (AccountSid, To, NumMedia, ...): they are allowed and ignored. MessageSid (or the older SmsSid) is required too.
+ */
+export interface TwilioInbound {
+  /**
+   * The message's id; each is acted on once.
+   */
+  MessageSid?: string;
+  /**
+   * The older name of MessageSid (used when MessageSid is absent).
+   */
+  SmsSid?: string;
+  /**
+   * The approver's phone number (E.164).
+   */
+  From: string;
+  /**
+   * The text: YES, NO, STOP, START, CONFIRM <code>, or anything else for help.
+   */
+  Body?: string;
+  [k: string]: unknown | undefined;
+}
+/**
  * The body of POST /v1/passports/{id}/state/reset: which spending window to set back to zero. Operator channel (SPEC §11): only an operator resets windows; an agent key gets 403. Unknown fields are an error.
  */
 export interface WindowReset {

@@ -689,6 +689,112 @@ export const actionReportSchema = z
   })
   .strict();
 
+/** The decoded payload of a Slack interactivity request that Warden acts on: a click on the Approve or Deny button of the message posted for a hold. Third party (Slack) on behalf of an operator (SPEC §11); Slack sends many more fields, which are allowed and ignored. */
+export const slackBlockActionsSchema = z
+  .object({
+    type: z.literal("block_actions"),
+    user: z
+      .object({ id: z.string().optional(), username: z.string().optional(), name: z.string().optional() })
+      .catchall(z.any())
+      .optional(),
+    channel: z.object({ id: z.string().min(1) }).catchall(z.any()),
+    message: z.object({ ts: z.string().min(1) }).catchall(z.any()),
+    actions: z
+      .array(
+        z
+          .object({ action_id: z.enum(["warden_approve", "warden_deny"]), value: z.string().min(1) })
+          .catchall(z.any()),
+      )
+      .min(1),
+  })
+  .catchall(z.any());
+
+/** The form Slack posts to POST /v1/slack/interactivity when an approver clicks Approve or Deny. Operator channel relayed by a third party (SPEC §11): X-Slack-Signature (v0 HMAC-SHA256 over the exact raw body) and its timestamp are checked before the form is read. payload is Slack's block_actions JSON, checked against SlackBlockActions once decoded (problems name payload.<path>). Other fields Slack may add are allowed and ignored. */
+export const slackInteractivitySchema = z
+  .object({
+    payload: z
+      .string()
+      .min(1)
+      .transform((str, ctx) => {
+        try {
+          return JSON.parse(str);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: "Invalid JSON" });
+        }
+      })
+      .pipe(
+        z
+          .object({
+            type: z.literal("block_actions").describe("Only button clicks (block_actions) are acted on."),
+            user: z
+              .object({
+                id: z.string().optional(),
+                username: z.string().optional(),
+                name: z.string().optional(),
+              })
+              .catchall(z.any())
+              .describe("Who clicked; recorded as slack:<username>.")
+              .optional(),
+            channel: z
+              .object({ id: z.string().min(1) })
+              .catchall(z.any())
+              .describe("The channel of the message clicked: it must be the one the hold was posted to."),
+            message: z
+              .object({ ts: z.string().min(1) })
+              .catchall(z.any())
+              .describe("The message clicked: it must be the one posted for the approval."),
+            actions: z
+              .array(
+                z
+                  .object({
+                    action_id: z.enum(["warden_approve", "warden_deny"]).describe("Which button."),
+                    value: z.string().min(1).describe("The approval id the button carries."),
+                  })
+                  .catchall(z.any()),
+              )
+              .min(1)
+              .describe("The click; the first action is acted on."),
+          })
+          .catchall(z.any())
+          .describe(
+            "The decoded payload of a Slack interactivity request that Warden acts on: a click on the Approve or Deny button of the message posted for a hold. Third party (Slack) on behalf of an operator (SPEC §11); Slack sends many more fields, which are allowed and ignored.",
+          ),
+      ),
+  })
+  .catchall(z.any());
+
+/** The fields of POST /v1/sms/inbound (a form, or the same fields as JSON): a text an approver sent, relayed by an SMS gateway. Operator channel relayed by a third party (SPEC §11): the x-warden-signature HMAC over the exact raw body is checked before the fields are read. The sender is from (or From) and the text body (or Body), Twilio's spelling being accepted too; other fields a gateway adds are allowed and ignored. */
+export const smsReplySchema = z
+  .object({
+    from: z.string().min(1).max(64).optional(),
+    From: z.string().min(1).max(64).optional(),
+    body: z.string().max(1600).optional(),
+    Body: z.string().max(1600).optional(),
+  })
+  .catchall(z.any());
+
+/** The form Twilio posts to POST /v1/sms/twilio for each text an approver sends. Operator channel relayed by a third party (SPEC §11): X-Twilio-Signature (over WARDEN_PUBLIC_URL + /v1/sms/twilio and every form field) is checked before the fields are. Twilio adds fields (AccountSid, To, NumMedia, ...): they are allowed and ignored. MessageSid (or the older SmsSid) is required too. */
+export const twilioInboundSchema = z
+  .object({
+    MessageSid: z
+      .string()
+      .regex(
+        new RegExp("^[A-Za-z]{2}[0-9A-Fa-f]{32}$"),
+        "a Twilio message sid: two letters and 32 hex digits, like SM0123456789abcdef0123456789abcdef",
+      )
+      .optional(),
+    SmsSid: z
+      .string()
+      .regex(
+        new RegExp("^[A-Za-z]{2}[0-9A-Fa-f]{32}$"),
+        "a Twilio message sid: two letters and 32 hex digits, like SM0123456789abcdef0123456789abcdef",
+      )
+      .optional(),
+    From: z.string().min(1).max(64),
+    Body: z.string().max(1600).optional(),
+  })
+  .catchall(z.any());
+
 /** The body of POST /v1/passports/{id}/state/reset: which spending window to set back to zero. Operator channel (SPEC §11): only an operator resets windows; an agent key gets 403. Unknown fields are an error. */
 export const windowResetSchema = z.object({ window_type: windowTypeSchema }).strict();
 
@@ -758,6 +864,10 @@ export const propertyTypes = {
   Reissue: { public_key_jwk: "PublicJwk" },
   ActionReport: { actual_cost_cents: "Cents" },
   EvalRequest: { cost_cents: "Cents" },
+  SlackBlockActions: {},
+  SlackInteractivity: {},
+  SmsReply: {},
+  TwilioInbound: {},
   WindowReset: { window_type: "WindowType" },
 } as const;
 export type SchemaTypeName =
