@@ -14,6 +14,7 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
   out?: z.ZodType;
+  options?: z.ZodType[];
 }
 
 const defOf = (schema: z.ZodType | undefined): Def | undefined => (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
@@ -27,26 +28,24 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   return s;
 }
 
-/** The schema of the value at `path` (object properties and list items), or undefined. */
-function schemaAt(root: z.ZodType, path: readonly Segment[]): z.ZodType | undefined {
-  let s: z.ZodType | undefined = unwrap(root);
-  for (const segment of path) {
-    const def = defOf(s);
-    if (def?.type === "object" && typeof segment === "string") s = unwrap(def.shape?.[segment]);
-    else if (def?.type === "array" && typeof segment === "number") s = unwrap(def.element);
-    else return undefined;
-  }
-  return s;
+/** The schemas the value at `path` may match (object properties, list items, every branch of a union). */
+function schemasAt(root: z.ZodType | undefined, path: readonly Segment[]): z.ZodType[] {
+  const s = unwrap(root);
+  const def = defOf(s);
+  if (def === undefined) return [];
+  if (def.type === "union") return (def.options ?? []).flatMap((o) => schemasAt(o, path));
+  if (path.length === 0) return [s!];
+  const [segment, ...rest] = path;
+  if (def.type === "object" && typeof segment === "string") return schemasAt(def.shape?.[segment], rest);
+  if (def.type === "array" && typeof segment === "number") return schemasAt(def.element, rest);
+  return [];
 }
 
 /** Field names at any depth (for did-you-mean), and the shared value types of top-level fields (for `expected`). */
 function shapeOf(schema: z.ZodType, kinds: Readonly<Record<string, SchemaTypeName>>): DocumentShape {
   return {
     kindAt: (path) => (path.length === 1 ? kinds[String(path[0])] : undefined),
-    fieldsAt: (path) => {
-      const def = defOf(schemaAt(schema, path));
-      return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
-    },
+    fieldsAt: (path) => [...new Set(schemasAt(schema, path).flatMap((s) => Object.keys(defOf(s)?.shape ?? {})))],
   };
 }
 
@@ -69,6 +68,11 @@ export function validateBody<T>(
   if (result.success) return result.data;
   // `decoded`: the input with its JSON-text fields decoded (a form's payload), so `found` shows the value at the path.
   const problems = zodProblems(result.error.issues, decoded, shapeOf(schema, kinds));
+  // A required const or enum that is absent is missing (zod says "invalid value" for it).
+  for (const p of problems) {
+    if (p.code === "invalid_value" && p.found === "nothing" && p.path !== "")
+      Object.assign(p, { code: "missing_field", message: "is required", found: undefined });
+  }
   // A misspelled field explains the missing one it stands for: it is reported first, with its did-you-mean.
   const first = problems.find((p) => p.code === "unknown_field") ?? problems[0] ?? { code: "invalid_value", path: "", message: "is not valid" };
   if (first.path === "" && first.code === "invalid_type") first.expected = `${/^[aeiou]/i.test(subject) ? "an" : "a"} ${subject} object`;

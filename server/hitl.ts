@@ -149,10 +149,10 @@ export class Hitl {
           tags: ["human-in-the-loop"],
           ...d.open,
           parameters: [{ name: "x-passport-id", in: "header", required: true, schema: { type: "string" } }],
-          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+          requestBody: schemaBody("JsonRpcBody", "agent"),
           responses: {
             "200": d.jsonOf({ type: "object" }, "JSON-RPC response"),
-            "400": d.jsonOf({ type: "object" }, "JSON-RPC parse error"),
+            "400": d.jsonOf({ type: "object" }, "JSON-RPC parse error, or an Invalid Request (-32600) whose `error.data` names the code and path"),
             "401": d.jsonOf({ type: "object" }, "Missing, weak or unknown passport id"),
           },
         },

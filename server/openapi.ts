@@ -15,6 +15,7 @@ import smsReplySchema from "../schemas/sms-reply.schema.json";
 import twilioInboundSchema from "../schemas/twilio-inbound.schema.json";
 import slackInteractivitySchema from "../schemas/slack-interactivity.schema.json";
 import slackBlockActionsSchema from "../schemas/slack-block-actions.schema.json";
+import jsonRpcSchema from "../schemas/json-rpc.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { Route, Router } from "./router";
@@ -54,6 +55,7 @@ const SCHEMAS: Json = {
   TwilioInbound: twilioInboundSchema,
   SlackInteractivity: slackInteractivitySchema,
   SlackBlockActions: slackBlockActionsSchema,
+  JsonRpcBody: jsonRpcSchema,
   Jwk: {
     type: "object",
     properties: {

@@ -170,6 +170,10 @@ export type NoArgs = {} | true | null;
  */
 export type FixtureCase = SnapshotCase | StepsCase;
 /**
+ * The body of POST /mcp (and Modei's /api/mcp/supravision): one JSON-RPC 2.0 message of the Model Context Protocol, or a non-empty batch of them. Agent channel (SPEC §11): untrusted; the passport is named by the x-passport-id header. Only the envelope is checked here; the MCP SDK handles the protocol (methods, params, results). Members other than JSON-RPC 2.0's are an error.
+ */
+export type JsonRpcBody = JsonRpcMessage | [JsonRpcMessage, ...JsonRpcMessage[]];
+/**
  * A spending window: daily, weekly, monthly, total, or all of them.
  */
 export type WindowType = "daily" | "weekly" | "monthly" | "total" | "all";
@@ -1034,6 +1038,43 @@ export interface FixtureSuite {
    * via the `patternProperty` "^x-".
    */
   [k: string]: unknown | undefined;
+}
+/**
+ * A JSON-RPC 2.0 request (method and id), notification (method, no id) or response (id with result or error).
+ */
+export interface JsonRpcMessage {
+  /**
+   * Always 2.0.
+   */
+  jsonrpc: "2.0";
+  /**
+   * The request's id (a string or an integer); absent in a notification.
+   */
+  id?: string | number;
+  /**
+   * The method, like initialize, tools/list or tools/call.
+   */
+  method?: string;
+  /**
+   * The method's parameters (an object, as MCP requires).
+   */
+  params?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * A response's result.
+   */
+  result?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * A response's error.
+   */
+  error?: {
+    code: number;
+    message: string;
+    data?: unknown;
+  };
 }
 /**
  * The body of Modei's POST /api/v1/passports/{id}/state/reset: like WindowReset, but the body may be empty or leave out window_type, which then resets the daily window. Operator channel (SPEC §11). Unknown fields are an error.

@@ -586,6 +586,24 @@ export const fixtureSuiteSchema = z
 /** An offline policy test (SPEC §9), in YAML or JSON: one case, or cases that share a top-level passport. Paths are relative to the file. Keys starting with x- are free, to hold YAML anchors. */
 export const fixtureSchema = z.union([snapshotCaseSchema, stepsCaseSchema, fixtureSuiteSchema]);
 
+/** A JSON-RPC 2.0 request (method and id), notification (method, no id) or response (id with result or error). */
+export const jsonRpcMessageSchema = z
+  .object({
+    jsonrpc: z.literal("2.0"),
+    id: z.union([z.string(), z.number().int()]).optional(),
+    method: z.string().min(1).optional(),
+    params: z.record(z.string(), z.any()).optional(),
+    result: z.record(z.string(), z.any()).optional(),
+    error: z
+      .object({ code: z.number().int(), message: z.string(), data: z.any().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** The body of POST /mcp (and Modei's /api/mcp/supravision): one JSON-RPC 2.0 message of the Model Context Protocol, or a non-empty batch of them. Agent channel (SPEC §11): untrusted; the passport is named by the x-passport-id header. Only the envelope is checked here; the MCP SDK handles the protocol (methods, params, results). Members other than JSON-RPC 2.0's are an error. */
+export const jsonRpcBodySchema = z.union([jsonRpcMessageSchema, z.array(jsonRpcMessageSchema).min(1)]);
+
 /** A spending window: daily, weekly, monthly, total, or all of them. */
 export const windowTypeSchema = z.enum(["daily", "weekly", "monthly", "total", "all"]);
 
