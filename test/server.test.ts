@@ -617,6 +617,18 @@ describe("request bodies are checked by their schemas/ component (the attacker's
     expect((await api(base, "GET", "/v1/approvers", { key: keyA })).body.approvers).toEqual([]);
   });
 
+  it("POST /mcp and Modei's /api/mcp/supravision: a JSON-RPC envelope the schema refuses is an Invalid Request naming the path", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    for (const path of ["/mcp", "/api/mcp/supravision"]) {
+      const r = await api(base, "POST", path, {
+        body: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "enforce_action" }, extra: true },
+        headers: { "x-passport-id": passport.id, accept: "application/json, text/event-stream" },
+      });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error, path).toMatchObject({ code: -32600, data: { code: "unknown_field", path: "extra" } });
+    }
+  });
+
   it("the dashboard's forms: a misspelt or extra field, or a confirm other than yes, is a 400 naming it; nothing is stopped", async () => {
     const form = (path: string, body: string, headers: Record<string, string> = {}) =>
       fetch(`${base}${path}`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body });
