@@ -1071,8 +1071,17 @@ export interface JsonRpcMessage {
    * A response's error.
    */
   error?: {
+    /**
+     * The JSON-RPC error code.
+     */
     code: number;
+    /**
+     * What went wrong.
+     */
     message: string;
+    /**
+     * More about the error, any JSON value.
+     */
     data?: unknown;
   };
 }
@@ -1262,8 +1271,17 @@ export interface SlackBlockActions {
    * Who clicked; recorded as slack:<username>.
    */
   user?: {
+    /**
+     * The Slack user id.
+     */
     id?: string;
+    /**
+     * The Slack user name (preferred in the audit record).
+     */
     username?: string;
+    /**
+     * The display name (when there is no username).
+     */
     name?: string;
     [k: string]: unknown | undefined;
   };
@@ -1271,6 +1289,9 @@ export interface SlackBlockActions {
    * The channel of the message clicked: it must be the one the hold was posted to.
    */
   channel: {
+    /**
+     * The channel id.
+     */
     id: string;
     [k: string]: unknown | undefined;
   };
@@ -1278,6 +1299,9 @@ export interface SlackBlockActions {
    * The message clicked: it must be the one posted for the approval.
    */
   message: {
+    /**
+     * The message timestamp (its id in the channel).
+     */
     ts: string;
     [k: string]: unknown | undefined;
   };

@@ -746,19 +746,22 @@ export const slackInteractivitySchema = z
             type: z.literal("block_actions").describe("Only button clicks (block_actions) are acted on."),
             user: z
               .object({
-                id: z.string().optional(),
-                username: z.string().optional(),
-                name: z.string().optional(),
+                id: z.string().describe("The Slack user id.").optional(),
+                username: z
+                  .string()
+                  .describe("The Slack user name (preferred in the audit record).")
+                  .optional(),
+                name: z.string().describe("The display name (when there is no username).").optional(),
               })
               .catchall(z.any())
               .describe("Who clicked; recorded as slack:<username>.")
               .optional(),
             channel: z
-              .object({ id: z.string().min(1) })
+              .object({ id: z.string().min(1).describe("The channel id.") })
               .catchall(z.any())
               .describe("The channel of the message clicked: it must be the one the hold was posted to."),
             message: z
-              .object({ ts: z.string().min(1) })
+              .object({ ts: z.string().min(1).describe("The message timestamp (its id in the channel).") })
               .catchall(z.any())
               .describe("The message clicked: it must be the one posted for the approval."),
             actions: z
