@@ -6,6 +6,7 @@ import type { Enforcer } from "../enforcer/enforcer";
 import type { ApprovalDesk } from "../desk/desk";
 import { createMcpServer, type HeartbeatThrottle } from "./server";
 import { HttpError, header, readBody } from "../desk/web";
+import { isErrorCode } from "../enforcer/error-codes";
 
 export const PASSPORT_HEADER = "x-passport-id";
 /** JSON-RPC bodies larger than this are refused (413). */
@@ -135,7 +136,8 @@ export async function handleMcpHttp(req: IncomingMessage, res: ServerResponse, o
     try {
       await opts.proof.verify(passportId, { method: "POST", path: new URL(req.url ?? "/", "http://localhost").pathname, body: raw, header: proof });
     } catch (err) {
-      const code = typeof (err as { code?: unknown }).code === "string" ? (err as { code: string }).code : "pop_invalid";
+      const given = (err as { code?: unknown }).code;
+      const code = isErrorCode(given) ? given : "pop_invalid";
       return rpcError(res, 401, -32001, `${code}: ${(err as Error).message}`, { "www-authenticate": `WardenPoP realm="warden", error="${code}"` }, code);
     }
   }
