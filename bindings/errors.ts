@@ -1,7 +1,7 @@
 // Typed errors of the bindings: every failure says what went wrong, where, and what to do.
 
 import { utf8Length } from "./bytes";
-import type { EngineCode, ProblemCode, WardenCode } from "./problem-codes";
+import { toProblemCode, type EngineCode, type ProblemCode, type WardenCode } from "./problem-codes";
 
 /** One thing wrong with an input, at a JSON path into the user's document. */
 export interface Problem {
@@ -47,9 +47,13 @@ export class RequestError extends WardenError<ProblemCode> {
   readonly expected?: string;
   readonly found?: string;
   readonly hint?: string;
-  /** `subject` names the document in the message: "request", "counter snapshot", "option". */
+  /**
+   * `subject` names the document in the message: "request", "counter snapshot", "option". The code
+   * is checked against the table at run time too (a caller in JavaScript may pass any string): an
+   * unknown one becomes FALLBACK_PROBLEM_CODE, so `code` and `problem.code` are always the table's.
+   */
   constructor(problem: Problem, subject = "input") {
-    super(problem.code, `invalid ${subject}: ${describeProblem(problem)}`);
+    super(toProblemCode(problem.code), `invalid ${subject}: ${describeProblem(problem)}`);
     this.path = problem.path;
     this.expected = problem.expected;
     this.found = problem.found;

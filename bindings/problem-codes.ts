@@ -33,9 +33,9 @@ export const PROBLEM_CODES = {
   misspelled_constraint: "a constraint key that is a known one written in another case or namespace",
   misspelled_sentinel: "an approval pattern that is a misspelled sentinel and would match no action",
   // Lint warnings (`warden check`, the passport form): valid, but probably not what was meant.
-  threshold_unreachable: "an approval threshold at or above the per-action cap, so no action ever asks for approval",
-  per_action_not_below_cap: "a per-action cost cap at or above the daily (weekly, monthly) cap",
-  cents_look_like_dollars: "a cost limit that looks written in dollars where cents are meant",
+  threshold_unreachable: "an approval threshold at or above a cost cap: the cap blocks first, so the hold never fires",
+  per_action_not_below_cap: "a per-action cap at or above a spending cap, so it never blocks anything the spending cap allows",
+  cents_look_like_dollars: "a cost cap under 100 cents: amounts are cents, and small numbers are often dollars",
   // HTTP requests and their callers.
   missing_passport_id: "the request names no passport",
   issuer_mismatch: "the issuer_id given is not the API key's issuer",

@@ -55,10 +55,8 @@ const HTTP_ERRORS = {
 /** The closed union of error codes the HTTP layers answer with: every problem code and the codes above. */
 export type ErrorCode = ProblemCode | keyof typeof HTTP_ERRORS;
 
-type StatusTable = { readonly [C in ProblemCode]: typeof VALIDATION_STATUS } & typeof HTTP_ERRORS;
-
 /** The one table: every code the HTTP layers answer with, and its status. */
-export const ERROR_STATUS: StatusTable = Object.freeze({
+export const ERROR_STATUS: { readonly [C in ProblemCode]: typeof VALIDATION_STATUS } & typeof HTTP_ERRORS = Object.freeze({
   ...(Object.fromEntries(Object.keys(PROBLEM_CODES).map((code) => [code, VALIDATION_STATUS])) as {
     readonly [C in ProblemCode]: typeof VALIDATION_STATUS;
   }),
@@ -80,6 +78,13 @@ export function statusOf(code: ErrorCode): ErrorStatus {
 export type EnforcerErrorCode =
   | Extract<
       ErrorCode,
-      "passport_not_found" | "missing_passport_id" | "action_id_conflict" | "state_conflict" | "forbidden_channel" | "version_conflict" | "passport_revoked" | "immutable_field"
+      | "passport_not_found"
+      | "missing_passport_id"
+      | "action_id_conflict"
+      | "state_conflict"
+      | "forbidden_channel"
+      | "version_conflict"
+      | "passport_revoked"
+      | "immutable_field"
     >
   | "bad_state";

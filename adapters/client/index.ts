@@ -6,6 +6,8 @@ import type { Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, Passpo
 import type { CallOptions, WardenLike } from "../core";
 import { isErrorCode, type ErrorCode } from "../../enforcer/error-codes";
 
+export type { ErrorCode };
+
 /** Every route the client calls, `METHOD /path/{param}` as in the OpenAPI document, with the body fields it may send. */
 export const ROUTES = {
   enforce: { method: "POST", path: "/v1/enforce", body: ["passport_id", "action", "cost_cents", "target", "context", "action_id"] },
@@ -127,7 +129,13 @@ export class WardenClient implements WardenLike {
     if (!res.ok) {
       const err = (parsed as { error?: { code?: unknown; message?: string; path?: string; hint?: string } } | null)?.error;
       // The code comes from the server's JSON: checked against the table, an unknown one is treated as absent.
-      throw new WardenClientError(res.status, isErrorCode(err?.code) ? err.code : `http_${res.status}`, err?.message ?? (text.slice(0, 200) || res.statusText), err?.path, err?.hint);
+      throw new WardenClientError(
+        res.status,
+        isErrorCode(err?.code) ? err.code : `http_${res.status}`,
+        err?.message ?? (text.slice(0, 200) || res.statusText),
+        err?.path,
+        err?.hint,
+      );
     }
     if (parsed === null) throw new WardenClientError(res.status, "invalid_response", `${route.method} ${route.path} answered without a JSON body`);
     return parsed as T;
