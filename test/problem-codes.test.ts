@@ -15,7 +15,6 @@ import { ERROR_STATUS, VALIDATION_STATUS, isErrorCode, statusOf, type ErrorCode 
 import { EnforcerError } from "../enforcer/enforcer";
 import { ApiError, toApiError } from "../server/errors";
 import { RemoteError, RemoteGuard } from "../gateway/remote";
-import { WardenClient, WardenClientError } from "../adapters/client/index";
 
 const ROOT = join(import.meta.dirname, "..");
 const SOURCE_DIRS = ["bindings", "enforcer", "server", "humans", "desk", "mcp", "gateway", "cli", "node", "embed", "adapters"];
@@ -108,7 +107,7 @@ describe("a code from outside is checked against the table", () => {
     expect(new RequestError({ code: "out_of_range", path: "x", message: "m" }).problem.code).toBe("out_of_range");
   });
 
-  describe("a remote server's answer (gateway server: mode, agent-warden/client)", () => {
+  describe("a remote server's answer (the gateway's server: mode)", () => {
     let server: Server;
     let base = "";
     let answer: { status: number; body: unknown } = { status: 200, body: {} };
@@ -150,16 +149,6 @@ describe("a code from outside is checked against the table", () => {
         expect((err as RemoteError).code).toBe("http_409");
       }
       expect(await guardError(503, { error: { code: "state_conflict", message: "busy" } })).toMatchObject({ code: "state_conflict" });
-    });
-
-    it("agent-warden/client: an unknown code becomes http_<status>, a table code is kept", async () => {
-      const client = new WardenClient({ baseUrl: base, apiKey: "wk_test" });
-      answer = { status: 422, body: { error: { code: "made_up_code", message: "no", path: "x" } } };
-      const unknown = await client.heartbeat("pp_1").catch((e: unknown) => e);
-      expect(unknown).toBeInstanceOf(WardenClientError);
-      expect(unknown).toMatchObject({ status: 422, code: "http_422", path: "x" });
-      answer = { status: 400, body: { error: { code: "unknown_field", message: "no", path: "x" } } };
-      expect(await client.heartbeat("pp_1").catch((e: unknown) => e)).toMatchObject({ status: 400, code: "unknown_field" });
     });
   });
 });

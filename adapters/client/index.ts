@@ -4,9 +4,6 @@
 
 import type { Approval, ApprovalAnswer, EnforceRequest, EnforcedDecision, PassportState, ReportAnswer, ReportInput } from "../../enforcer/types";
 import type { CallOptions, WardenLike } from "../core";
-import { isErrorCode, type ErrorCode } from "../../enforcer/error-codes";
-
-export type { ErrorCode };
 
 /** Every route the client calls, `METHOD /path/{param}` as in the OpenAPI document, with the body fields it may send. */
 export const ROUTES = {
@@ -34,14 +31,11 @@ export interface WardenClientOptions {
 }
 
 /** A refused request: the server's `{error: {code, message, path?, hint?}}` with the HTTP status. */
-/** The server's code (one of the table's); `http_<status>` when its answer has none, or one not in the table; invalid_response. */
-export type WardenClientErrorCode = ErrorCode | `http_${number}` | "invalid_response";
-
 export class WardenClientError extends Error {
   override readonly name = "WardenClientError";
   constructor(
     readonly status: number,
-    readonly code: WardenClientErrorCode,
+    readonly code: string,
     message: string,
     readonly path?: string,
     readonly hint?: string,
@@ -127,15 +121,8 @@ export class WardenClient implements WardenLike {
       /* not JSON: reported below */
     }
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: unknown; message?: string; path?: string; hint?: string } } | null)?.error;
-      // The code comes from the server's JSON: checked against the table, an unknown one is treated as absent.
-      throw new WardenClientError(
-        res.status,
-        isErrorCode(err?.code) ? err.code : `http_${res.status}`,
-        err?.message ?? (text.slice(0, 200) || res.statusText),
-        err?.path,
-        err?.hint,
-      );
+      const err = (parsed as { error?: { code?: string; message?: string; path?: string; hint?: string } } | null)?.error;
+      throw new WardenClientError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? (text.slice(0, 200) || res.statusText), err?.path, err?.hint);
     }
     if (parsed === null) throw new WardenClientError(res.status, "invalid_response", `${route.method} ${route.path} answered without a JSON body`);
     return parsed as T;
