@@ -114,7 +114,10 @@ describe("the error table", () => {
           readFileSync(path, "utf8")
             .split("\n")
             .forEach((line, i) => {
-              if (/\b(ApiError|HttpError)\(\s*\d{3}|sendError\(\s*\w+,\s*\d{3}|_STATUS\s*:\s*Record<string/.test(line))
+              if (
+                /\b(ApiError|HttpError)\(\s*\d{3}|sendError\(\s*\w+,\s*\d{3}|_STATUS\s*:\s*Record<string/.test(line) ||
+                /\brpcError\(\s*\w+,\s*\d{3},.*,\s*("[a-z]+(_[a-z]+)+"|\w+\.code|code)\s*\);?\s*$/.test(line)
+              )
                 offenders.push(`${relative(ROOT, path)}:${i + 1}`);
             });
         }
