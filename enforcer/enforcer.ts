@@ -19,6 +19,7 @@ import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
 import { changedPaths } from "./passport-diff";
 import { NAMESPACES } from "./records";
+import type { EnforcerErrorCode } from "./error-codes";
 import type { AuditHead, CommitDoc, DocEntry, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
@@ -87,7 +88,7 @@ const PERMIT_TTL_MS = 3600_000;
  * `forbidden_channel` — an operator act (approve, deny, pause, stop, resume, reset, register)
  * called on the agent channel (SPEC §11).
  */
-export class EnforcerError extends WardenError {}
+export class EnforcerError extends WardenError<EnforcerErrorCode> {}
 
 /** The channel of a call (SPEC §11); anything but "agent" or "operator" is a RequestError. */
 function channelOf(opts: CallOptions | undefined): Channel {
