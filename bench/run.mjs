@@ -33,7 +33,8 @@ const RESULTS = ROOT + "bench/results/";
 
 async function allCases() {
   const engine = await loadEngine();
-  const ctx = { engine, budget };
+  // Which case ids --only asks for: a group that needs child processes (the gateway) starts none when it is not wanted.
+  const ctx = { engine, budget, wants: (id) => onlyParts === null || onlyParts.some((part) => id.includes(part)) };
   ctx.inputs = evaluateInputs(ctx);
   return [
     ...floorCases(ctx),

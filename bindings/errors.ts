@@ -1,11 +1,12 @@
 // Typed errors of the bindings: every failure says what went wrong, where, and what to do.
 
 import { utf8Length } from "./bytes";
+import { toProblemCode, type EngineCode, type ProblemCode, type WardenCode } from "./problem-codes";
 
 /** One thing wrong with an input, at a JSON path into the user's document. */
 export interface Problem {
-  /** A stable code: invalid_json, invalid_type, out_of_range, unknown_constraint, ... */
-  code: string;
+  /** A stable code of the one table (bindings/problem-codes.ts): invalid_json, out_of_range, unknown_constraint, ... */
+  code: ProblemCode;
   /** Where, like `constraints["core:cost:max_per_day"]` or `cost_cents`; "" is the whole document. */
   path: string;
   message: string;
@@ -16,10 +17,14 @@ export interface Problem {
   hint?: string;
 }
 
-/** The base of every error the bindings throw; `code` is stable and machine-readable. */
-export class WardenError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+/**
+ * The base of every error the bindings throw; `code` is stable and machine-readable, one of a closed
+ * union: the bindings' problem and engine codes unless a subclass names its own (`WardenError<C>`).
+ * The code is never inferred from the argument, so `new WardenError("typo", ...)` does not compile.
+ */
+export class WardenError<C extends string = WardenCode> extends Error {
+  readonly code: C;
+  constructor(code: NoInfer<C>, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -27,7 +32,7 @@ export class WardenError extends Error {
 }
 
 /** A passport that cannot be used: `problems` lists every problem found, not just the first. */
-export class PassportError extends WardenError {
+export class PassportError extends WardenError<ProblemCode> {
   readonly problems: Problem[];
   constructor(problems: Problem[]) {
     const first = problems[0];
@@ -37,14 +42,18 @@ export class PassportError extends WardenError {
 }
 
 /** A bad request, counter snapshot or option: one problem, the first found. */
-export class RequestError extends WardenError {
+export class RequestError extends WardenError<ProblemCode> {
   readonly path: string;
   readonly expected?: string;
   readonly found?: string;
   readonly hint?: string;
-  /** `subject` names the document in the message: "request", "counter snapshot", "option". */
+  /**
+   * `subject` names the document in the message: "request", "counter snapshot", "option". The code
+   * is checked against the table at run time too (a caller in JavaScript may pass any string): an
+   * unknown one becomes FALLBACK_PROBLEM_CODE, so `code` and `problem.code` are always the table's.
+   */
   constructor(problem: Problem, subject = "input") {
-    super(problem.code, `invalid ${subject}: ${describeProblem(problem)}`);
+    super(toProblemCode(problem.code), `invalid ${subject}: ${describeProblem(problem)}`);
     this.path = problem.path;
     this.expected = problem.expected;
     this.found = problem.found;
@@ -59,8 +68,8 @@ export class RequestError extends WardenError {
 }
 
 /** A WebAssembly trap or an internal failure: a bug or a broken module, never the user's input. */
-export class EngineError extends WardenError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+export class EngineError extends WardenError<EngineCode> {
+  constructor(code: EngineCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

@@ -49,6 +49,7 @@ export type {
   Fixture,
 } from "./gen/types";
 export { EngineError, PassportError, RequestError, WardenError, type Problem } from "./errors";
+export { PROBLEM_CODES, ENGINE_CODES, type ProblemCode, type EngineCode, type WardenCode } from "./problem-codes";
 export { engineFromModule, engineFromModuleSync } from "./load";
 export type { SpendCaps, WindowCap, SpendWindow, Lifetimes, DeadlineKind } from "./limits";
 export { Replay, type HoldHandling, type LaneOp, type StepResult } from "./replay";

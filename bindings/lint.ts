@@ -5,6 +5,7 @@
 
 import type { Constraints, Passport } from "./gen/types";
 import type { Problem } from "./errors";
+import type { ProblemCode } from "./problem-codes";
 
 type Cost =
   | "core:cost:max_per_action"
@@ -25,7 +26,7 @@ export const SPEND_CAPS: readonly Cost[] = [
 const COST_CAPS: readonly Cost[] = ["core:cost:max_per_action", ...SPEND_CAPS];
 
 export interface LintRule {
-  code: string;
+  code: ProblemCode;
   /** One sentence a newcomer understands: what the rule catches. */
   about: string;
   check(c: Constraints): Problem[];

@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import { PassportError, RequestError, EngineError, renderValue, type Problem } from "./errors";
 import { canonicalEntry } from "./host";
+import { toProblemCode, type ProblemCode } from "./problem-codes";
 import type { Counters, EvalRequest, Passport } from "./gen/types";
 import {
   centsSchema,
@@ -184,7 +185,7 @@ function typeProblem(path: readonly Segment[], input: unknown, expected: string)
 }
 
 /** The message of each problem code a schema check can produce. */
-const MESSAGES: Record<string, string> = {
+const MESSAGES: Partial<Record<ProblemCode, string>> = {
   out_of_range: "is out of range",
   invalid_format: "has the wrong format",
   invalid_value: "is not an allowed value",
@@ -199,7 +200,12 @@ function describeIssue(issue: Issue, path: readonly Segment[], input: unknown): 
   return { code, path: renderPath(path), message: MESSAGES[code] ?? issue.message, expected, found };
 }
 
-function codeAndExpected(issue: Issue): [string, string] {
+/**
+ * The problem code and `expected` of a zod issue: each zod code zod may give maps to a named problem
+ * code (any other becomes invalid_value), and a schema's own check carries its code in `params.code`,
+ * checked against the table at run time (an unknown one becomes FALLBACK_PROBLEM_CODE).
+ */
+function codeAndExpected(issue: Issue): [ProblemCode, string] {
   switch (issue.code) {
     case "too_small":
     case "too_big":
@@ -211,7 +217,7 @@ function codeAndExpected(issue: Issue): [string, string] {
     case "invalid_value":
       return ["invalid_value", oneOf(issue.values)];
     case "custom": // the schema's own checks carry their code; the message says what is expected
-      return [typeof issue.params?.code === "string" ? issue.params.code : "invalid_value", issue.message];
+      return [toProblemCode(issue.params?.code), issue.message];
     default:
       return ["invalid_value", issue.message];
   }
@@ -470,7 +476,7 @@ function keyVerdict(key: string): "core" | "foreign" | Problem {
   const namespace = colon < 0 ? "" : lower.slice(0, colon);
   const near = nearest([key, lower, `core:${lower}`], coreConstraintKeys);
   const path = renderPath(["constraints", key]);
-  const problem = (code: string, message: string, fallback: string): Problem => ({
+  const problem = (code: ProblemCode, message: string, fallback: string): Problem => ({
     code,
     path,
     message,

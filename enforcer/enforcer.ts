@@ -19,6 +19,7 @@ import { AuditLog, type AuditInput, type AuditRecord } from "./audit";
 import { MemoryStore } from "./memory-store";
 import { changedPaths } from "./passport-diff";
 import { NAMESPACES } from "./records";
+import type { EnforcerErrorCode } from "./error-codes";
 import type { AuditHead, CommitDoc, DocEntry, StateEntry, Store } from "./store";
 import { randomId, iso } from "./ids";
 import type {
@@ -87,7 +88,7 @@ const PERMIT_TTL_MS = 3600_000;
  * `forbidden_channel` — an operator act (approve, deny, pause, stop, resume, reset, register)
  * called on the agent channel (SPEC §11).
  */
-export class EnforcerError extends WardenError {}
+export class EnforcerError extends WardenError<EnforcerErrorCode> {}
 
 /** The channel of a call (SPEC §11); anything but "agent" or "operator" is a RequestError. */
 function channelOf(opts: CallOptions | undefined): Channel {
@@ -233,6 +234,9 @@ export class Enforcer {
         const checked = this.engine.compile({ ...edit(current), version: from + 1 } as Passport);
         const stored = { ...checked.passport };
         const warnings = [...checked.warnings];
+        // What the module decides on is what it is given: the compiled bytes before and after.
+        const compiledBefore = (await this.policy(pid)).compiled;
+        const moduleInputChanged = !sameBytes(compiledBefore, checked.compiled);
         checked.dispose();
         if (!(await this.store.putDoc(NS_PASSPORTS, pid, JSON.stringify(stored), { ifVersion: doc.version }))) continue;
         const changed = changedPaths(current, stored);
@@ -240,7 +244,9 @@ export class Enforcer {
         const policy = await this.policy(pid);
         // (Not snapshotOf: its sweep queues behind this very call.)
         const pending = this.states.snapshot((await this.store.getState(pid))?.bytes ?? new Uint8Array(0), now).snapshot.pending_approval_id;
-        const release = pending !== null && changed.some(decidesOn);
+        // A hold is released when the module's input changed: not for metadata, names or foreign
+        // namespaces, which it is never given (docs/decisions.md "Passport updates").
+        const release = pending !== null && changed.length > 0 && moduleInputChanged;
         await this.record(pid, policy, {
           type,
           at: iso(now),
@@ -1159,8 +1165,8 @@ export class Enforcer {
 }
 
 /** Changed paths the engine decides on: a pending hold made before such a change is released (`releaseForUpdate`). */
-function decidesOn(path: string): boolean {
-  return path.startsWith("constraints[") || path === "permissions" || path === "status" || path === "not_before" || path === "expires_at";
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** How many of a passport's newest audit records the runway reads its spends from. */

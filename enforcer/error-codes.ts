@@ -1,23 +1,16 @@
 // Every error code a caller can receive from the HTTP layers (server/ and the human-facing routes),
 // with its HTTP status: one closed table. It lives here, the lowest folder both HTTP layers may
-// import under the one-way rule, beside the enforcer whose errors most of them are; it imports
-// nothing. Validation problems from the bindings (RequestError, PassportError) keep their own
-// problem codes (`out_of_range`, `unknown_constraint`, ...) and are always VALIDATION_STATUS.
+// import under the one-way rule, beside the enforcer whose errors most of them are. Its 400s are
+// the bindings' problem codes (bindings/problem-codes.ts), each at VALIDATION_STATUS: a code is
+// named once, in one of the two tables, and the types below keep the two disjoint.
 
-export const ERROR_STATUS = {
-  // 400: the request is wrong.
-  invalid_json: 400,
-  invalid_body: 400,
-  invalid_type: 400,
-  invalid_value: 400,
-  unknown_field: 400,
-  missing_field: 400,
-  missing_passport_id: 400,
-  issuer_mismatch: 400,
-  confirmation_required: 400,
-  invalid_payload: 400,
-  conflicting_fields: 400,
-  immutable_field: 400,
+import { PROBLEM_CODES, type ProblemCode } from "../bindings/problem-codes";
+
+/** A validation problem (the bindings' problem codes) is the caller's input: always 400. */
+export const VALIDATION_STATUS = 400;
+
+/** The codes that are not a problem with the input, with their status. */
+const HTTP_ERRORS = {
   // 401: who is asking is not established.
   unauthorized: 401,
   missing_api_key: 401,
@@ -57,20 +50,41 @@ export const ERROR_STATUS = {
   slack_not_configured: 503,
   too_many_streams: 503,
   too_many_streams_for_issuer: 503,
-} as const satisfies Record<string, number>;
+} as const satisfies Record<string, number> & { [C in ProblemCode]?: never };
 
-/** The closed union of error codes the HTTP layers answer with. */
-export type ErrorCode = keyof typeof ERROR_STATUS;
+/** The closed union of error codes the HTTP layers answer with: every problem code and the codes above. */
+export type ErrorCode = ProblemCode | keyof typeof HTTP_ERRORS;
+
+/** The one table: every code the HTTP layers answer with, and its status. */
+export const ERROR_STATUS: { readonly [C in ProblemCode]: typeof VALIDATION_STATUS } & typeof HTTP_ERRORS = Object.freeze({
+  ...(Object.fromEntries(Object.keys(PROBLEM_CODES).map((code) => [code, VALIDATION_STATUS])) as {
+    readonly [C in ProblemCode]: typeof VALIDATION_STATUS;
+  }),
+  ...HTTP_ERRORS,
+});
+
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
-/** A validation problem (the bindings' Problem codes) is the caller's input: always 400. */
-export const VALIDATION_STATUS = 400;
-
-/** Whether `code` is one of the table's (an enforcer error's code, say). */
-export function isErrorCode(code: string): code is ErrorCode {
-  return Object.prototype.hasOwnProperty.call(ERROR_STATUS, code);
+/** Whether `code` is one of the table's (an enforcer error's code, a code from a remote server's JSON). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.prototype.hasOwnProperty.call(ERROR_STATUS, code);
 }
 
 export function statusOf(code: ErrorCode): ErrorStatus {
   return ERROR_STATUS[code];
 }
+
+/** The codes an EnforcerError carries: those answered under their own code, and bad_state (a bug, answered 500 `internal`). */
+export type EnforcerErrorCode =
+  | Extract<
+      ErrorCode,
+      | "passport_not_found"
+      | "missing_passport_id"
+      | "action_id_conflict"
+      | "state_conflict"
+      | "forbidden_channel"
+      | "version_conflict"
+      | "passport_revoked"
+      | "immutable_field"
+    >
+  | "bad_state";

@@ -8,4 +8,4 @@ export { verifyAuditLog, type AuditRecord, type AuditVerdict, type AuditProblem 
 export { generateSigningKey, importSigningKey, verifyCompact, canonicalJson, requestDigest, type SigningKey } from "./signing";
 export type * from "./types";
 export { Records, type RecordKind, type SharedRecordKind, type RecordPutOptions } from "./records";
-export { ERROR_STATUS, VALIDATION_STATUS, statusOf, isErrorCode, type ErrorCode } from "./error-codes";
+export { ERROR_STATUS, VALIDATION_STATUS, statusOf, isErrorCode, type ErrorCode, type EnforcerErrorCode } from "./error-codes";

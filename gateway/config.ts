@@ -33,7 +33,7 @@ const SHAPE: DocumentShape = {
 };
 
 /** A config that does not validate: every problem, each with its path. */
-export class ProxyConfigError extends WardenError {
+export class ProxyConfigError extends WardenError<"invalid_proxy_config"> {
   constructor(
     readonly problems: Problem[],
     readonly file?: string,

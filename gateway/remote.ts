@@ -3,6 +3,8 @@
 import type { Approval, EnforceRequest, EnforcedDecision, ReportAnswer, ReportInput } from "../enforcer/types";
 import type { Engine, Policy } from "../bindings/engine";
 import { RequestError, WardenError } from "../bindings/errors";
+import { toProblemCode } from "../bindings/problem-codes";
+import { isErrorCode, type ErrorCode } from "../enforcer/error-codes";
 import type { Guard } from "./guard";
 
 /** The passport is read again after this long (a revocation or an edit on the server reaches hide_denied_tools and redaction). */
@@ -11,10 +13,13 @@ export const REMOTE_PASSPORT_TTL_MS = 10_000;
 export const REMOTE_TIMEOUT_MS = 10_000;
 
 /** The server could not be reached or answered with a failure: the gateway refuses the call. */
-export class RemoteError extends WardenError {}
+export class RemoteError extends WardenError<RemoteErrorCode> {}
+
+/** The server's own code; `http_<status>` when its answer has none (or one not in the table); server_unreachable. */
+export type RemoteErrorCode = ErrorCode | `http_${number}` | "server_unreachable";
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; path?: string };
+  error?: { code?: unknown; message?: string; path?: string };
 }
 
 export class RemoteGuard implements Guard {
@@ -107,10 +112,11 @@ export class RemoteGuard implements Guard {
     }
     if (res.ok) return data as T;
     const e = (data as ErrorBody | null)?.error;
-    const code = e?.code ?? `http_${res.status}`;
+    // The code comes from the server's JSON: checked against the table, an unknown one is treated as absent.
+    const code: RemoteErrorCode = isErrorCode(e?.code) ? e.code : `http_${res.status}`;
     const message = e?.message ?? `${method} ${path} answered ${res.status}`;
     // The request itself is wrong (a field, a value): the agent's error. Anything else refuses the call.
-    if (res.status === 400 && e?.path !== undefined) throw new RequestError({ code, path: e.path, message });
+    if (res.status === 400 && e?.path !== undefined) throw new RequestError({ code: toProblemCode(e.code), path: e.path, message });
     throw new RemoteError(res.status === 404 ? "not_found" : code, `${this.base} answered ${res.status} (${code}): ${message}`);
   }
 }

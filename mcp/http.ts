@@ -6,6 +6,7 @@ import type { Enforcer } from "../enforcer/enforcer";
 import type { ApprovalDesk } from "../desk/desk";
 import { createMcpServer, type HeartbeatThrottle } from "./server";
 import { HttpError, header, readBody } from "../desk/web";
+import { isErrorCode, statusOf, type ErrorCode } from "../enforcer/error-codes";
 import { RequestError } from "../bindings/errors";
 import { validateBody } from "../bindings/validate-body";
 import { jsonRpcBodySchema } from "../bindings/gen/zod";
@@ -107,7 +108,7 @@ function hostnameOf(host: string): string | null {
 export async function handleMcpHttp(req: IncomingMessage, res: ServerResponse, opts: McpHttpOptions): Promise<void> {
   // First of all: a page on another site must not reach this server through a rebound DNS name.
   const refused = (opts.origins ?? new OriginGuard()).check(req);
-  if (refused) return rpcError(res, 403, -32000, refused.message, {}, refused.code);
+  if (refused) return rpcRefusal(res, refused.code, -32000, refused.message);
   if (req.method !== "POST") {
     // Stateless: no sessions to resume or delete, no server-initiated stream.
     return rpcError(res, 405, -32000, "Method not allowed: this server is stateless; send JSON-RPC with POST", { allow: "POST" });
@@ -134,12 +135,13 @@ export async function handleMcpHttp(req: IncomingMessage, res: ServerResponse, o
     // SPEC §11: every agent-channel call of an L3 passport proves possession of its key, MCP included.
     const proof = header(req, POP_HEADER);
     if (!opts.proof)
-      return rpcError(res, 401, -32001, "pop_required: this server cannot check proofs of possession, so it serves no L3 passport on /mcp", {}, "pop_required");
+      return rpcRefusal(res, "pop_required", -32001, "pop_required: this server cannot check proofs of possession, so it serves no L3 passport on /mcp");
     try {
       await opts.proof.verify(passportId, { method: "POST", path: new URL(req.url ?? "/", "http://localhost").pathname, body: raw, header: proof });
     } catch (err) {
-      const code = typeof (err as { code?: unknown }).code === "string" ? (err as { code: string }).code : "pop_invalid";
-      return rpcError(res, 401, -32001, `${code}: ${(err as Error).message}`, { "www-authenticate": `WardenPoP realm="warden", error="${code}"` }, code);
+      const given = (err as { code?: unknown }).code;
+      const code = isPopCode(given) ? given : "pop_invalid";
+      return rpcRefusal(res, code, -32001, `${code}: ${(err as Error).message}`, { "www-authenticate": `WardenPoP realm="warden", error="${code}"` });
     }
   }
   let body: unknown;
@@ -153,7 +155,7 @@ export async function handleMcpHttp(req: IncomingMessage, res: ServerResponse, o
     validateBody(jsonRpcBodySchema, body, "JSON-RPC message");
   } catch (err) {
     if (!(err instanceof RequestError)) throw err;
-    return rpcError(res, 400, -32600, `Invalid Request: ${err.message}`, {}, err.code, { path: err.path, ...(err.hint !== undefined && { hint: err.hint }) });
+    return rpcRefusal(res, err.code, -32600, `Invalid Request: ${err.message}`, {}, { path: err.path, ...(err.hint !== undefined && { hint: err.hint }) });
   }
   const server = createMcpServer({ enforcer: opts.enforcer, passportId, desk: opts.desk, heartbeats: opts.heartbeats, clock: opts.clock });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -165,6 +167,23 @@ export async function handleMcpHttp(req: IncomingMessage, res: ServerResponse, o
   await transport.handleRequest(req, res, body);
 }
 
+/** A proof-of-possession failure (pop_required, pop_invalid, pop_stale, pop_replayed): a 401. */
+function isPopCode(code: unknown): code is Extract<ErrorCode, `pop_${string}`> {
+  return isErrorCode(code) && code.startsWith("pop_");
+}
+
+/** A refusal with a typed code (`data.code`, and `data.path` into the body) a client can act on, at the code's status in the one table. */
+function rpcRefusal(
+  res: ServerResponse,
+  reason: ErrorCode,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+  where: { path?: string; hint?: string } = {},
+): void {
+  rpcError(res, statusOf(reason), code, message, headers, reason, where);
+}
+
 /** A JSON-RPC error before any message is handled; `reason` is the typed code (`data.code`) a client can act on, `where` the body's path. */
 function rpcError(
   res: ServerResponse,
@@ -172,7 +191,7 @@ function rpcError(
   code: number,
   message: string,
   headers: Record<string, string> = {},
-  reason?: string,
+  reason?: ErrorCode,
   where: { path?: string; hint?: string } = {},
 ): void {
   const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message, ...(reason && { data: { code: reason, ...where } }) }, id: null });

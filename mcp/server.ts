@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Enforcer } from "../enforcer/enforcer";
 import type { Approval, EnforceRequest, EnforcedDecision } from "../enforcer/types";
 import { RequestError, WardenError } from "../bindings/errors";
+import type { ErrorCode } from "../enforcer/error-codes";
 import { zodProblems } from "../bindings/validate";
 import { version as VERSION } from "../package.json";
 import { ApprovalDesk } from "../desk/desk";
@@ -186,7 +187,8 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     tool<{ approval_id: string }>("get_approval_status", approvalShape, async ({ approval_id }) => {
       const approval = await enforcer.getApproval(approval_id, AGENT);
       // Another passport's approval is "not found", never a hint that it exists.
-      if (!approval || approval.passport_id !== pid) return toolError(new WardenError("approval_not_found", `no approval ${approval_id} for this passport`));
+      if (!approval || approval.passport_id !== pid)
+        return toolError(new WardenError<ErrorCode>("approval_not_found", `no approval ${approval_id} for this passport`));
       const permit = approval.status === "approved" ? await desk.permitFor(pid, approval.id) : null;
       const data = { ...publicApproval(approval), ...(permit ?? {}) };
       return result(describeApproval(approval, permit !== null), data);

@@ -1,14 +1,15 @@
 // The server's errors: one `ApiError` with a stable code whose HTTP status comes from the one table
-// (enforcer/error-codes.ts), and the mapping from every error the enforcer and bindings throw, so bad
+// (enforcer/error-codes.ts, the bindings' problem codes included), and the mapping from every error the enforcer and bindings throw, so bad
 // input is never answered with a 500.
 
 import { PassportError, RequestError, WardenError, type Problem } from "../bindings/errors";
-import { ERROR_STATUS, type ErrorCode, VALIDATION_STATUS, isErrorCode, statusOf } from "../enforcer/error-codes";
+import type { ProblemCode } from "../bindings/problem-codes";
+import { ERROR_STATUS, type ErrorCode, isErrorCode, statusOf } from "../enforcer/error-codes";
 import { StoreClosedError } from "../enforcer/store";
 
 /** The body of every error response: `{ error: { code, message, path?, ... } }`. */
 export interface ErrorBody {
-  error: { code: string; message: string; path?: string; problems?: Problem[]; hint?: string };
+  error: { code: ErrorCode; message: string; path?: string; problems?: Problem[]; hint?: string };
 }
 
 /** The codes of the table whose status is S. */
@@ -18,24 +19,21 @@ type ApiErrorExtra = { path?: string; problems?: Problem[]; hint?: string; heade
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
 
-  /** An error of the table: its status is the table's. (`problem`: see `invalid`.) */
+  /** An error of the table: its status is the table's. */
   constructor(
-    code: ErrorCode,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: ApiErrorExtra = {},
-    problem?: { code: string },
   ) {
     super(message);
     this.name = "ApiError";
-    this.code = problem?.code ?? code;
-    this.status = problem ? VALIDATION_STATUS : statusOf(code);
+    this.status = statusOf(code);
   }
 
-  /** A validation problem of the bindings, answered under its own problem code with VALIDATION_STATUS. */
-  static invalid(problemCode: string, message: string, extra: ApiErrorExtra = {}): ApiError {
-    return new ApiError("invalid_value", message, extra, { code: problemCode });
+  /** A validation problem of the bindings, answered under its own problem code (the table's VALIDATION_STATUS). */
+  static invalid(problemCode: ProblemCode, message: string, extra: ApiErrorExtra = {}): ApiError {
+    return new ApiError(problemCode, message, extra);
   }
 
   get body(): ErrorBody {

@@ -2,6 +2,7 @@
 // live feed (humans/). Works against an Enforcer directly; `warden serve` mounts it next to the /v1 API (hitl-mount.ts).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+import FindMyWay, { type HTTPMethod } from "find-my-way";
 import type { Enforcer } from "../enforcer/enforcer";
 import { ApprovalDesk, type PassportInfo } from "../desk/desk";
 import { EventHub, toActivity, type ActivityEvent } from "../humans/events";
@@ -102,6 +103,7 @@ export class Hitl {
   private readonly logins = new Map<string, { count: number; since: number }>();
   /** The routes, for a host server's router (`warden serve` mounts them; see server/hitl-mount.ts). */
   readonly routes: readonly HitlRoute[];
+  private router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1> | null = null;
 
   constructor(private readonly opts: HitlOptions) {
     this.enforcer = opts.enforcer;
@@ -485,18 +487,21 @@ export class Hitl {
 
   /** Serves the request if its path is one of ours (standalone use); returns false, writing nothing, otherwise. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const matches = this.routes.map((r) => ({ r, params: matchPattern(r.pattern, path) })).filter((m) => m.params !== null);
-    if (matches.length === 0) return false;
-    const method = req.method === "HEAD" ? "GET" : req.method;
-    const hit = matches.find((m) => m.r.method === method);
+    // The path as sent (not through URL, which reads a leading "//" as a host), without the query.
+    const path = (req.url ?? "/").split("?", 1)[0]!;
+    const table = this.table();
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+    const allowed = [...new Set(this.routes.map((r) => r.method))].filter((m) => table.find(m as HTTPMethod, path) !== null);
+    if (allowed.length === 0) return false;
+    const hit = (allowed as string[]).includes(method) ? table.find(method as HTTPMethod, path) : null;
     if (!hit) {
-      res.setHeader("allow", matches.map((m) => m.r.method).join(", "));
+      res.setHeader("allow", allowed.join(", "));
       sendError(res, "method_not_allowed", `${req.method} is not allowed on ${path}`);
       return true;
     }
+    const route = hit.store as HitlRoute;
     let principal: Principal | null = null;
-    if (hit.r.auth === "api_key") {
+    if (route.auth === "api_key") {
       const key = bearer(req);
       principal = key && this.opts.auth ? await this.opts.auth.verifyKey(key) : null;
       if (!principal) {
@@ -504,8 +509,16 @@ export class Hitl {
         return true;
       }
     }
-    await hit.r.run(req, res, hit.params!, principal);
+    await route.run(req, res, hit.params as Record<string, string>, principal);
     return true;
+  }
+
+  /** The routes in a find-my-way table (Fastify's router, as warden serve uses): slashes and captures as there. */
+  private table(): FindMyWay.Instance<FindMyWay.HTTPVersion.V1> {
+    if (this.router) return this.router;
+    const table = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 4096 });
+    for (const r of this.routes) table.on(r.method as HTTPMethod, r.pattern, () => undefined, r);
+    return (this.router = table);
   }
 
   /** Resolves when every notification started so far has been sent (or has failed). */
@@ -832,22 +845,4 @@ function notConfigured() {
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
-}
-
-/** `:name` segments capture (URI-decoded); empty segments are ignored, as the server's router does. */
-function matchPattern(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split("/").filter(Boolean),
-    got = path.split("/").filter(Boolean);
-  if (want.length !== got.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    if (want[i]!.startsWith(":")) {
-      try {
-        params[want[i]!.slice(1)] = decodeURIComponent(got[i]!);
-      } catch {
-        return null;
-      }
-    } else if (want[i] !== got[i]) return null;
-  }
-  return params;
 }

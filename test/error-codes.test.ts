@@ -4,7 +4,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PassportError, RequestError } from "../bindings/errors";
-import { ERROR_STATUS, isErrorCode, statusOf } from "../enforcer/error-codes";
+import { PROBLEM_CODES } from "../bindings/problem-codes";
+import { ERROR_STATUS, isErrorCode, statusOf, type ErrorCode } from "../enforcer/error-codes";
 import { EnforcerError } from "../enforcer/enforcer";
 import { StoreClosedError } from "../enforcer/store";
 import { HttpError } from "../desk/web";
@@ -15,7 +16,7 @@ const ROOT = join(import.meta.dirname, "..");
 describe("the error table", () => {
   it("keeps every wire code at the status it had before the table", () => {
     // The pairs the server and the human-facing routes answered with, as written at their call sites before.
-    expect(ERROR_STATUS).toEqual({
+    const before = {
       invalid_json: 400,
       invalid_body: 400,
       invalid_type: 400,
@@ -62,7 +63,11 @@ describe("the error table", () => {
       slack_not_configured: 503,
       too_many_streams: 503,
       too_many_streams_for_issuer: 503,
-    });
+    } as const satisfies Partial<Record<ErrorCode, number>>;
+    const codes = Object.keys(before) as (keyof typeof before)[];
+    expect(Object.fromEntries(codes.map((code) => [code, ERROR_STATUS[code]]))).toEqual(before);
+    // The table holds those and the bindings' problem codes (all 400), nothing else.
+    expect(new Set(Object.keys(ERROR_STATUS))).toEqual(new Set([...codes, ...Object.keys(PROBLEM_CODES)]));
   });
 
   it("both HTTP layers take the status from it", () => {
@@ -70,12 +75,14 @@ describe("the error table", () => {
     expect(new HttpError("payload_too_large", "x").status).toBe(413);
     expect(errors.notFound("approval", "apr_1")).toMatchObject({ status: 404, code: "approval_not_found" });
     expect(errors.unauthorized("pop_required", "x").status).toBe(401);
-    expect(isErrorCode("out_of_range")).toBe(false);
+    expect(isErrorCode("out_of_range")).toBe(true); // a problem code: in the one table, at 400
+    expect(statusOf("out_of_range")).toBe(400);
+    expect(isErrorCode("no_such_code")).toBe(false);
     expect(statusOf("state_conflict")).toBe(503);
   });
 
   it("maps what the enforcer and the bindings throw to the same codes and statuses as before", () => {
-    const problem = { code: "out_of_range", path: "cost_cents", message: "too big" };
+    const problem = { code: "out_of_range", path: "cost_cents", message: "too big" } as const;
     expect(toApiError(new RequestError(problem))).toMatchObject({ status: 400, code: "out_of_range", extra: { path: "cost_cents" } });
     expect(toApiError(new PassportError([{ code: "unknown_constraint", path: "constraints.x", message: "?" }]))).toMatchObject({
       status: 400,
@@ -107,7 +114,10 @@ describe("the error table", () => {
           readFileSync(path, "utf8")
             .split("\n")
             .forEach((line, i) => {
-              if (/\b(ApiError|HttpError)\(\s*\d{3}|sendError\(\s*\w+,\s*\d{3}|_STATUS\s*:\s*Record<string/.test(line))
+              if (
+                /\b(ApiError|HttpError)\(\s*\d{3}|sendError\(\s*\w+,\s*\d{3}|_STATUS\s*:\s*Record<string/.test(line) ||
+                /\brpcError\(\s*\w+,\s*\d{3},.*,\s*("[a-z]+(_[a-z]+)+"|\w+\.code|code)\s*\);?\s*$/.test(line)
+              )
                 offenders.push(`${relative(ROOT, path)}:${i + 1}`);
             });
         }

@@ -596,3 +596,21 @@ async function readEvents(url: string, headers: Record<string, string>) {
     },
   };
 }
+
+describe("createHitl().handle on a plain node:http server", () => {
+  it("routes with find-my-way as warden serve does: 405 with Allow, slashes ignored, other paths left to the host", async () => {
+    rig = await startRig();
+    // A path of ours with the wrong method: 405 naming the methods the path has.
+    const wrong = await fetch(`${rig.base}/v1/approvers`, { method: "DELETE" });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("POST, GET");
+    expect((await fetch(`${rig.base}/dashboard/login`)).status).toBe(405);
+    // Doubled and trailing slashes reach the same route.
+    expect((await fetch(`${rig.base}//v1//approvers/`, { headers: { authorization: `Bearer ${API_KEY}` } })).status).toBe(200);
+    // A capture is URI-decoded; a malformed escape or an unknown path is not ours: the host answers (404).
+    const { path } = await holdAndLink(rig);
+    expect((await fetch(`${rig.base}${path}`)).status).toBe(200);
+    expect((await fetch(`${rig.base}${path.replace(/[^/]+$/, "%zz")}`)).status).toBe(404);
+    expect((await fetch(`${rig.base}/dashboard/nowhere`)).status).toBe(404);
+  });
+});

@@ -152,6 +152,24 @@ describe.each(STORES)("Enforcer.updatePassport on %s", (_name, open, run) => {
     expect((await enforcer.state("pass_1")).spent_today_cents).toBe(2000);
   });
 
+  it.runIf(run)("a change to a foreign namespace the module ignores leaves a pending hold alone; one to a permission releases it", async () => {
+    const { enforcer } = await setup({ "core:cost:max_per_day": 5000, "core:cost:approval_threshold": 1000 });
+    const held = await enforcer.enforce({ passport_id: "pass_1", action: "shop:buy", cost_cents: 2000 });
+    const foreign = await enforcer.updatePassport("pass_1", {
+      agent_name: "Bot",
+      constraints: { "core:cost:max_per_day": 5000, "core:cost:approval_threshold": 1000, "acme:review:team": "payments" },
+    });
+    expect(foreign.changed).toEqual(['constraints["acme:review:team"]']);
+    expect((await enforcer.state("pass_1")).pending_approval_id).toBe(held.approval_request_id);
+    const narrowed = await enforcer.updatePassport("pass_1", {
+      agent_name: "Bot",
+      permissions: ["shop:buy"],
+      constraints: { "core:cost:max_per_day": 5000, "core:cost:approval_threshold": 1000, "acme:review:team": "payments" },
+    });
+    expect(narrowed.changed).toEqual(["permissions"]);
+    expect(await enforcer.approve(held.approval_request_id!)).toMatchObject({ status: "denied", reason: "passport_updated" });
+  });
+
   it.runIf(run)("a re-issue keeps constraints and counters and records the key thumbprints", async () => {
     const { enforcer } = await setup({ "core:cost:max_per_day": 1000 });
     await enforcer.enforce({ passport_id: "pass_1", action: "a", cost_cents: 300 });

@@ -18,13 +18,17 @@ async function connect(command, args) {
   return client;
 }
 
-export async function gatewayCases() {
+const IDS = ["gateway.direct", "gateway.proxied", "gateway.added"];
+
+export async function gatewayCases(ctx) {
+  // Under --only without a gateway case, start no MCP servers at all.
+  if (ctx?.wants && !IDS.some(ctx.wants)) return [];
   let everything;
   try {
     everything = require.resolve("@modelcontextprotocol/server-everything/dist/index.js");
   } catch {
     const pending = "@modelcontextprotocol/server-everything is not installed (npm ci installs the devDependencies)";
-    return ["gateway.direct", "gateway.proxied", "gateway.added"].map((id) => ({ id, group: "gateway", name: id, pending }));
+    return IDS.map((id) => ({ id, group: "gateway", name: id, pending }));
   }
   const dir = mkdtempSync(join(tmpdir(), "warden-bench-gateway-"));
   writeFileSync(join(dir, "passport.json"), JSON.stringify({ id: "pass_bench_gateway", constraints: { "core:cost:max_per_day": 1_000_000 } }));

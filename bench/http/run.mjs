@@ -7,7 +7,7 @@
 //   npm run bench:http                      (builds, then SQLite and Redis if redis-server is installed)
 //   node bench/http/run.mjs --quick         (short runs: a smoke test)
 //   node bench/http/run.mjs --rate=2000     (another open-loop rate)
-//   node bench/http/run.mjs --only=sqlite   (some of floor, sqlite, sqlite-workers, redis; prints only, writes nothing)
+//   node bench/http/run.mjs --only=sqlite   (some of floor, fastify, sqlite, sqlite-workers, redis; prints only, writes nothing)
 import { execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -38,8 +38,11 @@ const PASSPORTS = 100;
 const SERVER_NODE_FLAGS = (process.env.WARDEN_BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 const CONCURRENCY = 32;
 const TARGET_P99_MS = 5;
-/** The report's name for the floor-server.mjs rows. */
+/** The report's names for the floor-server.mjs and floor-fastify.mjs rows. */
 const FLOOR = "floor: node:http, no work";
+const FLOOR_FASTIFY = "floor: Fastify, no work";
+/** Issue 14: Fastify may cost at most this share of a decision's server CPU. */
+const FASTIFY_SHARE_LIMIT = 0.1;
 /** Requests the closed loop cycles through (prepared before it starts). */
 const CLOSED_POOL = 10_000;
 
@@ -146,10 +149,10 @@ async function startServer(store, workers) {
   };
 }
 
-/** The floor: floor-server.mjs, a node:http server that only parses the body and answers (no /metrics). */
-async function startFloorServer() {
+/** A floor: floor-server.mjs (node:http) or floor-fastify.mjs, which only parse the body and answer (no /metrics). */
+async function startFloorServer(script) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, "bench/http/floor-server.mjs"), String(port)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, "bench/http", script), String(port)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise((ok, fail) => {
@@ -382,8 +385,8 @@ function printResults(name, results) {
  * The same client, requests and rate against floor-server.mjs: the latency and CPU this machine
  * gives an HTTP API that does no work. A target below the floor's p99 cannot be met by any server.
  */
-async function benchFloor() {
-  const server = await startFloorServer();
+async function benchFloor(label, script) {
+  const server = await startFloorServer(script);
   try {
     const pids = Array.from({ length: PASSPORTS }, (_, i) => `pass_floor_${i}`);
     await openLoop(server, "floor", pids, Math.min(RATE, 500), WARMUP_SECONDS);
@@ -392,7 +395,7 @@ async function benchFloor() {
       [`open loop ${RATE}/s, ${PASSPORTS} passports`]: await view(() => openLoop(server, "floor", pids, RATE, OPEN_SECONDS)),
       [`closed loop ${CONCURRENCY} clients, ${PASSPORTS} passports`]: await view(() => closedLoop(server, "floor", pids, CONCURRENCY, CLOSED_SECONDS)),
     };
-    printResults("floor", results);
+    printResults(label, results);
     return results;
   } finally {
     await server.stop();
@@ -405,6 +408,33 @@ function targetLine(report) {
   if (!t) return "";
   const floor = t.floor_p99_ms === null ? "" : `; the floor (a node:http server doing no work, same client and rate) ${t.floor_p99_ms} ms`;
   return ` Measured at ${t.rate}/s: SQLite ${t.sqlite_p99_ms} ms (**${t.met ? "met" : "not met"}**)${floor}.`;
+}
+
+/**
+ * What Fastify costs a decision, from this run: the Fastify floor's server CPU per request minus the
+ * node:http floor's, over warden serve's (SQLite) per decision, in the open loop (requests arrive
+ * one by one) and the closed loop (they queue). Issue 14 keeps Fastify only while the worse of the
+ * two is at most 10%.
+ */
+function fastifyShare(report) {
+  const scenarios = [`open loop ${RATE}/s, ${PASSPORTS} passports`, `closed loop ${CONCURRENCY} clients, ${PASSPORTS} passports`];
+  const cpu = (store, scenario) => report.stores[store]?.[scenario]?.server_cpu_us_per_request ?? null;
+  const each = [];
+  for (const scenario of scenarios) {
+    const [bare, fastify, decision] = [cpu(FLOOR, scenario), cpu(FLOOR_FASTIFY, scenario), cpu("sqlite", scenario)];
+    if (bare === null || fastify === null || decision === null) {
+      return { share: null, met: null, reading: "not measured (needs the floor, fastify and sqlite runs)" };
+    }
+    each.push({ scenario, share: (fastify - bare) / decision, text: `${scenario}: (${fastify} − ${bare}) µs ÷ ${decision} µs` });
+  }
+  const share = Math.max(...each.map((e) => e.share));
+  const met = share <= FASTIFY_SHARE_LIMIT;
+  const parts = each.map((e) => `${e.text} = ${(e.share * 100).toFixed(1)}%`).join("; ");
+  return {
+    share: Number(share.toFixed(4)),
+    met,
+    reading: `${(share * 100).toFixed(1)}% (${met ? "met" : "NOT met"}), the worse of: server CPU per request with Fastify minus with node:http, over a SQLite decision's — ${parts}`,
+  };
 }
 
 function markdownReport(report) {
@@ -425,6 +455,10 @@ function markdownReport(report) {
       (t) =>
         `| ${t.name} | ${t.target} | ${t.measured === null ? "not measured" : ratio(t.measured)} | ${t.met === null ? "—" : t.met ? "**met**" : "**not met**"} | ${t.reading.replaceAll("|", "\\|")} |`,
     ),
+    "",
+    "## The HTTP layer (issue 14)",
+    "",
+    `Fastify's share of a decision, wanted ≤ ${FASTIFY_SHARE_LIMIT * 100}%: ${report.http_layer?.reading ?? "not measured"}. "${FLOOR_FASTIFY}" is bench/http/floor-fastify.mjs: Fastify set up as warden serve sets it up, doing nothing else.`,
     "",
     "| store | scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server ≤ 5 ms | CPU µs/req client | CPU µs/req server |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -456,7 +490,8 @@ const dir = mkdtempSync(join(tmpdir(), "warden-bench-http-"));
 const report = { generated_at: new Date().toISOString(), machine: machine(), calibration: calibrate(), rate: RATE, passports: PASSPORTS, quick, stores: {} };
 console.log(`${machineLine(report.machine)}; one Ed25519 signature (node:crypto) ${report.calibration.ed25519_sign_us} µs`);
 try {
-  if (runs("floor")) report.stores[FLOOR] = await benchFloor();
+  if (runs("floor")) report.stores[FLOOR] = await benchFloor("floor", "floor-server.mjs");
+  if (runs("fastify")) report.stores[FLOOR_FASTIFY] = await benchFloor("fastify", "floor-fastify.mjs");
   if (runs("sqlite")) report.stores.sqlite = await benchStore("sqlite", `sqlite:${join(dir, "bench.db")}`);
   if (runs("sqlite-workers")) report.stores["sqlite, --workers 2"] = await benchStore("sqlite×2", `sqlite:${join(dir, "bench2.db")}`, 2);
   const redis = runs("redis") ? await startRedis() : null;
@@ -487,6 +522,8 @@ if (sqliteOpen) {
     `target (p99 ≤ ${TARGET_P99_MS} ms at ${RATE}/s, SQLite, ${PASSPORTS} passports): ${report.target.met ? "met" : "NOT met"} (p99 ${sqliteOpen.p99_ms} ms${floorP99 === null ? "" : `; the floor's p99 ${floorP99} ms`})`,
   );
 }
+report.http_layer = fastifyShare(report);
+console.log(`\nFastify's share of a decision (issue 14, ≤ ${FASTIFY_SHARE_LIMIT * 100}%): ${report.http_layer.reading}`);
 // Every target of issue 21, as ratios: the server's from this run, the in-process ones from the last `npm run bench`.
 report.targets = [
   ...serverTargets(report),

@@ -18,6 +18,7 @@ import { UsageError } from "../errors";
 import type { Store } from "../../enforcer/store";
 import { canonicalJson } from "../../enforcer/signing";
 import { WardenError } from "../../bindings/errors";
+import { isErrorCode, type ErrorCode } from "../../enforcer/error-codes";
 import { Passports } from "../../server/passports";
 import { PopVerifier, signPop } from "../../server/pop";
 
@@ -193,7 +194,7 @@ function l3Proof(enforcer: Enforcer, store: Store, passportId: string, key: JWK 
   const verifier = new PopVerifier(store, (id) => new Passports(enforcer, store).publicJwk(id));
   return async (tool: string, args: Record<string, unknown>): Promise<void> => {
     if (!key)
-      throw new WardenError(
+      throw new WardenError<ErrorCode>(
         "pop_required",
         `pop_required: passport ${passportId} is trust_tier L3: give its private key with --passport-key FILE (or WARDEN_PASSPORT_KEY)`,
       );
@@ -207,8 +208,9 @@ function l3Proof(enforcer: Enforcer, store: Store, passportId: string, key: JWK 
         header: await signPop(key, { method: "POST", path, body }),
       });
     } catch (err) {
-      const code = typeof (err as { code?: unknown }).code === "string" ? (err as { code: string }).code : "pop_invalid";
-      throw new WardenError(code, `${code}: ${(err as Error).message}`);
+      const given = (err as { code?: unknown }).code;
+      const code = isErrorCode(given) ? given : "pop_invalid";
+      throw new WardenError<ErrorCode>(code, `${code}: ${(err as Error).message}`);
     }
   };
 }

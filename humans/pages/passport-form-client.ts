@@ -3,13 +3,18 @@
 
 import { loadEngine, PassportError, type Problem } from "../../bindings/loaders/browser";
 import { lintPassport } from "../../bindings/lint";
+import { toProblemCode } from "../../bindings/problem-codes";
+import { isErrorCode, type ErrorCode } from "../../enforcer/error-codes";
 
 /** What the server answers a save with: the passport (and, on create, its private key once) or an error. */
 interface SaveAnswer {
   passport: Record<string, unknown>;
   private_key_jwk?: unknown;
-  error?: { code: string; message: string; path?: string; hint?: string; problems?: Problem[] };
+  error?: { code?: unknown; message: string; path?: string; hint?: string; problems?: Problem[] };
 }
+
+/** A line of the list: a problem, or the server's refusal under its own (HTTP) code. */
+type Shown = Omit<Problem, "code"> & { code: ErrorCode };
 
 interface Checked {
   ok: boolean;
@@ -18,7 +23,7 @@ interface Checked {
 }
 
 /** `path: message (expected X, found Y); hint`, as `warden check` prints a problem. */
-export function problemText(p: Problem): string {
+export function problemText(p: Omit<Problem, "code">): string {
   const parts: string[] = [];
   if (p.expected !== undefined) parts.push(`expected ${p.expected}`);
   if (p.found !== undefined) parts.push(`found ${p.found}`);
@@ -52,7 +57,7 @@ async function main(): Promise<void> {
     }
   };
 
-  const show = (problems: readonly Problem[], warnings: readonly Problem[]): void => {
+  const show = (problems: readonly Shown[], warnings: readonly Problem[]): void => {
     list.replaceChildren(
       ...[...problems.map((p) => [p, "error"] as const), ...warnings.map((p) => [p, "warning"] as const)].map(([p, kind]) => {
         const li = document.createElement("li");
@@ -93,7 +98,9 @@ async function main(): Promise<void> {
     const body = (await res.json().catch(() => null)) as SaveAnswer | null;
     if (!res.ok) {
       const e = body?.error ?? { code: "internal", message: `HTTP ${res.status}` };
-      show(e.problems ?? [{ code: e.code, path: e.path ?? "", message: e.message, hint: e.hint }], []);
+      // The codes come from the server's JSON: checked against the tables, an unknown one is treated as absent.
+      const code = isErrorCode(e.code) ? e.code : "internal";
+      show(e.problems?.map((p) => ({ ...p, code: toProblemCode(p.code) })) ?? [{ code, path: e.path ?? "", message: e.message, hint: e.hint }], []);
       state.textContent = `Not saved: ${e.message}`;
       save.disabled = false;
       return;
