@@ -1,6 +1,6 @@
 // The shape of one route's OpenAPI documentation and the helpers to write it. Each route declares its
 // `doc` where it is registered (router.add); server/openapi.ts builds /v1/openapi.json from the router.
-// Bodies name components by `$ref`; the components that are data shapes are the JSON Schemas of schemas/.
+// Bodies name components by `$ref` (schemaBody): the components of data shapes and request bodies are the JSON Schemas of schemas/.
 
 type Json = Record<string, unknown>;
 
@@ -40,15 +40,6 @@ export const schemaBody = (name: string, channel: Channel, opts: { required?: bo
   required: opts.required ?? true,
   description: CHANNEL_TEXT[channel],
   content: Object.fromEntries((opts.types ?? ["application/json"]).map((t) => [t, { schema: ref(name) }])),
-});
-
-/** A form body (urlencoded or JSON) of string fields. */
-export const form = (properties: Json, required: string[] = []): Json => ({
-  required: required.length > 0,
-  content: {
-    "application/x-www-form-urlencoded": { schema: { type: "object", properties, required } },
-    "application/json": { schema: { type: "object", properties, required } },
-  },
 });
 
 /** A public route: no API key. */
