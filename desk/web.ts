@@ -13,10 +13,11 @@ export interface Page {
 
 export class HttpError extends Error {
   readonly status: number;
-  /** Its status is the one table's (enforcer/error-codes.ts), as for the server's ApiError. */
+  /** Its status is the one table's (enforcer/error-codes.ts), as for the server's ApiError; `path` names the body's field. */
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly path?: string,
   ) {
     super(message);
     this.status = statusOf(code);

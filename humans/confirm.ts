@@ -7,6 +7,8 @@ import type { ApproverKind, ApproverRequest } from "../desk/approvers";
 import { formatDuration } from "../desk/format";
 import type { ConfirmationNotice, Notifier } from "./notice";
 import { HttpError } from "../desk/web";
+import { validateBody } from "../bindings/validate-body";
+import { newApproverSchema, propertyTypes } from "../bindings/gen/zod";
 
 export { renderConfirmPage } from "./pages/confirm";
 
@@ -87,11 +89,11 @@ export async function requestConfirmation(
   return { ...result, code: null };
 }
 
-const BODY_FIELDS = ["phone", "email", "issuer_id"] as const;
-
 /**
- * The body of `POST /v1/approvers`: exactly one of `phone` and `email`; `issuer_id` only for a key that
- * sees every issuer (an issuer's key adds approvers to its own issuer only). Throws a typed 400 naming the field.
+ * The body of `POST /v1/approvers` (schemas/new-approver.schema.json, checked by its generated
+ * validator: unknown fields with did-you-mean, types): then exactly one of `phone` and `email`, and
+ * `issuer_id` only for a key that sees every issuer (an issuer's key adds approvers to its own issuer
+ * only). Throws a typed 400 naming the field.
  */
 export function approverRequestBody(raw: Buffer, keyIssuer: string | null): { kind: ApproverKind; address: string; issuer_id: string | null } {
   let body: unknown;
@@ -100,24 +102,16 @@ export function approverRequestBody(raw: Buffer, keyIssuer: string | null): { ki
   } catch {
     throw new HttpError("invalid_json", 'the body is not JSON: send {"phone": "+15550100001"} or {"email": "ops@example.com"}');
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw new HttpError("invalid_body", 'the body is a JSON object: {"phone": ...} or {"email": ...}');
-  const fields = body as Record<string, unknown>;
-  for (const k of Object.keys(fields)) {
-    if (!(BODY_FIELDS as readonly string[]).includes(k)) {
-      const near = BODY_FIELDS.find((f) => f.startsWith(k.slice(0, 2).toLowerCase()));
-      throw new HttpError("unknown_field", `${k}: unknown field${near ? ` (did you mean "${near}"?)` : ""}; send phone or email`);
-    }
-  }
-  if (fields.phone !== undefined && fields.email !== undefined) throw new HttpError("conflicting_fields", "phone, email: send one of them per request");
+  const fields = validateBody(newApproverSchema, body, "approver request", propertyTypes.NewApprover);
+  if (fields.phone !== undefined && fields.email !== undefined)
+    throw new HttpError("conflicting_fields", "phone, email: send one of them per request", "email");
   const kind: ApproverKind | null = fields.phone !== undefined ? "phone" : fields.email !== undefined ? "email" : null;
-  if (!kind) throw new HttpError("missing_field", "phone: send phone (E.164, +15550100001) or email");
-  const address = fields[kind];
-  if (typeof address !== "string") throw new HttpError("invalid_type", `${kind}: a string`);
+  if (!kind) throw new HttpError("missing_field", "phone: send phone (E.164, +15550100001) or email", "phone");
+  const address = fields[kind]!;
   let issuer = keyIssuer;
   if (fields.issuer_id !== undefined) {
-    if (typeof fields.issuer_id !== "string") throw new HttpError("invalid_type", "issuer_id: a string");
-    if (keyIssuer !== null && fields.issuer_id !== keyIssuer) throw new HttpError("issuer_mismatch", `issuer_id: this key adds approvers of ${keyIssuer} only`);
+    if (keyIssuer !== null && fields.issuer_id !== keyIssuer)
+      throw new HttpError("issuer_mismatch", `issuer_id: this key adds approvers of ${keyIssuer} only`, "issuer_id");
     issuer = fields.issuer_id;
   }
   return { kind, address, issuer_id: issuer };

@@ -11,6 +11,8 @@ import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { ApprovalDesk } from "../desk/desk";
 import type { Notice, Notifier } from "./notify";
 import { HttpError, header, readBody, sendError, sendJson } from "../desk/web";
+import { validateBody } from "../bindings/validate-body";
+import { propertyTypes, slackInteractivitySchema } from "../bindings/gen/zod";
 
 /** Slack's own tolerance for X-Slack-Request-Timestamp. */
 export const SLACK_TOLERANCE_S = 300;
@@ -119,21 +121,19 @@ export class SlackApp implements Notifier {
       { ifAbsent: true, ttlMs: 2 * SLACK_TOLERANCE_S * 1000, now },
     );
     if (!seen) return sendError(res, "replayed", "this request was already handled");
-    let payload: SlackPayload;
+    // The form is read only once the signature over its exact bytes holds; payload is decoded and checked by the schema.
+    const form = Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
+    let decoded: unknown;
     try {
-      payload = JSON.parse(new URLSearchParams(raw.toString("utf8")).get("payload") ?? "") as SlackPayload;
+      decoded = form.payload === undefined ? undefined : JSON.parse(form.payload);
     } catch {
-      throw new HttpError("invalid_payload", "payload must be Slack's JSON");
+      throw new HttpError("invalid_payload", "payload must be Slack's JSON", "payload");
     }
-    const action = payload.actions?.[0];
-    if (
-      payload.type !== "block_actions" ||
-      !action ||
-      (action.action_id !== "warden_approve" && action.action_id !== "warden_deny") ||
-      typeof action.value !== "string"
-    ) {
-      throw new HttpError("invalid_payload", "expected a block_actions payload from a Warden button");
-    }
+    const { payload } = validateBody(slackInteractivitySchema, form, "Slack interaction", propertyTypes.SlackInteractivity, {
+      ...form,
+      ...(decoded !== undefined && { payload: decoded }),
+    });
+    const action = payload.actions[0]!;
     // Only the message posted for this approval answers it: a button value naming another approval is refused.
     const ref = await new Records<MessageRef>(store, "slackMessages").get(action.value, now);
     if (!ref || ref.channel !== payload.channel?.id || ref.ts !== payload.message?.ts) return sendError(res, "not_found", "no approval for this message");
@@ -141,14 +141,6 @@ export class SlackApp implements Notifier {
     const answer = await this.opts.desk.answer(action.value, action.action_id === "warden_approve", { by: `slack:${user}`, channel: "slack" });
     sendJson(res, 200, { status: answer.status });
   }
-}
-
-interface SlackPayload {
-  type?: string;
-  user?: { id?: string; username?: string; name?: string };
-  channel?: { id?: string };
-  message?: { ts?: string };
-  actions?: Array<{ action_id?: string; value?: string }>;
 }
 
 /** Slack's v0 scheme: "ok", or why not ("missing", "stale", "mismatch"). */

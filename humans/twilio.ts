@@ -9,6 +9,8 @@ import twilio from "twilio";
 import type { ApprovalDesk } from "../desk/desk";
 import { handleSmsInbound, type LinkMaker } from "./sms";
 import { HttpError, fieldsOf, header, readBody, sendError } from "../desk/web";
+import { validateBody } from "../bindings/validate-body";
+import { propertyTypes, twilioInboundSchema } from "../bindings/gen/zod";
 
 /** Store namespace of Twilio message sids already acted on. */
 /** Twilio retries a webhook for at most a few hours; a sid is remembered for a day. */
@@ -33,9 +35,10 @@ export async function handleTwilioInbound(req: IncomingMessage, res: ServerRespo
   if (!twilio.validateRequest(opts.authToken, signature, opts.url, fields)) {
     return sendError(res, "bad_signature", "X-Twilio-Signature does not match (check WARDEN_PUBLIC_URL: Twilio signs the URL it calls)");
   }
-  const sid = fields.MessageSid ?? fields.SmsSid;
-  if (!sid) throw new HttpError("missing_field", "MessageSid is required");
-  if (!fields.From) throw new HttpError("missing_field", "From is required");
+  // The fields are read only once the signature over them holds.
+  const form = validateBody(twilioInboundSchema, fields, "Twilio message", propertyTypes.TwilioInbound);
+  const sid = form.MessageSid ?? form.SmsSid;
+  if (!sid) throw new HttpError("missing_field", "MessageSid is required", "MessageSid");
   const now = opts.clock();
   const fresh = await new Records<{ at: string }>(opts.desk.enforcer.store, "twilioSids").put(
     sid,
@@ -43,7 +46,7 @@ export async function handleTwilioInbound(req: IncomingMessage, res: ServerRespo
     { ifAbsent: true, ttlMs: SID_TTL_MS, now },
   );
   if (!fresh) return sendError(res, "replayed", `message ${sid} was already handled`);
-  const outcome = await handleSmsInbound(opts.desk, { from: fields.From, body: fields.Body ?? "" }, opts.linkFor);
+  const outcome = await handleSmsInbound(opts.desk, { from: form.From, body: form.Body ?? "" }, opts.linkFor);
   const twiml = new twilio.twiml.MessagingResponse();
   twiml.message(outcome.reply);
   const xml = twiml.toString();

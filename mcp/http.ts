@@ -7,6 +7,9 @@ import type { ApprovalDesk } from "../desk/desk";
 import { createMcpServer, type HeartbeatThrottle } from "./server";
 import { HttpError, header, readBody } from "../desk/web";
 import { isErrorCode, statusOf, type ErrorCode } from "../enforcer/error-codes";
+import { RequestError } from "../bindings/errors";
+import { validateBody } from "../bindings/validate-body";
+import { jsonRpcBodySchema } from "../bindings/gen/zod";
 
 export const PASSPORT_HEADER = "x-passport-id";
 /** JSON-RPC bodies larger than this are refused (413). */
@@ -147,6 +150,13 @@ export async function handleMcpHttp(req: IncomingMessage, res: ServerResponse, o
   } catch {
     return rpcError(res, 400, -32700, "Parse error: the body is not JSON");
   }
+  // The envelope (schemas/json-rpc.schema.json) before the SDK sees it: a typed Invalid Request naming the path.
+  try {
+    validateBody(jsonRpcBodySchema, body, "JSON-RPC message");
+  } catch (err) {
+    if (!(err instanceof RequestError)) throw err;
+    return rpcRefusal(res, err.code, -32600, `Invalid Request: ${err.message}`, {}, { path: err.path, ...(err.hint !== undefined && { hint: err.hint }) });
+  }
   const server = createMcpServer({ enforcer: opts.enforcer, passportId, desk: opts.desk, heartbeats: opts.heartbeats, clock: opts.clock });
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on("close", () => {
@@ -162,14 +172,29 @@ function isPopCode(code: unknown): code is Extract<ErrorCode, `pop_${string}`> {
   return isErrorCode(code) && code.startsWith("pop_");
 }
 
-/** A refusal with a typed code (`data.code`) a client can act on, at the code's status in the one table. */
-function rpcRefusal(res: ServerResponse, reason: ErrorCode, code: number, message: string, headers: Record<string, string> = {}): void {
-  rpcError(res, statusOf(reason), code, message, headers, reason);
+/** A refusal with a typed code (`data.code`, and `data.path` into the body) a client can act on, at the code's status in the one table. */
+function rpcRefusal(
+  res: ServerResponse,
+  reason: ErrorCode,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+  where: { path?: string; hint?: string } = {},
+): void {
+  rpcError(res, statusOf(reason), code, message, headers, reason, where);
 }
 
-/** A JSON-RPC error before any message is handled; `reason` is the typed code (`data.code`) a client can act on. */
-function rpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}, reason?: ErrorCode): void {
-  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message, ...(reason && { data: { code: reason } }) }, id: null });
+/** A JSON-RPC error before any message is handled; `reason` is the typed code (`data.code`) a client can act on, `where` the body's path. */
+function rpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+  reason?: ErrorCode,
+  where: { path?: string; hint?: string } = {},
+): void {
+  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message, ...(reason && { data: { code: reason, ...where } }) }, id: null });
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers });
   res.end(body);
 }

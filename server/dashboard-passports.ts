@@ -13,6 +13,7 @@ import { sendPage } from "../desk/web";
 import { renderPassportForm } from "../humans/pages/passport-form";
 import type { Session } from "../humans/session";
 import * as d from "./hitl-openapi";
+import { schemaBody } from "./openapi-operation";
 
 /** dist/browser from the sources (server/) and from the bundled CLI (dist/cli/). */
 const ASSET_DIRS = ["../dist/browser/", "../browser/"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
@@ -95,7 +96,7 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
         description: `${d.SESSION} The body and answer are those of POST /v1/passports.`,
         tags: ["human-in-the-loop"],
         ...d.open,
-        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Passport" } } } },
+        requestBody: schemaBody("Passport", "operator"),
         responses: {
           "200": d.jsonOf({ $ref: "#/components/schemas/CreatedPassport" }),
           "400": d.error("Invalid passport."),
@@ -121,7 +122,7 @@ export function dashboardPassportRoutes(router: Router, { passports }: Pick<Serv
         tags: ["human-in-the-loop"],
         ...d.open,
         parameters: [d.PASSPORT],
-        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Passport" } } } },
+        requestBody: schemaBody("Passport", "operator"),
         responses: {
           "200": d.jsonOf({ $ref: "#/components/schemas/PassportUpdate" }),
           "400": d.error("Invalid passport."),

@@ -1,9 +1,9 @@
 // Helpers for the OpenAPI documentation of the human-in-the-loop routes, which each route declares
 // where it is defined (server/hitl.ts, server/dashboard-passports.ts).
 
-import { form, html, open, pathParam as param, seeOther } from "./openapi-operation";
+import { html, open, pathParam as param, seeOther } from "./openapi-operation";
 
-export { form, html, open, param, seeOther };
+export { html, open, param, seeOther };
 
 type Json = Record<string, unknown>;
 

@@ -22,7 +22,12 @@ import { handleSmsInbound } from "../humans/sms";
 import { handleTwilioInbound } from "../humans/twilio";
 import { approverRequestBody, renderConfirmPage, requestConfirmation } from "../humans/confirm";
 import { SseStreams, type StreamOwner } from "../humans/sse";
-import type { Operation } from "./openapi-operation";
+import { type Operation, schemaBody } from "./openapi-operation";
+import { RequestError } from "../bindings/errors";
+import { validateBody } from "../bindings/validate-body";
+import { dashboardLoginSchema, dashboardStopSchema, propertyTypes, smsReplySchema } from "../bindings/gen/zod";
+import type { DashboardLogin } from "../bindings/gen/types";
+import { VALIDATION_STATUS } from "../enforcer/error-codes";
 import * as d from "./hitl-openapi";
 import { classify } from "../desk/status";
 import { HttpError, bearer, cookies, fieldsOf, header, readBody, redirect, sendError, sendHtmlFragment, sendJson, sendPage, wantsJson } from "../desk/web";
@@ -59,6 +64,8 @@ export interface HitlOptions {
   log?: (line: string) => void;
 }
 
+/** The media types of a form body (fieldsOf reads both). */
+const FORM_TYPES = ["application/x-www-form-urlencoded", "application/json"];
 /** How many audit records a dashboard card shows on load. */
 const FEED_TAIL = 20;
 const MAX_FORM_BODY = 16 * 1024;
@@ -144,10 +151,10 @@ export class Hitl {
           tags: ["human-in-the-loop"],
           ...d.open,
           parameters: [{ name: "x-passport-id", in: "header", required: true, schema: { type: "string" } }],
-          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } } } },
+          requestBody: schemaBody("JsonRpcBody", "agent"),
           responses: {
             "200": d.jsonOf({ type: "object" }, "JSON-RPC response"),
-            "400": d.jsonOf({ type: "object" }, "JSON-RPC parse error"),
+            "400": d.jsonOf({ type: "object" }, "JSON-RPC parse error, or an Invalid Request (-32600) whose `error.data` names the code and path"),
             "401": d.jsonOf({ type: "object" }, "Missing, weak or unknown passport id"),
           },
         },
@@ -165,14 +172,14 @@ export class Hitl {
             "Answers JSON `{intent, reply, ...}`, or TwiML when Accept asks for XML.",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ from: { type: "string" }, body: { type: "string" } }, ["from", "body"]),
+          requestBody: schemaBody("SmsReply", "third-party", { types: FORM_TYPES }),
           responses: {
             "200": d.jsonOf({
               type: "object",
               properties: { intent: { enum: ["approve", "deny", "stop", "start", "help", "confirm"] }, reply: { type: "string" } },
               required: ["intent", "reply"],
             }),
-            "400": d.error("Missing from or body."),
+            "400": d.error("Missing from or body, or a field the schema refuses (`error.path` names it)."),
             "401": d.error("Missing, stale, wrong or replayed signature."),
             "503": d.error("No SMS secret is configured."),
           },
@@ -190,10 +197,10 @@ export class Hitl {
             "Replies as POST /v1/sms/inbound, answered in TwiML.",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ MessageSid: { type: "string" }, From: { type: "string" }, Body: { type: "string" } }, ["MessageSid", "From"]),
+          requestBody: schemaBody("TwilioInbound", "third-party", { types: ["application/x-www-form-urlencoded"] }),
           responses: {
             "200": { description: "TwiML `<Response><Message>…</Message></Response>`.", content: { "text/xml": { schema: { type: "string" } } } },
-            "400": d.error("Missing MessageSid or From."),
+            "400": d.error("Missing MessageSid or From, or a field the schema refuses (`error.path` names it)."),
             "403": d.error("Missing or wrong X-Twilio-Signature."),
             "409": d.error("The message was already handled."),
             "503": d.error("TWILIO_AUTH_TOKEN is not set."),
@@ -212,10 +219,10 @@ export class Hitl {
             "and the click must come from the message posted for that approval.",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ payload: { type: "string" } }, ["payload"]),
+          requestBody: schemaBody("SlackInteractivity", "third-party", { types: ["application/x-www-form-urlencoded"] }),
           responses: {
             "200": d.jsonOf({ type: "object", properties: { status: { type: "string" } }, required: ["status"] }),
-            "400": d.error("Not a Warden button's block_actions payload."),
+            "400": d.error("Not a Warden button's block_actions payload (`error.path` names the field, like payload.actions[0].action_id)."),
             "401": d.error("Missing, stale or wrong signature."),
             "404": d.error("No approval was posted as this message."),
             "409": d.error("The request was already handled."),
@@ -255,18 +262,7 @@ export class Hitl {
             "an approver of the issuer only when it returns it; until then it is sent no holds, and its YES/NO/STOP act on nothing. " +
             "A passport naming an unconfirmed `metadata.approver_phone`/`approver_email` triggers the same. One live code at a time per address and issuer.",
           tags: ["human-in-the-loop"],
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  additionalProperties: false,
-                  properties: { phone: { type: "string" }, email: { type: "string" }, issuer_id: { type: "string" } },
-                },
-              },
-            },
-          },
+          requestBody: schemaBody("NewApprover", "operator"),
           responses: {
             "200": d.jsonOf(d.APPROVER, "Already confirmed."),
             "202": d.jsonOf(d.APPROVER, "Pending: a code was sent (or one is still live)."),
@@ -373,7 +369,7 @@ export class Hitl {
           summary: "Sign in to the dashboard with an API key",
           tags: ["human-in-the-loop"],
           ...d.open,
-          requestBody: d.form({ api_key: { type: "string" } }, ["api_key"]),
+          requestBody: schemaBody("DashboardLogin", "operator", { types: FORM_TYPES }),
           responses: { "303": d.seeOther("/dashboard, with the session cookie"), "401": d.html("Key not accepted."), "429": d.html("Too many attempts.") },
         },
         (req, res) => this.login(req, res),
@@ -424,7 +420,7 @@ export class Hitl {
           tags: ["human-in-the-loop"],
           ...d.open,
           parameters: [d.PASSPORT],
-          requestBody: d.form({ confirm: { const: "yes" }, csrf: { type: "string" } }),
+          requestBody: schemaBody("DashboardStop", "operator", { required: false, types: FORM_TYPES }),
           responses: {
             "200": d.OK_MESSAGE,
             "303": d.seeOther("/dashboard"),
@@ -568,11 +564,12 @@ export class Hitl {
     const raw = await readBody(req, MAX_FORM_BODY);
     const verdict = await this.sms.verifyOnce(req.headers, raw, (signature, ttlMs) => this.desk.rememberMessage(signature, ttlMs));
     if (!verdict.ok) return sendError(res, "bad_signature", `webhook signature ${verdict.reason}`);
-    const fields = fieldsOf(req, raw);
+    // Read only once the signature over the exact raw bytes holds.
+    const fields = validateBody(smsReplySchema, fieldsOf(req, raw), "SMS reply", propertyTypes.SmsReply);
     const from = fields.from ?? fields.From;
     const body = fields.body ?? fields.Body;
-    if (!from) throw new HttpError("missing_field", "from is required");
-    if (body === undefined) throw new HttpError("missing_field", "body is required");
+    if (!from) throw new HttpError("missing_field", "from is required: the sender's number (From also accepted)", "from");
+    if (body === undefined) throw new HttpError("missing_field", "body is required: the text (Body also accepted)", "body");
     const outcome = await handleSmsInbound(this.desk, { from, body }, (id) => this.alerts.linkFor(id));
     if (/\b(application|text)\/xml\b/.test(String(req.headers.accept ?? ""))) {
       const xml = `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${escapeXml(outcome.reply)}</Message></Response>`;
@@ -653,7 +650,15 @@ export class Hitl {
     if (!this.opts.auth) return sendPage(res, notConfigured());
     const fields = fieldsOf(req, await readBody(req, MAX_FORM_BODY));
     if (!this.allowLogin(req)) return sendPage(res, renderLogin({ error: "Too many attempts. Wait a minute and try again.", status: 429 }));
-    const principal: Principal | null = fields.api_key ? await this.opts.auth.verifyKey(fields.api_key.trim()) : null;
+    let form: DashboardLogin;
+    try {
+      form = validateBody(dashboardLoginSchema, fields, "sign-in form", propertyTypes.DashboardLogin);
+    } catch (err) {
+      // A person at the form sees what is wrong on the form itself; a program gets the typed error.
+      if (err instanceof RequestError && !wantsJson(req)) return sendPage(res, renderLogin({ error: err.message, status: 400 }));
+      throw err;
+    }
+    const principal: Principal | null = await this.opts.auth.verifyKey(form.api_key.trim());
     if (!principal) return sendPage(res, renderLogin({ error: "That API key was not accepted.", status: 401 }));
     redirect(res, "/dashboard", { "set-cookie": this.sessions.issue(principal).cookie });
   }
@@ -706,7 +711,8 @@ export class Hitl {
     const info = await this.visiblePassport(session, pid);
     if (!info) return sendError(res, "not_found", `no passport ${pid}`);
     if (op === "emergency-stop") {
-      if (fields.confirm !== "yes") {
+      const form = validateBody(dashboardStopSchema, fields, "emergency-stop form", propertyTypes.DashboardStop);
+      if (form.confirm !== "yes") {
         if (wantsJson(req)) return sendError(res, "confirmation_required", "send confirm=yes to stop the agent");
         return sendPage(res, renderStopConfirm(info, session.csrf));
       }
@@ -811,7 +817,13 @@ export class Hitl {
       res.end();
       return;
     }
-    if (err instanceof HttpError) return sendError(res, err.code, err.message);
+    if (err instanceof HttpError)
+      return sendJson(res, err.status, { error: { code: err.code, message: err.message, ...(err.path !== undefined && { path: err.path }) } });
+    // A body refused by its schemas/ validator (bindings/validate-body.ts): the problem's code, path and hint.
+    if (err instanceof RequestError) {
+      const { code, message, path, hint } = err;
+      return sendJson(res, VALIDATION_STATUS, { error: { code, message, path, ...(hint !== undefined && { hint }) } });
+    }
     const code = (err as { code?: unknown })?.code;
     if (code === "passport_not_found") return sendError(res, "not_found", "not found");
     this.log(`warden: human-in-the-loop route failed: ${(err as Error)?.stack ?? err}`);

@@ -11,6 +11,9 @@ import { Reply, expectObject } from "./http";
 import type { RequestContext, Route, Router } from "./router";
 import type { ServerDeps } from "./context";
 import type { PassportState } from "../enforcer/types";
+import { validateBody } from "../bindings/validate-body";
+import { modeiWindowResetSchema, propertyTypes } from "../bindings/gen/zod";
+import { schemaBody } from "./openapi-operation";
 
 /** Largest `expires_in_days` accepted (100 years); the module computes the date. */
 const MAX_EXPIRES_IN_DAYS = 36_500;
@@ -23,7 +26,13 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
     return r;
   };
   /** Adds `pattern` with the target's handler (wrapped) and all its options. */
-  const alias = (target: Route, method: string, pattern: string, wrap?: (ctx: RequestContext, run: Route["handler"]) => Promise<unknown>) => {
+  const alias = (
+    target: Route,
+    method: string,
+    pattern: string,
+    wrap?: (ctx: RequestContext, run: Route["handler"]) => Promise<unknown>,
+    requestBody?: Record<string, unknown>,
+  ) => {
     const { method: _m, pattern: _p, name: _n, handler, doc, ...opts } = target;
     // Its documentation is the target's, marked as the Modei-compatible path.
     const targetName = `${target.method} ${target.pattern.replace(/:([A-Za-z_]+)/g, "{$1}")}`;
@@ -34,6 +43,7 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
         summary: `${doc.summary} (Modei-compatible path)`,
         tags: ["modei"],
         description: `The same as ${targetName} under Modei's path and field names (docs/migrating-from-modei.md).${doc.description ? ` ${doc.description}` : ""}`,
+        ...(requestBody && { requestBody }),
       },
     });
   };
@@ -107,11 +117,17 @@ export function modeiRoutes(router: Router, { enforcer, clock }: Pick<ServerDeps
 
   // POST …/state/reset: Modei's body may be empty (reset the daily window) or name window_type.
   const reset = find("POST", "/v1/passports/:id/state/reset");
-  alias(reset, "POST", "/api/v1/passports/:id/state/reset", async (ctx, run) => {
-    const raw = await ctx.json();
-    const body = raw === undefined ? { window_type: "daily" } : expectObject(raw);
-    return run(raw === undefined || body.window_type === undefined ? withBody(ctx, { ...body, window_type: body.window_type ?? "daily" }) : ctx);
-  });
+  alias(
+    reset,
+    "POST",
+    "/api/v1/passports/:id/state/reset",
+    async (ctx, run) => {
+      const raw = await ctx.json();
+      const body = validateBody(modeiWindowResetSchema, raw === undefined ? {} : raw, "window reset", propertyTypes.ModeiWindowReset);
+      return run(withBody(ctx, { window_type: body.window_type ?? "daily" }));
+    },
+    schemaBody("ModeiWindowReset", "operator", { required: false }),
+  );
 
   // MCP at Modei's Supravision URL: the /mcp handler itself (same auth, same checks).
   for (const r of router.list().filter((x) => x.pattern === "/mcp")) alias(r, r.method, "/api/mcp/supravision");

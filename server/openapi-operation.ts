@@ -1,6 +1,6 @@
 // The shape of one route's OpenAPI documentation and the helpers to write it. Each route declares its
 // `doc` where it is registered (router.add); server/openapi.ts builds /v1/openapi.json from the router.
-// Bodies name components by `$ref`; the components that are data shapes are the JSON Schemas of schemas/.
+// Bodies name components by `$ref` (schemaBody): the components of data shapes and request bodies are the JSON Schemas of schemas/.
 
 type Json = Record<string, unknown>;
 
@@ -22,13 +22,24 @@ export const obj = (properties: Json, required: string[] = []): Json => ({ type:
 export const html = (description: string): Json => ({ description, content: { "text/html": { schema: { type: "string" } } } });
 export const seeOther = (where: string): Json => ({ description: `See Other: back to ${where}`, headers: { location: { schema: { type: "string" } } } });
 export const pathParam = (name: string, description: string): Json => ({ name, in: "path", required: true, schema: { type: "string" }, description });
-/** A form body (urlencoded or JSON) of string fields. */
-export const form = (properties: Json, required: string[] = []): Json => ({
-  required: required.length > 0,
-  content: {
-    "application/x-www-form-urlencoded": { schema: { type: "object", properties, required } },
-    "application/json": { schema: { type: "object", properties, required } },
-  },
+/** Who sends a body (SPEC §11): an agent, an operator, or an operator's reply relayed by a provider. */
+export type Channel = "agent" | "operator" | "third-party";
+
+export const CHANNEL_TEXT: Record<Channel, string> = {
+  agent: "Agent channel (SPEC §11): untrusted; an agent key or MCP may send it.",
+  operator: "Operator channel (SPEC §11): an operator key or the dashboard session.",
+  "third-party":
+    "Operator channel relayed by a third party (SPEC §11): a provider posts an approver's reply, authenticated by its signature over the raw bytes; the provider may add fields.",
+};
+
+/**
+ * A body described by one schemas/ component (the same schema validates it): `name` is the component,
+ * `types` the media types it is accepted as (a form's fields are the schema's properties).
+ */
+export const schemaBody = (name: string, channel: Channel, opts: { required?: boolean; types?: string[] } = {}): Json => ({
+  required: opts.required ?? true,
+  description: CHANNEL_TEXT[channel],
+  content: Object.fromEntries((opts.types ?? ["application/json"]).map((t) => [t, { schema: ref(name) }])),
 });
 
 /** A public route: no API key. */

@@ -6,6 +6,18 @@ import constraintsSchema from "../schemas/constraints.schema.json";
 import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
+import reportSchema from "../schemas/report.schema.json";
+import reissueSchema from "../schemas/reissue.schema.json";
+import newApproverSchema from "../schemas/new-approver.schema.json";
+import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
+import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
+import smsReplySchema from "../schemas/sms-reply.schema.json";
+import twilioInboundSchema from "../schemas/twilio-inbound.schema.json";
+import slackInteractivitySchema from "../schemas/slack-interactivity.schema.json";
+import slackBlockActionsSchema from "../schemas/slack-block-actions.schema.json";
+import jsonRpcSchema from "../schemas/json-rpc.schema.json";
+import windowResetSchema from "../schemas/window-reset.schema.json";
+import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { Route, Router } from "./router";
 import { obj, ref } from "./openapi-operation";
 
@@ -31,6 +43,19 @@ const SCHEMAS: Json = {
   Constraints: constraintsSchema,
   Request: requestSchema,
   Decision: decisionSchema,
+  // Request bodies: the schemas/ files that validate them (bindings/validate-body.ts).
+  ActionReport: reportSchema,
+  WindowReset: windowResetSchema,
+  ModeiWindowReset: modeiWindowResetSchema,
+  Reissue: reissueSchema,
+  NewApprover: newApproverSchema,
+  DashboardLogin: dashboardLoginSchema,
+  DashboardStop: dashboardStopSchema,
+  SmsReply: smsReplySchema,
+  TwilioInbound: twilioInboundSchema,
+  SlackInteractivity: slackInteractivitySchema,
+  SlackBlockActions: slackBlockActionsSchema,
+  JsonRpcBody: jsonRpcSchema,
   Jwk: {
     type: "object",
     properties: {

@@ -3,6 +3,7 @@
 
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { Policy } from "../bindings/engine";
+import type { PublicJwk, Reissue } from "../bindings/gen/types";
 import type { Enforcer } from "../enforcer/enforcer";
 import type { PassportUpdate } from "../enforcer/types";
 import { randomId } from "../enforcer/ids";
@@ -122,12 +123,10 @@ export class Passports {
   async reissue(
     issuer: string,
     passportId: string,
-    body: Record<string, unknown>,
+    body: Reissue,
     actor?: { by: string; channel: string },
   ): Promise<PassportUpdate & { public_key_jwk: JWK; private_key_jwk?: JWK }> {
     await this.policyFor(issuer, passportId);
-    const extra = Object.keys(body).find((k) => k !== "public_key_jwk");
-    if (extra !== undefined) throw errors.badRequest("unknown_field", `unknown field ${JSON.stringify(extra)}`, extra);
     let publicJwk: JWK;
     let privateJwk: JWK | undefined;
     if (body.public_key_jwk === undefined) {
@@ -167,11 +166,12 @@ export class Passports {
   }
 }
 
-/** An Ed25519 public JWK (kty OKP, crv Ed25519, x) that imports, with only its public members kept; a 400 otherwise. */
-async function ed25519Public(value: unknown): Promise<JWK> {
-  const jwk = value as JWK;
+/**
+ * The key of a PublicJwk (its shape checked by schemas/reissue.schema.json) that imports, with only its
+ * public members kept; a 400 for a private member or an x that is not a point on the curve.
+ */
+async function ed25519Public(jwk: PublicJwk): Promise<JWK> {
   const bad = () => errors.badRequest("invalid_value", 'public_key_jwk must be an Ed25519 public JWK: {kty: "OKP", crv: "Ed25519", x}', "public_key_jwk");
-  if (jwk === null || typeof jwk !== "object" || jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string") throw bad();
   if (jwk.d !== undefined) throw errors.badRequest("invalid_value", "public_key_jwk carries a private key (d): send only the public half", "public_key_jwk.d");
   try {
     await importJWK({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "EdDSA");

@@ -224,6 +224,29 @@ describe("MCP over HTTP: the x-passport-id header is the credential", () => {
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe(-32700);
   });
+
+  it("an agent's envelope the JsonRpcBody schema refuses is an Invalid Request naming the path, and reaches no tool", async () => {
+    const call = { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "enforce_action", arguments: { action: "travel:book", cost_cents: 10 } } };
+    const cases: [unknown, string, string, string?][] = [
+      [{ ...call, jsonrpc: "1.0" }, "invalid_value", "jsonrpc"],
+      [{ ...call, id: 2.5 }, "invalid_type", "id"],
+      [{ ...call, params: ["enforce_action"] }, "invalid_type", "params"],
+      [{ ...call, parms: call.params }, "unknown_field", "parms", 'did you mean "params"?'],
+      [{ ...call, method: "" }, "out_of_range", "method"],
+      [[init, { ...call, jsonrpc: undefined }], "missing_field", "[1].jsonrpc"],
+      [[], "out_of_range", ""],
+      ["tools/call", "invalid_type", ""],
+    ];
+    for (const [body, code, path, hint] of cases) {
+      const res = await post({ "x-passport-id": rig.pid }, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const { error } = await res.json();
+      expect(error.code, JSON.stringify(body)).toBe(-32600);
+      expect(error.message, JSON.stringify(body)).toMatch(/^Invalid Request: invalid JSON-RPC message: /);
+      expect(error.data, JSON.stringify(body)).toEqual({ code, path, ...(hint && { hint }) });
+    }
+    expect((await rig.enforcer.state(rig.pid)).actions_today).toBe(0);
+  });
 });
 
 describe("liftFromContext", () => {

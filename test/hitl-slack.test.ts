@@ -140,6 +140,35 @@ describe("Slack", () => {
     expect(verifySlackSignature(SECRET, String(now), sign("x", now)["x-slack-signature"], Buffer.from("x"), now * 1000)).toBe("ok");
   });
 
+  it("a signed payload the SlackBlockActions schema refuses is a 400 naming payload.<path>; Slack's extra fields are allowed", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const r = await slackRig(() => now * 1000);
+    const d = await r.enforcer.enforce({ passport_id: r.pid, action: "travel:book", cost_cents: 35000 });
+    await r.hitl.settled();
+    const id = d.approval_request_id!;
+    const good = { type: "block_actions", user: { id: "U123", username: "alice" }, channel: { id: "C0APPROVE" }, message: { ts: "1700000000.000001" } };
+    const form = (payload: unknown) => "payload=" + encodeURIComponent(typeof payload === "string" ? payload : JSON.stringify(payload));
+    const cases: [string, string, string][] = [
+      [form({ ...good, actions: [{ action_id: "warden_approve_all", value: id }] }), "invalid_value", "payload.actions[0].action_id"],
+      [form({ ...good, actions: [] }), "out_of_range", "payload.actions"],
+      [form({ ...good, type: "view_submission", actions: [{ action_id: "warden_approve", value: id }] }), "invalid_value", "payload.type"],
+      [form({ ...good, actions: [{ action_id: "warden_approve", value: 7 }] }), "invalid_type", "payload.actions[0].value"],
+      [form({ ...good, channel: undefined, actions: [{ action_id: "warden_approve", value: id }] }), "missing_field", "payload.channel"],
+      [form("{not json"), "invalid_payload", "payload"],
+      ["nothing=here", "missing_field", "payload"],
+    ];
+    for (const [body, code, path] of cases) {
+      const res = await post(r.base, body, sign(body, now));
+      expect(res.status, body.slice(0, 80)).toBe(400);
+      expect((await res.json()).error, body.slice(0, 80)).toMatchObject({ code, path });
+    }
+    expect((await r.enforcer.getApproval(id))!.status).toBe("pending");
+    // Slack sends far more than Warden reads: extra fields anywhere are fine.
+    const rich = form({ ...good, team: { id: "T1" }, trigger_id: "1.2.3", actions: [{ action_id: "warden_deny", value: id, type: "button", block_id: "b" }] });
+    const res = await post(r.base, rich + "&extra=1", sign(rich + "&extra=1", now));
+    expect(await res.json()).toEqual({ status: "denied" });
+  });
+
   it("without Slack configured the endpoint answers 503", async () => {
     rig = await startRig();
     const body = click("apr_x");

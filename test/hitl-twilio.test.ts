@@ -140,6 +140,44 @@ describe("POST /v1/sms/twilio", () => {
     expect((await rig.enforcer.getApproval(id))!.status).toBe("pending");
   });
 
+  it("signed fields the TwilioInbound schema refuses are 400s naming the field; Twilio's extra fields are allowed", async () => {
+    rig = await startRig({ twilioAuthToken: TOKEN });
+    const id = await hold(rig);
+    const signedPost = (params: Record<string, string>) => {
+      const url = `${rig!.base}/v1/sms/twilio`;
+      return fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilio.getExpectedTwilioSignature(TOKEN, url, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+    };
+    const cases: [Record<string, string>, string, string][] = [
+      [{ MessageSid: "SM../../x", From: PHONE, Body: "YES" }, "invalid_format", "MessageSid"],
+      [{ MessageSid: "SM" + "c".repeat(32), Body: "YES" }, "missing_field", "From"],
+      [{ From: PHONE, Body: "YES" }, "missing_field", "MessageSid"],
+      [{ MessageSid: "SM" + "d".repeat(32), From: PHONE, Body: "Y".repeat(1601) }, "out_of_range", "Body"],
+    ];
+    for (const [params, code, path] of cases) {
+      const res = await signedPost(params);
+      expect(res.status, JSON.stringify(params).slice(0, 80)).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code, path });
+    }
+    expect((await rig.enforcer.getApproval(id))!.status).toBe("pending");
+    // An unsigned bad form is refused for its signature first.
+    expect((await reply(rig.base, PHONE, "YES", { sid: "SM../../x", signature: null })).status).toBe(401);
+    const ok = await signedPost({
+      MessageSid: "SM" + "e".repeat(32),
+      AccountSid: SID,
+      From: PHONE,
+      To: "+15550009999",
+      Body: "YES",
+      NumMedia: "0",
+      ApiVersion: "2010-04-01",
+    });
+    expect(ok.status).toBe(200);
+    expect((await rig.enforcer.getApproval(id))!.status).toBe("approved");
+  });
+
   it("a number that is not the passport's approver answers nothing (another issuer's approval stays pending); no token: 503", async () => {
     rig = await startRig({ twilioAuthToken: TOKEN });
     const other = travelPassport({ issuer_id: "iss_other", metadata: { approver_phone: "+15550200002" } });

@@ -93,6 +93,35 @@ describe("SMS replies", () => {
     await bare.close();
   });
 
+  it("fields the SmsReply schema refuses are 400s naming the field, only once the signature holds; the approval stays pending", async () => {
+    rig = await startRig();
+    const { decision } = await holdAndLink(rig);
+    const signed = (form: string, type = "application/x-www-form-urlencoded") =>
+      fetch(`${rig!.base}/v1/sms/inbound`, { method: "POST", headers: { "content-type": type, ...signatureHeaders(SMS_SECRET, form) }, body: form });
+    const cases: [string, string, string, string?][] = [
+      [new URLSearchParams({ From: "+1".padEnd(65, "5"), Body: "yes" }).toString(), "out_of_range", "From"],
+      [new URLSearchParams({ from: PHONE, body: "y".repeat(1601) }).toString(), "out_of_range", "body"],
+      [new URLSearchParams({ Body: "yes" }).toString(), "missing_field", "from"],
+      [new URLSearchParams({ From: PHONE }).toString(), "missing_field", "body"],
+      [JSON.stringify({ from: "", body: "yes" }), "out_of_range", "from", "application/json"],
+    ];
+    for (const [form, code, path, type] of cases) {
+      const r = await signed(form, type);
+      expect(r.status, form.slice(0, 80)).toBe(400);
+      expect((await r.json()).error, form.slice(0, 80)).toMatchObject({ code, path });
+    }
+    // A provider's extra fields are allowed (Twilio-style gateways add them).
+    const extra = await signed(new URLSearchParams({ From: PHONE, Body: "yes", AccountSid: "AC1", NumMedia: "0" }).toString());
+    expect(await extra.json()).toMatchObject({ intent: "approve", approval_id: decision.approval_request_id });
+    // An unsigned body is refused for its signature before its fields are read.
+    const unsigned = await fetch(`${rig.base}/v1/sms/inbound`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ Body: "yes" }).toString(),
+    });
+    expect(unsigned.status).toBe(401);
+  });
+
   it("YES approves and NO denies the one pending approval; JSON bodies and TwiML answers work too", async () => {
     rig = await startRig();
     const first = await holdAndLink(rig);

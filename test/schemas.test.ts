@@ -36,15 +36,27 @@ function resolve(ref: string, from: string): Json {
 }
 
 describe("schema files", () => {
-  it("are the seven data shapes", () => {
+  it("are the seven data shapes and the HTTP request bodies", () => {
     expect(files).toEqual([
       "constraints.schema.json",
       "counters.schema.json",
+      "dashboard-login.schema.json", // request bodies (server/openapi.ts embeds them; the routes validate with them)
+      "dashboard-stop.schema.json",
       "decision.schema.json",
       "fixture.schema.json",
+      "json-rpc.schema.json",
+      "modei-window-reset.schema.json",
+      "new-approver.schema.json",
       "passport.schema.json",
       "proxy-config.schema.json",
+      "reissue.schema.json",
+      "report.schema.json",
       "request.schema.json",
+      "slack-block-actions.schema.json",
+      "slack-interactivity.schema.json",
+      "sms-reply.schema.json",
+      "twilio-inbound.schema.json",
+      "window-reset.schema.json",
     ]);
   });
 

@@ -14,20 +14,35 @@ import constraintsSchema from "../schemas/constraints.schema.json";
 import decisionSchema from "../schemas/decision.schema.json";
 import passportSchema from "../schemas/passport.schema.json";
 import requestSchema from "../schemas/request.schema.json";
+import reportSchema from "../schemas/report.schema.json";
+import reissueSchema from "../schemas/reissue.schema.json";
+import newApproverSchema from "../schemas/new-approver.schema.json";
+import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
+import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
+import smsReplySchema from "../schemas/sms-reply.schema.json";
+import twilioInboundSchema from "../schemas/twilio-inbound.schema.json";
+import slackInteractivitySchema from "../schemas/slack-interactivity.schema.json";
+import slackBlockActionsSchema from "../schemas/slack-block-actions.schema.json";
+import jsonRpcSchema from "../schemas/json-rpc.schema.json";
+import windowResetSchema from "../schemas/window-reset.schema.json";
+import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
 import type { DecisionEvent } from "../server/context";
 import { api } from "./server-harness";
+import { signIn } from "./hitl-helpers";
 
 let now = Date.parse("2026-02-24T10:00:00Z");
 let server: WardenServer;
 let base: string;
 let keyA: string;
 let keyB: string;
+let agentKeyA: string;
 const decisions: DecisionEvent[] = [];
 
 beforeAll(async () => {
   const store = new MemoryStore();
   keyA = (await createApiKey(store, "iss_a")).key;
   keyB = (await createApiKey(store, "iss_b")).key;
+  agentKeyA = (await createApiKey(store, "iss_a", "agent", "agent")).key;
   server = await createWardenServer({ store, storeKind: "memory", clock: () => now, maxBodyBytes: 64 * 1024, rateLimit: 0, log: () => undefined });
   server.events.on("decision", (e) => decisions.push(e));
   const addr = await server.listen(0);
@@ -442,34 +457,219 @@ describe("OpenAPI 3.1", () => {
       Request: requestSchema,
       Decision: decisionSchema,
       Constraints: constraintsSchema,
+      ActionReport: reportSchema,
+      WindowReset: windowResetSchema,
+      ModeiWindowReset: modeiWindowResetSchema,
+      Reissue: reissueSchema,
+      NewApprover: newApproverSchema,
+      DashboardLogin: dashboardLoginSchema,
+      DashboardStop: dashboardStopSchema,
+      SmsReply: smsReplySchema,
+      TwilioInbound: twilioInboundSchema,
+      SlackInteractivity: slackInteractivitySchema,
+      SlackBlockActions: slackBlockActionsSchema,
+      JsonRpcBody: jsonRpcSchema,
     };
     for (const [name, schema] of Object.entries(FROM_SCHEMAS)) expect(doc.components.schemas[name], name).toEqual(schema);
     // Every JSON request body names a schemas/ component by $ref; the bodies not yet moved to schemas/
     // are listed here, and the list can only shrink (a new inline body fails).
-    const INLINE_BODIES = new Set([
-      "POST /v1/passports/{id}/reissue",
-      "POST /v1/passports/{id}/state/reset",
-      "POST /v1/actions/report",
-      "POST /api/v1/passports/{id}/state/reset",
-      "POST /mcp",
-      "POST /api/mcp/supravision",
-      "POST /v1/sms/inbound",
-      "POST /v1/sms/twilio",
-      "POST /v1/slack/interactivity",
-      "POST /v1/approvers",
-      "POST /dashboard/login",
-      "POST /dashboard/passports/{id}/emergency-stop",
-    ]);
+    const INLINE_BODIES = new Set<string>([]);
+    // Every media type of every body counts (forms and webhooks too), and a body says its channel (SPEC §11).
     const inline: string[] = [];
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>)) {
+    type Body = { description?: string; content: Record<string, { schema: unknown }> };
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { requestBody?: Body }>>)) {
       for (const [method, op] of Object.entries(ops)) {
-        const schema = op.requestBody?.content["application/json"]?.schema;
-        if (schema === undefined) continue;
-        const refs = (JSON.stringify(schema).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? []).map((r) => r.split("/").pop()!);
-        if (!refs.some((r) => r in FROM_SCHEMAS)) inline.push(`${method.toUpperCase()} ${path}`);
+        if (op.requestBody === undefined) continue;
+        const name = `${method.toUpperCase()} ${path}`;
+        const schemas = Object.values(op.requestBody.content).map((c) => c.schema);
+        expect(schemas.length, name).toBeGreaterThan(0);
+        const fromSchemas = schemas.every((schema) => {
+          const refs = (JSON.stringify(schema).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? []).map((r) => r.split("/").pop()!);
+          return refs.some((r) => r in FROM_SCHEMAS);
+        });
+        if (!fromSchemas) inline.push(name);
+        else if (!INLINE_BODIES.has(name)) expect(op.requestBody.description ?? "", name).toMatch(/^(Agent|Operator) channel/);
       }
     }
     expect(inline.sort()).toEqual([...INLINE_BODIES].sort());
+  });
+});
+
+describe("request bodies are checked by their schemas/ component (the attacker's side)", () => {
+  /** A 400 whose error names the path, says what was expected and, for a typo, the nearest field. */
+  async function refused(method: string, path: string, key: string, body: unknown, want: { code: string; path: string; hint?: string; says?: RegExp }) {
+    const r = await api(base, method, path, { key, body });
+    expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+    expect(r.body.error, `${path} ${JSON.stringify(body)}`).toMatchObject({ code: want.code, path: want.path, ...(want.hint && { hint: want.hint }) });
+    if (want.says) expect(r.body.error.message).toMatch(want.says);
+    return r.body.error as { message: string };
+  }
+
+  it("POST /v1/actions/report: an agent's wrong types, extra fields and typos are 400s naming the field, and the permit survives them", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    const allow = await api(base, "POST", "/v1/enforce", { key: agentKeyA, body: { passport_id: passport.id, action: "web:search", cost_cents: 5 } });
+    const permit = allow.body.permit_token as string;
+    const report = "/v1/actions/report";
+    await refused(
+      "POST",
+      report,
+      agentKeyA,
+      { permit_token: permit, success: true, actual_cost_cents: "abc" },
+      {
+        code: "invalid_type",
+        path: "actual_cost_cents",
+        says: /actual_cost_cents: has the wrong type \(expected integer cents 0\.\.9007199254740991, found "abc"\)/,
+      },
+    );
+    await refused("POST", report, agentKeyA, { permit_token: permit, success: true, cost_cents: 1 }, { code: "unknown_field", path: "cost_cents" });
+    await refused(
+      "POST",
+      report,
+      agentKeyA,
+      { permit_token: permit, sucess: true },
+      { code: "unknown_field", path: "sucess", hint: 'did you mean "success"?' },
+    );
+    await refused("POST", report, agentKeyA, { permit_token: permit }, { code: "missing_field", path: "success" });
+    await refused("POST", report, agentKeyA, { permit_token: 7, success: true }, { code: "invalid_type", path: "permit_token" });
+    await refused(
+      "POST",
+      report,
+      agentKeyA,
+      { permit_token: permit, success: true, actual_cost_cents: 1.5 },
+      { code: "invalid_type", path: "actual_cost_cents" },
+    );
+    await refused("POST", report, agentKeyA, [{ permit_token: permit, success: true }], { code: "invalid_type", path: "", says: /a report object/ });
+    // None of them consumed the permit.
+    expect((await api(base, "POST", report, { key: agentKeyA, body: { permit_token: permit, success: true, result: { rows: 3 } } })).body).toEqual({
+      accepted: true,
+    });
+  });
+
+  it("POST …/state/reset and Modei's alias: a window that does not exist, an extra field or a typo is a 400 naming it; an agent key is refused first", async () => {
+    const { passport } = await issue(keyA, { constraints: { "core:cost:max_per_day": 100 } });
+    for (const path of [`/v1/passports/${passport.id}/state/reset`, `/api/v1/passports/${passport.id}/state/reset`]) {
+      await refused(
+        "POST",
+        path,
+        keyA,
+        { window_type: "yearly" },
+        { code: "invalid_value", path: "window_type", says: /one of daily, weekly, monthly, total, all/ },
+      );
+      await refused("POST", path, keyA, { window_type: "daily", also: "weekly" }, { code: "unknown_field", path: "also" });
+      await refused("POST", path, keyA, { window_typ: "daily" }, { code: "unknown_field", path: "window_typ", hint: 'did you mean "window_type"?' });
+      await refused("POST", path, keyA, { window_type: 1 }, { code: "invalid_value", path: "window_type" });
+      await refused("POST", path, keyA, ["daily"], { code: "invalid_type", path: "", says: /a window reset object/ });
+      // An agent may not reset its own windows, whatever the body (SPEC §11).
+      expect((await api(base, "POST", path, { key: agentKeyA, body: { window_type: "all" } })).body.error.code).toBe("operator_only");
+    }
+    await refused("POST", `/v1/passports/${passport.id}/state/reset`, keyA, undefined, { code: "invalid_type", path: "" });
+    // Modei's body may be empty or leave window_type out: the daily window.
+    await api(base, "POST", "/v1/enforce", { key: keyA, body: { passport_id: passport.id, action: "a", cost_cents: 40 } });
+    expect((await api(base, "POST", `/api/v1/passports/${passport.id}/state/reset`, { key: keyA })).body).toEqual({ ok: true });
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.spent_today_cents).toBe(0);
+    expect((await api(base, "POST", `/api/v1/passports/${passport.id}/state/reset`, { key: keyA, body: {} })).body).toEqual({ ok: true });
+  });
+
+  it("POST …/reissue: a misspelt field, a JWK of the wrong shape or a private key is a 400 naming its path, and the key stays", async () => {
+    const { passport, public_key_jwk } = await issue(keyA, { trust_tier: "L3", constraints: {} });
+    const path = `/v1/passports/${passport.id}/reissue`;
+    const x = public_key_jwk.x;
+    await refused(
+      "POST",
+      path,
+      keyA,
+      { public_key_jwt: { kty: "OKP", crv: "Ed25519", x } },
+      { code: "unknown_field", path: "public_key_jwt", hint: 'did you mean "public_key_jwk"?' },
+    );
+    await refused("POST", path, keyA, { public_key_jwk: "abc" }, { code: "invalid_type", path: "public_key_jwk" });
+    await refused(
+      "POST",
+      path,
+      keyA,
+      { public_key_jwk: { kty: "RSA", crv: "Ed25519", x } },
+      { code: "invalid_value", path: "public_key_jwk.kty", says: /expected OKP/ },
+    );
+    await refused(
+      "POST",
+      path,
+      keyA,
+      { public_key_jwk: { kty: "OKP", crv: "Ed25519", x: "AAAA" } },
+      { code: "invalid_format", path: "public_key_jwk.x", says: /43 characters/ },
+    );
+    await refused("POST", path, keyA, { public_key_jwk: { kty: "OKP", crv: "Ed25519" } }, { code: "missing_field", path: "public_key_jwk.x" });
+    await refused("POST", path, keyA, { public_key_jwk: { kty: "OKP", crv: "Ed25519", x, d: x } }, { code: "invalid_value", path: "public_key_jwk.d" });
+    // An agent may not swap its passport's key (SPEC §11).
+    expect((await api(base, "POST", path, { key: agentKeyA, body: {} })).body.error.code).toBe("operator_only");
+    expect((await api(base, "GET", `/v1/passports/${passport.id}`, { key: keyA })).body.public_key_jwk.x).toBe(x);
+    expect((await api(base, "GET", `/v1/passports/${passport.id}`, { key: keyA })).body.passport.version ?? 1).toBe(1);
+  });
+
+  it("POST /v1/approvers: a misspelt field, a wrong type or two addresses is a 400 naming the path; an agent key may add no approver", async () => {
+    await refused("POST", "/v1/approvers", keyA, { phon: "+15550100078" }, { code: "unknown_field", path: "phon", hint: 'did you mean "phone"?' });
+    await refused("POST", "/v1/approvers", keyA, { phone: 15550100078 }, { code: "invalid_type", path: "phone", says: /expected a string, found 15550100078/ });
+    await refused("POST", "/v1/approvers", keyA, { email: "" }, { code: "out_of_range", path: "email" });
+    await refused("POST", "/v1/approvers", keyA, { phone: "+15550100078", email: "a@b.test" }, { code: "conflicting_fields", path: "email" });
+    await refused("POST", "/v1/approvers", keyA, {}, { code: "missing_field", path: "phone" });
+    await refused("POST", "/v1/approvers", keyA, ["+15550100078"], { code: "invalid_type", path: "", says: /an approver request object/ });
+    // The attacker's side: an agent key cannot make its own phone an approver (SPEC §11).
+    const agent = await api(base, "POST", "/v1/approvers", { key: agentKeyA, body: { phone: "+15550100079" } });
+    expect(agent.body.error.code).toBe("operator_only");
+    expect((await api(base, "GET", "/v1/approvers", { key: keyA })).body.approvers).toEqual([]);
+  });
+
+  it("POST /mcp and Modei's /api/mcp/supravision: a JSON-RPC envelope the schema refuses is an Invalid Request naming the path", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    for (const path of ["/mcp", "/api/mcp/supravision"]) {
+      const r = await api(base, "POST", path, {
+        body: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "enforce_action" }, extra: true },
+        headers: { "x-passport-id": passport.id, accept: "application/json, text/event-stream" },
+      });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error, path).toMatchObject({ code: -32600, data: { code: "unknown_field", path: "extra" } });
+    }
+  });
+
+  it("the dashboard's forms: a misspelt or extra field, or a confirm other than yes, is a 400 naming it; nothing is stopped", async () => {
+    const form = (path: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}${path}`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body });
+    const program = { accept: "application/json" };
+    const typo = await form("/dashboard/login", `apikey=${keyA}`, program);
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).error).toMatchObject({ code: "unknown_field", path: "apikey", hint: 'did you mean "api_key"?' });
+    // A person at the form gets the sign-in page again, saying what is wrong; no session.
+    const empty = await form("/dashboard/login", "api_key=");
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get("set-cookie")).toBeNull();
+    expect(await empty.text()).toContain("api_key: is out of range (expected at least 1 character");
+    const extra = await form("/dashboard/login", `api_key=${keyA}&role=operator`);
+    expect([extra.status, extra.headers.get("set-cookie")]).toEqual([400, null]);
+    expect(await extra.text()).toContain("unknown field &quot;role&quot;");
+
+    const { passport } = await issue(keyA, { constraints: {} });
+    const { cookie, csrf } = await signIn(base, keyA);
+    const stop = `/dashboard/passports/${passport.id}/emergency-stop`;
+    const session = { cookie, "x-csrf-token": csrf, ...program };
+    for (const [body, code, path] of [
+      ["confirm=YES", "invalid_value", "confirm"],
+      ["confirm=yes&force=1", "unknown_field", "force"],
+      ["confirm=yes&confrim=yes", "unknown_field", "confrim"],
+    ] as const) {
+      const r = await form(stop, body, session);
+      expect(r.status, body).toBe(400);
+      expect((await r.json()).error, body).toMatchObject({ code, path });
+    }
+    const json = await fetch(`${base}${stop}`, {
+      method: "POST",
+      headers: { ...session, "content-type": "application/json" },
+      body: JSON.stringify({ confirm: true }),
+    });
+    expect((await json.json()).error).toMatchObject({ code: "invalid_value", path: "confirm" });
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.emergency_stopped).toBe(false);
+    // Without the CSRF token the form is not even read.
+    const forged = await form(stop, "confirm=YES", { cookie, ...program });
+    expect((await forged.json()).error.code).toBe("bad_csrf_token");
+    expect((await form(stop, "confirm=yes", session)).status).toBe(200);
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.emergency_stopped).toBe(true);
   });
 });
 

@@ -170,6 +170,14 @@ export type NoArgs = {} | true | null;
  */
 export type FixtureCase = SnapshotCase | StepsCase;
 /**
+ * The body of POST /mcp (and Modei's /api/mcp/supravision): one JSON-RPC 2.0 message of the Model Context Protocol, or a non-empty batch of them. Agent channel (SPEC §11): untrusted; the passport is named by the x-passport-id header. Only the envelope is checked here; the MCP SDK handles the protocol (methods, params, results). Members other than JSON-RPC 2.0's are an error.
+ */
+export type JsonRpcBody = JsonRpcMessage | [JsonRpcMessage, ...JsonRpcMessage[]];
+/**
+ * A spending window: daily, weekly, monthly, total, or all of them.
+ */
+export type WindowType = "daily" | "weekly" | "monthly" | "total" | "all";
+/**
  * A downstream MCP server: a command spoken to over stdio, or a Streamable HTTP URL.
  */
 export type DownstreamServer = StdioServer | HttpServer;
@@ -404,6 +412,28 @@ export interface Counters {
    * Who paused enforcement (SPEC §11): an operator (only an operator's resume lifts it) or a fail-closed trip (a fresh heartbeat lifts it). Read with enforcement_paused; absent or null with a pause means an operator's.
    */
   paused_by?: "operator" | "fail_closed" | null;
+}
+/**
+ * The sign-in form of POST /dashboard/login (application/x-www-form-urlencoded, or the same fields as JSON): an operator API key, which becomes a session cookie. Operator channel (SPEC §11): only an operator key signs in; an agent key is refused. Unknown fields are an error (the dashboard's form sends only api_key).
+ */
+export interface DashboardLogin {
+  /**
+   * An operator API key (warden keys create); surrounding spaces are ignored.
+   */
+  api_key: string;
+}
+/**
+ * The form of POST /dashboard/passports/{id}/emergency-stop (application/x-www-form-urlencoded, or the same fields as JSON). Operator channel (SPEC §11): the dashboard session, with its CSRF token in the csrf field or the x-csrf-token header. Without confirm a form post gets a confirmation page and JSON a 400 confirmation_required. Unknown fields are an error (the dashboard's forms send only csrf and confirm).
+ */
+export interface DashboardStop {
+  /**
+   * The session's CSRF token (or send the x-csrf-token header).
+   */
+  csrf?: string;
+  /**
+   * yes: stop the agent now.
+   */
+  confirm?: "yes";
 }
 /**
  * The engine's answer to a request (SPEC §8, §10). The stateful enforcer adds decision_id, passport_id, action_id, at, approval_request_id (hold), permit_token (allow) and signature.
@@ -1010,6 +1040,78 @@ export interface FixtureSuite {
   [k: string]: unknown | undefined;
 }
 /**
+ * A JSON-RPC 2.0 request (method and id), notification (method, no id) or response (id with result or error).
+ */
+export interface JsonRpcMessage {
+  /**
+   * Always 2.0.
+   */
+  jsonrpc: "2.0";
+  /**
+   * The request's id (a string or an integer); absent in a notification.
+   */
+  id?: string | number;
+  /**
+   * The method, like initialize, tools/list or tools/call.
+   */
+  method?: string;
+  /**
+   * The method's parameters (an object, as MCP requires).
+   */
+  params?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * A response's result.
+   */
+  result?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * A response's error.
+   */
+  error?: {
+    /**
+     * The JSON-RPC error code.
+     */
+    code: number;
+    /**
+     * What went wrong.
+     */
+    message: string;
+    /**
+     * More about the error, any JSON value.
+     */
+    data?: unknown;
+  };
+}
+/**
+ * The body of Modei's POST /api/v1/passports/{id}/state/reset: like WindowReset, but the body may be empty or leave out window_type, which then resets the daily window. Operator channel (SPEC §11). Unknown fields are an error.
+ */
+export interface ModeiWindowReset {
+  /**
+   * The window to reset; daily when absent.
+   */
+  window_type?: WindowType;
+}
+/**
+ * The body of POST /v1/approvers: one address (phone or email) to confirm as an approver of the key's issuer; it is sent a code and approves nothing until it returns it. Operator channel (SPEC §11): an operator key; an agent key gets 403. Exactly one of phone and email (json-schema-to-zod cannot express oneOf over required, so the route checks it: conflicting_fields, missing_field). Unknown fields are an error.
+ */
+export interface NewApprover {
+  /**
+   * An E.164 phone number, like +15550100001; it is texted a code to reply with (CONFIRM 123456).
+   */
+  phone?: string;
+  /**
+   * An e-mail address; it is sent a confirmation link.
+   */
+  email?: string;
+  /**
+   * The issuer to approve for: only for a key that sees every issuer; an issuer's key may name only its own.
+   */
+  issuer_id?: string;
+}
+/**
  * The configuration of `warden proxy` (SPEC §12), in YAML or JSON: the passport every call acts for, where decisions are kept, the downstream MCP servers and how their tools map to actions. Paths are relative to the file.
  */
 export interface ProxyConfig {
@@ -1108,4 +1210,192 @@ export interface ToolMapping {
    * The actual cost reported after the call: integer cents, or a JSON pointer into the result's structuredContent.
    */
   actual_cost_cents?: CentsOrPointer;
+}
+/**
+ * The body of POST /v1/passports/{id}/reissue (may be empty): the passport's new proof-of-possession key, or none for a new pair whose private key is returned once. Operator channel (SPEC §11): an agent key gets 403. Unknown fields are an error.
+ */
+export interface Reissue {
+  /**
+   * The new key's public half; absent: the server makes a new pair.
+   */
+  public_key_jwk?: PublicJwk;
+}
+/**
+ * An Ed25519 public key as a JWK (RFC 8037): kty OKP, crv Ed25519 and x. Other public members (kid, alg, use) are allowed and not kept; a private member d is refused (send only the public half).
+ */
+export interface PublicJwk {
+  /**
+   * Key type: OKP.
+   */
+  kty: "OKP";
+  /**
+   * Curve: Ed25519.
+   */
+  crv: "Ed25519";
+  /**
+   * The public key: 32 bytes in base64url without padding.
+   */
+  x: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * The body of POST /v1/actions/report: an action's result, with the permit of its allow decision (closes the audit loop). Agent channel (SPEC §11): an agent key may send it; an agent's lower actual_cost_cents is recorded but never refunds. Unknown fields are an error.
+ */
+export interface ActionReport {
+  /**
+   * The permit_token of the allow decision (or of the approval): single-use, valid 30 s after issue.
+   */
+  permit_token: string;
+  /**
+   * Whether the action succeeded.
+   */
+  success: boolean;
+  /**
+   * What the action returned, any JSON value; kept in the audit record.
+   */
+  result?: unknown;
+  /**
+   * What the action really cost, in integer cents: trues up the committed spend.
+   */
+  actual_cost_cents?: Cents;
+}
+/**
+ * The decoded payload of a Slack interactivity request that Warden acts on: a click on the Approve or Deny button of the message posted for a hold. Third party (Slack) on behalf of an operator (SPEC §11); Slack sends many more fields, which are allowed and ignored.
+ */
+export interface SlackBlockActions {
+  /**
+   * Only button clicks (block_actions) are acted on.
+   */
+  type: "block_actions";
+  /**
+   * Who clicked; recorded as slack:<username>.
+   */
+  user?: {
+    /**
+     * The Slack user id.
+     */
+    id?: string;
+    /**
+     * The Slack user name (preferred in the audit record).
+     */
+    username?: string;
+    /**
+     * The display name (when there is no username).
+     */
+    name?: string;
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The channel of the message clicked: it must be the one the hold was posted to.
+   */
+  channel: {
+    /**
+     * The channel id.
+     */
+    id: string;
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The message clicked: it must be the one posted for the approval.
+   */
+  message: {
+    /**
+     * The message timestamp (its id in the channel).
+     */
+    ts: string;
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The click; the first action is acted on.
+   *
+   * @minItems 1
+   */
+  actions: [
+    {
+      /**
+       * Which button.
+       */
+      action_id: "warden_approve" | "warden_deny";
+      /**
+       * The approval id the button carries.
+       */
+      value: string;
+      [k: string]: unknown | undefined;
+    },
+    ...{
+      /**
+       * Which button.
+       */
+      action_id: "warden_approve" | "warden_deny";
+      /**
+       * The approval id the button carries.
+       */
+      value: string;
+      [k: string]: unknown | undefined;
+    }[],
+  ];
+  [k: string]: unknown | undefined;
+}
+/**
+ * The form Slack posts to POST /v1/slack/interactivity when an approver clicks Approve or Deny. Operator channel relayed by a third party (SPEC §11): X-Slack-Signature (v0 HMAC-SHA256 over the exact raw body) and its timestamp are checked before the form is read. payload is Slack's block_actions JSON, checked against SlackBlockActions once decoded (problems name payload.<path>). Other fields Slack may add are allowed and ignored.
+ */
+export interface SlackInteractivity {
+  /**
+   * The interaction, as JSON text.
+   */
+  payload: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * The fields of POST /v1/sms/inbound (a form, or the same fields as JSON): a text an approver sent, relayed by an SMS gateway. Operator channel relayed by a third party (SPEC §11): the x-warden-signature HMAC over the exact raw body is checked before the fields are read. The sender is from (or From) and the text body (or Body), Twilio's spelling being accepted too; other fields a gateway adds are allowed and ignored.
+ */
+export interface SmsReply {
+  /**
+   * The approver's phone number.
+   */
+  from?: string;
+  /**
+   * The same, as Twilio spells it (from wins when both are sent).
+   */
+  From?: string;
+  /**
+   * The text: YES, NO, STOP, START, CONFIRM <code>, or anything else for help.
+   */
+  body?: string;
+  /**
+   * The same, as Twilio spells it (body wins when both are sent).
+   */
+  Body?: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * The form Twilio posts to POST /v1/sms/twilio for each text an approver sends. Operator channel relayed by a third party (SPEC §11): X-Twilio-Signature (over WARDEN_PUBLIC_URL + /v1/sms/twilio and every form field) is checked before the fields are. Twilio adds fields (AccountSid, To, NumMedia, ...): they are allowed and ignored. MessageSid (or the older SmsSid) is required too.
+ */
+export interface TwilioInbound {
+  /**
+   * The message's id; each is acted on once.
+   */
+  MessageSid?: string;
+  /**
+   * The older name of MessageSid (used when MessageSid is absent).
+   */
+  SmsSid?: string;
+  /**
+   * The approver's phone number (E.164).
+   */
+  From: string;
+  /**
+   * The text: YES, NO, STOP, START, CONFIRM <code>, or anything else for help.
+   */
+  Body?: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * The body of POST /v1/passports/{id}/state/reset: which spending window to set back to zero. Operator channel (SPEC §11): only an operator resets windows; an agent key gets 403. Unknown fields are an error.
+ */
+export interface WindowReset {
+  /**
+   * The window to reset.
+   */
+  window_type: WindowType;
 }

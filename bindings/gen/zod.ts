@@ -177,6 +177,14 @@ export const countersSchema = z
   })
   .strict();
 
+/** The sign-in form of POST /dashboard/login (application/x-www-form-urlencoded, or the same fields as JSON): an operator API key, which becomes a session cookie. Operator channel (SPEC §11): only an operator key signs in; an agent key is refused. Unknown fields are an error (the dashboard's form sends only api_key). */
+export const dashboardLoginSchema = z.object({ api_key: z.string().min(1) }).strict();
+
+/** The form of POST /dashboard/passports/{id}/emergency-stop (application/x-www-form-urlencoded, or the same fields as JSON). Operator channel (SPEC §11): the dashboard session, with its CSRF token in the csrf field or the x-csrf-token header. Without confirm a form post gets a confirmation page and JSON a 400 confirmation_required. Unknown fields are an error (the dashboard's forms send only csrf and confirm). */
+export const dashboardStopSchema = z
+  .object({ csrf: z.string().optional(), confirm: z.literal("yes").optional() })
+  .strict();
+
 /** allow, request_hold (wait for a human) or block (do not retry). */
 export const verdictSchema = z.enum(["allow", "request_hold", "block"]);
 
@@ -578,6 +586,39 @@ export const fixtureSuiteSchema = z
 /** An offline policy test (SPEC §9), in YAML or JSON: one case, or cases that share a top-level passport. Paths are relative to the file. Keys starting with x- are free, to hold YAML anchors. */
 export const fixtureSchema = z.union([snapshotCaseSchema, stepsCaseSchema, fixtureSuiteSchema]);
 
+/** A JSON-RPC 2.0 request (method and id), notification (method, no id) or response (id with result or error). */
+export const jsonRpcMessageSchema = z
+  .object({
+    jsonrpc: z.literal("2.0"),
+    id: z.union([z.string(), z.number().int()]).optional(),
+    method: z.string().min(1).optional(),
+    params: z.record(z.string(), z.any()).optional(),
+    result: z.record(z.string(), z.any()).optional(),
+    error: z
+      .object({ code: z.number().int(), message: z.string(), data: z.any().optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** The body of POST /mcp (and Modei's /api/mcp/supravision): one JSON-RPC 2.0 message of the Model Context Protocol, or a non-empty batch of them. Agent channel (SPEC §11): untrusted; the passport is named by the x-passport-id header. Only the envelope is checked here; the MCP SDK handles the protocol (methods, params, results). Members other than JSON-RPC 2.0's are an error. */
+export const jsonRpcBodySchema = z.union([jsonRpcMessageSchema, z.array(jsonRpcMessageSchema).min(1)]);
+
+/** A spending window: daily, weekly, monthly, total, or all of them. */
+export const windowTypeSchema = z.enum(["daily", "weekly", "monthly", "total", "all"]);
+
+/** The body of Modei's POST /api/v1/passports/{id}/state/reset: like WindowReset, but the body may be empty or leave out window_type, which then resets the daily window. Operator channel (SPEC §11). Unknown fields are an error. */
+export const modeiWindowResetSchema = z.object({ window_type: windowTypeSchema.optional() }).strict();
+
+/** The body of POST /v1/approvers: one address (phone or email) to confirm as an approver of the key's issuer; it is sent a code and approves nothing until it returns it. Operator channel (SPEC §11): an operator key; an agent key gets 403. Exactly one of phone and email (json-schema-to-zod cannot express oneOf over required, so the route checks it: conflicting_fields, missing_field). Unknown fields are an error. */
+export const newApproverSchema = z
+  .object({
+    phone: z.string().min(1).optional(),
+    email: z.string().min(1).optional(),
+    issuer_id: z.string().min(1).optional(),
+  })
+  .strict();
+
 /** A server started as a child process, spoken to on its stdin and stdout. */
 export const stdioServerSchema = z
   .object({
@@ -639,6 +680,145 @@ export const proxyConfigSchema = z
   })
   .strict();
 
+/** An Ed25519 public key as a JWK (RFC 8037): kty OKP, crv Ed25519 and x. Other public members (kid, alg, use) are allowed and not kept; a private member d is refused (send only the public half). */
+export const publicJwkSchema = z
+  .object({
+    kty: z.literal("OKP"),
+    crv: z.literal("Ed25519"),
+    x: z
+      .string()
+      .regex(
+        new RegExp("^[A-Za-z0-9_-]{43}$"),
+        "the 32-byte public key in base64url without padding (43 characters)",
+      ),
+  })
+  .catchall(z.any());
+
+/** The body of POST /v1/passports/{id}/reissue (may be empty): the passport's new proof-of-possession key, or none for a new pair whose private key is returned once. Operator channel (SPEC §11): an agent key gets 403. Unknown fields are an error. */
+export const reissueSchema = z.object({ public_key_jwk: publicJwkSchema.optional() }).strict();
+
+/** The body of POST /v1/actions/report: an action's result, with the permit of its allow decision (closes the audit loop). Agent channel (SPEC §11): an agent key may send it; an agent's lower actual_cost_cents is recorded but never refunds. Unknown fields are an error. */
+export const actionReportSchema = z
+  .object({
+    permit_token: z.string(),
+    success: z.boolean(),
+    result: z.any().optional(),
+    actual_cost_cents: centsSchema.optional(),
+  })
+  .strict();
+
+/** The decoded payload of a Slack interactivity request that Warden acts on: a click on the Approve or Deny button of the message posted for a hold. Third party (Slack) on behalf of an operator (SPEC §11); Slack sends many more fields, which are allowed and ignored. */
+export const slackBlockActionsSchema = z
+  .object({
+    type: z.literal("block_actions"),
+    user: z
+      .object({ id: z.string().optional(), username: z.string().optional(), name: z.string().optional() })
+      .catchall(z.any())
+      .optional(),
+    channel: z.object({ id: z.string().min(1) }).catchall(z.any()),
+    message: z.object({ ts: z.string().min(1) }).catchall(z.any()),
+    actions: z
+      .array(
+        z
+          .object({ action_id: z.enum(["warden_approve", "warden_deny"]), value: z.string().min(1) })
+          .catchall(z.any()),
+      )
+      .min(1),
+  })
+  .catchall(z.any());
+
+/** The form Slack posts to POST /v1/slack/interactivity when an approver clicks Approve or Deny. Operator channel relayed by a third party (SPEC §11): X-Slack-Signature (v0 HMAC-SHA256 over the exact raw body) and its timestamp are checked before the form is read. payload is Slack's block_actions JSON, checked against SlackBlockActions once decoded (problems name payload.<path>). Other fields Slack may add are allowed and ignored. */
+export const slackInteractivitySchema = z
+  .object({
+    payload: z
+      .string()
+      .min(1)
+      .transform((str, ctx) => {
+        try {
+          return JSON.parse(str);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: "Invalid JSON" });
+        }
+      })
+      .pipe(
+        z
+          .object({
+            type: z.literal("block_actions").describe("Only button clicks (block_actions) are acted on."),
+            user: z
+              .object({
+                id: z.string().describe("The Slack user id.").optional(),
+                username: z
+                  .string()
+                  .describe("The Slack user name (preferred in the audit record).")
+                  .optional(),
+                name: z.string().describe("The display name (when there is no username).").optional(),
+              })
+              .catchall(z.any())
+              .describe("Who clicked; recorded as slack:<username>.")
+              .optional(),
+            channel: z
+              .object({ id: z.string().min(1).describe("The channel id.") })
+              .catchall(z.any())
+              .describe("The channel of the message clicked: it must be the one the hold was posted to."),
+            message: z
+              .object({ ts: z.string().min(1).describe("The message timestamp (its id in the channel).") })
+              .catchall(z.any())
+              .describe("The message clicked: it must be the one posted for the approval."),
+            actions: z
+              .array(
+                z
+                  .object({
+                    action_id: z.enum(["warden_approve", "warden_deny"]).describe("Which button."),
+                    value: z.string().min(1).describe("The approval id the button carries."),
+                  })
+                  .catchall(z.any()),
+              )
+              .min(1)
+              .describe("The click; the first action is acted on."),
+          })
+          .catchall(z.any())
+          .describe(
+            "The decoded payload of a Slack interactivity request that Warden acts on: a click on the Approve or Deny button of the message posted for a hold. Third party (Slack) on behalf of an operator (SPEC §11); Slack sends many more fields, which are allowed and ignored.",
+          ),
+      ),
+  })
+  .catchall(z.any());
+
+/** The fields of POST /v1/sms/inbound (a form, or the same fields as JSON): a text an approver sent, relayed by an SMS gateway. Operator channel relayed by a third party (SPEC §11): the x-warden-signature HMAC over the exact raw body is checked before the fields are read. The sender is from (or From) and the text body (or Body), Twilio's spelling being accepted too; other fields a gateway adds are allowed and ignored. */
+export const smsReplySchema = z
+  .object({
+    from: z.string().min(1).max(64).optional(),
+    From: z.string().min(1).max(64).optional(),
+    body: z.string().max(1600).optional(),
+    Body: z.string().max(1600).optional(),
+  })
+  .catchall(z.any());
+
+/** The form Twilio posts to POST /v1/sms/twilio for each text an approver sends. Operator channel relayed by a third party (SPEC §11): X-Twilio-Signature (over WARDEN_PUBLIC_URL + /v1/sms/twilio and every form field) is checked before the fields are. Twilio adds fields (AccountSid, To, NumMedia, ...): they are allowed and ignored. MessageSid (or the older SmsSid) is required too. */
+export const twilioInboundSchema = z
+  .object({
+    MessageSid: z
+      .string()
+      .regex(
+        new RegExp("^[A-Za-z]{2}[0-9A-Fa-f]{32}$"),
+        "a Twilio message sid: two letters and 32 hex digits, like SM0123456789abcdef0123456789abcdef",
+      )
+      .optional(),
+    SmsSid: z
+      .string()
+      .regex(
+        new RegExp("^[A-Za-z]{2}[0-9A-Fa-f]{32}$"),
+        "a Twilio message sid: two letters and 32 hex digits, like SM0123456789abcdef0123456789abcdef",
+      )
+      .optional(),
+    From: z.string().min(1).max(64),
+    Body: z.string().max(1600).optional(),
+  })
+  .catchall(z.any());
+
+/** The body of POST /v1/passports/{id}/state/reset: which spending window to set back to zero. Operator channel (SPEC §11): only an operator resets windows; an agent key gets 403. Unknown fields are an error. */
+export const windowResetSchema = z.object({ window_type: windowTypeSchema }).strict();
+
 /** For each object schema: property -> title of its shared value type. */
 export const propertyTypes = {
   Constraints: {
@@ -683,6 +863,8 @@ export const propertyTypes = {
     last_action_at: "Instant",
     last_heartbeat_at: "Instant",
   },
+  DashboardLogin: {},
+  DashboardStop: {},
   Decision: {
     decision: "Verdict",
     reason: "ReasonCode",
@@ -691,6 +873,8 @@ export const propertyTypes = {
     at: "Timestamp",
     permit_expires_at: "Timestamp",
   },
+  ModeiWindowReset: { window_type: "WindowType" },
+  NewApprover: {},
   Passport: {
     issued_at: "OptionalTimestamp",
     not_before: "OptionalTimestamp",
@@ -698,7 +882,14 @@ export const propertyTypes = {
     constraints: "Constraints",
   },
   ProxyConfig: {},
+  Reissue: { public_key_jwk: "PublicJwk" },
+  ActionReport: { actual_cost_cents: "Cents" },
   EvalRequest: { cost_cents: "Cents" },
+  SlackBlockActions: {},
+  SlackInteractivity: {},
+  SmsReply: {},
+  TwilioInbound: {},
+  WindowReset: { window_type: "WindowType" },
 } as const;
 export type SchemaTypeName =
   | "BlackoutWindows"
@@ -712,11 +903,13 @@ export type SchemaTypeName =
   | "Minutes"
   | "OptionalTimestamp"
   | "PatternList"
+  | "PublicJwk"
   | "Quantity"
   | "ReasonCode"
   | "Schedule"
   | "Timestamp"
-  | "Verdict";
+  | "Verdict"
+  | "WindowType";
 /** The core: constraint keys, in catalogue order (SPEC §2). */
 export const coreConstraintKeys = [
   "core:cost:max_per_action",

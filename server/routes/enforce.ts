@@ -4,11 +4,11 @@ import { errors } from "../errors";
 import { expectObject, parseJson } from "../http";
 import type { Router } from "../router";
 import { type ServerDeps, channelOf, issuerOf } from "../context";
-import type { EnforceRequest, ReportInput } from "../../enforcer/types";
-import { COMMON_ERRORS, body, err, json, obj, ref } from "../openapi-operation";
+import type { EnforceRequest } from "../../enforcer/types";
+import { validateBody } from "../../bindings/validate-body";
+import { actionReportSchema, propertyTypes } from "../../bindings/gen/zod";
+import { CHANNEL_TEXT, COMMON_ERRORS, body, err, json, obj, ref, schemaBody } from "../openapi-operation";
 import { POP_HEADER, POP_MAX_SKEW_S } from "../pop";
-
-const REPORT_FIELDS = new Set(["permit_token", "success", "result", "actual_cost_cents"]);
 
 export function enforceRoutes(router: Router, { enforcer, passports, pop, metrics, events }: ServerDeps): void {
   router.post(
@@ -46,7 +46,10 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
         parameters: [
           { name: "Warden-PoP", in: "header", required: false, schema: { type: "string" }, description: "Proof of possession (trust_tier L3 only)." },
         ],
-        requestBody: body({ allOf: [ref("Request"), { type: "object", properties: { passport_id: { type: "string" } }, required: ["passport_id"] }] }),
+        requestBody: {
+          ...body({ allOf: [ref("Request"), { type: "object", properties: { passport_id: { type: "string" } }, required: ["passport_id"] }] }),
+          description: CHANNEL_TEXT.agent,
+        },
         responses: {
           "200": json(ref("Decision"), "The decision (allow, request_hold or block)"),
           ...COMMON_ERRORS,
@@ -60,11 +63,7 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
     "/v1/actions/report",
     async (ctx) => {
       const issuer = issuerOf(ctx);
-      const body = expectObject(await ctx.json());
-      const extra = Object.keys(body).find((k) => !REPORT_FIELDS.has(k));
-      if (extra !== undefined) throw errors.badRequest("unknown_field", `unknown field ${JSON.stringify(extra)}`, extra);
-      if (typeof body.permit_token !== "string") throw errors.badRequest("invalid_type", "permit_token is required (a string)", "permit_token");
-      if (typeof body.success !== "boolean") throw errors.badRequest("invalid_type", "success is required (true or false)", "success");
+      const body = validateBody(actionReportSchema, await ctx.json(), "report", propertyTypes.ActionReport);
       // Another issuer's permit is answered exactly like an unknown one, and is not consumed.
       const permit = await enforcer.getPermit(body.permit_token);
       if (permit) {
@@ -74,7 +73,7 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
           return { accepted: false, reason: "unknown_or_used_permit" };
         }
       }
-      return enforcer.report(body as unknown as ReportInput, channelOf(ctx));
+      return enforcer.report(body, channelOf(ctx));
     },
     {
       role: "agent",
@@ -82,17 +81,7 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
         summary: "Report an action's result with its permit (closes the audit loop)",
         description: "Permits are single-use and expire 30 s after issue; actual_cost_cents trues up the committed spend.",
         tags: ["enforce"],
-        requestBody: body(
-          obj(
-            {
-              permit_token: { type: "string" },
-              success: { type: "boolean" },
-              result: {},
-              actual_cost_cents: { type: "integer", minimum: 0, maximum: 9007199254740991 },
-            },
-            ["permit_token", "success"],
-          ),
-        ),
+        requestBody: schemaBody("ActionReport", "agent"),
         responses: {
           "200": json(obj({ accepted: { type: "boolean" }, reason: { enum: ["unknown_or_used_permit", "permit_expired"] } }, ["accepted"])),
           ...COMMON_ERRORS,

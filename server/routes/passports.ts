@@ -4,10 +4,9 @@ import { Reply, expectObject } from "../http";
 import type { Router } from "../router";
 import { errors } from "../errors";
 import { type ServerDeps, channelOf, issuerOf } from "../context";
-import type { WindowType } from "../../enforcer/types";
-import { COMMON_ERRORS, OK_FLAG, type Operation, PASSPORT_ID, body, json, obj, ref } from "../openapi-operation";
-
-const WINDOW_TYPES: readonly WindowType[] = ["daily", "weekly", "monthly", "total", "all"];
+import { validateBody } from "../../bindings/validate-body";
+import { propertyTypes, reissueSchema, windowResetSchema } from "../../bindings/gen/zod";
+import { COMMON_ERRORS, OK_FLAG, type Operation, PASSPORT_ID, json, obj, ref, schemaBody } from "../openapi-operation";
 
 export function passportRoutes(router: Router, { enforcer, passports }: ServerDeps): void {
   router.post(
@@ -22,7 +21,7 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
         description:
           "Validates and stores the passport with a server-assigned id (an `id` in the body is replaced, with a warning) and the caller's issuer, creates its Ed25519 key pair and returns the private key exactly once; the server keeps only the public key. Trust tier L3 passports must sign each enforce request with it (see POST /v1/enforce).",
         tags: ["passports"],
-        requestBody: body(ref("Passport")),
+        requestBody: schemaBody("Passport", "operator"),
         responses: { "201": json(ref("CreatedPassport"), "Created"), ...COMMON_ERRORS },
       },
     },
@@ -60,7 +59,7 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
           "Operator keys only (an agent key gets 403 operator_only). The body is the whole passport, validated exactly as at issue; a failed update changes nothing. The passport gets the next `version`; id, issuer_id and trust_tier stay (a different value is 400 immutable_field); counters are kept. A `version` in the body is the version you edited: another one is 409 version_conflict. A revoked passport is 409 passport_revoked. A signed `update` audit record names both versions and the changed JSON paths; a pending approval is re-checked against the new limits when answered (docs/decisions.md).",
         tags: ["passports"],
         parameters: [PASSPORT_ID],
-        requestBody: body(ref("Passport")),
+        requestBody: schemaBody("Passport", "operator"),
         responses: { "200": json(ref("PassportUpdate")), ...COMMON_ERRORS },
       },
     },
@@ -68,11 +67,13 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
 
   router.post(
     "/v1/passports/:id/reissue",
-    async (ctx) =>
-      passports.reissue(issuerOf(ctx), ctx.params.id!, (await ctx.rawBody()).length === 0 ? {} : expectObject(await ctx.json()), {
-        by: issuerOf(ctx),
-        channel: "api",
-      }),
+    async (ctx) => {
+      const issuer = issuerOf(ctx);
+      await passports.owner(issuer, ctx.params.id!); // another issuer's passport reads as missing, whatever the body
+      const raw = await ctx.rawBody();
+      const body = validateBody(reissueSchema, raw.length === 0 ? {} : await ctx.json(), "re-issue", propertyTypes.Reissue);
+      return passports.reissue(issuer, ctx.params.id!, body, { by: issuer, channel: "api" });
+    },
     {
       doc: {
         summary: "Re-issue a passport with a new key",
@@ -80,7 +81,7 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
           "Operator keys only. Replaces the proof-of-possession key: with `public_key_jwk` (Ed25519, public half only) that key, otherwise a new pair whose private key is returned exactly once. The old key is refused at once (401 pop_invalid) on every node; counters are kept; a signed `reissue` audit record names both versions and the key thumbprints (RFC 7638).",
         tags: ["passports"],
         parameters: [PASSPORT_ID],
-        requestBody: body(obj({ public_key_jwk: ref("Jwk") }), false),
+        requestBody: schemaBody("Reissue", "operator", { required: false }),
         responses: {
           "200": json({
             allOf: [
@@ -125,21 +126,15 @@ export function passportRoutes(router: Router, { enforcer, passports }: ServerDe
     "/v1/passports/:id/state/reset",
     async (ctx) => {
       await passports.owner(issuerOf(ctx), ctx.params.id!);
-      const body = expectObject(await ctx.json());
-      const wt = body.window_type;
-      if (typeof wt !== "string" || !(WINDOW_TYPES as readonly string[]).includes(wt)) {
-        throw errors.badRequest("invalid_value", `window_type must be one of ${WINDOW_TYPES.join(", ")}`, "window_type");
-      }
-      const extra = Object.keys(body).find((k) => k !== "window_type");
-      if (extra !== undefined) throw errors.badRequest("unknown_field", `unknown field ${JSON.stringify(extra)}`, extra);
-      return enforcer.resetWindow(ctx.params.id!, wt as WindowType);
+      const { window_type } = validateBody(windowResetSchema, await ctx.json(), "window reset", propertyTypes.WindowReset);
+      return enforcer.resetWindow(ctx.params.id!, window_type);
     },
     {
       doc: {
         summary: "Reset a spending window",
         tags: ["state"],
         parameters: [PASSPORT_ID],
-        requestBody: body(obj({ window_type: { enum: [...WINDOW_TYPES] } }, ["window_type"])),
+        requestBody: schemaBody("WindowReset", "operator"),
         responses: { "200": OK_FLAG, ...COMMON_ERRORS },
       },
     },
