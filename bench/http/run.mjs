@@ -64,8 +64,8 @@ async function waitFor(check, what, ms = 20_000) {
   while (Date.now() < end) {
     try {
       if (await check()) return;
-    } catch {
-      /* not yet */
+    } catch (err) {
+      if (err?.fatal) throw err; // not "not yet": waiting longer will not help
     }
     await sleep(50);
   }
@@ -119,21 +119,45 @@ async function startRedis() {
   };
 }
 
-async function startServer(store, workers) {
+async function startServer(store, workers, signingKey) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [...SERVER_NODE_FLAGS, BIN, "serve", "--host", "127.0.0.1", "--port", String(port), "--store", store, "--rate-limit", "0", "--workers", String(workers)],
+    [
+      ...SERVER_NODE_FLAGS,
+      BIN,
+      "serve",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--store",
+      store,
+      "--signing-key",
+      signingKey,
+      "--rate-limit",
+      "0",
+      "--workers",
+      String(workers),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
+  let exited = null;
   child.stdout.on("data", (b) => {
     out += b;
   });
   child.stderr.on("data", (b) => {
     out += b;
   });
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, `warden serve (${out})`);
+  child.once("exit", (code) => {
+    exited = code;
+  });
+  await waitFor(async () => {
+    // A server that refused to start says why at once, rather than after the wait's timeout.
+    if (exited !== null) throw Object.assign(new Error(`warden serve exited (${exited}): ${out}`), { fatal: true });
+    return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+  }, "warden serve");
   const client = new Client("127.0.0.1", port);
   return {
     port,
@@ -344,7 +368,8 @@ async function benchStore(name, store, workers = 1) {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "ignore"],
   }).trim();
-  const server = await startServer(store, workers);
+  // Redis needs a signing key file outside the store; SQLite would make one beside its database.
+  const server = await startServer(store, workers, join(dir, `${name.replace(/\W/g, "_")}.key`));
   try {
     const pids = [];
     for (let i = 0; i < PASSPORTS; i++) {
