@@ -25,7 +25,7 @@ import { SseStreams, type StreamOwner } from "../humans/sse";
 import { type Operation, schemaBody } from "./openapi-operation";
 import { RequestError } from "../bindings/errors";
 import { validateBody } from "../bindings/validate-body";
-import { dashboardLoginSchema, dashboardStopSchema, propertyTypes, smsReplySchema } from "../bindings/gen/zod";
+import { dashboardActionSchema, dashboardLoginSchema, dashboardStopSchema, propertyTypes, smsReplySchema } from "../bindings/gen/zod";
 import type { DashboardLogin } from "../bindings/gen/types";
 import { VALIDATION_STATUS } from "../enforcer/error-codes";
 import * as d from "./hitl-openapi";
@@ -66,6 +66,8 @@ export interface HitlOptions {
 
 /** The media types of a form body (fieldsOf reads both). */
 const FORM_TYPES = ["application/x-www-form-urlencoded", "application/json"];
+/** The body of the dashboard's one-click acts (sign out, resume, approve, deny): the CSRF token at most. */
+const ACTION_FORM = schemaBody("DashboardAction", "operator", { required: false, types: FORM_TYPES });
 /** How many audit records a dashboard card shows on load. */
 const FEED_TAIL = 20;
 const MAX_FORM_BODY = 16 * 1024;
@@ -382,6 +384,7 @@ export class Hitl {
           description: d.SESSION,
           tags: ["human-in-the-loop"],
           ...d.open,
+          requestBody: ACTION_FORM,
           responses: { "303": d.seeOther("/dashboard"), "403": d.error("Bad CSRF token.") },
         },
         (req, res) => this.logout(req, res),
@@ -439,6 +442,7 @@ export class Hitl {
           description: d.SESSION,
           tags: ["human-in-the-loop"],
           ...d.open,
+          requestBody: ACTION_FORM,
           parameters: [d.PASSPORT],
           responses: { "200": d.OK_MESSAGE, "303": d.seeOther("/dashboard"), "403": d.error("Bad CSRF token."), "404": d.error("No such passport.") },
         },
@@ -452,6 +456,7 @@ export class Hitl {
           description: d.SESSION,
           tags: ["human-in-the-loop"],
           ...d.open,
+          requestBody: ACTION_FORM,
           parameters: [d.APPROVAL],
           responses: {
             "200": d.OK_MESSAGE,
@@ -471,6 +476,7 @@ export class Hitl {
           description: d.SESSION,
           tags: ["human-in-the-loop"],
           ...d.open,
+          requestBody: ACTION_FORM,
           parameters: [d.APPROVAL],
           responses: {
             "200": d.OK_MESSAGE,
@@ -706,7 +712,7 @@ export class Hitl {
   }
 
   private async dashOperate(req: IncomingMessage, res: ServerResponse, pid: string, op: string): Promise<void> {
-    const { session, fields } = (await this.guard(req, res)) ?? {};
+    const { session, fields } = (await this.guard(req, res, op === "emergency-stop" ? "own" : "action")) ?? {};
     if (!session || !fields) return;
     const info = await this.visiblePassport(session, pid);
     if (!info) return sendError(res, "not_found", `no passport ${pid}`);
@@ -726,7 +732,11 @@ export class Hitl {
   // ---- dashboard plumbing -----------------------------------------------------------------------
 
   /** A signed-in session with a valid CSRF token (header or form field), and the form; or null, an answer already sent. */
-  private async guard(req: IncomingMessage, res: ServerResponse): Promise<{ session: Session; fields: Record<string, string> } | null> {
+  private async guard(
+    req: IncomingMessage,
+    res: ServerResponse,
+    form: "action" | "own" = "action",
+  ): Promise<{ session: Session; fields: Record<string, string> } | null> {
     const fields = fieldsOf(req, await readBody(req, MAX_FORM_BODY));
     const session = await this.session(req);
     if (!session) {
@@ -738,6 +748,8 @@ export class Hitl {
       sendError(res, "bad_csrf_token", "reload the dashboard and try again");
       return null;
     }
+    // Read only once the session and its CSRF token hold; a route with its own form checks it itself.
+    if (form === "action") validateBody(dashboardActionSchema, fields, "dashboard form", propertyTypes.DashboardAction);
     return { session, fields };
   }
 

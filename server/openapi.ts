@@ -11,6 +11,7 @@ import reissueSchema from "../schemas/reissue.schema.json";
 import newApproverSchema from "../schemas/new-approver.schema.json";
 import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
 import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
+import dashboardActionSchema from "../schemas/dashboard-action.schema.json";
 import smsReplySchema from "../schemas/sms-reply.schema.json";
 import twilioInboundSchema from "../schemas/twilio-inbound.schema.json";
 import slackInteractivitySchema from "../schemas/slack-interactivity.schema.json";
@@ -51,6 +52,7 @@ const SCHEMAS: Json = {
   NewApprover: newApproverSchema,
   DashboardLogin: dashboardLoginSchema,
   DashboardStop: dashboardStopSchema,
+  DashboardAction: dashboardActionSchema,
   SmsReply: smsReplySchema,
   TwilioInbound: twilioInboundSchema,
   SlackInteractivity: slackInteractivitySchema,

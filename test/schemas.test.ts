@@ -40,7 +40,8 @@ describe("schema files", () => {
     expect(files).toEqual([
       "constraints.schema.json",
       "counters.schema.json",
-      "dashboard-login.schema.json", // request bodies (server/openapi.ts embeds them; the routes validate with them)
+      "dashboard-action.schema.json", // request bodies (server/openapi.ts embeds them; the routes validate with them)
+      "dashboard-login.schema.json",
       "dashboard-stop.schema.json",
       "decision.schema.json",
       "fixture.schema.json",

@@ -19,6 +19,7 @@ import reissueSchema from "../schemas/reissue.schema.json";
 import newApproverSchema from "../schemas/new-approver.schema.json";
 import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
 import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
+import dashboardActionSchema from "../schemas/dashboard-action.schema.json";
 import smsReplySchema from "../schemas/sms-reply.schema.json";
 import twilioInboundSchema from "../schemas/twilio-inbound.schema.json";
 import slackInteractivitySchema from "../schemas/slack-interactivity.schema.json";
@@ -464,6 +465,7 @@ describe("OpenAPI 3.1", () => {
       NewApprover: newApproverSchema,
       DashboardLogin: dashboardLoginSchema,
       DashboardStop: dashboardStopSchema,
+      DashboardAction: dashboardActionSchema,
       SmsReply: smsReplySchema,
       TwilioInbound: twilioInboundSchema,
       SlackInteractivity: slackInteractivitySchema,
@@ -670,6 +672,20 @@ describe("request bodies are checked by their schemas/ component (the attacker's
     expect((await forged.json()).error.code).toBe("bad_csrf_token");
     expect((await form(stop, "confirm=yes", session)).status).toBe(200);
     expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.emergency_stopped).toBe(true);
+    // The one-click acts (resume, approve, deny, sign out) take the CSRF token and nothing else.
+    const resume = `/dashboard/passports/${passport.id}/resume`;
+    for (const [body, code, path] of [
+      ["confirm=yes", "unknown_field", "confirm"],
+      ["csfr=x", "unknown_field", "csfr"],
+    ] as const) {
+      const r = await form(resume, body, session);
+      expect(r.status, body).toBe(400);
+      expect((await r.json()).error, body).toMatchObject({ code, path });
+    }
+    expect((await form("/dashboard/logout", "bye=1", session)).status).toBe(400);
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.emergency_stopped).toBe(true);
+    expect((await form(resume, `csrf=${encodeURIComponent(csrf)}`, { cookie, ...program })).status).toBe(200);
+    expect((await api(base, "GET", `/v1/passports/${passport.id}/state`, { key: keyA })).body.emergency_stopped).toBe(false);
   });
 });
 

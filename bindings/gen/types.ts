@@ -414,6 +414,15 @@ export interface Counters {
   paused_by?: "operator" | "fail_closed" | null;
 }
 /**
+ * The form of the dashboard's one-click acts: POST /dashboard/logout, /dashboard/passports/{id}/resume, /dashboard/approvals/{id}/approve and /deny (application/x-www-form-urlencoded, or the same fields as JSON). Operator channel (SPEC §11): the dashboard session, with its CSRF token in the csrf field or the x-csrf-token header. Unknown fields are an error (the dashboard's forms send only csrf).
+ */
+export interface DashboardAction {
+  /**
+   * The session's CSRF token (or send the x-csrf-token header).
+   */
+  csrf?: string;
+}
+/**
  * The sign-in form of POST /dashboard/login (application/x-www-form-urlencoded, or the same fields as JSON): an operator API key, which becomes a session cookie. Operator channel (SPEC §11): only an operator key signs in; an agent key is refused. Unknown fields are an error (the dashboard's form sends only api_key).
  */
 export interface DashboardLogin {

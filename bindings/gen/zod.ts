@@ -177,6 +177,9 @@ export const countersSchema = z
   })
   .strict();
 
+/** The form of the dashboard's one-click acts: POST /dashboard/logout, /dashboard/passports/{id}/resume, /dashboard/approvals/{id}/approve and /deny (application/x-www-form-urlencoded, or the same fields as JSON). Operator channel (SPEC §11): the dashboard session, with its CSRF token in the csrf field or the x-csrf-token header. Unknown fields are an error (the dashboard's forms send only csrf). */
+export const dashboardActionSchema = z.object({ csrf: z.string().optional() }).strict();
+
 /** The sign-in form of POST /dashboard/login (application/x-www-form-urlencoded, or the same fields as JSON): an operator API key, which becomes a session cookie. Operator channel (SPEC §11): only an operator key signs in; an agent key is refused. Unknown fields are an error (the dashboard's form sends only api_key). */
 export const dashboardLoginSchema = z.object({ api_key: z.string().min(1) }).strict();
 
@@ -863,6 +866,7 @@ export const propertyTypes = {
     last_action_at: "Instant",
     last_heartbeat_at: "Instant",
   },
+  DashboardAction: {},
   DashboardLogin: {},
   DashboardStop: {},
   Decision: {

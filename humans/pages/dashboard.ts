@@ -271,7 +271,7 @@ const DASHBOARD_SCRIPT = `(function () {
     return fetch(form.action, {
       method: "POST", credentials: "same-origin",
       headers: { "accept": "application/json", "content-type": "application/x-www-form-urlencoded", "x-csrf-token": csrf },
-      body: "confirm=yes"
+      body: form.hasAttribute("data-confirm") ? "confirm=yes" : ""
     }).then(function (r) { return r.json(); })
       .then(function (j) { say(j.message || (j.error && j.error.message) || "Done."); })
       .catch(function () { say("The request failed. Try again."); })
