@@ -20,15 +20,8 @@ export interface CallOptions {
   actor?: Actor;
 }
 
-export interface EnforceRequest {
-  passport_id: string;
-  action: string;
-  cost_cents?: number;
-  /** null is no target, as if absent. */
-  target?: string | null;
-  context?: Record<string, unknown>;
-  action_id?: string;
-}
+/** The body of enforce (POST /v1/enforce): generated from schemas/enforce-request.schema.json, a Request with its passport_id. */
+export type { EnforceRequest } from "../bindings/gen/types";
 
 /** A decision as the enforcer returns it: SPEC §8 plus the stateful fields, signed. */
 export interface EnforcedDecision extends Decision {

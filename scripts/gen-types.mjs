@@ -223,7 +223,11 @@ function kindTables(docs, byFile) {
     if (!schema.properties) continue;
     const table = {};
     for (const [key, prop] of Object.entries(schema.properties)) {
-      if (typeof prop.$ref === "string") table[key] = resolveRef(prop.$ref, file, byFile).node.title;
+      if (typeof prop.$ref !== "string") continue;
+      // A $ref to another schema's property (EnforceRequest's fields are EvalRequest's) follows on to its named type.
+      let hit = resolveRef(prop.$ref, file, byFile);
+      while (hit.node.title === undefined && typeof hit.node.$ref === "string") hit = resolveRef(hit.node.$ref, hit.file, byFile);
+      if (hit.node.title !== undefined) table[key] = hit.node.title;
     }
     tables[schema.title] = table;
   }

@@ -12,6 +12,7 @@ import newApproverSchema from "../schemas/new-approver.schema.json";
 import dashboardLoginSchema from "../schemas/dashboard-login.schema.json";
 import dashboardStopSchema from "../schemas/dashboard-stop.schema.json";
 import dashboardActionSchema from "../schemas/dashboard-action.schema.json";
+import enforceRequestSchema from "../schemas/enforce-request.schema.json";
 import smsReplySchema from "../schemas/sms-reply.schema.json";
 import twilioInboundSchema from "../schemas/twilio-inbound.schema.json";
 import slackInteractivitySchema from "../schemas/slack-interactivity.schema.json";
@@ -43,6 +44,7 @@ const SCHEMAS: Json = {
   Passport: passportSchema,
   Constraints: constraintsSchema,
   Request: requestSchema,
+  EnforceRequest: enforceRequestSchema,
   Decision: decisionSchema,
   // Request bodies: the schemas/ files that validate them (bindings/validate-body.ts).
   ActionReport: reportSchema,

@@ -44,6 +44,7 @@ describe("schema files", () => {
       "dashboard-login.schema.json",
       "dashboard-stop.schema.json",
       "decision.schema.json",
+      "enforce-request.schema.json",
       "fixture.schema.json",
       "json-rpc.schema.json",
       "modei-window-reset.schema.json",

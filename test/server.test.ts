@@ -27,6 +27,8 @@ import slackBlockActionsSchema from "../schemas/slack-block-actions.schema.json"
 import jsonRpcSchema from "../schemas/json-rpc.schema.json";
 import windowResetSchema from "../schemas/window-reset.schema.json";
 import modeiWindowResetSchema from "../schemas/modei-window-reset.schema.json";
+import enforceRequestSchema from "../schemas/enforce-request.schema.json";
+import { enforceRequestSchema as enforceRequestZod } from "../bindings/gen/zod";
 import type { DecisionEvent } from "../server/context";
 import { api } from "./server-harness";
 import { signIn } from "./hitl-helpers";
@@ -456,6 +458,7 @@ describe("OpenAPI 3.1", () => {
     const FROM_SCHEMAS: Record<string, unknown> = {
       Passport: passportSchema,
       Request: requestSchema,
+      EnforceRequest: enforceRequestSchema,
       Decision: decisionSchema,
       Constraints: constraintsSchema,
       ActionReport: reportSchema,
@@ -506,6 +509,40 @@ describe("request bodies are checked by their schemas/ component (the attacker's
     if (want.says) expect(r.body.error.message).toMatch(want.says);
     return r.body.error as { message: string };
   }
+
+  it("POST /v1/enforce: the route accepts exactly the bodies its EnforceRequest schema accepts, and names the field it refuses", async () => {
+    const { passport } = await issue(keyA, { constraints: {} });
+    const pid = passport.id;
+    const bodies: unknown[] = [
+      { passport_id: pid, action: "web:search" },
+      { passport_id: pid, action: "web:search", cost_cents: 5, target: null, context: { q: "x" }, action_id: "enf-schema-1" },
+      { passport_id: pid, action: "web:search", target: "https://serpapi.com/search" },
+      { action: "web:search" },
+      { passport_id: 5, action: "web:search" },
+      { passport_id: pid },
+      { passport_id: pid, action: "" },
+      { passport_id: pid, action: "web:search", colour: "red" },
+      { passport_id: pid, action: "web:search", cost_cent: 5 },
+      { passport_id: pid, action: "web:search", cost_cents: -1 },
+      { passport_id: pid, action: "web:search", cost_cents: 1.5 },
+      { passport_id: pid, action: "web:search", cost_cents: "5" },
+      { passport_id: pid, action: "web:search", target: 5 },
+      { passport_id: pid, action: "web:search", context: "ctx" },
+      { passport_id: pid, action: "web:search", action_id: "" },
+      [{ passport_id: pid, action: "web:search" }],
+    ];
+    for (const body of bodies) {
+      const r = await api(base, "POST", "/v1/enforce", { key: agentKeyA, body });
+      const valid = enforceRequestZod.safeParse(body);
+      expect(r.status === 200, `${JSON.stringify(body)} → ${r.status} ${JSON.stringify(r.body)}`).toBe(valid.success);
+      if (!valid.success) {
+        expect(r.status, JSON.stringify(body)).toBe(400);
+        // The route names the same field the schema finds wrong (the first issue's path).
+        const where = valid.error.issues[0]!.path.join(".");
+        expect(String(r.body.error.path ?? ""), JSON.stringify(body)).toContain(where === "" ? "" : where.split(".")[0]);
+      }
+    }
+  });
 
   it("POST /v1/actions/report: an agent's wrong types, extra fields and typos are 400s naming the field, and the permit survives them", async () => {
     const { passport } = await issue(keyA, { constraints: {} });

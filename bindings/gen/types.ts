@@ -569,6 +569,37 @@ export interface Finding {
   path: string;
 }
 /**
+ * The body of POST /v1/enforce (and Modei's alias): a Request (request.schema.json) with the passport it is made under. Agent channel (SPEC §11): an agent's key may send it for its issuer's passports. Each field is the Request's own, by $ref. Unknown fields are an error.
+ */
+export interface EnforceRequest {
+  /**
+   * The passport the action is asked under (one of the API key's issuer's).
+   */
+  passport_id: string;
+  /**
+   * The action asked for, like web:search (as in a Request).
+   */
+  action: string;
+  /**
+   * What the action costs, in integer cents (as in a Request); 0 when absent.
+   */
+  cost_cents?: Cents;
+  /**
+   * The URL or host the action reaches, or null for none (as in a Request).
+   */
+  target?: string | null;
+  /**
+   * The data the action carries, scanned for secrets and PII (as in a Request).
+   */
+  context?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * An idempotency key: a repeat returns the first decision (as in a Request).
+   */
+  action_id?: string;
+}
+/**
  * One evaluation from a passport, a counter snapshot, a request and the time now.
  */
 export interface SnapshotCase {

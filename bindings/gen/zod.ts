@@ -295,6 +295,51 @@ export const decisionSchema = z
   })
   .strict();
 
+/** The body of POST /v1/enforce (and Modei's alias): a Request (request.schema.json) with the passport it is made under. Agent channel (SPEC §11): an agent's key may send it for its issuer's passports. Each field is the Request's own, by $ref. Unknown fields are an error. */
+export const enforceRequestSchema = z
+  .object({
+    passport_id: z
+      .string()
+      .min(1)
+      .refine(isWellFormedString, {
+        message: "well-formed Unicode (no lone surrogates)",
+        params: { code: "invalid_string" },
+      }),
+    action: z
+      .string()
+      .min(1)
+      .refine(isWellFormedString, {
+        message: "well-formed Unicode (no lone surrogates)",
+        params: { code: "invalid_string" },
+      })
+      .refine((s) => utf8ByteLength(s) <= 1024, {
+        message: "1 to 1024 bytes of UTF-8",
+        params: { code: "out_of_range" },
+      }),
+    cost_cents: centsSchema.optional(),
+    target: z
+      .union([
+        z
+          .string()
+          .refine(isWellFormedString, {
+            message: "well-formed Unicode (no lone surrogates)",
+            params: { code: "invalid_string" },
+          }),
+        z.null(),
+      ])
+      .optional(),
+    context: z.record(z.string(), z.any()).optional(),
+    action_id: z
+      .string()
+      .min(1)
+      .refine(isWellFormedString, {
+        message: "well-formed Unicode (no lone surrogates)",
+        params: { code: "invalid_string" },
+      })
+      .optional(),
+  })
+  .strict();
+
 /** An RFC 3339 date-time (2026-02-24T15:00:00Z) or null. */
 export const optionalTimestampSchema = z.union([timestampSchema, z.null()]);
 
@@ -877,6 +922,7 @@ export const propertyTypes = {
     at: "Timestamp",
     permit_expires_at: "Timestamp",
   },
+  EnforceRequest: { cost_cents: "Cents" },
   ModeiWindowReset: { window_type: "WindowType" },
   NewApprover: {},
   Passport: {

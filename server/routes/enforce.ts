@@ -7,7 +7,7 @@ import { type ServerDeps, channelOf, issuerOf } from "../context";
 import type { EnforceRequest } from "../../enforcer/types";
 import { validateBody } from "../../bindings/validate-body";
 import { actionReportSchema, propertyTypes } from "../../bindings/gen/zod";
-import { CHANNEL_TEXT, COMMON_ERRORS, body, err, json, obj, ref, schemaBody } from "../openapi-operation";
+import { COMMON_ERRORS, err, json, obj, ref, schemaBody } from "../openapi-operation";
 import { POP_HEADER, POP_MAX_SKEW_S } from "../pop";
 
 export function enforceRoutes(router: Router, { enforcer, passports, pop, metrics, events }: ServerDeps): void {
@@ -46,10 +46,7 @@ export function enforceRoutes(router: Router, { enforcer, passports, pop, metric
         parameters: [
           { name: "Warden-PoP", in: "header", required: false, schema: { type: "string" }, description: "Proof of possession (trust_tier L3 only)." },
         ],
-        requestBody: {
-          ...body({ allOf: [ref("Request"), { type: "object", properties: { passport_id: { type: "string" } }, required: ["passport_id"] }] }),
-          description: CHANNEL_TEXT.agent,
-        },
+        requestBody: schemaBody("EnforceRequest", "agent"),
         responses: {
           "200": json(ref("Decision"), "The decision (allow, request_hold or block)"),
           ...COMMON_ERRORS,
