@@ -73,7 +73,8 @@ describe("outcome notices", () => {
       fetch(`${rig!.base}/dashboard/passports/${rig!.pid}/${op}`, {
         method: "POST",
         headers: { cookie, "x-csrf-token": csrf, accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
-        body: "confirm=yes",
+        // As the dashboard's script sends them: confirm=yes with the stop only (resume takes no other field).
+        body: op === "emergency-stop" ? "confirm=yes" : "",
       });
     expect((await post("emergency-stop")).status).toBe(200);
     expect((await post("resume")).status).toBe(200);
