@@ -14,7 +14,7 @@ const ALLOWED = {
   adapters: ["adapters", "enforcer", "bindings"],
   node: ["node", "enforcer", "bindings"],
   server: ["server", "mcp", "humans", "desk", "node", "adapters", "enforcer", "bindings"],
-  hitl: ["hitl", "server", "mcp", "humans", "desk", "cli", "enforcer", "bindings", "node"],
+  hitl: ["hitl", "embed", "server", "mcp", "humans", "desk", "cli", "enforcer", "bindings", "node"],
   embed: ["embed", "server", "mcp", "humans", "desk", "enforcer", "bindings", "node"],
   cli: ["cli", "server", "mcp", "humans", "desk", "gateway", "node", "adapters", "enforcer", "bindings"],
 };

@@ -14,23 +14,4 @@ export { nodeCrypto } from "../node/node-crypto";
 export { createWardenServer, type ServerOptions, type WardenServer } from "../server/server";
 export type { HitlServerOptions } from "../server/hitl-mount";
 export { wardenRequestListener, createMcpHandler, type McpHandlerOptions, type NodeRequestListener } from "./handlers";
-export { createMcpServer, type McpServerOptions } from "../mcp/server";
-export { PASSPORT_HEADER } from "../mcp/http";
-export { createHitl, Hitl, type HitlOptions, type HitlRoute } from "../server/hitl";
-export { staticKeys, type DashboardAuth, type Principal } from "../humans/session";
-export {
-  ConsoleNotifier,
-  FileNotifier,
-  WebhookNotifier,
-  FanoutNotifier,
-  notifierFromSpecs,
-  type Notifier,
-  type Notice,
-  type ApprovalNotice,
-  type WebhookNotifierOptions,
-} from "../humans/notify";
-export type { OutcomeNotice } from "../humans/outcomes";
-export type { ConfirmationNotice } from "../humans/notice";
-export { SmtpNotifier, type SmtpNotifierOptions } from "../humans/notifiers/smtp";
-export { TwilioNotifier, type TwilioNotifierOptions, type TwilioHttpClient } from "../humans/notifiers/twilio";
-export { SignatureVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "../humans/signature";
+export * from "./human-loop";
