@@ -38,16 +38,8 @@ export interface ApproverDoc {
   attempts: number;
 }
 
-/** An approver as the operator API shows it (never the code). */
-export interface ApproverView {
-  issuer_id: string | null;
-  kind: ApproverKind;
-  address: string;
-  status: "pending" | "confirmed";
-  requested_at: string;
-  confirmed_at: string | null;
-  expires_at: string | null;
-}
+/** An approver as the operator API shows it: the stored document without its code hash and tries. */
+export type ApproverView = Omit<ApproverDoc, "code_sha256" | "attempts">;
 
 export type ApproverRequest =
   | { status: "confirmed"; address: string }
