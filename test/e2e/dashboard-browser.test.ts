@@ -3,28 +3,14 @@
 // per cap from the module, heartbeat_stale in the feed, the paused badge when the fail-closed timer
 // trips, and the setup panel's snippets. Screenshots go to test-artifacts/screenshots/.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { SHOTS, launchChromium, signIn as signInAs, type Chromium } from "./browser";
 import { MemoryStore } from "../../enforcer/memory-store";
 import { createApiKey } from "../../server/auth";
 import { createWardenServer, type WardenServer } from "../../server/server";
 import { RecordingNotifier, SMS_SECRET, manualClock, travelPassport } from "../hitl-helpers";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = "test-artifacts/screenshots";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT = { timeout: 10_000 };
 const DAY = 86_400_000;
 const WIDTHS = [
@@ -35,8 +21,8 @@ const WIDTHS = [
 let server: WardenServer;
 let base = "";
 let apiKey = "";
+let browser: Chromium;
 let context: BrowserContext;
-let profile: string;
 const notifier = new RecordingNotifier();
 const clock = manualClock(Date.parse("2026-03-02T09:00:00Z")); // a Monday
 const budget = travelPassport({
@@ -51,8 +37,8 @@ const budget = travelPassport({
 const silent = travelPassport({ agent_name: "Silent bot", constraints: { "core:cost:max_per_day": 5_000, "core:safety:fail_closed": true } });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium({ width: 1280, height: 800 });
+  context = browser.context;
   server = await createWardenServer({
     store: new MemoryStore(),
     storeKind: "memory",
@@ -77,24 +63,15 @@ beforeAll(async () => {
   }
   // Silent bot stopped sending heartbeats days ago: the fail-closed timer trips it.
   expect(await server.failClosed.tick()).toEqual([silent.id]);
-
-  profile = mkdtempSync(join(tmpdir(), "warden-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 } });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/dashboard`);
-  if ((await page.getByLabel("API key").count()) > 0) {
-    await page.getByLabel("API key").fill(apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-  await page.getByRole("heading", { name: "Agents" }).waitFor(WAIT);
+  await signInAs(page, base, apiKey, WAIT);
 }
 
 const card = (page: Page, pid: unknown) => page.locator(`section[data-passport="${pid as string}"]`);

@@ -2,11 +2,9 @@
 // approving through the link page, the dashboard's live feed, inline approval, and an emergency stop that blocks
 // the agent's next enforce_action. Screenshots go to test-artifacts/screenshots/.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { SHOTS, launchChromium, signIn as signInAs, type Chromium } from "./browser";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -15,33 +13,19 @@ import { createApiKey } from "../../server/auth";
 import { createWardenServer, type WardenServer } from "../../server/server";
 import { RecordingNotifier, SMS_SECRET, travelPassport } from "../hitl-helpers";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = "test-artifacts/screenshots";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const PHONE = { width: 390, height: 844 };
 const WAIT = { timeout: 10_000 };
 
 let server: WardenServer;
 let base = "";
 let apiKey = "";
+let browser: Chromium;
 let context: BrowserContext;
-let profile: string;
 const notifier = new RecordingNotifier();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium({ width: 1200, height: 900 });
+  context = browser.context;
   server = await createWardenServer({
     store: new MemoryStore(),
     storeKind: "memory",
@@ -50,15 +34,11 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${(await server.listen(0, "127.0.0.1")).port}`;
   apiKey = (await createApiKey(server.store, "iss_acme")).key;
-  profile = mkdtempSync(join(tmpdir(), "warden-chromium-"));
-  // A fresh profile each run (--user-data-dir): Playwright passes it for a persistent context.
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1200, height: 900 } });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** A fresh passport and an MCP client acting for it over Streamable HTTP, as an agent would. */
@@ -76,13 +56,7 @@ async function agent(extra: Record<string, unknown> = {}) {
 }
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/dashboard`);
-  // The browser context keeps the session cookie from an earlier test.
-  if ((await page.getByLabel("API key").count()) > 0) {
-    await page.getByLabel("API key").fill(apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-  await page.getByRole("heading", { name: "Agents" }).waitFor(WAIT);
+  await signInAs(page, base, apiKey, WAIT);
   await page.getByText("Live feed connected.").waitFor(WAIT);
 }
 

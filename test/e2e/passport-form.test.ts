@@ -3,59 +3,39 @@
 // saves and the passport is listed, and editing a limit saves a new version. Screenshots at desktop and phone
 // widths go to test-artifacts/screenshots/.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { existsSync } from "node:fs";
+import type { BrowserContext, Page } from "playwright-core";
+import { SHOTS, launchChromium, signIn as signInAs, type Chromium } from "./browser";
 import { MemoryStore } from "../../enforcer/memory-store";
 import { createApiKey } from "../../server/auth";
 import { createWardenServer, type WardenServer } from "../../server/server";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = "test-artifacts/screenshots";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const WAIT = { timeout: 15_000 };
 
 let server: WardenServer;
 let base = "";
 let apiKey = "";
+let browser: Chromium;
 let context: BrowserContext;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   if (!existsSync("dist/browser/passport-form.js")) throw new Error("dist/browser/passport-form.js is missing: run `node scripts/build.mjs`");
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium(WIDTHS.desktop);
+  context = browser.context;
   server = await createWardenServer({ store: new MemoryStore(), storeKind: "memory", log: () => undefined, hitl: { notifier: null, publicUrl: () => base } });
   base = `http://127.0.0.1:${(await server.listen(0, "127.0.0.1")).port}`;
   apiKey = (await createApiKey(server.store, "iss_form")).key;
-  profile = mkdtempSync(join(tmpdir(), "warden-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: WIDTHS.desktop });
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/dashboard`);
-  if ((await page.getByLabel("API key").count()) > 0) {
-    await page.getByLabel("API key").fill(apiKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-  await page.getByRole("heading", { name: "Agents" }).waitFor(WAIT);
+  await signInAs(page, base, apiKey, WAIT);
 }
 
 const typo = (day: number) => JSON.stringify({ agent_name: "Form bot", constraints: { "core:cost:max_per_dya": day } }, null, 2);
