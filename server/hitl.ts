@@ -497,10 +497,11 @@ export class Hitl {
     const path = (req.url ?? "/").split("?", 1)[0]!;
     const table = this.table();
     const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
-    const allowed = [...new Set(this.routes.map((r) => r.method))].filter((m) => table.find(m as HTTPMethod, path) !== null);
-    if (allowed.length === 0) return false;
-    const hit = (allowed as string[]).includes(method) ? table.find(method as HTTPMethod, path) : null;
+    const hit = table.find(method as HTTPMethod, path);
     if (!hit) {
+      // Not ours at all, or ours under other methods (405 names them).
+      const allowed = [...new Set(this.routes.map((r) => r.method))].filter((m) => table.find(m as HTTPMethod, path) !== null);
+      if (allowed.length === 0) return false;
       res.setHeader("allow", allowed.join(", "));
       sendError(res, "method_not_allowed", `${req.method} is not allowed on ${path}`);
       return true;
