@@ -5,20 +5,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM_ARGS } from "../../scripts/runtimes/harness.mjs";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Where the tests write their screenshots. */
 export const SHOTS = "test-artifacts/screenshots";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+/** The runtime conformance run's flags (no network beyond loopback, no first-run work), headless. */
+const FLAGS = ["--headless", ...CHROMIUM_ARGS];
 
 export interface Chromium {
   context: BrowserContext;
